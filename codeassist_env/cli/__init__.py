@@ -1,0 +1,35 @@
+"""``codeassist`` command line. Each subcommand lives in its own module exposing
+``register(subparsers)``, which adds its parser and sets ``func`` (returning the exit code)."""
+from __future__ import annotations
+
+import argparse
+import importlib
+import sys
+
+# Modules under codeassist_env.cli, one per subcommand family.
+SUBCOMMAND_MODULES = [
+    "check",
+    "problems",
+    "sandbox",
+]
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="codeassist", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in SUBCOMMAND_MODULES:
+        importlib.import_module(f"codeassist_env.cli.{name}").register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "func", None):
+        parser.print_help()
+        return 2
+    return int(args.func(args) or 0)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

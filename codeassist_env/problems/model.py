@@ -1,0 +1,60 @@
+"""The one record every part of the package passes around: a coding problem and its tests."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+TestKind = Literal["stdin", "functional", "assert"]
+TEST_KINDS: tuple[str, ...] = ("stdin", "functional", "assert")
+
+
+@dataclass(frozen=True)
+class TestCase:
+    """One test.
+
+    What ``input`` and ``output`` hold depends on the problem's ``test_kind``:
+
+    - ``stdin``: ``input`` is fed to the program's standard input; ``output`` is the expected standard
+      output (compared token by token, floats with tolerance).
+    - ``functional``: ``input`` holds the call's arguments, one JSON value per line (LiveCodeBench's
+      convention); ``output`` is the expected return value as JSON.
+    - ``assert``: ``input`` is test code defining ``check(candidate)`` (HumanEval's convention);
+      ``output`` is unused ("").
+    """
+
+    input: str
+    output: str = ""
+
+
+@dataclass
+class Problem:
+    id: str
+    statement: str
+    test_kind: TestKind
+    hidden_tests: list[TestCase]
+    public_tests: list[TestCase] = field(default_factory=list)
+    starter_code: str = ""
+    reference_solution: str | None = None
+    # functional: the method of ``class Solution`` (or a top-level function) to call;
+    # assert: the function handed to ``check``.
+    entry_point: str | None = None
+    time_limit_s: float = 2.0  # per test, CPU and (x2 + 1 s) wall
+    memory_limit_mb: int = 512
+    source: str = ""
+    metadata: dict[str, Any] = field(default_factory=dict)  # difficulty, tags, split, title, ...
+
+    def __post_init__(self) -> None:
+        if self.test_kind not in TEST_KINDS:
+            raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
+        if self.test_kind in ("functional", "assert") and not self.entry_point:
+            raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "Problem":
+        d = dict(d)
+        for key in ("hidden_tests", "public_tests"):
+            d[key] = [t if isinstance(t, TestCase) else TestCase(**t) for t in d.get(key, [])]
+        return cls(**d)
