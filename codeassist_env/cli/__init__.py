@@ -7,10 +7,7 @@ import importlib
 import sys
 
 # Modules under codeassist_env.cli, one per subcommand family.
-SUBCOMMAND_MODULES = [
-    "check",
-    "problems",
-    "sandbox",
+SUBCOMMAND_MODULES: list[str] = [
 ]
 
 
