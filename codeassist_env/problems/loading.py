@@ -1,0 +1,180 @@
+"""Find a problem source (a set name or a path), detect its format, load and cache its problems."""
+from __future__ import annotations
+
+import difflib
+import gzip
+import json
+import os
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+from codeassist_env.problems.errors import ProblemError
+from codeassist_env.problems.humaneval import humaneval_path, is_humaneval_record, parse_humaneval_record
+from codeassist_env.problems.livecodebench import is_livecodebench_record, parse_livecodebench_record
+from codeassist_env.problems.model import Problem
+from codeassist_env.problems.schema import SPLITS, is_own_record, parse_problem_record
+
+HUMANEVAL = "humaneval"
+CORE_SET = "codeassist-core"
+_REPO_ROOT = Path(__file__).resolve().parents[2]
+
+
+@dataclass(frozen=True)
+class RecordFormat:
+    name: str
+    matches: Callable[[dict[str, Any]], bool]
+    parse: Callable[[dict[str, Any], str], Problem]
+
+
+# Checked in order against a file's first record; every record of the file is then parsed that way.
+FORMATS: tuple[RecordFormat, ...] = (
+    RecordFormat("codeassist", is_own_record, parse_problem_record),
+    RecordFormat("livecodebench", is_livecodebench_record, parse_livecodebench_record),
+    RecordFormat("humaneval", is_humaneval_record, parse_humaneval_record),
+)
+
+# resolved path -> (mtime_ns, size, problems): many environments in one process share one parse.
+_cache: dict[Path, tuple[int, int, tuple[Problem, ...]]] = {}
+
+
+def bundled_dirs() -> list[Path]:
+    """Where bundled sets (``<name>.jsonl``) live: the checkout's ``problems/`` for editable installs,
+    ``<sys.prefix>/share/codeassist_env/problems/`` for wheel installs (setup.cfg data_files)."""
+    dirs = []
+    if (_REPO_ROOT / "setup.cfg").is_file():
+        dirs.append(_REPO_ROOT / "problems")
+    dirs.append(Path(sys.prefix) / "share" / "codeassist_env" / "problems")
+    return [d for d in dirs if d.is_dir()]
+
+
+def _bundled_set_path(name: str) -> Path | None:
+    for directory in bundled_dirs():
+        path = directory / f"{name}.jsonl"
+        if path.is_file():
+            return path
+    return None
+
+
+def list_sets() -> list[str]:
+    """Names accepted wherever a problem source is: ``humaneval`` and every bundled set."""
+    names = {HUMANEVAL}
+    for directory in bundled_dirs():
+        names.update(path.name[: -len(".jsonl")] for path in directory.glob("*.jsonl"))
+    return sorted(names)
+
+
+def default_set() -> str:
+    """The bundled ``codeassist-core`` set once it is there, else HumanEval."""
+    return CORE_SET if _bundled_set_path(CORE_SET) else HUMANEVAL
+
+
+def resolve_source(src: str | os.PathLike) -> Path:
+    """A set name or a path -> the file to read. Set names win over same-named files in the working
+    directory unless the text looks like a path (has a separator or a .json/.jsonl/.gz suffix)."""
+    text = os.fspath(src)
+    looks_like_path = os.sep in text or "/" in text or text.endswith((".json", ".jsonl", ".gz"))
+    if not looks_like_path:
+        if text == HUMANEVAL:
+            return humaneval_path()
+        bundled = _bundled_set_path(text)
+        if bundled is not None:
+            return bundled.resolve()
+    path = Path(text).expanduser()
+    if path.is_file():
+        return path.resolve()
+    if looks_like_path:
+        raise ProblemError(f"problem file {text!r} does not exist or is not a file")
+    raise ProblemError(f"unknown problem set {text!r}: known sets are {', '.join(list_sets())}; "
+                       "or give the path of a .jsonl/.json(.gz) file")
+
+
+def load_problems(src: str | os.PathLike | None = None, split: str | None = None) -> list[Problem]:
+    """The problems of ``src`` (a set name or a path; None means ``default_set()``), in file order,
+    optionally only those whose ``metadata["split"]`` is ``split``. The ``Problem`` objects are shared
+    between calls (cached per file and modification time): replace, don't mutate them."""
+    src = default_set() if src is None else src
+    problems = _load_file(resolve_source(src))
+    if split is None:
+        return list(problems)
+    if split not in SPLITS:
+        raise ProblemError(f"unknown split {split!r}: splits are {', '.join(SPLITS)}")
+    present = sorted({p.metadata.get("split") for p in problems} - {None})
+    if split not in present:
+        have = f"its splits are {', '.join(present)}" if present else "its problems carry no metadata.split"
+        raise ProblemError(f"problem source {os.fspath(src)!r} has no {split!r} split: {have}")
+    return [p for p in problems if p.metadata.get("split") == split]
+
+
+def get_problem(src: str | os.PathLike | None, problem_id: str) -> Problem:
+    src = default_set() if src is None else src
+    problems = {p.id: p for p in load_problems(src)}
+    if problem_id not in problems:
+        close = difflib.get_close_matches(problem_id, list(problems), n=3)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise ProblemError(f"no problem with id {problem_id!r} in {os.fspath(src)!r} "
+                           f"({len(problems)} problems){hint}")
+    return problems[problem_id]
+
+
+def _load_file(path: Path) -> tuple[Problem, ...]:
+    stat = path.stat()
+    cached = _cache.get(path)
+    if cached and cached[:2] == (stat.st_mtime_ns, stat.st_size):
+        return cached[2]
+    problems = _parse_file(path)
+    _cache[path] = (stat.st_mtime_ns, stat.st_size, problems)
+    return problems
+
+
+def _parse_file(path: Path) -> tuple[Problem, ...]:
+    problems: list[Problem] = []
+    first_seen: dict[str, str] = {}
+    record_format: RecordFormat | None = None
+    for where, record in _read_records(path):
+        if not isinstance(record, dict):
+            raise ProblemError(f"{where}: a problem must be a JSON object, got {type(record).__name__}")
+        if record_format is None:
+            record_format = next((f for f in FORMATS if f.matches(record)), None)
+            if record_format is None:
+                raise ProblemError(
+                    f"{where}: record matches no known problem format (this project's needs 'id' and "
+                    f"'test_kind', LiveCodeBench's 'question_id', HumanEval's 'task_id'); "
+                    f"its fields are {', '.join(sorted(record)) or 'none'}")
+        problem = record_format.parse(record, where)
+        if problem.id in first_seen:
+            raise ProblemError(f"{where}: problem id {problem.id!r} already used at {first_seen[problem.id]}")
+        first_seen[problem.id] = where
+        problems.append(problem)
+    if not problems:
+        raise ProblemError(f"{path}: holds no problems")
+    return tuple(problems)
+
+
+def _read_records(path: Path) -> Iterator[tuple[str, Any]]:
+    """(where, decoded JSON) per record: JSONL (``file:line``) or one JSON array (``file record #i``),
+    told apart by the first character; ``.gz`` files are decompressed. Lines split on "\\n" only:
+    JSON text may hold U+2028 and friends raw, which ``str.splitlines`` would cut."""
+    opener = gzip.open if path.name.endswith(".gz") else open
+    try:
+        with opener(path, "rt", encoding="utf-8") as f:
+            text = f.read()
+    except (OSError, UnicodeDecodeError, EOFError) as e:
+        raise ProblemError(f"{path}: cannot read problem file ({e})") from None
+    if text.lstrip().startswith("["):
+        try:
+            records = json.loads(text)
+        except json.JSONDecodeError as e:
+            raise ProblemError(f"{path}:{e.lineno}: invalid JSON ({e.msg})") from None
+        for index, record in enumerate(records):
+            yield f"{path} record #{index}", record
+        return
+    for line_no, line in enumerate(text.split("\n"), 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            yield where, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ProblemError(f"{where}: invalid JSON ({e.msg} at column {e.colno})") from None
