@@ -1,1 +1,55 @@
+"""Assistant agents. ``make_agent(name)`` builds one from a one-line name; ``AGENTS`` maps a name
+prefix to a factory ``factory(arg, **options)``, where ``arg`` is the rest of the name after the
+prefix and a dash (``"10"`` in ``"oracle-10"``, ``""`` in ``"none"``) and ``options`` are keyword
+arguments such as ``problems`` and ``tokenizer`` (factories ignore options they do not use)."""
+from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from codeassist_env.agents.base import Agent
+from codeassist_env.agents.simple import NullAgent, OracleAgent
+
+
+def _int_arg(name: str, arg: str, default: int) -> int:
+    if not arg:
+        return default
+    if not arg.isdigit():
+        raise ValueError(f"agent {name!r}: expected a token count after the dash, got {arg!r}")
+    return int(arg)
+
+
+def _oracle(arg: str, problems=None, tokenizer=None, **_: Any) -> OracleAgent:
+    if problems is None:
+        raise ValueError("agent 'oracle-N' needs problems= (the problem set the environment uses)")
+    return OracleAgent(_int_arg("oracle", arg, 10), problems=problems, tokenizer=tokenizer)
+
+
+AGENTS: dict[str, Callable[..., Agent]] = {
+    "none": lambda arg, **_: NullAgent(),
+    "oracle": _oracle,
+}
+
+
+def make_agent(name: str, **options: Any) -> Agent:
+    """Build an agent from a name such as ``none`` or ``oracle-10``."""
+    for prefix in sorted(AGENTS, key=len, reverse=True):  # longest prefix wins
+        if name == prefix or name.startswith(prefix + "-"):
+            return AGENTS[prefix](name[len(prefix) + 1:], **options)
+    raise ValueError(f"unknown agent {name!r}; known prefixes: {sorted(AGENTS)}")
+
+
+def begin_episode(agent: Agent, info: dict[str, Any]) -> None:
+    """Tell an agent that ``env.reset`` started an episode: ``agent.reset(info)`` for agents that set
+    ``wants_reset_info = True`` (they need e.g. the problem id), ``agent.reset()`` for other agents
+    that have a ``reset``, nothing otherwise."""
+    reset = getattr(agent, "reset", None)
+    if reset is None:
+        return
+    if getattr(agent, "wants_reset_info", False):
+        reset(info)
+    else:
+        reset()
+
+
+__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "begin_episode", "make_agent"]

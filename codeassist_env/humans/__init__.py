@@ -1,1 +1,32 @@
+"""Simulated humans. ``make_human(name)`` builds one from a short name; ``HUMANS`` maps a name
+prefix to a factory ``factory(arg, **options)``, where ``arg`` is the rest of the name after the
+prefix (e.g. ``"whitespace"`` in ``"reference-whitespace"``) and ``options`` are keyword arguments
+such as ``tokenizer`` (factories ignore options they do not use)."""
+from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
+from codeassist_env.humans.reference import ReferenceHuman, reference_program
+
+
+def _reference(arg: str, tokenizer=None, **_: Any) -> ReferenceHuman:
+    return ReferenceHuman(tolerance=arg or "exact", tokenizer=tokenizer)
+
+
+HUMANS: dict[str, Callable[..., Human]] = {
+    "reference": _reference,
+}
+
+
+def make_human(name: str, **options: Any) -> Human:
+    """``"reference"`` (exact), ``"reference-whitespace"``, or any other registered prefix."""
+    for prefix in sorted(HUMANS, key=len, reverse=True):  # longest prefix wins
+        if name == prefix or name.startswith(prefix + "-"):
+            return HUMANS[prefix](name[len(prefix) + 1:], **options)
+    raise ValueError(f"unknown human {name!r}; known prefixes: {sorted(HUMANS)}")
+
+
+__all__ = ["CHOICES", "Decision", "HUMANS", "Human", "ReferenceHuman", "SimulatorFailure", "make_human",
+           "reference_program"]
