@@ -1,0 +1,273 @@
+"""A simulated programmer played by an LLM behind any OpenAI-compatible chat endpoint (vLLM, OpenAI,
+llama.cpp's server, ...).
+
+Configuration precedence, per field: an explicit argument > ``CODEASSIST_HUMAN_<FIELD>`` environment
+variable (e.g. ``CODEASSIST_HUMAN_BASE_URL``, ``CODEASSIST_HUMAN_MODEL``, ``CODEASSIST_HUMAN_CACHE_MODE``)
+> ``OPENAI_BASE_URL`` / ``OPENAI_API_KEY`` (base_url and api_key only) > the defaults below, which
+match ``codeassist serve --local`` (``http://127.0.0.1:8000/v1``, model ``smollm2``).
+
+Failures never escape as anything but ``SimulatorFailure`` with ``reason`` one of ``FAILURE_REASONS``:
+
+- ``timeout``: no reply within ``timeout_s`` (after retries);
+- ``connection``: the server could not be reached (after retries);
+- ``rate_limited``: HTTP 429 after retries (``Retry-After`` is honoured, capped at ``max_backoff_s``);
+- ``http_error``: any other HTTP error status (5xx after retries; 4xx at once);
+- ``bad_response``: a reply that is not a chat completion (garbage body, no choices, no text);
+- ``unparseable``: no decision could be read after ``max_reasks`` re-asks;
+- ``refusal``: the model refused (refusal field, content filter, or refusal wording instead of an answer).
+
+The environment then records the reason on the round, rejects the suggestion, writes nothing and flags
+the episode. One ``LLMHuman`` serves one episode at a time; the response cache may be shared.
+"""
+from __future__ import annotations
+
+import dataclasses
+import email.utils
+import os
+import time
+from dataclasses import dataclass
+from typing import Any
+
+import openai
+
+from codeassist_env.humans import prompts
+from codeassist_env.humans.base import Decision, SimulatorFailure
+from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
+from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
+
+FAILURE_REASONS: tuple[str, ...] = (
+    "timeout", "connection", "rate_limited", "http_error", "bad_response", "unparseable", "refusal",
+)
+ACCEPTOR_MODES: tuple[str, ...] = ("two_requests", "one_request")
+ENV_PREFIX = "CODEASSIST_HUMAN_"
+
+
+@dataclass(frozen=True)
+class LLMHumanConfig:
+    base_url: str = "http://127.0.0.1:8000/v1"
+    model: str = "smollm2"
+    api_key: str = "EMPTY"  # vLLM and llama.cpp accept any key; the openai client insists on one
+    temperature: float = 0.0
+    top_p: float = 1.0
+    seed: int | None = 0
+    timeout_s: float = 60.0
+    max_retries: int = 3  # extra attempts after the first, for timeouts, 429, 5xx and connection errors
+    backoff_s: float = 1.0  # first wait; doubles each retry
+    max_backoff_s: float = 30.0
+    max_reasks: int = 2  # extra decision requests when a reply holds no readable decision
+    acceptor_mode: str = "two_requests"
+    reasoning_max_tokens: int = 200
+    decision_max_tokens: int = 10
+    # Server tokens and the run's tokenizer differ; ask for more, then cut to K_H with the run's tokenizer.
+    write_max_tokens_factor: float = 2.0
+    write_extra_tokens: int = 16
+    cache_mode: str = "off"
+    cache_path: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.acceptor_mode not in ACCEPTOR_MODES:
+            raise ValueError(f"LLMHumanConfig.acceptor_mode {self.acceptor_mode!r} is not one of {ACCEPTOR_MODES}")
+        if self.cache_mode not in CACHE_MODES:
+            raise ValueError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} is not one of {CACHE_MODES}")
+        if self.cache_mode != "off" and not self.cache_path:
+            raise ValueError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} needs a cache_path")
+        for name in ("timeout_s", "backoff_s", "max_backoff_s"):
+            if getattr(self, name) <= 0:
+                raise ValueError(f"LLMHumanConfig.{name} must be > 0, got {getattr(self, name)!r}")
+        for name in ("max_retries", "max_reasks"):
+            if getattr(self, name) < 0:
+                raise ValueError(f"LLMHumanConfig.{name} must be >= 0, got {getattr(self, name)!r}")
+
+    @classmethod
+    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "LLMHumanConfig":
+        """Build a config with the documented precedence; ``overrides`` set to None are ignored."""
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        fallbacks = {"base_url": "OPENAI_BASE_URL", "api_key": "OPENAI_API_KEY"}
+        for f in dataclasses.fields(cls):
+            if overrides.get(f.name) is not None:
+                values[f.name] = overrides.pop(f.name)
+                continue
+            overrides.pop(f.name, None)
+            for var in (ENV_PREFIX + f.name.upper(), fallbacks.get(f.name)):
+                if var and environ.get(var, "") != "":
+                    values[f.name] = _convert(var, environ[var], f.type)
+                    break
+        if overrides:
+            raise TypeError(f"unknown LLMHumanConfig fields: {sorted(overrides)}")
+        return cls(**values)
+
+
+def _convert(var: str, raw: str, type_name: Any) -> Any:
+    kind = str(type_name)
+    try:
+        if kind.startswith("int"):
+            return None if raw.lower() == "none" else int(raw)
+        if kind.startswith("float"):
+            return float(raw)
+    except ValueError:
+        raise ValueError(f"environment variable {var}={raw!r} is not a valid {kind.split(' ')[0]}") from None
+    return raw
+
+
+class LLMHuman:
+    """The ``Human`` protocol over an OpenAI-compatible chat endpoint; see the module docstring."""
+
+    def __init__(self, config: LLMHumanConfig | None = None, **overrides: Any):
+        if config is not None and overrides:
+            config = dataclasses.replace(config, **overrides)
+        self.config = config or LLMHumanConfig.from_env(**overrides)
+        c = self.config
+        self.cache = ResponseCache(c.cache_path, c.cache_mode) if c.cache_mode != "off" else None
+        # Replay never builds a client: no code path can reach the network.
+        self._client = None if c.cache_mode == "replay" else openai.OpenAI(
+            base_url=c.base_url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0)
+        self._usage = _empty_usage()
+
+    # --- the Human protocol ---
+
+    def reset(self, problem) -> None:
+        self._usage = _empty_usage()
+
+    def usage(self) -> dict[str, float]:
+        return dict(self._usage)
+
+    def decide(self, problem, code: str, suggestion: str) -> Decision:
+        if not code.strip() and not suggestion:
+            # Nothing written and nothing proposed: there is nothing to judge and nothing to finish.
+            return Decision("reject", "nothing written and nothing proposed")
+        if self.config.acceptor_mode == "one_request":
+            messages = prompts.acceptor_single_messages(problem.statement, code, suggestion)
+            reasoning = answer = self._ask(messages, self.config.reasoning_max_tokens)
+        else:
+            messages = prompts.acceptor_reasoning_messages(problem.statement, code, suggestion)
+            reasoning = self._ask(messages, self.config.reasoning_max_tokens)
+            messages = messages + [{"role": "assistant", "content": reasoning},
+                                   prompts.acceptor_decision_request(suggestion)]
+            answer = self._ask(messages, self.config.decision_max_tokens)
+        for reask in range(self.config.max_reasks + 1):
+            choice = parse_decision(answer)
+            if choice is not None:
+                if not suggestion and choice == "accept":
+                    choice = "reject"  # nothing to accept: same outcome as continuing
+                return Decision(choice, reasoning)
+            if reask == self.config.max_reasks:
+                break
+            messages = messages + [{"role": "assistant", "content": answer},
+                                   prompts.reask_request(answer, suggestion)]
+            answer = self._ask(messages, self.config.decision_max_tokens)
+        reason = "refusal" if looks_like_refusal(answer) or looks_like_refusal(reasoning) else "unparseable"
+        raise SimulatorFailure(reason, f"no decision after {self.config.max_reasks} re-asks; last reply {answer[:200]!r}")
+
+    def write(self, problem, code: str, max_tokens: int, tokenizer) -> str:
+        if max_tokens <= 0:
+            return ""
+        c = self.config
+        messages = prompts.appender_messages(problem.statement, code, max_tokens)
+        request_tokens = int(max_tokens * c.write_max_tokens_factor) + c.write_extra_tokens
+        reply = self._ask(messages, request_tokens)
+        text = strip_retyped_code(code, extract_code(reply))
+        if not text.strip() and looks_like_refusal(reply):
+            raise SimulatorFailure("refusal", f"appender replied {reply[:200]!r}")
+        return tokenizer.truncate(text, max_tokens)
+
+    # --- requests ---
+
+    def _ask(self, messages: list[dict[str, str]], max_tokens: int) -> str:
+        """The reply text for ``messages``: from the cache if possible, else from the server with
+        bounded retries; raises ``SimulatorFailure`` (or ``CacheMiss`` in replay mode)."""
+        c = self.config
+        params = {"max_tokens": max_tokens, "temperature": c.temperature, "top_p": c.top_p}
+        key = request_key(c.model, messages, params, c.seed)
+        if self.cache is not None:
+            cached = self.cache.get(key)
+            if cached is not None:
+                self._usage["cache_hits"] += 1
+                return self._content(cached)
+            if self.cache.mode == "replay":
+                raise CacheMiss(f"request not in replay cache {self.cache.path}: "
+                                f"{describe_request(c.model, messages, key)}")
+        response = self._request_with_retries(messages, params)
+        if self.cache is not None:
+            response = self.cache.put(key, c.model, {"messages": messages, "params": params, "seed": c.seed}, response)
+        return self._content(response)
+
+    @staticmethod
+    def _content(response: dict[str, Any]) -> str:
+        if response.get("refusal") or response.get("finish_reason") == "content_filter":
+            raise SimulatorFailure("refusal", f"model refused: {str(response.get('refusal') or '')[:200]!r}")
+        return response["content"]
+
+    def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any]) -> dict[str, Any]:
+        c = self.config
+        for attempt in range(c.max_retries + 1):
+            started = time.monotonic()
+            self._usage["requests"] += 1
+            try:
+                completion = self._client.chat.completions.create(
+                    model=c.model, messages=messages, seed=c.seed, **params)
+                return self._record(completion, started)
+            except openai.APIStatusError as e:
+                self._usage["latency_s"] += time.monotonic() - started
+                status = e.status_code
+                reason = "rate_limited" if status == 429 else "http_error"
+                failure = SimulatorFailure(reason, f"HTTP {status} from {c.base_url}: {str(e)[:200]}")
+                if status != 429 and status < 500 and status != 408:
+                    raise failure from e
+                wait = _retry_after_s(e.response.headers) if status == 429 else None
+            except openai.APITimeoutError as e:
+                self._usage["latency_s"] += time.monotonic() - started
+                failure, wait = SimulatorFailure("timeout", f"no reply from {c.base_url} within {c.timeout_s} s"), None
+                failure.__cause__ = e
+            except openai.APIConnectionError as e:
+                self._usage["latency_s"] += time.monotonic() - started
+                failure, wait = SimulatorFailure("connection", f"cannot reach {c.base_url}: {e}"), None
+                failure.__cause__ = e
+            except (openai.APIResponseValidationError, ValueError, TypeError, AttributeError) as e:
+                # A 200 whose body is not a chat completion; retrying the same server rarely helps.
+                self._usage["latency_s"] += time.monotonic() - started
+                raise SimulatorFailure("bad_response", f"reply from {c.base_url} is not a chat completion: {e}") from e
+            if attempt == c.max_retries:
+                raise failure
+            backoff = min(c.backoff_s * 2 ** attempt, c.max_backoff_s)
+            time.sleep(min(wait, c.max_backoff_s) if wait is not None else backoff)
+        raise AssertionError("unreachable")
+
+    def _record(self, completion: Any, started: float) -> dict[str, Any]:
+        self._usage["latency_s"] += time.monotonic() - started
+        if isinstance(completion, (str, bytes)) or not getattr(completion, "choices", None):
+            raise ValueError(f"no choices in {str(completion)[:200]!r}")
+        choice = completion.choices[0]
+        message = choice.message
+        content = message.content if message is not None else None
+        refusal = getattr(message, "refusal", None)
+        if content is None and not refusal:
+            raise ValueError(f"choice has no message text: {str(choice)[:200]!r}")
+        usage = getattr(completion, "usage", None)
+        if usage is not None:
+            self._usage["prompt_tokens"] += usage.prompt_tokens or 0
+            self._usage["completion_tokens"] += usage.completion_tokens or 0
+        return {"content": content or "", "finish_reason": choice.finish_reason, "refusal": refusal}
+
+
+def _empty_usage() -> dict[str, float]:
+    return {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0, "cache_hits": 0}
+
+
+def _retry_after_s(headers: Any) -> float | None:
+    """Seconds to wait from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``."""
+    if headers is None:
+        return None
+    if headers.get("retry-after-ms"):
+        try:
+            return max(float(headers["retry-after-ms"]) / 1000, 0.0)
+        except ValueError:
+            pass
+    raw = headers.get("retry-after")
+    if not raw:
+        return None
+    try:
+        return max(float(raw), 0.0)
+    except ValueError:
+        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
+        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
