@@ -1,0 +1,163 @@
+"""``codeassist problems list|validate``: inspect a problem source; run reference (or given) solutions
+against the hidden tests in the sandbox."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+
+from tqdm import tqdm
+
+from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
+
+EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+STDERR_LINES_SHOWN = 6  # enough of a failing test's stderr to see the exception
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("problems", help="list or validate a problem set",
+                                   description="Inspect a problem source, or run its reference (or given) "
+                                               "solutions against the hidden tests in the sandbox.")
+    actions = parser.add_subparsers(dest="problems_command", metavar="ACTION", required=True)
+
+    listing = actions.add_parser("list", help="ids, test kind, number of hidden tests, difficulty")
+    listing.add_argument("--problems", metavar="SRC", default=None,
+                         help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path; "
+                              f"default: {default_set()}")
+    listing.add_argument("--split", choices=("train", "test"), help="only problems of this split")
+    listing.add_argument("--json", action="store_true", help="one JSON list of objects instead of a table")
+    listing.set_defaults(func=run_list)
+
+    validate = actions.add_parser("validate", help="run reference solutions against their hidden tests")
+    validate.add_argument("--problems", metavar="SRC", required=True,
+                          help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
+    validate.add_argument("--split", choices=("train", "test"), help="only problems of this split")
+    validate.add_argument("--sandbox", choices=("auto", "bwrap", "docker", "process"), default="auto",
+                          help="sandbox backend (default: auto)")
+    validate.add_argument("--ids", nargs="+", metavar="ID", help="only these problems")
+    validate.add_argument("--solutions", metavar="FILE", type=Path,
+                          help='JSONL of {"id": ..., "code": ...} to validate instead of the references')
+    validate.add_argument("--json", action="store_true", help="print one JSON object with every verdict")
+    validate.set_defaults(func=run_validate)
+
+
+def run_list(args: argparse.Namespace) -> int:
+    source = args.problems or default_set()
+    try:
+        problems = load_problems(source, split=args.split)
+    except ProblemError as e:
+        print(f"codeassist problems list: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    rows = [{"id": p.id, "test_kind": p.test_kind, "n_hidden_tests": len(p.hidden_tests),
+             "n_public_tests": len(p.public_tests), "difficulty": p.metadata.get("difficulty"),
+             "split": p.metadata.get("split"), "has_reference": p.reference_solution is not None}
+            for p in problems]
+    if args.json:
+        print(json.dumps(rows, indent=1))
+        return EXIT_OK
+    width = max(len("ID"), *(len(r["id"]) for r in rows))
+    print(f"{'ID':<{width}}  {'KIND':<10}  {'HIDDEN':>6}  {'DIFFICULTY':<10}  SPLIT")
+    for r in rows:
+        print(f"{r['id']:<{width}}  {r['test_kind']:<10}  {r['n_hidden_tests']:>6}  "
+              f"{r['difficulty'] or '-':<10}  {r['split'] or '-'}")
+    print(f"{len(rows)} problems in {source}")
+    return EXIT_OK
+
+
+def read_solutions(path: Path) -> dict[str, str]:
+    """``{"id": str, "code": str}`` per line -> id -> code; anything else is a ProblemError naming the line."""
+    try:
+        lines = path.read_text(encoding="utf-8").split("\n")
+    except (OSError, UnicodeDecodeError) as e:
+        raise ProblemError(f"cannot read solutions file {path}: {e}") from None
+    solutions: dict[str, str] = {}
+    for line_no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        where = f"{path}:{line_no}"
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as e:
+            raise ProblemError(f"{where}: invalid JSON ({e.msg})") from None
+        if not isinstance(row, dict) or set(row) != {"id", "code"}:
+            raise ProblemError(f"{where}: a solution must be an object with exactly 'id' and 'code', "
+                               f"got {sorted(row) if isinstance(row, dict) else type(row).__name__}")
+        for key in ("id", "code"):
+            if not isinstance(row[key], str):
+                raise ProblemError(f"{where}: field {key!r} must be a string (got {type(row[key]).__name__})")
+        if row["id"] in solutions:
+            raise ProblemError(f"{where}: a second solution for problem {row['id']!r}")
+        solutions[row["id"]] = row["code"]
+    return solutions
+
+
+def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[str]]:
+    """(problem, code) pairs to run, and the ids skipped for want of code."""
+    problems = load_problems(args.problems, split=args.split)
+    by_id = {p.id: p for p in problems}
+    if args.ids:
+        unknown = [i for i in args.ids if i not in by_id]
+        if unknown:
+            raise ProblemError(f"no problem with id {', '.join(map(repr, unknown))} in {args.problems!r}")
+        problems = [by_id[i] for i in dict.fromkeys(args.ids)]
+    if args.solutions:
+        solutions = read_solutions(args.solutions)
+        unknown = [i for i in solutions if i not in by_id]
+        if unknown:
+            raise ProblemError(f"{args.solutions}: solutions for ids not in {args.problems!r}: "
+                               f"{', '.join(map(repr, unknown[:5]))}")
+    else:
+        solutions = {p.id: p.reference_solution for p in problems if p.reference_solution is not None}
+    chosen = [(p, solutions[p.id]) for p in problems if p.id in solutions]
+    skipped = [p.id for p in problems if p.id not in solutions]
+    if not chosen:
+        what = f"{args.solutions} has no solution" if args.solutions else "has no reference solution"
+        raise ProblemError(f"nothing to validate: {args.problems!r} {what} for the selected problems")
+    return chosen, skipped
+
+
+def run_validate(args: argparse.Namespace) -> int:
+    # Imported here so that `problems list` works without the sandbox's dependencies.
+    from codeassist_env.sandbox import open_sandbox
+
+    what = "solutions" if args.solutions else "references"
+    try:
+        chosen, skipped = select(args)
+    except ProblemError as e:
+        print(f"codeassist problems validate: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+    start = time.perf_counter()
+    verdicts = []
+    with open_sandbox(args.sandbox) as sandbox:
+        for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
+            verdict = sandbox.run(problem, code)
+            verdicts.append(verdict)
+            if not verdict.passed and not args.json:
+                tqdm.write(describe_failure(verdict), file=sys.stdout)
+    elapsed = time.perf_counter() - start
+    n_passed = sum(v.passed for v in verdicts)
+    backend = verdicts[0].backend if verdicts else args.sandbox
+
+    if args.json:
+        print(json.dumps({"source": str(args.problems), "checked": what, "backend": backend,
+                          "n_passed": n_passed, "n_total": len(verdicts), "time_s": round(elapsed, 3),
+                          "skipped": skipped, "problems": [v.to_dict() for v in verdicts]}))
+    else:
+        if skipped:
+            print(f"skipped {len(skipped)} problems without {what[:-1]}: {', '.join(skipped[:10])}"
+                  + (" ..." if len(skipped) > 10 else ""))
+        print(f"{n_passed}/{len(verdicts)} {what} pass ({backend} sandbox, {elapsed:.1f} s)")
+    return EXIT_OK if n_passed == len(verdicts) else EXIT_FAILED
+
+
+def describe_failure(verdict) -> str:
+    first = next((i for i, t in enumerate(verdict.tests) if t.status != "passed"), None)
+    line = f"FAIL {verdict.problem_id}: {verdict.status}, {verdict.n_passed}/{verdict.n_total} tests passed"
+    if first is None:
+        return line + " (no tests ran)"
+    line += f"; first failure: test {first} ({verdict.tests[first].time_s:.2f} s)"
+    stderr = verdict.tests[first].stderr.strip().splitlines()[-STDERR_LINES_SHOWN:]
+    return "\n".join([line, *("    " + s for s in stderr)])
