@@ -9,6 +9,7 @@ import sys
 # Modules under codeassist_env.cli, one per subcommand family.
 SUBCOMMAND_MODULES: list[str] = [
     "problems",
+    "serve",
 ]
 
 

