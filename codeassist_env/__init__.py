@@ -1,5 +1,14 @@
 """codeassist_env: environments, simulated humans, assistants and benchmarks for assistive coding agents."""
+from gymnasium.envs.registration import register as _gym_register
+from gymnasium.envs.registration import registry as _gym_registry
+
 from codeassist_env.problems.model import Problem, TestCase
 
 __version__ = "0.1.0"
+
+# gym.make("CodeAssist-v0") after importing the package; gym.make("codeassist_env:CodeAssist-v0")
+# imports it first. The guard keeps a re-import (e.g. importlib.reload) from registering twice.
+if "CodeAssist-v0" not in _gym_registry:
+    _gym_register(id="CodeAssist-v0", entry_point="codeassist_env.env:CodeAssistEnv")
+
 __all__ = ["Problem", "TestCase", "__version__"]

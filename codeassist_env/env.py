@@ -1,0 +1,321 @@
+"""``CodeAssist-v0``: the gymnasium environment for assistive coding agents (SPEC §2 and §3)."""
+from __future__ import annotations
+
+import os
+import string
+import time
+from collections.abc import Iterable
+from typing import Any
+
+import gymnasium as gym
+from gymnasium import spaces
+
+from codeassist_env import metrics
+from codeassist_env.humans import Decision, SimulatorFailure, make_human
+from codeassist_env.problems.model import Problem
+from codeassist_env.tokenizer import get_tokenizer
+
+MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
+MAX_HUMAN_CHARS = 2000  # per round, after the K_H-token cut (guards against one huge "token")
+REWARDS = ("pass", "dpr", "pass_fraction")
+DECISIONS = ("", "accept", "reject", "finish")  # "" = no decision yet (after reset)
+
+
+class AnyText(spaces.Text):
+    """A text space holding every ``str`` of allowed length, whatever its characters (gymnasium's
+    ``Text`` only holds characters of a finite charset, and all of Unicode is too big for one).
+    ``sample`` draws printable ASCII including newlines and tabs."""
+
+    def __init__(self, max_length: int, *, min_length: int = 0, seed: int | None = None):
+        charset = string.printable.replace("\x0b", "").replace("\x0c", "")
+        super().__init__(max_length, min_length=min_length, charset=charset, seed=seed)
+
+    def contains(self, x: Any) -> bool:
+        return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
+
+    def __repr__(self) -> str:
+        return f"AnyText({self.min_length}, {self.max_length})"
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, AnyText) and self.min_length == other.min_length
+                and self.max_length == other.max_length)
+
+
+class CodeAssistEnv(gym.Env[dict, str]):
+    """
+    ## Description
+    A simulated programmer writes a program for a coding problem while the agent, an assistant,
+    proposes code to append. Each round the agent suggests text; the human accepts it (it is
+    appended), rejects it, or finishes the episode (the pending suggestion is not applied); unless it
+    finished, the human then appends at most ``human_tokens`` tokens of its own. The human never edits
+    earlier code. At the end the program runs against the problem's hidden tests in a sandbox.
+
+    ## Action Space
+    A string (``AnyText``): the suggestion to append, any text including newlines; ``""`` means no
+    suggestion this round. At most ``MAX_SUGGESTION_CHARS`` (8000) characters: a longer one raises
+    ``ValueError``; a non-``str`` raises ``TypeError``.
+
+    ## Observation Space
+    ``Dict`` with ``code`` (the program so far), ``round`` (rounds played, 0 after reset),
+    ``last_decision`` (``""``, ``"accept"``, ``"reject"`` or ``"finish"``), ``last_human_text`` (what
+    the human appended last round) and ``statement`` (the problem statement if
+    ``show_problem_to_agent``, else ``""``). Text entries hold any Unicode.
+
+    ## Starting State
+    A problem drawn with the environment's seeded generator (or ``options={"problem_id": ...}``);
+    the program starts as the problem's starter code (often empty).
+
+    ## Reward
+    0 on every step but the last. On the last: ``reward="pass"``: 1.0 if every hidden test passes;
+    ``"dpr"``: the discounted pass rate; ``"pass_fraction"``: the fraction of hidden tests passed.
+
+    ## Episode End
+    Terminated when the human chooses FINISH; truncated after ``max_rounds`` rounds. Either way the
+    hidden tests run exactly once (``env.unwrapped.evaluations`` counts runs). ``step`` after the end
+    raises ``RuntimeError``: call ``reset``.
+
+    ## Information
+    ``reset``: ``problem_id``, ``starter_code``, ``tokenizer``. Every step: ``problem_id``, ``round``,
+    ``decision``, ``human_text``, ``round_tokens_read``, ``round_tokens_written``,
+    ``simulator_failure``. The last step adds ``verdict`` (dict), ``passed``, ``pass_fraction``,
+    ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
+    ``suggestion_chars``, ``accept_ratio`` (None if nothing was shown), ``tokens_read`` and
+    ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
+    ``simulator_failed``, ``code`` (the final program), ``tokenizer``, ``transcript`` (one dict per
+    round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
+    ``simulator_failure``, ``tokens_read``, ``tokens_written`` and the human's ``decide_s`` and
+    ``write_s`` seconds) and ``human_usage`` if the human has a ``usage()`` method.
+    A non-empty suggestion pending at FINISH counts as shown, neither accepted nor rejected.
+    A round whose human raised ``SimulatorFailure`` is recorded with the reason and falls back to
+    REJECT with nothing written; the episode is then flagged ``simulator_failed``.
+
+    ## Arguments
+    ``problems`` (a set name, a path, or ``Problem`` objects; default the bundled set), ``human``
+    (``"reference"``, ``"reference-whitespace"``, another registered name, or a human object),
+    ``sandbox`` (``"auto"``, ``"bwrap"``, ``"docker"``, ``"process"``, or an open sandbox the caller
+    owns), ``max_rounds`` (50), ``human_tokens`` (K_H, 10), ``tokenizer`` (None = the offline code
+    tokenizer, a Hugging Face name/path, or a tokenizer object), ``reward`` (``"pass"``),
+    ``show_problem_to_agent`` (False), ``render_mode`` (None or ``"ansi"``).
+
+    ## Version History
+    * v0: initial version.
+    """
+
+    metadata = {"render_modes": ["ansi"], "render_fps": 4}
+
+    def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = "reference",
+                 sandbox: Any = "auto", max_rounds: int = 50, human_tokens: int = 10, tokenizer: Any = None,
+                 reward: str = "pass", show_problem_to_agent: bool = False, render_mode: str | None = None):
+        if render_mode is not None and render_mode not in self.metadata["render_modes"]:
+            raise ValueError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
+        if reward not in REWARDS:
+            raise ValueError(f"reward {reward!r} is not one of {REWARDS}")
+        if not isinstance(max_rounds, int) or max_rounds < 1:
+            raise ValueError(f"max_rounds must be an int >= 1, got {max_rounds!r}")
+        if not isinstance(human_tokens, int) or human_tokens < 0:
+            raise ValueError(f"human_tokens must be an int >= 0, got {human_tokens!r}")
+        self.render_mode = render_mode
+        self.max_rounds = max_rounds
+        self.human_tokens = human_tokens
+        self.reward_kind = reward
+        self.show_problem_to_agent = show_problem_to_agent
+        self.tokenizer = get_tokenizer(tokenizer)
+        self.problems = _load(problems)
+        self._by_id = {p.id: p for p in self.problems}
+        self._owns_human = isinstance(human, str)
+        self.human = make_human(human, tokenizer=self.tokenizer) if self._owns_human else human
+        for method in ("reset", "decide", "write"):
+            if not callable(getattr(self.human, method, None)):
+                raise TypeError(f"human {type(self.human).__name__} has no {method}() method (see humans/base.py)")
+        self._sandbox_spec = sandbox
+        self._sandbox = None if isinstance(sandbox, str) else sandbox
+        self.evaluations = 0  # hidden-test runs by this environment
+
+        longest_statement = max(len(p.statement) for p in self.problems) if show_problem_to_agent else 0
+        longest_starter = max(len(p.starter_code) for p in self.problems)
+        self.action_space = AnyText(MAX_SUGGESTION_CHARS)
+        self.observation_space = spaces.Dict({
+            "code": AnyText(longest_starter + max_rounds * (MAX_SUGGESTION_CHARS + MAX_HUMAN_CHARS)),
+            "round": spaces.Discrete(max_rounds + 1),
+            "last_decision": spaces.Text(6, min_length=0, charset=string.ascii_lowercase),
+            "last_human_text": AnyText(MAX_HUMAN_CHARS),
+            "statement": AnyText(longest_statement),
+        })
+        self._problem: Problem | None = None
+        self._done = False
+
+    # ---- gymnasium API ---------------------------------------------------------------------------
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        super().reset(seed=seed)
+        options = dict(options or {})
+        problem_id = options.pop("problem_id", None)
+        if options:
+            raise ValueError(f"unknown reset options {sorted(options)}; the only option is 'problem_id'")
+        if problem_id is None:
+            problem = self.problems[int(self.np_random.integers(len(self.problems)))]
+        elif problem_id in self._by_id:
+            problem = self._by_id[problem_id]
+        else:
+            raise ValueError(f"problem_id {problem_id!r} is not in this environment's problem set "
+                             f"({len(self.problems)} problems)")
+        self.human.reset(problem)
+        self._problem = problem
+        self._code = problem.starter_code
+        self._round = 0
+        self._last_decision = ""
+        self._last_human_text = ""
+        self._transcript: list[dict[str, Any]] = []
+        self._done = False
+        return self._observation(), {"problem_id": problem.id, "starter_code": problem.starter_code,
+                                     "tokenizer": self.tokenizer.name}
+
+    def step(self, action: str):
+        if self._problem is None:
+            raise RuntimeError("CodeAssist-v0: call reset() before step()")
+        if self._done:
+            raise RuntimeError("CodeAssist-v0: the episode has ended (FINISH or max_rounds); call reset()")
+        if not isinstance(action, str):
+            raise TypeError(f"CodeAssist-v0: the action must be a str (the suggestion, '' for none), "
+                            f"got {type(action).__name__}")
+        if len(action) > MAX_SUGGESTION_CHARS:
+            raise ValueError(f"CodeAssist-v0: suggestion of {len(action)} characters exceeds "
+                             f"MAX_SUGGESTION_CHARS={MAX_SUGGESTION_CHARS}")
+        problem, suggestion = self._problem, action
+        self._round += 1
+        failure = None
+
+        started = time.perf_counter()
+        try:
+            decision = self.human.decide(problem, self._code, suggestion)
+        except SimulatorFailure as error:
+            failure, decision = error.reason, Decision("reject", f"simulator failure: {error}")
+        if not isinstance(decision, Decision):
+            raise TypeError(f"human {type(self.human).__name__}.decide returned {type(decision).__name__}, "
+                            "not a Decision")
+        decide_s = time.perf_counter() - started
+        if decision.choice == "accept":
+            self._code += suggestion
+
+        human_text, write_s = "", 0.0
+        if decision.choice != "finish" and failure is None:
+            started = time.perf_counter()
+            try:
+                written = self.human.write(problem, self._code, self.human_tokens, self.tokenizer)
+            except SimulatorFailure as error:
+                failure, written = error.reason, ""
+            write_s = time.perf_counter() - started
+            if not isinstance(written, str):
+                raise TypeError(f"human {type(self.human).__name__}.write returned {type(written).__name__}, "
+                                "not a str")
+            # The protocol allows at most K_H tokens: extra text is cut here, whoever the human is.
+            human_text = self.tokenizer.truncate(written, self.human_tokens)[:MAX_HUMAN_CHARS]
+            self._code += human_text
+
+        record = {
+            "round": self._round, "suggestion": suggestion, "decision": decision.choice,
+            "reasoning": decision.reasoning, "human_text": human_text, "simulator_failure": failure,
+            "tokens_read": self.tokenizer.count(suggestion) if suggestion else 0,
+            "tokens_written": self.tokenizer.count(human_text) if human_text else 0,
+            "decide_s": decide_s, "write_s": write_s,
+        }
+        self._transcript.append(record)
+        self._last_decision, self._last_human_text = decision.choice, human_text
+
+        terminated = decision.choice == "finish"
+        truncated = not terminated and self._round >= self.max_rounds
+        info = {"problem_id": problem.id, "round": self._round, "decision": decision.choice,
+                "human_text": human_text, "round_tokens_read": record["tokens_read"],
+                "round_tokens_written": record["tokens_written"], "simulator_failure": failure}
+        reward = 0.0
+        if terminated or truncated:
+            self._done = True
+            info.update(self._final_info(finished=terminated))
+            reward = {"pass": info["pass_at_1"], "dpr": info["dpr"],
+                      "pass_fraction": info["pass_fraction"]}[self.reward_kind]
+        return self._observation(), float(reward), terminated, truncated, info
+
+    def render(self):
+        if self.render_mode is None:
+            gym.logger.warn("CodeAssist-v0: render() without a render_mode; create the env with render_mode='ansi'")
+            return None
+        if self._problem is None:
+            return "CodeAssist-v0: no episode yet (call reset())\n"
+        lines = [f"CodeAssist-v0  problem {self._problem.id}  round {self._round}/{self.max_rounds}"]
+        for r in self._transcript:
+            failed = f"  (simulator failure: {r['simulator_failure']})" if r["simulator_failure"] else ""
+            lines.append(f"[round {r['round']}] suggestion {r['suggestion']!r} -> {r['decision']}{failed}")
+            if r["human_text"]:
+                lines.append(f"           human wrote {r['human_text']!r}")
+        lines += ["--- program ---", self._code]
+        return "\n".join(lines) + "\n"
+
+    def close(self):
+        if self._sandbox is not None and isinstance(self._sandbox_spec, str):
+            self._sandbox.close()
+            self._sandbox = None
+        if self._owns_human and callable(getattr(self.human, "close", None)):
+            self.human.close()
+
+    # ---- internals -------------------------------------------------------------------------------
+    def _observation(self) -> dict[str, Any]:
+        return {
+            "code": self._code,
+            "round": self._round,
+            "last_decision": self._last_decision,
+            "last_human_text": self._last_human_text,
+            "statement": self._problem.statement if self.show_problem_to_agent else "",
+        }
+
+    def _evaluate(self):
+        if self._sandbox is None:
+            from codeassist_env.sandbox import open_sandbox
+
+            self._sandbox = open_sandbox(self._sandbox_spec)  # one per env, reused across episodes
+        self.evaluations += 1
+        return self._sandbox.run(self._problem, self._code)
+
+    def _final_info(self, finished: bool) -> dict[str, Any]:
+        verdict = self._evaluate()
+        shown = [r for r in self._transcript if r["suggestion"]]
+        accepted = sum(r["decision"] == "accept" for r in shown)
+        tokens_read = sum(r["tokens_read"] for r in self._transcript)
+        tokens_written = sum(r["tokens_written"] for r in self._transcript)
+        failures = [r["simulator_failure"] for r in self._transcript if r["simulator_failure"]]
+        info = {
+            "verdict": verdict.to_dict(),
+            "passed": verdict.passed,
+            "pass_fraction": verdict.pass_fraction,
+            "pass_at_1": 1.0 if verdict.passed else 0.0,
+            "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
+            "accepted": accepted,
+            "rejected": sum(r["decision"] == "reject" for r in shown),
+            "suggestions_shown": len(shown),
+            "suggestion_chars": sum(len(r["suggestion"]) for r in shown),
+            "accept_ratio": metrics.accept_ratio(accepted, len(shown)),
+            "tokens_read": tokens_read,
+            "tokens_written": tokens_written,
+            "rounds": self._round,
+            "finished": finished,
+            "simulator_failed": bool(failures),
+            "transcript": [dict(r) for r in self._transcript],
+            "tokenizer": self.tokenizer.name,
+            "problem_id": self._problem.id,
+            "code": self._code,
+        }
+        if callable(getattr(self.human, "usage", None)):
+            info["human_usage"] = dict(self.human.usage())
+        return info
+
+
+def _load(problems: str | os.PathLike | Iterable[Problem] | None) -> list[Problem]:
+    from codeassist_env.problems import DEFAULT_SET, load_problems
+
+    if problems is None:
+        problems = DEFAULT_SET
+    loaded = load_problems(problems) if isinstance(problems, (str, os.PathLike)) else list(problems)
+    if not loaded:
+        raise ValueError(f"CodeAssist-v0: the problem set {problems!r} is empty")
+    for item in loaded:
+        if not isinstance(item, Problem):
+            raise TypeError(f"CodeAssist-v0: problems must be Problem objects, got {type(item).__name__}")
+    return loaded
