@@ -119,15 +119,14 @@ def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[st
 
 
 def run_validate(args: argparse.Namespace) -> int:
-    # Imported here so that `problems list` works without the sandbox's dependencies.
-    from codeassist_env.sandbox import open_sandbox
-
     what = "solutions" if args.solutions else "references"
     try:
         chosen, skipped = select(args)
     except ProblemError as e:
         print(f"codeassist problems validate: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    # Imported here so that listing and input checks work without the sandbox's dependencies.
+    from codeassist_env.sandbox import open_sandbox
 
     start = time.perf_counter()
     verdicts = []

@@ -71,16 +71,16 @@ def decode_test_cases(text: str, where: str, field: str) -> list[Any]:
 
 
 def parse_livecodebench_record(record: dict[str, Any], where: str) -> Problem:
+    problem_id = record["question_id"]
+    if not isinstance(problem_id, str) or not problem_id.strip():
+        raise field_error(where, "question_id", "must be a non-empty string", problem_id)
+    where = f"{where} (question {problem_id!r})"
     for name in REQUIRED_FIELDS:
         if name not in record:
             raise field_error(where, name, "required LiveCodeBench field is missing")
     for name in REQUIRED_FIELDS + OPTIONAL_FIELDS:
         if name in record and not isinstance(record[name], str):
             raise field_error(where, name, "must be a string", record[name])
-    problem_id = record["question_id"]
-    if not problem_id.strip():
-        raise field_error(where, "question_id", "must not be empty", problem_id)
-    where = f"{where} (question {problem_id!r})"
 
     public = _tests(record, "public_test_cases", where)
     private = _tests(record, "private_test_cases", where)
