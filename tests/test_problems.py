@@ -63,6 +63,14 @@ def test_schema_round_trip_jsonl_gz_and_json_array(tmp_path):
     assert load_problems(tmp_path / "set.json") == problems
 
 
+def test_readme_example_line_loads(tmp_path):
+    readme = (REPO / "problems" / "README.md").read_text(encoding="utf-8")
+    example = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
+    [problem] = load_problems(write_lines(tmp_path / "example.jsonl", [example]))
+    assert (problem.id, problem.test_kind, problem.entry_point, len(problem.hidden_tests)) == (
+        "window-sum", "functional", "maxWindowSum", 2)
+
+
 def test_optional_fields_take_the_problem_defaults(tmp_path):
     record = {"id": "x", "statement": "s", "test_kind": "stdin", "hidden_tests": [{"input": "", "output": "1"}]}
     [problem] = load_problems(write_lines(tmp_path / "p.jsonl", [record]))
