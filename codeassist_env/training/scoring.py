@@ -1,0 +1,152 @@
+"""Per-token log-likelihoods of whole documents under the untrained base model (SPEC §4, step 2).
+
+All H(i) of Algorithm 1 for one document come from ONE forward pass: the scorer returns log π̂(t_j | t_<j)
+for every token j of the document, and H(i) at cut n is the cumulative sum of the negated values from
+j = n. Documents are batched (right padding + attention mask), longest first to keep padding small.
+
+Units: everything here is in **nats**. η is given in bits by default (the paper's unit):
+``eta_nats = eta_bits * ln 2`` (:func:`eta_to_nats`).
+
+The first token: when the tokenizer adds a BOS token, the document is scored after it and
+``logprobs[0]`` is log π̂(t_0 | BOS); otherwise ``logprobs[0]`` is NaN (nothing to condition on).
+Algorithm 1 never needs it: cut points are n ≥ 1, so targets start at token 1 or later.
+
+Backends: :class:`TransformersScorer` (CPU or GPU) and :class:`VLLMScorer` (``prompt_logprobs``, GPU hosts
+only; vLLM does not run on CPU-only machines). :func:`brute_force_target_length` is Algorithm 1
+written literally — one scoring call per length i — for tests and the benchmark only.
+"""
+from __future__ import annotations
+
+import math
+from typing import Any, Protocol, Sequence
+
+import numpy as np
+
+UNITS = ("bits", "nats")
+
+
+def eta_to_nats(eta: float, unit: str = "bits") -> float:
+    """η in nats; ``unit`` is "bits" (the paper's, default) or "nats"."""
+    if unit not in UNITS:
+        raise ValueError(f"eta unit {unit!r} is not one of {UNITS}")
+    if not eta >= 0:
+        raise ValueError(f"eta must be a non-negative number, got {eta!r}")
+    return eta * math.log(2) if unit == "bits" else eta
+
+
+def bos_ids(tokenizer: Any) -> list[int]:
+    """The special tokens the tokenizer puts before a text by default (BOS for most; [] for SmolLM2)."""
+    with_special = tokenizer("x", add_special_tokens=True).input_ids
+    without = tokenizer("x", add_special_tokens=False).input_ids
+    prefix_len = len(with_special) - len(without)
+    if prefix_len > 0 and with_special[prefix_len:] == without:
+        return list(with_special[:prefix_len])
+    return []
+
+
+def encode_document(tokenizer: Any, text: str) -> list[int]:
+    """The document's own tokens (no special tokens)."""
+    return list(tokenizer(text, add_special_tokens=False).input_ids)
+
+
+class Scorer(Protocol):
+    def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        """For each token-id list, log π̂(t_j | BOS?, t_<j) per token j, in nats (float64)."""
+        ...
+
+
+class TransformersScorer:
+    """One forward pass per batch of documents with a transformers causal LM."""
+
+    def __init__(self, model: Any, tokenizer: Any, *, batch_size: int = 8) -> None:
+        self.model = model
+        self.batch_size = batch_size
+        self.prefix = bos_ids(tokenizer)
+        self.pad_id = tokenizer.pad_token_id if tokenizer.pad_token_id is not None else 0
+
+    def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        import torch
+
+        order = sorted(range(len(documents)), key=lambda k: -len(documents[k]))
+        out: list[np.ndarray | None] = [None] * len(documents)
+        device = next(self.model.parameters()).device
+        for start in range(0, len(order), self.batch_size):
+            batch = [order[k] for k in range(start, min(start + self.batch_size, len(order)))]
+            rows = [self.prefix + list(documents[k]) for k in batch]
+            width = max(len(r) for r in rows)
+            ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
+            mask = torch.zeros((len(rows), width), dtype=torch.long)
+            for r, row in enumerate(rows):
+                ids[r, :len(row)] = torch.tensor(row, dtype=torch.long)
+                mask[r, :len(row)] = 1
+            with torch.inference_mode():
+                logits = self.model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
+                # log p(t_j | t_<j) = logit[j-1, t_j] - logsumexp(logit[j-1]); done in fp32.
+                logits = logits[:, :-1].float()
+                chosen = logits.gather(-1, ids[:, 1:, None].to(device)).squeeze(-1)
+                token_logprobs = (chosen - torch.logsumexp(logits, dim=-1)).double().cpu().numpy()
+            skip = len(self.prefix)
+            for r, k in enumerate(batch):
+                n = len(documents[k])
+                values = np.full(n, np.nan)
+                if n:
+                    # token_logprobs[r, j-1] scores row position j; document token 0 sits at `skip`.
+                    first = max(skip, 1)
+                    values[first - skip:] = token_logprobs[r, first - 1:skip + n - 1]
+                out[k] = values
+        return out  # type: ignore[return-value]
+
+
+class VLLMScorer:
+    """``prompt_logprobs`` from an in-process vLLM engine (GPU hosts). Same output as
+    :class:`TransformersScorer`; vLLM batches and schedules the documents itself."""
+
+    def __init__(self, model: str, tokenizer: Any, **engine_kwargs: Any) -> None:
+        from vllm import LLM  # only importable on GPU hosts with vLLM installed
+
+        self.llm = LLM(model=model, **engine_kwargs)
+        self.prefix = bos_ids(tokenizer)
+
+    def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
+        from vllm import SamplingParams
+        from vllm.inputs import TokensPrompt
+
+        params = SamplingParams(max_tokens=1, prompt_logprobs=0)
+        prompts = [TokensPrompt(prompt_token_ids=self.prefix + list(doc)) for doc in documents]
+        out = []
+        for doc, result in zip(documents, self.llm.generate(prompts, params, use_tqdm=False)):
+            row_ids = self.prefix + list(doc)
+            # prompt_logprobs[j] maps token id -> Logprob for row position j (None at j = 0).
+            per_position = [np.nan if entry is None else entry[row_ids[j]].logprob
+                            for j, entry in enumerate(result.prompt_logprobs)]
+            out.append(np.asarray(per_position[len(self.prefix):], dtype=np.float64))
+        return out
+
+
+def empower_target_length(logprobs: np.ndarray, cut: int, eta_nats: float) -> int:
+    """Algorithm 1, step 3, from one document's per-token log-probs: the largest k such that
+    H(i) = -sum(logprobs[cut:cut+i]) <= eta for every i <= k (0 = empty target; len - cut = whole rest)."""
+    if not 1 <= cut < len(logprobs):
+        raise ValueError(f"cut {cut} outside [1, {len(logprobs)})")
+    cumulative_nll = np.cumsum(-logprobs[cut:])
+    exceeded = np.flatnonzero(cumulative_nll > eta_nats)
+    return int(exceeded[0]) if exceeded.size else len(cumulative_nll)
+
+
+def continuation_nll(model: Any, tokenizer: Any, prefix: Sequence[int], continuation: Sequence[int]) -> float:
+    """-log π̂(continuation | prefix) in nats from its own forward pass (used by the brute force)."""
+    scorer = TransformersScorer(model, tokenizer, batch_size=1)
+    logprobs = scorer.score([list(prefix) + list(continuation)])[0]
+    return float(-logprobs[len(prefix):].sum())
+
+
+def brute_force_target_length(model: Any, tokenizer: Any, ids: Sequence[int], cut: int,
+                              eta_nats: float) -> int:
+    """Algorithm 1 written literally: for i = 1, 2, ... score ℓ(n+1..n+i) given ℓ(1..n) with a
+    separate model call, and stop at the first i whose H(i) exceeds η. Slow by design."""
+    if not 1 <= cut < len(ids):
+        raise ValueError(f"cut {cut} outside [1, {len(ids)})")
+    for i in range(1, len(ids) - cut + 1):
+        if continuation_nll(model, tokenizer, ids[:cut], ids[cut:cut + i]) > eta_nats:
+            return i - 1
+    return len(ids) - cut
