@@ -1,0 +1,120 @@
+"""Talking to one worker: JSON lines over a pipe pair (process, bwrap) or an attached socket (docker)."""
+from __future__ import annotations
+
+import json
+import os
+import select
+import subprocess
+import tempfile
+import time
+from typing import Any, Callable
+
+WORKER_SOURCE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+READY_TIMEOUT_S = 30.0
+
+
+def worker_source() -> str:
+    """The worker's text, passed with ``python3 -c`` so the sandbox needs no access to this package."""
+    with open(WORKER_SOURCE_PATH, encoding="utf-8") as f:
+        return f.read()
+
+
+class WorkerDied(Exception):
+    """The worker closed its channel, crashed or stopped answering."""
+
+
+class LineChannel:
+    """JSON lines over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream) and
+    ``wait_readable`` blocks up to a timeout; both come from the transport."""
+
+    def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes],
+                 wait_readable: Callable[[float], bool], close: Callable[[], None]):
+        self._send, self._recv, self._wait, self._close = send, recv, wait_readable, close
+        self._buf = bytearray()
+
+    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
+        try:
+            self._send((json.dumps(obj) + "\n").encode())
+        except OSError as e:
+            raise WorkerDied(f"could not send to the worker: {e}") from e
+        return self.read(timeout)
+
+    def read(self, timeout: float) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while b"\n" not in self._buf:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0 or not self._wait(remaining):
+                raise WorkerDied(f"the worker did not answer within {timeout:.1f} s")
+            try:
+                chunk = self._recv()
+            except OSError as e:
+                raise WorkerDied(f"reading from the worker failed: {e}") from e
+            if not chunk:
+                raise WorkerDied("the worker exited")
+            self._buf += chunk
+        line, _, rest = bytes(self._buf).partition(b"\n")
+        self._buf = bytearray(rest)
+        try:
+            return json.loads(line)
+        except ValueError as e:
+            raise WorkerDied(f"the worker sent a malformed line: {line[:200]!r}") from e
+
+    def close(self) -> None:
+        self._close()
+
+
+def _fd_readable(fd: int, timeout: float) -> bool:
+    return bool(select.select([fd], [], [], timeout)[0])
+
+
+class SubprocessWorker:
+    """A worker started as a child process of this one (the process and bwrap backends)."""
+
+    def __init__(self, argv: list[str], *, uid: int | None = None, env: dict[str, str] | None = None,
+                 pid1: bool = True, on_close: Callable[[], None] | None = None):
+        self.uid = uid if uid is not None else os.getuid()  # the host uid the sandboxed processes run as
+        self.pid1 = pid1  # whether the worker is PID 1 of its own PID namespace
+        self._on_close = on_close
+        kwargs: dict[str, Any] = {}
+        if uid is not None and os.getuid() == 0:
+            # Root bypasses RLIMIT_NPROC: run the whole sandbox as an otherwise unused user instead.
+            kwargs.update(user=uid, group=uid, extra_groups=[])
+        # stderr goes to a file, not a pipe nobody drains: only read when the worker fails to start.
+        self._stderr = tempfile.TemporaryFile()
+        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
+                                     env=env, cwd="/", start_new_session=True, **kwargs)
+        out = self.proc.stdout.fileno()
+        self.channel = LineChannel(send=self._send, recv=lambda: os.read(out, 1 << 20),
+                                   wait_readable=lambda t: _fd_readable(out, t), close=self._terminate)
+        try:
+            hello = self.channel.read(READY_TIMEOUT_S)
+        except WorkerDied as e:
+            self._terminate()
+            self._stderr.seek(0)
+            err = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
+            raise WorkerDied(f"the worker did not start ({e}): {err or 'no output'}") from None
+        self.pid = self.proc.pid
+        self.python = hello.get("python", "")
+
+    def _send(self, data: bytes) -> None:
+        self.proc.stdin.write(data)
+        self.proc.stdin.flush()
+
+    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
+        return self.channel.request(obj, timeout)
+
+    def _terminate(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.proc.wait()
+        for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
+            try:
+                stream.close()
+            except OSError:
+                pass
+
+    def close(self) -> None:
+        self._terminate()
+        if self._on_close:
+            self._on_close()
+            self._on_close = None

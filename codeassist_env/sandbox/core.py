@@ -1,0 +1,132 @@
+"""The host side: a ``Sandbox`` holds one long-lived worker, sends it one test at a time and grades the answers."""
+from __future__ import annotations
+
+import math
+import time
+import warnings
+from typing import Any, Callable, Protocol, Sequence
+
+from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.sandbox import compare
+from codeassist_env.sandbox.channel import WorkerDied
+from codeassist_env.sandbox.result import TestResult, Verdict
+
+BACKENDS = ("auto", "bwrap", "docker", "process")
+OUTPUT_CAP_BYTES = 8 * 1024 * 1024
+NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
+ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
+STDERR_KEEP = 2000  # characters of stderr kept in a TestResult
+
+
+class SandboxUnavailable(RuntimeError):
+    """The requested backend cannot run here; the message says what is missing and how to install it."""
+
+
+class Worker(Protocol):
+    uid: int  # the host uid the sandboxed processes run as
+    pid1: bool  # whether the worker is PID 1 of its own PID namespace
+
+    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+
+def wall_limit_s(problem: Problem) -> float:
+    return 2 * problem.time_limit_s + 1.0
+
+
+class Sandbox:
+    """One warm worker. Used by one thread at a time; open one per thread."""
+
+    def __init__(self, backend: str, start_worker: Callable[[], Worker], output_cap: int = OUTPUT_CAP_BYTES):
+        self.backend = backend
+        self._start_worker = start_worker
+        self.output_cap = output_cap
+        self.restarts = 0  # worker restarts after a death mid-test
+        self._worker: Worker | None = start_worker()
+
+    @property
+    def worker(self) -> Worker | None:
+        return self._worker
+
+    def run(self, problem: Problem, code: str, fail_fast: bool = False,
+            tests: Sequence[TestCase] | None = None) -> Verdict:
+        """Run ``code`` on each test (default: the problem's hidden tests) and grade it."""
+        started = time.monotonic()
+        verdict = Verdict(problem_id=problem.id, backend=self.backend)
+        for test in problem.hidden_tests if tests is None else tests:
+            result = self._run_test(problem, code, test)
+            verdict.tests.append(result)
+            if fail_fast and result.status != "passed":
+                break
+        verdict.time_s = time.monotonic() - started
+        return verdict
+
+    def _run_test(self, problem: Problem, code: str, test: TestCase) -> TestResult:
+        request = {
+            "code": code, "kind": problem.test_kind, "input": test.input, "entry_point": problem.entry_point,
+            "cpu_s": max(1, math.ceil(problem.time_limit_s)), "wall_s": wall_limit_s(problem),
+            "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap,
+        }
+        timeout = request["wall_s"] + ANSWER_GRACE_S
+        deaths = []
+        for _ in range(2):  # a worker death is retried once; twice on the same test is the program's doing
+            if self._worker is None:
+                try:
+                    self._worker = self._start_worker()
+                except (WorkerDied, SandboxUnavailable, OSError) as e:
+                    return TestResult("infra_error", 0.0, f"could not restart the sandbox worker: {e}"[:STDERR_KEEP])
+                self.restarts += 1
+            request["nproc"] = NPROC_LIMIT if self._worker.pid1 else None
+            try:
+                reply = self._worker.request(request, timeout)
+            except WorkerDied as e:
+                deaths.append(str(e))
+                self._discard_worker()
+                continue
+            return grade(problem, test, reply)
+        return TestResult("runtime_error", timeout, f"the sandbox worker died twice on this test: {deaths}"[:STDERR_KEEP])
+
+    def _discard_worker(self) -> None:
+        if self._worker is not None:
+            try:
+                self._worker.close()
+            finally:
+                self._worker = None
+
+    def close(self) -> None:
+        self._discard_worker()
+
+    def __enter__(self) -> "Sandbox":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+_STATUS = {"timeout": "time_limit", "memory": "memory_limit", "syntax_error": "syntax_error",
+           "output_limit": "runtime_error", "error": "runtime_error", "infra": "infra_error"}
+
+
+def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult:
+    """Turn the worker's answer into a test status; expected outputs are only ever looked at here."""
+    time_s = float(reply.get("time_s", 0.0))
+    stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
+    status = reply.get("status")
+    if status == "ok":
+        if problem.test_kind == "stdin":
+            ok = compare.tokens_match(reply.get("stdout") or "", test.output)
+        elif problem.test_kind == "functional":
+            ok = compare.json_output_match(reply.get("result"), test.output)
+        else:
+            ok = True  # check() returned normally
+        return TestResult("passed" if ok else "wrong_answer", time_s, stderr)
+    if status == "error" and reply.get("error_type") in ("AssertionError", "BadResult"):
+        return TestResult("wrong_answer", time_s, stderr)  # a failed check, or a result that is no JSON value
+    return TestResult(_STATUS.get(status, "infra_error"), time_s, stderr)
+
+
+def warn_process_backend() -> None:
+    warnings.warn("sandbox backend 'process' is NOT a sandbox: the program runs as this user with full access "
+                  "to this machine; only resource limits apply", RuntimeWarning, stacklevel=3)
+

@@ -1,0 +1,333 @@
+"""The sandbox worker: runs inside the sandbox, standard library only, any python3 >= 3.8.
+
+Protocol: JSON lines. The worker prints ``{"ready": true, ...}`` once, then for every request line
+``{"code", "kind", "input", "entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap"}`` it forks
+one child that runs the program on that single input and answers one line
+``{"status", "stdout", "result", "stderr", "error_type", "time_s"}`` where status is one of
+ok / error / timeout / memory / syntax_error / output_limit. Expected outputs never come here: the host
+compares. ``--pid1`` means the worker is PID 1 of its own PID namespace, so after each test it may kill
+every other process in the namespace; without it (the ``process`` backend) it kills the child's process
+group only.
+"""
+import json
+import os
+import resource
+import select
+import shutil
+import signal
+import sys
+import time
+import traceback
+import types
+
+STDERR_KEEP = 16 * 1024  # bytes of the program's stderr sent back
+MB = 1024 * 1024
+FILE_SIZE_LIMIT = 16 * MB
+OPEN_FILES_LIMIT = 256
+READ_CHUNK = 65536
+
+
+def _set_limit(which, soft, hard=None):
+    try:
+        resource.setrlimit(which, (soft, soft if hard is None else hard))
+    except (ValueError, OSError):
+        pass  # a limit the platform refuses must not stop the test; the wall clock still applies
+
+
+def _jsonable_result(value):
+    """The return value as JSON text (tuples become lists, sets sorted lists), or raise TypeError."""
+    def default(obj):
+        if isinstance(obj, (set, frozenset)):
+            try:
+                return sorted(obj)
+            except TypeError:
+                return list(obj)
+        raise TypeError("return value of type %s is not JSON-serializable" % type(obj).__name__)
+
+    if hasattr(sys, "set_int_max_str_digits"):
+        sys.set_int_max_str_digits(0)  # big integers are legitimate answers
+    return json.dumps(value, default=default)
+
+
+def _write_all(fd, data):
+    while data:
+        n = os.write(fd, data)
+        data = data[n:]
+
+
+def _run_child(req, result_fd):
+    """Body of the forked child: never returns normally (always os._exit)."""
+    def report(**fields):
+        _write_all(result_fd, json.dumps(fields).encode())
+
+    kind = req["kind"]
+    module_name = "__main__" if kind == "stdin" else "solution"
+    module = types.ModuleType(module_name)
+    module.__dict__["__builtins__"] = __builtins__
+    sys.modules[module_name] = module
+    try:
+        program = compile(req["code"], "<program>", "exec")
+        check = compile(req["input"], "<test>", "exec") if kind == "assert" else None
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
+        report(status="syntax_error", error_type=type(e).__name__)
+        traceback.print_exc(limit=0)
+        return 0
+    del req["code"]
+    try:
+        try:
+            exec(program, module.__dict__)
+            if kind == "functional":
+                ns = module.__dict__
+                name = req["entry_point"]
+                if isinstance(ns.get("Solution"), type) and hasattr(ns["Solution"], name):
+                    func = getattr(ns["Solution"](), name)
+                elif callable(ns.get(name)):
+                    func = ns[name]
+                else:
+                    raise NameError("entry point %r is neither a method of class Solution nor a function" % name)
+                args = [json.loads(line) for line in req["input"].splitlines() if line.strip()]
+                result = func(*args)
+                try:
+                    report(status="ok", result=_jsonable_result(result))
+                except (TypeError, ValueError) as e:
+                    report(status="error", error_type="BadResult")
+                    sys.stderr.write("%s\n" % e)
+            elif kind == "assert":
+                exec(check, module.__dict__)
+                module.__dict__["check"](module.__dict__[req["entry_point"]])
+                report(status="ok")
+            else:
+                report(status="ok")
+        except SystemExit as e:
+            code = e.code
+            if kind == "stdin" and (code is None or code == 0):
+                report(status="ok")
+            else:
+                report(status="error", error_type="SystemExit")
+                sys.stderr.write("SystemExit: %r\n" % (code,))
+    except MemoryError:
+        report(status="memory", error_type="MemoryError")
+        return 0
+    except BaseException as e:  # the program's own failure, reported, never raised further
+        report(status="error", error_type=type(e).__name__)
+        try:  # the program's frames only, not this worker's
+            traceback.print_exception(type(e), e, e.__traceback__.tb_next, limit=-8)
+        except BaseException:
+            pass
+    return 0
+
+
+def _child_entry(req, fds, input_fd, workdir):
+    """Set up the forked child (session, limits, fds) and run the program."""
+    out_w, err_w, res_w, close_fds = fds
+    code = 1
+    try:
+        os.setsid()
+        signal.set_wakeup_fd(-1)
+        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+        os.dup2(input_fd, 0)
+        os.dup2(out_w, 1)
+        os.dup2(err_w, 2)
+        for fd in close_fds:
+            os.close(fd)
+        os.chdir(workdir)
+        cpu = max(1, int(req["cpu_s"] + 0.999))
+        _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
+        _set_limit(resource.RLIMIT_AS, int(req["memory_mb"]) * MB)
+        _set_limit(resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)
+        _set_limit(resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT)
+        if req.get("nproc"):
+            _set_limit(resource.RLIMIT_NPROC, int(req["nproc"]))
+        sys.stdin = open(0, "r", closefd=False)
+        sys.stdout = open(1, "w", closefd=False)
+        sys.stderr = open(2, "w", closefd=False)
+        code = _run_child(req, res_w)
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BaseException:
+        pass
+    finally:
+        os._exit(code)
+
+
+class Worker:
+    def __init__(self, pid1):
+        self.pid1 = pid1
+        self.proto_in = os.fdopen(os.dup(0), "rb")
+        self.proto_out = os.dup(1)
+        # Nothing else reads our stdin or writes our stdout: the child gets its own.
+        devnull = os.open(os.devnull, os.O_RDWR)
+        os.dup2(devnull, 0)
+        os.dup2(devnull, 1)
+        os.close(devnull)
+        self.wake_r, self.wake_w = os.pipe()
+        os.set_blocking(self.wake_w, False)
+        os.set_blocking(self.wake_r, False)
+        signal.set_wakeup_fd(self.wake_w)
+        signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the select loop
+        # As PID 1 the kernel drops signals sent from inside the namespace unless we handle them: keep it so.
+        signal.signal(signal.SIGINT, signal.SIG_DFL)
+        import tempfile
+        self.base_dir = tempfile.mkdtemp(prefix="codeassist-")
+
+    def send(self, obj):
+        _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
+
+    def serve(self):
+        self.send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0]})
+        for line in self.proto_in:
+            if not line.strip():
+                continue
+            try:
+                reply = self.run_one(json.loads(line))
+            except Exception as e:  # a worker bug: say so, the host reports infra_error
+                reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
+            self.send(reply)
+        shutil.rmtree(self.base_dir, ignore_errors=True)
+
+    def run_one(self, req):
+        cap = int(req.get("output_cap", 8 * MB))
+        workdir = os.path.join(self.base_dir, "run")
+        os.mkdir(workdir)
+        input_path = os.path.join(self.base_dir, "input")
+        with open(input_path, "wb") as f:
+            f.write(req["input"].encode() if req["kind"] == "stdin" else b"")
+        input_fd = os.open(input_path, os.O_RDONLY)
+        os.unlink(input_path)
+        out_r, out_w = os.pipe()
+        err_r, err_w = os.pipe()
+        res_r, res_w = os.pipe()
+        ours = [self.proto_in.fileno(), self.proto_out, self.wake_r, self.wake_w, out_r, err_r, res_r,
+                input_fd, out_w, err_w]
+        while os.read(self.wake_r, 4096) if _readable(self.wake_r) else False:
+            pass
+        start = time.monotonic()
+        pid = os.fork()
+        if pid == 0:
+            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, workdir)
+        for fd in (out_w, err_w, res_w, input_fd):
+            os.close(fd)
+        try:
+            reply = self.collect(req, pid, start, cap, out_r, err_r, res_r)
+        finally:
+            self.cleanup(pid)
+            for fd in (out_r, err_r, res_r):
+                os.close(fd)
+            shutil.rmtree(workdir, ignore_errors=True)
+        return reply
+
+    def collect(self, req, pid, start, cap, out_r, err_r, res_r):
+        bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
+        open_fds = set(bufs)
+        deadline = start + float(req["wall_s"])
+        status = None  # set by the wall clock or the output cap
+        wait_status = None
+        rusage = None
+        while wait_status is None:
+            wpid, wstat, rusage = os.wait4(pid, os.WNOHANG)
+            if wpid == pid:
+                wait_status = wstat
+                break
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                status = "timeout"
+                break
+            ready, _, _ = select.select(list(open_fds) + [self.wake_r], [], [], remaining)
+            for fd in ready:
+                if fd == self.wake_r:
+                    os.read(self.wake_r, 4096)
+                    continue
+                chunk = os.read(fd, READ_CHUNK)
+                if not chunk:
+                    open_fds.discard(fd)
+                elif fd == err_r:
+                    if len(bufs[fd]) < STDERR_KEEP:
+                        bufs[fd] += chunk[: STDERR_KEEP - len(bufs[fd])]
+                else:
+                    bufs[fd] += chunk
+                    if len(bufs[fd]) > cap:
+                        status = "output_limit"
+            if status:
+                break
+        elapsed = time.monotonic() - start
+        if wait_status is None:  # killed by us: reap it for its rusage
+            _kill_group(pid)
+            _, wait_status, rusage = os.wait4(pid, 0)
+        for fd in open_fds:  # what the child wrote just before exiting
+            while status != "output_limit" and _readable(fd):
+                chunk = os.read(fd, READ_CHUNK)
+                if not chunk:
+                    break
+                bufs[fd] += chunk
+                if len(bufs[fd]) > cap:
+                    status = "output_limit"
+        stderr = bytes(bufs[err_r][:STDERR_KEEP]).decode("utf-8", "replace")
+        reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
+        if status == "output_limit":
+            reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
+            return reply
+        if status == "timeout":
+            reply.update(status="timeout")
+            return reply
+        try:
+            result = json.loads(bytes(bufs[res_r]).decode()) if bufs[res_r] else {}
+        except ValueError:
+            result = {}
+        if os.WIFSIGNALED(wait_status):
+            sig = os.WTERMSIG(wait_status)
+            if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"] + 0.999)):
+                reply.update(status="timeout")
+            elif sig == signal.SIGXFSZ:
+                reply.update(status="output_limit", stderr=stderr + "\nfile size limit exceeded")
+            elif result.get("status") == "memory":
+                reply.update(status="memory")
+            else:
+                name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+                reply.update(status="error", error_type=name, stderr=stderr + "\nkilled by " + name)
+            return reply
+        if not result:  # the program ended the process itself (os._exit, exec, ...)
+            code = os.WEXITSTATUS(wait_status)
+            if req["kind"] == "stdin" and code == 0:
+                result = {"status": "ok"}
+            else:
+                reply.update(status="error", error_type="Exit",
+                             stderr=stderr + "\nexited with code %d before reporting a result" % code)
+                return reply
+        reply.update(status=result["status"], error_type=result.get("error_type"))
+        if result["status"] == "ok":
+            reply["stdout"] = bytes(bufs[out_r]).decode("utf-8", "replace")
+            reply["result"] = result.get("result")
+        return reply
+
+    def cleanup(self, pid):
+        """Leave no process behind: the whole namespace as PID 1, else the child's process group."""
+        if self.pid1:
+            try:
+                os.kill(-1, signal.SIGKILL)
+            except OSError:
+                pass
+        else:
+            _kill_group(pid)
+        while True:  # reap everything that was ours or was re-parented to us
+            try:
+                wpid, _ = os.waitpid(-1, os.WNOHANG if not self.pid1 else 0)
+            except ChildProcessError:
+                break
+            if wpid == 0:
+                break
+
+
+def _kill_group(pid):
+    try:
+        os.killpg(pid, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _readable(fd):
+    return bool(select.select([fd], [], [], 0)[0])
+
+
+if __name__ == "__main__":
+    Worker(pid1="--pid1" in sys.argv).serve()
