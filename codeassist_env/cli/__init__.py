@@ -10,6 +10,7 @@ import sys
 SUBCOMMAND_MODULES: list[str] = [
     "problems",
     "serve",
+    "train",
 ]
 
 

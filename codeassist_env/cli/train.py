@@ -1,0 +1,161 @@
+"""``codeassist data empower|sft|sft-rand`` (build a training set) and ``codeassist train`` (LoRA fine-tune).
+
+Examples::
+
+    codeassist data empower --corpus stdlib --corpus problems:codeassist-core:train --eta 0.32 --out empower.jsonl
+    codeassist data sft --n 10 --corpus stdlib --out sft10.jsonl
+    codeassist train --method empower --eta 0.32 --corpus stdlib --base smollm2 --out adapters/empower
+    codeassist train --method sft-10 --data sft10.jsonl --base smollm2 --out adapters/sft10
+"""
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+CORPUS_HELP = ("corpus spec, repeatable: jsonl:PATH, problems:SET[:SPLIT], stdlib[:MODULES], python:MODULES, "
+               "hf:DATASET (default: stdlib)")
+
+
+def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--corpus", action="append", metavar="SPEC", help=CORPUS_HELP)
+    parser.add_argument("--limit", type=int, default=None, help="at most this many documents per corpus spec")
+    parser.add_argument("--base", default="smollm2",
+                        help="base model: HF directory, .gguf file or 'smollm2' (default)")
+    parser.add_argument("--max-tokens", type=int, default=384,
+                        help="documents are truncated to their first MAX_TOKENS model tokens (default 384)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the cut points (default 0)")
+    parser.add_argument("--batch-size", type=int, default=8, help="scoring/training batch size (default 8)")
+    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--dtype", default=None, help="float32 (default), bfloat16, float16")
+
+
+def _add_method_args(parser: argparse.ArgumentParser, method: str) -> None:
+    if method == "empower":
+        parser.add_argument("--eta", type=float, default=0.32, help="likelihood threshold (default 0.32)")
+        parser.add_argument("--unit", choices=("bits", "nats"), default="bits", help="unit of --eta (default bits)")
+    elif method == "sft":
+        parser.add_argument("--n", type=int, required=True, help="target length in model tokens")
+    elif method == "sft-rand":
+        parser.add_argument("--lo", type=int, default=1)
+        parser.add_argument("--hi", type=int, default=30)
+
+
+def parse_method(text: str) -> dict[str, Any]:
+    """'empower' | 'sft-N' | 'sft-rand' -> builder name and parameters."""
+    if text in ("empower", "sft-rand"):
+        return {"method": text}
+    match = re.fullmatch(r"sft-(\d+)", text)
+    if match and int(match.group(1)) >= 1:
+        return {"method": "sft", "n": int(match.group(1))}
+    raise ValueError(f"unknown method {text!r}; use empower, sft-N (e.g. sft-10) or sft-rand")
+
+
+def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: Any):
+    """Load the corpora, tokenise, and run the chosen builder; returns (records, stats, corpus info)."""
+    from codeassist_env.training.corpus import load_corpora
+    from codeassist_env.training.datasets import build_empower, build_sft, build_sft_rand, tokenize_documents
+    from codeassist_env.training.scoring import TransformersScorer
+
+    specs = args.corpus or ["stdlib"]
+    documents = load_corpora(specs, limit_each=args.limit)
+    if not documents:
+        raise ValueError(f"corpus {specs} has no documents")
+    tokenized = tokenize_documents(documents, tokenizer, max_tokens=args.max_tokens)
+    if method == "empower":
+        scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
+        records, stats = build_empower(tokenized, tokenizer, scorer, eta=args.eta, unit=args.unit, seed=args.seed)
+    elif method == "sft":
+        records, stats = build_sft(tokenized, tokenizer, n=args.n, seed=args.seed)
+    else:
+        records, stats = build_sft_rand(tokenized, tokenizer, lo=args.lo, hi=args.hi, seed=args.seed)
+    corpus = {"specs": specs, "documents": len(documents), "limit_each": args.limit,
+              "max_tokens": args.max_tokens, "long_documents": "truncated to the first max_tokens tokens"}
+    stats.params.update(corpus=corpus, base_model=args.base)
+    return records, stats, corpus
+
+
+def _data(args: argparse.Namespace, method: str) -> int:
+    from codeassist_env.models import load_causal_lm
+    from codeassist_env.training.datasets import write_dataset
+
+    model, tokenizer = load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+    records, stats, _ = build_records(args, method, model, tokenizer)
+    stats_path = write_dataset(records, stats, args.out)
+    print(stats.summary())
+    print(f"wrote {args.out} and {stats_path}")
+    return 0
+
+
+def _train(args: argparse.Namespace) -> int:
+    from codeassist_env.models import load_causal_lm
+    from codeassist_env.training.datasets import read_dataset, read_stats
+    from codeassist_env.training.finetune import FinetuneConfig, finetune
+
+    parsed = parse_method(args.method)
+    if args.data:
+        records = read_dataset(args.data)
+        stats = read_stats(args.data)
+        corpus = {"dataset": str(args.data), **stats.get("params", {}).get("corpus", {})}
+        built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
+    else:
+        if args.method == "empower":
+            args.n = None
+        elif parsed["method"] == "sft":
+            args.n = parsed["n"]
+        model, tokenizer = load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+        records, stats_obj, corpus = build_records(args, parsed["method"], model, tokenizer)
+        print(stats_obj.summary())
+        stats = stats_obj.to_dict()
+        built = {k: v for k, v in stats["params"].items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
+    extra = {**built, "corpus": corpus, "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
+    if parsed["method"] == "empower" and "eta" not in extra:
+        raise ValueError(f"{args.data}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
+    config = FinetuneConfig(base=args.base, method=args.method, epochs=args.epochs, batch_size=args.batch_size,
+                            learning_rate=args.lr, lora_rank=args.rank, lora_alpha=2 * args.rank,
+                            max_tokens=args.max_tokens, max_steps=args.max_steps, seed=args.seed,
+                            device=args.device, dtype=args.dtype)
+    result = finetune(records, args.out, config, manifest_extra=extra, merge=args.merge)
+    print(f"saved adapter to {result.output_dir}: {result.steps} steps, loss {result.losses[0]:.3f} -> "
+          f"{result.losses[-1]:.3f}, {result.seconds:.0f} s")
+    return 0
+
+
+def _guarded(func):
+    def run(args: argparse.Namespace) -> int:
+        try:
+            return func(args)
+        except (ValueError, FileNotFoundError, ModuleNotFoundError, RuntimeError) as error:
+            print(f"codeassist {args.command}: {error}", file=sys.stderr)
+            return 2
+    return run
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    data = subparsers.add_parser("data", help="build Empower / SFT training sets from offline code")
+    data_sub = data.add_subparsers(dest="data_method", metavar="METHOD", required=True)
+    for method, help_text in (("empower", "target = longest continuation with cumulative NLL <= eta"),
+                              ("sft", "target = the next N tokens"),
+                              ("sft-rand", "target = the next k tokens, k uniform in [lo, hi]")):
+        parser = data_sub.add_parser(method, help=help_text)
+        _add_corpus_args(parser)
+        _add_method_args(parser, method)
+        parser.add_argument("--out", type=Path, required=True, help="output JSONL (stats go to OUT.stats.json)")
+        parser.set_defaults(func=_guarded(lambda args, method=method: _data(args, method)))
+
+    train = subparsers.add_parser("train", help="LoRA fine-tune a base model on an Empower/SFT training set")
+    train.add_argument("--method", required=True, help="empower, sft-N (e.g. sft-10) or sft-rand")
+    train.add_argument("--data", type=Path, default=None,
+                       help="a dataset from 'codeassist data'; without it the set is built from --corpus")
+    _add_corpus_args(train)
+    _add_method_args(train, "empower")
+    _add_method_args(train, "sft-rand")
+    train.add_argument("--out", type=Path, required=True, help="adapter output directory")
+    train.add_argument("--epochs", type=float, default=1.0, help="default 1 (as in the paper)")
+    train.add_argument("--lr", type=float, default=2e-4)
+    train.add_argument("--rank", type=int, default=8, help="LoRA rank (alpha = 2 x rank)")
+    train.add_argument("--max-steps", type=int, default=None)
+    train.add_argument("--merge", action="store_true", help="also save the merged model to OUT/merged")
+    train.set_defaults(func=_guarded(_train))
