@@ -126,16 +126,20 @@ def run_validate(args: argparse.Namespace) -> int:
         print(f"codeassist problems validate: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
     # Imported here so that listing and input checks work without the sandbox's dependencies.
-    from codeassist_env.sandbox import open_sandbox
+    from codeassist_env.sandbox import SandboxUnavailable, open_sandbox
 
     start = time.perf_counter()
     verdicts = []
-    with open_sandbox(args.sandbox) as sandbox:
-        for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
-            verdict = sandbox.run(problem, code)
-            verdicts.append(verdict)
-            if not verdict.passed and not args.json:
-                tqdm.write(describe_failure(verdict), file=sys.stdout)
+    try:
+        with open_sandbox(args.sandbox) as sandbox:
+            for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
+                verdict = sandbox.run(problem, code)
+                verdicts.append(verdict)
+                if not verdict.passed and not args.json:
+                    tqdm.write(describe_failure(verdict), file=sys.stdout)
+    except SandboxUnavailable as e:
+        print(f"codeassist problems validate: {e}", file=sys.stderr)
+        return EXIT_BAD_INPUT
     elapsed = time.perf_counter() - start
     n_passed = sum(v.passed for v in verdicts)
     backend = verdicts[0].backend if verdicts else args.sandbox
