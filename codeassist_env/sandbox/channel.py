@@ -24,10 +24,11 @@ class WorkerDied(Exception):
 
 
 class LineChannel:
-    """JSON lines over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream) and
-    ``wait_readable`` blocks up to a timeout; both come from the transport."""
+    """JSON lines over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream, None when
+    the transport consumed bytes but has nothing to hand over yet) and ``wait_readable`` blocks up to a
+    timeout; both come from the transport."""
 
-    def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes],
+    def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes | None],
                  wait_readable: Callable[[float], bool], close: Callable[[], None]):
         self._send, self._recv, self._wait, self._close = send, recv, wait_readable, close
         self._buf = bytearray()
@@ -49,6 +50,8 @@ class LineChannel:
                 chunk = self._recv()
             except OSError as e:
                 raise WorkerDied(f"reading from the worker failed: {e}") from e
+            if chunk is None:
+                continue
             if not chunk:
                 raise WorkerDied("the worker exited")
             self._buf += chunk

@@ -1,5 +1,158 @@
-"""The docker backend (being written): until it lands, 'auto' falls through to bwrap."""
+"""The docker backend: one warm, locked-down container per sandbox, the worker as its PID 1.
+
+Talks to the daemon named by DOCKER_HOST (or the default socket) through the docker SDK.
+"""
+from __future__ import annotations
+
+import functools
+import os
+import select
+import struct
+import weakref
+from pathlib import Path
+from typing import Any, Callable
+
+from codeassist_env.sandbox.channel import READY_TIMEOUT_S, LineChannel, WorkerDied, worker_source
+from codeassist_env.sandbox.core import NPROC_LIMIT
+from codeassist_env.sandbox.local import allocate_uid, release_uid
+
+DEFAULT_IMAGE = "codeassist-sandbox:latest"
+IMAGE_ENV = "CODEASSIST_SANDBOX_IMAGE"
+DEFAULT_BASE = "python:3.11-slim"
+CONTEXT_DIR = Path(__file__).resolve().parents[2] / "sandbox"  # the Dockerfile, in a source checkout
+LABEL = "org.codeassist.role"
 
 
-def missing_reason() -> str | None:
-    return "the docker backend is not available in this version yet"
+def default_image() -> str:
+    return os.environ.get(IMAGE_ENV, DEFAULT_IMAGE)
+
+
+@functools.lru_cache(maxsize=None)
+def _client_for(docker_host: str | None) -> Any:
+    import docker  # the SDK is an optional dependency; only this backend needs it
+
+    return docker.from_env(timeout=30)
+
+
+def client() -> Any:
+    return _client_for(os.environ.get("DOCKER_HOST"))
+
+
+def missing_reason(image: str | None = None) -> str | None:
+    """None if a daemon answers and the sandbox image exists, else what is missing and how to fix it."""
+    image = image or default_image()
+    try:
+        import docker
+    except ImportError:
+        return "the docker SDK is not installed (pip install 'codeassist_env[docker]')"
+    where = os.environ.get("DOCKER_HOST", "the default socket /var/run/docker.sock")
+    try:
+        c = client()
+        c.ping()
+    except Exception as e:  # the SDK raises several unrelated types for "no daemon"
+        return f"no Docker daemon answers at {where} ({type(e).__name__}); start one and set DOCKER_HOST"
+    try:
+        c.images.get(image)
+    except docker.errors.ImageNotFound:
+        return f"the sandbox image {image} does not exist on {where}: run `codeassist sandbox build`"
+    except docker.errors.APIError as e:
+        return f"the Docker daemon at {where} failed: {e}"
+    return None
+
+
+def build_image(base: str | None = None, tag: str | None = None, context: str | Path | None = None) -> str:
+    """Build the sandbox image from ``sandbox/Dockerfile`` (base image as build argument); returns the tag."""
+    context = Path(context) if context else CONTEXT_DIR
+    if not (context / "Dockerfile").is_file():
+        raise FileNotFoundError(f"no Dockerfile in {context}: pass the checkout's sandbox/ directory as context")
+    tag = tag or default_image()
+    image, _ = client().images.build(path=str(context), tag=tag, buildargs={"BASE": base or DEFAULT_BASE},
+                                     rm=True, forcerm=True, pull=False)
+    return tag
+
+
+class _Demultiplexer:
+    """Docker frames an attached non-tty stream: 8-byte header (stream id, 3 zero bytes, big-endian length)."""
+
+    def __init__(self) -> None:
+        self._pending = b""
+
+    def feed(self, data: bytes) -> bytes:
+        self._pending += data
+        out = bytearray()
+        while len(self._pending) >= 8:
+            stream, size = self._pending[0], struct.unpack(">I", self._pending[4:8])[0]
+            if len(self._pending) < 8 + size:
+                break
+            if stream == 1:  # stdout; the worker writes nothing else
+                out += self._pending[8:8 + size]
+            self._pending = self._pending[8 + size:]
+        return bytes(out)
+
+
+def _remove(container: Any, uid: int) -> None:
+    try:
+        container.remove(force=True)
+    except Exception:
+        pass  # already gone with its daemon; nothing left to clean
+    release_uid(uid)
+
+
+class DockerWorker:
+    """The worker as PID 1 of a container: no network, read-only root, tmpfs /tmp, fresh uid, no capabilities."""
+
+    pid1 = True
+
+    def __init__(self, image: str, memory_mb: int, cpus: float, pids: int):
+        self.uid = allocate_uid()
+        try:
+            self.container = client().containers.create(
+                image, command=["-c", worker_source(), "--pid1"], user=f"{self.uid}:{self.uid}",
+                network_mode="none", read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
+                cap_drop=["ALL"], security_opt=["no-new-privileges"], mem_limit=f"{memory_mb}m",
+                memswap_limit=f"{memory_mb}m", pids_limit=pids, nano_cpus=int(cpus * 1e9),
+                stdin_open=True, detach=True, labels={LABEL: "worker"})
+        except Exception as e:
+            release_uid(self.uid)
+            raise WorkerDied(f"could not create the sandbox container: {e}") from e
+        self._finalizer = weakref.finalize(self, _remove, self.container, self.uid)
+        try:
+            sock = client().api.attach_socket(self.container.id, params={"stdin": 1, "stdout": 1, "stream": 1})
+            self._sock = sock._sock  # the raw socket under the SDK's file wrapper
+            self.container.start()
+        except Exception as e:
+            self._finalizer()
+            raise WorkerDied(f"could not start the sandbox container: {e}") from e
+        demux = _Demultiplexer()
+        self.channel = LineChannel(
+            send=self._sock.sendall, recv=self._recv(demux),
+            wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]), close=self._finalizer)
+        try:
+            self.channel.read(READY_TIMEOUT_S)
+        except WorkerDied as e:
+            logs = self.container.logs(stdout=False, stderr=True)[-2000:].decode("utf-8", "replace")
+            self._finalizer()
+            raise WorkerDied(f"the sandbox container did not start its worker ({e}): {logs}") from None
+
+    def _recv(self, demux: _Demultiplexer) -> Callable[[], bytes | None]:
+        def recv() -> bytes | None:
+            data = self._sock.recv(1 << 20)
+            # Only part of a frame arrived: the stream goes on, there is just nothing to hand over yet.
+            return (demux.feed(data) or None) if data else b""
+        return recv
+
+    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
+        return self.channel.request(obj, timeout)
+
+    def close(self) -> None:
+        try:
+            self._sock.close()
+        finally:
+            self._finalizer()
+
+
+def worker_starter(image: str | None = None, memory_mb: int = 2048, cpus: float = 1.0,
+                   pids: int = NPROC_LIMIT + 16) -> Callable[[], DockerWorker]:
+    """How a Sandbox starts (and restarts) its container."""
+    image = image or default_image()
+    return lambda: DockerWorker(image, memory_mb, cpus, pids)
