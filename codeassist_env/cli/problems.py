@@ -100,7 +100,8 @@ def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[st
     if args.ids:
         unknown = [i for i in args.ids if i not in by_id]
         if unknown:
-            raise ProblemError(f"no problem with id {', '.join(map(repr, unknown))} in {args.problems!r}")
+            where = f"{args.problems!r}" + (f" (split {args.split!r})" if args.split else "")
+            raise ProblemError(f"no problem with id {', '.join(map(repr, unknown))} in {where}")
         problems = [by_id[i] for i in dict.fromkeys(args.ids)]
     if args.solutions:
         solutions = read_solutions(args.solutions)
