@@ -1,0 +1,21 @@
+import sys
+from math import gcd
+
+
+def rings_up_to(x: int, a: int, b: int) -> int:
+    """Seconds in [1, x] at which a bell rings: inclusion-exclusion over the common multiples."""
+    both = a // gcd(a, b) * b
+    return x // a + x // b - x // both
+
+
+def main() -> None:
+    data = sys.stdin.read().split()
+    t = int(data[0])
+    out = []
+    for i in range(t):
+        left, right, a, b = map(int, data[1 + 4 * i:5 + 4 * i])
+        out.append(rings_up_to(right, a, b) - rings_up_to(left - 1, a, b))
+    print("\n".join(map(str, out)))
+
+
+main()
