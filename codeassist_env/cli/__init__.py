@@ -8,6 +8,8 @@ import sys
 
 # Modules under codeassist_env.cli, one per subcommand family.
 SUBCOMMAND_MODULES: list[str] = [
+    "check",
+    "sandbox",
     "problems",
     "serve",
     "train",

@@ -1,0 +1,61 @@
+"""``codeassist sandbox build|status``: build the Docker sandbox image; show which backends work here."""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from codeassist_env.sandbox import SandboxUnavailable, resolve_backend
+from codeassist_env.sandbox.docker_backend import DEFAULT_BASE, build_image, default_image
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("sandbox", help="build the Docker sandbox image, show available backends")
+    actions = parser.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
+    build = actions.add_parser("build", help="build the sandbox image through the Docker daemon at DOCKER_HOST")
+    build.add_argument("--base", default=DEFAULT_BASE, metavar="IMAGE",
+                       help=f"base image with python3 >= 3.8 (default {DEFAULT_BASE}; no registry needed for a "
+                            f"local one such as .ci/base-image.sh makes)")
+    build.add_argument("--tag", default=None, help=f"image tag (default {default_image()})")
+    build.add_argument("--context", default=None, metavar="DIR", help="build context with the Dockerfile "
+                       "(default: the checkout's sandbox/)")
+    build.set_defaults(func=run_build)
+    status = actions.add_parser("status", help="which backends work here and why not")
+    status.set_defaults(func=run_status)
+
+
+def run_build(args: argparse.Namespace) -> int:
+    try:
+        import docker
+    except ImportError:
+        print("codeassist sandbox build: the docker SDK is missing (pip install 'codeassist_env[docker]')",
+              file=sys.stderr)
+        return 2
+    try:
+        tag = build_image(base=args.base, tag=args.tag, context=args.context)
+    except FileNotFoundError as e:
+        print(f"codeassist sandbox build: {e}", file=sys.stderr)
+        return 2
+    except docker.errors.BuildError as e:
+        log = "".join(str(step.get("stream") or step.get("error") or "") for step in e.build_log)
+        print(f"codeassist sandbox build: {e.msg}\n{log[-3000:]}", file=sys.stderr)
+        return 1
+    except docker.errors.DockerException as e:
+        print(f"codeassist sandbox build: the Docker daemon failed: {e}", file=sys.stderr)
+        return 1
+    print(f"built {tag} on {args.base}")
+    return 0
+
+
+def run_status(args: argparse.Namespace) -> int:
+    for name in ("docker", "bwrap"):
+        try:
+            resolve_backend(name)
+            print(f"{name}: available")
+        except SandboxUnavailable as e:
+            print(f"{name}: {e}")
+    try:
+        print(f"auto -> {resolve_backend('auto')}")
+    except SandboxUnavailable as e:
+        print(f"auto: {e}")
+        return 1
+    return 0
