@@ -1,4 +1,5 @@
-"""``codeassist problems validate`` and the LiveCodeBench fixtures' verdicts, in the real bwrap sandbox."""
+"""``codeassist problems validate`` and the LiveCodeBench fixtures' verdicts, in the real sandboxes
+(bwrap; docker where marked)."""
 from __future__ import annotations
 
 import dataclasses
@@ -16,32 +17,36 @@ from codeassist_env.sandbox import open_sandbox
 FIXTURES = Path(__file__).parent / "fixtures"
 SOLUTIONS = FIXTURES / "lcb_solutions"
 PROGRAM_FAULTS = {"wrong_answer", "runtime_error", "time_limit", "memory_limit"}
+BACKENDS = [pytest.param("bwrap", marks=pytest.mark.bwrap), pytest.param("docker", marks=pytest.mark.docker)]
 
-pytestmark = pytest.mark.bwrap
 
-
-def validate_json(capsys, *args: str) -> tuple[int, dict]:
-    code = main(["problems", "validate", "--sandbox", "bwrap", "--json", *args])
-    return code, json.loads(capsys.readouterr().out)
+def validate_json(capsys, *args: str, backend: str = "bwrap") -> tuple[int, dict]:
+    code = main(["problems", "validate", "--sandbox", backend, "--json", *args])
+    captured = capsys.readouterr()
+    assert captured.out, f"exit {code}, no report: {captured.err[-2000:]}"
+    return code, json.loads(captured.out)
 
 
 @pytest.mark.slow
-def test_humaneval_references_all_pass(capsys):
-    code, report = validate_json(capsys, "--problems", "humaneval")
-    assert (code, report["n_passed"], report["n_total"], report["backend"]) == (0, 164, 164, "bwrap")
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_humaneval_references_all_pass(capsys, backend):
+    code, report = validate_json(capsys, "--problems", "humaneval", backend=backend)
+    assert (code, report["n_passed"], report["n_total"], report["backend"]) == (0, 164, 164, backend)
     assert report["checked"] == "references" and report["skipped"] == []
 
 
 @pytest.mark.slow
-def test_humaneval_return_none_set_passes_none(capsys, tmp_path):
+@pytest.mark.parametrize("backend", BACKENDS)
+def test_humaneval_return_none_set_passes_none(capsys, tmp_path, backend):
     solutions = tmp_path / "return_none.jsonl"
     subprocess.run([sys.executable, str(FIXTURES / "make_return_none_humaneval.py"), str(solutions)], check=True)
-    code, report = validate_json(capsys, "--problems", "humaneval", "--solutions", str(solutions))
+    code, report = validate_json(capsys, "--problems", "humaneval", "--solutions", str(solutions), backend=backend)
     assert (code, report["n_passed"], report["n_total"]) == (1, 0, 164)
     statuses = {test["status"] for problem in report["problems"] for test in problem["tests"]}
     assert statuses <= PROGRAM_FAULTS  # failed on its answers: no syntax errors, no infrastructure errors
 
 
+@pytest.mark.bwrap
 def test_validate_prints_failures_and_the_count(capsys, tmp_path):
     solutions = tmp_path / "mixed.jsonl"
     reference = {p.id: p.reference_solution for p in load_problems("humaneval")}
@@ -61,6 +66,7 @@ def solution(name: str) -> str:
     return (SOLUTIONS / f"{name}.py").read_text()
 
 
+@pytest.mark.bwrap
 @pytest.mark.parametrize("fixture", ["lcb_plain.jsonl", "lcb_compressed.jsonl"])
 def test_livecodebench_right_solutions_pass_through_the_cli(capsys, tmp_path, fixture):
     solutions = tmp_path / "right.jsonl"
@@ -72,12 +78,13 @@ def test_livecodebench_right_solutions_pass_through_the_cli(capsys, tmp_path, fi
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("backend", BACKENDS)
 @pytest.mark.parametrize("problem_id, prefix", [("fixture_pairs", "pairs"), ("fixture_window", "window")])
-def test_livecodebench_verdicts_for_right_wrong_and_too_slow(problem_id, prefix):
+def test_livecodebench_verdicts_for_right_wrong_and_too_slow(problem_id, prefix, backend):
     [problem] = [p for p in load_problems(FIXTURES / "lcb_compressed.jsonl") if p.id == problem_id]
     # 1 s instead of LiveCodeBench's 6 s keeps the test short; the slow solutions need well over 6 s anyway.
     problem = dataclasses.replace(problem, time_limit_s=1.0)
-    with open_sandbox("bwrap") as sandbox:
+    with open_sandbox(backend) as sandbox:
         right = sandbox.run(problem, solution(f"{prefix}_right"))
         wrong = sandbox.run(problem, solution(f"{prefix}_wrong"))
         slow = sandbox.run(problem, solution(f"{prefix}_slow"))
