@@ -15,7 +15,7 @@ import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import begin_episode, make_agent
 from codeassist_env.env import MAX_SUGGESTION_CHARS, CodeAssistEnv
 from codeassist_env.humans import Decision, ReferenceHuman, SimulatorFailure
-from codeassist_env.problems import Problem
+from codeassist_env.problems import Problem, load_problems
 from codeassist_env.problems import TestCase as HiddenTest
 
 STARTER = "def add(a, b):\n"
@@ -242,5 +242,25 @@ def test_simulator_failures_fall_back_and_flag_the_episode_and_k_h_is_enforced()
         assert info["simulator_failed"] and info["passed"] and terminated
         assert info["human_usage"] == {"requests": info["rounds"], "tokens": 0}
         assert all(r["tokens_written"] <= 3 for r in info["transcript"])
+    finally:
+        env.close()
+
+
+@pytest.mark.bwrap
+@pytest.mark.model
+def test_a_hugging_face_tokenizer_counts_k_h_and_is_recorded():
+    problems = [p for p in load_problems("humaneval") if p.id in {"HumanEval/0", "HumanEval/2", "HumanEval/12"}]
+    env = CodeAssistEnv(problems=problems, tokenizer="smollm2", sandbox="bwrap", human_tokens=10)
+    try:
+        written = {}
+        for name in ("none", "oracle-10"):
+            agent = make_agent(name, problems=problems, tokenizer=env.tokenizer)
+            written[name] = 0
+            for problem in problems:
+                _, _, terminated, _, info = play(env, agent, options={"problem_id": problem.id})
+                assert terminated and info["passed"] and info["tokenizer"] == "smollm2"
+                assert all(r["tokens_written"] <= 10 for r in info["transcript"])
+                written[name] += info["tokens_written"]
+        assert 0 < written["oracle-10"] < written["none"]
     finally:
         env.close()
