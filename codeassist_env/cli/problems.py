@@ -11,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
+from codeassist_env.sandbox import SandboxUnavailable, Verdict, open_sandbox
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 STDERR_LINES_SHOWN = 6  # enough of a failing test's stderr to see the exception
@@ -97,6 +98,7 @@ def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[st
     """(problem, code) pairs to run, and the ids skipped for want of code."""
     problems = load_problems(args.problems, split=args.split)
     by_id = {p.id: p for p in problems}
+    all_ids = {p.id for p in load_problems(args.problems)} if args.split else set(by_id)
     if args.ids:
         unknown = [i for i in args.ids if i not in by_id]
         if unknown:
@@ -105,7 +107,7 @@ def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[st
         problems = [by_id[i] for i in dict.fromkeys(args.ids)]
     if args.solutions:
         solutions = read_solutions(args.solutions)
-        unknown = [i for i in solutions if i not in by_id]
+        unknown = [i for i in solutions if i not in all_ids]
         if unknown:
             raise ProblemError(f"{args.solutions}: solutions for ids not in {args.problems!r}: "
                                f"{', '.join(map(repr, unknown[:5]))}")
@@ -126,9 +128,6 @@ def run_validate(args: argparse.Namespace) -> int:
     except ProblemError as e:
         print(f"codeassist problems validate: {e}", file=sys.stderr)
         return EXIT_BAD_INPUT
-    # Imported here so that listing and input checks work without the sandbox's dependencies.
-    from codeassist_env.sandbox import SandboxUnavailable, open_sandbox
-
     start = time.perf_counter()
     verdicts = []
     try:
@@ -157,7 +156,7 @@ def run_validate(args: argparse.Namespace) -> int:
     return EXIT_OK if n_passed == len(verdicts) else EXIT_FAILED
 
 
-def describe_failure(verdict) -> str:
+def describe_failure(verdict: Verdict) -> str:
     first = next((i for i, t in enumerate(verdict.tests) if t.status != "passed"), None)
     line = f"FAIL {verdict.problem_id}: {verdict.status}, {verdict.n_passed}/{verdict.n_total} tests passed"
     if first is None:
