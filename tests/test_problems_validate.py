@@ -11,8 +11,9 @@ from pathlib import Path
 import pytest
 
 from codeassist_env.cli import main
-from codeassist_env.problems import load_problems
+from codeassist_env.problems import load_problems, write_problems
 from codeassist_env.sandbox import open_sandbox
+from test_problems import sample_problems
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SOLUTIONS = FIXTURES / "lcb_solutions"
@@ -91,3 +92,18 @@ def test_livecodebench_verdicts_for_right_wrong_and_too_slow(problem_id, prefix,
     assert right.passed and right.n_total == len(problem.hidden_tests)
     assert not wrong.passed and "wrong_answer" in {t.status for t in wrong.tests} <= {"passed", "wrong_answer"}
     assert not slow.passed and [t.status for t in slow.tests] == ["passed"] * (slow.n_total - 1) + ["time_limit"]
+
+
+@pytest.mark.bwrap
+def test_own_schema_set_with_split_and_a_solutions_file_covering_both_splits(capsys, tmp_path):
+    # The schema tests' sample set: s1 (train, stdin), f1 (test, functional), a1 (test, assert, no reference).
+    problems = tmp_path / "set.jsonl"
+    write_problems(problems, sample_problems())
+    code, report = validate_json(capsys, "--problems", str(problems), "--split", "test")
+    assert (code, report["n_passed"], report["n_total"], report["skipped"]) == (0, 1, 1, ["a1"])
+    solutions = tmp_path / "solutions.jsonl"
+    solutions.write_text("".join(json.dumps({"id": p.id, "code": p.reference_solution or ""}) + "\n"
+                                 for p in sample_problems()))
+    code, report = validate_json(capsys, "--problems", str(problems), "--split", "train", "--solutions", str(solutions))
+    assert (code, report["n_passed"], report["n_total"]) == (0, 1, 1)
+    assert report["problems"][0]["problem_id"] == "s1"
