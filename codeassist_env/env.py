@@ -13,6 +13,7 @@ from gymnasium import spaces
 from codeassist_env import metrics
 from codeassist_env.humans import Decision, SimulatorFailure, make_human
 from codeassist_env.problems.model import Problem
+from codeassist_env.sandbox import BACKENDS, open_sandbox
 from codeassist_env.tokenizer import get_tokenizer
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
@@ -127,6 +128,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
         for method in ("reset", "decide", "write"):
             if not callable(getattr(self.human, method, None)):
                 raise TypeError(f"human {type(self.human).__name__} has no {method}() method (see humans/base.py)")
+        if isinstance(sandbox, str) and sandbox not in BACKENDS:
+            raise ValueError(f"sandbox {sandbox!r} is not one of {BACKENDS} (or pass an open sandbox)")
         self._sandbox_spec = sandbox
         self._sandbox = None if isinstance(sandbox, str) else sandbox
         self.evaluations = 0  # hidden-test runs by this environment
@@ -268,8 +271,6 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     def _evaluate(self):
         if self._sandbox is None:
-            from codeassist_env.sandbox import open_sandbox
-
             self._sandbox = open_sandbox(self._sandbox_spec)  # one per env, reused across episodes
         self.evaluations += 1
         return self._sandbox.run(self._problem, self._code)

@@ -108,7 +108,8 @@ def test_bad_actions_and_bad_arguments_are_clear_errors():
     with pytest.raises(ValueError, match="unknown reset options"):
         env.reset(options={"problem": "add"})
     for kwargs, message in [({"reward": "win"}, "reward 'win'"), ({"max_rounds": 0}, "max_rounds"),
-                            ({"render_mode": "human"}, "render_mode 'human'"), ({"human": "robot"}, "unknown human")]:
+                            ({"render_mode": "human"}, "render_mode 'human'"), ({"human": "robot"}, "unknown human"),
+                            ({"sandbox": "vm"}, "sandbox 'vm' is not one of")]:
         with pytest.raises(ValueError, match=message):
             CodeAssistEnv(problems=[ADD], **kwargs)
     no_reference = Problem(id="bare", statement="s", test_kind="assert", hidden_tests=[HiddenTest(CHECK)],
