@@ -29,8 +29,8 @@ class LineChannel:
     timeout; both come from the transport."""
 
     def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes | None],
-                 wait_readable: Callable[[float], bool], close: Callable[[], None]):
-        self._send, self._recv, self._wait, self._close = send, recv, wait_readable, close
+                 wait_readable: Callable[[float], bool]):
+        self._send, self._recv, self._wait = send, recv, wait_readable
         self._buf = bytearray()
 
     def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
@@ -62,9 +62,6 @@ class LineChannel:
         except ValueError as e:
             raise WorkerDied(f"the worker sent a malformed line: {line[:200]!r}") from e
 
-    def close(self) -> None:
-        self._close()
-
 
 def _fd_readable(fd: int, timeout: float) -> bool:
     return bool(select.select([fd], [], [], timeout)[0])
@@ -88,15 +85,15 @@ class SubprocessWorker:
                                      env=env, cwd="/", start_new_session=True, **kwargs)
         out = self.proc.stdout.fileno()
         self.channel = LineChannel(send=self._send, recv=lambda: os.read(out, 1 << 20),
-                                   wait_readable=lambda t: _fd_readable(out, t), close=self._terminate)
+                                   wait_readable=lambda t: _fd_readable(out, t))
         try:
             hello = self.channel.read(READY_TIMEOUT_S)
         except WorkerDied as e:
-            self._terminate()
+            self._stop()
             self._stderr.seek(0)
             err = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
+            self.close()
             raise WorkerDied(f"the worker did not start ({e}): {err or 'no output'}") from None
-        self.pid = self.proc.pid
         self.python = hello.get("python", "")
 
     def _send(self, data: bytes) -> None:
@@ -106,18 +103,18 @@ class SubprocessWorker:
     def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
         return self.channel.request(obj, timeout)
 
-    def _terminate(self) -> None:
+    def _stop(self) -> None:
         if self.proc.poll() is None:
             self.proc.kill()
         self.proc.wait()
+
+    def close(self) -> None:
+        self._stop()
         for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
             try:
                 stream.close()
             except OSError:
                 pass
-
-    def close(self) -> None:
-        self._terminate()
         if self._on_close:
             self._on_close()
             self._on_close = None

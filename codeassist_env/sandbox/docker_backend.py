@@ -126,9 +126,9 @@ class DockerWorker:
         demux = _Demultiplexer()
         self.channel = LineChannel(
             send=self._sock.sendall, recv=self._recv(demux),
-            wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]), close=self._finalizer)
+            wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]))
         try:
-            self.channel.read(READY_TIMEOUT_S)
+            self.python = self.channel.read(READY_TIMEOUT_S).get("python", "")
         except WorkerDied as e:
             logs = self.container.logs(stdout=False, stderr=True)[-2000:].decode("utf-8", "replace")
             self._finalizer()
