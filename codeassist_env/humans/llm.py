@@ -142,8 +142,7 @@ class LLMHuman:
         else:
             messages = prompts.acceptor_reasoning_messages(problem.statement, code, suggestion)
             reasoning = self._ask(messages, self.config.reasoning_max_tokens)
-            messages = messages + [{"role": "assistant", "content": reasoning},
-                                   prompts.acceptor_decision_request(suggestion)]
+            messages = prompts.acceptor_decision_messages(reasoning, suggestion)
             answer = self._ask(messages, self.config.decision_max_tokens)
         for reask in range(self.config.max_reasks + 1):
             choice = parse_decision(answer)
@@ -167,7 +166,8 @@ class LLMHuman:
         request_tokens = int(max_tokens * c.write_max_tokens_factor) + c.write_extra_tokens
         reply = self._ask(messages, request_tokens)
         text = strip_retyped_code(code, extract_code(reply))
-        if not text.strip() and looks_like_refusal(reply):
+        first_line = text.strip().split("\n", 1)[0]
+        if looks_like_refusal(reply) and (not first_line or looks_like_refusal(first_line)):
             raise SimulatorFailure("refusal", f"appender replied {reply[:200]!r}")
         return tokenizer.truncate(text, max_tokens)
 

@@ -68,10 +68,18 @@ def acceptor_reasoning_messages(statement: str, code: str, suggestion: str) -> l
     ]
 
 
-def acceptor_decision_request(suggestion: str) -> Message:
-    """Second request of the two-request acceptor, sent after the model's reasoning."""
+def acceptor_decision_messages(reasoning: str, suggestion: str) -> list[Message]:
+    """Second request of the two-request acceptor: the decision, given the reasoning.
+
+    A fresh, short conversation rather than a third turn of the first one: with the whole problem
+    still in context, small models keep writing prose instead of the one word."""
     words = DECISION_WORDS if suggestion else NO_SUGGESTION_WORDS
-    return {"role": "user", "content": f"Now give your decision as exactly one word: {words}."}
+    about = "a code suggestion from an assistant" if suggestion else "whether their program is complete"
+    return [
+        {"role": "system", "content": "You answer with exactly one word."},
+        {"role": "user", "content": f"A programmer thought about {about} and wrote:\n\n"
+                                    f"\"{reasoning.strip()}\"\n\nWhich is their decision: {words}?"},
+    ]
 
 
 def acceptor_single_messages(statement: str, code: str, suggestion: str) -> list[Message]:
