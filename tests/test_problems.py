@@ -148,6 +148,12 @@ def test_invalid_json_duplicate_ids_unknown_format_and_empty_files(tmp_path):
         load_problems(write_lines(tmp_path / "array.json", [json.dumps([valid_record(), 3])]))
     with pytest.raises(ProblemError, match=r"empty\.jsonl: holds no problems"):
         load_problems(write_lines(tmp_path / "empty.jsonl", ["", "  "]))
+    (tmp_path / "broken.jsonl.gz").write_bytes(gzip.compress(json.dumps(valid_record()).encode())[:-12])
+    with pytest.raises(ProblemError, match=r"broken\.jsonl\.gz: cannot read problem file"):
+        load_problems(tmp_path / "broken.jsonl.gz")
+    (tmp_path / "latin1.jsonl").write_bytes(json.dumps(valid_record()).encode() + b"\n\xff\n")
+    with pytest.raises(ProblemError, match=r"latin1\.jsonl: cannot read problem file .*utf-8"):
+        load_problems(tmp_path / "latin1.jsonl")
     with pytest.raises(ProblemError, match=r"missing\.jsonl' does not exist"):
         load_problems(tmp_path / "missing.jsonl")
 

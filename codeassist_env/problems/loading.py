@@ -6,6 +6,7 @@ import gzip
 import json
 import os
 import sys
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -153,28 +154,35 @@ def _parse_file(path: Path) -> tuple[Problem, ...]:
 
 
 def _read_records(path: Path) -> Iterator[tuple[str, Any]]:
-    """(where, decoded JSON) per record: JSONL (``file:line``) or one JSON array (``file record #i``),
-    told apart by the first character; ``.gz`` files are decompressed. Lines split on "\\n" only:
-    JSON text may hold U+2028 and friends raw, which ``str.splitlines`` would cut."""
+    """(where, decoded JSON) per record: JSONL (``file:line``), read line by line so that a release file
+    of hundreds of MB is never held twice, or one JSON array (``file record #i``), told apart by the
+    first character; ``.gz`` files are decompressed. Text mode splits lines on "\\n" only, so raw
+    U+2028 and friends inside JSON strings stay put."""
     opener = gzip.open if path.name.endswith(".gz") else open
     try:
         with opener(path, "rt", encoding="utf-8") as f:
-            text = f.read()
-    except (OSError, UnicodeDecodeError, EOFError) as e:
+            first = True
+            for line_no, line in enumerate(f, 1):
+                if not line.strip():
+                    continue
+                if first and line.lstrip().startswith("["):
+                    yield from _array_records(path, line + f.read())
+                    return
+                first = False
+                where = f"{path}:{line_no}"
+                try:
+                    record = json.loads(line)
+                except json.JSONDecodeError as e:
+                    raise ProblemError(f"{where}: invalid JSON ({e.msg} at column {e.colno})") from None
+                yield where, record
+    except (OSError, EOFError, UnicodeDecodeError, zlib.error) as e:
         raise ProblemError(f"{path}: cannot read problem file ({e})") from None
-    if text.lstrip().startswith("["):
-        try:
-            records = json.loads(text)
-        except json.JSONDecodeError as e:
-            raise ProblemError(f"{path}:{e.lineno}: invalid JSON ({e.msg})") from None
-        for index, record in enumerate(records):
-            yield f"{path} record #{index}", record
-        return
-    for line_no, line in enumerate(text.split("\n"), 1):
-        if not line.strip():
-            continue
-        where = f"{path}:{line_no}"
-        try:
-            yield where, json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ProblemError(f"{where}: invalid JSON ({e.msg} at column {e.colno})") from None
+
+
+def _array_records(path: Path, text: str) -> Iterator[tuple[str, Any]]:
+    try:
+        records = json.loads(text)
+    except json.JSONDecodeError as e:
+        raise ProblemError(f"{path}:{e.lineno}: invalid JSON ({e.msg})") from None
+    for index, record in enumerate(records):
+        yield f"{path} record #{index}", record
