@@ -142,6 +142,8 @@ def test_invalid_json_duplicate_ids_unknown_format_and_empty_files(tmp_path):
         load_problems(write_lines(tmp_path / "dup.jsonl", [valid_record(), valid_record()]))
     with pytest.raises(ProblemError, match=r"other\.jsonl:1: record matches no known problem format.*name, prompt"):
         load_problems(write_lines(tmp_path / "other.jsonl", [{"name": "x", "prompt": "y"}]))
+    with pytest.raises(ProblemError, match=r"first\.jsonl:1: field 'test_kind': required field is missing"):
+        load_problems(write_lines(tmp_path / "first.jsonl", [_drop(valid_record(), "test_kind")]))
     with pytest.raises(ProblemError, match=r"list\.jsonl:2: a problem must be a JSON object, got list"):
         load_problems(write_lines(tmp_path / "list.jsonl", [valid_record(), "[1, 2]"]))
     with pytest.raises(ProblemError, match=r"array\.json record #1: a problem must be a JSON object, got int"):

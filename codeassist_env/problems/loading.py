@@ -24,16 +24,15 @@ _REPO_ROOT = Path(__file__).resolve().parents[2]
 
 @dataclass(frozen=True)
 class RecordFormat:
-    name: str
     matches: Callable[[dict[str, Any]], bool]
     parse: Callable[[dict[str, Any], str], Problem]
 
 
 # Checked in order against a file's first record; every record of the file is then parsed that way.
 FORMATS: tuple[RecordFormat, ...] = (
-    RecordFormat("codeassist", is_own_record, parse_problem_record),
-    RecordFormat("livecodebench", is_livecodebench_record, parse_livecodebench_record),
-    RecordFormat("humaneval", is_humaneval_record, parse_humaneval_record),
+    RecordFormat(is_livecodebench_record, parse_livecodebench_record),
+    RecordFormat(is_humaneval_record, parse_humaneval_record),
+    RecordFormat(is_own_record, parse_problem_record),
 )
 
 # resolved path -> (mtime_ns, size, problems): many environments in one process share one parse.
@@ -140,8 +139,8 @@ def _parse_file(path: Path) -> tuple[Problem, ...]:
             record_format = next((f for f in FORMATS if f.matches(record)), None)
             if record_format is None:
                 raise ProblemError(
-                    f"{where}: record matches no known problem format (this project's needs 'id' and "
-                    f"'test_kind', LiveCodeBench's 'question_id', HumanEval's 'task_id'); "
+                    f"{where}: record matches no known problem format (this project's has 'id', "
+                    f"LiveCodeBench's 'question_id', HumanEval's 'task_id'); "
                     f"its fields are {', '.join(sorted(record)) or 'none'}")
         problem = record_format.parse(record, where)
         if problem.id in first_seen:

@@ -22,7 +22,7 @@ SPLITS: tuple[str, ...] = ("train", "test")
 
 
 def is_own_record(record: dict[str, Any]) -> bool:
-    return "id" in record and "test_kind" in record
+    return "id" in record
 
 
 def parse_problem_record(record: dict[str, Any], where: str) -> Problem:
