@@ -29,7 +29,8 @@ def sample_problems() -> list[Problem]:
         Problem(id="s1", statement="Print the sum of two integers.", test_kind="stdin",
                 hidden_tests=[Case("1 2\n", "3\n"), Case("-5 5\n", "0\n")],
                 public_tests=[Case("1 2\n", "3\n")], reference_solution="print(sum(map(int, input().split())))",
-                time_limit_s=1.5, memory_limit_mb=256, source="unit", metadata={"difficulty": "easy", "split": "train"}),
+                time_limit_s=1.5, memory_limit_mb=256, source="unit",
+                metadata={"difficulty": "easy", "split": "train"}),
         Problem(id="f1", statement="Return the longer list’s length \u2028 (unicode kept raw).", test_kind="functional",
                 hidden_tests=[Case('[1,2]\n[3]', "2"), Case('[]\n[]', "0")],
                 starter_code="class Solution:\n    def longer(self, a: list, b: list) -> int:\n        ",
@@ -189,7 +190,8 @@ def test_split_filter_and_its_errors(tmp_path):
 def test_livecodebench_fixtures_load_with_kinds_counts_and_entry_points():
     plain = {p.id: p for p in load_problems(FIXTURES / "lcb_plain.jsonl")}
     pairs, window = plain["fixture_pairs"], plain["fixture_window"]
-    assert (pairs.test_kind, pairs.entry_point, len(pairs.public_tests), len(pairs.hidden_tests)) == ("stdin", None, 2, 7)
+    assert (pairs.test_kind, pairs.entry_point, len(pairs.public_tests), len(pairs.hidden_tests)) == (
+        "stdin", None, 2, 7)
     assert (window.test_kind, window.entry_point, len(window.public_tests), len(window.hidden_tests)) == (
         "functional", "maxWindowSum", 2, 6)
     # LiveCodeBench grades on public and private tests together: public ones come first among the hidden.
@@ -258,9 +260,11 @@ def test_livecodebench_errors_name_the_field(tmp_path, changes, expected):
 def test_livecodebench_missing_field(tmp_path):
     record = lcb_record()
     del record["question_content"]
-    with pytest.raises(ProblemError, match=r"lcb\.jsonl:1 \(question 'fixture_window'\): field 'question_content': required"):
+    with pytest.raises(ProblemError,
+                       match=r"lcb\.jsonl:1 \(question 'fixture_window'\): field 'question_content': required"):
         load_problems(write_lines(tmp_path / "lcb.jsonl", [record]))
-    with pytest.raises(ProblemError, match=r"lcb2\.jsonl:1: field 'question_id': must be a non-empty string \(got 2847\)"):
+    with pytest.raises(ProblemError,
+                       match=r"lcb2\.jsonl:1: field 'question_id': must be a non-empty string \(got 2847\)"):
         load_problems(write_lines(tmp_path / "lcb2.jsonl", [lcb_record(question_id=2847)]))
 
 

@@ -71,8 +71,8 @@ def solution(name: str) -> str:
 @pytest.mark.parametrize("fixture", ["lcb_plain.jsonl", "lcb_compressed.jsonl"])
 def test_livecodebench_right_solutions_pass_through_the_cli(capsys, tmp_path, fixture):
     solutions = tmp_path / "right.jsonl"
-    solutions.write_text("".join(json.dumps({"id": pid, "code": solution(name)}) + "\n"
-                                 for pid, name in (("fixture_pairs", "pairs_right"), ("fixture_window", "window_right"))))
+    rights = (("fixture_pairs", "pairs_right"), ("fixture_window", "window_right"))
+    solutions.write_text("".join(json.dumps({"id": pid, "code": solution(name)}) + "\n" for pid, name in rights))
     code, report = validate_json(capsys, "--problems", str(FIXTURES / fixture), "--solutions", str(solutions))
     assert (code, report["n_passed"], report["n_total"]) == (0, 2, 2)
     assert [p["n_total"] for p in report["problems"]] == [7, 6]
