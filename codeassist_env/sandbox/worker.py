@@ -34,6 +34,22 @@ def _set_limit(which, soft, hard=None):
         pass  # a limit the platform refuses must not stop the test; the wall clock still applies
 
 
+_libc = None
+
+
+def _set_dumpable(flag):
+    """prctl(PR_SET_DUMPABLE): a non-dumpable worker's /proc/1/{fd,mem} and ptrace are closed to its
+    children (same uid, no capabilities), so a program cannot reopen the protocol pipe and forge a reply."""
+    global _libc
+    try:
+        if _libc is None:
+            import ctypes
+            _libc = ctypes.CDLL(None, use_errno=True)
+        return _libc.prctl(4, int(flag), 0, 0, 0) == 0  # 4 = PR_SET_DUMPABLE
+    except (ImportError, OSError, AttributeError):
+        return False
+
+
 def _jsonable_result(value):
     """The return value as JSON text (tuples become lists, sets sorted lists), or raise TypeError."""
     def default(obj):
@@ -131,6 +147,7 @@ def _child_entry(req, fds, input_fd, workdir):
         os.dup2(err_w, 2)
         for fd in close_fds:
             os.close(fd)
+        _set_dumpable(True)  # the program may read its own /proc/self; the worker stays closed
         os.chdir(workdir)
         cpu = max(1, int(req["cpu_s"] + 0.999))
         _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
@@ -154,6 +171,7 @@ def _child_entry(req, fds, input_fd, workdir):
 class Worker:
     def __init__(self, pid1):
         self.pid1 = pid1
+        self.dumpable_off = _set_dumpable(False)
         self.proto_in = os.fdopen(os.dup(0), "rb")
         self.proto_out = os.dup(1)
         # Nothing else reads our stdin or writes our stdout: the child gets its own.
@@ -175,7 +193,8 @@ class Worker:
         _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
 
     def serve(self):
-        self.send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0]})
+        self.send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0],
+                   "protected": self.dumpable_off})
         for line in self.proto_in:
             if not line.strip():
                 continue
