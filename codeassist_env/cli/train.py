@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import re
+import shlex
 import sys
 from pathlib import Path
 from typing import Any
@@ -28,12 +29,14 @@ def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
                         help="documents are truncated to their first MAX_TOKENS model tokens (default 384)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the cut points (default 0)")
     parser.add_argument("--batch-size", type=int, default=8, help="scoring/training batch size (default 8)")
-    parser.add_argument("--device", default="cpu")
+    parser.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:1, ...")
     parser.add_argument("--dtype", default=None, help="float32 (default), bfloat16, float16")
 
 
 def _add_method_args(parser: argparse.ArgumentParser, method: str) -> None:
     if method == "empower":
+        parser.add_argument("--scorer", choices=("transformers", "vllm"), default="transformers",
+                            help="log-prob backend; vllm (GPU hosts) needs --base to be a HF model directory")
         parser.add_argument("--eta", type=float, default=0.32, help="likelihood threshold (default 0.32)")
         parser.add_argument("--unit", choices=("bits", "nats"), default="bits", help="unit of --eta (default bits)")
     elif method == "sft":
@@ -57,7 +60,7 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
     """Load the corpora, tokenise, and run the chosen builder; returns (records, stats, corpus info)."""
     from codeassist_env.training.corpus import load_corpora
     from codeassist_env.training.datasets import build_empower, build_sft, build_sft_rand, tokenize_documents
-    from codeassist_env.training.scoring import TransformersScorer
+    from codeassist_env.training.scoring import TransformersScorer, VLLMScorer
 
     specs = args.corpus or ["stdlib"]
     documents = load_corpora(specs, limit_each=args.limit)
@@ -65,7 +68,10 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
         raise ValueError(f"corpus {specs} has no documents")
     tokenized = tokenize_documents(documents, tokenizer, max_tokens=args.max_tokens)
     if method == "empower":
-        scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
+        if args.scorer == "vllm":
+            scorer = VLLMScorer(args.base, tokenizer, dtype=args.dtype or "auto")
+        else:
+            scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
         records, stats = build_empower(tokenized, tokenizer, scorer, eta=args.eta, unit=args.unit, seed=args.seed)
     elif method == "sft":
         records, stats = build_sft(tokenized, tokenizer, n=args.n, seed=args.seed)
@@ -77,11 +83,23 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
     return records, stats, corpus
 
 
+def _load(args: argparse.Namespace, method: str):
+    """(model, tokenizer); the model is needed only for transformers scoring."""
+    from codeassist_env.models import load_causal_lm, resolve_model
+
+    if method == "empower" and args.scorer == "transformers":
+        return load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+    from transformers import AutoTokenizer
+
+    source = resolve_model(args.base)
+    kwargs = {"gguf_file": source.gguf_file} if source.gguf_file else {}
+    return None, AutoTokenizer.from_pretrained(source.directory, local_files_only=True, **kwargs)
+
+
 def _data(args: argparse.Namespace, method: str) -> int:
-    from codeassist_env.models import load_causal_lm
     from codeassist_env.training.datasets import write_dataset
 
-    model, tokenizer = load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+    model, tokenizer = _load(args, method)
     records, stats, _ = build_records(args, method, model, tokenizer)
     stats_path = write_dataset(records, stats, args.out)
     print(stats.summary())
@@ -90,7 +108,6 @@ def _data(args: argparse.Namespace, method: str) -> int:
 
 
 def _train(args: argparse.Namespace) -> int:
-    from codeassist_env.models import load_causal_lm
     from codeassist_env.training.datasets import read_dataset, read_stats
     from codeassist_env.training.finetune import FinetuneConfig, finetune
 
@@ -105,12 +122,12 @@ def _train(args: argparse.Namespace) -> int:
             args.n = None
         elif parsed["method"] == "sft":
             args.n = parsed["n"]
-        model, tokenizer = load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+        model, tokenizer = _load(args, parsed["method"])
         records, stats_obj, corpus = build_records(args, parsed["method"], model, tokenizer)
         print(stats_obj.summary())
         stats = stats_obj.to_dict()
         built = {k: v for k, v in stats["params"].items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
-    extra = {**built, "corpus": corpus, "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
+    extra = {**built, "command": "codeassist " + shlex.join(sys.argv[1:]), "corpus": corpus, "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
     if parsed["method"] == "empower" and "eta" not in extra:
         raise ValueError(f"{args.data}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
     config = FinetuneConfig(base=args.base, method=args.method, epochs=args.epochs, batch_size=args.batch_size,
