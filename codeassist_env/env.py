@@ -34,6 +34,10 @@ class AnyText(spaces.Text):
     def contains(self, x: Any) -> bool:
         return isinstance(x, str) and self.min_length <= len(x) <= self.max_length
 
+    @property
+    def is_np_flattenable(self) -> bool:
+        return False  # characters outside the sampling charset have no index to flatten to
+
     def __repr__(self) -> str:
         return f"AnyText({self.min_length}, {self.max_length})"
 
