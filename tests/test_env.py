@@ -265,3 +265,15 @@ def test_a_hugging_face_tokenizer_counts_k_h_and_is_recorded():
         assert 0 < written["oracle-10"] < written["none"]
     finally:
         env.close()
+
+
+def test_runs_as_a_gymnasium_vector_env():
+    envs = gym.make_vec("CodeAssist-v0", num_envs=2, vectorization_mode="sync", problems=[ADD, NEG])
+    try:
+        obs, info = envs.reset(seed=0)
+        assert len(obs["code"]) == 2 and list(obs["round"]) == [0, 0]
+        obs, reward, terminated, truncated, info = envs.step(("    return a + b", ""))
+        assert list(obs["round"]) == [1, 1] and not terminated.any() and not truncated.any()
+        assert all(code in envs.single_observation_space["code"] for code in obs["code"])
+    finally:
+        envs.close()
