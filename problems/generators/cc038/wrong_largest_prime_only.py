@@ -12,15 +12,10 @@ class Solution:
         if rest > 1:
             factors[rest] = factors.get(rest, 0) + 1
 
-        best = None
-        p = max(factors)  # only the largest prime factor is checked
-        for p, e in [(p, factors[p])]:
-            # Legendre: the exponent of p in n! is n//p + n//p^2 + ...
-            exponent, power = 0, p
-            while power <= n:
-                exponent += n // power
-                power *= p
-            # b^k needs e copies of p per zero.
-            zeros = exponent // e
-            best = zeros if best is None else min(best, zeros)
-        return best
+        # Assumes the largest prime factor is always the scarcest one in n!.
+        p = max(factors)
+        exponent, power = 0, p
+        while power <= n:
+            exponent += n // power
+            power *= p
+        return exponent // factors[p]
