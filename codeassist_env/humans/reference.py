@@ -8,7 +8,8 @@ is accepted iff the program with the suggestion applied is still consistent with
   the middle of an identifier or number is rejected).
 - ``tolerance="whitespace"``: the same comparison on non-whitespace tokens only, so spacing and
   line breaks may differ from the reference. (Python indentation then comes from the suggestion; the
-  hidden tests decide whether that was harmless.)
+  hidden tests decide whether that was harmless.) Meant for the code tokenizer, whose pieces are
+  either all whitespace or none; Hugging Face pieces often carry a leading space, which then counts.
 
 It finishes once everything but whitespace of the reference is in the program. Its next tokens
 always continue the reference right after the last matched token, so it never edits earlier code.
