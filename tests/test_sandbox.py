@@ -8,6 +8,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
@@ -208,6 +209,33 @@ def test_failure_to_restart_is_infra_error_not_the_programs_fault(monkeypatch):
         v = sb.run(ADD, ADD_CODE)
         assert statuses(v) == ["infra_error", "infra_error"] and v.infra_error
         assert "could not restart" in v.tests[0].stderr
+
+
+@pytest.mark.docker
+def test_docker_container_killed_is_restarted_and_daemon_gone_is_infra_error(monkeypatch):
+    require_backend("docker")
+    with open_sandbox("docker") as sb:
+        sb.worker.container.kill()  # fault injection: the container dies between tests
+        assert sb.run(ADD, ADD_CODE).passed and sb.restarts == 1
+        sb.worker.container.kill()
+        monkeypatch.setenv("DOCKER_HOST", "unix:///nonexistent/docker.sock")  # and now no daemon answers
+        v = sb.run(ADD, ADD_CODE)
+        assert statuses(v) == ["infra_error", "infra_error"] and "could not" in v.tests[0].stderr
+
+
+@pytest.mark.bwrap
+def test_concurrent_sandboxes_in_threads():
+    require_backend("bwrap")
+
+    def work(_):
+        with open_sandbox("bwrap") as sb:
+            return all(sb.run(ADD, ADD_CODE).passed for _ in range(5)), sb.worker.uid
+
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(work, range(4)))
+    assert all(ok for ok, _ in results)
+    if os.getuid() == 0:
+        assert len({uid for _, uid in results}) == 4  # no two workers share an RLIMIT_NPROC budget
 
 
 def test_unavailable_backend_says_what_is_missing(monkeypatch):

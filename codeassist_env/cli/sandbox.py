@@ -1,15 +1,17 @@
-"""``codeassist sandbox build|status``: build the Docker sandbox image; show which backends work here."""
+"""``codeassist sandbox build|status|clean``: build the Docker sandbox image; show which backends work here;
+remove worker containers left behind by killed processes."""
 from __future__ import annotations
 
 import argparse
 import sys
 
 from codeassist_env.sandbox import SandboxUnavailable, resolve_backend
-from codeassist_env.sandbox.docker_backend import DEFAULT_BASE, build_image, default_image
+from codeassist_env.sandbox.docker_backend import DEFAULT_BASE, build_image, clean_containers, default_image
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sandbox", help="build the Docker sandbox image, show available backends")
+    parser = subparsers.add_parser("sandbox", help="build the Docker sandbox image, show available backends, "
+                                                   "clean up leftover containers")
     actions = parser.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="build the sandbox image through the Docker daemon at DOCKER_HOST")
     build.add_argument("--base", default=DEFAULT_BASE, metavar="IMAGE",
@@ -21,6 +23,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     build.set_defaults(func=run_build)
     status = actions.add_parser("status", help="which backends work here and why not")
     status.set_defaults(func=run_status)
+    clean = actions.add_parser("clean", help="remove worker containers whose owning process is gone")
+    clean.set_defaults(func=run_clean)
 
 
 def run_build(args: argparse.Namespace) -> int:
@@ -58,4 +62,14 @@ def run_status(args: argparse.Namespace) -> int:
     except SandboxUnavailable as e:
         print(f"auto: {e}")
         return 1
+    return 0
+
+
+def run_clean(args: argparse.Namespace) -> int:
+    try:
+        removed = clean_containers()
+    except Exception as e:  # no SDK, no daemon: say which
+        print(f"codeassist sandbox clean: {type(e).__name__}: {e}", file=sys.stderr)
+        return 1
+    print(f"removed {len(removed)} leftover worker container(s)" + (": " + " ".join(removed) if removed else ""))
     return 0

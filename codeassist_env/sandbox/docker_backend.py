@@ -21,6 +21,7 @@ IMAGE_ENV = "CODEASSIST_SANDBOX_IMAGE"
 DEFAULT_BASE = "python:3.11-slim"
 CONTEXT_DIR = Path(__file__).resolve().parents[2] / "sandbox"  # the Dockerfile, in a source checkout
 LABEL = "org.codeassist.role"
+HOST_PID_LABEL = "org.codeassist.host-pid"  # which process owns a worker container, for clean_containers
 
 
 def default_image() -> str:
@@ -31,7 +32,8 @@ def default_image() -> str:
 def _client_for(docker_host: str | None) -> Any:
     import docker  # the SDK is an optional dependency; only this backend needs it
 
-    return docker.from_env(timeout=30)
+    # Short: "auto" asks this daemon whether it is there every time a sandbox opens.
+    return docker.from_env(timeout=10)
 
 
 def client() -> Any:
@@ -66,9 +68,25 @@ def build_image(base: str | None = None, tag: str | None = None, context: str | 
     if not (context / "Dockerfile").is_file():
         raise FileNotFoundError(f"no Dockerfile in {context}: pass the checkout's sandbox/ directory as context")
     tag = tag or default_image()
-    image, _ = client().images.build(path=str(context), tag=tag, buildargs={"BASE": base or DEFAULT_BASE},
+    import docker
+
+    builder = docker.from_env(timeout=600)  # a build step may print nothing for minutes
+    builder.images.build(path=str(context), tag=tag, buildargs={"BASE": base or DEFAULT_BASE},
                                      rm=True, forcerm=True, pull=False)
     return tag
+
+
+def clean_containers() -> list[str]:
+    """Remove worker containers whose owning process on this host is gone (killed before it could close
+    them); returns their names. Containers of live processes are left alone."""
+    removed = []
+    for container in client().containers.list(all=True, filters={"label": f"{LABEL}=worker"}):
+        pid = int(container.labels.get(HOST_PID_LABEL, "0"))
+        if pid > 0 and os.path.exists(f"/proc/{pid}"):
+            continue
+        container.remove(force=True)
+        removed.append(container.name)
+    return removed
 
 
 class _Demultiplexer:
@@ -111,7 +129,7 @@ class DockerWorker:
                 network_mode="none", read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
                 cap_drop=["ALL"], security_opt=["no-new-privileges"], mem_limit=f"{memory_mb}m",
                 memswap_limit=f"{memory_mb}m", pids_limit=pids, nano_cpus=int(cpus * 1e9),
-                stdin_open=True, detach=True, labels={LABEL: "worker"})
+                stdin_open=True, detach=True, labels={LABEL: "worker", HOST_PID_LABEL: str(os.getpid())})
         except Exception as e:
             release_uid(self.uid)
             raise WorkerDied(f"could not create the sandbox container: {e}") from e
