@@ -264,3 +264,20 @@ def test_forging_a_reply_on_the_workers_pipes(contained):
     verdict = contained.run(prob, forge)
     assert [t.status for t in verdict.tests] == ["wrong_answer", "wrong_answer"]
     assert "assert candidate() == -1" in verdict.tests[0].stderr or "AssertionError" in verdict.tests[0].stderr
+
+
+def test_forging_a_report_on_the_result_channel(contained):
+    # The child's result pipe is open in the program's own process; a bare '{"status": "ok"}' written there
+    # and a quick exit must not pass an assert test whose check() never ran.
+    forge = ("import os\n"
+             "for fd in range(3, 64):\n"
+             "    try:\n"
+             "        os.write(fd, b'{\"status\": \"ok\"}')\n"
+             "    except OSError:\n"
+             "        pass\n"
+             "os._exit(0)\n")
+    prob = Problem(id="forge", statement="", test_kind="assert", entry_point="solve", time_limit_s=1.0,
+                   hidden_tests=[Case("def check(candidate):\n    assert False\n")])
+    verdict = contained.run(prob, forge)
+    assert [t.status for t in verdict.tests] == ["runtime_error"]
+    assert "result channel" in verdict.tests[0].stderr

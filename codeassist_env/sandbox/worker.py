@@ -76,9 +76,10 @@ def _write_all(fd, data):
         data = data[n:]
 
 
-def _run_child(req, result_fd):
-    """Body of the forked child: never returns normally (always os._exit)."""
+def _run_child(req, result_fd, nonce):
+    """Body of the forked child; returns its exit code. ``nonce`` marks the one genuine report."""
     def report(**fields):
+        fields["nonce"] = nonce
         _write_all(result_fd, json.dumps(fields).encode())
 
     kind = req["kind"]
@@ -138,7 +139,7 @@ def _run_child(req, result_fd):
     return 0
 
 
-def _child_entry(req, fds, input_fd, workdir):
+def _child_entry(req, fds, input_fd, workdir, nonce):
     """Set up the forked child (session, limits, fds) and run the program."""
     out_w, err_w, res_w, close_fds = fds
     code = 1
@@ -166,7 +167,7 @@ def _child_entry(req, fds, input_fd, workdir):
         sys.stdin = open(0, "r", closefd=False)
         sys.stdout = open(1, "w", closefd=False)
         sys.stderr = open(2, "w", closefd=False)
-        code = _run_child(req, res_w)
+        code = _run_child(req, res_w, nonce)
         sys.stdout.flush()
         sys.stderr.flush()
     except BaseException:
@@ -235,14 +236,17 @@ class Worker:
                 input_fd, out_w, err_w]
         while os.read(self.wake_r, 4096) if _readable(self.wake_r) else False:
             pass
+        # The result pipe is open in the program's process too: a report counts only with this per-test
+        # nonce, so writing '{"status": "ok"}' there does not pass an assert test.
+        nonce = os.urandom(16).hex()
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, workdir)
+            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, workdir, nonce)
         for fd in (out_w, err_w, res_w, input_fd):
             os.close(fd)
         try:
-            reply = self.collect(req, pid, start, cap, out_r, err_r, res_r)
+            reply = self.collect(req, pid, start, cap, out_r, err_r, res_r, nonce)
         finally:
             self.cleanup(pid)
             for fd in (out_r, err_r, res_r):
@@ -250,7 +254,7 @@ class Worker:
             shutil.rmtree(workdir, ignore_errors=True)
         return reply
 
-    def collect(self, req, pid, start, cap, out_r, err_r, res_r):
+    def collect(self, req, pid, start, cap, out_r, err_r, res_r, nonce):
         bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
         open_fds = set(bufs)
         deadline = start + float(req["wall_s"])
@@ -303,21 +307,22 @@ class Worker:
         if status == "timeout":
             reply.update(status="timeout")
             return reply
-        try:
-            result = json.loads(bytes(bufs[res_r]).decode()) if bufs[res_r] else {}
-        except ValueError:
-            result = {}
+        result = _genuine_result(bytes(bufs[res_r]), nonce)
         if os.WIFSIGNALED(wait_status):
             sig = os.WTERMSIG(wait_status)
             if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"] + 0.999)):
                 reply.update(status="timeout")
             elif sig == signal.SIGXFSZ:
                 reply.update(status="output_limit", stderr=stderr + "\nfile size limit exceeded")
-            elif result.get("status") == "memory":
+            elif result and result.get("status") == "memory":
                 reply.update(status="memory")
             else:
                 name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
                 reply.update(status="error", error_type=name, stderr=stderr + "\nkilled by " + name)
+            return reply
+        if result is None:
+            reply.update(status="error", error_type="ForgedResult",
+                         stderr=stderr + "\nthe program wrote to the sandbox's result channel")
             return reply
         if not result:  # the program ended the process itself (os._exit, exec, ...)
             code = os.WEXITSTATUS(wait_status)
@@ -349,6 +354,17 @@ class Worker:
                 break
             if wpid == 0:
                 break
+
+
+def _genuine_result(data, nonce):
+    """The child's one report; {} if there is none, None if anything else was written to the channel."""
+    if not data:
+        return {}
+    try:
+        result = json.loads(data.decode())
+    except ValueError:
+        return None
+    return result if isinstance(result, dict) and result.get("nonce") == nonce else None
 
 
 def _kill_group(pid):
