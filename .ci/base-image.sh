@@ -3,10 +3,11 @@
 # the interpreter, its standard library and exactly the shared libraries they link against, imported with
 # "docker import"; then build the sandbox image on it with "codeassist sandbox build --base".
 #   .ci/base-image.sh [BASE_TAG]        (default codeassist-sandbox-base:local; honours DOCKER_HOST)
+# PYTHON: the interpreter with codeassist_env installed (default python3).
 set -euo pipefail
 tag="${1:-codeassist-sandbox-base:local}"
 py="${CODEASSIST_SANDBOX_PYTHON:-/usr/bin/python3}"
-[ -x "$py" ] || { echo "$py not found: apt-get install python3-minimal" >&2; exit 1; }
+[ -x "$py" ] || { echo "$py not found: apt-get install python3" >&2; exit 1; }
 real_py="$(readlink -f "$py")"
 stdlib="$("$py" -c 'import sysconfig; print(sysconfig.get_paths()["stdlib"])')"
 version="$(basename "$stdlib")"   # e.g. python3.11
@@ -36,5 +37,5 @@ cp -L /etc/ld.so.cache "$root/etc/" 2>/dev/null || true
 
 tar -C "$root" -cf - . | docker import \
   --change 'ENV PATH=/usr/local/bin:/usr/bin:/bin' --change 'CMD ["python3"]' - "$tag" >/dev/null
-docker run --rm --network none "$tag" python3 -c 'import json, resource, select; print("base image ok")'
-echo "$tag"
+docker run --rm --network none "$tag" python3 -c 'import json, resource, select; print("base image ok:", "'"$tag"'")'
+"${PYTHON:-python3}" -m codeassist_env.cli sandbox build --base "$tag"

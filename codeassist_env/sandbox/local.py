@@ -78,7 +78,7 @@ def _probe_bwrap(python: str) -> str | None:
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (apt-get install bubblewrap)"
     if not os.access(python, os.X_OK):
-        return (f"{python} is missing: the sandbox runs the system python3 (apt-get install python3-minimal, "
+        return (f"{python} is missing: the sandbox runs the system python3 (apt-get install python3, "
                 f"or set {SANDBOX_PYTHON_ENV})")
     try:
         with open("/proc/sys/user/max_user_namespaces") as f:
