@@ -65,6 +65,13 @@ def test_examples_in_statement_are_the_public_tests():
         assert f"Output: `{case.output}`" in functional.statement
 
 
+def test_readme_table_lists_every_problem():
+    readme = (PROBLEMS_DIR / "README.md").read_text(encoding="utf-8")
+    for p in PROBLEMS:
+        m = p.metadata
+        assert f"| {p.id} | {m['title']} | {p.test_kind} | {m['difficulty']} | {', '.join(m['tags'])} |" in readme
+
+
 @pytest.mark.parametrize("field, value, message", [
     ("difficulty", "tricky", "field 'difficulty' = 'tricky'"),
     ("entry_point", "solve", "field 'entry_point' = 'solve'"),
