@@ -1,13 +1,15 @@
 """Assistant agents. ``make_agent(name)`` builds one from a one-line name; ``AGENTS`` maps a name
 prefix to a factory ``factory(arg, **options)``, where ``arg`` is the rest of the name after the
-prefix and a dash (``"10"`` in ``"oracle-10"``, ``""`` in ``"none"``) and ``options`` are keyword
-arguments such as ``problems`` and ``tokenizer`` (factories ignore options they do not use)."""
+prefix and a dash or colon (``"10"`` in ``"oracle-10"``, ``"0.32"`` in ``"empower-infer:0.32"``,
+``""`` in ``"none"``) and ``options`` are keyword arguments such as ``problems`` and ``tokenizer``
+(factories ignore options they do not use)."""
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any
 
 from codeassist_env.agents.base import Agent
+from codeassist_env.agents.factories import make_base, make_empower, make_inference_empower, make_sft
 from codeassist_env.agents.simple import NullAgent, OracleAgent
 
 
@@ -28,13 +30,18 @@ def _oracle(arg: str, problems=None, tokenizer=None, **_: Any) -> OracleAgent:
 AGENTS: dict[str, Callable[..., Agent]] = {
     "none": lambda arg, **_: NullAgent(),
     "oracle": _oracle,
+    # LM assistants; options: backend_options=BackendOptions(...) (codeassist_env.agents.factories)
+    "base": make_base,
+    "sft": make_sft,
+    "empower": make_empower,
+    "empower-infer": make_inference_empower,
 }
 
 
 def make_agent(name: str, **options: Any) -> Agent:
     """Build an agent from a name such as ``none`` or ``oracle-10``."""
     for prefix in sorted(AGENTS, key=len, reverse=True):  # longest prefix wins
-        if name == prefix or name.startswith(prefix + "-"):
+        if name == prefix or name.startswith((prefix + "-", prefix + ":")):
             return AGENTS[prefix](name[len(prefix) + 1:], **options)
     raise ValueError(f"unknown agent {name!r}; known prefixes: {sorted(AGENTS)}")
 

@@ -1,0 +1,188 @@
+"""The LM assistant agents: one class, :class:`LMAgent` = a backend + a prompt mode + a length rule.
+
+The paper's agents are named configurations of it (constructors named like classes):
+
+- ``BaseAgent(backend, max_tokens=None|N)``: the untrained model; Base (no cap) and Base-N.
+- ``SFTAgent`` / ``EmpowerAgent(backend, stop=...)``: a fine-tuned checkpoint (a LoRA adapter in a
+  local backend, or a served adapter's model name) in raw mode, generating until its stop token.
+- ``InferenceEmpowerAgent(backend, eta, unit="bits", cap=64)``: the untrained model samples up to
+  ``cap`` tokens with log-probs; the suggestion is cut before the first token at which the
+  cumulative negative log-likelihood exceeds eta ("" if the first token already does).
+
+Every length (caps, budgets) counts tokens of the *model's own tokenizer*, not the environment's.
+"No cap" still bounds one suggestion by :data:`UNCAPPED_BUDGET` tokens.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from codeassist_env.agents.lm import Generation, LMBackend, bits_to_nats
+from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, locate_continuation,
+                                             raw_prompt, retype_messages)
+
+UNCAPPED_BUDGET = 128
+INFERENCE_EMPOWER_CAP = 64
+# In chat mode the model re-types the code before continuing; this many generated tokens per
+# character of code are allowed for that (code averages well over 2 characters per token).
+RETYPE_TOKENS_PER_CHAR = 0.5
+RETYPE_MARGIN = 16
+CLOSING_FENCE = "\n```"
+
+
+@dataclass(frozen=True)
+class TokenCap:
+    """Keep at most ``n`` tokens (``None``: all generated tokens)."""
+    n: int | None = None
+
+    needs_logprobs = False
+
+    def keep(self, tokens: Sequence[str], logprobs: Sequence[float] | None) -> int:
+        return len(tokens) if self.n is None else min(self.n, len(tokens))
+
+
+@dataclass(frozen=True)
+class LikelihoodCut:
+    """Keep the longest run of tokens whose cumulative NLL stays <= ``eta_nats`` (SPEC §4)."""
+    eta_nats: float
+
+    needs_logprobs = True
+
+    def keep(self, tokens: Sequence[str], logprobs: Sequence[float] | None) -> int:
+        if logprobs is None:
+            raise ValueError("LikelihoodCut needs token log-probs from the backend")
+        nll = 0.0
+        for i, value in enumerate(logprobs[: len(tokens)]):
+            nll -= value
+            if nll > self.eta_nats:
+                return i
+        return len(tokens)
+
+
+def suggestion_tokens(generation: Generation, start: int) -> tuple[list[str], list[float] | None]:
+    """The tokens of ``generation`` from character ``start`` on (a token straddling ``start`` is
+    shortened to its part after it and still counts as one token)."""
+    tokens: list[str] = []
+    logprobs: list[float] | None = None if generation.token_logprobs is None else []
+    position = 0
+    for i, token in enumerate(generation.tokens):
+        end = position + len(token)
+        if end > start:
+            tokens.append(token[max(0, start - position):])
+            if logprobs is not None:
+                logprobs.append(generation.token_logprobs[i])
+        position = end
+    return tokens, logprobs
+
+
+@dataclass
+class LMAgent:
+    """An assistant built on a language model (see the module docstring for the named variants).
+
+    ``mode``: "raw" (continue the code) or "chat" (re-type and continue; see ``prompting``).
+    ``budget``: the most tokens generated for the suggestion itself. ``seed``: the sampling seed of
+    round r is ``seed + r`` (greedy decoding when ``temperature == 0``). ``show_statement``: put the
+    problem statement in the prompt (the environment must be made with ``show_problem_to_agent``).
+    After each ``act``, ``last_info`` says how the suggestion was obtained (``aligned`` is True when
+    the chat alignment rule had to recover the continuation)."""
+    backend: LMBackend
+    mode: str = "chat"
+    length_rule: TokenCap | LikelihoodCut = field(default_factory=TokenCap)
+    budget: int = UNCAPPED_BUDGET
+    stop: tuple[str, ...] = ()
+    temperature: float = 0.0
+    seed: int | None = 0
+    show_statement: bool = False
+    name: str = "lm"
+    last_info: dict[str, Any] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if self.mode not in PROMPT_MODES:
+            raise ValueError(f"agent {self.name!r}: prompt mode must be one of {PROMPT_MODES}, got {self.mode!r}")
+        if self.budget < 1:
+            raise ValueError(f"agent {self.name!r}: budget must be >= 1 token, got {self.budget}")
+        self.stop = tuple(self.stop)
+
+    def reset(self) -> None:
+        self.last_info = {}
+
+    def act(self, observation: dict[str, Any]) -> str:
+        code = observation["code"]
+        statement = observation.get("statement") or ""
+        if self.show_statement and not statement:
+            raise ValueError(f"agent {self.name!r} was asked to show the statement but the observation "
+                             "has none: make the environment with show_problem_to_agent=True")
+        statement = statement if self.show_statement else ""
+        round_ = int(observation.get("round") or 0)
+        seed = None if self.seed is None else self.seed + round_
+        if self.mode == "raw":
+            prompt: Any = raw_prompt(code, statement)
+            max_new = self.budget
+            stop = self.stop + ("```",)
+        else:
+            prompt = retype_messages(code, statement)
+            max_new = self.budget + math.ceil(len(code) * RETYPE_TOKENS_PER_CHAR) + RETYPE_MARGIN
+            stop = self.stop + (CLOSING_FENCE,)
+        generation = self.backend.generate(prompt, max_new, stop=stop, temperature=self.temperature,
+                                           seed=seed, logprobs=self.length_rule.needs_logprobs)
+        info: dict[str, Any] = {"mode": self.mode, "reply": generation.text, "aligned": False}
+        start = 0
+        if self.mode == "chat":
+            located = locate_continuation(generation.text, code)
+            info.update(aligned=located.aligned, retyped_share=round(located.share, 4))
+            start = located.start
+        if start is None:
+            self.last_info = {**info, "tokens": 0, "suggestion": ""}
+            return ""
+        tokens, logprobs = suggestion_tokens(generation, start)
+        kept = self.length_rule.keep(tokens, logprobs)
+        tokens = tokens[:min(kept, self.budget)]
+        if logprobs is not None:
+            info["nll_nats"] = -sum(logprobs[: len(tokens)])
+        suggestion = clean_suggestion("".join(tokens))
+        self.last_info = {**info, "tokens": len(tokens), "suggestion": suggestion}
+        return suggestion
+
+
+def BaseAgent(backend: LMBackend, max_tokens: int | None = None, *, mode: str = "chat",
+              **options: Any) -> LMAgent:
+    """The untrained model; ``max_tokens=N`` is Base-N (a cap in the model's tokens)."""
+    if max_tokens is not None and max_tokens < 1:
+        raise ValueError(f"BaseAgent: max_tokens must be >= 1 or None, got {max_tokens}")
+    name = "base" if max_tokens is None else f"base-{max_tokens}"
+    return LMAgent(backend, mode=mode, length_rule=TokenCap(max_tokens),
+                   budget=max_tokens or UNCAPPED_BUDGET, name=name, **options)
+
+
+def TrainedAgent(backend: LMBackend, stop: str | Sequence[str] | None, *, name: str,
+                 mode: str = "raw", **options: Any) -> LMAgent:
+    """A fine-tuned assistant: raw continuation of the code (the training format) until its stop
+    token (``None``: the model's end-of-turn token only)."""
+    stops = () if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop))
+    return LMAgent(backend, mode=mode, stop=stops, name=name, **options)
+
+
+def SFTAgent(backend: LMBackend, stop: str | Sequence[str] | None = None, *, n: int | None = None,
+             **options: Any) -> LMAgent:
+    return TrainedAgent(backend, stop, name="sft" if n is None else f"sft-{n}", **options)
+
+
+def EmpowerAgent(backend: LMBackend, stop: str | Sequence[str] | None = None, **options: Any) -> LMAgent:
+    return TrainedAgent(backend, stop, name="empower", **options)
+
+
+def InferenceEmpowerAgent(backend: LMBackend, eta: float, unit: str = "bits",
+                          cap: int = INFERENCE_EMPOWER_CAP, *, mode: str = "chat",
+                          temperature: float = 1.0, **options: Any) -> LMAgent:
+    """Cut a sampled suggestion where its cumulative NLL first exceeds ``eta`` (``unit``: "bits",
+    as in the paper, or "nats"; converted to nats, the unit of the backends' log-probs)."""
+    if unit not in ("bits", "nats"):
+        raise ValueError(f"InferenceEmpowerAgent: unit must be 'bits' or 'nats', got {unit!r}")
+    if not eta >= 0:
+        raise ValueError(f"InferenceEmpowerAgent: eta must be >= 0, got {eta!r}")
+    eta_nats = bits_to_nats(eta) if unit == "bits" else float(eta)
+    return LMAgent(backend, mode=mode, length_rule=LikelihoodCut(eta_nats), budget=cap,
+                   temperature=temperature, name=f"empower-infer:{eta:g}{'' if unit == 'bits' else unit}",
+                   **options)

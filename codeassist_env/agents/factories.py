@@ -1,0 +1,168 @@
+"""Building the LM assistants from one-line names (the registry entries of ``codeassist_env.agents``).
+
+Names: ``base``, ``base-N``, ``sft-N``, ``sft-N:PATH``, ``empower``, ``empower:PATH``,
+``empower-infer:ETA`` (η in bits; ``empower-infer:ETAnats`` for nats).
+
+The backend comes from :class:`BackendOptions` (CLI: ``--agent-base-url``, ``--agent-model``, ...):
+- no base URL: local transformers, SmolLM2-135M-Instruct by default; ``PATH`` is a LoRA adapter
+  directory (``manifest.json`` gives its base model and stop token); without a path the adapter
+  shipped in ``codeassist_env/data/adapters/`` is used (``empower-smollm2``, ``sft10-smollm2``, ...).
+- a base URL: an OpenAI-compatible server; ``PATH`` is then the *served model name* of the adapter
+  (vLLM: ``--enable-lora --lora-modules NAME=ADAPTER_DIR``); without it, the shipped adapter's
+  directory name. The stop token comes from ``--agent-stop``, else from the manifest of a local
+  directory of that name, else the server stops at the model's end-of-turn token.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from codeassist_env.agents.assistants import (BaseAgent, EmpowerAgent, InferenceEmpowerAgent, LMAgent,
+                                              SFTAgent)
+from codeassist_env.agents.lm import LMBackend, OpenAICompletionsBackend, TransformersBackend
+
+ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
+DEFAULT_LOCAL_MODEL = "smollm2"
+DEFAULT_ETA_BITS = 0.32
+
+
+@dataclass(frozen=True)
+class BackendOptions:
+    base_url: str | None = None    # an OpenAI-compatible server; None = local transformers
+    model: str | None = None       # local: HF dir / .gguf / "smollm2"; served: the model name
+    api_key: str | None = None
+    device: str = "cpu"
+    prompt_mode: str | None = None  # "raw" | "chat"; None = each agent's default
+    stop: str | None = None        # overrides the adapter's stop token
+    show_statement: bool = False
+
+    @classmethod
+    def from_args(cls, args: argparse.Namespace) -> "BackendOptions":
+        return cls(base_url=args.agent_base_url, model=args.agent_model, api_key=args.agent_api_key,
+                   device=args.agent_device, prompt_mode=args.agent_prompt, stop=args.agent_stop,
+                   show_statement=args.agent_sees_problem)
+
+
+def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
+    """The CLI options of the LM agents' backend (read back with ``BackendOptions.from_args``)."""
+    group = parser.add_argument_group("LM assistant backend")
+    group.add_argument("--agent-base-url", help="OpenAI-compatible server for the LM agents "
+                       "(vLLM or llama.cpp), e.g. http://127.0.0.1:8000/v1; default: local transformers")
+    group.add_argument("--agent-model", help="local: HF directory, .gguf file or 'smollm2' (default); "
+                       "served: the model name (default: the server's first model)")
+    group.add_argument("--agent-api-key", help="API key of --agent-base-url (default: $OPENAI_API_KEY)")
+    group.add_argument("--agent-device", default="cpu", help="local transformers device (default: cpu)")
+    group.add_argument("--agent-prompt", choices=["raw", "chat"],
+                       help="prompt mode (default: chat for base agents, raw for trained adapters)")
+    group.add_argument("--agent-stop", help="stop string of sft/empower agents (default: the adapter's)")
+    group.add_argument("--agent-sees-problem", action="store_true",
+                       help="show the problem statement to the LM agents (the paper does not)")
+
+
+def _served_model(options: BackendOptions, backend_cache: dict) -> str:
+    if options.model:
+        return options.model
+    key = ("models", options.base_url)
+    if key not in backend_cache:
+        from openai import OpenAI
+
+        client = OpenAI(base_url=options.base_url,
+                        api_key=options.api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"))
+        backend_cache[key] = [m.id for m in client.models.list().data]
+    if not backend_cache[key]:
+        raise ValueError(f"server {options.base_url} serves no model")
+    return backend_cache[key][0]
+
+
+_backends: dict[Any, Any] = {}
+
+
+def _backend(options: BackendOptions, *, served_model: str | None = None,
+             local_model: str | None = None, adapter: Path | None = None) -> LMBackend:
+    if options.base_url:
+        model = served_model or _served_model(options, _backends)
+        key = ("openai", options.base_url, model, options.api_key)
+        if key not in _backends:
+            _backends[key] = OpenAICompletionsBackend(options.base_url, model, api_key=options.api_key)
+        return _backends[key]
+    model = options.model or local_model or DEFAULT_LOCAL_MODEL
+    key = ("local", model, str(adapter), options.device)
+    if key not in _backends:
+        _backends[key] = TransformersBackend(model, adapter=adapter, device=options.device)
+    return _backends[key]
+
+
+def read_adapter_manifest(adapter_dir: Path) -> dict[str, Any]:
+    path = adapter_dir / "manifest.json"
+    if not path.is_file():
+        raise FileNotFoundError(f"adapter {adapter_dir} has no manifest.json (made by codeassist train?)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from error
+    if not isinstance(manifest.get("stop"), str) or not manifest["stop"]:
+        raise ValueError(f"{path}: field 'stop' must be the adapter's stop token, got {manifest.get('stop')!r}")
+    return manifest
+
+
+def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **extra: Any) -> LMAgent:
+    """A fine-tuned agent (``kind`` is ``empower`` or ``sft``) from an adapter path or served name."""
+    mode = options.prompt_mode or "raw"
+    common = dict(mode=mode, show_statement=options.show_statement, **extra)
+    make = EmpowerAgent if kind == "empower" else SFTAgent
+    if options.base_url:
+        served = path or default_dir
+        local = Path(path) if path else ADAPTERS_DIR / default_dir
+        stop = options.stop or (read_adapter_manifest(local)["stop"] if local.is_dir() else None)
+        return make(_backend(options, served_model=served), stop, **common)
+    adapter = Path(path).expanduser() if path else ADAPTERS_DIR / default_dir
+    if not adapter.is_dir():
+        shipped = sorted(p.name for p in ADAPTERS_DIR.glob("*") if p.is_dir()) if ADAPTERS_DIR.is_dir() else []
+        raise FileNotFoundError(f"adapter directory {adapter} does not exist (shipped adapters: {shipped})")
+    manifest = read_adapter_manifest(adapter)
+    backend = _backend(options, local_model=manifest.get("base_model"), adapter=adapter.resolve())
+    return make(backend, options.stop or manifest["stop"], **common)
+
+
+def _split_path(agent: str, arg: str) -> tuple[str, str]:
+    head, _, path = arg.partition(":")
+    if arg.count(":") and not path:
+        raise ValueError(f"agent {agent!r}: empty path after ':'")
+    return head, path
+
+
+def make_base(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    options = backend_options or BackendOptions()
+    if arg and not arg.isdigit():
+        raise ValueError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
+    return BaseAgent(_backend(options), int(arg) if arg else None, mode=options.prompt_mode or "chat",
+                     show_statement=options.show_statement)
+
+
+def make_sft(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    n, path = _split_path(f"sft-{arg}", arg)
+    if not n.isdigit():
+        raise ValueError(f"agent 'sft-{arg}': expected sft-N or sft-N:PATH with N a token count")
+    return _trained("sft", f"sft{n}-smollm2", path, backend_options or BackendOptions(), n=int(n))
+
+
+def make_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    return _trained("empower", "empower-smollm2", arg, backend_options or BackendOptions())
+
+
+def make_inference_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    options = backend_options or BackendOptions()
+    text = arg or str(DEFAULT_ETA_BITS)
+    unit = "nats" if text.endswith("nats") else "bits"
+    number = text.removesuffix("nats").removesuffix("bits")
+    try:
+        eta = float(number)
+    except ValueError:
+        raise ValueError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
+                         "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
+    return InferenceEmpowerAgent(_backend(options), eta, unit, mode=options.prompt_mode or "chat",
+                                 show_statement=options.show_statement)

@@ -1,0 +1,263 @@
+"""Language-model backends for the assistant agents, behind one small interface.
+
+``generate`` continues a prompt (a plain string, or a list of chat messages that the backend formats
+with the model's chat template) and returns the text with its tokens and, when asked, the model's
+log-probability of each token. ``score`` returns the per-token log-probs of a given continuation.
+All log-probs are natural logs (nats) of the model's own distribution at temperature 1, whatever
+sampling temperature produced the tokens: that is the distribution Empower's likelihood rule is
+defined on.
+
+Backends:
+- :class:`TransformersBackend`: a local model (Hugging Face directory, GGUF file or ``smollm2``,
+  optionally with a LoRA adapter), CPU or GPU.
+- :class:`OpenAICompletionsBackend`: any OpenAI-compatible server (vLLM in production, the local
+  llama.cpp server offline). String prompts go to ``/v1/completions``, chat prompts to
+  ``/v1/chat/completions``; tokens and log-probs come from the response's ``logprobs``.
+
+Every :class:`Generation` satisfies ``"".join(tokens) == text``: stop strings and the end-of-turn
+token are removed from the text, and a token that straddles the cut is shortened to fit.
+"""
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol, Union, runtime_checkable
+
+Message = dict[str, str]
+Prompt = Union[str, Sequence[Message]]
+
+
+@dataclass(frozen=True)
+class Generation:
+    text: str
+    tokens: list[str]
+    token_logprobs: list[float] | None = None
+
+
+@runtime_checkable
+class LMBackend(Protocol):
+    name: str
+
+    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
+                 temperature: float = 0.0, seed: int | None = None,
+                 logprobs: bool = False) -> Generation: ...
+
+    def score(self, prefix: str, continuation: str) -> list[float]: ...
+
+
+def cut_at_stop(tokens: list[str], logprobs: list[float] | None, stop: Sequence[str],
+                limit: int | None = None) -> Generation:
+    """Build a :class:`Generation` from token strings, ending the text before the first stop
+    string (or at ``limit`` characters) and shortening/dropping the tokens past that point."""
+    text = "".join(tokens)
+    end = len(text) if limit is None else min(limit, len(text))
+    for s in stop:
+        found = text.find(s) if s else -1
+        if found != -1:
+            end = min(end, found)
+    kept: list[str] = []
+    position = 0
+    for token in tokens:
+        if position >= end:
+            break
+        kept.append(token[: end - position])
+        position += len(token)
+    kept_logprobs = None if logprobs is None else list(logprobs[: len(kept)])
+    return Generation(text[:end], kept, kept_logprobs)
+
+
+def _check_generate_args(max_tokens: int, temperature: float) -> None:
+    if not isinstance(max_tokens, int) or max_tokens < 1:
+        raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
+    if temperature < 0:
+        raise ValueError(f"temperature must be >= 0, got {temperature!r}")
+
+
+class _StopInNewText:
+    """Stop once a stop string appears in the generated text. (transformers' own ``stop_strings``
+    also matches text that begins in the prompt, e.g. a chat template's trailing newline.)"""
+
+    def __init__(self, tokenizer, prompt_length: int, stop: Sequence[str]):
+        self.tokenizer, self.prompt_length, self.stop = tokenizer, prompt_length, [s for s in stop if s]
+
+    def __call__(self, input_ids, scores, **kwargs):
+        import torch
+
+        text = self.tokenizer.decode(input_ids[0, self.prompt_length:], skip_special_tokens=True)
+        done = any(s in text for s in self.stop)
+        return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
+
+
+class TransformersBackend:
+    """A local causal LM loaded with :func:`codeassist_env.models.load_causal_lm` (cached in-process)."""
+
+    def __init__(self, model: str | os.PathLike = "smollm2", *, adapter: str | os.PathLike | None = None,
+                 device: str = "cpu", dtype: Any = None):
+        from codeassist_env.models import load_causal_lm
+
+        self.model, self.tokenizer = load_causal_lm(model, adapter=adapter, device=device, dtype=dtype)
+        self.device = device
+        self.name = f"transformers:{model}" + (f"+{adapter}" if adapter else "")
+
+    def _prompt_ids(self, prompt: Prompt):
+        if isinstance(prompt, str):
+            # The tokenizer's default special tokens, as the Empower/SFT adapters were trained.
+            return self.tokenizer(prompt, return_tensors="pt").input_ids
+        if self.tokenizer.chat_template is None:
+            raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
+        return self.tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True,
+                                                  return_tensors="pt", return_dict=True)["input_ids"]
+
+    def _special_ids(self, stop: Sequence[str]) -> set[int]:
+        special = set(self.tokenizer.all_special_tokens)
+        return {self.tokenizer.convert_tokens_to_ids(s) for s in stop if s in special}
+
+    def _token_strings(self, ids: list[int]) -> list[str]:
+        # Decode growing prefixes so multi-byte characters split over tokens come out whole and the
+        # token strings join to exactly the decoded text.
+        strings, previous = [], ""
+        for i in range(len(ids)):
+            current = self.tokenizer.decode(ids[: i + 1], skip_special_tokens=True)
+            if current.endswith("\ufffd") and i + 1 < len(ids):
+                strings.append("")  # incomplete UTF-8 sequence: the next token completes it
+                continue
+            strings.append(current[len(previous):])
+            previous = current
+        return strings
+
+    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
+                 temperature: float = 0.0, seed: int | None = None,
+                 logprobs: bool = False) -> Generation:
+        import torch
+
+        _check_generate_args(max_tokens, temperature)
+        input_ids = self._prompt_ids(prompt).to(self.device)
+        # End of turn, or a stop string that is a special token (decoding skips those).
+        end_ids = sorted({self.tokenizer.eos_token_id} | self._special_ids(stop))
+        kwargs: dict[str, Any] = {}
+        if any(stop):
+            kwargs["stopping_criteria"] = [_StopInNewText(self.tokenizer, input_ids.shape[1], stop)]
+        if temperature > 0:
+            kwargs.update(do_sample=True, temperature=temperature, top_k=0, top_p=1.0)
+        else:
+            kwargs.update(do_sample=False, temperature=None, top_k=None, top_p=None)
+        with torch.random.fork_rng(devices=[]), torch.no_grad():
+            if seed is not None:
+                torch.manual_seed(seed)
+            out = self.model.generate(
+                input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
+                max_new_tokens=max_tokens, eos_token_id=end_ids, output_logits=True,
+                return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
+        new_ids = out.sequences[0, input_ids.shape[1]:].tolist()
+        ends = [i for i, tid in enumerate(new_ids) if tid in end_ids]
+        new_ids = new_ids[: ends[0]] if ends else new_ids
+        token_logprobs = None
+        if logprobs:
+            token_logprobs = [torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item()
+                              for i, tid in enumerate(new_ids)]
+        return cut_at_stop(self._token_strings(new_ids), token_logprobs, stop)
+
+    def token_logprobs(self, prompt_ids: list[int], continuation_ids: list[int]) -> list[float]:
+        """Log-probs of ``continuation_ids`` after ``prompt_ids`` in one forward pass."""
+        import torch
+
+        if not prompt_ids:
+            raise ValueError("scoring needs a non-empty prefix (the first token has no context)")
+        ids = torch.tensor([prompt_ids + continuation_ids], device=self.device)
+        with torch.no_grad():
+            logits = self.model(ids).logits[0, len(prompt_ids) - 1: -1].float()
+        chosen = torch.tensor(continuation_ids, device=self.device)
+        return torch.log_softmax(logits, dim=-1).gather(1, chosen[:, None])[:, 0].tolist()
+
+    def score(self, prefix: str, continuation: str) -> list[float]:
+        """Prefix and continuation are tokenized separately (the cut lies on a token boundary, as
+        when the continuation was generated after the prefix; the prefix gets the tokenizer's
+        default special tokens, the continuation none), then scored in one forward pass."""
+        if not continuation:
+            return []
+        return self.token_logprobs(self.tokenizer(prefix).input_ids,
+                                   self.tokenizer(continuation, add_special_tokens=False).input_ids)
+
+
+class OpenAICompletionsBackend:
+    """An OpenAI-compatible server: ``base_url`` like ``http://127.0.0.1:8000/v1``, ``model`` the
+    served model name (with vLLM ``--enable-lora``, a served adapter's name)."""
+
+    def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
+                 timeout_s: float = 120.0, max_retries: int = 2):
+        from openai import OpenAI
+
+        if not base_url.startswith(("http://", "https://")):
+            raise ValueError(f"agent base URL must start with http:// or https://, got {base_url!r}")
+        self.client = OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"),
+                             timeout=timeout_s, max_retries=max_retries)
+        self.base_url, self.model = base_url, model
+        self.name = f"openai:{model}@{base_url}"
+        self._owned_by: str | None = None
+
+    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
+                 temperature: float = 0.0, seed: int | None = None,
+                 logprobs: bool = False) -> Generation:
+        _check_generate_args(max_tokens, temperature)
+        common = dict(model=self.model, max_tokens=max_tokens, temperature=temperature,
+                      stop=list(stop) or None, seed=seed)
+        # Top-1 log-probs are always requested: they also give the token strings, which the agents
+        # need to count tokens in the model's own tokenizer.
+        if isinstance(prompt, str):
+            choice = self.client.completions.create(prompt=prompt, logprobs=1, **common).choices[0]
+            text = choice.text
+            tokens = list(choice.logprobs.tokens) if choice.logprobs else []
+            values = list(choice.logprobs.token_logprobs) if choice.logprobs else []
+        else:
+            choice = self.client.chat.completions.create(
+                messages=list(prompt), logprobs=True, top_logprobs=1, **common).choices[0]
+            text = choice.message.content or ""
+            content = (choice.logprobs.content or []) if choice.logprobs else []
+            tokens = [entry.token for entry in content]
+            values = [entry.logprob for entry in content]
+        if "".join(tokens)[: len(text)] != text:
+            raise RuntimeError(
+                f"server {self.base_url} (model {self.model!r}) returned tokens that do not spell its "
+                f"text; it must support logprobs for {'completions' if isinstance(prompt, str) else 'chat'}")
+        return cut_at_stop(tokens, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
+
+    def _server_kind(self) -> str:
+        if self._owned_by is None:
+            entries = {m.id: m for m in self.client.models.list().data}
+            if self.model not in entries:
+                raise ValueError(f"server {self.base_url} does not serve model {self.model!r}; "
+                                 f"it serves {sorted(entries)}")
+            self._owned_by = getattr(entries[self.model], "owned_by", "") or ""
+        return self._owned_by
+
+    def score(self, prefix: str, continuation: str) -> list[float]:
+        """Prompt log-probs via ``echo`` on vLLM. The prefix and continuation are tokenized together
+        by the server; a token spanning the boundary counts as the continuation's first token.
+
+        Refused on other servers: llama-cpp-python's server returns wrong prompt log-probs with
+        ``echo`` (checked against transformers on SmolLM2), and OpenAI's API has no ``echo``."""
+        if self._server_kind() != "vllm":
+            raise NotImplementedError(
+                f"score() needs prompt log-probs, trusted only from vLLM; server {self.base_url} "
+                f"(model {self.model!r}, owned_by={self._owned_by!r}) is not vLLM. "
+                "Score with TransformersBackend instead.")
+        if not continuation:
+            return []
+        choice = self.client.completions.create(model=self.model, prompt=prefix + continuation,
+                                                max_tokens=1, temperature=0.0, echo=True,
+                                                logprobs=0).choices[0]
+        logprobs = choice.logprobs
+        end = len(prefix) + len(continuation)
+        # Keep echoed tokens that end after the prefix; the one generated token starts at ``end``.
+        picked = [value for offset, token, value in zip(logprobs.text_offset, logprobs.tokens,
+                                                        logprobs.token_logprobs)
+                  if offset + len(token) > len(prefix) and offset < end]
+        if not picked or any(v is None for v in picked):
+            raise RuntimeError(f"server {self.base_url} returned no prompt log-probs for the continuation")
+        return [float(v) for v in picked]
+
+
+def bits_to_nats(bits: float) -> float:
+    return bits * math.log(2.0)

@@ -1,0 +1,103 @@
+"""Prompt modes of the assistant agents and the post-processing of their suggestions.
+
+- **raw**: the prompt is the code so far and the model simply continues it (base models and the
+  Empower/SFT adapters, which are trained on exactly that: code prefix -> target + stop).
+- **chat** (re-type): an instruct model is asked to re-type the code exactly and continue it, as in
+  the paper; the suggestion is what the reply adds after the code. See :func:`locate_continuation`
+  for the alignment rule used when the model does not re-type the code exactly.
+
+By default the assistant sees only the code (as in the paper). With ``show_statement`` the problem
+statement is added: as a leading comment block in raw mode, as a separate section in chat mode.
+"""
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from codeassist_env.agents.lm import Message
+
+PROMPT_MODES = ("raw", "chat")
+
+RETYPE_INSTRUCTIONS = (
+    "You are a coding assistant. The user shows the beginning of a Python program inside a code "
+    "block. Reply with a single Python code block that first re-types the given code exactly, "
+    "character for character, and then continues it with the code that most likely comes next. "
+    "Do not explain anything."
+)
+
+# The alignment rule accepts a reply that reproduces at least this share of the code's characters.
+MIN_ALIGNED_SHARE = 0.9
+
+_OPENING_FENCE = re.compile(r"^\s*```[A-Za-z0-9_+-]*[ \t]*\n")
+_FENCE = "```"
+# A prose line: starts at column 0 with a capitalised word followed by at least three more words,
+# and has none of the characters that make it code.
+_PROSE_LINE = re.compile(r"^[A-Z][a-z]+(?:[ ,]+[A-Za-z'`.]+){3,}")
+_CODE_CHARS = set("=()[]{}#:\"")
+
+
+def raw_prompt(code: str, statement: str = "") -> str:
+    if not statement:
+        return code
+    commented = "\n".join(f"# {line}".rstrip() for line in statement.strip().splitlines())
+    return f"# Problem:\n{commented}\n\n{code}"
+
+
+def retype_messages(code: str, statement: str = "") -> list[Message]:
+    task = f"Problem statement:\n{statement.strip()}\n\n" if statement else ""
+    user = f"{task}Code so far:\n```python\n{code}\n```"
+    return [{"role": "system", "content": RETYPE_INSTRUCTIONS}, {"role": "user", "content": user}]
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """Where the suggestion starts in a chat reply.
+
+    ``start``: character offset in the reply (``None`` = no usable continuation); ``aligned``:
+    the model did not re-type the code exactly and the alignment rule located the start;
+    ``share``: the share of the code's characters the reply reproduced."""
+    start: int | None
+    aligned: bool
+    share: float
+
+
+def locate_continuation(reply: str, code: str, min_share: float = MIN_ALIGNED_SHARE) -> Continuation:
+    """Find where a chat reply's continuation of ``code`` starts.
+
+    1. An opening code fence (```` ```python ````) at the start of the reply is skipped.
+    2. If the reply then starts with the code exactly, the continuation starts right after it.
+    3. Otherwise (alignment rule) the code is aligned against the reply with
+       ``difflib.SequenceMatcher`` (no junk heuristic). If the matching blocks cover at least
+       ``min_share`` of the code's characters, the continuation starts in the reply right after the
+       last matched character of the code; else the model did not re-type the code and there is no
+       continuation (``start=None``).
+    """
+    fence = _OPENING_FENCE.match(reply)
+    body_start = fence.end() if fence else 0
+    body = reply[body_start:]
+    if body.startswith(code):
+        return Continuation(body_start + len(code), aligned=False, share=1.0)
+    if not code:
+        return Continuation(body_start, aligned=False, share=1.0)
+    matcher = difflib.SequenceMatcher(None, code, body, autojunk=False)
+    blocks = [b for b in matcher.get_matching_blocks() if b.size]
+    share = sum(b.size for b in blocks) / len(code)
+    if not blocks or share < min_share:
+        return Continuation(None, aligned=True, share=share)
+    last = blocks[-1]
+    return Continuation(body_start + last.b + last.size, aligned=True, share=share)
+
+
+def clean_suggestion(text: str) -> str:
+    """Cut a suggestion before the first code fence (the model closing its code block) and before
+    the first line of prose (the model drifting into explanations)."""
+    fence = text.find(_FENCE)
+    if fence != -1:
+        text = text[:fence]
+    position = 0
+    for line in text.splitlines(keepends=True):
+        if _PROSE_LINE.match(line) and not _CODE_CHARS & set(line.rstrip().rstrip(".:")):
+            return text[:position]
+        position += len(line)
+    return text
