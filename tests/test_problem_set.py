@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 
+from codeassist_env.cli import main as codeassist
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import open_sandbox
 
@@ -122,6 +123,14 @@ def test_reference_passes_in_bwrap(bwrap_sandbox, problem):
     for tests in (problem.hidden_tests, problem.public_tests):
         verdict = bwrap_sandbox.run(problem, problem.reference_solution, fail_fast=True, tests=tests)
         assert verdict.passed, (problem.id, verdict.status, [t.stderr for t in verdict.tests][-1:])
+
+
+@pytest.mark.docker
+@pytest.mark.slow
+def test_references_pass_in_docker(capsys):
+    code = codeassist(["problems", "validate", "--problems", "codeassist-core", "--sandbox", "docker", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    assert (code, report["backend"], report["n_passed"], report["n_total"]) == (0, "docker", len(IDS), len(IDS))
 
 
 @pytest.mark.bwrap
