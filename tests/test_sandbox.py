@@ -117,6 +117,13 @@ def test_assert_kind(sandbox):
     assert statuses(sandbox.run(p, "def inc(x):\n    return x + 'a'\n")) == ["runtime_error"]
 
 
+def test_programs_may_fork(sandbox):
+    p = stdin_problem(("", "1 " * 8))
+    assert sandbox.run(p, "import os\nfor _ in range(3):\n    os.fork()\nprint(1)").passed
+    mp = "import multiprocessing as m\nwith m.get_context('fork').Pool(2) as pool:\n    print(*pool.map(abs, [-1] * 8))\n"
+    assert sandbox.run(p, mp).passed
+
+
 def test_syntax_error(sandbox):
     v = sandbox.run(ADD, "def broken(:\n    pass\n")
     assert statuses(v) == ["syntax_error", "syntax_error"] and "SyntaxError" in v.tests[0].stderr

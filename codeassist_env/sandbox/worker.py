@@ -78,7 +78,11 @@ def _write_all(fd, data):
 
 def _run_child(req, result_fd, nonce):
     """Body of the forked child; returns its exit code. ``nonce`` marks the one genuine report."""
+    origin = os.getpid()
+
     def report(**fields):
+        if os.getpid() != origin:  # a copy the program forked ran to the end: only the original reports
+            return
         fields["nonce"] = nonce
         _write_all(result_fd, json.dumps(fields).encode())
 
@@ -234,8 +238,7 @@ class Worker:
         res_r, res_w = os.pipe()
         ours = [self.proto_in.fileno(), self.proto_out, self.wake_r, self.wake_w, out_r, err_r, res_r,
                 input_fd, out_w, err_w]
-        while os.read(self.wake_r, 4096) if _readable(self.wake_r) else False:
-            pass
+        _drain(self.wake_r)  # wake-ups left from the previous test
         # The result pipe is open in the program's process too: a report counts only with this per-test
         # nonce, so writing '{"status": "ok"}' there does not pass an assert test.
         nonce = os.urandom(16).hex()
@@ -259,21 +262,25 @@ class Worker:
         open_fds = set(bufs)
         deadline = start + float(req["wall_s"])
         status = None  # set by the wall clock or the output cap
-        wait_status = None
-        rusage = None
-        while wait_status is None:
-            wpid, wstat, rusage = os.wait4(pid, os.WNOHANG)
-            if wpid == pid:
-                wait_status = wstat
-                break
+        wait_status = rusage = elapsed = None
+        # Until the program's process has exited AND every copy of the pipes is closed: processes the
+        # program forked may still be writing its output.
+        while wait_status is None or open_fds:
+            if wait_status is None:
+                wpid, wstat, ru = os.wait4(pid, os.WNOHANG)
+                if wpid == pid:
+                    wait_status, rusage, elapsed = wstat, ru, time.monotonic() - start
+                    continue
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                status = "timeout"
+                # Past the wall limit: a timeout, unless the program itself had finished and only
+                # something it left behind still holds the pipes (that gets killed below).
+                status = None if wait_status is not None else "timeout"
                 break
             ready, _, _ = select.select(list(open_fds) + [self.wake_r], [], [], remaining)
             for fd in ready:
                 if fd == self.wake_r:
-                    os.read(self.wake_r, 4096)
+                    _drain(fd)
                     continue
                 chunk = os.read(fd, READ_CHUNK)
                 if not chunk:
@@ -287,18 +294,10 @@ class Worker:
                         status = "output_limit"
             if status:
                 break
-        elapsed = time.monotonic() - start
         if wait_status is None:  # killed by us: reap it for its rusage
+            elapsed = time.monotonic() - start
             _kill_group(pid)
             _, wait_status, rusage = os.wait4(pid, 0)
-        for fd in open_fds:  # what the child wrote just before exiting
-            while status != "output_limit" and _readable(fd):
-                chunk = os.read(fd, READ_CHUNK)
-                if not chunk:
-                    break
-                bufs[fd] += chunk
-                if len(bufs[fd]) > cap:
-                    status = "output_limit"
         stderr = bytes(bufs[err_r][:STDERR_KEEP]).decode("utf-8", "replace")
         reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
         if status == "output_limit":
@@ -374,8 +373,12 @@ def _kill_group(pid):
         pass
 
 
-def _readable(fd):
-    return bool(select.select([fd], [], [], 0)[0])
+def _drain(fd):
+    try:
+        while os.read(fd, 4096):
+            pass
+    except BlockingIOError:
+        pass
 
 
 if __name__ == "__main__":
