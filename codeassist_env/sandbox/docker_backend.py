@@ -8,6 +8,7 @@ import functools
 import os
 import select
 import struct
+import time
 import weakref
 from pathlib import Path
 from typing import Any, Callable
@@ -21,6 +22,8 @@ IMAGE_ENV = "CODEASSIST_SANDBOX_IMAGE"
 DEFAULT_BASE = "python:3.11-slim"
 CONTEXT_DIR = Path(__file__).resolve().parents[2] / "sandbox"  # the Dockerfile, in a source checkout
 LABEL = "org.codeassist.role"
+PROBE_TTL_S = 10.0
+_probes: dict[tuple[str | None, str], tuple[float, str | None]] = {}
 HOST_PID_LABEL = "org.codeassist.host-pid"  # which process owns a worker container, for clean_containers
 
 
@@ -41,8 +44,20 @@ def client() -> Any:
 
 
 def missing_reason(image: str | None = None) -> str | None:
-    """None if a daemon answers and the sandbox image exists, else what is missing and how to fix it."""
+    """None if a daemon answers and the sandbox image exists, else what is missing and how to fix it.
+    Remembered for a few seconds: every ``open_sandbox("auto")`` asks, and an unreachable DOCKER_HOST
+    would otherwise cost its connection timeout each time."""
     image = image or default_image()
+    key = (os.environ.get("DOCKER_HOST"), image)
+    now = time.monotonic()
+    if key in _probes and now - _probes[key][0] < PROBE_TTL_S:
+        return _probes[key][1]
+    reason = _probe(image)
+    _probes[key] = (now, reason)
+    return reason
+
+
+def _probe(image: str) -> str | None:
     try:
         import docker
     except ImportError:
@@ -125,7 +140,7 @@ class DockerWorker:
         self.uid = allocate_uid()
         try:
             self.container = client().containers.create(
-                image, command=["-c", worker_source(), "--pid1"], user=f"{self.uid}:{self.uid}",
+                image, command=["-S", "-c", worker_source(), "--pid1"], user=f"{self.uid}:{self.uid}",
                 network_mode="none", read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
                 cap_drop=["ALL"], security_opt=["no-new-privileges"], mem_limit=f"{memory_mb}m",
                 memswap_limit=f"{memory_mb}m", pids_limit=pids, nano_cpus=int(cpus * 1e9),

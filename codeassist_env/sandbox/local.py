@@ -65,7 +65,7 @@ def bwrap_argv(command: list[str]) -> list[str]:
 
 
 def worker_command(python: str) -> list[str]:
-    return [python, "-I", "-c", worker_source(), "--pid1"]
+    return [python, "-I", "-S", "-c", worker_source(), "--pid1"]
 
 
 def missing_bwrap_reason() -> str | None:
@@ -114,4 +114,4 @@ def start_bwrap_worker() -> SubprocessWorker:
 
 def start_process_worker() -> SubprocessWorker:
     """No isolation at all: the worker runs as this user with this machine's view. Only rlimits apply."""
-    return SubprocessWorker([sys.executable, "-I", "-c", worker_source()], pid1=False)
+    return SubprocessWorker([sys.executable, "-I", "-S", "-c", worker_source()], pid1=False)

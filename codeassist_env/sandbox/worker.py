@@ -9,17 +9,23 @@ compares. ``--pid1`` means the worker is PID 1 of its own PID namespace, so afte
 every other process in the namespace; without it (the ``process`` backend) it kills the child's process
 group only.
 """
-import gc
-import json
 import os
-import resource
-import select
-import shutil
-import signal
 import sys
-import time
-import traceback
-import types
+
+if __name__ == "__main__":
+    # "ready" goes out before anything else is imported: opening a sandbox then waits only for the
+    # interpreter itself, and the worker's setup overlaps with whatever the host does next.
+    os.write(1, b'{"ready": true, "python": "%s"}\n' % sys.version.split()[0].encode())
+
+import gc  # noqa: E402 (after the early "ready")
+import json  # noqa: E402
+import resource  # noqa: E402
+import select  # noqa: E402
+import shutil  # noqa: E402
+import signal  # noqa: E402
+import time  # noqa: E402
+import traceback  # noqa: E402
+import types  # noqa: E402
 
 STDERR_KEEP = 16 * 1024  # bytes of the program's stderr sent back
 MB = 1024 * 1024
@@ -183,7 +189,7 @@ def _child_entry(req, fds, input_fd, workdir, nonce):
 class Worker:
     def __init__(self, pid1):
         self.pid1 = pid1
-        self.dumpable_off = _set_dumpable(False)
+        _set_dumpable(False)
         self.proto_in = os.fdopen(os.dup(0), "rb")
         self.proto_out = os.dup(1)
         # Nothing else reads our stdin or writes our stdout: the child gets its own.
@@ -198,16 +204,22 @@ class Worker:
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the select loop
         # As PID 1 the kernel drops signals sent from inside the namespace unless we handle them: keep it so.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        import tempfile
-        self.base_dir = tempfile.mkdtemp(prefix="codeassist-")
+        self.base_dir = os.path.join(os.environ.get("TMPDIR", "/tmp"),
+                                     "codeassist-%d-%s" % (os.getpid(), os.urandom(6).hex()))
+        os.mkdir(self.base_dir, 0o700)
 
     def send(self, obj):
         _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
 
     def serve(self):
-        self.send({"ready": True, "pid": os.getpid(), "python": sys.version.split()[0],
-                   "protected": self.dumpable_off})
-        # After "ready", so that opening a sandbox does not wait for this.
+        # The worker starts with -S (no site), which is quicker; the programs still get the interpreter's
+        # site-packages.
+        if sys.flags.no_site:
+            try:
+                import site
+                site.main()
+            except Exception:
+                pass  # a broken .pth file must not take the sandbox down; the stdlib still works
         for name in WARM_MODULES:
             try:
                 __import__(name)
