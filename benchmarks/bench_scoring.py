@@ -55,7 +55,10 @@ def main() -> None:
     parser.add_argument("--curve-docs", type=int, default=3, help="documents for the whole-curve loop")
     parser.add_argument("--eta", type=float, nargs="+", default=[0.32, 4.0], help="bits")
     parser.add_argument("--repeats", type=int, default=2, help="best of N for the batched timings")
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args()
+    if args.threads:
+        torch.set_num_threads(args.threads)
 
     model, tokenizer = load_causal_lm(args.model)
     documents = load_corpus(args.corpus, limit=args.docs)

@@ -31,6 +31,8 @@ def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--batch-size", type=int, default=8, help="scoring/training batch size (default 8)")
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:1, ...")
     parser.add_argument("--dtype", default=None, help="float32 (default), bfloat16, float16")
+    parser.add_argument("--threads", type=int, default=None,
+                        help="torch CPU threads (default: torch's choice; 1 is faster on a busy shared CPU)")
 
 
 def _add_method_args(parser: argparse.ArgumentParser, method: str) -> None:
@@ -142,6 +144,10 @@ def _train(args: argparse.Namespace) -> int:
 
 def _guarded(func):
     def run(args: argparse.Namespace) -> int:
+        if args.threads:
+            import torch
+
+            torch.set_num_threads(args.threads)
         try:
             return func(args)
         except (ValueError, FileNotFoundError, ModuleNotFoundError, RuntimeError) as error:
