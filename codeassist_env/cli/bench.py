@@ -1,0 +1,219 @@
+"""``codeassist bench`` (run agents against a simulated human on a problem set) and ``codeassist report``
+(tables and plots from one or more run directories).
+
+    codeassist bench                                   # the main job: offline, about 10 minutes on 2 cores
+    codeassist bench --agents none oracle-10 --problems humaneval --concurrency 4 --out runs/oracle
+    codeassist bench --agents base-10 empower --human llm --human-base-url http://127.0.0.1:8000/v1 \\
+        --concurrency 16 --cache record --shard 1/4 --out runs/shard1
+    codeassist report runs/shard1 runs/shard2 runs/shard3 runs/shard4 --paper --out runs/merged
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+# The main job (README): the bundled set's test split, the reference human, bubblewrap, these agents on
+# the local SmolLM2-135M. LIMIT and MAX_ROUNDS keep it near 10 minutes on 2 CPU cores (measured; see
+# benchmarks and the README).
+MAIN_AGENTS = ("none", "base-10", "sft-10", "empower")
+MAIN_LIMIT = 6
+MAIN_MAX_ROUNDS = 20
+FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
+EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
+
+
+def _shipped_adapter_missing(name: str) -> str | None:
+    """Why the shipped adapter behind agent ``name`` cannot be loaded, or None if it can."""
+    from codeassist_env.agents.factories import ADAPTERS_DIR, read_adapter_manifest
+
+    directory = {"empower": "empower-smollm2"}.get(name) or (f"sft{name[4:]}-smollm2" if name.startswith("sft-") else None)
+    if directory is None:
+        return None
+    try:
+        read_adapter_manifest(ADAPTERS_DIR / directory)
+    except (FileNotFoundError, ValueError) as error:
+        return str(error)
+    return None
+
+
+def main_job_agents() -> tuple[list[str], list[str]]:
+    """The main job's agents with shipped adapters that are missing replaced or dropped; and notes."""
+    agents, notes = [], []
+    for name in MAIN_AGENTS:
+        missing = _shipped_adapter_missing(name)
+        if missing is None:
+            agents.append(name)
+        elif name in FALLBACKS:
+            agents.append(FALLBACKS[name])
+            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); using {FALLBACKS[name]!r}")
+        else:
+            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); left out")
+    return agents, notes
+
+
+def _default_split(problems: str) -> str | None:
+    from codeassist_env.problems import load_problems
+
+    splits = {p.metadata.get("split") for p in load_problems(problems)}
+    return "test" if "test" in splits else None
+
+
+def _agent_facts(name: str, agent: Any) -> dict[str, Any]:
+    facts: dict[str, Any] = {"class": type(agent).__name__}
+    backend = getattr(agent, "backend", None)
+    if backend is not None:
+        facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())))
+        adapter = getattr(backend, "name", "").partition("+")[2]
+        if adapter:
+            from codeassist_env.agents.factories import read_adapter_manifest
+
+            facts["adapter_manifest"] = read_adapter_manifest(Path(adapter))
+    return facts
+
+
+def run_bench(args: argparse.Namespace) -> int:
+    from codeassist_env.agents import make_agent
+    from codeassist_env.agents.factories import BackendOptions
+    from codeassist_env.bench.report import markdown_table, write_report
+    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions, parse_shard
+    from codeassist_env.problems import default_set
+    from codeassist_env.sandbox import resolve_backend
+
+    main_job = args.agents is None
+    if main_job:
+        agents, notes = main_job_agents()
+        for note in notes:
+            print(f"codeassist bench: {note}", file=sys.stderr)
+    else:
+        agents = args.agents
+    problems = args.problems or default_set()
+    split = args.split if args.split != "auto" else _default_split(problems)
+    limit = args.limit if args.limit is not None else (MAIN_LIMIT if main_job else None)
+    max_rounds = args.max_rounds if args.max_rounds is not None else (MAIN_MAX_ROUNDS if main_job else 50)
+    out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
+    backend_options = BackendOptions.from_args(args)
+
+    human_model = None
+    if args.human == "llm":
+        from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
+
+        cache_path = args.cache_path or str(out / "human-cache.sqlite")
+        human_config = LLMHumanConfig.from_env(base_url=args.human_base_url, model=args.human_model,
+                                               cache_mode=args.cache, cache_path=cache_path)
+        human_model = human_config.model
+
+        def make_human() -> Any:
+            return LLMHuman(human_config)
+    else:
+        if args.cache != "off":
+            raise ValueError(f"--cache {args.cache} applies to --human llm only")
+        human_name = args.human
+
+        def make_human() -> Any:
+            return human_name
+
+    config = BenchConfig(agents=tuple(agents), problems=str(problems), split=split, limit=limit, seeds=args.seeds,
+                         human=args.human, human_model=human_model, max_rounds=max_rounds,
+                         human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox,
+                         agent_backend={k: v for k, v in vars(backend_options).items() if v not in (None, False)})
+    options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
+                         resume=args.resume, human_base_url=args.human_base_url, cache_mode=args.cache,
+                         cache_path=args.cache_path, progress=not args.no_progress)
+    resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
+
+    def build_agent(name: str, problem_list: list) -> Any:
+        return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
+
+    runner = BenchRunner(config, options, make_human, build_agent)
+    print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
+          f"-> {out}", file=sys.stderr)
+    loading = time.perf_counter()
+    facts = {name: _agent_facts(name, build_agent(name, runner.problems)) for name in agents}  # loads models once
+    print(f"codeassist bench: agents ready in {time.perf_counter() - loading:.1f} s", file=sys.stderr)
+    summary = runner.run(facts)
+    for note in summary.notes:
+        print(f"codeassist bench: {note}", file=sys.stderr)
+    print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
+          f"{summary.skipped} already done, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
+    if not args.no_report:
+        result = write_report([Path(out)], with_paper=args.paper)
+        print("\n".join(markdown_table(result["rows"])))
+        print(f"report: {result['markdown']}, {result['csv']}; plots: "
+              + ", ".join(str(p) for p in result["plots"]))
+    return EXIT_EPISODE_ERRORS if summary.errored else EXIT_OK
+
+
+def run_report(args: argparse.Namespace) -> int:
+    from codeassist_env.bench.report import write_report
+
+    result = write_report(args.dirs, out=args.out, with_paper=args.paper)
+    print(result["text"])
+    print(f"\nwrote {result['markdown']}, {result['csv']}, " + ", ".join(str(p) for p in result["plots"]))
+    return EXIT_OK
+
+
+def _guarded(func):
+    def run(args: argparse.Namespace) -> int:
+        from codeassist_env.bench.store import RunStoreError
+        from codeassist_env.problems import ProblemError
+        from codeassist_env.sandbox import SandboxUnavailable
+
+        try:
+            return func(args)
+        except (RunStoreError, ProblemError, SandboxUnavailable, ValueError, FileNotFoundError) as error:
+            print(f"codeassist {args.command}: {error}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    return run
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.sandbox import BACKENDS
+
+    bench = subparsers.add_parser(
+        "bench", help="run agents against a simulated human on a problem set (resumable, concurrent)",
+        description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
+                    "Without --agents: the main job (offline; agents " + ", ".join(MAIN_AGENTS)
+                    + f" on the bundled set's test split, first {MAIN_LIMIT} problems, {MAIN_MAX_ROUNDS} rounds). "
+                    "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input.")
+    bench.add_argument("--agents", nargs="+", metavar="AGENT",
+                       help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32")
+    bench.add_argument("--human", default="reference", choices=("reference", "reference-whitespace", "llm"),
+                       help="simulated human (default: reference)")
+    bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
+                       "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
+    bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
+    bench.add_argument("--cache", choices=("off", "record", "replay"), default="off",
+                       help="llm human response cache (default: off)")
+    bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
+    bench.add_argument("--problems", metavar="SRC", help="set name or path (default: the bundled set)")
+    bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
+    bench.add_argument("--limit", type=int, help="only the first N problems (main job default: "
+                       f"{MAIN_LIMIT}; otherwise all)")
+    bench.add_argument("--seeds", type=int, default=1, help="episodes per (agent, problem): seeds 0..S-1")
+    bench.add_argument("--max-rounds", type=int, help="rounds per episode (main job default: "
+                       f"{MAIN_MAX_ROUNDS}; otherwise 50)")
+    bench.add_argument("--human-tokens", type=int, default=10, help="K_H, tokens the human writes per round")
+    bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
+    bench.add_argument("--sandbox", choices=BACKENDS, default="bwrap", help="sandbox backend (default: bwrap)")
+    bench.add_argument("--concurrency", type=int, default=2, help="episodes at once (default 2)")
+    bench.add_argument("--out", type=Path, help="results directory (default: runs/bench-<UTC time>)")
+    bench.add_argument("--resume", action="store_true", help="continue DIR: run only missing or errored episodes")
+    bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")
+    bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
+    bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
+    bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    add_backend_arguments(bench)
+    bench.set_defaults(func=_guarded(run_bench))
+
+    report = subparsers.add_parser(
+        "report", help="tables (markdown, CSV) and plots from benchmark run directories",
+        description="Merge run directories (shards of one run; episodes deduplicated by (agent, problem, seed); "
+                    "runs with another config are refused) and write report.md, report.csv and PNG plots.")
+    report.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="run directories made by codeassist bench")
+    report.add_argument("--out", type=Path, help="where to write the report (default: the first DIR)")
+    report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
+    report.set_defaults(func=_guarded(run_report))
