@@ -37,5 +37,6 @@ def generate(rng: random.Random) -> list[str]:
     n = 30_000
     tests.append(_random(rng, n, 10, "ab", 10**4))
     tests.append(_random(rng, n, 10, "abcde", 10**4))
-    tests.append(_case("".join(rng.choice("ab") for _ in range(n)), "aaaaabbbbb", [rng.randint(1, 10**4) for _ in range(n)]))
+    text = "".join(rng.choice("ab") for _ in range(n))
+    tests.append(_case(text, "aaaaabbbbb", [rng.randint(1, 10**4) for _ in range(n)]))
     return tests
