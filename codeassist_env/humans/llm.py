@@ -171,6 +171,13 @@ class LLMHuman:
             raise SimulatorFailure("refusal", f"appender replied {reply[:200]!r}")
         return tokenizer.truncate(text, max_tokens)
 
+    def close(self) -> None:
+        """Close the HTTP client and this thread's cache connection."""
+        if self._client is not None:
+            self._client.close()
+        if self.cache is not None:
+            self.cache.close()
+
     # --- requests ---
 
     def _ask(self, messages: list[dict[str, str]], max_tokens: int) -> str:
@@ -271,3 +278,9 @@ def _retry_after_s(headers: Any) -> float | None:
     except ValueError:
         parsed = email.utils.parsedate_to_datetime(raw) if raw else None
         return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+
+
+def make_llm_human(arg: str = "", **_: Any) -> LLMHuman:
+    """Factory for the human registry: ``"llm"`` uses the configured model, ``"llm-<model>"`` names it;
+    everything else comes from the environment variables (see the module docstring)."""
+    return LLMHuman(model=arg or None)
