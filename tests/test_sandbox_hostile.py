@@ -109,6 +109,18 @@ def test_output_flood(contained):
     assert not v.passed and len(v.tests[0].stderr) <= 2000
 
 
+def test_filling_the_private_tmp(contained):
+    # Files of up to 16 MiB each until /tmp (256 MiB) is full: the program fails, the host's memory does not.
+    code = ("i = 0\nwhile True:\n    with open('/tmp/fill%d' % i, 'wb') as f:\n"
+            "        f.write(b'x' * (15 * 1024 * 1024))\n    i += 1\n")
+    status, _ = run_hostile(contained, code, problem(time_limit_s=5.0))
+    assert status == "runtime_error"
+    locked = "import os\nos.makedirs('/tmp/a/b')\nopen('/tmp/a/b/f', 'w').write('x')\nos.chmod('/tmp/a', 0)\n"
+    assert not contained.run(problem(), locked).passed
+    census = "import os\nprint(len(os.listdir('/tmp')))"
+    assert contained.run(problem("0"), census).passed  # the next test finds /tmp empty again
+
+
 def test_network_to_a_host_listener(contained):
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))

@@ -43,7 +43,10 @@ class Sandbox:
         self._start_worker = start_worker
         self.output_cap = output_cap
         self.restarts = 0  # worker restarts after a death mid-test
-        self._worker: Worker | None = start_worker()
+        try:
+            self._worker: Worker | None = start_worker()
+        except WorkerDied as e:
+            raise SandboxUnavailable(f"sandbox backend {backend!r} could not start its worker: {e}") from None
 
     @property
     def worker(self) -> Worker | None:

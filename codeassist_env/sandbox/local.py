@@ -24,6 +24,7 @@ _uid_lock = threading.Lock()
 # What python needs from /etc; everything else on the host (the checkout, /root, /home, test files) stays
 # invisible.
 ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
+TMP_SIZE_BYTES = 256 * 1024 * 1024  # the private /tmp, as for docker
 
 
 def allocate_uid() -> int:
@@ -59,9 +60,20 @@ def bwrap_argv(command: list[str]) -> list[str]:
         argv += ["--ro-bind-try", path, path]
     for path in sorted(glob.glob("/etc/python3*")):  # Debian's sitecustomize lives there
         argv += ["--ro-bind", path, path]
-    argv += ["--proc", "/proc", "--dev", "/dev", "--tmpfs", "/tmp", "--chdir", "/tmp",
+    if _bwrap_has_size_option():  # bubblewrap >= 0.6; without it /tmp may grow to half the RAM
+        argv += ["--size", str(TMP_SIZE_BYTES)]
+    argv += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
              *command]
     return argv
+
+
+@functools.lru_cache(maxsize=None)
+def _bwrap_has_size_option() -> bool:
+    try:
+        usage = subprocess.run(["bwrap", "--help"], capture_output=True, text=True, timeout=10).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return False
+    return "--size" in usage
 
 
 def worker_command(python: str) -> list[str]:

@@ -165,7 +165,7 @@ def _child_entry(req, fds, input_fd, workdir, nonce):
             os.close(fd)
         _set_dumpable(True)  # the program may read its own /proc/self; the worker stays closed
         os.chdir(workdir)
-        cpu = max(1, int(req["cpu_s"] + 0.999))
+        cpu = int(req["cpu_s"])  # whole seconds, at least 1
         _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
         _set_limit(resource.RLIMIT_AS, int(req["memory_mb"]) * MB)
         _set_limit(resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)
@@ -204,9 +204,12 @@ class Worker:
         signal.signal(signal.SIGCHLD, lambda *_: None)  # only to wake the select loop
         # As PID 1 the kernel drops signals sent from inside the namespace unless we handle them: keep it so.
         signal.signal(signal.SIGINT, signal.SIG_DFL)
-        self.base_dir = os.path.join(os.environ.get("TMPDIR", "/tmp"),
-                                     "codeassist-%d-%s" % (os.getpid(), os.urandom(6).hex()))
-        os.mkdir(self.base_dir, 0o700)
+        # The program's working directory, emptied after every test. In a sandbox that is the whole private
+        # /tmp (a program may write anywhere in it); on the bare machine, a directory of our own.
+        tmp = os.environ.get("TMPDIR", "/tmp")
+        self.scratch = tmp if pid1 else os.path.join(tmp, "codeassist-%d-%s" % (os.getpid(), os.urandom(6).hex()))
+        if not pid1:
+            os.mkdir(self.scratch, 0o700)
 
     def send(self, obj):
         _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
@@ -234,13 +237,12 @@ class Worker:
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
-        shutil.rmtree(self.base_dir, ignore_errors=True)
+        if not self.pid1:
+            shutil.rmtree(self.scratch, ignore_errors=True)
 
     def run_one(self, req):
         cap = int(req.get("output_cap", 8 * MB))
-        workdir = os.path.join(self.base_dir, "run")
-        os.mkdir(workdir)
-        input_path = os.path.join(self.base_dir, "input")
+        input_path = os.path.join(self.scratch, ".input-%s" % os.urandom(6).hex())
         with open(input_path, "wb") as f:
             f.write(req["input"].encode() if req["kind"] == "stdin" else b"")
         input_fd = os.open(input_path, os.O_RDONLY)
@@ -257,7 +259,7 @@ class Worker:
         start = time.monotonic()
         pid = os.fork()
         if pid == 0:
-            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, workdir, nonce)
+            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, self.scratch, nonce)
         for fd in (out_w, err_w, res_w, input_fd):
             os.close(fd)
         try:
@@ -266,7 +268,7 @@ class Worker:
             self.cleanup(pid)
             for fd in (out_r, err_r, res_r):
                 os.close(fd)
-            shutil.rmtree(workdir, ignore_errors=True)
+            _wipe(self.scratch)
         return reply
 
     def collect(self, req, pid, start, cap, out_r, err_r, res_r, nonce):
@@ -321,7 +323,7 @@ class Worker:
         result = _genuine_result(bytes(bufs[res_r]), nonce)
         if os.WIFSIGNALED(wait_status):
             sig = os.WTERMSIG(wait_status)
-            if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"] + 0.999)):
+            if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"])):
                 reply.update(status="timeout")
             elif sig == signal.SIGXFSZ:
                 reply.update(status="output_limit", stderr=stderr + "\nfile size limit exceeded")
@@ -365,6 +367,25 @@ class Worker:
                 break
             if wpid == 0:
                 break
+
+
+def _wipe(directory):
+    """Empty ``directory`` whatever the program left there, including directories it made unreadable."""
+    try:
+        for root, dirs, _ in os.walk(directory):
+            for name in dirs:
+                try:
+                    os.chmod(os.path.join(root, name), 0o700)
+                except OSError:
+                    pass
+        for name in os.listdir(directory):
+            path = os.path.join(directory, name)
+            if os.path.isdir(path) and not os.path.islink(path):
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                os.unlink(path)
+    except (OSError, RecursionError):
+        pass  # best effort: what is left only costs the same program's next tests space
 
 
 def _genuine_result(data, nonce):
