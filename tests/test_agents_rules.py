@@ -48,6 +48,12 @@ def test_empty_code_continues_from_the_start_of_the_reply():
     assert locate_continuation("```python\nx = 1\n", "").start == len("```python\n")
 
 
+def test_a_sentence_before_the_code_block_is_skipped():
+    reply = "Here is the code:\n```python\n" + CODE + " len(xs)\n"
+    assert reply[locate_continuation(reply, CODE).start:] == " len(xs)\n"
+    assert locate_continuation(CODE + " 2\n```\n", CODE).start == len(CODE)
+
+
 def test_clean_suggestion_stops_at_a_fence_and_at_prose():
     assert clean_suggestion(" len(xs)\n```\nThis computes the mean.") == " len(xs)\n"
     assert clean_suggestion(" b\n\nThis function adds the two numbers together.\n") == " b\n\n"
@@ -59,8 +65,9 @@ def test_prompts_hide_the_statement_unless_asked():
     assert raw_prompt(CODE) == CODE
     assert raw_prompt(CODE, "Average.\nEmpty lists never occur.").startswith(
         "# Problem:\n# Average.\n# Empty lists never occur.\n\n")
-    assert "Problem statement" not in retype_messages(CODE)[1]["content"]
-    assert "Average." in retype_messages(CODE, "Average.")[1]["content"]
+    assert retype_messages(CODE)[-1]["content"].endswith(f"```python\n{CODE}\n```")
+    assert "problem" not in retype_messages(CODE)[-1]["content"]
+    assert "Average." in retype_messages(CODE, "Average.")[-1]["content"]
 
 
 def test_likelihood_cut_converts_bits_to_nats_and_cuts_at_the_first_excess():

@@ -29,7 +29,9 @@ INFERENCE_EMPOWER_CAP = 64
 # character of code are allowed for that (code averages well over 2 characters per token).
 RETYPE_TOKENS_PER_CHAR = 0.5
 RETYPE_MARGIN = 16
-CLOSING_FENCE = "\n```"
+# Stop at the closing fence of the reply's code block; an opening fence ("```python\n") never
+# matches this, so a reply that starts with a sentence and then opens its block is not cut short.
+CLOSING_FENCE = "\n```\n"
 
 
 @dataclass(frozen=True)

@@ -19,17 +19,15 @@ from codeassist_env.agents.lm import Message
 
 PROMPT_MODES = ("raw", "chat")
 
-RETYPE_INSTRUCTIONS = (
-    "You are a coding assistant. The user shows the beginning of a Python program inside a code "
-    "block. Reply with a single Python code block that first re-types the given code exactly, "
-    "character for character, and then continues it with the code that most likely comes next. "
-    "Do not explain anything."
-)
+# One user message (the chat template's default system prompt stays): SmolLM2-135M-Instruct then
+# answers with the code block first more often than with a system prompt of ours.
+RETYPE_INSTRUCTIONS = ("Re-type this Python code exactly, character for character, and continue it "
+                       "with the code that most likely comes next. Reply with only a code block.")
 
 # The alignment rule accepts a reply that reproduces at least this share of the code's characters.
 MIN_ALIGNED_SHARE = 0.9
 
-_OPENING_FENCE = re.compile(r"^\s*```[A-Za-z0-9_+-]*[ \t]*\n")
+_OPENING_FENCE = re.compile(r"^[ \t]*```[A-Za-z0-9_+-]*[ \t]*\n", re.MULTILINE)
 _FENCE = "```"
 # A prose line: starts at column 0 with a capitalised word followed by at least three more words,
 # and has none of the characters that make it code.
@@ -45,9 +43,8 @@ def raw_prompt(code: str, statement: str = "") -> str:
 
 
 def retype_messages(code: str, statement: str = "") -> list[Message]:
-    task = f"Problem statement:\n{statement.strip()}\n\n" if statement else ""
-    user = f"{task}Code so far:\n```python\n{code}\n```"
-    return [{"role": "system", "content": RETYPE_INSTRUCTIONS}, {"role": "user", "content": user}]
+    task = f"The problem the code solves:\n{statement.strip()}\n\n" if statement else ""
+    return [{"role": "user", "content": f"{task}{RETYPE_INSTRUCTIONS}\n```python\n{code}\n```"}]
 
 
 @dataclass(frozen=True)
@@ -65,15 +62,18 @@ class Continuation:
 def locate_continuation(reply: str, code: str, min_share: float = MIN_ALIGNED_SHARE) -> Continuation:
     """Find where a chat reply's continuation of ``code`` starts.
 
-    1. An opening code fence (```` ```python ````) at the start of the reply is skipped.
-    2. If the reply then starts with the code exactly, the continuation starts right after it.
+    1. The reply's code starts after its first opening code fence (```` ```python ````), if any:
+       text before it (e.g. "Here is the code:") is skipped.
+    2. If the reply (or its code) starts with the code exactly, the continuation starts right after it.
     3. Otherwise (alignment rule) the code is aligned against the reply with
        ``difflib.SequenceMatcher`` (no junk heuristic). If the matching blocks cover at least
        ``min_share`` of the code's characters, the continuation starts in the reply right after the
        last matched character of the code; else the model did not re-type the code and there is no
        continuation (``start=None``).
     """
-    fence = _OPENING_FENCE.match(reply)
+    if code and reply.startswith(code):  # re-typed without a code block
+        return Continuation(len(code), aligned=False, share=1.0)
+    fence = _OPENING_FENCE.search(reply)
     body_start = fence.end() if fence else 0
     body = reply[body_start:]
     if body.startswith(code):
