@@ -158,6 +158,10 @@ def test_writing_into_the_checkout_and_host_tmp(contained, tmp_path):
     status, _ = run_hostile(contained, code, problem("written"))
     assert status == "runtime_error"
     assert not any(t.exists() for t in targets)
+    # Inside, nothing but /tmp and /dev/shm is writable either.
+    count = ("import os\nn = 0\nfor d in ('/', '/etc', '/usr', '/dev', '/proc', '/usr/lib'):\n    try:\n"
+             "        open(os.path.join(d, 'x'), 'w').close()\n        n += 1\n    except OSError:\n        pass\nprint(n)")
+    assert contained.run(problem("0"), count).passed
 
 
 SEARCH_PROGRAM = r"""

@@ -25,6 +25,7 @@ _uid_lock = threading.Lock()
 # invisible.
 ETC_FILES = ("/etc/ld.so.cache", "/etc/localtime")
 TMP_SIZE_BYTES = 256 * 1024 * 1024  # the private /tmp, as for docker
+SHM_SIZE_BYTES = 64 * 1024 * 1024  # docker's default /dev/shm
 
 
 def allocate_uid() -> int:
@@ -60,11 +61,17 @@ def bwrap_argv(command: list[str]) -> list[str]:
         argv += ["--ro-bind-try", path, path]
     for path in sorted(glob.glob("/etc/python3*")):  # Debian's sitecustomize lives there
         argv += ["--ro-bind", path, path]
-    if _bwrap_has_size_option():  # bubblewrap >= 0.6; without it /tmp may grow to half the RAM
-        argv += ["--size", str(TMP_SIZE_BYTES)]
-    argv += ["--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev", "--chdir", "/tmp",
-             *command]
+    argv += _tmpfs("/tmp", TMP_SIZE_BYTES) + ["--proc", "/proc", "--dev", "/dev"]
+    # /dev/shm stays writable (multiprocessing needs it) but small; the rest of /dev and the root bwrap
+    # builds everything on are made read-only.
+    argv += _tmpfs("/dev/shm", SHM_SIZE_BYTES) + ["--remount-ro", "/dev", "--remount-ro", "/",
+                                                  "--chdir", "/tmp", *command]
     return argv
+
+
+def _tmpfs(path: str, size: int) -> list[str]:
+    # --size needs bubblewrap >= 0.6; without it a tmpfs may grow to half the RAM.
+    return (["--size", str(size)] if _bwrap_has_size_option() else []) + ["--tmpfs", path]
 
 
 @functools.lru_cache(maxsize=None)

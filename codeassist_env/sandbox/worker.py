@@ -269,6 +269,8 @@ class Worker:
             for fd in (out_r, err_r, res_r):
                 os.close(fd)
             _wipe(self.scratch)
+            if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
+                _wipe("/dev/shm")
         return reply
 
     def collect(self, req, pid, start, cap, out_r, err_r, res_r, nonce):
