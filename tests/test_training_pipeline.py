@@ -67,7 +67,7 @@ def test_pipeline_corpus_to_episode(tmp_path, capsys):
     # a few steps on one fixed batch: the training loss on it goes down
     batch = empower[:8]
     config = FinetuneConfig(method="empower", epochs=4, batch_size=8, learning_rate=2e-3, max_tokens=48)
-    result = finetune(batch, tmp_path / "adapter", config, manifest_extra={"eta": 4.0, "eta_unit": "bits"},
+    result = finetune(batch, tmp_path / "adapter", config, manifest_extra={"eta": 4.0, "eta_unit": "bits", "corpus": {"specs": [corpus]}},
                       log=lambda _: None)
     assert result.steps == 4 and result.losses[-1] < result.losses[0]
     manifest = read_manifest(tmp_path / "adapter")
