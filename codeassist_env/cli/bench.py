@@ -19,8 +19,8 @@ from typing import Any
 # the local SmolLM2-135M. LIMIT and MAX_ROUNDS keep it near 10 minutes on 2 CPU cores (measured; see
 # benchmarks and the README).
 MAIN_AGENTS = ("none", "base-10", "sft-10", "empower")
-MAIN_LIMIT = 6
-MAIN_MAX_ROUNDS = 20
+MAIN_LIMIT = 4
+MAIN_MAX_ROUNDS = 25
 FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
@@ -59,6 +59,10 @@ def _default_split(problems: str) -> str | None:
 
     splits = {p.metadata.get("split") for p in load_problems(problems)}
     return "test" if "test" in splits else None
+
+
+def _is_lm_agent(name: str) -> bool:
+    return name.split(":", 1)[0].split("-", 1)[0] in ("base", "sft", "empower")
 
 
 def _agent_facts(name: str, agent: Any) -> dict[str, Any]:
@@ -127,6 +131,11 @@ def run_bench(args: argparse.Namespace) -> int:
     def build_agent(name: str, problem_list: list) -> Any:
         return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
 
+    local_models = not backend_options.base_url and any(_is_lm_agent(name) for name in agents)
+    if local_models and args.threads:
+        import torch
+
+        torch.set_num_threads(args.threads)
     runner = BenchRunner(config, options, make_human, build_agent)
     print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
           f"-> {out}", file=sys.stderr)
@@ -200,6 +209,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
     bench.add_argument("--sandbox", choices=BACKENDS, default="bwrap", help="sandbox backend (default: bwrap)")
     bench.add_argument("--concurrency", type=int, default=2, help="episodes at once (default 2)")
+    bench.add_argument("--threads", type=int, default=1,
+                       help="torch CPU threads of local LM agents (default 1: episodes, sandboxes and other "
+                            "programs share the cores, and an oversubscribed CPU generates several times slower; "
+                            "0 = torch's choice)")
     bench.add_argument("--out", type=Path, help="results directory (default: runs/bench-<UTC time>)")
     bench.add_argument("--resume", action="store_true", help="continue DIR: run only missing or errored episodes")
     bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")

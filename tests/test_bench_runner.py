@@ -1,0 +1,172 @@
+"""``codeassist bench`` / ``codeassist report`` end to end on the real bwrap sandbox with the deterministic
+reference human: kill -9 and --resume, shards merged, config changes refused, the report's files."""
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from codeassist_env.bench.report import merge_runs, write_report
+from codeassist_env.bench.store import load_episodes, triple_of
+from codeassist_env.cli import main
+from codeassist_env.problems import load_problems
+
+pytestmark = pytest.mark.bwrap
+
+FAST = ["--agents", "none", "oracle-5", "--human", "reference", "--sandbox", "bwrap", "--problems",
+        "codeassist-core", "--split", "test", "--no-progress"]
+
+
+def expected_triples(limit: int, agents=("none", "oracle-5"), seeds: int = 1) -> set:
+    ids = [p.id for p in load_problems("codeassist-core", "test")[:limit]]
+    return {(a, i, s) for a in agents for i in ids for s in range(seeds)}
+
+
+def without_timings(transcript):
+    return [{k: v for k, v in r.items() if not k.endswith("_s")} for r in transcript]
+
+
+def bench(*args: str) -> int:
+    return main(["bench", *FAST, *args])
+
+
+def test_kill_9_then_resume_runs_every_triple_exactly_once(tmp_path, capfd):
+    out = tmp_path / "run"
+    command = [sys.executable, "-m", "codeassist_env.cli", "bench", *FAST, "--limit", "10", "--max-rounds", "40",
+               "--concurrency", "2", "--no-report", "--out", str(out)]
+    # Own session: the kill takes the bench and its sandbox workers at once, as a crash would.
+    process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    episodes = out / "episodes.jsonl"
+    deadline = time.monotonic() + 240
+    try:
+        while time.monotonic() < deadline and process.poll() is None:
+            if episodes.is_file() and episodes.read_bytes().count(b"\n") >= 4:
+                break
+            time.sleep(0.05)
+        assert process.poll() is None, f"bench ended before it could be killed: {process.stderr.read()!r}"
+        os.killpg(process.pid, signal.SIGKILL)
+    finally:
+        process.wait(timeout=30)
+        process.stderr.close()
+    before = load_episodes(episodes)
+    assert 4 <= len(before.records) < 20, "the kill came too late to test anything"
+    # A kill during the write of a line leaves its first part behind: add one, as such a kill would.
+    unfinished = json.dumps({"agent": "oracle-5", "problem_id": "cc099", "seed": 0, "status": "ok",
+                             "transcript": [{"suggestion": "x" * 200}]})
+    with episodes.open("ab") as f:
+        f.write(unfinished[:90].encode())
+
+    capfd.readouterr()
+    assert bench("--limit", "10", "--max-rounds", "40", "--concurrency", "2", "--out", str(out), "--resume") == 0
+    err = capfd.readouterr().err
+    assert "truncated last line" in err and "episodes.jsonl" in err
+    assert f"{len(before.records)} already done" in err
+
+    after = load_episodes(episodes)
+    assert not after.truncated_tail
+    triples = [triple_of(r) for r in after.records]
+    assert len(triples) == len(set(triples)), "a triple was written twice"
+    assert set(triples) == expected_triples(10), "a triple was lost"
+    assert all(r["status"] == "ok" for r in after.records)
+    # The records written before the kill are untouched, in their places.
+    assert after.records[: len(before.records)] == before.records
+    assert (out / "report.md").is_file() and (out / "metrics.png").is_file()
+
+
+def test_two_shards_merged_equal_the_unsharded_run(tmp_path):
+    common = ["--limit", "5", "--max-rounds", "40", "--seeds", "2", "--no-report"]
+    assert bench(*common, "--out", str(tmp_path / "all"), "--concurrency", "3") == 0
+    assert bench(*common, "--out", str(tmp_path / "s1"), "--shard", "1/2") == 0
+    assert bench(*common, "--out", str(tmp_path / "s2"), "--shard", "2/2") == 0
+
+    whole = {triple_of(r): r for r in load_episodes(tmp_path / "all" / "episodes.jsonl").records}
+    shard1 = {triple_of(r) for r in load_episodes(tmp_path / "s1" / "episodes.jsonl").records}
+    shard2 = {triple_of(r) for r in load_episodes(tmp_path / "s2" / "episodes.jsonl").records}
+    assert shard1 and shard2 and not shard1 & shard2
+    assert set(whole) == expected_triples(5, seeds=2)
+
+    merged = merge_runs([tmp_path / "s1", tmp_path / "s2"])
+    assert {triple_of(r) for r in merged.records} == set(whole)
+    for r in merged.records:
+        w = whole[triple_of(r)]
+        assert without_timings(r["transcript"]) == without_timings(w["transcript"])
+        assert (r["code"], r["passed"], r["dpr"]) == (w["code"], w["passed"], w["dpr"])
+    assert not merged.notes
+
+    # Duplicates across directories count once; the merged report equals the unsharded one.
+    merged_rows = write_report([tmp_path / "s1", tmp_path / "s2", tmp_path / "s1"], out=tmp_path / "merged")["rows"]
+    whole_rows = write_report([tmp_path / "all"])["rows"]
+    assert [(r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in merged_rows] == \
+        [(r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in whole_rows]
+    assert merged_rows[0].episodes == 10
+
+    # One shard alone is reported as incomplete.
+    assert any("incomplete: 10 of 20" in n for n in merge_runs([tmp_path / "s1"]).notes)
+
+
+def test_changed_config_refuses_to_resume_and_mixed_configs_refuse_to_merge(tmp_path, capfd):
+    out = tmp_path / "run"
+    assert bench("--limit", "2", "--max-rounds", "5", "--out", str(out), "--no-report") == 0
+    lines_before = (out / "episodes.jsonl").read_bytes()
+
+    capfd.readouterr()
+    assert bench("--limit", "2", "--max-rounds", "6", "--out", str(out), "--resume") == 2
+    err = capfd.readouterr().err
+    assert "config changed" in err and "max_rounds: 5 -> 6" in err
+    assert (out / "episodes.jsonl").read_bytes() == lines_before
+
+    assert bench("--limit", "2", "--max-rounds", "5", "--out", str(out)) == 2  # no --resume: refuse to mix
+    assert "pass --resume" in capfd.readouterr().err
+
+    assert bench("--limit", "2", "--max-rounds", "5", "--out", str(out), "--resume") == 0  # same config: fine
+    assert "4 already done" in capfd.readouterr().err
+    assert len(load_episodes(out / "episodes.jsonl").records) == 4
+
+    other = tmp_path / "other"
+    assert bench("--limit", "2", "--max-rounds", "6", "--out", str(other), "--no-report") == 0
+    capfd.readouterr()
+    assert main(["report", str(out), str(other)]) == 2
+    assert "differs in max_rounds" in capfd.readouterr().err
+
+
+def test_report_files_and_the_simulator_failure_rule(tmp_path, capfd):
+    out = tmp_path / "run"
+    assert bench("--limit", "3", "--max-rounds", "40", "--out", str(out), "--paper") == 0
+    # Flag one finished episode as simulator-failed (what an LLM human's failure records): the headline
+    # must leave it out and count it apart.
+    episodes = out / "episodes.jsonl"
+    records = [json.loads(line) for line in episodes.read_text(encoding="utf-8").splitlines()]
+    victim = next(r for r in records if r["agent"] == "oracle-5")
+    victim["simulator_failed"] = True
+    episodes.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+    capfd.readouterr()
+    assert main(["report", str(out), "--paper", "--out", str(tmp_path / "rep")]) == 0
+    text = (tmp_path / "rep" / "report.md").read_text(encoding="utf-8")
+    row = next(line for line in text.splitlines() if line.startswith("| oracle-5 |"))
+    assert row.startswith("| oracle-5 | 2 |") and row.rstrip().endswith("| 1 | 0 |")
+    assert "left out of every headline column" in text
+    assert "not ours" in text and "Qwen3-8B" in text  # the paper's numbers, labelled as the paper's
+    csv_lines = (tmp_path / "rep" / "report.csv").read_text(encoding="utf-8").splitlines()
+    assert csv_lines[0].startswith("agent,episodes,pass_at_1,pass_at_1_stderr")
+    assert len(csv_lines) == 3
+    for name in ("metrics.png", "suggestion_lengths.png"):
+        assert (tmp_path / "rep" / name).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+def test_bad_input_is_named(tmp_path, capfd):
+    assert bench("--limit", "0", "--out", str(tmp_path / "a")) == 2
+    assert "--limit must be >= 1" in capfd.readouterr().err
+    assert bench("--shard", "3/2", "--out", str(tmp_path / "b")) == 2
+    assert "--shard '3/2'" in capfd.readouterr().err
+    assert main(["bench", "--agents", "nobody", "--limit", "1", "--out", str(tmp_path / "c"), "--no-progress"]) == 2
+    assert "unknown agent 'nobody'" in capfd.readouterr().err
+    assert main(["report", str(tmp_path / "missing")]) == 2
+    assert "has no run.json" in capfd.readouterr().err
+    assert not Path(tmp_path / "c" / "episodes.jsonl").exists()
