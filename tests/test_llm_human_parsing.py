@@ -1,7 +1,10 @@
 """Reading decisions and code out of LLM replies, and the LLM human's configuration precedence."""
+import email.utils
+import time
+
 import pytest
 
-from codeassist_env.humans.llm import LLMHumanConfig
+from codeassist_env.humans.llm import LLMHumanConfig, retry_after_s
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 
 
@@ -96,3 +99,12 @@ def test_config_rejects_bad_values_naming_them():
         LLMHumanConfig(acceptor_mode="three")
     with pytest.raises(TypeError, match="bogus"):
         LLMHumanConfig.from_env({}, bogus=1)
+
+
+def test_retry_after_reads_seconds_milliseconds_and_http_dates():
+    assert retry_after_s({"retry-after": "2"}) == 2.0
+    assert retry_after_s({"retry-after-ms": "250", "retry-after": "9"}) == 0.25
+    in_ten_s = email.utils.formatdate(time.time() + 10, usegmt=True)
+    assert 8 <= retry_after_s({"retry-after": in_ten_s}) <= 10
+    assert retry_after_s({"retry-after": "soon"}) is None
+    assert retry_after_s({}) is None and retry_after_s(None) is None

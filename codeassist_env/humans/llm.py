@@ -221,7 +221,7 @@ class LLMHuman:
                 failure = SimulatorFailure(reason, f"HTTP {status} from {c.base_url}: {str(e)[:200]}")
                 if status != 429 and status < 500 and status != 408:
                     raise failure from e
-                wait = _retry_after_s(e.response.headers) if status == 429 else None
+                wait = retry_after_s(e.response.headers) if status == 429 else None
             except openai.APITimeoutError as e:
                 self._usage["latency_s"] += time.monotonic() - started
                 failure, wait = SimulatorFailure("timeout", f"no reply from {c.base_url} within {c.timeout_s} s"), None
@@ -261,7 +261,7 @@ def _empty_usage() -> dict[str, float]:
     return {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0, "latency_s": 0.0, "cache_hits": 0}
 
 
-def _retry_after_s(headers: Any) -> float | None:
+def retry_after_s(headers: Any) -> float | None:
     """Seconds to wait from ``Retry-After`` (seconds or an HTTP date) or ``retry-after-ms``."""
     if headers is None:
         return None
@@ -276,8 +276,11 @@ def _retry_after_s(headers: Any) -> float | None:
     try:
         return max(float(raw), 0.0)
     except ValueError:
-        parsed = email.utils.parsedate_to_datetime(raw) if raw else None
-        return max(parsed.timestamp() - time.time(), 0.0) if parsed else None
+        pass
+    try:
+        return max(email.utils.parsedate_to_datetime(raw).timestamp() - time.time(), 0.0)
+    except (TypeError, ValueError):
+        return None  # unreadable: fall back to our own backoff
 
 
 def make_llm_human(arg: str = "", **_: Any) -> LLMHuman:
