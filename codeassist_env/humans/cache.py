@@ -98,7 +98,8 @@ class ResponseCache:
         conn = self._connection()
         conn.execute(
             "INSERT OR IGNORE INTO responses (key, model, request, response, created) VALUES (?, ?, ?, ?, ?)",
-            (key, model, json.dumps(request, ensure_ascii=False), json.dumps(response, ensure_ascii=False), time.time()),
+            (key, model, json.dumps(request, ensure_ascii=False), json.dumps(response, ensure_ascii=False),
+             time.time()),
         )
         return self.get(key)
 

@@ -156,7 +156,8 @@ class LLMHuman:
                                    prompts.reask_request(answer, suggestion)]
             answer = self._ask(messages, self.config.decision_max_tokens)
         reason = "refusal" if looks_like_refusal(answer) or looks_like_refusal(reasoning) else "unparseable"
-        raise SimulatorFailure(reason, f"no decision after {self.config.max_reasks} re-asks; last reply {answer[:200]!r}")
+        raise SimulatorFailure(
+            reason, f"no decision after {self.config.max_reasks} re-asks; last reply {answer[:200]!r}")
 
     def write(self, problem, code: str, max_tokens: int, tokenizer) -> str:
         if max_tokens <= 0:
