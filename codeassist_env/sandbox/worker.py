@@ -242,11 +242,14 @@ class Worker:
 
     def run_one(self, req):
         cap = int(req.get("output_cap", 8 * MB))
-        input_path = os.path.join(self.scratch, ".input-%s" % os.urandom(6).hex())
-        with open(input_path, "wb") as f:
-            f.write(req["input"].encode() if req["kind"] == "stdin" else b"")
-        input_fd = os.open(input_path, os.O_RDONLY)
-        os.unlink(input_path)
+        if req["kind"] == "stdin":  # a file, unlinked at once: any size, and nothing for others to find
+            input_path = os.path.join(self.scratch, ".input-%s" % os.urandom(6).hex())
+            with open(input_path, "wb") as f:
+                f.write(req["input"].encode())
+            input_fd = os.open(input_path, os.O_RDONLY)
+            os.unlink(input_path)
+        else:
+            input_fd = os.open(os.devnull, os.O_RDONLY)
         out_r, out_w = os.pipe()
         err_r, err_w = os.pipe()
         res_r, res_w = os.pipe()
