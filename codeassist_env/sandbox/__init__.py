@@ -1,4 +1,4 @@
-"""Run untrusted programs against hidden tests: ``open_sandbox`` / ``evaluate`` (SPEC §6).
+"""Run untrusted programs against hidden tests: ``open_sandbox`` / ``evaluate``.
 
 Backends: ``docker`` (one warm container per sandbox), ``bwrap`` (bubblewrap, the local default),
 ``process`` (resource limits only, not a sandbox; only when asked for by name) and ``auto``.
