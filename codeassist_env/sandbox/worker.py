@@ -197,6 +197,7 @@ class Worker:
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
         os.close(devnull)
+        self.child = None  # pid of the current test's process
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_w, False)
         os.set_blocking(self.wake_r, False)
@@ -232,11 +233,14 @@ class Worker:
         for line in self.proto_in:
             if not line.strip():
                 continue
+            self.child = None
             try:
                 reply = self.run_one(json.loads(line))
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
+            # After answering, so the host grades while we clean; the next test starts only after this.
+            self.cleanup()
         if not self.pid1:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
@@ -260,21 +264,16 @@ class Worker:
         # nonce, so writing '{"status": "ok"}' there does not pass an assert test.
         nonce = os.urandom(16).hex()
         start = time.monotonic()
-        pid = os.fork()
+        pid = self.child = os.fork()
         if pid == 0:
             _child_entry(req, (out_w, err_w, res_w, ours), input_fd, self.scratch, nonce)
         for fd in (out_w, err_w, res_w, input_fd):
             os.close(fd)
         try:
-            reply = self.collect(req, pid, start, cap, out_r, err_r, res_r, nonce)
+            return self.collect(req, pid, start, cap, out_r, err_r, res_r, nonce)
         finally:
-            self.cleanup(pid)
             for fd in (out_r, err_r, res_r):
                 os.close(fd)
-            _wipe(self.scratch)
-            if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
-                _wipe("/dev/shm")
-        return reply
 
     def collect(self, req, pid, start, cap, out_r, err_r, res_r, nonce):
         bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
@@ -356,15 +355,16 @@ class Worker:
             reply["result"] = result.get("result")
         return reply
 
-    def cleanup(self, pid):
-        """Leave no process behind: the whole namespace as PID 1, else the child's process group."""
+    def cleanup(self):
+        """Leave nothing behind: no process (the whole namespace as PID 1, else the child's process group)
+        and no file in the program's directories."""
         if self.pid1:
             try:
                 os.kill(-1, signal.SIGKILL)
             except OSError:
                 pass
-        else:
-            _kill_group(pid)
+        elif self.child:
+            _kill_group(self.child)
         while True:  # reap everything that was ours or was re-parented to us
             try:
                 wpid, _ = os.waitpid(-1, os.WNOHANG if not self.pid1 else 0)
@@ -372,6 +372,9 @@ class Worker:
                 break
             if wpid == 0:
                 break
+        _wipe(self.scratch)
+        if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
+            _wipe("/dev/shm")
 
 
 def _wipe(directory):
