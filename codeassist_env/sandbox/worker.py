@@ -6,8 +6,8 @@ one child that runs the program on that single input and answers one line
 ``{"status", "stdout", "result", "stderr", "error_type", "time_s"}`` where status is one of
 ok / error / timeout / memory / syntax_error / output_limit. Expected outputs never come here: the host
 compares. ``--pid1`` means the worker is PID 1 of its own PID namespace, so after each test it may kill
-every other process in the namespace; without it (the ``process`` backend) it kills the child's process
-group only.
+every other process in the namespace; without it (the ``process`` backend) it becomes a child subreaper
+and kills the child's process group and whatever else the program left running.
 """
 import os
 import sys
@@ -31,7 +31,6 @@ STDERR_KEEP = 16 * 1024  # bytes of the program's stderr sent back
 MB = 1024 * 1024
 FILE_SIZE_LIMIT = 16 * MB
 OPEN_FILES_LIMIT = 256
-READ_CHUNK = 65536
 # Imported once by the worker so that each forked child finds them loaded: importing typing alone costs a
 # forked child more than the rest of a short test.
 WARM_MODULES = ("typing", "math", "collections", "itertools", "functools", "heapq", "bisect", "string", "random",
@@ -46,17 +45,17 @@ def _set_limit(which, soft, hard=None):
 
 
 _libc = None
+PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
 
 
-def _set_dumpable(flag):
-    """prctl(PR_SET_DUMPABLE): a non-dumpable worker's /proc/1/{fd,mem} and ptrace are closed to its
-    children (same uid, no capabilities), so a program cannot reopen the protocol pipe and forge a reply."""
+def _prctl(option, value):
+    """prctl(2) through ctypes; False where that is not possible (the worker then works without it)."""
     global _libc
     try:
         if _libc is None:
             import ctypes
             _libc = ctypes.CDLL(None, use_errno=True)
-        return _libc.prctl(4, int(flag), 0, 0, 0) == 0  # 4 = PR_SET_DUMPABLE
+        return _libc.prctl(option, value, 0, 0, 0) == 0
     except (ImportError, OSError, AttributeError):
         return False
 
@@ -149,7 +148,7 @@ def _run_child(req, result_fd, nonce):
     return 0
 
 
-def _child_entry(req, fds, input_fd, workdir, nonce):
+def _child_entry(req, fds, input_fd, workdir, nonce, file_size_limit):
     """Set up the forked child (session, limits, fds) and run the program."""
     out_w, err_w, res_w, close_fds = fds
     code = 1
@@ -163,12 +162,12 @@ def _child_entry(req, fds, input_fd, workdir, nonce):
         os.dup2(err_w, 2)
         for fd in close_fds:
             os.close(fd)
-        _set_dumpable(True)  # the program may read its own /proc/self; the worker stays closed
+        _prctl(PR_SET_DUMPABLE, 1)  # the program may read its own /proc/self; the worker stays closed
         os.chdir(workdir)
         cpu = int(req["cpu_s"])  # whole seconds, at least 1
         _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
         _set_limit(resource.RLIMIT_AS, int(req["memory_mb"]) * MB)
-        _set_limit(resource.RLIMIT_FSIZE, FILE_SIZE_LIMIT)
+        _set_limit(resource.RLIMIT_FSIZE, file_size_limit)
         _set_limit(resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT)
         if req.get("nproc"):
             _set_limit(resource.RLIMIT_NPROC, int(req["nproc"]))
@@ -189,7 +188,11 @@ def _child_entry(req, fds, input_fd, workdir, nonce):
 class Worker:
     def __init__(self, pid1):
         self.pid1 = pid1
-        _set_dumpable(False)
+        # Not dumpable: the worker's /proc/1/{fd,mem} and ptrace are closed to the programs it runs (same uid,
+        # no capabilities), so a program cannot reopen the protocol pipes and forge a reply.
+        _prctl(PR_SET_DUMPABLE, 0)
+        if not pid1:  # what a program leaves running becomes our child, as it would for PID 1
+            _prctl(PR_SET_CHILD_SUBREAPER, 1)
         self.proto_in = os.fdopen(os.dup(0), "rb")
         self.proto_out = os.dup(1)
         # Nothing else reads our stdin or writes our stdout: the child gets its own.
@@ -246,85 +249,74 @@ class Worker:
 
     def run_one(self, req):
         cap = int(req.get("output_cap", 8 * MB))
-        if req["kind"] == "stdin":  # a file, unlinked at once: any size, and nothing for others to find
-            input_path = os.path.join(self.scratch, ".input-%s" % os.urandom(6).hex())
-            with open(input_path, "wb") as f:
-                f.write(req["input"].encode())
-            input_fd = os.open(input_path, os.O_RDONLY)
-            os.unlink(input_path)
-        else:
-            input_fd = os.open(os.devnull, os.O_RDONLY)
-        out_r, out_w = os.pipe()
-        err_r, err_w = os.pipe()
-        res_r, res_w = os.pipe()
-        ours = [self.proto_in.fileno(), self.proto_out, self.wake_r, self.wake_w, out_r, err_r, res_r,
-                input_fd, out_w, err_w]
+        # stdin, stdout, stderr and the report are unlinked files, not pipes: nothing needs draining while
+        # the program runs, so the worker sleeps until a process exits (one wake-up per test, not one per
+        # chunk of output), and the file size limit bounds the output.
+        input_fd = self._unlinked_file(req["input"].encode() if req["kind"] == "stdin" else b"")
+        out_fd, err_fd, res_fd = self._unlinked_file(), self._unlinked_file(), self._unlinked_file()
+        ours = [self.proto_in.fileno(), self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
         _drain(self.wake_r)  # wake-ups left from the previous test
-        # The result pipe is open in the program's process too: a report counts only with this per-test
+        # The report file is open in the program's process too: a report counts only with this per-test
         # nonce, so writing '{"status": "ok"}' there does not pass an assert test.
         nonce = os.urandom(16).hex()
         start = time.monotonic()
         pid = self.child = os.fork()
         if pid == 0:
-            _child_entry(req, (out_w, err_w, res_w, ours), input_fd, self.scratch, nonce)
-        for fd in (out_w, err_w, res_w, input_fd):
-            os.close(fd)
+            _child_entry(req, (out_fd, err_fd, res_fd, ours), input_fd, self.scratch, nonce,
+                         max(cap, FILE_SIZE_LIMIT))
+        os.close(input_fd)
         try:
-            return self.collect(req, pid, start, cap, out_r, err_r, res_r, nonce)
+            return self.collect(req, pid, start, cap, out_fd, err_fd, res_fd, nonce)
         finally:
-            for fd in (out_r, err_r, res_r):
+            for fd in (out_fd, err_fd, res_fd):
                 os.close(fd)
 
-    def collect(self, req, pid, start, cap, out_r, err_r, res_r, nonce):
-        bufs = {out_r: bytearray(), err_r: bytearray(), res_r: bytearray()}
-        open_fds = set(bufs)
-        deadline = start + float(req["wall_s"])
-        status = None  # set by the wall clock or the output cap
-        wait_status = rusage = elapsed = None
-        # Until the program's process has exited AND every copy of the pipes is closed: processes the
-        # program forked may still be writing its output.
-        while wait_status is None or open_fds:
-            if wait_status is None:
-                wpid, wstat, ru = os.wait4(pid, os.WNOHANG)
-                if wpid == pid:
-                    wait_status, rusage, elapsed = wstat, ru, time.monotonic() - start
-                    continue
+    def _unlinked_file(self, data=b""):
+        path = os.path.join(self.scratch, ".io-%s" % os.urandom(6).hex())
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
+        os.unlink(path)
+        _write_all(fd, data)
+        os.lseek(fd, 0, os.SEEK_SET)
+        return fd
+
+    def wait_for_program(self, pid, deadline):
+        """Until the program's process has exited and so has everything it started (they are our
+        children: as PID 1, or as subreaper), or the wall limit. Returns (status, rusage) of the
+        program's process, or None past the wall limit."""
+        main = None
+        while True:
+            others = True
+            try:
+                while True:
+                    wpid, wstat, rusage = os.wait4(-1, os.WNOHANG)
+                    if wpid == 0:
+                        break
+                    if wpid == pid:
+                        main = (wstat, rusage)
+            except ChildProcessError:
+                others = False
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                # Past the wall limit: a timeout, unless the program itself had finished and only
-                # something it left behind still holds the pipes (that gets killed below).
-                status = None if wait_status is not None else "timeout"
-                break
-            ready, _, _ = select.select(list(open_fds) + [self.wake_r], [], [], remaining)
-            for fd in ready:
-                if fd == self.wake_r:
-                    _drain(fd)
-                    continue
-                chunk = os.read(fd, READ_CHUNK)
-                if not chunk:
-                    open_fds.discard(fd)
-                elif fd == err_r:
-                    if len(bufs[fd]) < STDERR_KEEP:
-                        bufs[fd] += chunk[: STDERR_KEEP - len(bufs[fd])]
-                else:
-                    bufs[fd] += chunk
-                    if len(bufs[fd]) > cap:
-                        status = "output_limit"
-            if status:
-                break
-        if wait_status is None:  # killed by us: reap it for its rusage
-            elapsed = time.monotonic() - start
+            if (main and not others) or remaining <= 0:
+                return main
+            select.select([self.wake_r], [], [], remaining)
+            _drain(self.wake_r)
+
+    def collect(self, req, pid, start, cap, out_fd, err_fd, res_fd, nonce):
+        main = self.wait_for_program(pid, start + float(req["wall_s"]))
+        elapsed = time.monotonic() - start
+        if main is None:  # past the wall limit: stop it, reap it for its rusage
             _kill_group(pid)
-            _, wait_status, rusage = os.wait4(pid, 0)
-        stderr = bytes(bufs[err_r][:STDERR_KEEP]).decode("utf-8", "replace")
+            reply = {"status": "timeout", "time_s": round(elapsed, 6),
+                     "stderr": _read(err_fd, STDERR_KEEP).decode("utf-8", "replace")}
+            os.wait4(pid, 0)
+            return reply
+        wait_status, rusage = main
+        stderr = _read(err_fd, STDERR_KEEP).decode("utf-8", "replace")
         reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
-        if status == "output_limit":
+        if os.fstat(out_fd).st_size > cap:
             reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
             return reply
-        if status == "timeout":
-            reply.update(status="timeout")
-            return reply
-        result = _genuine_result(bytes(bufs[res_r]), nonce)
+        result = _genuine_result(_read(res_fd, os.fstat(res_fd).st_size), nonce)
         if os.WIFSIGNALED(wait_status):
             sig = os.WTERMSIG(wait_status)
             if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"])):
@@ -351,7 +343,7 @@ class Worker:
                 return reply
         reply.update(status=result["status"], error_type=result.get("error_type"))
         if result["status"] == "ok":
-            reply["stdout"] = bytes(bufs[out_r]).decode("utf-8", "replace")
+            reply["stdout"] = _read(out_fd, cap).decode("utf-8", "replace")
             reply["result"] = result.get("result")
         return reply
 
@@ -367,11 +359,12 @@ class Worker:
             _kill_group(self.child)
         while True:  # reap everything that was ours or was re-parented to us
             try:
-                wpid, _ = os.waitpid(-1, os.WNOHANG if not self.pid1 else 0)
+                wpid, _ = os.waitpid(-1, 0 if self.pid1 else os.WNOHANG)
             except ChildProcessError:
                 break
-            if wpid == 0:
-                break
+            if wpid == 0:  # still running outside the child's process group: find and stop them
+                _kill_children_of(os.getpid())
+                time.sleep(0.001)
         _wipe(self.scratch)
         if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
             _wipe("/dev/shm")
@@ -396,6 +389,18 @@ def _wipe(directory):
         pass  # best effort: what is left only costs the same program's next tests space
 
 
+def _read(fd, limit):
+    """Up to ``limit`` bytes from the start of a file the program wrote."""
+    chunks, offset = [], 0
+    while offset < limit:
+        chunk = os.pread(fd, min(limit - offset, 1 << 20), offset)
+        if not chunk:
+            break
+        chunks.append(chunk)
+        offset += len(chunk)
+    return b"".join(chunks)
+
+
 def _genuine_result(data, nonce):
     """The child's one report; {} if there is none, None if anything else was written to the channel."""
     if not data:
@@ -405,6 +410,17 @@ def _genuine_result(data, nonce):
     except ValueError:
         return None
     return result if isinstance(result, dict) and result.get("nonce") == nonce else None
+
+
+def _kill_children_of(parent):
+    for entry in os.listdir("/proc"):
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid == parent:
+                os.kill(int(entry), signal.SIGKILL)
+        except (OSError, ValueError, IndexError):
+            continue
 
 
 def _kill_group(pid):
