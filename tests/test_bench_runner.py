@@ -170,3 +170,34 @@ def test_bad_input_is_named(tmp_path, capfd):
     assert main(["report", str(tmp_path / "missing")]) == 2
     assert "has no run.json" in capfd.readouterr().err
     assert not Path(tmp_path / "c" / "episodes.jsonl").exists()
+
+
+@pytest.mark.model
+@pytest.mark.slow
+def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
+    """`codeassist bench` with no agents: the README's main job, shortened to one problem and 4 rounds."""
+    from codeassist_env.cli.bench import main_job_agents
+
+    out = tmp_path / "main"
+    assert main(["bench", "--limit", "1", "--max-rounds", "4", "--out", str(out), "--no-progress"]) == 0
+    agents, notes = main_job_agents()
+    err = capfd.readouterr().err
+    assert all(note in err for note in notes)  # a missing shipped adapter is said, not hidden
+    assert "none" in agents and "base-10" in agents and any(a.startswith("empower") for a in agents)
+
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    assert run["config"]["agents"] == agents and run["config"]["split"] == "test"
+    assert run["config"]["sandbox"] == "bwrap" and run["config"]["human"] == "reference"
+    assert run["agents"]["base-10"]["backend"].startswith("transformers:smollm2")
+    assert run["machine"]["cpu_count"] == os.cpu_count() and run["packages"]["torch"]
+
+    records = load_episodes(out / "episodes.jsonl").records
+    assert sorted(r["agent"] for r in records) == sorted(agents)
+    assert all(r["status"] == "ok" and (r["rounds"] == 4 or r["finished"]) for r in records)
+    lm = next(r for r in records if r["agent"] == "base-10")
+    assert all(t["agent_info"]["mode"] == "chat" and t["act_s"] > 0 for t in lm["transcript"])
+
+    report = (out / "report.md").read_text(encoding="utf-8")
+    assert all(f"| {a} |" in report for a in agents)
+    assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
+    assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"

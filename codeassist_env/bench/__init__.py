@@ -1,1 +1,8 @@
+"""The benchmark runner behind ``codeassist bench`` and ``codeassist report``.
 
+- ``runner``: ``BenchConfig`` (what decides results, hashed), ``RunOptions`` (how it runs) and ``BenchRunner``
+  (concurrent episodes, resume, shards);
+- ``store``: ``run.json`` and the append-only ``episodes.jsonl``;
+- ``report``: merging run directories, tables (markdown, CSV) and PNG plots;
+- ``paper``: the paper's published numbers, for side-by-side tables.
+"""

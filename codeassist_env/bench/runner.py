@@ -262,7 +262,9 @@ class BenchRunner:
         existing, notes = self.prepare(agent_facts or {})
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
         done = {k for k, r in latest_by_triple(existing).items() if r["status"] == "ok"}
-        todo = [t for t in planned if t not in done]
+        # Run problem by problem with the agents side by side: the progress bar shows every agent early,
+        # and a run stopped half-way has comparable episodes for each agent.
+        todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))
         summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo), notes=notes)
         stats = _AgentStats()
         for record in latest_by_triple(existing).values():
