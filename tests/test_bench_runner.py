@@ -201,3 +201,49 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     assert all(f"| {a} |" in report for a in agents)
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
+
+
+def llm_bench(server_url: str | None, out: Path, *extra: str) -> int:
+    url = ["--human-base-url", server_url] if server_url else []
+    return main(["bench", "--agents", "oracle-5", "--human", "llm", *url, "--human-model", "fault-model",
+                 "--problems", "codeassist-core", "--split", "test", "--limit", "2", "--concurrency", "1",
+                 "--sandbox", "bwrap", "--out", str(out), "--no-progress", *extra])
+
+
+def test_llm_human_failure_is_flagged_and_left_out_of_the_headline(tmp_path):
+    from fault_server import FaultServer, Reply, Status
+
+    # The first request of the first episode (cc011: concurrency 1, problem order) gets a 400.
+    with FaultServer(script=[Status(400)], default=Reply("ACCEPT")) as server:
+        assert llm_bench(server.base_url, tmp_path / "run", "--max-rounds", "3") == 0
+    records = {r["problem_id"]: r for r in load_episodes(tmp_path / "run" / "episodes.jsonl").records}
+    assert records["cc011"]["simulator_failed"] and records["cc011"]["transcript"][0]["simulator_failure"] == "http_error"
+    assert not records["cc012"]["simulator_failed"]
+    assert records["cc012"]["human_usage"]["requests"] > 0
+    (row,) = write_report([tmp_path / "run"])["rows"]
+    assert (row.episodes, row.simulator_failed, row.errors) == (1, 1, 0)
+    assert row.prompt_tokens == records["cc012"]["human_usage"]["prompt_tokens"]
+
+
+def test_llm_human_recorded_run_replays_without_the_server(tmp_path, capfd):
+    from fault_server import FaultServer, Reply
+
+    cache = str(tmp_path / "human.sqlite")
+    with FaultServer(default=Reply("ACCEPT")) as server:
+        assert llm_bench(server.base_url, tmp_path / "rec", "--max-rounds", "3", "--cache", "record",
+                         "--cache-path", cache) == 0
+        asked = len(server.requests)
+    # The server is gone: replay answers from the cache alone, with the same episodes.
+    dead = "http://127.0.0.1:9/v1"
+    assert llm_bench(dead, tmp_path / "rep", "--max-rounds", "3", "--cache", "replay", "--cache-path", cache) == 0
+    recorded = load_episodes(tmp_path / "rec" / "episodes.jsonl").records
+    replayed = load_episodes(tmp_path / "rep" / "episodes.jsonl").records
+    assert [without_timings(r["transcript"]) for r in recorded] == [without_timings(r["transcript"]) for r in replayed]
+    assert all(r["human_usage"]["cache_hits"] > 0 and r["human_usage"]["requests"] == 0 for r in replayed)
+    assert asked > 0
+
+    # A request the cache never saw (a longer episode) stops the run instead of reaching the network.
+    capfd.readouterr()
+    assert llm_bench(dead, tmp_path / "miss", "--max-rounds", "4", "--cache", "replay", "--cache-path", cache) == 1
+    assert "run stopped" in capfd.readouterr().err and "not in replay cache" in load_episodes(
+        tmp_path / "miss" / "episodes.jsonl").records[-1]["error"]

@@ -299,7 +299,9 @@ class BenchRunner:
                             record = future.result()
                         except _Fatal as fatal:
                             writer.append(fatal.record)
-                            raise RuntimeError(fatal.record["error"]) from fatal.__cause__
+                            raise RunAborted(f"run stopped: episode {fatal.record['agent']} "
+                                             f"{fatal.record['problem_id']} seed {fatal.record['seed']}: "
+                                             f"{fatal.record['error']}") from fatal.__cause__
                         writer.append(record)
                         stats.add(record)
                         if record["status"] == "ok":
@@ -319,6 +321,10 @@ class BenchRunner:
                 raise
             finally:
                 bar.close()
+
+
+class RunAborted(RuntimeError):
+    """The run stopped early because continuing could not give valid results (e.g. a replay-cache miss)."""
 
 
 class _Fatal(Exception):

@@ -166,6 +166,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def _guarded(func):
     def run(args: argparse.Namespace) -> int:
+        from codeassist_env.bench.runner import RunAborted
         from codeassist_env.bench.store import RunStoreError
         from codeassist_env.problems import ProblemError
         from codeassist_env.sandbox import SandboxUnavailable
@@ -175,6 +176,10 @@ def _guarded(func):
         except (RunStoreError, ProblemError, SandboxUnavailable, ValueError, FileNotFoundError) as error:
             print(f"codeassist {args.command}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except RunAborted as error:
+            print(f"codeassist {args.command}: {error}; what finished is kept, continue with --resume",
+                  file=sys.stderr)
+            return EXIT_EPISODE_ERRORS
     return run
 
 
