@@ -70,7 +70,12 @@ def _agent_facts(name: str, agent: Any) -> dict[str, Any]:
     backend = getattr(agent, "backend", None)
     if backend is not None:
         facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())))
-        adapter = getattr(backend, "name", "").partition("+")[2]
+        kind, _, rest = backend.name.partition(":")
+        model, _, adapter = rest.partition("+")
+        if kind == "transformers":
+            from codeassist_env.models import resolve_model
+
+            facts["model_source"] = resolve_model(model).label
         if adapter:
             from codeassist_env.agents.factories import read_adapter_manifest
 
