@@ -22,7 +22,7 @@ from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.cache import ResponseCache, request_key
 from codeassist_env.humans.llm import LLMHuman
 from codeassist_env.problems import load_problems
-from codeassist_env.serve import start_local_server
+from codeassist_env.serve import DEFAULT_THREADS, start_local_server
 
 
 def machine() -> str:
@@ -35,7 +35,8 @@ def machine() -> str:
     except OSError:
         pass
     load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{platform.node()} | {cpu} | {os.cpu_count()} CPUs | load(1 min) {load:.2f} | Python {platform.python_version()}"
+    return (f"{platform.node()} | {cpu} | {os.cpu_count()} CPUs | load(1 min) {load:.2f} | "
+            f"Python {platform.python_version()}")
 
 
 def percentiles(values: list[float]) -> str:
@@ -61,15 +62,23 @@ def bench_rounds(n_problems: int, rounds: int, cache_path: str) -> None:
                     done = terminated or truncated
                 records += info["transcript"]
                 usage.update(info["human_usage"])
+            wall = time.perf_counter() - started
+            # Episodes may end on FINISH before the human writes: time the appender directly too.
+            write_s = []
+            for problem in problems:
+                t0 = time.perf_counter()
+                human.write(problem, problem.starter_code, 10, env.tokenizer)
+                write_s.append(time.perf_counter() - t0)
         finally:
             env.close()
-        wall = time.perf_counter() - started
     per_round = [r["decide_s"] + r["write_s"] for r in records]
-    print(f"local server, {len(problems)} HumanEval problems, {len(records)} rounds, {wall:.1f} s wall "
+    print(f"local server (llama.cpp, {server.model}, {DEFAULT_THREADS} threads), {len(problems)} HumanEval "
+          f"problems, {len(records)} rounds, {wall:.1f} s wall "
           f"(episodes include one hidden-test run each)")
     print(f"  seconds per round (decide + write): mean {statistics.mean(per_round):.2f}, {percentiles(per_round)}")
     print(f"  decide s: mean {statistics.mean(r['decide_s'] for r in records):.2f}; "
           f"write s: mean {statistics.mean(r['write_s'] for r in records):.2f}")
+    print(f"  appender request alone (K_H = 10, starter code): {percentiles(write_s)} s")
     print(f"  decisions {dict(Counter(r['decision'] for r in records))}, "
           f"simulator failures {dict(Counter(r['simulator_failure'] for r in records if r['simulator_failure']))}")
     print(f"  human usage: {usage['requests']} requests, {usage['prompt_tokens']} prompt + "

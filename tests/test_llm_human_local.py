@@ -52,7 +52,7 @@ def without_timings(info: dict) -> list[dict]:
 def test_episodes_hold_the_protocol_then_replay_offline(local_llm_server, tmp_path):
     problems = [p for p in load_problems("humaneval") if p.id in PROBLEM_IDS]
     cache = str(tmp_path / "human.sqlite")
-    settings = dict(model=local_llm_server.model, reasoning_max_tokens=48, timeout_s=120, cache_path=cache)
+    settings = dict(model=local_llm_server.model, reasoning_max_tokens=48, timeout_s=600, cache_path=cache)
     recorded = play_all(LLMHuman(base_url=local_llm_server.base_url, cache_mode="record", **settings), problems)
 
     parsed = 0
