@@ -5,8 +5,8 @@ The paper's agents are named configurations of it (constructors named like class
 - ``BaseAgent(backend, max_tokens=None|N)``: the untrained model; Base (no cap) and Base-N.
 - ``SFTAgent`` / ``EmpowerAgent(backend, stop=...)``: a fine-tuned checkpoint (a LoRA adapter in a
   local backend, or a served adapter's model name) in raw mode, generating until its stop token.
-- ``InferenceEmpowerAgent(backend, eta, unit="bits", cap=64)``: the untrained model samples up to
-  ``cap`` tokens with log-probs; the suggestion is cut before the first token at which the
+- ``InferenceEmpowerAgent(backend, eta, unit="bits", cap=64)``: the untrained model generates up to
+  ``cap`` tokens with log-probs (greedy by default, or sampled); the suggestion is cut before the first token at which the
   cumulative negative log-likelihood exceeds eta ("" if the first token already does).
 
 Every length (caps, budgets) counts tokens of the *model's own tokenizer*, not the environment's.
@@ -129,7 +129,8 @@ class LMAgent:
             stop = self.stop + (CLOSING_FENCE,)
         generation = self.backend.generate(prompt, max_new, stop=stop, temperature=self.temperature,
                                            seed=seed, logprobs=self.length_rule.needs_logprobs)
-        info: dict[str, Any] = {"mode": self.mode, "reply": generation.text, "aligned": False}
+        info: dict[str, Any] = {"mode": self.mode, "prompt": prompt, "reply": generation.text,
+                                "aligned": False}
         start = 0
         if self.mode == "chat":
             located = locate_continuation(generation.text, code)
@@ -141,10 +142,15 @@ class LMAgent:
         tokens, logprobs = suggestion_tokens(generation, start)
         kept = self.length_rule.keep(tokens, logprobs)
         tokens = tokens[:min(kept, self.budget)]
-        if logprobs is not None:
-            info["nll_nats"] = -sum(logprobs[: len(tokens)])
         suggestion = clean_suggestion("".join(tokens))
-        self.last_info = {**info, "tokens": len(tokens), "suggestion": suggestion}
+        # Tokens of the suggestion itself (cleaning can only shorten it).
+        n, length = 0, 0
+        while length < len(suggestion):
+            length += len(tokens[n])
+            n += 1
+        if logprobs is not None:
+            info["nll_nats"] = -sum(logprobs[:n])
+        self.last_info = {**info, "tokens": n, "suggestion": suggestion}
         return suggestion
 
 
@@ -177,9 +183,14 @@ def EmpowerAgent(backend: LMBackend, stop: str | Sequence[str] | None = None, **
 
 def InferenceEmpowerAgent(backend: LMBackend, eta: float, unit: str = "bits",
                           cap: int = INFERENCE_EMPOWER_CAP, *, mode: str = "chat",
-                          temperature: float = 1.0, **options: Any) -> LMAgent:
-    """Cut a sampled suggestion where its cumulative NLL first exceeds ``eta`` (``unit``: "bits",
-    as in the paper, or "nats"; converted to nats, the unit of the backends' log-probs)."""
+                          temperature: float = 0.0, **options: Any) -> LMAgent:
+    """Cut a suggestion where its cumulative NLL first exceeds ``eta`` (``unit``: "bits", as in the
+    paper, or "nats"; converted to nats, the unit of the backends' log-probs).
+
+    Decoding is greedy by default, like the other agents, so that only the length rule differs from
+    Base; ``temperature > 0`` samples (seeded). The log-probs are always those of the model's own
+    distribution. In chat mode sampling also perturbs the re-typed code, and SmolLM2-135M then
+    rarely re-types it (no suggestion in a whole episode at temperature 1)."""
     if unit not in ("bits", "nats"):
         raise ValueError(f"InferenceEmpowerAgent: unit must be 'bits' or 'nats', got {unit!r}")
     if not eta >= 0:
