@@ -105,6 +105,10 @@ def draw_cuts(documents: Sequence[TokenizedDocument], seed: int) -> dict[str, in
             for doc in documents if len(doc.ids) >= 2}
 
 
+def _decode(tokenizer: Any, ids: Sequence[int]) -> str:
+    return tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
+
+
 def _build(method: str, documents: Sequence[TokenizedDocument], tokenizer: Any, seed: int,
            stop: str, target_length, params: dict[str, Any]) -> tuple[list[dict], DatasetStats]:
     """Shared loop: ``target_length(index, doc, cut) -> (k, extra record fields)``."""
@@ -118,10 +122,9 @@ def _build(method: str, documents: Sequence[TokenizedDocument], tokenizer: Any, 
             continue
         cut = cuts[doc.id]
         k, extra = target_length(index, doc, cut)
-        decode = lambda ids: tokenizer.decode(ids, skip_special_tokens=False,  # noqa: E731
-                                              clean_up_tokenization_spaces=False)
-        prefix, target, rest = decode(doc.ids[:cut]), decode(doc.ids[cut:cut + k]), decode(doc.ids[cut + k:])
-        if prefix + target + rest != decode(doc.ids):
+        prefix, target, rest = (_decode(tokenizer, doc.ids[:cut]), _decode(tokenizer, doc.ids[cut:cut + k]),
+                                _decode(tokenizer, doc.ids[cut + k:]))
+        if prefix + target + rest != _decode(tokenizer, doc.ids):
             stats.dropped_split_character += 1
             continue
         records.append({"doc_id": doc.id, "cut": cut, "prefix": prefix, "target": target, "stop": stop,
