@@ -3,8 +3,8 @@
 Episodes run in a bounded thread pool. Environments, simulated humans and agents keep per-episode
 state, so each worker thread builds its own; what is expensive is shared: the problem list, the
 tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
-response cache. Calls into one *local* model are serialised by a lock: on a CPU they gain nothing
-from overlapping, and seeded sampling sets torch's process-wide RNG, which threads must not interleave.
+response cache. Greedy calls into one *local* model run side by side (torch inference is thread-safe);
+a sampling call runs alone (see ``SamplingGate``).
 """
 from __future__ import annotations
 
@@ -12,8 +12,9 @@ import threading
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -138,6 +139,45 @@ class _AgentStats:
         return " | ".join(parts)
 
 
+class SamplingGate:
+    """Greedy calls into one local model run side by side; a sampling call runs alone. A seeded sampling
+    call sets torch's process-wide RNG (and every call saves and restores it around generation), so a
+    sampled suggestion is reproducible only while no other call touches that RNG. Waiting samplers go
+    first, so a stream of greedy calls cannot starve them."""
+
+    def __init__(self) -> None:
+        self._condition = threading.Condition()
+        self._greedy = 0
+        self._sampling = False
+        self._samplers_waiting = 0
+
+    @contextmanager
+    def greedy(self) -> Iterator[None]:
+        with self._condition:
+            self._condition.wait_for(lambda: not self._sampling and not self._samplers_waiting)
+            self._greedy += 1
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._greedy -= 1
+                self._condition.notify_all()
+
+    @contextmanager
+    def sampling(self) -> Iterator[None]:
+        with self._condition:
+            self._samplers_waiting += 1
+            self._condition.wait_for(lambda: not self._sampling and not self._greedy)
+            self._samplers_waiting -= 1
+            self._sampling = True
+        try:
+            yield
+        finally:
+            with self._condition:
+                self._sampling = False
+                self._condition.notify_all()
+
+
 class BenchRunner:
     """``make_human()`` returns a fresh simulated human (or a registered name) for one worker thread;
     ``make_agent(name, problems)`` a fresh agent for one worker thread."""
@@ -150,7 +190,7 @@ class BenchRunner:
         self._local = threading.local()
         self._envs: list[Any] = []
         self._envs_lock = threading.Lock()
-        self._model_locks: dict[int, threading.Lock] = {}
+        self._model_gates: dict[int, SamplingGate] = {}
 
     # ---- the results directory ---------------------------------------------------------------------
     def prepare(self, agent_facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -198,14 +238,16 @@ class BenchRunner:
                 self._envs.append(local.env)
         return local
 
-    def _model_lock(self, agent: Any) -> threading.Lock | None:
+    def _model_gate(self, agent: Any) -> Any:
+        """The context to hold around ``agent.act``: a ``SamplingGate`` turn for agents on a local model."""
         from codeassist_env.agents.lm import TransformersBackend
 
         backend = getattr(agent, "backend", None)
         if not isinstance(backend, TransformersBackend):
-            return None
+            return nullcontext()
         with self._envs_lock:
-            return self._model_locks.setdefault(id(backend.model), threading.Lock())
+            gate = self._model_gates.setdefault(id(backend.model), SamplingGate())
+        return gate.sampling() if getattr(agent, "temperature", 0) > 0 else gate.greedy()
 
     def run_episode(self, triple: Triple) -> dict[str, Any]:
         from codeassist_env.agents import begin_episode
@@ -222,7 +264,6 @@ class BenchRunner:
             agent = local.agents[agent_name]
             if hasattr(agent, "seed"):
                 agent.seed = seed * SEED_STRIDE
-            lock = self._model_lock(agent)
             env = local.env
             obs, info = env.reset(seed=seed, options={"problem_id": problem_id})
             begin_episode(agent, info)
@@ -230,11 +271,8 @@ class BenchRunner:
             done = False
             while not done:
                 act_started = time.perf_counter()
-                if lock is None:
+                with self._model_gate(agent):
                     suggestion = agent.act(obs)
-                else:
-                    with lock:
-                        suggestion = agent.act(obs)
                 agent_info = getattr(agent, "last_info", None)
                 acts.append((time.perf_counter() - act_started,
                              {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))

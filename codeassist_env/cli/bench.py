@@ -19,7 +19,7 @@ from typing import Any
 # the local SmolLM2-135M. LIMIT and MAX_ROUNDS keep it near 10 minutes on 2 CPU cores (measured; see
 # benchmarks and the README).
 MAIN_AGENTS = ("none", "base-10", "sft-10", "empower")
-MAIN_LIMIT = 4
+MAIN_LIMIT = 3
 MAIN_MAX_ROUNDS = 25
 FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
