@@ -3,8 +3,8 @@
 Episodes run in a bounded thread pool. Environments, simulated humans and agents keep per-episode
 state, so each worker thread builds its own; what is expensive is shared: the problem list, the
 tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
-response cache. Greedy calls into one *local* model run side by side (torch inference is thread-safe);
-a sampling call runs alone (see ``SamplingGate``).
+response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
+sampling call runs alone (see ``SamplingGate``).
 """
 from __future__ import annotations
 
@@ -190,7 +190,7 @@ class BenchRunner:
         self._local = threading.local()
         self._envs: list[Any] = []
         self._envs_lock = threading.Lock()
-        self._model_gates: dict[int, SamplingGate] = {}
+        self._local_model_gate = SamplingGate()
 
     # ---- the results directory ---------------------------------------------------------------------
     def prepare(self, agent_facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
@@ -245,8 +245,8 @@ class BenchRunner:
         backend = getattr(agent, "backend", None)
         if not isinstance(backend, TransformersBackend):
             return nullcontext()
-        with self._envs_lock:
-            gate = self._model_gates.setdefault(id(backend.model), SamplingGate())
+        # One gate for all local models: they share torch's one process-wide RNG.
+        gate = self._local_model_gate
         return gate.sampling() if getattr(agent, "temperature", 0) > 0 else gate.greedy()
 
     def run_episode(self, triple: Triple) -> dict[str, Any]:
