@@ -140,7 +140,7 @@ class _AgentStats:
 
 
 class SamplingGate:
-    """Greedy calls into one local model run side by side; a sampling call runs alone. A seeded sampling
+    """Greedy calls into local models run side by side; a sampling call runs alone. A seeded sampling
     call sets torch's process-wide RNG (and every call saves and restores it around generation), so a
     sampled suggestion is reproducible only while no other call touches that RNG. Waiting samplers go
     first, so a stream of greedy calls cannot starve them."""
