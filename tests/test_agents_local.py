@@ -149,3 +149,15 @@ def test_each_agent_suggests_in_a_real_episode(adapter_dir):
             assert "verdict" in info
     finally:
         env.close()
+
+
+def test_shipped_adapters_are_the_defaults_of_sft_and_empower():
+    code = {"code": "def add(a, b):\n    return", "round": 0, "statement": ""}
+    for name, directory in (("sft-10", "sft10-smollm2"), ("empower", "empower-smollm2")):
+        agent = make_agent(name, backend_options=BackendOptions())
+        assert agent.backend.name.endswith(f"adapters/{directory}")
+        assert (agent.mode, agent.stop, agent.name) == ("raw", ("<|im_end|>",), name)
+        suggestion = agent.act(code)
+        assert suggestion == agent.last_info["suggestion"] and agent.last_info["tokens"] <= 24
+    # SFT-10 was trained to write the next 10 tokens: here it completes the return expression.
+    assert make_agent("sft-10", backend_options=BackendOptions()).act(code).strip()

@@ -1,7 +1,7 @@
 """Building the LM assistants from one-line names (the registry entries of ``codeassist_env.agents``).
 
-Names: ``base``, ``base-N``, ``sft-N``, ``sft-N:PATH``, ``empower``, ``empower:PATH``,
-``empower-infer:ETA`` (η in bits; ``empower-infer:ETAnats`` for nats).
+Names: ``base``, ``base-N`` (N tokens of the model's own tokenizer), ``sft-N``, ``sft-N:PATH``,
+``empower``, ``empower:PATH``, ``empower-infer:ETA`` (η in bits; ``empower-infer:ETAnats`` for nats).
 
 The backend comes from :class:`BackendOptions` (CLI: ``--agent-base-url``, ``--agent-model``, ...):
 - no base URL: local transformers, SmolLM2-135M-Instruct by default; ``PATH`` is a LoRA adapter
