@@ -32,7 +32,9 @@ def evaluate(agent_name: str, problems, max_rounds: int, sandbox: str) -> dict:
             begin_episode(agent, info)
             done = False
             while not done:
-                obs, _, terminated, truncated, info = env.step(agent.act(obs))
+                # A raw-continuation adapter has no context on an empty program (training cuts are n >= 1).
+                suggestion = agent.act(obs) if obs["code"] else ""
+                obs, _, terminated, truncated, info = env.step(suggestion)
                 done = terminated or truncated
             rows.append(info)
     finally:
