@@ -15,13 +15,22 @@ def _reference(arg: str, tokenizer=None, **_: Any) -> ReferenceHuman:
     return ReferenceHuman(tolerance=arg or "exact", tokenizer=tokenizer)
 
 
+def _llm(arg: str, **options: Any) -> Human:
+    # Imported here so that `import codeassist_env` does not pay for the openai client.
+    from codeassist_env.humans.llm import make_llm_human
+
+    return make_llm_human(arg, **options)
+
+
 HUMANS: dict[str, Callable[..., Human]] = {
     "reference": _reference,
+    "llm": _llm,
 }
 
 
 def make_human(name: str, **options: Any) -> Human:
-    """``"reference"`` (exact), ``"reference-whitespace"``, or any other registered prefix."""
+    """``"reference"`` (exact), ``"reference-whitespace"``, ``"llm"`` / ``"llm-<model>"`` (an
+    OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``), or any other registered prefix."""
     for prefix in sorted(HUMANS, key=len, reverse=True):  # longest prefix wins
         if name == prefix or name.startswith(prefix + "-"):
             return HUMANS[prefix](name[len(prefix) + 1:], **options)
