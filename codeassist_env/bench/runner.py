@@ -348,8 +348,8 @@ class BenchRunner:
                             summary.errored += 1
                             bar.write(f"episode {record['agent']} {record['problem_id']} seed {record['seed']} "
                                       f"failed: {record['error']}")
-                        bar.update(1)
                         bar.set_postfix_str(stats.postfix(), refresh=False)
+                        bar.update(1)
                         next_triple = next(pending_triples, None)
                         if next_triple is not None:
                             running.add(pool.submit(self.run_episode, next_triple))
