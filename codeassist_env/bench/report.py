@@ -193,10 +193,13 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
     figure.savefig(metrics_png, dpi=100)
     plt.close(figure)
 
+    # One set of bins for every agent, so that bars compare (and a lone suggestion is not a hairline).
+    longest = max((n for r in rows for n in r.suggestion_lengths), default=1)
+    bins = [longest * i / 30 for i in range(31)]
     figure, axes = plt.subplots(len(rows), 1, figsize=(7, 2.2 * len(rows)), squeeze=False, sharex=True)
     for ax, r in zip(axes[:, 0], rows):
         if r.suggestion_lengths:
-            ax.hist(r.suggestion_lengths, bins=30, color="tab:orange")
+            ax.hist(r.suggestion_lengths, bins=bins, color="tab:orange")
         else:
             ax.text(0.5, 0.5, "no suggestions", ha="center", va="center", transform=ax.transAxes)
         ax.set_ylabel(r.agent)
