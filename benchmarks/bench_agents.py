@@ -3,12 +3,15 @@ transformers (CPU) and the local llama.cpp server (OpenAI-compatible completions
 
     python benchmarks/bench_agents.py [--agents base base-10 empower-infer:0.32 sft-10 empower]
                                       [--backends local server] [--prefixes 4] [--threads N]
+                                      [--prompt raw|chat|prefill]
 
 The code prefixes are cuts (at 1/3 and 2/3 of the characters) of the reference solutions of the first
 HumanEval problems, i.e. what the assistant sees mid-episode. Per agent and backend it prints the
 median / p90 / max seconds per ``act``, the mean suggestion length in model tokens and characters, and
-how many suggestions were empty. The first call per backend is a warm-up and not timed (it loads the
-model or opens the connection). Agents whose adapter is missing are reported and skipped.
+how many suggestions were empty. ``--prompt`` sets the prompt mode of the untrained agents (base,
+base-N, empower-infer; default chat); the trained adapters always continue the code (raw). The
+first call per agent is a warm-up and not timed (it loads the model or opens the connection).
+Agents whose adapter is missing, or whose prompt mode the backend lacks, are reported and skipped.
 """
 from __future__ import annotations
 
@@ -17,6 +20,7 @@ import os
 import platform
 import statistics
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from codeassist_env.agents import make_agent
@@ -42,19 +46,21 @@ def machine(threads: int) -> str:
 def prefixes(count: int) -> list[str]:
     cuts = []
     for problem in load_problems("humaneval"):
-        code = problem.starter_code + (problem.reference_solution or "")[len(problem.starter_code):]
+        code = problem.reference_solution or problem.starter_code
         cuts += [code[: len(code) // 3], code[: 2 * len(code) // 3]]
         if len(cuts) >= count:
             return cuts[:count]
     return cuts
 
 
-def bench(name: str, options: BackendOptions, codes: list[str]) -> str:
+def bench(name: str, options: BackendOptions, codes: list[str], prompt: str | None) -> str:
+    if not name.startswith(("sft", "empower:")) and name != "empower":
+        options = replace(options, prompt_mode=prompt)
     try:
         agent = make_agent(name, backend_options=options)
-    except FileNotFoundError as error:
+        agent.act({"code": codes[0], "round": 0, "statement": ""})  # warm-up
+    except (FileNotFoundError, ValueError) as error:  # a missing adapter, a mode the backend lacks
         return f"{name:<20} skipped: {error}"
-    agent.act({"code": codes[0], "round": 0, "statement": ""})  # warm-up
     seconds, tokens, chars, empty = [], [], [], 0
     for i, code in enumerate(codes):
         started = time.perf_counter()
@@ -76,6 +82,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--backends", nargs="+", choices=["local", "server"], default=["local", "server"])
     parser.add_argument("--prefixes", type=int, default=4, help="code prefixes timed per agent")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch and llama.cpp")
+    parser.add_argument("--prompt", choices=["raw", "chat", "prefill"], help="untrained agents' prompt mode")
     args = parser.parse_args(argv)
 
     import torch
@@ -88,7 +95,7 @@ def main(argv: list[str] | None = None) -> int:
     if "local" in args.backends:
         print("--- local transformers (fp32, dequantised from the Q4_1 GGUF) ---")
         for name in args.agents:
-            print(bench(name, BackendOptions(), codes), flush=True)
+            print(bench(name, BackendOptions(), codes, args.prompt), flush=True)
     if "server" in args.backends:
         with start_local_server(n_threads=args.threads) as server:
             print(f"--- llama.cpp server ({server.model}, Q4_1) at {server.base_url} ---")
@@ -98,7 +105,7 @@ def main(argv: list[str] | None = None) -> int:
             for name in args.agents:
                 served = f"{name}:{server.model}" if name.startswith(("sft", "empower")) and \
                     not name.startswith("empower-infer") and ":" not in name else name
-                print(bench(served, options, codes), flush=True)
+                print(bench(served, options, codes, args.prompt), flush=True)
     return 0
 
 

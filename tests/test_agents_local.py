@@ -111,6 +111,16 @@ def test_chat_retype_alignment_on_real_model_output(backend, code, aligned, sugg
     assert (info["retyped_share"] >= 0.9) == bool(suggestion), info
 
 
+def test_prefill_mode_continues_code_without_retyping_it(backend):
+    code = ('def truncate_number(number: float) -> float:\n    """ Return the decimal part of a positive '
+            'floating point number.\n    >>> truncate_number(3.5)\n    0.5\n    """\n    return')
+    agent = BaseAgent(backend, 10, mode="prefill")
+    suggestion = agent.act({"code": code, "round": 0, "statement": ""})
+    assert suggestion.strip() and 1 <= agent.last_info["tokens"] <= 10, agent.last_info
+    assert agent.last_info["prompt"].startswith("<|im_start|>")
+    assert agent.last_info["prompt"].endswith("<|im_start|>assistant\n```python\n" + code)
+
+
 def test_statement_is_shown_only_when_asked(backend):
     env = gym.make("CodeAssist-v0", problems=[ADD], sandbox="process", max_rounds=1,
                    show_problem_to_agent=True)

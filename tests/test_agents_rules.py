@@ -107,6 +107,8 @@ def test_agent_arguments_are_checked_with_clear_errors():
     agent = BaseAgent(UNREACHABLE, 10, show_statement=True)
     with pytest.raises(ValueError, match="show_problem_to_agent"):
         agent.act({"code": "", "round": 0, "statement": ""})
+    with pytest.raises(ValueError, match="prefill prompt mode needs a backend that renders"):
+        BaseAgent(UNREACHABLE, 10, mode="prefill").act({"code": "x = ", "round": 0})
     with pytest.raises(ValueError, match="http"):
         OpenAICompletionsBackend("127.0.0.1:8000", "m")
 

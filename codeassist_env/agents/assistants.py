@@ -21,7 +21,7 @@ from typing import Any
 
 from codeassist_env.agents.lm import Generation, LMBackend, bits_to_nats
 from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, locate_continuation,
-                                             raw_prompt, retype_messages)
+                                             prefill_prompt, raw_prompt, retype_messages)
 
 UNCAPPED_BUDGET = 128
 INFERENCE_EMPOWER_CAP = 64
@@ -83,7 +83,8 @@ def suggestion_tokens(generation: Generation, start: int) -> tuple[list[str], li
 class LMAgent:
     """An assistant built on a language model (see the module docstring for the named variants).
 
-    ``mode``: "raw" (continue the code) or "chat" (re-type and continue; see ``prompting``).
+    ``mode``: "raw" (continue the code), "chat" (re-type and continue) or "prefill" (a chat reply
+    begun with the code; see ``prompting``).
     ``budget``: the most tokens generated for the suggestion itself. ``seed``: the sampling seed of
     round r is ``seed + r`` (greedy decoding when ``temperature == 0``). ``show_statement``: put the
     problem statement in the prompt (the environment must be made with ``show_problem_to_agent``).
@@ -121,6 +122,14 @@ class LMAgent:
         seed = None if self.seed is None else self.seed + round_
         if self.mode == "raw":
             prompt: Any = raw_prompt(code, statement)
+            max_new = self.budget
+            stop = self.stop + ("```",)
+        elif self.mode == "prefill":
+            render = getattr(self.backend, "render_chat", None)
+            if render is None:
+                raise ValueError(f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
+                                 f"the chat template locally (TransformersBackend), not {self.backend.name}")
+            prompt = prefill_prompt(render(retype_messages(code, statement)), code)
             max_new = self.budget
             stop = self.stop + ("```",)
         else:

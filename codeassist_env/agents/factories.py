@@ -36,7 +36,7 @@ class BackendOptions:
     model: str | None = None       # local: HF dir / .gguf / "smollm2"; served: the model name
     api_key: str | None = None
     device: str = "cpu"
-    prompt_mode: str | None = None  # "raw" | "chat"; None = each agent's default
+    prompt_mode: str | None = None  # "raw" | "chat" | "prefill"; None = each agent's default
     stop: str | None = None        # overrides the adapter's stop token
     show_statement: bool = False
 
@@ -56,8 +56,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
                        "served: the model name (default: the server's first model)")
     group.add_argument("--agent-api-key", help="API key of --agent-base-url (default: $OPENAI_API_KEY)")
     group.add_argument("--agent-device", default="cpu", help="local transformers device (default: cpu)")
-    group.add_argument("--agent-prompt", choices=["raw", "chat"],
-                       help="prompt mode (default: chat for base agents, raw for trained adapters)")
+    group.add_argument("--agent-prompt", choices=["raw", "chat", "prefill"],
+                       help="prompt mode (default: chat for base agents, raw for trained adapters; "
+                       "prefill: local models only, the chat reply begun with the code)")
     group.add_argument("--agent-stop", help="stop string of sft/empower agents (default: the adapter's)")
     group.add_argument("--agent-sees-problem", action="store_true",
                        help="show the problem statement to the LM agents (the paper does not)")

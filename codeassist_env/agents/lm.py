@@ -110,6 +110,12 @@ class TransformersBackend:
         return self.tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True,
                                                   return_tensors="pt", return_dict=True)["input_ids"]
 
+    def render_chat(self, messages: Sequence[Message]) -> str:
+        """The chat template's text for ``messages`` up to the start of the assistant's reply."""
+        if self.tokenizer.chat_template is None:
+            raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
+        return self.tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
+
     def _special_ids(self, stop: Sequence[str]) -> set[int]:
         special = set(self.tokenizer.all_special_tokens)
         return {self.tokenizer.convert_tokens_to_ids(s) for s in stop if s in special}

@@ -5,6 +5,10 @@
 - **chat** (re-type): an instruct model is asked to re-type the code exactly and continue it, as in
   the paper; the suggestion is what the reply adds after the code. See :func:`locate_continuation`
   for the alignment rule used when the model does not re-type the code exactly.
+- **prefill**: the same chat request, but the assistant's reply is started for the model with the
+  code block already re-typed (the chat template is rendered locally and the code appended), so
+  the model only continues. Not in the paper: it avoids re-typing, which small models such as
+  SmolLM2-135M fail at on longer code (and which costs as many tokens as the code).
 
 By default the assistant sees only the code (as in the paper). With ``show_statement`` the problem
 statement is added: as a leading comment block in raw mode, as a separate section in chat mode.
@@ -17,7 +21,7 @@ from dataclasses import dataclass
 
 from codeassist_env.agents.lm import Message
 
-PROMPT_MODES = ("raw", "chat")
+PROMPT_MODES = ("raw", "chat", "prefill")
 
 # One user message (the chat template's default system prompt stays): SmolLM2-135M-Instruct then
 # answers with the code block first more often than with a system prompt of ours.
@@ -45,6 +49,12 @@ def raw_prompt(code: str, statement: str = "") -> str:
 def retype_messages(code: str, statement: str = "") -> list[Message]:
     task = f"The problem the code solves:\n{statement.strip()}\n\n" if statement else ""
     return [{"role": "user", "content": f"{task}{RETYPE_INSTRUCTIONS}\n```python\n{code}\n```"}]
+
+
+def prefill_prompt(rendered_chat: str, code: str) -> str:
+    """``rendered_chat``: the re-type request rendered by the model's chat template up to the start
+    of the assistant's reply; the reply is then begun with the opened code block and the code."""
+    return f"{rendered_chat}```python\n{code}"
 
 
 @dataclass(frozen=True)
