@@ -10,8 +10,6 @@ ended the episode; the agent's act() is timed separately and is not part of the 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 
@@ -19,6 +17,7 @@ import gymnasium
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import open_sandbox
 
@@ -36,17 +35,6 @@ class TimedSandbox:
             return self.sandbox.run(problem, code)
         finally:
             self.seconds += time.perf_counter() - started
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as f:
-            cpu = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    return (f"{cpu}; {os.cpu_count()} logical CPUs; {platform.system()} {platform.release()}; "
-            f"Python {platform.python_version()}; gymnasium {gymnasium.__version__}")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -90,7 +78,7 @@ def main(argv: list[str] | None = None) -> int:
         sandbox.sandbox.close()
 
     ms = sorted(s * 1e3 for s in step_s)
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_line(gymnasium=gymnasium.__version__)}")
     print(f"setup: {args.problems} x{args.repeats}, agent {args.agent}, human {args.human}, "
           f"sandbox {args.sandbox}, max_rounds {args.max_rounds}")
     print(f"episodes {episodes} (passed {passed}), steps {len(ms)}")

