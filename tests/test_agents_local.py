@@ -171,3 +171,12 @@ def test_shipped_adapters_are_the_defaults_of_sft_and_empower():
         assert suggestion == agent.last_info["suggestion"] and agent.last_info["tokens"] <= 24
     # SFT-10 was trained to write the next 10 tokens: here it completes the return expression.
     assert make_agent("sft-10", backend_options=BackendOptions()).act(code).strip()
+
+
+def test_raw_generation_from_an_empty_program(backend):
+    """Stdin problems start with no starter code: raw mode must still produce a continuation,
+    starting from the document-boundary token (SmolLM2 has no BOS)."""
+    assert backend.tokenizer("").input_ids == []
+    generation = backend.generate("", max_tokens=5)
+    assert 1 <= len(generation.tokens) <= 5
+    assert "".join(generation.tokens) == generation.text

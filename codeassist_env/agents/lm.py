@@ -104,7 +104,15 @@ class TransformersBackend:
     def _prompt_ids(self, prompt: Prompt):
         if isinstance(prompt, str):
             # The tokenizer's default special tokens, as the Empower/SFT adapters were trained.
-            return self.tokenizer(prompt, return_tensors="pt").input_ids
+            ids = self.tokenizer(prompt, return_tensors="pt").input_ids
+            if ids.shape[1] == 0:
+                # An empty program (no starter code) and no BOS token: start from the document
+                # boundary token, as a new file follows it in pretraining data.
+                boundary = self.tokenizer.bos_token_id
+                if boundary is None:
+                    boundary = self.tokenizer.eos_token_id
+                ids = ids.new_tensor([[boundary]])
+            return ids
         if self.tokenizer.chat_template is None:
             raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
         return self.tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True,
