@@ -16,31 +16,15 @@ Agents whose adapter is missing, or whose prompt mode the backend lacks, are rep
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import statistics
 import time
 from dataclasses import replace
-from pathlib import Path
 
 from codeassist_env.agents import make_agent
 from codeassist_env.agents.factories import BackendOptions
+from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.serve import start_local_server
-
-
-def machine(threads: int) -> str:
-    cpu = platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0]
-    return (f"{platform.node()} | {cpu} | {os.cpu_count()} CPUs | torch threads {threads} | "
-            f"load(1 min) {load:.2f} | Python {platform.python_version()}")
 
 
 def prefixes(count: int) -> list[str]:
@@ -89,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
     torch.set_num_threads(args.threads)
     codes = prefixes(args.prefixes)
-    print(machine(args.threads))
+    print(f"machine: {machine_line(torch_threads=args.threads)}")
     print(f"{len(codes)} prefixes of HumanEval reference solutions, {min(map(len, codes))}-"
           f"{max(map(len, codes))} characters; model SmolLM2-135M-Instruct")
     if "local" in args.backends:

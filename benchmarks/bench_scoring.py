@@ -17,12 +17,11 @@ All three see the same documents (function-level chunks of the standard library,
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import time
 
 import torch
 
+from codeassist_env.machine import machine_line
 from codeassist_env.models import load_causal_lm
 from codeassist_env.training.corpus import load_corpus
 from codeassist_env.training.datasets import draw_cuts, tokenize_documents
@@ -66,8 +65,7 @@ def main() -> None:
     ids = [d.ids for d in docs]
     cuts = draw_cuts(docs, seed=0)
     tokens = sum(map(len, ids))
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, torch "
-          f"{torch.__version__} ({torch.get_num_threads()} threads), load average {os.getloadavg()[0]:.1f}")
+    print(f"machine: {machine_line(torch=torch.__version__, torch_threads=torch.get_num_threads())}")
     print(f"model {args.model}; {len(docs)} documents, {tokens} tokens (max {args.max_tokens}), "
           f"batch {args.batch_size}")
 
