@@ -75,6 +75,13 @@ def jsonl_documents(path: str | Path, *, text_field: str = "text", id_field: str
         return
     if not path.is_file():
         raise FileNotFoundError(f"corpus not found: {path} (give a .jsonl file or a directory)")
+    for number, record in jsonl_records(path, required=(text_field,)):
+        doc_id = record.get(id_field, f"{path.name}:{number}")
+        yield Document(id=str(doc_id), text=record[text_field], source=str(path))
+
+
+def jsonl_records(path: Path, required: Iterable[str] = ()) -> Iterator[tuple[int, dict]]:
+    """(line number, object) for each non-blank line; errors name the file, line and field."""
     with path.open(encoding="utf-8") as handle:
         for number, line in enumerate(handle, 1):
             if not line.strip():
@@ -83,10 +90,10 @@ def jsonl_documents(path: str | Path, *, text_field: str = "text", id_field: str
                 record = json.loads(line)
             except json.JSONDecodeError as error:
                 raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-            if not isinstance(record, dict) or not isinstance(record.get(text_field), str):
-                raise ValueError(f"{path}:{number}: field {text_field!r} missing or not a string")
-            doc_id = record.get(id_field, f"{path.name}:{number}")
-            yield Document(id=str(doc_id), text=record[text_field], source=str(path))
+            for key in required:
+                if not isinstance(record, dict) or not isinstance(record.get(key), str):
+                    raise ValueError(f"{path}:{number}: field {key!r} missing or not a string")
+            yield number, record
 
 
 def problem_documents(problem_set: str, split: str | None = "train") -> Iterator[Document]:

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from codeassist_env.training.corpus import Document
+from codeassist_env.training.corpus import Document, jsonl_records
 from codeassist_env.training.scoring import Scorer, empower_target_length, encode_document, eta_to_nats
 
 
@@ -198,20 +198,7 @@ def read_dataset(path: str | Path) -> list[dict]:
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"dataset not found: {path}")
-    records = []
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-            for key in REQUIRED_FIELDS:
-                if not isinstance(record.get(key), str):
-                    raise ValueError(f"{path}:{number}: field {key!r} missing or not a string")
-            records.append(record)
-    return records
+    return [record for _, record in jsonl_records(path, required=REQUIRED_FIELDS)]
 
 
 def read_stats(path: str | Path) -> dict[str, Any]:
