@@ -48,14 +48,16 @@ def run_program(code: str, test_kind: str, entry_point: str | None, inputs: list
 
 
 def outputs_match(test_kind: str, got: str, expected: str) -> bool:
-    """The sandbox's comparison for the kinds this set uses: stdin by whitespace-separated tokens,
-    functional by JSON value."""
+    """The sandbox's own comparators (tokens with float tolerance; JSON values), so this quick check
+    grades exactly as the real sandbox does. Imported here: the worker process never needs them."""
+    from codeassist_env.sandbox.compare import json_output_match, tokens_match
+
     if test_kind == "functional":
         try:
-            return json.loads(got) == json.loads(expected)
-        except ValueError:
+            return json_output_match(got, expected)
+        except ValueError:  # the program printed more than its JSON result
             return False
-    return got.split() == expected.split()
+    return tokens_match(got, expected)
 
 
 def _child(job: dict, stdin_path: str, stdout_path: str, stderr_path: str) -> None:
