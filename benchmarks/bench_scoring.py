@@ -1,24 +1,30 @@
 """Scoring throughput for Algorithm 1: the one-pass scorer vs the brute-force loop vs a raw forward pass.
 
 All three see the same documents (function-level chunks of the standard library, truncated to
---max-tokens) and the same cut points. Throughput is document tokens per second:
+--max-tokens) and the same seeded cut points. Throughput is document tokens per second. Two
+comparisons are printed, because "the brute force" can mean two loops:
 
-- one-pass: :class:`TransformersScorer` (batched forward + log-softmax gather), then the Empower
-  target of every document from a cumulative sum;
-- raw forward: the same batches through the model alone (logits only) — the ceiling for one-pass;
-- brute force: Algorithm 1 literally, one model call on prefix + ℓ(n+1..n+i) for i = 1, 2, ... until
-  H(i) > η; timed on --brute-docs documents and reported per document token. With the small η of the
-  paper most targets stop after a call or two, so the loop is also timed for the whole H(i) curve
-  (every i up to the end of the document), which is what a sweep over η needs.
+1. Scoring (SPEC §4 step 2): the per-token log-likelihood curve H(1), H(2), ... of each document's
+   continuation. The one-pass scorer (:class:`TransformersScorer`: batched forward + log-softmax
+   gather + cumulative sum) against the loop that gets H(i) from one model call per length i — the
+   "one pass per i" the spec forbids — and against the model's raw forward pass alone (the ceiling).
+   The loop's curves are checked equal to the one-pass curves. The issue's targets apply here:
+   >= 10x the loop, >= 80% of the raw forward pass.
+2. Target building for one η (step 3): Algorithm 1 with early stop, one call per i until H(i) > η.
+   That loop makes (target length + 1) calls per document, each a forward pass over the prefix, and
+   any exact method needs at least one forward pass over the prefix, so on a CPU (where batching
+   gains little) its ratio tracks the calls per document and cannot reach 10x when targets are short.
+   The calls per document are printed next to each ratio so the number can be read that way.
 
     python benchmarks/bench_scoring.py                  # SmolLM2-135M on CPU
-    python benchmarks/bench_scoring.py --docs 64 --max-tokens 256 --eta 0.32 4
+    python benchmarks/bench_scoring.py --docs 64 --max-tokens 256 --eta 0.32 4 16 64
 """
 from __future__ import annotations
 
 import argparse
 import time
 
+import numpy as np
 import torch
 
 from codeassist_env.machine import machine_line
@@ -27,6 +33,9 @@ from codeassist_env.training.corpus import load_corpus
 from codeassist_env.training.datasets import draw_cuts, tokenize_documents
 from codeassist_env.training.scoring import (TransformersScorer, brute_force_target_length, continuation_nll,
                                              empower_target_length, eta_to_nats)
+
+SCORING_TARGET = 10.0  # one-pass vs the per-length loop, in throughput
+RAW_TARGET = 0.80      # one-pass as a share of the raw forward pass
 
 
 def raw_forward(model, tokenizer, docs, batch_size: int) -> None:
@@ -43,6 +52,10 @@ def raw_forward(model, tokenizer, docs, batch_size: int) -> None:
             model(input_ids=ids, attention_mask=mask)
 
 
+def verdict(value: float, target: float) -> str:
+    return "met" if value >= target else "MISSED"
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--model", default="smollm2")
@@ -50,9 +63,9 @@ def main() -> None:
     parser.add_argument("--docs", type=int, default=32)
     parser.add_argument("--max-tokens", type=int, default=128)
     parser.add_argument("--batch-size", type=int, default=8)
-    parser.add_argument("--brute-docs", type=int, default=8, help="documents for the (slow) brute-force loop")
-    parser.add_argument("--curve-docs", type=int, default=3, help="documents for the whole-curve loop")
-    parser.add_argument("--eta", type=float, nargs="+", default=[0.32, 4.0], help="bits")
+    parser.add_argument("--curve-docs", type=int, default=3, help="documents for the per-length scoring loop")
+    parser.add_argument("--brute-docs", type=int, default=8, help="documents for the early-stopping loop")
+    parser.add_argument("--eta", type=float, nargs="+", default=[0.32, 4.0, 16.0, 64.0], help="bits")
     parser.add_argument("--repeats", type=int, default=2, help="best of N for the batched timings")
     parser.add_argument("--threads", type=int, default=None, help="torch CPU threads (default: torch's choice)")
     args = parser.parse_args()
@@ -78,13 +91,32 @@ def main() -> None:
         raw_s = min(raw_s, time.perf_counter() - start)
         start = time.perf_counter()
         logprobs = scorer.score(ids)
+        curves = [np.cumsum(-lp[cuts[d.id]:]) for d, lp in zip(docs, logprobs)]
         targets = {eta: [empower_target_length(lp, cuts[d.id], eta_to_nats(eta)) for d, lp in zip(docs, logprobs)]
                    for eta in args.eta}
         one_pass_s = min(one_pass_s, time.perf_counter() - start)
-    print(f"raw forward : {tokens / raw_s:9.1f} tokens/s ({raw_s:.2f} s)")
-    print(f"one-pass    : {tokens / one_pass_s:9.1f} tokens/s ({one_pass_s:.2f} s) = "
-          f"{raw_s / one_pass_s:.0%} of raw forward")
+    one_pass_rate = tokens / one_pass_s
 
+    print("\n1. scoring: the H(i) curve of every continuation (SPEC §4 step 2)")
+    print(f"   raw forward pass      : {tokens / raw_s:9.1f} tokens/s ({raw_s:.2f} s)")
+    print(f"   one-pass scorer       : {one_pass_rate:9.1f} tokens/s ({one_pass_s:.2f} s)")
+    curve_docs = docs[:args.curve_docs]
+    start = time.perf_counter()
+    for d, one_pass_curve in zip(curve_docs, curves):
+        n = cuts[d.id]
+        loop_curve = [continuation_nll(model, tokenizer, d.ids[:n], d.ids[n:n + i]) for i in range(1, len(d.ids) - n + 1)]
+        # Same model, different batch shapes: equal up to float32 rounding.
+        assert np.allclose(loop_curve, one_pass_curve, rtol=1e-3, atol=1e-2), f"curves differ on {d.id}"
+    loop_s = time.perf_counter() - start
+    loop_rate = sum(len(d.ids) for d in curve_docs) / loop_s
+    calls = sum(len(d.ids) - cuts[d.id] for d in curve_docs) / len(curve_docs)
+    print(f"   per-length loop       : {loop_rate:9.1f} tokens/s ({loop_s:.2f} s, {len(curve_docs)} docs, "
+          f"{calls:.0f} calls/doc; curves equal to one-pass)")
+    share, speedup = raw_s / one_pass_s, one_pass_rate / loop_rate
+    print(f"   one-pass = {share:.0%} of raw forward (target >= {RAW_TARGET:.0%}: {verdict(share, RAW_TARGET)}), "
+          f"{speedup:.1f}x the per-length loop (target >= {SCORING_TARGET:g}x: {verdict(speedup, SCORING_TARGET)})")
+
+    print("\n2. one η's targets: Algorithm 1 with early stop (SPEC §4 step 3)")
     sample = docs[:args.brute_docs]
     sample_tokens = sum(len(d.ids) for d in sample)
     for eta in args.eta:
@@ -92,18 +124,12 @@ def main() -> None:
         brute = [brute_force_target_length(model, tokenizer, d.ids, cuts[d.id], eta_to_nats(eta)) for d in sample]
         seconds = time.perf_counter() - start
         assert brute == targets[eta][:len(sample)], "brute force and one-pass disagree"
+        calls = sum(min(t + 1, len(d.ids) - cuts[d.id]) for t, d in zip(brute, sample)) / len(sample)
         rate = sample_tokens / seconds
-        print(f"brute force eta={eta:g} bits: {rate:9.1f} tokens/s ({seconds:.2f} s, {len(sample)} docs, "
-              f"mean target {sum(brute) / len(brute):.1f} tokens) -> one-pass is {tokens / one_pass_s / rate:.1f}x")
-    curve = docs[:args.curve_docs]
-    start = time.perf_counter()
-    for d in curve:  # every H(i) of the document: one call per i
-        for i in range(1, len(d.ids) - cuts[d.id] + 1):
-            continuation_nll(model, tokenizer, d.ids[:cuts[d.id]], d.ids[cuts[d.id]:cuts[d.id] + i])
-    seconds = time.perf_counter() - start
-    rate = sum(len(d.ids) for d in curve) / seconds
-    print(f"brute force, whole H(i) curve ({len(curve)} docs): {rate:9.1f} tokens/s ({seconds:.2f} s) -> one-pass is "
-          f"{tokens / one_pass_s / rate:.1f}x")
+        print(f"   eta={eta:<5g} bits: loop {rate:7.1f} tokens/s ({seconds:5.2f} s), mean target "
+              f"{sum(brute) / len(brute):4.1f} tokens, {calls:4.1f} calls/doc -> one-pass is {one_pass_rate / rate:4.1f}x")
+    print("   (an exact method needs at least one forward pass over each prefix, so with short targets the\n"
+          "    early-stopping loop is within about calls/doc of any one-pass method on a CPU)")
 
 
 if __name__ == "__main__":
