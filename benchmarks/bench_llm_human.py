@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.cache import ResponseCache, request_key
 from codeassist_env.humans.llm import LLMHuman
@@ -39,12 +39,7 @@ def bench_rounds(n_problems: int, rounds: int, cache_path: str) -> None:
         started = time.perf_counter()
         try:
             for problem in problems:
-                obs, info = env.reset(options={"problem_id": problem.id})
-                begin_episode(agent, info)
-                done = False
-                while not done:
-                    obs, _, terminated, truncated, info = env.step(agent.act(obs))
-                    done = terminated or truncated
+                info = play_episode(env, agent, problem_id=problem.id)
                 records += info["transcript"]
                 usage.update(info["human_usage"])
             wall = time.perf_counter() - started

@@ -16,7 +16,7 @@ import time
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.metrics import mean_stderr
 from codeassist_env.problems import load_problems
 from codeassist_env.training.finetune import read_manifest
@@ -25,18 +25,9 @@ from codeassist_env.training.finetune import read_manifest
 def evaluate(agent_name: str, problems, max_rounds: int, sandbox: str) -> dict:
     env = gym.make("CodeAssist-v0", problems=problems, sandbox=sandbox, max_rounds=max_rounds)
     agent = make_agent(agent_name)
-    rows, started = [], time.time()
+    started = time.time()
     try:
-        for problem in problems:
-            obs, info = env.reset(options={"problem_id": problem.id})
-            begin_episode(agent, info)
-            done = False
-            while not done:
-                # A raw-continuation adapter has no context on an empty program (training cuts are n >= 1).
-                suggestion = agent.act(obs) if obs["code"] else ""
-                obs, _, terminated, truncated, info = env.step(suggestion)
-                done = terminated or truncated
-            rows.append(info)
+        rows = [play_episode(env, agent, problem_id=problem.id) for problem in problems]
     finally:
         env.close()
     dpr, dpr_se = mean_stderr(r["dpr"] for r in rows)

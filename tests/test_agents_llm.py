@@ -7,7 +7,7 @@ import gymnasium as gym
 import pytest
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.agents.assistants import BaseAgent, InferenceEmpowerAgent
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import OpenAICompletionsBackend
@@ -75,14 +75,13 @@ def test_each_agent_suggests_in_a_real_episode(local_llm_server):
             agent = make_agent(name, backend_options=options)
             agent.budget = min(agent.budget, 24)
             assert agent.backend.model == local_llm_server.model
-            observation, info = env.reset(seed=0)
-            begin_episode(agent, info)
-            suggestions = []
-            done = False
-            while not done:
+            suggestions: list[str] = []
+
+            def act(observation, agent=agent):
                 suggestions.append(agent.act(observation))
-                observation, _, terminated, truncated, info = env.step(suggestions[-1])
-                done = terminated or truncated
+                return suggestions[-1]
+
+            info = play_episode(env, agent, seed=0, act=act)
             assert [r["suggestion"] for r in info["transcript"]] == suggestions
             assert any(suggestions), (name, suggestions, agent.last_info)
     finally:

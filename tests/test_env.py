@@ -12,7 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import begin_episode, make_agent, play_episode
 from codeassist_env.env import MAX_SUGGESTION_CHARS, CodeAssistEnv
 from codeassist_env.humans import Decision, ReferenceHuman, SimulatorFailure
 from codeassist_env.problems import Problem, load_problems
@@ -42,6 +42,26 @@ def play(env, agent, **reset_kwargs):
         observations.append(obs)
         if terminated or truncated:
             return observations, reward, terminated, truncated, info
+
+
+@pytest.mark.bwrap
+def test_play_episode_runs_to_the_end_and_asks_through_act():
+    env = CodeAssistEnv(problems=[ADD, NEG], sandbox="bwrap", max_rounds=6)
+    oracle = make_agent("oracle-2", problems=env.problems)
+    asked = []
+
+    def act(observation):
+        asked.append(observation["code"])
+        return oracle.act(observation)
+
+    try:
+        info = play_episode(env, oracle, problem_id="neg", seed=3, act=act)
+    finally:
+        env.close()
+    assert info["problem_id"] == "neg" and info["passed"] and env.evaluations == 1
+    assert len(asked) == info["rounds"] == len(info["transcript"])
+    assert asked[0] == ""  # NEG has no starter code; the oracle was reset for this problem (begin_episode)
+    assert info["transcript"][0]["suggestion"].startswith("def")
 
 
 @pytest.mark.bwrap

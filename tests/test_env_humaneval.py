@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.metrics import mean_stderr
 from codeassist_env.problems import load_problems
@@ -15,15 +15,8 @@ def sweep(agent_name: str, max_rounds: int) -> list[dict]:
     problems = load_problems("humaneval")
     env = CodeAssistEnv(problems=problems, sandbox="bwrap", max_rounds=max_rounds)
     agent = make_agent(agent_name, problems=problems)
-    results = []
     try:
-        for problem in problems:
-            obs, info = env.reset(options={"problem_id": problem.id})
-            begin_episode(agent, info)
-            terminated = truncated = False
-            while not (terminated or truncated):
-                obs, _, terminated, truncated, info = env.step(agent.act(obs))
-            results.append(info)
+        results = [play_episode(env, agent, problem_id=problem.id) for problem in problems]
         assert env.evaluations == len(problems)
     finally:
         env.close()

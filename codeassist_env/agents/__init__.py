@@ -59,4 +59,17 @@ def begin_episode(agent: Agent, info: dict[str, Any]) -> None:
         reset()
 
 
-__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "begin_episode", "make_agent"]
+def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
+                 act: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
+    """Play one CodeAssist-v0 episode to its end and return the last ``info`` (transcript, passed,
+    metrics). ``act`` replaces ``agent.act`` for callers that wrap it (timing, locks)."""
+    obs, info = env.reset(seed=seed, options=None if problem_id is None else {"problem_id": problem_id})
+    begin_episode(agent, info)
+    act = act or agent.act
+    terminated = truncated = False
+    while not (terminated or truncated):
+        obs, _, terminated, truncated, info = env.step(act(obs))
+    return info
+
+
+__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "begin_episode", "make_agent", "play_episode"]

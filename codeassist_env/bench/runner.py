@@ -250,7 +250,7 @@ class BenchRunner:
         return gate.sampling() if getattr(agent, "temperature", 0) > 0 else gate.greedy()
 
     def run_episode(self, triple: Triple) -> dict[str, Any]:
-        from codeassist_env.agents import begin_episode
+        from codeassist_env.agents import play_episode
 
         agent_name, problem_id, seed = triple
         record: dict[str, Any] = {"agent": agent_name, "problem_id": problem_id, "seed": seed,
@@ -264,20 +264,18 @@ class BenchRunner:
             agent = local.agents[agent_name]
             if hasattr(agent, "seed"):
                 agent.seed = seed * SEED_STRIDE
-            env = local.env
-            obs, info = env.reset(seed=seed, options={"problem_id": problem_id})
-            begin_episode(agent, info)
             acts: list[tuple[float, dict[str, Any] | None]] = []
-            done = False
-            while not done:
+
+            def timed_act(obs: dict[str, Any]) -> str:
                 act_started = time.perf_counter()
                 with self._model_gate(agent):
                     suggestion = agent.act(obs)
                 agent_info = getattr(agent, "last_info", None)
                 acts.append((time.perf_counter() - act_started,
                              {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
-                obs, _, terminated, truncated, info = env.step(suggestion)
-                done = terminated or truncated
+                return suggestion
+
+            info = play_episode(local.env, agent, problem_id=problem_id, seed=seed, act=timed_act)
             for entry, (act_s, agent_info) in zip(info["transcript"], acts):
                 entry["act_s"] = act_s
                 if agent_info is not None:
