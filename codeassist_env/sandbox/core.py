@@ -66,8 +66,14 @@ class Sandbox:
         return verdict
 
     def _run_test(self, problem: Problem, code: str, test: TestCase) -> TestResult:
+        return grade(problem, test, self.execute(problem, code, test.input))
+
+    def execute(self, problem: Problem, code: str, test_input: str) -> dict[str, Any]:
+        """Run ``code`` on one input under the problem's limits and return the worker's reply, ungraded:
+        ``status`` ("ok", "timeout", "memory", "error", ...), ``stdout``/``result``, ``stderr``,
+        ``time_s``, ``cpu_s``. The problem-set build uses it to produce expected outputs."""
         request = {
-            "code": code, "kind": problem.test_kind, "input": test.input, "entry_point": problem.entry_point,
+            "code": code, "kind": problem.test_kind, "input": test_input, "entry_point": problem.entry_point,
             "cpu_s": max(1, math.ceil(problem.time_limit_s)), "wall_s": wall_limit_s(problem),
             "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap,
         }
@@ -78,17 +84,16 @@ class Sandbox:
                 try:
                     self._worker = self._start_worker()
                 except (WorkerDied, SandboxUnavailable, OSError) as e:
-                    return TestResult("infra_error", 0.0, f"could not restart the sandbox worker: {e}"[:STDERR_KEEP])
+                    return {"status": "infra", "time_s": 0.0, "stderr": f"could not restart the sandbox worker: {e}"}
                 self.restarts += 1
             request["nproc"] = NPROC_LIMIT if self._worker.pid1 else None
             try:
-                reply = self._worker.request(request, timeout)
+                return self._worker.request(request, timeout)
             except WorkerDied as e:
                 deaths.append(str(e))
                 self._discard_worker()
-                continue
-            return grade(problem, test, reply)
-        return TestResult("runtime_error", timeout, f"the sandbox worker died twice on this test: {deaths}"[:STDERR_KEEP])
+        return {"status": "error", "error_type": "WorkerDied", "time_s": timeout,
+                "stderr": f"the sandbox worker died twice on this test: {deaths}"}
 
     def _discard_worker(self) -> None:
         if self._worker is not None:
