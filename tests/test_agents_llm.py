@@ -3,23 +3,15 @@ from __future__ import annotations
 
 import math
 
-import gymnasium as gym
 import pytest
+from agent_episodes import short_add_env, suggestions_in_episode
 
-import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import make_agent, play_episode
+from codeassist_env.agents import make_agent
 from codeassist_env.agents.assistants import BaseAgent, InferenceEmpowerAgent
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import OpenAICompletionsBackend
-from codeassist_env.problems import Problem
-from codeassist_env.problems import TestCase as HiddenTest
 
 pytestmark = pytest.mark.llm
-
-ADD = Problem(id="add", statement="Return the sum of a and b.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(2, 3) == 5\n")],
-              starter_code="def add(a, b):\n", reference_solution="def add(a, b):\n    return a + b\n",
-              entry_point="add")
 
 
 @pytest.fixture(scope="module")
@@ -68,20 +60,14 @@ def test_each_agent_suggests_in_a_real_episode(local_llm_server):
     options = BackendOptions(base_url=local_llm_server.base_url, stop="<|im_end|>")
     names = ["base", "base-10", f"sft-10:{local_llm_server.model}", f"empower:{local_llm_server.model}",
              "empower-infer:8"]
-    env = gym.make("CodeAssist-v0", problems=[ADD], sandbox="bwrap", max_rounds=2, human_tokens=3)
+    env = short_add_env()
     # Small generation budgets keep the test fast; the agents' length rules still apply within them.
     try:
         for name in names:
             agent = make_agent(name, backend_options=options)
             agent.budget = min(agent.budget, 24)
             assert agent.backend.model == local_llm_server.model
-            suggestions: list[str] = []
-
-            def act(observation, agent=agent):
-                suggestions.append(agent.act(observation))
-                return suggestions[-1]
-
-            info = play_episode(env, agent, seed=0, act=act)
+            info, suggestions = suggestions_in_episode(env, agent)
             assert [r["suggestion"] for r in info["transcript"]] == suggestions
             assert any(suggestions), (name, suggestions, agent.last_info)
     finally:
