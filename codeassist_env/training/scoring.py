@@ -104,6 +104,9 @@ class VLLMScorer:
     def __init__(self, model: str, tokenizer: Any, **engine_kwargs: Any) -> None:
         from vllm import LLM  # only importable on GPU hosts with vLLM installed
 
+        # Prompt log-probs and the prefix cache have a history of crashes and stale values in vLLM;
+        # documents rarely share prefixes, so the cache buys nothing here.
+        engine_kwargs.setdefault("enable_prefix_caching", False)
         self.llm = LLM(model=model, **engine_kwargs)
         self.prefix = bos_ids(tokenizer)
 
