@@ -104,7 +104,8 @@ def main() -> None:
     start = time.perf_counter()
     for d, one_pass_curve in zip(curve_docs, curves):
         n = cuts[d.id]
-        loop_curve = [continuation_nll(model, tokenizer, d.ids[:n], d.ids[n:n + i]) for i in range(1, len(d.ids) - n + 1)]
+        loop_curve = [continuation_nll(model, tokenizer, d.ids[:n], d.ids[n:n + i])
+                      for i in range(1, len(d.ids) - n + 1)]
         # Same model, different batch shapes: equal up to float32 rounding.
         assert np.allclose(loop_curve, one_pass_curve, rtol=1e-3, atol=1e-2), f"curves differ on {d.id}"
     loop_s = time.perf_counter() - start
@@ -127,7 +128,8 @@ def main() -> None:
         calls = sum(min(t + 1, len(d.ids) - cuts[d.id]) for t, d in zip(brute, sample)) / len(sample)
         rate = sample_tokens / seconds
         print(f"   eta={eta:<5g} bits: loop {rate:7.1f} tokens/s ({seconds:5.2f} s), mean target "
-              f"{sum(brute) / len(brute):4.1f} tokens, {calls:4.1f} calls/doc -> one-pass is {one_pass_rate / rate:4.1f}x")
+              f"{sum(brute) / len(brute):4.1f} tokens, {calls:4.1f} calls/doc -> "
+              f"one-pass is {one_pass_rate / rate:4.1f}x")
     print("   (an exact method needs at least one forward pass over each prefix, so with short targets the\n"
           "    early-stopping loop is within about calls/doc of any one-pass method on a CPU)")
 

@@ -42,4 +42,5 @@ def _run(reply: dict) -> Run:
     status = status if status in ("ok", "timeout") else "error"
     output = reply.get("result") if reply.get("result") is not None else reply.get("stdout") or ""
     time_s = float(reply.get("time_s", 0.0))
-    return Run(status, output, float(reply.get("cpu_s", time_s)), time_s, "" if status == "ok" else reply.get("stderr", ""))
+    stderr = "" if status == "ok" else reply.get("stderr", "")
+    return Run(status, output, float(reply.get("cpu_s", time_s)), time_s, stderr)
