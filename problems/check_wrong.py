@@ -12,12 +12,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-import warnings
 
 from build import GENERATORS_DIR, OUTPUT_PATH
+from reference_runner import trusted_sandbox
 
 from codeassist_env.problems import Problem, load_problems
-from codeassist_env.sandbox import Sandbox, open_sandbox
+from codeassist_env.sandbox import Sandbox
 
 
 def failure_kinds(sandbox: Sandbox, problem: Problem, code: str) -> set[str]:
@@ -31,11 +31,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sandbox", default="process", help="sandbox backend (default: process)")
     args = parser.parse_args(argv)
     problems = {p.id: p for p in load_problems(OUTPUT_PATH)}
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # 'process' is no sandbox: known, trusted code only
-        sandbox = open_sandbox(args.sandbox)
     bad = 0
-    with sandbox:
+    with trusted_sandbox(args.sandbox) as sandbox:
         for problem_id in args.ids or sorted(problems):
             for path in sorted((GENERATORS_DIR / problem_id).glob("wrong_*.py")):
                 kinds = failure_kinds(sandbox, problems[problem_id], path.read_text(encoding="utf-8"))
