@@ -19,9 +19,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from codeassist_env.agents.lm import Generation, LMBackend, bits_to_nats
+from codeassist_env.agents.lm import Generation, LMBackend
 from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, locate_continuation,
                                              prefill_prompt, raw_prompt, retype_messages)
+from codeassist_env.training.scoring import eta_to_nats, longest_within
 
 UNCAPPED_BUDGET = 128
 INFERENCE_EMPOWER_CAP = 64
@@ -55,12 +56,7 @@ class LikelihoodCut:
     def keep(self, tokens: Sequence[str], logprobs: Sequence[float] | None) -> int:
         if logprobs is None:
             raise ValueError("LikelihoodCut needs token log-probs from the backend")
-        nll = 0.0
-        for i, value in enumerate(logprobs[: len(tokens)]):
-            nll -= value
-            if nll > self.eta_nats:
-                return i
-        return len(tokens)
+        return longest_within(logprobs[: len(tokens)], self.eta_nats)
 
 
 def suggestion_tokens(generation: Generation, start: int) -> tuple[list[str], list[float] | None]:
@@ -200,11 +196,6 @@ def InferenceEmpowerAgent(backend: LMBackend, eta: float, unit: str = "bits",
     Base; ``temperature > 0`` samples (seeded). The log-probs are always those of the model's own
     distribution. In chat mode sampling also perturbs the re-typed code, and SmolLM2-135M then
     rarely re-types it (no suggestion in a whole episode at temperature 1)."""
-    if unit not in ("bits", "nats"):
-        raise ValueError(f"InferenceEmpowerAgent: unit must be 'bits' or 'nats', got {unit!r}")
-    if not eta >= 0:
-        raise ValueError(f"InferenceEmpowerAgent: eta must be >= 0, got {eta!r}")
-    eta_nats = bits_to_nats(eta) if unit == "bits" else float(eta)
-    return LMAgent(backend, mode=mode, length_rule=LikelihoodCut(eta_nats), budget=cap,
+    return LMAgent(backend, mode=mode, length_rule=LikelihoodCut(eta_to_nats(eta, unit)), budget=cap,
                    temperature=temperature, name=f"empower-infer:{eta:g}{'' if unit == 'bits' else unit}",
                    **options)

@@ -19,7 +19,6 @@ token are removed from the text, and a token that straddles the cut is shortened
 """
 from __future__ import annotations
 
-import math
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -271,7 +270,3 @@ class OpenAICompletionsBackend:
         if not picked or any(v is None for v in picked):
             raise RuntimeError(f"server {self.base_url} returned no prompt log-probs for the continuation")
         return [float(v) for v in picked]
-
-
-def bits_to_nats(bits: float) -> float:
-    return bits * math.log(2.0)

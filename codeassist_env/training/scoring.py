@@ -28,7 +28,7 @@ UNITS = ("bits", "nats")
 def eta_to_nats(eta: float, unit: str = "bits") -> float:
     """η in nats; ``unit`` is "bits" (the paper's, default) or "nats"."""
     if unit not in UNITS:
-        raise ValueError(f"eta unit {unit!r} is not one of {UNITS}")
+        raise ValueError(f"eta unit {unit!r}: unit must be 'bits' or 'nats'")
     if not eta >= 0:
         raise ValueError(f"eta must be a non-negative number, got {eta!r}")
     return eta * math.log(2) if unit == "bits" else eta
@@ -126,14 +126,20 @@ class VLLMScorer:
         return out
 
 
-def empower_target_length(logprobs: np.ndarray, cut: int, eta_nats: float) -> int:
-    """Algorithm 1, step 3, from one document's per-token log-probs: the largest k such that
-    H(i) = -sum(logprobs[cut:cut+i]) <= eta for every i <= k (0 = empty target; len - cut = whole rest)."""
-    if not 1 <= cut < len(logprobs):
-        raise ValueError(f"cut {cut} outside [1, {len(logprobs)})")
-    cumulative_nll = np.cumsum(-logprobs[cut:])
+def longest_within(logprobs: Sequence[float], eta_nats: float) -> int:
+    """The largest k such that H(i) = -sum(logprobs[:i]) <= eta for every i <= k: the length rule of
+    Algorithm 1, shared by the training targets and the Empower-at-inference agent."""
+    cumulative_nll = np.cumsum(-np.asarray(logprobs, dtype=np.float64))
     exceeded = np.flatnonzero(cumulative_nll > eta_nats)
     return int(exceeded[0]) if exceeded.size else len(cumulative_nll)
+
+
+def empower_target_length(logprobs: np.ndarray, cut: int, eta_nats: float) -> int:
+    """Algorithm 1, step 3, from one document's per-token log-probs: the target length after ``cut``
+    (0 = empty target; len - cut = whole rest)."""
+    if not 1 <= cut < len(logprobs):
+        raise ValueError(f"cut {cut} outside [1, {len(logprobs)})")
+    return longest_within(logprobs[cut:], eta_nats)
 
 
 def continuation_nll(model: Any, tokenizer: Any, prefix: Sequence[int], continuation: Sequence[int]) -> float:
