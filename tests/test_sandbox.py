@@ -137,6 +137,13 @@ def test_runtime_error_carries_the_traceback(sandbox):
     assert "ValueError: boom boom boom" in v.tests[0].stderr and "worker" not in v.tests[0].stderr
 
 
+def test_traceback_survives_a_long_stderr(sandbox):
+    # More stderr than the worker sends back: the end (where the traceback is) is what is kept.
+    noisy = "import sys\nfor i in range(3000):\n    print('debug line', i, file=sys.stderr)\nraise ValueError('late')\n"
+    v = sandbox.run(ADD, noisy, fail_fast=True)
+    assert statuses(v) == ["runtime_error"] and "ValueError: late" in v.tests[0].stderr
+
+
 def test_time_limit_cpu_and_wall(sandbox):
     p = stdin_problem(("", "x"), time_limit_s=1.0)
     for code in ("while True:\n    pass\n", "import time\ntime.sleep(60)\n"):

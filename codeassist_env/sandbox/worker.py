@@ -307,11 +307,11 @@ class Worker:
         if main is None:  # past the wall limit: stop it, reap it for its rusage
             _kill_group(pid)
             reply = {"status": "timeout", "time_s": round(elapsed, 6),
-                     "stderr": _read(err_fd, STDERR_KEEP).decode("utf-8", "replace")}
+                     "stderr": _stderr_tail(err_fd)}
             os.wait4(pid, 0)
             return reply
         wait_status, rusage = main
-        stderr = _read(err_fd, STDERR_KEEP).decode("utf-8", "replace")
+        stderr = _stderr_tail(err_fd)
         reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
         if os.fstat(out_fd).st_size > cap:
             reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
@@ -389,16 +389,21 @@ def _wipe(directory):
         pass  # best effort: what is left only costs the same program's next tests space
 
 
-def _read(fd, limit):
-    """Up to ``limit`` bytes from the start of a file the program wrote."""
-    chunks, offset = [], 0
-    while offset < limit:
-        chunk = os.pread(fd, min(limit - offset, 1 << 20), offset)
+def _read(fd, limit, start=0):
+    """Up to ``limit`` bytes from byte ``start`` of a file the program wrote."""
+    chunks, done = [], 0
+    while done < limit:
+        chunk = os.pread(fd, min(limit - done, 1 << 20), start + done)
         if not chunk:
             break
         chunks.append(chunk)
-        offset += len(chunk)
+        done += len(chunk)
     return b"".join(chunks)
+
+
+def _stderr_tail(fd):
+    """The last STDERR_KEEP bytes of the program's stderr: a traceback comes last."""
+    return _read(fd, STDERR_KEEP, max(0, os.fstat(fd).st_size - STDERR_KEEP)).decode("utf-8", "replace")
 
 
 def _genuine_result(data, nonce):
