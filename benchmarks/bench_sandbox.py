@@ -15,7 +15,6 @@ import re
 import sys
 import time
 import types
-import warnings
 
 from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
@@ -48,9 +47,7 @@ def run_anchor(check_correctness, records: list[dict]) -> tuple[float, int]:
 
 def run_backend(backend: str, problems: list) -> tuple[float, int, int, float]:
     start = time.perf_counter()
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # the process backend's "not a sandbox" warning
-        sandbox = open_sandbox(backend)
+    sandbox = open_sandbox(backend, trusted_code=True)  # the benchmark's own reference solutions
     opened = time.perf_counter() - start
     with sandbox:
         verdicts = [sandbox.run(p, p.reference_solution) for p in problems]

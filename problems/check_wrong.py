@@ -14,10 +14,9 @@ import argparse
 import sys
 
 from build import GENERATORS_DIR, OUTPUT_PATH
-from reference_runner import trusted_sandbox
 
 from codeassist_env.problems import Problem, load_problems
-from codeassist_env.sandbox import Sandbox
+from codeassist_env.sandbox import Sandbox, open_sandbox
 
 
 def failure_kinds(sandbox: Sandbox, problem: Problem, code: str) -> set[str]:
@@ -32,7 +31,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     problems = {p.id: p for p in load_problems(OUTPUT_PATH)}
     bad = 0
-    with trusted_sandbox(args.sandbox) as sandbox:
+    with open_sandbox(args.sandbox, trusted_code=True) as sandbox:
         for problem_id in args.ids or sorted(problems):
             for path in sorted((GENERATORS_DIR / problem_id).glob("wrong_*.py")):
                 kinds = failure_kinds(sandbox, problems[problem_id], path.read_text(encoding="utf-8"))

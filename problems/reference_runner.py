@@ -9,11 +9,10 @@ default backend is ``process``: no isolation, so only for code kept in this repo
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass
 
 from codeassist_env.problems.model import Problem
-from codeassist_env.sandbox import Sandbox, open_sandbox
+from codeassist_env.sandbox import open_sandbox
 
 
 @dataclass
@@ -30,15 +29,8 @@ def run_program(code: str, test_kind: str, entry_point: str | None, inputs: list
     """Run ``code`` once per input; past ``time_limit_s`` CPU seconds (or 2x + 1 s wall) is a timeout."""
     limits = Problem(id="reference-run", statement="", test_kind=test_kind, hidden_tests=[],
                      entry_point=entry_point, time_limit_s=time_limit_s)
-    with trusted_sandbox(backend) as sandbox:
+    with open_sandbox(backend, trusted_code=True) as sandbox:
         return [_run(sandbox.execute(limits, code, text)) for text in inputs]
-
-
-def trusted_sandbox(backend: str = "process") -> Sandbox:
-    """``open_sandbox(backend)`` without the 'process is no sandbox' warning: the code is this repository's."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)
-        return open_sandbox(backend)
 
 
 def _run(reply: dict) -> Run:
