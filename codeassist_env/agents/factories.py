@@ -15,7 +15,6 @@ The backend comes from :class:`BackendOptions` (CLI: ``--agent-base-url``, ``--a
 from __future__ import annotations
 
 import argparse
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 from codeassist_env.agents.assistants import (BaseAgent, EmpowerAgent, InferenceEmpowerAgent, LMAgent,
                                               SFTAgent)
 from codeassist_env.agents.lm import LMBackend, OpenAICompletionsBackend, TransformersBackend
+from codeassist_env.training.finetune import read_manifest
 
 ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
 DEFAULT_LOCAL_MODEL = "smollm2"
@@ -97,17 +97,12 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
     return _backends[key]
 
 
-def read_adapter_manifest(adapter_dir: Path) -> dict[str, Any]:
-    path = adapter_dir / "manifest.json"
-    if not path.is_file():
-        raise FileNotFoundError(f"adapter {adapter_dir} has no manifest.json (made by codeassist train?)")
-    try:
-        manifest = json.loads(path.read_text(encoding="utf-8"))
-    except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: not valid JSON ({error})") from error
-    if not isinstance(manifest.get("stop"), str) or not manifest["stop"]:
-        raise ValueError(f"{path}: field 'stop' must be the adapter's stop token, got {manifest.get('stop')!r}")
-    return manifest
+def shipped_adapter_dir(agent_name: str) -> Path | None:
+    """The shipped adapter that ``agent_name`` ("empower", "sft-10", ...) loads by default, else None."""
+    if agent_name == "empower":
+        return ADAPTERS_DIR / "empower-smollm2"
+    n = agent_name.removeprefix("sft-")
+    return ADAPTERS_DIR / f"sft{n}-smollm2" if agent_name.startswith("sft-") and n.isdigit() else None
 
 
 def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **extra: Any) -> LMAgent:
@@ -118,13 +113,13 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     if options.base_url:
         served = path or default_dir
         local = Path(path) if path else ADAPTERS_DIR / default_dir
-        stop = options.stop or (read_adapter_manifest(local)["stop"] if local.is_dir() else None)
+        stop = options.stop or (read_manifest(local)["stop"] if local.is_dir() else None)
         return make(_backend(options, served_model=served), stop, **common)
     adapter = Path(path).expanduser() if path else ADAPTERS_DIR / default_dir
     if not adapter.is_dir():
         shipped = sorted(p.name for p in ADAPTERS_DIR.glob("*") if p.is_dir()) if ADAPTERS_DIR.is_dir() else []
         raise FileNotFoundError(f"adapter directory {adapter} does not exist (shipped adapters: {shipped})")
-    manifest = read_adapter_manifest(adapter)
+    manifest = read_manifest(adapter)
     backend = _backend(options, local_model=manifest.get("base_model"), adapter=adapter.resolve())
     return make(backend, options.stop or manifest["stop"], **common)
 
@@ -148,11 +143,12 @@ def make_sft(arg: str, backend_options: BackendOptions | None = None, **_: Any) 
     n, path = _split_path(f"sft-{arg}", arg)
     if not n.isdigit():
         raise ValueError(f"agent 'sft-{arg}': expected sft-N or sft-N:PATH with N a token count")
-    return _trained("sft", f"sft{n}-smollm2", path, backend_options or BackendOptions(), n=int(n))
+    return _trained("sft", shipped_adapter_dir(f"sft-{n}").name, path, backend_options or BackendOptions(),
+                    n=int(n))
 
 
 def make_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
-    return _trained("empower", "empower-smollm2", arg, backend_options or BackendOptions())
+    return _trained("empower", shipped_adapter_dir("empower").name, arg, backend_options or BackendOptions())
 
 
 def make_inference_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:

@@ -27,13 +27,14 @@ EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
 def _shipped_adapter_missing(name: str) -> str | None:
     """Why the shipped adapter behind agent ``name`` cannot be loaded, or None if it can."""
-    from codeassist_env.agents.factories import ADAPTERS_DIR, read_adapter_manifest
+    from codeassist_env.agents.factories import shipped_adapter_dir
+    from codeassist_env.training.finetune import read_manifest
 
-    directory = {"empower": "empower-smollm2"}.get(name) or (f"sft{name[4:]}-smollm2" if name.startswith("sft-") else None)
+    directory = shipped_adapter_dir(name)
     if directory is None:
         return None
     try:
-        read_adapter_manifest(ADAPTERS_DIR / directory)
+        read_manifest(directory)
     except (FileNotFoundError, ValueError) as error:
         return str(error)
     return None
@@ -77,9 +78,9 @@ def _agent_facts(name: str, agent: Any) -> dict[str, Any]:
 
             facts["model_source"] = resolve_model(model).label
         if adapter:
-            from codeassist_env.agents.factories import read_adapter_manifest
+            from codeassist_env.training.finetune import read_manifest
 
-            facts["adapter_manifest"] = read_adapter_manifest(Path(adapter))
+            facts["adapter_manifest"] = read_manifest(adapter)
     return facts
 
 

@@ -207,7 +207,14 @@ def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneCo
 
 
 def read_manifest(adapter_dir: str | Path) -> dict[str, Any]:
+    """An adapter's manifest, checked for what the agents need from it (valid JSON, a stop token)."""
     path = Path(adapter_dir) / MANIFEST_NAME
     if not path.is_file():
-        raise FileNotFoundError(f"{adapter_dir}: no {MANIFEST_NAME} (not an adapter made by codeassist train)")
-    return json.loads(path.read_text(encoding="utf-8"))
+        raise FileNotFoundError(f"adapter {adapter_dir} has no {MANIFEST_NAME} (made by codeassist train?)")
+    try:
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except json.JSONDecodeError as error:
+        raise ValueError(f"{path}: not valid JSON ({error})") from error
+    if not isinstance(manifest.get("stop"), str) or not manifest["stop"]:
+        raise ValueError(f"{path}: field 'stop' must be the adapter's stop token, got {manifest.get('stop')!r}")
+    return manifest
