@@ -90,15 +90,27 @@ def _torch_dtype(dtype: Any):
     return value
 
 
-def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
-    from transformers import AutoModelForCausalLM, AutoTokenizer
+def _offline_kwargs(source: ModelSource) -> dict[str, Any]:
+    return {"local_files_only": True, **({"gguf_file": source.gguf_file} if source.gguf_file else {})}
 
-    kwargs: dict[str, Any] = {"local_files_only": True}
-    if source.gguf_file:
-        kwargs["gguf_file"] = source.gguf_file
+
+def load_tokenizer(source: ModelSource) -> Any:
+    """``source``'s Hugging Face tokenizer, offline; a clear error when it is not on this machine."""
+    from transformers import AutoTokenizer
+
     try:
-        tokenizer = AutoTokenizer.from_pretrained(source.directory, **kwargs)
-        model = AutoModelForCausalLM.from_pretrained(source.directory, dtype=dtype, **kwargs)
+        return AutoTokenizer.from_pretrained(source.directory, **_offline_kwargs(source))
+    except OSError as error:
+        raise FileNotFoundError(
+            f"cannot load the tokenizer of {source.label!r} offline (no hub access): {error}") from error
+
+
+def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
+    from transformers import AutoModelForCausalLM
+
+    tokenizer = load_tokenizer(source)
+    try:
+        model = AutoModelForCausalLM.from_pretrained(source.directory, dtype=dtype, **_offline_kwargs(source))
     except OSError as error:
         raise FileNotFoundError(
             f"cannot load model {source.label!r} offline (no hub access): {error}") from error

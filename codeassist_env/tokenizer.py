@@ -130,16 +130,6 @@ def get_tokenizer(name: str | os.PathLike | Tokenizer | None = None) -> Tokenize
 def _load_hf_tokenizer(name: str) -> HFTokenizer:
     # Cached: loading takes seconds (about 12 s from the SmolLM2 GGUF on 2 cores) and the wrapper
     # holds no per-use state.
-    from transformers import AutoTokenizer
+    from codeassist_env.models import load_tokenizer, resolve_model
 
-    from codeassist_env.models import resolve_model
-
-    source = resolve_model(name)
-    kwargs = {"local_files_only": True}
-    if source.gguf_file:
-        kwargs["gguf_file"] = source.gguf_file
-    try:
-        hf = AutoTokenizer.from_pretrained(source.directory, **kwargs)
-    except OSError as error:
-        raise FileNotFoundError(f"cannot load tokenizer {name!r} offline (no hub access): {error}") from error
-    return HFTokenizer(name, hf)
+    return HFTokenizer(name, load_tokenizer(resolve_model(name)))

@@ -87,15 +87,11 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
 
 def _load(args: argparse.Namespace, method: str):
     """(model, tokenizer); the model is needed only for transformers scoring."""
-    from codeassist_env.models import load_causal_lm, resolve_model
+    from codeassist_env.models import load_causal_lm, load_tokenizer, resolve_model
 
     if method == "empower" and args.scorer == "transformers":
         return load_causal_lm(args.base, device=args.device, dtype=args.dtype)
-    from transformers import AutoTokenizer
-
-    source = resolve_model(args.base)
-    kwargs = {"gguf_file": source.gguf_file} if source.gguf_file else {}
-    return None, AutoTokenizer.from_pretrained(source.directory, local_files_only=True, **kwargs)
+    return None, load_tokenizer(resolve_model(args.base))
 
 
 def _data(args: argparse.Namespace, method: str) -> int:
@@ -118,17 +114,14 @@ def _train(args: argparse.Namespace) -> int:
         records = read_dataset(args.data)
         stats = read_stats(args.data)
         corpus = {"dataset": str(args.data), **stats.get("params", {}).get("corpus", {})}
-        built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
     else:
-        if args.method == "empower":
-            args.n = None
-        elif parsed["method"] == "sft":
+        if parsed["method"] == "sft":
             args.n = parsed["n"]
         model, tokenizer = _load(args, parsed["method"])
         records, stats_obj, corpus = build_records(args, parsed["method"], model, tokenizer)
         print(stats_obj.summary())
         stats = stats_obj.to_dict()
-        built = {k: v for k, v in stats["params"].items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
+    built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
     extra = {**built, "command": "codeassist " + shlex.join(sys.argv[1:]), "corpus": corpus, "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
     if parsed["method"] == "empower" and "eta" not in extra:
         raise ValueError(f"{args.data}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
