@@ -161,7 +161,7 @@ class TransformersBackend:
                 torch.manual_seed(seed)
             out = self.model.generate(
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                max_new_tokens=max_tokens, eos_token_id=end_ids, output_logits=True,
+                max_new_tokens=max_tokens, eos_token_id=end_ids, output_logits=logprobs,
                 return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
         new_ids = out.sequences[0, input_ids.shape[1]:].tolist()
         ends = [i for i, tid in enumerate(new_ids) if tid in end_ids]
