@@ -19,7 +19,6 @@ from codeassist_env.tokenizer import get_tokenizer
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
 MAX_HUMAN_CHARS = 2000  # per round, after the K_H-token cut (guards against one huge "token")
 REWARDS = ("pass", "dpr", "pass_fraction")
-DECISIONS = ("", "accept", "reject", "finish")  # "" = no decision yet (after reset)
 
 
 class AnyText(spaces.Text):

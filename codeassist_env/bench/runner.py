@@ -20,8 +20,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, RunStoreError, Triple,
-                                        changed_keys, config_hash, environment_facts, latest_by_triple,
+from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
+                                        Triple, changed_keys, config_hash, environment_facts, latest_by_triple,
                                         load_episodes, read_run, write_run)
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.tokenizer import get_tokenizer
@@ -71,7 +71,6 @@ class RunOptions:
     resume: bool = False
     human_base_url: str | None = None
     cache_mode: str = "off"
-    cache_path: str | None = None
     progress: bool = True
 
     def __post_init__(self) -> None:
@@ -193,9 +192,9 @@ class BenchRunner:
         self._local_model_gate = SamplingGate()
 
     # ---- the results directory ---------------------------------------------------------------------
-    def prepare(self, agent_facts: dict[str, Any]) -> tuple[list[dict[str, Any]], list[str]]:
+    def prepare(self, agent_facts: dict[str, Any]) -> LoadedEpisodes:
         """Check ``out`` against this config (refusing a mismatch), write ``run.json``; return the
-        records already there and notes about repairs."""
+        episodes already there (with notes about repairs)."""
         out = self.options.out
         episodes = out / EPISODES_FILE
         config = self.config.to_dict()
@@ -220,7 +219,7 @@ class BenchRunner:
                "problem_ids": [p.id for p in self.problems], "agents": agent_facts, **environment_facts()}
         out.mkdir(parents=True, exist_ok=True)
         write_run(out, run)
-        return loaded.records, loaded.notes
+        return loaded
 
     # ---- one episode -----------------------------------------------------------------------------
     def _worker(self) -> Any:
@@ -295,18 +294,20 @@ class BenchRunner:
     # ---- the whole run ---------------------------------------------------------------------------
     def run(self, agent_facts: dict[str, Any] | None = None) -> RunSummary:
         started = time.perf_counter()
-        existing, notes = self.prepare(agent_facts or {})
+        loaded = self.prepare(agent_facts or {})
+        latest = latest_by_triple(loaded.records)
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
-        done = {k for k, r in latest_by_triple(existing).items() if r["status"] == "ok"}
+        done = {k for k, r in latest.items() if r["status"] == "ok"}
         # Run problem by problem with the agents side by side: the progress bar shows every agent early,
         # and a run stopped half-way has comparable episodes for each agent.
         todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))
-        summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo), notes=notes)
+        summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
+                             notes=loaded.notes)
         stats = _AgentStats()
-        for record in latest_by_triple(existing).values():
+        for record in latest.values():
             stats.add(record)
         try:
-            with EpisodeWriter(self.options.out / EPISODES_FILE) as writer:
+            with EpisodeWriter(self.options.out / EPISODES_FILE, loaded) as writer:
                 self._run_pool(todo, writer, stats, summary)
         finally:
             for env in self._envs:

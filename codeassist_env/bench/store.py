@@ -108,9 +108,10 @@ def load_episodes(path: Path) -> LoadedEpisodes:
 class EpisodeWriter:
     """Appends episode records to ``episodes.jsonl``; safe to share between threads."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, loaded: LoadedEpisodes | None = None):
+        """``loaded``: ``load_episodes(path)`` when the caller has just read it (saves a second parse)."""
         self.path = path
-        loaded = load_episodes(path)
+        loaded = load_episodes(path) if loaded is None else loaded
         self.repair_notes = loaded.notes
         self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
         if loaded.truncated_tail:

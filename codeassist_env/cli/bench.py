@@ -66,7 +66,7 @@ def _is_lm_agent(name: str) -> bool:
     return name.split(":", 1)[0].split("-", 1)[0] in ("base", "sft", "empower")
 
 
-def _agent_facts(name: str, agent: Any) -> dict[str, Any]:
+def _agent_facts(agent: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {"class": type(agent).__name__}
     backend = getattr(agent, "backend", None)
     if backend is not None:
@@ -131,7 +131,7 @@ def run_bench(args: argparse.Namespace) -> int:
                          agent_backend={k: v for k, v in vars(backend_options).items() if v not in (None, False)})
     options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
                          resume=args.resume, human_base_url=args.human_base_url, cache_mode=args.cache,
-                         cache_path=args.cache_path, progress=not args.no_progress)
+                         progress=not args.no_progress)
     resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
 
     def build_agent(name: str, problem_list: list) -> Any:
@@ -146,7 +146,7 @@ def run_bench(args: argparse.Namespace) -> int:
     print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
           f"-> {out}", file=sys.stderr)
     loading = time.perf_counter()
-    facts = {name: _agent_facts(name, build_agent(name, runner.problems)) for name in agents}  # loads models once
+    facts = {name: _agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
     print(f"codeassist bench: agents ready in {time.perf_counter() - loading:.1f} s", file=sys.stderr)
     summary = runner.run(facts)
     for note in summary.notes:
