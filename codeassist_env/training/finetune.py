@@ -27,6 +27,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from codeassist_env.machine import cpu_model
+
 PROMPT_FORMAT = "raw: tokenizer(prefix) + tokenizer(target, no special tokens) + stop"
 MANIFEST_NAME = "manifest.json"
 
@@ -103,7 +105,7 @@ def hardware() -> str:
 
     if torch.cuda.is_available():
         return f"{torch.cuda.get_device_name(0)} (cuda)"
-    return f"{platform.processor() or platform.machine()} CPU, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}"
+    return f"{cpu_model()} CPU, {os.cpu_count()} cores, torch threads {torch.get_num_threads()}"
 
 
 def seed_everything(seed: int) -> None:
