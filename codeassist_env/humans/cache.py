@@ -26,7 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
-CACHE_MODES: tuple[str, ...] = ("off", "record", "replay")
+STORE_MODES: tuple[str, ...] = ("record", "replay")  # the modes a ResponseCache object has
+CACHE_MODES: tuple[str, ...] = ("off", *STORE_MODES)
 _BUSY_TIMEOUT_MS = 30_000
 
 
@@ -50,19 +51,19 @@ def describe_request(model: str, messages: list[dict[str, str]], key: str, n_cha
 
 
 class ResponseCache:
-    """Key → response (a JSON-serialisable dict) store in SQLite. ``mode`` is one of ``CACHE_MODES``."""
+    """Key → response (a JSON-serialisable dict) store in SQLite. ``mode`` is "record" or "replay" (with
+    caching "off" there is no cache object at all)."""
 
     def __init__(self, path: str | os.PathLike, mode: str = "record"):
-        if mode not in CACHE_MODES:
-            raise ValueError(f"cache mode {mode!r} is not one of {CACHE_MODES}")
+        if mode not in STORE_MODES:
+            raise ValueError(f"cache mode {mode!r} is not one of {STORE_MODES}")
         self.path = Path(path)
         self.mode = mode
         if mode == "replay" and not self.path.is_file():
             raise FileNotFoundError(f"replay cache {self.path} does not exist (record it first with mode 'record')")
         self._local = threading.local()
-        if mode != "off":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            self._connection()  # create the schema now, so a bad path fails at construction
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._connection()  # create the schema now, so a bad path fails at construction
 
     def _connection(self) -> sqlite3.Connection:
         conn = getattr(self._local, "conn", None)
@@ -82,8 +83,6 @@ class ResponseCache:
         return conn
 
     def get(self, key: str) -> dict[str, Any] | None:
-        if self.mode == "off":
-            return None
         try:
             row = self._connection().execute("SELECT response FROM responses WHERE key = ?", (key,)).fetchone()
         except sqlite3.OperationalError as e:
@@ -104,8 +103,6 @@ class ResponseCache:
         return self.get(key)
 
     def __len__(self) -> int:
-        if self.mode == "off":
-            return 0
         return self._connection().execute("SELECT COUNT(*) FROM responses").fetchone()[0]
 
     def close(self) -> None:
