@@ -17,7 +17,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from codeassist_env.models import smollm2_gguf_path
@@ -47,7 +47,6 @@ class LocalServer:
     model: str
     model_path: Path
     log_path: Path
-    _log_file: object = field(repr=False, default=None)
 
     @property
     def base_url(self) -> str:
@@ -67,9 +66,6 @@ class LocalServer:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
-        if self._log_file is not None:
-            self._log_file.close()
-            self._log_file = None
         try:
             self.log_path.unlink()
         except OSError:
@@ -124,9 +120,9 @@ def start_local_server(
     ]
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")
-    log_file = os.fdopen(log_fd, "wb")
-    process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
-    server = LocalServer(process, port, alias, path, Path(log_name), log_file)
+    with os.fdopen(log_fd, "wb") as log_file:  # the child keeps its own copy of the descriptor
+        process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+    server = LocalServer(process, port, alias, path, Path(log_name))
     deadline = time.monotonic() + startup_timeout_s
     while True:
         if process.poll() is not None:
