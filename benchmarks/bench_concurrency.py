@@ -13,17 +13,15 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions
-from codeassist_env.bench.store import environment_facts
+from codeassist_env.bench.store import EPISODES_FILE, load_episodes
 from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
+from codeassist_env.machine import machine_line
 
 REPO = Path(__file__).resolve().parent.parent
 SERVER = """
@@ -65,8 +63,7 @@ def run_level(concurrency: int, episodes: int, base_url: str, problems: Path, ro
     if summary.finished != episodes:
         raise SystemExit(f"concurrency {concurrency}: {summary.errored} of {episodes} episodes errored; "
                          f"see {options.out / 'episodes.jsonl'}")
-    failed = [json.loads(line) for line in (options.out / "episodes.jsonl").read_text().splitlines()]
-    if any(r.get("simulator_failed") for r in failed):
+    if any(r.get("simulator_failed") for r in load_episodes(options.out / EPISODES_FILE).records):
         raise SystemExit(f"concurrency {concurrency}: the simulated human failed; see {options.out}")
     return summary.wall_s
 
@@ -100,11 +97,9 @@ def main() -> None:
         server.wait(timeout=30)
 
     base = next((eps for k, _, _, eps in rows if k == 1), rows[0][3] / rows[0][0])
-    machine = environment_facts()["machine"]
     print(f"\nbench_concurrency: LLM human over HTTP (127.0.0.1, {args.delay} s per chat request), agent none, "
           f"{args.rounds} rounds/episode, sandbox {args.sandbox}")
-    print(f"machine: {machine['cpu_count']} CPUs ({machine['cpu_model']}), Python {platform.python_version()}, "
-          f"load average {', '.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"machine: {machine_line()}")
     print("| concurrency | episodes | wall s | episodes/s | speedup vs 1 | efficiency vs linear |")
     print("|---|---|---|---|---|---|")
     for k, episodes, wall, eps in rows:

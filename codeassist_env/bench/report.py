@@ -16,6 +16,7 @@ from codeassist_env import metrics
 from codeassist_env.bench import paper
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
+from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -119,7 +120,7 @@ def _describe(merged: MergedRun) -> list[str]:
         f"- problems: `{config['problems']}`" + (f" split `{config['split']}`" if config.get("split") else "")
         + f", {len(run.get('problem_ids', []))} problems, {config['seeds']} seed(s) each",
         f"- human: {human}; K_H = {config['human_tokens']}; max rounds {config['max_rounds']}; "
-        f"tokenizer `{config.get('tokenizer') or 'codeassist-code-v1'}`; sandbox {config['sandbox']}",
+        f"tokenizer `{run.get('tokenizer', CODE_TOKENIZER_NAME)}`; sandbox {config['sandbox']}",
         f"- runs merged: {', '.join(str(d) for d in merged.directories)} (config {run['config_hash']})",
         f"- machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), Python {machine.get('python')}",
     ]

@@ -11,7 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
-from codeassist_env.sandbox import SandboxUnavailable, Verdict, open_sandbox
+from codeassist_env.sandbox import BACKENDS, SandboxUnavailable, Verdict, open_sandbox
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
 STDERR_LINES_SHOWN = 6  # enough of a failing test's stderr to see the exception
@@ -35,7 +35,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--problems", metavar="SRC", required=True,
                           help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
     validate.add_argument("--split", choices=("train", "test"), help="only problems of this split")
-    validate.add_argument("--sandbox", choices=("auto", "bwrap", "docker", "process"), default="auto",
+    validate.add_argument("--sandbox", choices=BACKENDS, default="auto",
                           help="sandbox backend (default: auto)")
     validate.add_argument("--ids", nargs="+", metavar="ID", help="only these problems")
     validate.add_argument("--solutions", metavar="FILE", type=Path,
