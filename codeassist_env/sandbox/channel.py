@@ -67,6 +67,12 @@ def _fd_readable(fd: int, timeout: float) -> bool:
     return bool(select.select([fd], [], [], timeout)[0])
 
 
+def run_as(uid: int | None) -> dict[str, Any]:
+    """``subprocess`` arguments that start a child as ``uid`` when we are root. Root bypasses
+    RLIMIT_NPROC, so a sandbox started by root runs as an otherwise unused user instead."""
+    return dict(user=uid, group=uid, extra_groups=[]) if uid is not None and os.getuid() == 0 else {}
+
+
 class SubprocessWorker:
     """A worker started as a child process of this one (the process and bwrap backends)."""
 
@@ -75,26 +81,21 @@ class SubprocessWorker:
         self.uid = uid if uid is not None else os.getuid()  # the host uid the sandboxed processes run as
         self.pid1 = pid1  # whether the worker is PID 1 of its own PID namespace
         self._on_close = on_close
-        kwargs: dict[str, Any] = {}
-        if uid is not None and os.getuid() == 0:
-            # Root bypasses RLIMIT_NPROC: run the whole sandbox as an otherwise unused user instead.
-            kwargs.update(user=uid, group=uid, extra_groups=[])
         # stderr goes to a file, not a pipe nobody drains: only read when the worker fails to start.
         self._stderr = tempfile.TemporaryFile()
         self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                     env=env, cwd="/", start_new_session=True, **kwargs)
+                                     env=env, cwd="/", start_new_session=True, **run_as(uid))
         out = self.proc.stdout.fileno()
         self.channel = LineChannel(send=self._send, recv=lambda: os.read(out, 1 << 20),
                                    wait_readable=lambda t: _fd_readable(out, t))
         try:
-            hello = self.channel.read(READY_TIMEOUT_S)
+            self.channel.read(READY_TIMEOUT_S)  # the worker's ready line
         except WorkerDied as e:
             self._stop()
             self._stderr.seek(0)
             err = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
             self.close()
             raise WorkerDied(f"the worker did not start ({e}): {err or 'no output'}") from None
-        self.python = hello.get("python", "")
 
     def _send(self, data: bytes) -> None:
         self.proc.stdin.write(data)

@@ -161,7 +161,7 @@ class DockerWorker:
             send=self._sock.sendall, recv=self._recv(demux),
             wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]))
         try:
-            self.python = self.channel.read(READY_TIMEOUT_S).get("python", "")
+            self.channel.read(READY_TIMEOUT_S)  # the worker's ready line
         except WorkerDied as e:
             logs = self.container.logs(stdout=False, stderr=True)[-2000:].decode("utf-8", "replace")
             self._finalizer()

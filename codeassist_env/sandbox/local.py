@@ -10,7 +10,7 @@ import subprocess
 import sys
 import threading
 
-from codeassist_env.sandbox.channel import SubprocessWorker, worker_source
+from codeassist_env.sandbox.channel import SubprocessWorker, run_as, worker_source
 
 SANDBOX_PYTHON_ENV = "CODEASSIST_SANDBOX_PYTHON"
 # Debian's interpreter: readable by any uid, unlike a pyenv or venv Python under /root.
@@ -108,8 +108,7 @@ def _probe_bwrap(python: str) -> str | None:
     uid = allocate_uid()
     try:
         argv = bwrap_argv([python, "-I", "-c", "print('ok')"])
-        kwargs = dict(user=uid, group=uid, extra_groups=[]) if os.getuid() == 0 else {}
-        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/", **kwargs)
+        done = subprocess.run(argv, capture_output=True, text=True, timeout=30, cwd="/", **run_as(uid))
     except (OSError, subprocess.TimeoutExpired) as e:
         return f"bubblewrap could not start: {e}"
     finally:
@@ -121,11 +120,12 @@ def _probe_bwrap(python: str) -> str | None:
 
 def start_bwrap_worker() -> SubprocessWorker:
     """A worker as PID 1 of a bubblewrap sandbox, under its own unused uid when started by root."""
+    argv = bwrap_argv(worker_command(sandbox_python()))
     if os.getuid() != 0:
-        return SubprocessWorker(bwrap_argv(worker_command(sandbox_python())), env={})
+        return SubprocessWorker(argv, env={})
     uid = allocate_uid()
     try:
-        return SubprocessWorker(bwrap_argv(worker_command(sandbox_python())), uid=uid, env={}, on_close=lambda: release_uid(uid))
+        return SubprocessWorker(argv, uid=uid, env={}, on_close=lambda: release_uid(uid))
     except BaseException:
         release_uid(uid)
         raise
