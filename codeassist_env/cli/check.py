@@ -9,7 +9,6 @@ from codeassist_env.problems import ProblemError, get_problem, list_sets
 from codeassist_env.sandbox import BACKENDS, SandboxUnavailable, evaluate
 
 EXIT_PASSED, EXIT_NOT_PASSED, EXIT_BAD_INPUT = 0, 1, 2
-STDERR_LINES_SHOWN = 6
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -55,8 +54,8 @@ def run_check(args: argparse.Namespace) -> int:
               f"(sandbox {verdict.backend}, {verdict.time_s:.2f} s)")
         for i, test in enumerate(verdict.tests, 1):
             print(f"  test {i}: {test.status} ({test.time_s * 1000:.0f} ms)")
-            if test.status != "passed" and test.stderr.strip():
-                for line in test.stderr.strip().splitlines()[-STDERR_LINES_SHOWN:]:
+            if test.status != "passed":
+                for line in test.stderr_tail():
                     print(f"    | {line}")
         if verdict.infra_error:
             print("  (infra_error: the sandbox failed, not the program)")

@@ -14,7 +14,6 @@ from codeassist_env.problems import Problem, ProblemError, default_set, list_set
 from codeassist_env.sandbox import BACKENDS, SandboxUnavailable, Verdict, open_sandbox
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
-STDERR_LINES_SHOWN = 6  # enough of a failing test's stderr to see the exception
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -162,5 +161,5 @@ def describe_failure(verdict: Verdict) -> str:
     if first is None:
         return line + " (no tests ran)"
     line += f"; first failure: test {first} ({verdict.tests[first].time_s:.2f} s)"
-    stderr = verdict.tests[first].stderr.strip().splitlines()[-STDERR_LINES_SHOWN:]
+    stderr = verdict.tests[first].stderr_tail()
     return "\n".join([line, *("    " + s for s in stderr)])

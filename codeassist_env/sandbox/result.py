@@ -13,6 +13,10 @@ class TestResult:
     time_s: float
     stderr: str = ""  # truncated
 
+    def stderr_tail(self, lines: int = 6) -> list[str]:
+        """The last lines of stderr: enough of a failing test's output to see the exception."""
+        return self.stderr.strip().splitlines()[-lines:]
+
 
 @dataclass
 class Verdict:
