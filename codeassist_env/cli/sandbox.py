@@ -6,7 +6,8 @@ import argparse
 import sys
 
 from codeassist_env.sandbox import SandboxUnavailable, resolve_backend
-from codeassist_env.sandbox.docker_backend import DEFAULT_BASE, build_image, clean_containers, default_image
+from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_image, clean_containers,
+                                                   default_image)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -31,8 +32,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         import docker
     except ImportError:
-        print("codeassist sandbox build: the docker SDK is missing (pip install 'codeassist_env[docker]')",
-              file=sys.stderr)
+        print(f"codeassist sandbox build: {NO_DOCKER_SDK}", file=sys.stderr)
         return 2
     try:
         tag = build_image(base=args.base, tag=args.tag, context=args.context)

@@ -20,6 +20,7 @@ from codeassist_env.sandbox.local import allocate_uid, release_uid
 DEFAULT_IMAGE = "codeassist-sandbox:latest"
 IMAGE_ENV = "CODEASSIST_SANDBOX_IMAGE"
 DEFAULT_BASE = "python:3.11-slim"
+NO_DOCKER_SDK = "the docker SDK is not installed (pip install 'codeassist_env[docker]')"
 CONTEXT_DIR = Path(__file__).resolve().parents[2] / "sandbox"  # the Dockerfile, in a source checkout
 LABEL = "org.codeassist.role"
 PROBE_TTL_S = 10.0
@@ -61,7 +62,7 @@ def _probe(image: str) -> str | None:
     try:
         import docker
     except ImportError:
-        return "the docker SDK is not installed (pip install 'codeassist_env[docker]')"
+        return NO_DOCKER_SDK
     where = os.environ.get("DOCKER_HOST", "the default socket /var/run/docker.sock")
     try:
         c = client()
