@@ -13,12 +13,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
-import platform
 import sys
 
 from build import (GENERATORS_DIR, ProblemSourceError, ensure_fixed_hash_seed, load_source, problem_ids,
                    run_reference)
+
+from codeassist_env.machine import machine_line
 
 MIN_LIMIT_S = 1.0
 FACTOR = 5.0
@@ -49,8 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--repeats", type=int, default=2, help="runs per test; the fastest counts (default 2)")
     args = parser.parse_args(argv)
     ids = args.ids or problem_ids()
-    print(f"machine: {platform.machine()} {platform.processor() or ''} cpus={os.cpu_count()} "
-          f"python={platform.python_version()}")
+    print(f"machine: {machine_line()}")
     try:
         for problem_id in ids:
             slowest, limit = calibrate(problem_id, args.repeats)

@@ -20,7 +20,6 @@ class Run:
     status: str  # "ok", "timeout", or "error" (any other failure: exception, exit code, memory)
     output: str  # stdout, or a functional program's return value as JSON
     cpu_s: float
-    wall_s: float
     stderr: str = ""
 
 
@@ -37,6 +36,5 @@ def _run(reply: dict) -> Run:
     status = reply.get("status")
     status = status if status in ("ok", "timeout") else "error"
     output = reply.get("result") if reply.get("result") is not None else reply.get("stdout") or ""
-    time_s = float(reply.get("time_s", 0.0))
-    stderr = "" if status == "ok" else reply.get("stderr", "")
-    return Run(status, output, float(reply.get("cpu_s", time_s)), time_s, stderr)
+    cpu_s = float(reply.get("cpu_s", reply.get("time_s", 0.0)))  # a wall-clock timeout reports wall time only
+    return Run(status, output, cpu_s, "" if status == "ok" else reply.get("stderr", ""))
