@@ -4,5 +4,8 @@
   (concurrent episodes, resume, shards);
 - ``store``: ``run.json`` and the append-only ``episodes.jsonl``;
 - ``report``: merging run directories, tables (markdown, CSV) and PNG plots;
+- ``describe``: the run's setup in words, from ``run.json``;
+- ``comparison``: per-problem cells, paired differences to a baseline agent, warnings;
+- ``stats``: the paired bootstrap interval and sign test;
 - ``paper``: the paper's published numbers, for side-by-side tables.
 """

@@ -3,7 +3,8 @@ agent (markdown and CSV) and PNG plots.
 
 Episodes whose simulated human failed (SPEC §7) are counted apart and left out of the headline
 metrics; episodes that raised (infrastructure errors) likewise. Means come with their standard error
-over episodes (``metrics.mean_stderr``).
+over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
+table per problem and each agent's paired difference to a baseline agent (``comparison``).
 """
 from __future__ import annotations
 
@@ -13,10 +14,10 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env import metrics
-from codeassist_env.bench import paper
+from codeassist_env.bench import comparison, paper
+from codeassist_env.bench.describe import setup_lines
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
-from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -112,20 +113,6 @@ def _num(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:.{digits}f}"
 
 
-def _describe(merged: MergedRun) -> list[str]:
-    config, run = merged.run["config"], merged.run
-    machine = run.get("machine", {})
-    human = config["human"] + (f" ({config['human_model']})" if config.get("human_model") else "")
-    return [
-        f"- problems: `{config['problems']}`" + (f" split `{config['split']}`" if config.get("split") else "")
-        + f", {len(run.get('problem_ids', []))} problems, {config['seeds']} seed(s) each",
-        f"- human: {human}; K_H = {config['human_tokens']}; max rounds {config['max_rounds']}; "
-        f"tokenizer `{run.get('tokenizer', CODE_TOKENIZER_NAME)}`; sandbox {config['sandbox']}",
-        f"- runs merged: {', '.join(str(d) for d in merged.directories)} (config {run['config_hash']})",
-        f"- machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), Python {machine.get('python')}",
-    ]
-
-
 def markdown_table(rows: list[AgentRow]) -> list[str]:
     lines = ["| agent | episodes | Pass@1 | accept ratio | DPR | suggestions/ep | chars/suggestion | "
              "human tokens written | rounds | simulator-failed (excluded) | errors (excluded) |",
@@ -213,26 +200,46 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
     return [metrics_png, lengths_png]
 
 
-def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False) -> dict[str, Any]:
-    """Write ``report.md``, ``report.csv``, ``metrics.png`` and ``suggestion_lengths.png`` into ``out``
-    (default: the first directory); return the rows, the paths and the notes."""
+def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
+                 baseline: str | None = None) -> dict[str, Any]:
+    """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` (when there is a baseline),
+    ``metrics.png`` and ``suggestion_lengths.png`` into ``out`` (default: the first directory); return the
+    rows, the paths, the warnings and the notes. ``baseline``: the agent the others are paired with
+    (default ``none`` when it ran)."""
     merged = merge_runs([Path(d) for d in directories])
+    agents = list(merged.run["config"]["agents"])
+    chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
     out = Path(out) if out else merged.directories[0]
     out.mkdir(parents=True, exist_ok=True)
-    rows = summarize(merged.records, list(merged.run["config"]["agents"]))
+    rows = summarize(merged.records, agents)
+    warnings = comparison.warnings(merged.records, agents, merged.run.get("agents"))
     excluded = sum(r.simulator_failed for r in rows)
-    lines = ["# Benchmark report", "", *_describe(merged), "", *markdown_table(rows), "",
+    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
+             "## Per agent", "", *markdown_table(rows), "",
              "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
              "Characters per suggestion: all suggestion characters over all suggestions shown."]
     if excluded:
         lines.append(f"Note: {excluded} episode(s) whose simulated human failed (timeouts, HTTP errors, refusals, "
                      "unparseable answers) are counted in 'simulator-failed' and left out of every headline column.")
     lines += [f"Note: {n}" for n in merged.notes]
+    if warnings:
+        lines += ["", *warnings]
+    cells = comparison.per_problem(merged.records, agents, merged.run.get("problem_ids", []))
+    lines += ["", *comparison.per_problem_section(cells, agents), ""]
+    paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv"}
+    if chosen is None:
+        lines += ["## Paired differences", "", no_baseline + "."]
+        (out / "paired.csv").unlink(missing_ok=True)  # a stale one from an earlier report would mislead
+    else:
+        differences = comparison.paired(merged.records, agents, chosen)
+        lines += comparison.paired_section(differences, chosen)
+        paths["paired_csv"] = out / "paired.csv"
+        comparison.write_paired_csv(differences, paths["paired_csv"])
     if with_paper:
         lines += ["", *paper_section(rows)]
-    report_md, report_csv = out / "report.md", out / "report.csv"
-    report_md.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    write_csv(rows, report_csv)
+    paths["markdown"].write_text("\n".join(lines) + "\n", encoding="utf-8")
+    write_csv(rows, paths["csv"])
+    comparison.write_per_problem_csv(cells, paths["per_problem_csv"])
     pngs = plot(rows, out)
-    return {"rows": rows, "markdown": report_md, "csv": report_csv, "plots": pngs, "notes": merged.notes,
+    return {"rows": rows, **paths, "plots": pngs, "warnings": warnings, "notes": merged.notes,
             "text": "\n".join(lines)}

