@@ -12,6 +12,7 @@ import pytest
 from codeassist_env.bench import comparison, stats
 from codeassist_env.bench.report import write_report
 from codeassist_env.bench.store import config_hash, write_run
+from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
 
 
 # ---- statistics -----------------------------------------------------------------------------------
@@ -211,3 +212,34 @@ def test_a_run_json_without_the_new_facts_still_reports(tmp_path):
     text = write_report([out])["text"]
     assert "settings not recorded in run.json" in text
     assert "weights not recorded in run.json" in text and "length rule not recorded in run.json" in text
+
+
+# ---- what run.json records about the human --------------------------------------------------------
+def test_human_facts_are_the_constructor_settings_without_api_keys():
+    from codeassist_env.bench.store import human_facts
+    from codeassist_env.humans import ReferenceHuman
+    from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
+
+    assert human_facts(ReferenceHuman("whitespace")) == {
+        "class": "ReferenceHuman", "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME}}
+    human = LLMHuman(LLMHumanConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key="sk-secret", temperature=0.5))
+    try:
+        facts = human_facts(human)
+    finally:
+        human.close()
+    assert facts["class"] == "LLMHuman"
+    assert facts["settings"]["model"] == "m" and facts["settings"]["temperature"] == 0.5
+    assert "sk-secret" not in json.dumps(facts)
+
+
+def test_the_runner_records_the_human_in_run_json(tmp_path):
+    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions
+    from codeassist_env.bench.store import read_run
+
+    config = BenchConfig(agents=("none",), problems="codeassist-core", split="test", limit=1,
+                         human="reference-whitespace")
+    runner = BenchRunner(config, RunOptions(out=tmp_path / "run"), lambda: "reference-whitespace",
+                         lambda name, problems: None)
+    runner.prepare({})
+    assert read_run(tmp_path / "run")["human"] == {
+        "class": "ReferenceHuman", "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME}}

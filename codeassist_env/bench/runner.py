@@ -21,8 +21,8 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
-                                        Triple, changed_keys, config_hash, environment_facts, latest_by_triple,
-                                        load_episodes, read_run, write_run)
+                                        Triple, changed_keys, config_hash, environment_facts, human_facts,
+                                        latest_by_triple, load_episodes, read_run, write_run)
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.tokenizer import get_tokenizer
 
@@ -217,9 +217,23 @@ class BenchRunner:
                            "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url},
                "tokenizer": get_tokenizer(self.config.tokenizer).name,
                "problem_ids": [p.id for p in self.problems], "agents": agent_facts, **environment_facts()}
-        out.mkdir(parents=True, exist_ok=True)
+        out.mkdir(parents=True, exist_ok=True)  # before a human is built: the LLM human's cache may live there
+        run["human"] = self._human_facts()
         write_run(out, run)
         return loaded
+
+    def _human_facts(self) -> dict[str, Any]:
+        """What the report's setup line says about the human: one built as a worker builds it."""
+        from codeassist_env.humans import make_human
+
+        human = self.make_human()
+        if isinstance(human, str):
+            human = make_human(human, tokenizer=self.config.tokenizer)
+        try:
+            return human_facts(human)
+        finally:
+            if callable(getattr(human, "close", None)):
+                human.close()
 
     # ---- one episode -----------------------------------------------------------------------------
     def _worker(self) -> Any:

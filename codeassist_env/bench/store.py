@@ -8,7 +8,9 @@ and ignores it; opening the file for appending truncates it away first, so the n
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
+import inspect
 import json
 import os
 import threading
@@ -58,6 +60,24 @@ def environment_facts() -> dict[str, Any]:
         "packages": {name: _version(name) for name in packages},
         "machine": machine_facts(),
     }
+
+
+def _scalar(value: Any) -> bool:
+    return value is None or isinstance(value, (str, int, float, bool))
+
+
+def human_facts(human: Any) -> dict[str, Any]:
+    """The simulated human's class and settings for the report's setup line. Settings are the
+    constructor's arguments that the object keeps under the same name (counters and caches are not
+    settings), and the fields of a dataclass ``config`` (the LLM human's), API keys left out."""
+    settings: dict[str, Any] = {}
+    for name in inspect.signature(type(human).__init__).parameters:
+        value = getattr(human, name, None)
+        if name == "config" and dataclasses.is_dataclass(value):
+            settings.update((k, v) for k, v in dataclasses.asdict(value).items() if _scalar(v) and "key" not in k)
+        elif name != "self" and hasattr(human, name):
+            settings[name] = value if _scalar(value) else getattr(value, "name", type(value).__name__)
+    return {"class": type(human).__name__, "settings": settings}
 
 
 @dataclass
