@@ -123,7 +123,8 @@ def paired(records: list[dict[str, Any]], agents: list[str], baseline: str, *,
 
 
 def _signed(value: float, digits: int) -> str:
-    return f"{value:+.{digits}f}"
+    text = f"{value:+.{digits}f}"
+    return text[1:] if float(text) == 0 else text  # no sign on a zero (nor on "-0.000")
 
 
 def paired_section(differences: dict[str, list[stats.PairedDifference]], baseline: str,

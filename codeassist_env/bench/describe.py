@@ -3,6 +3,7 @@ protocol (K_H, rounds), and each agent's model, weights, prompt mode and adapter
 ``run.json`` recorded. A fact an older run did not record is said to be missing, not guessed."""
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +17,8 @@ def _problems(run: dict[str, Any]) -> str:
     ids = run.get("problem_ids", [])
     split = f" split `{config['split']}`" if config.get("split") else " (all splits)"
     limit = f" (the first {config['limit']} of the split: --limit)" if config.get("limit") else ""
-    return f"- problems: `{config['problems']}`{split}, {len(ids)} problem{'' if len(ids) == 1 else 's'}{limit}, {config['seeds']} seed(s) each"
+    count = f"{len(ids)} problem{'' if len(ids) == 1 else 's'}"
+    return f"- problems: `{config['problems']}`{split}, {count}{limit}, {config['seeds']} seed(s) each"
 
 
 def _human(run: dict[str, Any]) -> str:
@@ -50,7 +52,8 @@ def _length_rule(facts: dict[str, Any]) -> str:
         return "suggestions of any length up to the stop token" if rule.get("n") is None else \
             f"at most N = {rule['n']} tokens a suggestion"
     if rule["rule"] == "LikelihoodCut":
-        return f"cut where the suggestion's summed NLL passes η = {rule['eta_nats']:.3g} nats"
+        return (f"cut where the suggestion's summed NLL passes η = {rule['eta_nats'] / math.log(2):.3g} bits "
+                f"({rule['eta_nats']:.3g} nats)")
     return f"length rule {rule}"
 
 
@@ -83,7 +86,9 @@ def agent_line(name: str, facts: dict[str, Any] | None) -> str:
         model, _, url = model.partition("@")
         where = f"served at {url}"
     else:
-        model, where = facts.get("model_source") or model, "local transformers"
+        source = facts.get("model_source") or model
+        # A GGUF file by its name (its directory is in run.json): the name carries model and quantisation.
+        model, where = Path(source).name if source.endswith(".gguf") else source, "local transformers"
     parts = [f"model `{model}` ({where}; {_weights(facts)})", f"prompt mode {facts.get('mode')}", _length_rule(facts)]
     if facts.get("adapter_manifest"):
         parts.append(_adapter(facts["adapter_manifest"], backend))
