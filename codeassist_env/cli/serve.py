@@ -52,8 +52,7 @@ def run_serve(args: argparse.Namespace) -> int:
                 time.sleep(0.5)
         except KeyboardInterrupt:
             return 0
-        print(f"codeassist serve: server exited with code {server.process.returncode}; log tail:\n"
-              f"{server.log_tail()}", file=sys.stderr)
+        print(f"codeassist serve: {server.death()}", file=sys.stderr)
         return 1
 
 
