@@ -283,8 +283,9 @@ def test_forging_a_reply_on_the_workers_pipes(contained):
 
 
 def test_forging_a_report_on_the_result_channel(contained):
-    # The child's result pipe is open in the program's own process; a bare '{"status": "ok"}' written there
-    # and a quick exit must not pass an assert test whose check() never ran.
+    # A bare '{"status": "ok"}' written to every descriptor the program has (its only way out is its channel
+    # to the checker, which runs in another process) and a quick exit must not pass an assert test whose
+    # check() never ran.
     forge = ("import os\n"
              "for fd in range(3, 64):\n"
              "    try:\n"
@@ -296,4 +297,4 @@ def test_forging_a_report_on_the_result_channel(contained):
                    hidden_tests=[Case("def check(candidate):\n    assert False\n")])
     verdict = contained.run(prob, forge)
     assert [t.status for t in verdict.tests] == ["runtime_error"]
-    assert "result channel" in verdict.tests[0].stderr
+    assert "wrote to its channel" in verdict.tests[0].stderr

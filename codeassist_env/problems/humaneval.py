@@ -39,7 +39,9 @@ def parse_humaneval_record(record: dict[str, Any], where: str) -> Problem:
         id=record["task_id"],
         statement=record["prompt"],
         test_kind="assert",
-        hidden_tests=[TestCase(input=record["test"])],
+        # The prompt before the check: the sandbox runs a check apart from the program, and three checks
+        # call helpers the prompt defines (poly, encode_cyclic, encode_shift): the prompt's, not the program's.
+        hidden_tests=[TestCase(input=record["prompt"] + "\n" + record["test"])],
         starter_code=record["prompt"],
         reference_solution=record["prompt"] + record["canonical_solution"],
         entry_point=record["entry_point"],

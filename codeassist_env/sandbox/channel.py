@@ -1,22 +1,31 @@
-"""Talking to one worker: JSON lines over a pipe pair (process, bwrap) or an attached socket (docker)."""
+"""Talking to one worker over a pipe pair (process, bwrap) or an attached socket (docker): requests go as
+frames (4-byte length, then JSON, then an optional attachment), answers come back as JSON lines."""
 from __future__ import annotations
 
 import json
 import os
 import select
+import struct
 import subprocess
 import tempfile
 import time
 from typing import Any, Callable
 
-WORKER_SOURCE_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "worker.py")
+# The worker's script: these files joined in this order, then a call of worker.py's main(). worker.py comes
+# first so that its "ready" line goes out before the others' imports; each uses the others' names only
+# inside functions, so no two of them may define the same top-level name.
+WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+                     for name in ("worker.py", "child.py", "plain.py", "checker.py"))
 READY_TIMEOUT_S = 30.0
 
 
 def worker_source() -> str:
     """The worker's text, passed with ``python3 -c`` so the sandbox needs no access to this package."""
-    with open(WORKER_SOURCE_PATH, encoding="utf-8") as f:
-        return f.read()
+    parts = []
+    for path in WORKER_FILES:
+        with open(path, encoding="utf-8") as f:
+            parts.append(f.read())
+    return "\n\n".join(parts + ['if __name__ == "__main__":\n    main()\n'])
 
 
 class WorkerDied(Exception):
@@ -24,7 +33,7 @@ class WorkerDied(Exception):
 
 
 class LineChannel:
-    """JSON lines over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream, None when
+    """Framed requests out, JSON lines back, over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream, None when
     the transport consumed bytes but has nothing to hand over yet) and ``wait_readable`` blocks up to a
     timeout; both come from the transport."""
 
@@ -33,9 +42,10 @@ class LineChannel:
         self._send, self._recv, self._wait = send, recv, wait_readable
         self._buf = bytearray()
 
-    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
+    def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]:
+        header = json.dumps(obj).encode()
         try:
-            self._send((json.dumps(obj) + "\n").encode())
+            self._send(struct.pack(">I", len(header)) + header + attachment)
         except OSError as e:
             raise WorkerDied(f"could not send to the worker: {e}") from e
         return self.read(timeout)
@@ -101,8 +111,8 @@ class SubprocessWorker:
         self.proc.stdin.write(data)
         self.proc.stdin.flush()
 
-    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return self.channel.request(obj, timeout)
+    def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]:
+        return self.channel.request(obj, timeout, attachment)
 
     def _stop(self) -> None:
         if self.proc.poll() is None:

@@ -26,7 +26,7 @@ class Worker(Protocol):
     uid: int  # the host uid the sandboxed processes run as
     pid1: bool  # whether the worker is PID 1 of its own PID namespace
 
-    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]: ...
+    def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]: ...
 
     def close(self) -> None: ...
 
@@ -77,6 +77,10 @@ class Sandbox:
             "cpu_s": max(1, math.ceil(problem.time_limit_s)), "wall_s": wall_limit_s(problem),
             "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap,
         }
+        attachment = b""
+        if problem.test_kind == "assert":  # sent apart, so the worker reads it only after starting the program
+            attachment = request.pop("input").encode()
+            request["check_bytes"] = len(attachment)
         timeout = request["wall_s"] + ANSWER_GRACE_S
         deaths = []
         for _ in range(2):  # a worker death is retried once; twice on the same test is the program's doing
@@ -88,7 +92,7 @@ class Sandbox:
                 self.restarts += 1
             request["nproc"] = NPROC_LIMIT if self._worker.pid1 else None
             try:
-                return self._worker.request(request, timeout)
+                return self._worker.request(request, timeout, attachment)
             except WorkerDied as e:
                 deaths.append(str(e))
                 self._discard_worker()

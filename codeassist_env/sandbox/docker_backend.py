@@ -175,8 +175,8 @@ class DockerWorker:
             return (demux.feed(data) or None) if data else b""
         return recv
 
-    def request(self, obj: dict[str, Any], timeout: float) -> dict[str, Any]:
-        return self.channel.request(obj, timeout)
+    def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]:
+        return self.channel.request(obj, timeout, attachment)
 
     def close(self) -> None:
         try:

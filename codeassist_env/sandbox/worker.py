@@ -1,13 +1,18 @@
 """The sandbox worker: runs inside the sandbox, standard library only, any python3 >= 3.8.
 
-Protocol: JSON lines. The worker prints ``{"ready": true, ...}`` once, then for every request line
-``{"code", "kind", "input", "entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap"}`` it forks
-one child that runs the program on that single input and answers one line
+The worker's script is this file, child.py, plain.py and checker.py joined, then ``main()`` (see
+channel.worker_source): each uses the others' names, only inside functions.
+
+Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code", "kind", "input",
+"entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap"}``; an assert request has
+``"check_bytes"`` instead of ``"input"``, and that many bytes of check code follow the frame. For every
+request the worker forks one child that runs the program on that single input and answers one JSON line
 ``{"status", "stdout", "result", "stderr", "error_type", "time_s"}`` where status is one of
-ok / error / timeout / memory / syntax_error / output_limit. Expected outputs never come here: the host
-compares. ``--pid1`` means the worker is PID 1 of its own PID namespace, so after each test it may kill
-every other process in the namespace; without it (the ``process`` backend) it becomes a child subreaper
-and kills the child's process group and whatever else the program left running.
+ok / error / timeout / memory / syntax_error / output_limit / infra. Expected outputs never come here: the
+host compares. An assert test runs in two children (checker.py): the program's, started before the check's
+code is read, and the checker's. ``--pid1`` means the worker is PID 1 of its own PID namespace, so after
+each test it may kill every other process in the namespace; without it (the ``process`` backend) it becomes
+a child subreaper and kills the children's process groups and whatever else the program left running.
 """
 import os
 import sys
@@ -19,170 +24,18 @@ if __name__ == "__main__":
 
 import gc  # noqa: E402 (after the early "ready")
 import json  # noqa: E402
-import resource  # noqa: E402
 import select  # noqa: E402
 import shutil  # noqa: E402
 import signal  # noqa: E402
+import struct  # noqa: E402
 import time  # noqa: E402
-import traceback  # noqa: E402
-import types  # noqa: E402
 
 STDERR_KEEP = 16 * 1024  # bytes of the program's stderr sent back
 MB = 1024 * 1024
-FILE_SIZE_LIMIT = 16 * MB
-OPEN_FILES_LIMIT = 256
 # Imported once by the worker so that each forked child finds them loaded: importing typing alone costs a
 # forked child more than the rest of a short test.
 WARM_MODULES = ("typing", "math", "collections", "itertools", "functools", "heapq", "bisect", "string", "random",
                 "copy", "hashlib", "fractions", "decimal", "statistics", "operator", "dataclasses", "datetime")
-
-
-def _set_limit(which, soft, hard=None):
-    try:
-        resource.setrlimit(which, (soft, soft if hard is None else hard))
-    except (ValueError, OSError):
-        pass  # a limit the platform refuses must not stop the test; the wall clock still applies
-
-
-_libc = None
-PR_SET_DUMPABLE, PR_SET_CHILD_SUBREAPER = 4, 36
-
-
-def _prctl(option, value):
-    """prctl(2) through ctypes; False where that is not possible (the worker then works without it)."""
-    global _libc
-    try:
-        if _libc is None:
-            import ctypes
-            _libc = ctypes.CDLL(None, use_errno=True)
-        return _libc.prctl(option, value, 0, 0, 0) == 0
-    except (ImportError, OSError, AttributeError):
-        return False
-
-
-def _jsonable_result(value):
-    """The return value as JSON text (tuples become lists, sets sorted lists), or raise TypeError."""
-    def default(obj):
-        if isinstance(obj, (set, frozenset)):
-            try:
-                return sorted(obj)
-            except TypeError:
-                return list(obj)
-        raise TypeError("return value of type %s is not JSON-serializable" % type(obj).__name__)
-
-    if hasattr(sys, "set_int_max_str_digits"):
-        sys.set_int_max_str_digits(0)  # big integers are legitimate answers
-    return json.dumps(value, default=default)
-
-
-def _write_all(fd, data):
-    while data:
-        n = os.write(fd, data)
-        data = data[n:]
-
-
-def _run_child(req, result_fd, nonce):
-    """Body of the forked child; returns its exit code. ``nonce`` marks the one genuine report."""
-    origin = os.getpid()
-
-    def report(**fields):
-        if os.getpid() != origin:  # a copy the program forked ran to the end: only the original reports
-            return
-        fields["nonce"] = nonce
-        _write_all(result_fd, json.dumps(fields).encode())
-
-    kind = req["kind"]
-    module_name = "__main__" if kind == "stdin" else "solution"
-    module = types.ModuleType(module_name)
-    module.__dict__["__builtins__"] = __builtins__
-    sys.modules[module_name] = module
-    try:
-        program = compile(req["code"], "<program>", "exec")
-        check = compile(req["input"], "<test>", "exec") if kind == "assert" else None
-    except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
-        report(status="syntax_error", error_type=type(e).__name__)
-        traceback.print_exc(limit=0)
-        return 0
-    del req["code"]
-    try:
-        try:
-            exec(program, module.__dict__)
-            if kind == "functional":
-                ns = module.__dict__
-                name = req["entry_point"]
-                if isinstance(ns.get("Solution"), type) and hasattr(ns["Solution"], name):
-                    func = getattr(ns["Solution"](), name)
-                elif callable(ns.get(name)):
-                    func = ns[name]
-                else:
-                    raise NameError("entry point %r is neither a method of class Solution nor a function" % name)
-                args = [json.loads(line) for line in req["input"].splitlines() if line.strip()]
-                result = func(*args)
-                try:
-                    report(status="ok", result=_jsonable_result(result))
-                except (TypeError, ValueError) as e:
-                    report(status="error", error_type="BadResult")
-                    sys.stderr.write("%s\n" % e)
-            elif kind == "assert":
-                exec(check, module.__dict__)
-                module.__dict__["check"](module.__dict__[req["entry_point"]])
-                report(status="ok")
-            else:
-                report(status="ok")
-        except SystemExit as e:
-            code = e.code
-            if kind == "stdin" and (code is None or code == 0):
-                report(status="ok")
-            else:
-                report(status="error", error_type="SystemExit")
-                sys.stderr.write("SystemExit: %r\n" % (code,))
-    except MemoryError:
-        report(status="memory", error_type="MemoryError")
-        return 0
-    except BaseException as e:  # the program's own failure, reported, never raised further
-        report(status="error", error_type=type(e).__name__)
-        try:  # the program's frames only, not this worker's
-            traceback.print_exception(type(e), e, e.__traceback__.tb_next, limit=-8)
-        except BaseException:
-            pass
-    return 0
-
-
-def _child_entry(req, fds, input_fd, workdir, nonce, file_size_limit):
-    """Set up the forked child (session, limits, fds) and run the program."""
-    out_w, err_w, res_w, close_fds = fds
-    code = 1
-    try:
-        os.setsid()
-        signal.set_wakeup_fd(-1)
-        signal.signal(signal.SIGCHLD, signal.SIG_DFL)
-        signal.signal(signal.SIGINT, signal.default_int_handler)
-        os.dup2(input_fd, 0)
-        os.dup2(out_w, 1)
-        os.dup2(err_w, 2)
-        for fd in close_fds:
-            os.close(fd)
-        _prctl(PR_SET_DUMPABLE, 1)  # the program may read its own /proc/self; the worker stays closed
-        os.chdir(workdir)
-        cpu = int(req["cpu_s"])  # whole seconds, at least 1
-        _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
-        _set_limit(resource.RLIMIT_AS, int(req["memory_mb"]) * MB)
-        _set_limit(resource.RLIMIT_FSIZE, file_size_limit)
-        _set_limit(resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT)
-        if req.get("nproc"):
-            _set_limit(resource.RLIMIT_NPROC, int(req["nproc"]))
-        if "random" in sys.modules:  # else every child would draw the worker's random sequence
-            sys.modules["random"].seed()
-        sys.stdin = open(0, "r", closefd=False)
-        sys.stdout = open(1, "w", closefd=False)
-        sys.stderr = open(2, "w", closefd=False)
-        code = _run_child(req, res_w, nonce)
-        sys.stdout.flush()
-        sys.stderr.flush()
-    except BaseException:
-        pass
-    finally:
-        os._exit(code)
 
 
 class Worker:
@@ -193,14 +46,14 @@ class Worker:
         _prctl(PR_SET_DUMPABLE, 0)
         if not pid1:  # what a program leaves running becomes our child, as it would for PID 1
             _prctl(PR_SET_CHILD_SUBREAPER, 1)
-        self.proto_in = os.fdopen(os.dup(0), "rb")
+        self.proto_in = os.dup(0)  # read with exact lengths, never ahead (see run_assert)
         self.proto_out = os.dup(1)
         # Nothing else reads our stdin or writes our stdout: the child gets its own.
         devnull = os.open(os.devnull, os.O_RDWR)
         os.dup2(devnull, 0)
         os.dup2(devnull, 1)
         os.close(devnull)
-        self.child = None  # pid of the current test's process
+        self.children = []  # pids of the current test's processes
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_w, False)
         os.set_blocking(self.wake_r, False)
@@ -233,12 +86,13 @@ class Worker:
             except ImportError:
                 pass
         gc.freeze()  # keep the worker's objects out of the children's collections (fewer copied pages)
-        for line in self.proto_in:
-            if not line.strip():
-                continue
-            self.child = None
+        while True:
+            req = self.read_request()
+            if req is None:
+                break
+            self.children = []
             try:
-                reply = self.run_one(json.loads(line))
+                reply = self.run_assert(req) if req["kind"] == "assert" else self.run_one(req)
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
@@ -247,28 +101,89 @@ class Worker:
         if not self.pid1:
             shutil.rmtree(self.scratch, ignore_errors=True)
 
+    def read_request(self):
+        """The next request's header; None when the host closed the channel."""
+        head = _recv_exact(self.proto_in, 4)
+        body = head and _recv_exact(self.proto_in, struct.unpack(">I", head)[0])
+        return None if body is None else json.loads(body.decode())
+
+    def read_check(self, size):
+        """An assert test's check code, into a buffer the worker can wipe after forking the checker."""
+        check = bytearray(size)
+        with memoryview(check) as view:
+            got = 0
+            while got < size:
+                n = os.readv(self.proto_in, [view[got:]])
+                if not n:
+                    raise EOFError("the host closed the channel inside a request")
+                got += n
+        return check
+
+    def fork(self, req, stdio, close_fds, dumpable, body):
+        pid = os.fork()
+        if pid == 0:
+            _child_entry(req, stdio, close_fds, self.scratch, dumpable, body)
+        self.children.append(pid)
+        return pid
+
     def run_one(self, req):
+        """A stdin or functional test: one child runs the program and reports; the host grades."""
         cap = int(req.get("output_cap", 8 * MB))
         # stdin, stdout, stderr and the report are unlinked files, not pipes: nothing needs draining while
         # the program runs, so the worker sleeps until a process exits (one wake-up per test, not one per
         # chunk of output), and the file size limit bounds the output.
         input_fd = self._unlinked_file(req["input"].encode() if req["kind"] == "stdin" else b"")
         out_fd, err_fd, res_fd = self._unlinked_file(), self._unlinked_file(), self._unlinked_file()
-        ours = [self.proto_in.fileno(), self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
+        ours = [self.proto_in, self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
         _drain(self.wake_r)  # wake-ups left from the previous test
         # The report file is open in the program's process too: a report counts only with this per-test
-        # nonce, so writing '{"status": "ok"}' there does not pass an assert test.
+        # nonce, so the program cannot report a status of its choosing.
         nonce = os.urandom(16).hex()
         start = time.monotonic()
-        pid = self.child = os.fork()
-        if pid == 0:
-            _child_entry(req, (out_fd, err_fd, res_fd, ours), input_fd, self.scratch, nonce,
-                         max(cap, FILE_SIZE_LIMIT))
+        pid = self.fork(req, (input_fd, out_fd, err_fd), ours, True, lambda: _run_child(req, res_fd, nonce))
         os.close(input_fd)
         try:
             return self.collect(req, pid, start, cap, out_fd, err_fd, res_fd, nonce)
         finally:
             for fd in (out_fd, err_fd, res_fd):
+                os.close(fd)
+
+    def run_assert(self, req):
+        """An assert test: the program's child answers calls; the checker's child runs check() and reports
+        to a pipe the program's child never had, with a nonce it never saw."""
+        fds = []
+        try:
+            try:
+                # The program's child is forked before the check's code is read from the host and before the
+                # nonce exists: neither is ever in its memory.
+                fds += [self._unlinked_file(), self._unlinked_file(), self._unlinked_file()]
+                fds += os.pipe() + os.pipe()
+                input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds
+                ours = [self.proto_in, self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
+                _drain(self.wake_r)
+                start = time.monotonic()
+                program = self.fork(req, (input_fd, out_fd, err_fd), ours + [call_w, resp_r], True,
+                                    lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+            finally:
+                check = self.read_check(req["check_bytes"])  # whatever happened, the stream stays in step
+            for fd in (call_r, resp_w):
+                fds.remove(fd)
+                os.close(fd)
+            nonce = os.urandom(16).hex()
+            report_r, report_w = os.pipe()
+            fds.append(report_r)
+            try:
+                checker = self.fork(req, (input_fd, out_fd, err_fd), ours + [report_r], False,
+                                    lambda: _checker_body(req, check, call_w, resp_r, report_w, nonce))
+            finally:
+                check[:] = bytes(len(check))  # no copy left for the programs of later tests to find
+                os.close(report_w)
+                for fd in (call_w, resp_r):
+                    fds.remove(fd)
+                    os.close(fd)
+            return self.collect_assert(req, program, checker, start, out_fd, err_fd, report_r, nonce)
+        finally:
+            for fd in fds:
                 os.close(fd)
 
     def _unlinked_file(self, data=b""):
@@ -279,11 +194,10 @@ class Worker:
         os.lseek(fd, 0, os.SEEK_SET)
         return fd
 
-    def wait_for_program(self, pid, deadline):
-        """Until the program's process has exited and so has everything it started (they are our
-        children: as PID 1, or as subreaper), or the wall limit. Returns (status, rusage) of the
-        program's process, or None past the wall limit."""
-        main = None
+    def wait_for(self, pids, deadline):
+        """Until the processes ``pids`` have exited and so has everything they started (our children: as
+        PID 1, or as subreaper), or the wall limit. Returns {pid: (status, rusage)} of those that exited."""
+        done = {}
         while True:
             others = True
             try:
@@ -291,26 +205,31 @@ class Worker:
                     wpid, wstat, rusage = os.wait4(-1, os.WNOHANG)
                     if wpid == 0:
                         break
-                    if wpid == pid:
-                        main = (wstat, rusage)
+                    if wpid in pids:
+                        done[wpid] = (wstat, rusage)
             except ChildProcessError:
                 others = False
             remaining = deadline - time.monotonic()
-            if (main and not others) or remaining <= 0:
-                return main
+            if (len(done) == len(pids) and not others) or remaining <= 0:
+                return done
             select.select([self.wake_r], [], [], remaining)
             _drain(self.wake_r)
 
-    def collect(self, req, pid, start, cap, out_fd, err_fd, res_fd, nonce):
-        main = self.wait_for_program(pid, start + float(req["wall_s"]))
-        elapsed = time.monotonic() - start
-        if main is None:  # past the wall limit: stop it, reap it for its rusage
+    def timed_out(self, pids, done, elapsed, err_fd):
+        """Past the wall limit: stop what still runs, reap it for its rusage."""
+        for pid in pids:
             _kill_group(pid)
-            reply = {"status": "timeout", "time_s": round(elapsed, 6),
-                     "stderr": _stderr_tail(err_fd)}
-            os.wait4(pid, 0)
-            return reply
-        wait_status, rusage = main
+        for pid in pids:
+            if pid not in done:
+                os.wait4(pid, 0)
+        return {"status": "timeout", "time_s": round(elapsed, 6), "stderr": _stderr_tail(err_fd)}
+
+    def collect(self, req, pid, start, cap, out_fd, err_fd, res_fd, nonce):
+        done = self.wait_for((pid,), start + float(req["wall_s"]))
+        elapsed = time.monotonic() - start
+        if pid not in done:
+            return self.timed_out((pid,), done, elapsed, err_fd)
+        wait_status, rusage = done[pid]
         stderr = _stderr_tail(err_fd)
         reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
         if os.fstat(out_fd).st_size > cap:
@@ -318,16 +237,7 @@ class Worker:
             return reply
         result = _genuine_result(_read(res_fd, os.fstat(res_fd).st_size), nonce)
         if os.WIFSIGNALED(wait_status):
-            sig = os.WTERMSIG(wait_status)
-            if sig == signal.SIGXCPU or (sig == signal.SIGKILL and reply["cpu_s"] >= int(req["cpu_s"])):
-                reply.update(status="timeout")
-            elif sig == signal.SIGXFSZ:
-                reply.update(status="output_limit", stderr=stderr + "\nfile size limit exceeded")
-            elif result and result.get("status") == "memory":
-                reply.update(status="memory")
-            else:
-                name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
-                reply.update(status="error", error_type=name, stderr=stderr + "\nkilled by " + name)
+            reply.update(_killed(wait_status, reply["cpu_s"], req, stderr, result))
             return reply
         if result is None:
             reply.update(status="error", error_type="ForgedResult",
@@ -347,16 +257,60 @@ class Worker:
             reply["result"] = result.get("result")
         return reply
 
+    def collect_assert(self, req, program, checker, start, out_fd, err_fd, report_r, nonce):
+        """The verdict is the checker's report; the program's own exit only explains a failure the checker
+        saw (the program's process ended or said it could not start)."""
+        pids = (program, checker)
+        done = self.wait_for(pids, start + float(req["wall_s"]))
+        elapsed = time.monotonic() - start
+        if checker not in done:
+            return self.timed_out(pids, done, elapsed, err_fd)
+        cap = int(req.get("output_cap", 8 * MB))
+        stderr = _stderr_tail(err_fd)
+        # The test's CPU limit holds for both processes together.
+        cpu = sum(rusage.ru_utime + rusage.ru_stime for _, rusage in done.values())
+        reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": cpu}
+        if os.fstat(out_fd).st_size > cap:
+            reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
+            return reply
+        if os.WIFSIGNALED(done[checker][0]):  # the program may kill the checker: same uid
+            reply.update(_killed(done[checker][0], cpu, req, stderr, None))
+            return reply
+        os.set_blocking(report_r, False)
+        try:
+            report = _genuine_result(os.read(report_r, 1 << 16), nonce)
+        except BlockingIOError:
+            report = None
+        if not report:
+            reply.update(status="infra", stderr=stderr + "\nthe checker ended without a verdict")
+            return reply
+        if cpu > int(req["cpu_s"]):
+            reply.update(status="timeout")
+            return reply
+        reply.update(status=report["status"], error_type=report.get("error_type"))
+        if report["status"] == "program":  # the program's process failed: how?
+            if report.get("program_status"):
+                reply["status"] = report["program_status"]
+            elif program not in done:
+                reply["status"] = "timeout"  # still running at the wall limit, deaf to the checker
+            elif os.WIFSIGNALED(done[program][0]):
+                reply.update(_killed(done[program][0], cpu, req, stderr, None))
+            else:
+                reply.update(status="error", error_type="Exit", stderr=stderr + "\nexited with code %d during the "
+                             "test" % os.WEXITSTATUS(done[program][0]))
+        return reply
+
     def cleanup(self):
-        """Leave nothing behind: no process (the whole namespace as PID 1, else the child's process group)
+        """Leave nothing behind: no process (the whole namespace as PID 1, else the children's process groups)
         and no file in the program's directories."""
         if self.pid1:
             try:
                 os.kill(-1, signal.SIGKILL)
             except OSError:
                 pass
-        elif self.child:
-            _kill_group(self.child)
+        else:
+            for pid in self.children:
+                _kill_group(pid)
         while True:  # reap everything that was ours or was re-parented to us
             try:
                 wpid, _ = os.waitpid(-1, 0 if self.pid1 else os.WNOHANG)
@@ -368,6 +322,19 @@ class Worker:
         _wipe(self.scratch)
         if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
             _wipe("/dev/shm")
+
+
+def _killed(wait_status, cpu, req, stderr, result):
+    """The reply fields for a process the kernel (or another process) killed."""
+    sig = os.WTERMSIG(wait_status)
+    if sig == signal.SIGXCPU or (sig == signal.SIGKILL and cpu >= int(req["cpu_s"])):
+        return {"status": "timeout"}
+    if sig == signal.SIGXFSZ:
+        return {"status": "output_limit", "stderr": stderr + "\nfile size limit exceeded"}
+    if result and result.get("status") == "memory":
+        return {"status": "memory"}
+    name = signal.Signals(sig).name if sig in signal.Signals._value2member_map_ else str(sig)
+    return {"status": "error", "error_type": name, "stderr": stderr + "\nkilled by " + name}
 
 
 def _wipe(directory):
@@ -443,5 +410,5 @@ def _drain(fd):
         pass
 
 
-if __name__ == "__main__":
+def main():
     Worker(pid1="--pid1" in sys.argv).serve()
