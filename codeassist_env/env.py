@@ -127,7 +127,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self.problems = _load(problems)
         self._by_id = {p.id: p for p in self.problems}
         self._owns_human = isinstance(human, str)
-        self.human = make_human(human, tokenizer=self.tokenizer) if self._owns_human else human
+        self.human = make_human(human, tokenizer=self.tokenizer, sandbox=sandbox) if self._owns_human else human
         for method in ("reset", "decide", "write"):
             if not callable(getattr(self.human, method, None)):
                 raise TypeError(f"human {type(self.human).__name__} has no {method}() method (see humans/base.py)")
@@ -164,7 +164,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
         else:
             raise ValueError(f"problem_id {problem_id!r} is not in this environment's problem set "
                              f"({len(self.problems)} problems)")
-        self.human.reset(problem)
+        # The human's own randomness (the expert's misses) comes from the episode's generator too.
+        self.human.reset(problem, seed=int(self.np_random.integers(2**63)))
         self._problem = problem
         self._code = problem.starter_code
         self._round = 0

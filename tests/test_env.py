@@ -231,7 +231,7 @@ class FlakyHuman:
         self.inner = ReferenceHuman()
         self.calls = 0
 
-    def reset(self, problem):
+    def reset(self, problem, seed=None):
         self.inner.reset(problem)
         self.rounds = 0
 

@@ -8,11 +8,21 @@ from collections.abc import Callable
 from typing import Any
 
 from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
+from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import ReferenceHuman, reference_program
 
 
 def _reference(arg: str, tokenizer=None, **_: Any) -> ReferenceHuman:
     return ReferenceHuman(tolerance=arg or "exact", tokenizer=tokenizer)
+
+
+def _expert(arg: str, tokenizer=None, sandbox: Any = "auto", **_: Any) -> ExpertHuman:
+    try:
+        miss_rate = float(arg) if arg else 0.0
+    except ValueError:
+        raise ValueError(f"human 'expert-{arg}': the part after 'expert-' is the miss rate, a number in "
+                         "[0, 1] (e.g. expert-0.2)") from None
+    return ExpertHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
 def _llm(arg: str, **options: Any) -> Human:
@@ -24,12 +34,13 @@ def _llm(arg: str, **options: Any) -> Human:
 
 HUMANS: dict[str, Callable[..., Human]] = {
     "reference": _reference,
+    "expert": _expert,
     "llm": _llm,
 }
 
 
 def make_human(name: str, **options: Any) -> Human:
-    """``"reference"`` (exact), ``"reference-whitespace"``, ``"llm"`` / ``"llm-<model>"`` (an
+    """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate), ``"llm"`` / ``"llm-<model>"`` (an
     OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``), or any other registered prefix."""
     for prefix in sorted(HUMANS, key=len, reverse=True):  # longest prefix wins
         if name == prefix or name.startswith(prefix + "-"):
@@ -37,5 +48,5 @@ def make_human(name: str, **options: Any) -> Human:
     raise ValueError(f"unknown human {name!r}; known prefixes: {sorted(HUMANS)}")
 
 
-__all__ = ["CHOICES", "Decision", "HUMANS", "Human", "ReferenceHuman", "SimulatorFailure", "make_human",
+__all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "ReferenceHuman", "SimulatorFailure", "make_human",
            "reference_program"]

@@ -126,7 +126,7 @@ class LLMHuman:
 
     # --- the Human protocol ---
 
-    def reset(self, problem) -> None:
+    def reset(self, problem, seed: int | None = None) -> None:  # sampling is seeded by the config
         self._usage = _empty_usage()
 
     def usage(self) -> dict[str, float]:

@@ -78,7 +78,7 @@ class ReferenceHuman:
         self._ref: _Reference | None = None
         self._problem_id: str | None = None
 
-    def reset(self, problem: Problem) -> None:
+    def reset(self, problem: Problem, seed: int | None = None) -> None:  # deterministic: no use for a seed
         self._ref = _Reference.split(reference_program(problem), self.tokenizer)
         self._problem_id = problem.id
 

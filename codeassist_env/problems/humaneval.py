@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib.util
+import ast
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +32,8 @@ def is_humaneval_record(record: dict[str, Any]) -> bool:
 
 def parse_humaneval_record(record: dict[str, Any], where: str) -> Problem:
     """The prompt (signature + docstring) is both the statement and the starter code; the reference is
-    prompt + canonical body; the single hidden test is HumanEval's ``check(candidate)`` code."""
+    prompt + canonical body; the single hidden test is HumanEval's ``check(candidate)`` code; the public
+    tests are the docstring's examples (``docstring_tests``)."""
     for name in FIELDS:
         if not isinstance(record.get(name), str):
             raise field_error(where, name, "required HumanEval field, must be a string", record.get(name))
@@ -42,8 +44,68 @@ def parse_humaneval_record(record: dict[str, Any], where: str) -> Problem:
         # The prompt before the check: the sandbox runs a check apart from the program, and three checks
         # call helpers the prompt defines (poly, encode_cyclic, encode_shift): the prompt's, not the program's.
         hidden_tests=[TestCase(input=record["prompt"] + "\n" + record["test"])],
+        public_tests=docstring_tests(record["prompt"], record["entry_point"]),
         starter_code=record["prompt"],
         reference_solution=record["prompt"] + record["canonical_solution"],
         entry_point=record["entry_point"],
         source=SOURCE,
     )
+
+
+# What separates a call from its result on an example line: ``f(1) == 2``, ``f(1) ➞ 2``, ``f(1) => 2``,
+# ``f(1) should return 2``, ...; a doctest (``>>> f(1)``) has the result on the next line instead.
+_ARROWS = ("==>", "==", "➞", "=>", "->", "=", "should return", "returns", "return", "is", ":")
+# An expected result compared by this check: floats with a tolerance, everything else exactly.
+_CHECK = """def check(candidate):
+    def same(got, want):
+        if isinstance(want, float) and isinstance(got, (int, float)) and not isinstance(got, bool):
+            return abs(got - want) <= 1e-6 * max(1.0, abs(want))
+        return type(got) is type(want) and got == want if isinstance(want, bool) else got == want
+    assert same(candidate{args}, {expected})
+"""
+
+
+def _call_at(text: str, start: int) -> str | None:
+    """The balanced ``(...)`` that starts at ``text[start]``, or None."""
+    depth = 0
+    for i in range(start, len(text)):
+        depth += {"(": 1, ")": -1}.get(text[i], 0)
+        if depth == 0:
+            return text[start:i + 1]
+    return None
+
+
+def _literal(text: str) -> bool:
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError, TypeError, MemoryError, RecursionError):
+        return False
+    return True
+
+
+def docstring_tests(prompt: str, entry_point: str) -> list[TestCase]:
+    """Public tests from the examples in a HumanEval docstring: a call of ``entry_point`` with literal
+    arguments and a literal result (after an arrow-like separator on the same line, or on the next
+    line for ``>>>`` examples). Anything else is left out; the hidden ``check`` is never used."""
+    lines = prompt.splitlines()
+    tests, seen = [], set()
+    for number, line in enumerate(lines):
+        at = line.find(entry_point + "(")
+        if at == -1 or (at > 0 and (line[at - 1].isalnum() or line[at - 1] == "_")):
+            continue
+        args = _call_at(line, at + len(entry_point))
+        if args is None or not _literal(f"({args[1:-1]},)" if args != "()" else "()"):
+            continue
+        rest = line[at + len(entry_point) + len(args):].strip()
+        for arrow in _ARROWS:
+            if rest.startswith(arrow):
+                rest = rest[len(arrow):].strip()
+                break
+        if not rest and line.lstrip().startswith(">>>") and number + 1 < len(lines):
+            rest = lines[number + 1]
+        expected = rest.split(" #")[0].strip().rstrip(".,;")  # "[1, 5] # because ..." -> "[1, 5]"
+        if not expected or not _literal(expected) or (args, expected) in seen:
+            continue
+        seen.add((args, expected))
+        tests.append(TestCase(input=_CHECK.format(args=args, expected=expected)))
+    return tests

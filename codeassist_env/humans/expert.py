@@ -1,0 +1,236 @@
+"""The expert programmer (docs/protocol.md, "Humans"): offline, deterministic given the episode's seed,
+and it judges a suggestion by what the code does, not by how it is spelled.
+
+It knows the problem's reference solution and types it, K_H tokens a round, never editing earlier code.
+Its state is one number, the *resume point*: the offset in the reference from which it will go on
+typing. The program it is heading for is always ``code + reference[resume:]``.
+
+A suggestion ``s`` is judged like this:
+
+1. ``s`` is exactly the reference's next text (``reference[resume:]`` starts with ``s``): accept,
+   nothing is run ("exact prefix").
+2. Otherwise the expert looks for a resume point ``r > resume`` from which it could finish the
+   program correctly: the candidate ``code + s + reference[r:]`` must pass the problem's **public**
+   tests (its own examples; never the hidden tests), run in the project's sandbox. Candidates
+   (``resume_candidates``): every line start in the rest of the reference, its end, and the places
+   where the suggestion's unfinished last line reappears in the reference. They are ranked by how
+   much the reference text they skip looks like the suggestion (a suggestion usually *replaces* what
+   the expert would have typed: ``total = sum(a)`` for a three-line loop), then cheap static checks go
+   first (the candidate must compile), and at most ``max_runs`` candidates are run. The first that
+   passes is taken: accept, "finishes correctly from resume point r". Only points past the place where
+   the suggestion departs from the reference are candidates: the departing part must *replace* some of
+   the reference. A suggestion after which the expert would still type all it had planned saves it
+   nothing and leaves dead code behind (a wrong loop followed by the right one passes every test).
+3. None passes: reject, with the reason of the best-ranked candidate ("would fail public test 2",
+   "does not compile"). A suggestion that renames something the rest of the reference uses fails
+   here: the expert does not rename.
+
+``miss_rate`` models the error the paper's user study is about. A wrong suggestion is *plausible* when
+a candidate program built from it runs on the public tests with no syntax error, runtime error or
+time-out, but gives a wrong answer (an off-by-one, say). With probability ``miss_rate`` (drawn from the
+episode's seeded generator, once per plausible wrong suggestion) the expert fails to notice and accepts
+it, resuming at that candidate's point; the final program then fails. A suggestion that does not even
+run is never missed.
+
+Problems without public tests: only exact prefixes are accepted (no example to judge other code by).
+HumanEval problems get public tests from their docstring examples at load time
+(``problems/humaneval.py``).
+"""
+from __future__ import annotations
+
+import ast
+import os
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from codeassist_env.humans.base import Decision, SimulatorFailure
+from codeassist_env.humans.reference import reference_program
+from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.sandbox.result import TestResult
+from codeassist_env.tokenizer import Tokenizer, get_tokenizer
+
+DEFAULT_MAX_RUNS = 6  # candidate programs run in the sandbox per decision, at most
+MAX_FRAGMENT_MATCHES = 4  # places an unfinished last line is looked up in the reference, at most
+
+
+@dataclass(frozen=True)
+class Judgement:
+    """What running one candidate program on the public tests showed."""
+    passed: bool
+    plausible: bool  # ran everywhere, only wrong answers
+    reason: str
+
+
+def resume_candidates(reference: str, resume: int, suggestion: str, tokenizer: Tokenizer) -> list[int]:
+    """Resume points for ``suggestion``, best first (see the module doc)."""
+    departs = resume + len(os.path.commonprefix([suggestion, reference[resume:]]))
+    points = {len(reference)}
+    start = departs
+    while (newline := reference.find("\n", start)) != -1:  # every line start after resume
+        points.add(newline + 1)
+        start = newline + 1
+    fragment = suggestion[suggestion.rfind("\n") + 1:].lstrip()
+    if fragment:
+        found, start = 0, departs
+        while found < MAX_FRAGMENT_MATCHES and (at := reference.find(fragment, start)) != -1:
+            points.add(at + len(fragment))
+            found, start = found + 1, at + 1
+    wanted = Counter(p for p in tokenizer.encode(suggestion) if not p.isspace())
+
+    def likeness(point: int) -> float:  # Dice overlap of the non-space tokens skipped and suggested
+        skipped = Counter(p for p in tokenizer.encode(reference[resume:point]) if not p.isspace())
+        total = sum(skipped.values()) + sum(wanted.values())
+        return 2 * sum((skipped & wanted).values()) / total if total else 1.0
+
+    return sorted((p for p in points if departs < p <= len(reference)), key=lambda p: (-likeness(p), p))
+
+
+def static_problem(program: str, problem: Problem) -> str | None:
+    """Why ``program`` cannot pass without running it, or None. Parsing only: nothing is executed."""
+    try:
+        tree = ast.parse(program)
+    except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
+        return f"does not compile ({type(error).__name__})"
+    if problem.test_kind != "stdin" and problem.entry_point:
+        names = {node.name for node in ast.walk(tree)
+                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        if problem.entry_point not in names:  # methods of class Solution are walked too
+            return f"no longer defines {problem.entry_point}"
+    return None
+
+
+class ExpertHuman:
+    """Types the reference; accepts any suggestion it can still finish correctly (see module doc).
+
+    ``sandbox`` is a backend name (opened on first use, closed by ``close()``) or an open ``Sandbox``
+    shared with the caller (the environment passes its own spec)."""
+
+    def __init__(self, miss_rate: float = 0.0, tokenizer: Tokenizer | str | None = None,
+                 sandbox: Any = "auto", max_runs: int = DEFAULT_MAX_RUNS):
+        if not 0.0 <= miss_rate <= 1.0:
+            raise ValueError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
+        if max_runs < 1:
+            raise ValueError(f"expert human: max_runs must be >= 1, got {max_runs!r}")
+        self.miss_rate = miss_rate
+        self.max_runs = max_runs
+        self.tokenizer = get_tokenizer(tokenizer)
+        self._sandbox_spec = sandbox
+        self._sandbox = None if isinstance(sandbox, str) else sandbox
+        self._problem: Problem | None = None
+        self._rng = np.random.default_rng()
+        self._trusted_examples: dict[str, list[TestCase]] = {}  # problem id -> public tests its reference passes
+        self.sandbox_runs = 0  # candidate programs run, over this human's life (for benchmarks)
+
+    # ---- the Human protocol ----------------------------------------------------------------------
+    def reset(self, problem: Problem, seed: int | None = None) -> None:
+        if self._problem is None or problem.id != self._problem.id:
+            self._judged: dict[str, Judgement] = {}  # candidate program -> judgement, for this problem
+        self._problem = problem
+        self._reference = reference_program(problem)
+        self._code, self._resume = problem.starter_code, len(problem.starter_code)
+        self._rng = np.random.default_rng(seed)
+
+    def decide(self, problem: Problem, code: str, suggestion: str) -> Decision:
+        self._sync(problem, code)
+        rest = self._reference[self._resume:]
+        if not rest.strip():
+            return Decision("finish", "the program is complete")
+        if not suggestion:
+            return Decision("reject", "no suggestion")
+        if rest.startswith(suggestion):
+            return self._accept(code + suggestion, self._resume + len(suggestion), "exact prefix")
+        if not self._examples(problem):
+            return Decision("reject", "differs from the reference (no public tests to judge it by)")
+        first_reason, plausible = None, None
+        runs = 0
+        for point in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
+            program = code + suggestion + self._reference[point:]
+            judgement = self._judge(problem, program)
+            if judgement is None:  # static check failed: costs no run
+                first_reason = first_reason or static_problem(program, problem)
+                continue
+            runs += 1
+            if judgement.passed:
+                return self._accept(code + suggestion, point, f"finishes correctly from resume point {point}")
+            first_reason = first_reason or judgement.reason
+            if judgement.plausible and plausible is None:
+                plausible = point
+            if runs >= self.max_runs:
+                break
+        if plausible is not None and self.miss_rate > 0 and self._rng.random() < self.miss_rate:
+            return self._accept(code + suggestion, plausible,
+                                f"missed a wrong suggestion (would resume at point {plausible})")
+        return Decision("reject", first_reason or "no resume point to finish from")
+
+    def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
+        self._sync(problem, code)
+        text = tokenizer.truncate(self._reference[self._resume:], max_tokens)
+        self._code, self._resume = code + text, self._resume + len(text)
+        return text
+
+    def close(self) -> None:
+        if self._sandbox is not None and isinstance(self._sandbox_spec, str):
+            self._sandbox.close()
+            self._sandbox = None
+
+    # ---- internals -------------------------------------------------------------------------------
+    def _sync(self, problem: Problem, code: str) -> None:
+        """Check that ``code`` is the program this human has been building (it keeps its resume point
+        between calls); a new problem starts a new episode with an unseeded generator."""
+        if self._problem is None or problem.id != self._problem.id:
+            self.reset(problem)
+        if code != self._code:
+            if not self._reference.startswith(code):
+                raise ValueError(f"expert human: the program is not the one it has been writing for problem "
+                                 f"{problem.id!r} (call reset() at the start of each episode)")
+            self._code, self._resume = code, len(code)
+
+    def _accept(self, program: str, resume: int, reason: str) -> Decision:
+        self._code, self._resume = program, resume
+        return Decision("accept", reason)
+
+    def _run(self, problem: Problem, program: str, test: TestCase) -> TestResult:
+        if self._sandbox is None:
+            from codeassist_env.sandbox import open_sandbox
+
+            self._sandbox = open_sandbox(self._sandbox_spec)
+        result = self._sandbox.run(problem, program, tests=[test]).tests[0]
+        if result.status == "infra_error":  # the sandbox's failure, not the suggestion's
+            raise SimulatorFailure("sandbox", f"the expert's public-test run failed: {result.stderr[-300:]}")
+        return result
+
+    def _examples(self, problem: Problem) -> list[TestCase]:
+        """The public tests the reference itself passes. Docstring examples are sometimes wrong
+        (HumanEval/47, /116, /130, /148): the expert trusts its solution over a contradicting example."""
+        if problem.id not in self._trusted_examples:
+            self._trusted_examples[problem.id] = [
+                test for test in problem.public_tests
+                if self._run(problem, self._reference, test).status == "passed"]
+        return self._trusted_examples[problem.id]
+
+    def _judge(self, problem: Problem, program: str) -> Judgement | None:
+        """Run ``program`` on the public tests (cached per episode); None if a static check fails."""
+        if program in self._judged:
+            return self._judged[program]
+        if static_problem(program, problem) is not None:
+            return None
+        # Test by test, stopping at the first failure that is not a wrong answer: "plausible" needs
+        # every public test to run, a crash or time-out settles it at once.
+        statuses = []
+        for test in self._examples(problem):
+            result = self._run(problem, program, test)
+            statuses.append(result.status)
+            if result.status not in ("passed", "wrong_answer"):
+                break
+        self.sandbox_runs += 1
+        failing = next((i for i, status in enumerate(statuses) if status != "passed"), None)
+        if failing is None:
+            judgement = Judgement(True, False, "passes the public tests")
+        else:
+            judgement = Judgement(False, set(statuses) <= {"passed", "wrong_answer"},
+                                  f"would fail public test {failing + 1} ({statuses[failing]})")
+        self._judged[program] = judgement
+        return judgement
