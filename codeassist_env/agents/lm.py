@@ -9,17 +9,25 @@ defined on.
 
 Backends:
 - :class:`TransformersBackend`: a local model (Hugging Face directory, GGUF file or ``smollm2``,
-  optionally with a LoRA adapter), CPU or GPU.
+  optionally with a LoRA adapter), CPU or GPU. It keeps the KV cache of its last prompt (one per
+  thread) and encodes only the tokens a new prompt adds (see :class:`PromptCache`).
 - :class:`OpenAICompletionsBackend`: any OpenAI-compatible server (vLLM in production, the local
   llama.cpp server offline). String prompts go to ``/v1/completions``, chat prompts to
-  ``/v1/chat/completions``; tokens and log-probs come from the response's ``logprobs``.
+  ``/v1/chat/completions``; tokens and log-probs come from the response's ``logprobs``. The server's
+  own prefix cache plays the part of :class:`PromptCache`: vLLM's automatic prefix caching
+  (``--enable-prefix-caching``, on by default in its V1 engine); llama.cpp's ``llama-server``
+  (the request field ``cache_prompt``, default true); llama-cpp-python's server always reuses the
+  longest token prefix shared with the previous request, and ``--cache true`` also keeps the states
+  of earlier prompts in RAM, which helps when concurrent episodes alternate on one server.
 
 Every :class:`Generation` satisfies ``"".join(tokens) == text``: stop strings and the end-of-turn
 token are removed from the text, and a token that straddles the cut is shortened to fit.
 """
 from __future__ import annotations
 
+import inspect
 import os
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, Union, runtime_checkable
@@ -89,16 +97,86 @@ class _StopInNewText:
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
 
 
+@dataclass
+class _CachedPrompt:
+    ids: list[int]
+    kv: Any  # a transformers DynamicCache holding exactly the keys/values of ``ids``
+
+
+class PromptCache:
+    """The KV cache of the last prompt a thread generated from, for reuse by its next prompt.
+
+    An episode's program only grows, so each round's prompt mostly extends the last one. ``take``
+    hands out the cache cropped to the longest common prefix of token ids (never the whole new
+    prompt: generation needs at least one uncached token to compute the next-token logits), and
+    generation then encodes only the rest. Ids are compared rather than text because the tokens of
+    ``old + new text`` need not be the old tokens followed by those of the new text (a merge can
+    cross the seam); a prompt that does not extend the cached one simply shares a shorter prefix,
+    down to none (a full encode). ``keep`` stores the cache back cropped to the prompt, so the
+    generated tokens never leak into the next round.
+
+    One entry per thread: the bench runs episodes in a thread pool over shared backends, and each
+    thread plays one episode at a time. Greedy outputs match uncached decoding (tested over whole
+    episodes); the logits may differ in the last bits because the prompt is encoded in pieces."""
+
+    def __init__(self, model: Any):
+        self._local = threading.local()
+        # Recent transformers renamed generate's ``past_key_values`` to ``cache``. (A peft model's
+        # own forward takes ``**kwargs``, so look at the model it wraps.)
+        forward = getattr(model, "get_base_model", lambda: model)().forward
+        self.keyword = "cache" if "cache" in inspect.signature(forward).parameters else "past_key_values"
+
+    @property
+    def reused(self) -> int:
+        """How many prompt tokens the last ``take`` in this thread found cached."""
+        return getattr(self._local, "reused", 0)
+
+    def take(self, ids: list[int]) -> Any:
+        from transformers import DynamicCache
+
+        entry: _CachedPrompt | None = getattr(self._local, "entry", None)
+        # A failed generation must not leave a cache that no longer matches its ids.
+        self._local.entry = None
+        common = 0
+        if entry is not None:
+            limit = min(len(entry.ids), len(ids) - 1)
+            while common < limit and entry.ids[common] == ids[common]:
+                common += 1
+        self._local.reused = common
+        if common == 0:
+            # No config: every layer keeps all its tokens, so a later crop can always go back
+            # (sliding-window layers drop old tokens and could not).
+            return DynamicCache()
+        _crop(entry.kv, common)
+        return entry.kv
+
+    def keep(self, ids: list[int], kv: Any) -> None:
+        _crop(kv, len(ids))
+        self._local.entry = _CachedPrompt(list(ids), kv)
+
+
+def _crop(kv: Any, length: int) -> None:
+    # A negative count removes that many tokens in every transformers version (positive arguments
+    # changed meaning in transformers 5), and crop(0) would empty the cache in older ones.
+    extra = kv.get_seq_length() - length
+    if extra > 0:
+        kv.crop(-extra)
+
+
 class TransformersBackend:
-    """A local causal LM loaded with :func:`codeassist_env.models.load_causal_lm` (cached in-process)."""
+    """A local causal LM loaded with :func:`codeassist_env.models.load_causal_lm` (cached in-process).
+
+    ``prompt_cache``: reuse the KV cache of the previous prompt (see :class:`PromptCache`); off, every
+    call encodes its whole prompt."""
 
     def __init__(self, model: str | os.PathLike = "smollm2", *, adapter: str | os.PathLike | None = None,
-                 device: str = "cpu", dtype: Any = None):
+                 device: str = "cpu", dtype: Any = None, prompt_cache: bool = True):
         from codeassist_env.models import load_causal_lm
 
         self.model, self.tokenizer = load_causal_lm(model, adapter=adapter, device=device, dtype=dtype)
         self.device = device
         self.name = f"transformers:{model}" + (f"+{adapter}" if adapter else "")
+        self.prompt_cache = PromptCache(self.model) if prompt_cache else None
 
     def _prompt_ids(self, prompt: Prompt):
         if isinstance(prompt, str):
@@ -156,6 +234,9 @@ class TransformersBackend:
             kwargs.update(do_sample=True, temperature=temperature, top_k=0, top_p=1.0)
         else:
             kwargs.update(do_sample=False, temperature=None, top_k=None, top_p=None)
+        prompt_ids = input_ids[0].tolist()
+        if self.prompt_cache is not None:
+            kwargs[self.prompt_cache.keyword] = self.prompt_cache.take(prompt_ids)
         with torch.random.fork_rng(devices=[]), torch.no_grad():
             if seed is not None:
                 torch.manual_seed(seed)
@@ -163,6 +244,8 @@ class TransformersBackend:
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
                 max_new_tokens=max_tokens, eos_token_id=end_ids, output_logits=logprobs,
                 return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
+        if self.prompt_cache is not None:
+            self.prompt_cache.keep(prompt_ids, kwargs[self.prompt_cache.keyword])
         new_ids = out.sequences[0, input_ids.shape[1]:].tolist()
         ends = [i for i, tid in enumerate(new_ids) if tid in end_ids]
         new_ids = new_ids[: ends[0]] if ends else new_ids
