@@ -4,7 +4,7 @@ All three see the same documents (function-level chunks of the standard library,
 --max-tokens) and the same seeded cut points. Throughput is document tokens per second. Two
 comparisons are printed, because "the brute force" can mean two loops:
 
-1. Scoring (SPEC §4 step 2): the per-token log-likelihood curve H(1), H(2), ... of each document's
+1. Scoring (docs/protocol.md §4 step 2): the per-token log-likelihood curve H(1), H(2), ... of each document's
    continuation. The one-pass scorer (:class:`TransformersScorer`: batched forward + log-softmax
    gather + cumulative sum) against the loop that gets H(i) from one model call per length i — the
    "one pass per i" the spec forbids — and against the model's raw forward pass alone (the ceiling).
@@ -97,7 +97,7 @@ def main() -> None:
         one_pass_s = min(one_pass_s, time.perf_counter() - start)
     one_pass_rate = tokens / one_pass_s
 
-    print("\n1. scoring: the H(i) curve of every continuation (SPEC §4 step 2)")
+    print("\n1. scoring: the H(i) curve of every continuation (docs/protocol.md §4 step 2)")
     print(f"   raw forward pass      : {tokens / raw_s:9.1f} tokens/s ({raw_s:.2f} s)")
     print(f"   one-pass scorer       : {one_pass_rate:9.1f} tokens/s ({one_pass_s:.2f} s)")
     curve_docs = docs[:args.curve_docs]
@@ -117,7 +117,7 @@ def main() -> None:
     print(f"   one-pass = {share:.0%} of raw forward (target >= {RAW_TARGET:.0%}: {verdict(share, RAW_TARGET)}), "
           f"{speedup:.1f}x the per-length loop (target >= {SCORING_TARGET:g}x: {verdict(speedup, SCORING_TARGET)})")
 
-    print("\n2. one η's targets: Algorithm 1 with early stop (SPEC §4 step 3)")
+    print("\n2. one η's targets: Algorithm 1 with early stop (docs/protocol.md §4 step 3)")
     sample = docs[:args.brute_docs]
     sample_tokens = sum(len(d.ids) for d in sample)
     for eta in args.eta:

@@ -1,4 +1,4 @@
-"""``CodeAssist-v0``: the gymnasium environment for assistive coding agents (SPEC §2 and §3)."""
+"""``CodeAssist-v0``: the gymnasium environment for assistive coding agents (docs/protocol.md §2 and §3)."""
 from __future__ import annotations
 
 import os

@@ -1,4 +1,4 @@
-"""CodeAssist-v0: gymnasium compliance and the interaction protocol of SPEC §2 (real bwrap sandbox)."""
+"""CodeAssist-v0: gymnasium compliance and the interaction protocol of docs/protocol.md §2 (real bwrap sandbox)."""
 from __future__ import annotations
 
 import math
@@ -159,7 +159,7 @@ def test_hand_computed_episode_dpr_finish_and_reject_semantics():
         assert (info["tokens_read"], info["tokens_written"]) == (9, 5)
         assert (info["suggestions_shown"], info["accepted"], info["rejected"]) == (3, 1, 1)
         assert info["accept_ratio"] == pytest.approx(1 / 3) and info["suggestion_chars"] == 12 + 4 + 4
-        expected = 0.999 ** (0.1 * 9 + 0.5 * 5)  # SPEC §3 by hand: gamma^(alpha*read + beta*written)
+        expected = 0.999 ** (0.1 * 9 + 0.5 * 5)  # docs/protocol.md §3 by hand: gamma^(alpha*read + beta*written)
         assert math.isclose(info["dpr"], expected) and math.isclose(expected, 0.9966041, rel_tol=1e-6)
         assert reward == info["dpr"] and info["finished"] and info["rounds"] == 3
         assert [r["decision"] for r in info["transcript"]] == ["reject", "accept", "finish"]

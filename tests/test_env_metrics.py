@@ -1,4 +1,4 @@
-"""The metric formulas of SPEC §3 (codeassist_env.metrics), checked against hand-computed values."""
+"""The metric formulas of docs/protocol.md §3 (codeassist_env.metrics), checked against hand-computed values."""
 from __future__ import annotations
 
 import math

@@ -1,4 +1,4 @@
-"""The reference-guided human (SPEC §7) and the Null/Oracle agents, without the sandbox."""
+"""The reference-guided human (docs/protocol.md §7) and the Null/Oracle agents, without the sandbox."""
 from __future__ import annotations
 
 import pytest

@@ -48,7 +48,7 @@ class TokenCap:
 
 @dataclass(frozen=True)
 class LikelihoodCut:
-    """Keep the longest run of tokens whose cumulative NLL stays <= ``eta_nats`` (SPEC §4)."""
+    """Keep the longest run of tokens whose cumulative NLL stays <= ``eta_nats`` (docs/protocol.md §4)."""
     eta_nats: float
 
     needs_logprobs = True

@@ -1,5 +1,5 @@
 """The paper's reported numbers (Ellis et al., "Training LLM Agents to Empower Humans", arXiv 2510.13709,
-2025; SPEC §5), for side-by-side reports. They come from other models and other problems than a run of
+2025; docs/protocol.md §5), for side-by-side reports. They come from other models and other problems than a run of
 this package, so reports always print them apart and labelled as the paper's."""
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """``codeassist report``: merge one or more run directories (shards of one run) and write a table per
 agent (markdown and CSV) and PNG plots.
 
-Episodes whose simulated human failed (SPEC §7) are counted apart and left out of the headline
+Episodes whose simulated human failed (docs/protocol.md §7) are counted apart and left out of the headline
 metrics; episodes that raised (infrastructure errors) likewise. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
 table per problem and each agent's paired difference to a baseline agent (``comparison``).

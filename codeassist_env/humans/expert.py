@@ -1,4 +1,4 @@
-"""The expert programmer (docs/protocol.md, "Humans"): offline, deterministic given the episode's seed,
+"""The expert programmer (docs/protocol.md §7.3): offline, deterministic given the episode's seed,
 and it judges a suggestion by what the code does, not by how it is spelled.
 
 It knows the problem's reference solution and types it, K_H tokens a round, never editing earlier code.

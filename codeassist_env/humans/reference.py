@@ -1,4 +1,4 @@
-"""The reference-guided human (SPEC §7): offline, deterministic, and fast enough for CI and sweeps.
+"""The reference-guided human (docs/protocol.md §7): offline, deterministic, and fast enough for CI and sweeps.
 
 It knows the problem's reference solution and types it, at most K_H tokens per round. A suggestion
 is accepted iff the program with the suggestion applied is still consistent with the reference:

@@ -1,4 +1,4 @@
-"""Training sets for Empower and its baselines, all from the same seeded cut points (SPEC §4).
+"""Training sets for Empower and its baselines, all from the same seeded cut points (docs/protocol.md §4).
 
 Pipeline: documents -> :func:`tokenize_documents` (model tokens; long documents truncated) ->
 :func:`draw_cuts` (one cut n per document, uniform in [1, N)) -> a builder:

@@ -1,4 +1,4 @@
-"""LoRA fine-tuning on prefix -> target + stop records (SPEC §4, step 4), with transformers + peft.
+"""LoRA fine-tuning on prefix -> target + stop records (docs/protocol.md §4, step 4), with transformers + peft.
 
 Prompt format (raw continuation, what the Empower/SFT agents reproduce at inference):
 ``tokenizer(prefix)`` with the tokenizer's default special tokens, then ``tokenizer(target)`` without

@@ -1,4 +1,4 @@
-"""Per-token log-likelihoods of whole documents under the untrained base model (SPEC §4, step 2).
+"""Per-token log-likelihoods of whole documents under the untrained base model (docs/protocol.md §4, step 2).
 
 All H(i) of Algorithm 1 for one document come from ONE forward pass: the scorer returns log π̂(t_j | t_<j)
 for every token j of the document, and H(i) at cut n is the cumulative sum of the negated values from
