@@ -177,7 +177,8 @@ def test_warnings_are_in_the_report_under_the_table(tmp_path):
     records = [episode("none", "p1"), episode("busy", "p1", shown=10, accepted=5)]
     text = write_report([make_run(tmp_path / "run", records, ["none", "busy"], ["p1"])])["text"]
     assert "`none` suggested in 0 of 10 rounds" in text
-    assert "`busy`" not in "\n".join(line for line in text.splitlines() if line.startswith("**Warning"))
+    assert "- **Warning:** `none` suggested in 0 of 10 rounds" in text
+    assert "`busy`" not in "\n".join(line for line in text.splitlines() if line.startswith("- **Warning"))
     assert text.index("## Per agent") < text.index("**Warning:**") < text.index("## Per problem")
 
 

@@ -223,7 +223,7 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
                      "unparseable answers) are counted in 'simulator-failed' and left out of every headline column.")
     lines += [f"Note: {n}" for n in merged.notes]
     if warnings:
-        lines += ["", *warnings]
+        lines += ["", *(f"- {w}" for w in warnings)]  # a list, so that each warning keeps its own line
     cells = comparison.per_problem(merged.records, agents, merged.run.get("problem_ids", []))
     lines += ["", *comparison.per_problem_section(cells, agents), ""]
     paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv"}
