@@ -85,7 +85,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
     ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
     ``suggestion_chars``, ``accept_ratio`` (None if nothing was shown), ``tokens_read`` and
     ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
-    ``simulator_failed``, ``code`` (the final program), ``tokenizer``, ``transcript`` (one dict per
+    ``simulator_failed``, ``sandbox_failed`` (the hidden tests could not be run: an infrastructure error,
+    not the program's; ``passed`` is then False but says nothing about the agent), ``code`` (the final
+    program), ``tokenizer``, ``transcript`` (one dict per
     round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
     ``simulator_failure``, ``tokens_read``, ``tokens_written`` and the human's ``decide_s`` and
     ``write_s`` seconds) and ``human_usage`` if the human has a ``usage()`` method.
@@ -302,6 +304,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
             "rounds": self._round,
             "finished": finished,
             "simulator_failed": bool(failures),
+            "sandbox_failed": verdict.infra_error,
             "transcript": [dict(r) for r in self._transcript],
             "tokenizer": self.tokenizer.name,
             "problem_id": self._problem.id,

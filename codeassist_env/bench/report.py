@@ -2,7 +2,8 @@
 agent (markdown and CSV) and PNG plots.
 
 Episodes whose simulated human failed (docs/protocol.md §7) are counted apart and left out of the headline
-metrics; episodes that raised (infrastructure errors) likewise. Means come with their standard error
+metrics; so are episodes whose sandbox failed (status ``infra``: the hidden tests never ran) and episodes
+that raised, each counted in a column of its own. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
 table per problem and each agent's paired difference to a baseline agent (``comparison``).
 """
@@ -61,6 +62,7 @@ class AgentRow:
     agent: str
     episodes: int  # counted in the headline
     simulator_failed: int
+    sandbox_failed: int  # the hidden tests could not run (status "infra"): no verdict on the agent
     errors: int
     pass_at_1: tuple[float | None, float | None]
     accept_ratio: tuple[float | None, float | None]
@@ -89,7 +91,9 @@ def summarize(records: list[dict[str, Any]], agents: list[str]) -> list[AgentRow
         usage = [r["human_usage"] for r in head if r.get("human_usage")]
         lengths = [len(t["suggestion"]) for r in head for t in r["transcript"] if t["suggestion"]]
         rows.append(AgentRow(
-            agent=agent, episodes=len(head), simulator_failed=len(ok) - len(head), errors=len(mine) - len(ok),
+            agent=agent, episodes=len(head), simulator_failed=len(ok) - len(head),
+            sandbox_failed=sum(r["status"] == "infra" for r in mine),
+            errors=sum(r["status"] not in ("ok", "infra") for r in mine),
             pass_at_1=metrics.mean_stderr(r["pass_at_1"] for r in head),
             accept_ratio=metrics.mean_stderr(r["accept_ratio"] for r in head),
             dpr=metrics.mean_stderr(r["dpr"] for r in head),
@@ -115,12 +119,13 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 def markdown_table(rows: list[AgentRow]) -> list[str]:
     lines = ["| agent | episodes | Pass@1 | accept ratio | DPR | suggestions/ep | chars/suggestion | "
-             "human tokens written | rounds | simulator-failed (excluded) | errors (excluded) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|"]
+             "human tokens written | rounds | simulator-failed (excluded) | sandbox-failed (excluded) | "
+             "errors (excluded) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r.agent} | {r.episodes} | {_pm(r.pass_at_1)} | {_pm(r.accept_ratio)} | {_pm(r.dpr)} | "
                      f"{_pm(r.suggestions, 1)} | {_num(r.chars_per_suggestion)} | {_num(r.tokens_written)} | "
-                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.errors} |")
+                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.sandbox_failed} | {r.errors} |")
     return lines
 
 
@@ -153,11 +158,11 @@ def write_csv(rows: list[AgentRow], path: Path) -> None:
                          "dpr", "dpr_stderr", "test_pass_fraction", "suggestions_per_episode",
                          "suggestions_per_episode_stderr", "chars_per_suggestion", "human_tokens_written", "rounds",
                          "human_prompt_tokens", "human_completion_tokens", "simulator_failed_excluded",
-                         "errors_excluded"])
+                         "sandbox_failed_excluded", "errors_excluded"])
         for r in rows:
             writer.writerow([r.agent, r.episodes, *r.pass_at_1, *r.accept_ratio, *r.dpr, r.pass_fraction,
                              *r.suggestions, r.chars_per_suggestion, r.tokens_written, r.rounds, r.prompt_tokens,
-                             r.completion_tokens, r.simulator_failed, r.errors])
+                             r.completion_tokens, r.simulator_failed, r.sandbox_failed, r.errors])
 
 
 def plot(rows: list[AgentRow], out: Path) -> list[Path]:

@@ -365,6 +365,10 @@ class BenchRunner:
             if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
                 record.update(status="error", error=f"the simulated human's endpoint could not be reached in "
                                                     f"{unreachable} round(s)", **keep)
+            elif info["sandbox_failed"]:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
+                record.update(status="infra", error="the sandbox failed while running the hidden tests: "
+                              + "; ".join(t["stderr"][-200:] for t in info["verdict"]["tests"]
+                                          if t["status"] == "infra_error")[:600], **keep)
             else:
                 record.update(status="ok", error=None, **keep)
         except EndpointDown as error:

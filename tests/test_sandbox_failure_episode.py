@@ -1,0 +1,60 @@
+"""A sandbox that dies for good mid-run is an infrastructure failure: the episode says so
+(``sandbox_failed``), the bench records it with status ``infra`` (retried by --resume), and the report
+keeps it out of every agent mean and counts it apart. Never the agent's failure."""
+from __future__ import annotations
+
+import pytest
+
+from codeassist_env.agents import play_episode
+from codeassist_env.bench.report import summarize
+from codeassist_env.env import CodeAssistEnv
+from codeassist_env.problems import load_problems
+from codeassist_env.sandbox import open_sandbox
+from codeassist_env.sandbox.docker_backend import client, default_image
+
+DOOMED = "codeassist-sandbox:doomed-by-test"
+
+
+class Saboteur:
+    """In round 2, removes the sandbox's container and the only image a new one could start from."""
+
+    def __init__(self, sandbox):
+        self.sandbox = sandbox
+
+    def reset(self, info=None) -> None:
+        pass
+
+    def act(self, observation: dict) -> str:
+        if observation["round"] == 1:
+            self.sandbox.worker.container.remove(force=True)
+            client().images.remove(DOOMED)
+        return ""
+
+
+@pytest.mark.docker
+def test_a_sandbox_that_dies_for_good_is_an_infrastructure_failure_not_the_agents():
+    client().images.get(default_image()).tag(DOOMED)
+    problem = load_problems("codeassist-core", "test")[0]
+    sandbox = open_sandbox("docker", image=DOOMED)
+    env = CodeAssistEnv(problems=[problem], human="reference", sandbox=sandbox, max_rounds=3)
+    try:
+        info = play_episode(env, Saboteur(sandbox), problem_id=problem.id, seed=0)
+    finally:
+        env.close()
+        sandbox.close()
+        if any(DOOMED in image.tags for image in client().images.list()):
+            client().images.remove(DOOMED)
+    assert info["sandbox_failed"] is True and info["passed"] is False
+    assert {t["status"] for t in info["verdict"]["tests"]} == {"infra_error"}
+
+
+def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
+    def record(problem_id, status, passed):
+        return {"agent": "a", "problem_id": problem_id, "seed": 0, "status": status, "pass_at_1": float(passed),
+                "accept_ratio": None, "dpr": float(passed), "pass_fraction": float(passed), "suggestions_shown": 0,
+                "suggestion_chars": 0, "tokens_written": 5, "rounds": 3, "transcript": [],
+                "simulator_failed": False}
+
+    (row,) = summarize([record("p1", "ok", True), record("p2", "infra", False)], ["a"])
+    assert row.episodes == 1 and row.pass_at_1[0] == 1.0
+    assert row.sandbox_failed == 1 and row.errors == 0
