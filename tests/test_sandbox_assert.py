@@ -175,20 +175,29 @@ def solve(x):
     assert control in stderr and secret not in stderr
 
 
-def test_killing_or_stopping_the_checker(sandbox):
-    # Same uid as the checker: the program can signal it, but a dead or stopped checker passes nothing.
-    for sig in ("SIGKILL", "SIGSTOP"):
-        code = ("import os, signal\n"
-                "def solve(x):\n"
-                "    for pid in os.listdir('/proc'):\n"
-                "        if pid.isdigit() and int(pid) not in (1, os.getpid()):\n"
-                "            try:\n"
-                f"                os.kill(int(pid), signal.{sig})\n"
-                "            except OSError:\n"
-                "                pass\n"
-                "    return 7\n")
-        status, _ = verdict_of(sandbox, EQUALS_SEVEN, code)
-        assert status == ("runtime_error" if sig == "SIGKILL" else "time_limit"), sig
+KILL_OTHERS = ("import os, signal\n"
+               "def kill_others(sig):\n"
+               "    for pid in os.listdir('/proc'):\n"
+               "        if pid.isdigit() and int(pid) not in (1, os.getpid()):\n"
+               "            try:\n"
+               "                os.kill(int(pid), sig)\n"
+               "            except OSError:\n"
+               "                pass\n")
+
+
+@pytest.mark.parametrize("when, sig, verdict", [("call", "SIGKILL", "runtime_error"), ("start", "SIGKILL", "runtime_error"),
+                                                ("call", "SIGSTOP", "time_limit")])
+def test_killing_or_stopping_the_judge(sandbox, when, sig, verdict):
+    # Same uid as the judge that runs the check: the program can signal it, but a dead or stopped judge passes
+    # nothing, and the next test gets a new one.
+    at_start = f"kill_others(signal.{sig})\n" if when == "start" else ""
+    in_call = f"    kill_others(signal.{sig})\n" if when == "call" else ""
+    code = KILL_OTHERS + at_start + "def solve(x):\n" + in_call + "    return 7\n"
+    status, stderr = verdict_of(sandbox, EQUALS_SEVEN, code)
+    assert status == verdict
+    if verdict == "runtime_error":
+        assert "checker's process was killed" in stderr
+    assert verdict_of(sandbox, EQUALS_SEVEN, "def solve(x):\n    return 7\n") == ("passed", "")
 
 
 def test_closing_or_flooding_the_channel(sandbox):
@@ -202,6 +211,24 @@ def test_closing_or_flooding_the_channel(sandbox):
                "            pass\n    return 7\n")
     status, stderr = verdict_of(sandbox, EQUALS_SEVEN, garbage)
     assert status == "runtime_error" and "wrote to its channel" in stderr
+
+
+def test_a_full_disk_does_not_turn_a_wrong_answer_into_a_sandbox_failure(sandbox):
+    # The test's stderr lives in the private /tmp: a program that fills it leaves the judge nowhere to write
+    # its traceback. That must still be the program's wrong answer, not an infra_error (which a benchmark
+    # would leave out of its scores).
+    fill = ("i = 0\n"
+            "try:\n"
+            "    while True:\n"
+            "        with open('/tmp/fill%d' % i, 'wb') as f:\n"
+            "            f.write(b'x' * (15 * 1024 * 1024))\n"
+            "        i += 1\n"
+            "except OSError:\n"
+            "    pass\n"
+            "def solve(x):\n    return 6 if x == 3 else object()\n")
+    check = "def check(candidate):\n    candidate(0)\n"  # not plain data: said on stderr, which is full
+    assert verdict_of(sandbox, check, fill, time_limit_s=4.0)[0] == "wrong_answer"
+    assert verdict_of(sandbox, EQUALS_SEVEN, fill, time_limit_s=4.0)[0] == "wrong_answer"
 
 
 # ---- values outside plain data, honest or not ----------------------------------------------------------
@@ -268,6 +295,16 @@ def test_exceptions_reach_the_check_as_exceptions(sandbox):
     own_class = "class Bad(Exception):\n    pass\ndef solve(x):\n    raise Bad('mine')\n"
     status, stderr = verdict_of(sandbox, check, own_class)  # not a ValueError: the check does not catch it
     assert status == "runtime_error" and "Bad: mine" in stderr
+
+
+def test_a_program_that_cannot_start_fails_even_a_check_that_never_calls_it(sandbox):
+    idle = "def check(candidate):\n    pass\n"
+    assert verdict_of(sandbox, idle, "def solve(x):\n  return (\n")[0] == "syntax_error"
+    status, stderr = verdict_of(sandbox, idle, "raise KeyError('at import')\ndef solve(x):\n    return 1\n")
+    assert status == "runtime_error" and "KeyError: 'at import'" in stderr
+    status, stderr = verdict_of(sandbox, EQUALS_SEVEN, "def other(x):\n    return 7\n")
+    assert status == "runtime_error" and "defines no function 'solve'" in stderr
+    assert verdict_of(sandbox, idle, "def solve(x):\n    return 1\n")[0] == "passed"
 
 
 def test_memory_in_a_call_and_arguments_that_are_not_plain(sandbox):

@@ -15,7 +15,7 @@ from typing import Any, Callable
 # first so that its "ready" line goes out before the others' imports; each uses the others' names only
 # inside functions, so no two of them may define the same top-level name.
 WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
-                     for name in ("worker.py", "child.py", "plain.py", "checker.py"))
+                     for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py"))
 READY_TIMEOUT_S = 30.0
 
 

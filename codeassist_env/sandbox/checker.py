@@ -1,11 +1,11 @@
-"""Assert tests in two processes: the program's, which only answers calls, and the checker's, which runs
-``check(candidate)`` with a ``candidate`` that forwards each call to the program and rebuilds the answer from
-plain data (plain.py). Nothing of the program's objects reaches the checker, and nothing of the checker (its
-code, its report channel, the nonce) is in the program's process, so a program can pass only by returning
+"""Assert tests in two processes: the program's, which only answers calls, and the judge's (judge.py), which
+runs ``check(candidate)`` with a ``candidate`` that forwards each call to the program and rebuilds the answer
+from plain data (plain.py). Nothing of the program's objects reaches the check, and nothing of the check
+(its code, its report channel) is ever in the program's process, so a program can pass only by returning
 the right values.
 
 Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
-of plain.py directly, and child.py uses its. Standard library only, python3 >= 3.8.
+of plain.py directly, and judge.py uses its. Standard library only, python3 >= 3.8.
 
 Messages from the program: ``+`` ready; ``F`` + (status, error_type) the program failed before it could be
 called; ``R`` + value a call returned; ``E`` + (type name, message) a call raised; ``B`` + reason a call
@@ -99,6 +99,21 @@ class _Program:
     def __init__(self, call_w, resp_r):
         self.call_w, self.resp_r = call_w, resp_r
         self.failure = None  # (report fields, text for stderr)
+        # Whether the program said it is ready. Read lazily: the first call goes out at once and the answer
+        # to it follows the ready message, so a test waits for the program once, not twice.
+        self.ready = False
+
+    def expect_ready(self):
+        if self.ready:
+            return
+        kind, payload = self.receive()
+        if kind == "F":  # it printed its own traceback
+            status, error_type = payload
+            self.fail({"status": "program", "program_status": status if status in PROGRAM_FAILURES else "error",
+                       "error_type": error_type[:100]}, "")
+        if kind != "+":
+            self.garbage("a %r message before it was ready" % kind)
+        self.ready = True
 
     def receive(self):
         """The program's next message as (kind, payload); breaks the channel on end of stream or garbage."""
@@ -141,7 +156,11 @@ class _Program:
                              "send to the program's process: %s" % e)
         try:
             send_frame(self.call_w, data)
-        except OSError:
+            sent = True
+        except OSError:  # gone: whatever it said first (it could not start?) is still to be read
+            sent = False
+        self.expect_ready()
+        if not sent:
             return self.fail({"status": "program"}, "the program's process ended or closed its channel")
         kind, payload = self.receive()
         if kind == "R":
@@ -168,7 +187,7 @@ def _rebuild(name, message):
 
 
 def run_check(check_text, entry_point, call_w, resp_r):
-    """The checker's process: returns the report fields (status, error_type, ...)."""
+    """Run one test's check in the judge's process; returns the report fields (status, error_type, ...)."""
     program = _Program(call_w, resp_r)
 
     def candidate(*args, **kwargs):
@@ -184,19 +203,13 @@ def run_check(check_text, entry_point, call_w, resp_r):
     # HumanEval's checks ran in the program's module, and one (HumanEval/33) calls the function by its name.
     namespace[entry_point] = candidate
     try:
-        kind, payload = program.receive()
-        if kind == "F":
-            status, error_type = payload
-            return {"status": "program", "program_status": status if status in PROGRAM_FAILURES else "error",
-                    "error_type": error_type[:100]}
-        if kind != "+":
-            program.garbage("a %r message before it was ready" % kind)
-    except _Broken:
-        return _report_failure(program)
-
-    try:
         check(candidate)
+        program.expect_ready()  # a program that cannot start fails even a check that never calls it
     except BaseException as e:
+        try:  # a failed check says less than a program that could not start
+            program.expect_ready()
+        except _Broken:
+            pass
         if program.failure is not None:
             return _report_failure(program)
         _print_check_traceback(e)
@@ -210,13 +223,23 @@ def run_check(check_text, entry_point, call_w, resp_r):
 
 def _report_failure(program):
     report, text = program.failure
-    sys.stderr.write("%s\n" % text)
+    if text:
+        _say(text)
     return report
 
 
 def _infra(text):
-    sys.stderr.write(text + "\n")
+    _say(text)
     return {"status": "infra"}
+
+
+def _say(text):
+    """A line on the test's stderr. Never raises: the program may have filled the disk under that file,
+    and what it did must not turn into a failure of the judge."""
+    try:
+        sys.stderr.write(text + "\n")
+    except (OSError, ValueError):
+        pass
 
 
 def _print_check_traceback(e):

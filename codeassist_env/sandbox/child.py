@@ -1,5 +1,5 @@
 """What runs in the worker's forked children: the setup every child gets (session, limits, stdin/stdout/
-stderr), the program of a stdin or functional test, and the checker of an assert test (checker.py).
+stderr) and the program of a stdin or functional test (an assert test's program: checker.py).
 
 Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
 of worker.py, plain.py and checker.py directly, and they use its. Standard library only, python3 >= 3.8.
@@ -156,11 +156,3 @@ def _child_entry(req, stdio, close_fds, workdir, dumpable, body):
         pass
     finally:
         os._exit(code)
-
-
-def _checker_body(req, check, call_w, resp_r, report_w, nonce):
-    """The checker's child: run the check, write its one report (with the nonce) to the worker's pipe."""
-    report = run_check(bytes(check).decode("utf-8", "replace"), req["entry_point"], call_w, resp_r)
-    report["nonce"] = nonce
-    _write_all(report_w, json.dumps(report).encode())
-    return 0

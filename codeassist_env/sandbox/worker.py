@@ -1,18 +1,17 @@
 """The sandbox worker: runs inside the sandbox, standard library only, any python3 >= 3.8.
 
-The worker's script is this file, child.py, plain.py and checker.py joined, then ``main()`` (see
+The worker's script is this file, child.py, plain.py, checker.py and judge.py joined, then ``main()`` (see
 channel.worker_source): each uses the others' names, only inside functions.
 
 Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code", "kind", "input",
 "entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap"}``; an assert request has
 ``"check_bytes"`` instead of ``"input"``, and that many bytes of check code follow the frame. For every
 request the worker forks one child that runs the program on that single input and answers one JSON line
-``{"status", "stdout", "result", "stderr", "error_type", "time_s"}`` where status is one of
+``{"status", "stdout", "result", "stderr", "error_type", "time_s", "cpu_s"}`` where status is one of
 ok / error / timeout / memory / syntax_error / output_limit / infra. Expected outputs never come here: the
-host compares. An assert test runs in two children (checker.py): the program's, started before the check's
-code is read, and the checker's. ``--pid1`` means the worker is PID 1 of its own PID namespace, so after
-each test it may kill every other process in the namespace; without it (the ``process`` backend) it becomes
-a child subreaper and kills the children's process groups and whatever else the program left running.
+host compares. An assert test's child only answers calls; its check runs in the judge (judge.py).
+``--pid1`` means the worker is PID 1 of its own PID namespace; without it (the ``process`` backend) it
+becomes a child subreaper. Either way every process a test leaves running ends up our child, and is killed.
 """
 import os
 import sys
@@ -54,6 +53,7 @@ class Worker:
         os.dup2(devnull, 1)
         os.close(devnull)
         self.children = []  # pids of the current test's processes
+        self.judge = Judge()  # runs the checks of assert tests (judge.py)
         self.wake_r, self.wake_w = os.pipe()
         os.set_blocking(self.wake_w, False)
         os.set_blocking(self.wake_r, False)
@@ -67,6 +67,11 @@ class Worker:
         self.scratch = tmp if pid1 else os.path.join(tmp, "codeassist-%d-%s" % (os.getpid(), os.urandom(6).hex()))
         if not pid1:
             os.mkdir(self.scratch, 0o700)
+
+    def own_fds(self):
+        """The worker's descriptors, which no child keeps."""
+        return [self.proto_in, self.proto_out, self.wake_r, self.wake_w] + (
+            [self.judge.sock.fileno()] if self.judge.sock is not None else [])
 
     def send(self, obj):
         _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
@@ -92,7 +97,7 @@ class Worker:
                 break
             self.children = []
             try:
-                reply = self.run_assert(req) if req["kind"] == "assert" else self.run_one(req)
+                reply = run_assert(self, req) if req["kind"] == "assert" else self.run_one(req)
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
@@ -107,17 +112,17 @@ class Worker:
         body = head and _recv_exact(self.proto_in, struct.unpack(">I", head)[0])
         return None if body is None else json.loads(body.decode())
 
-    def read_check(self, size):
-        """An assert test's check code, into a buffer the worker can wipe after forking the checker."""
-        check = bytearray(size)
-        with memoryview(check) as view:
-            got = 0
-            while got < size:
+    def read_check(self, prefix, size):
+        """``prefix`` then an assert test's check code, read straight into a buffer the worker can wipe."""
+        message = bytearray(prefix) + bytearray(size)
+        with memoryview(message) as view:
+            got = len(prefix)
+            while got < len(message):
                 n = os.readv(self.proto_in, [view[got:]])
                 if not n:
                     raise EOFError("the host closed the channel inside a request")
                 got += n
-        return check
+        return message
 
     def fork(self, req, stdio, close_fds, dumpable, body):
         pid = os.fork()
@@ -132,9 +137,9 @@ class Worker:
         # stdin, stdout, stderr and the report are unlinked files, not pipes: nothing needs draining while
         # the program runs, so the worker sleeps until a process exits (one wake-up per test, not one per
         # chunk of output), and the file size limit bounds the output.
-        input_fd = self._unlinked_file(req["input"].encode() if req["kind"] == "stdin" else b"")
-        out_fd, err_fd, res_fd = self._unlinked_file(), self._unlinked_file(), self._unlinked_file()
-        ours = [self.proto_in, self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
+        input_fd = self.unlinked_file(req["input"].encode() if req["kind"] == "stdin" else b"")
+        out_fd, err_fd, res_fd = self.unlinked_file(), self.unlinked_file(), self.unlinked_file()
+        ours = self.own_fds() + [input_fd, out_fd, err_fd]
         _drain(self.wake_r)  # wake-ups left from the previous test
         # The report file is open in the program's process too: a report counts only with this per-test
         # nonce, so the program cannot report a status of its choosing.
@@ -148,45 +153,7 @@ class Worker:
             for fd in (out_fd, err_fd, res_fd):
                 os.close(fd)
 
-    def run_assert(self, req):
-        """An assert test: the program's child answers calls; the checker's child runs check() and reports
-        to a pipe the program's child never had, with a nonce it never saw."""
-        fds = []
-        try:
-            try:
-                # The program's child is forked before the check's code is read from the host and before the
-                # nonce exists: neither is ever in its memory.
-                fds += [self._unlinked_file(), self._unlinked_file(), self._unlinked_file()]
-                fds += os.pipe() + os.pipe()
-                input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds
-                ours = [self.proto_in, self.proto_out, self.wake_r, self.wake_w, input_fd, out_fd, err_fd]
-                _drain(self.wake_r)
-                start = time.monotonic()
-                program = self.fork(req, (input_fd, out_fd, err_fd), ours + [call_w, resp_r], True,
-                                    lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
-            finally:
-                check = self.read_check(req["check_bytes"])  # whatever happened, the stream stays in step
-            for fd in (call_r, resp_w):
-                fds.remove(fd)
-                os.close(fd)
-            nonce = os.urandom(16).hex()
-            report_r, report_w = os.pipe()
-            fds.append(report_r)
-            try:
-                checker = self.fork(req, (input_fd, out_fd, err_fd), ours + [report_r], False,
-                                    lambda: _checker_body(req, check, call_w, resp_r, report_w, nonce))
-            finally:
-                check[:] = bytes(len(check))  # no copy left for the programs of later tests to find
-                os.close(report_w)
-                for fd in (call_w, resp_r):
-                    fds.remove(fd)
-                    os.close(fd)
-            return self.collect_assert(req, program, checker, start, out_fd, err_fd, report_r, nonce)
-        finally:
-            for fd in fds:
-                os.close(fd)
-
-    def _unlinked_file(self, data=b""):
+    def unlinked_file(self, data=b""):
         path = os.path.join(self.scratch, ".io-%s" % os.urandom(6).hex())
         fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
         os.unlink(path)
@@ -194,23 +161,38 @@ class Worker:
         os.lseek(fd, 0, os.SEEK_SET)
         return fd
 
-    def wait_for(self, pids, deadline):
-        """Until the processes ``pids`` have exited and so has everything they started (our children: as
-        PID 1, or as subreaper), or the wall limit. Returns {pid: (status, rusage)} of those that exited."""
-        done = {}
+    def reap(self, done):
+        """Collect every child that has exited, into ``done`` {pid: (status, rusage)}."""
         while True:
-            others = True
             try:
-                while True:
-                    wpid, wstat, rusage = os.wait4(-1, os.WNOHANG)
-                    if wpid == 0:
-                        break
-                    if wpid in pids:
-                        done[wpid] = (wstat, rusage)
+                wpid, wstat, rusage = os.wait4(-1, os.WNOHANG)
             except ChildProcessError:
-                others = False
+                return
+            if wpid == 0:
+                return
+            done[wpid] = (wstat, rusage)
+            if wpid == self.judge.pid:  # a program killed it (same uid)
+                self.judge.exited()
+
+    def others(self):
+        """Our processes but the judge: the program's, and all it started (our children too once their
+        parents are gone, as PID 1 or as subreaper)."""
+        try:
+            with open("/proc/self/task/%d/children" % os.getpid()) as f:
+                pids = set(map(int, f.read().split()))
+        except OSError:  # a kernel without that file: look for our children among all processes
+            pids = set(_children_of(os.getpid()))
+        pids.discard(self.judge.pid)
+        return pids
+
+    def wait_for(self, pids, deadline, done=None, stragglers=True):
+        """Until the processes ``pids`` have exited (with ``stragglers``, so has everything they started), or
+        the wall limit. Returns {pid: (status, rusage)} of our children that exited."""
+        done = {} if done is None else done
+        while True:
+            self.reap(done)
             remaining = deadline - time.monotonic()
-            if (len(done) == len(pids) and not others) or remaining <= 0:
+            if all(pid in done for pid in pids) and not (stragglers and self.others()) or remaining <= 0:
                 return done
             select.select([self.wake_r], [], [], remaining)
             _drain(self.wake_r)
@@ -257,68 +239,21 @@ class Worker:
             reply["result"] = result.get("result")
         return reply
 
-    def collect_assert(self, req, program, checker, start, out_fd, err_fd, report_r, nonce):
-        """The verdict is the checker's report; the program's own exit only explains a failure the checker
-        saw (the program's process ended or said it could not start)."""
-        pids = (program, checker)
-        done = self.wait_for(pids, start + float(req["wall_s"]))
-        elapsed = time.monotonic() - start
-        if checker not in done:
-            return self.timed_out(pids, done, elapsed, err_fd)
-        cap = int(req.get("output_cap", 8 * MB))
-        stderr = _stderr_tail(err_fd)
-        # The test's CPU limit holds for both processes together.
-        cpu = sum(rusage.ru_utime + rusage.ru_stime for _, rusage in done.values())
-        reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": cpu}
-        if os.fstat(out_fd).st_size > cap:
-            reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
-            return reply
-        if os.WIFSIGNALED(done[checker][0]):  # the program may kill the checker: same uid
-            reply.update(_killed(done[checker][0], cpu, req, stderr, None))
-            return reply
-        os.set_blocking(report_r, False)
-        try:
-            report = _genuine_result(os.read(report_r, 1 << 16), nonce)
-        except BlockingIOError:
-            report = None
-        if not report:
-            reply.update(status="infra", stderr=stderr + "\nthe checker ended without a verdict")
-            return reply
-        if cpu > int(req["cpu_s"]):
-            reply.update(status="timeout")
-            return reply
-        reply.update(status=report["status"], error_type=report.get("error_type"))
-        if report["status"] == "program":  # the program's process failed: how?
-            if report.get("program_status"):
-                reply["status"] = report["program_status"]
-            elif program not in done:
-                reply["status"] = "timeout"  # still running at the wall limit, deaf to the checker
-            elif os.WIFSIGNALED(done[program][0]):
-                reply.update(_killed(done[program][0], cpu, req, stderr, None))
-            else:
-                reply.update(status="error", error_type="Exit", stderr=stderr + "\nexited with code %d during the "
-                             "test" % os.WEXITSTATUS(done[program][0]))
-        return reply
-
     def cleanup(self):
-        """Leave nothing behind: no process (the whole namespace as PID 1, else the children's process groups)
-        and no file in the program's directories."""
-        if self.pid1:
-            try:
-                os.kill(-1, signal.SIGKILL)
-            except OSError:
-                pass
-        else:
-            for pid in self.children:
-                _kill_group(pid)
-        while True:  # reap everything that was ours or was re-parented to us
-            try:
-                wpid, _ = os.waitpid(-1, 0 if self.pid1 else os.WNOHANG)
-            except ChildProcessError:
+        """Leave nothing behind: no process but the judge, and no file in the program's directories."""
+        for pid in self.children:  # each test's process leads a session; most of what it started is in it
+            _kill_group(pid)
+        while True:
+            self.reap({})
+            left = self.others()
+            if not left:
                 break
-            if wpid == 0:  # still running outside the child's process group: find and stop them
-                _kill_children_of(os.getpid())
-                time.sleep(0.001)
+            for pid in left:  # the rest, and what they started: our children once their parents are gone
+                try:
+                    os.kill(pid, signal.SIGKILL)
+                except OSError:
+                    pass
+            time.sleep(0.0002)
         _wipe(self.scratch)
         if self.pid1 and os.path.isdir("/dev/shm"):  # the sandbox's own, also writable
             _wipe("/dev/shm")
@@ -384,13 +319,12 @@ def _genuine_result(data, nonce):
     return result if isinstance(result, dict) and result.get("nonce") == nonce else None
 
 
-def _kill_children_of(parent):
+def _children_of(parent):
     for entry in os.listdir("/proc"):
         try:
             with open("/proc/%s/stat" % entry) as f:
-                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
-            if ppid == parent:
-                os.kill(int(entry), signal.SIGKILL)
+                if int(f.read().rsplit(")", 1)[1].split()[1]) == parent:
+                    yield int(entry)
         except (OSError, ValueError, IndexError):
             continue
 
