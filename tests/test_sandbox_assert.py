@@ -185,7 +185,8 @@ KILL_OTHERS = ("import os, signal\n"
                "                pass\n")
 
 
-@pytest.mark.parametrize("when, sig, verdict", [("call", "SIGKILL", "runtime_error"), ("start", "SIGKILL", "runtime_error"),
+@pytest.mark.parametrize("when, sig, verdict", [("call", "SIGKILL", "runtime_error"),
+                                                ("start", "SIGKILL", "runtime_error"),
                                                 ("call", "SIGSTOP", "time_limit")])
 def test_killing_or_stopping_the_judge(sandbox, when, sig, verdict):
     # Same uid as the judge that runs the check: the program can signal it, but a dead or stopped judge passes
@@ -196,7 +197,7 @@ def test_killing_or_stopping_the_judge(sandbox, when, sig, verdict):
     status, stderr = verdict_of(sandbox, EQUALS_SEVEN, code)
     assert status == verdict
     if verdict == "runtime_error":
-        assert "checker's process was killed" in stderr
+        assert "judge's process, which runs the check, was killed" in stderr
     assert verdict_of(sandbox, EQUALS_SEVEN, "def solve(x):\n    return 7\n") == ("passed", "")
 
 
@@ -322,7 +323,8 @@ def test_time_limits_hold_in_a_call_and_across_both_processes(sandbox):
     status, _ = verdict_of(sandbox, EQUALS_SEVEN, "import time\ndef solve(x):\n    time.sleep(60)\n")
     assert status == "time_limit"
     # 0.7 s of CPU in the program's process and 0.7 s in the checker's: 1.4 s against a 1 s limit.
-    burn = "import time\ndef burn():\n    t = time.process_time()\n    while time.process_time() - t < 0.7:\n        pass\n"
+    burn = ("import time\ndef burn():\n    t = time.process_time()\n"
+            "    while time.process_time() - t < 0.7:\n        pass\n")
     check = burn + "def check(candidate):\n    burn()\n    assert candidate(3) == 7\n"
     status, _ = verdict_of(sandbox, check, burn + "def solve(x):\n    burn()\n    return 7\n", time_limit_s=1.0)
     assert status == "time_limit"
@@ -342,7 +344,8 @@ def test_the_worker_script_files_define_distinct_names():
     for path in WORKER_FILES:
         for node in ast.parse(open(path, encoding="utf-8").read()).body:
             targets = node.targets if isinstance(node, ast.Assign) else []
-            names = [getattr(node, "name", None)] + [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
+            names = [getattr(node, "name", None)]
+            names += [n.id for t in targets for n in ast.walk(t) if isinstance(n, ast.Name)]
             for name in filter(None, names):
                 assert name not in seen, f"{name} is defined in {seen[name]} and {path}"
                 seen[name] = path

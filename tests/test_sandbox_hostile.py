@@ -294,8 +294,8 @@ def test_forging_a_reply_on_the_workers_pipes(contained):
 
 def test_forging_a_report_on_the_result_channel(contained):
     # A bare '{"status": "ok"}' written to every descriptor the program has (its only way out is its channel
-    # to the checker, which runs in another process) and a quick exit must not pass an assert test whose
-    # check() never ran.
+    # to the judge, which runs the check in another process) and a quick exit must not pass an assert test
+    # whose check() never ran.
     forge = ("import os\n"
              "for fd in range(3, 64):\n"
              "    try:\n"

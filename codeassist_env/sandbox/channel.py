@@ -33,9 +33,9 @@ class WorkerDied(Exception):
 
 
 class LineChannel:
-    """Framed requests out, JSON lines back, over byte streams. ``recv`` returns whatever bytes arrived (b"" at end of stream, None when
-    the transport consumed bytes but has nothing to hand over yet) and ``wait_readable`` blocks up to a
-    timeout; both come from the transport."""
+    """Framed requests out, JSON lines back, over byte streams. ``recv`` returns whatever bytes arrived
+    (b"" at end of stream, None when the transport consumed bytes but has nothing to hand over yet) and
+    ``wait_readable`` blocks up to a timeout; both come from the transport."""
 
     def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes | None],
                  wait_readable: Callable[[float], bool]):

@@ -22,7 +22,7 @@ PROGRAM_FAILURES = ("syntax_error", "error", "memory")  # what a program may say
 
 
 def serve_candidate(code, entry_point, call_r, resp_w):
-    """The program's process: run the program, then answer calls until the checker closes the channel."""
+    """The program's process: run the program, then answer calls until the judge closes the channel."""
     module = types.ModuleType("solution")
     module.__dict__["__builtins__"] = builtins
     sys.modules["solution"] = module
@@ -85,16 +85,16 @@ def _print_program_traceback(e):
 
 
 class CandidateError(Exception):
-    """Stands in the checker for an exception of a type defined by the program (its class stays there)."""
+    """Stands in the check for an exception of a type defined by the program (its class stays there)."""
 
 
 class _Broken(BaseException):
     """The channel to the program failed; a BaseException so that ``except Exception`` in a check does not
-    swallow it (and the checker reports the failure even when a bare ``except`` does)."""
+    swallow it (and the judge reports the failure even when a bare ``except`` does)."""
 
 
 class _Program:
-    """The checker's end of the channel; ``failure`` is set once it breaks and stays set."""
+    """The judge's end of the channel; ``failure`` is set once it breaks and stays set."""
 
     def __init__(self, call_w, resp_r):
         self.call_w, self.resp_r = call_w, resp_r
@@ -139,7 +139,7 @@ class _Program:
 
     def garbage(self, problem):
         return self.fail({"status": "error", "error_type": "ForgedResult"},
-                         "the program's process wrote to its channel to the checker: %s" % problem)
+                         "the program's process wrote to its channel to the judge: %s" % problem)
 
     def fail(self, report, text):
         if self.failure is None:
@@ -175,7 +175,7 @@ def _is_pair_of_str(value):
 
 
 def _rebuild(name, message):
-    """An exception the checker can catch like the program's own: the builtin class of that name if there
+    """An exception the check can catch like the program's own: the builtin class of that name if there
     is one, else CandidateError."""
     cls = getattr(builtins, name, None)
     if isinstance(cls, type) and issubclass(cls, BaseException):

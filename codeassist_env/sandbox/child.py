@@ -2,7 +2,7 @@
 stderr) and the program of a stdin or functional test (an assert test's program: checker.py).
 
 Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
-of worker.py, plain.py and checker.py directly, and they use its. Standard library only, python3 >= 3.8.
+of worker.py directly, and the other files use its. Standard library only, python3 >= 3.8.
 """
 import json
 import os
@@ -134,7 +134,7 @@ def _child_entry(req, stdio, close_fds, workdir, dumpable, body):
             os.dup2(fd, target)
         for fd in close_fds:
             os.close(fd)
-        if dumpable:  # the program may read its own /proc/self; the worker and the checker stay closed
+        if dumpable:  # the program may read its own /proc/self; the worker and its judge stay closed
             _prctl(PR_SET_DUMPABLE, 1)
         os.chdir(workdir)
         cpu = int(req["cpu_s"])  # whole seconds, at least 1

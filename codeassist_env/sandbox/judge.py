@@ -210,7 +210,7 @@ def collect_assert(worker, req, program, start, out_fd, err_fd, submitted):
         reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
     elif report is None:  # a program may kill the judge: same uid
         reply.update(status="error", error_type="CheckerKilled",
-                     stderr=stderr + "\nthe checker's process was killed during the test")
+                     stderr=stderr + "\nthe judge's process, which runs the check, was killed during the test")
     elif cpu > int(req["cpu_s"]):  # the test's CPU limit holds for both processes together
         reply.update(status="timeout")
     elif report["status"] != "program":
