@@ -35,7 +35,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agent", default="sft-10")
     parser.add_argument("--sandbox", default="bwrap")
     parser.add_argument("--max-rounds", type=int, default=20)
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads (default 1: spinning threads crawl on a shared 2-core machine)")
     args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
 
     problems = load_problems(args.problems, args.split)[: args.limit]
     human = ExpertHuman(sandbox=args.sandbox)

@@ -32,7 +32,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-rounds", type=int, default=15)
     parser.add_argument("--human", default="expert")
     parser.add_argument("--sandbox", default="bwrap")
+    parser.add_argument("--threads", type=int, default=1,
+                        help="torch CPU threads (default 1: spinning threads crawl on a shared 2-core machine)")
     args = parser.parse_args(argv)
+    import torch
+
+    torch.set_num_threads(args.threads)
 
     problems = load_problems(args.problems, args.split)[: args.limit]
     env = gymnasium.make("CodeAssist-v0", problems=problems, human=args.human, sandbox=args.sandbox,

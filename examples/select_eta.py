@@ -5,7 +5,7 @@ With the reference human every agent usually passes (the human can always finish
 ranking is decided by the tokens the human had to read and write, which is what DPR measures; ties
 go to the higher accept ratio. Never select on the test split.
 
-    python examples/select_eta.py codeassist_env/data/adapters/empower-smollm2 runs/empower-eta4
+    python examples/select_eta.py codeassist_env/data/adapters/empower-eta0.32-smollm2 runs/empower-eta4
 """
 from __future__ import annotations
 

@@ -187,7 +187,7 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
 
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
     assert run["config"]["agents"] == agents and run["config"]["split"] == "test"
-    assert run["config"]["sandbox"] == "bwrap" and run["config"]["human"] == "reference"
+    assert run["config"]["sandbox"] == "bwrap" and run["config"]["human"] == "expert"
     assert run["agents"]["base-10"]["backend"].startswith("transformers:smollm2")
     # what the report's setup line needs: the GGUF file's quantisation, the compute dtype, the length rule
     base = run["agents"]["base-10"]
@@ -199,11 +199,11 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     assert sorted(r["agent"] for r in records) == sorted(agents)
     assert all(r["status"] == "ok" and (r["rounds"] == 4 or r["finished"]) for r in records)
     lm = next(r for r in records if r["agent"] == "base-10")
-    assert all(t["agent_info"]["mode"] == "chat" and t["act_s"] > 0 for t in lm["transcript"])
+    assert all(t["agent_info"]["mode"] == "prefill" and t["act_s"] > 0 for t in lm["transcript"])
 
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(f"| {a} |" in report for a in agents)
-    assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode chat; at most N = 10 tokens" in report
+    assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
 

@@ -14,7 +14,7 @@ from codeassist_env.training.datasets import read_dataset, read_stats
 from codeassist_env.training.finetune import FinetuneConfig, encode_example, finetune, read_manifest
 
 ADAPTERS = Path(codeassist_env.__file__).parent / "data" / "adapters"
-SHIPPED = {"empower-smollm2": "empower", "empower-best-smollm2": "empower",
+SHIPPED = {"empower-smollm2": "empower", "empower-eta0.32-smollm2": "empower",
            "sft10-smollm2": "sft-10", "sft20-smollm2": "sft-20"}
 MANIFEST_KEYS = {"method", "base_model", "stop", "prompt_format", "command", "corpus", "seed", "n_examples",
                  "steps", "final_loss", "packages", "created", "hardware", "train_seconds"}

@@ -57,8 +57,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--agent-api-key", help="API key of --agent-base-url (default: $OPENAI_API_KEY)")
     group.add_argument("--agent-device", default="cpu", help="local transformers device (default: cpu)")
     group.add_argument("--agent-prompt", choices=["raw", "chat", "prefill"],
-                       help="prompt mode (default: chat for base agents, raw for trained adapters; "
-                       "prefill: local models only, the chat reply begun with the code)")
+                       help="prompt mode (default: prefill for untrained local models, chat for served ones, raw "
+                       "for trained adapters; chat is the paper's re-type prompt; prefill: local models only, the "
+                       "chat reply begun with the code)")
     group.add_argument("--agent-stop", help="stop string of sft/empower agents (default: the adapter's)")
     group.add_argument("--agent-sees-problem", action="store_true",
                        help="show the problem statement to the LM agents (the paper does not)")
@@ -131,11 +132,19 @@ def _split_path(agent: str, arg: str) -> tuple[str, str]:
     return head, path
 
 
+def untrained_mode(options: BackendOptions) -> str:
+    """The untrained model's default prompt mode, chosen by measurement (docs/prompt_modes.md): a local
+    model gets "prefill" (SmolLM2-135M-Instruct suggested in 91% of rounds that way, in 2% in chat mode,
+    where it rarely re-types the code); a served model gets the paper's chat mode, because prefill needs
+    the chat template rendered locally and the instruct models one serves re-type code as asked."""
+    return options.prompt_mode or ("chat" if options.base_url else "prefill")
+
+
 def make_base(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
     options = backend_options or BackendOptions()
     if arg and not arg.isdigit():
         raise ValueError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
-    return BaseAgent(_backend(options), int(arg) if arg else None, mode=options.prompt_mode or "chat",
+    return BaseAgent(_backend(options), int(arg) if arg else None, mode=untrained_mode(options),
                      show_statement=options.show_statement)
 
 
@@ -161,5 +170,5 @@ def make_inference_empower(arg: str, backend_options: BackendOptions | None = No
     except ValueError:
         raise ValueError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
                          "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
-    return InferenceEmpowerAgent(_backend(options), eta, unit, mode=options.prompt_mode or "chat",
+    return InferenceEmpowerAgent(_backend(options), eta, unit, mode=untrained_mode(options),
                                  show_statement=options.show_statement)

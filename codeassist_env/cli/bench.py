@@ -15,13 +15,13 @@ import time
 from pathlib import Path
 from typing import Any
 
-# The main job (README): the bundled set's test split, the reference human, bubblewrap, these agents on
-# the local SmolLM2-135M. LIMIT and MAX_ROUNDS keep it near 10 minutes on 2 CPU cores (measured; see
-# benchmarks and the README).
-MAIN_AGENTS = ("none", "base-10", "sft-10", "empower")
-MAIN_LIMIT = 3
-MAIN_MAX_ROUNDS = 25
-FALLBACKS = {"empower": "empower-infer:0.32"}  # when the shipped adapter is not there
+# The main job (README): the paper's protocol offline: the bundled set's test split, the expert programmer,
+# 50 rounds of K_H = 10, bubblewrap, these agents on the local SmolLM2-135M. LIMIT is as many problems as
+# fit in about 10 minutes on 2 CPU cores (measured; see the README).
+MAIN_AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
+MAIN_LIMIT = 10
+MAIN_MAX_ROUNDS = 50
+FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT, EXIT_ENDPOINT_DOWN = 0, 1, 2, 3
@@ -239,15 +239,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         "bench", help="run agents against a simulated human on a problem set (resumable, concurrent)",
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
                     "Without --agents: the main job (offline; agents " + ", ".join(MAIN_AGENTS)
-                    + f" on the bundled set's test split, first {MAIN_LIMIT} problems, {MAIN_MAX_ROUNDS} rounds). "
+                    + f" on the bundled set's test split, first {MAIN_LIMIT} problems, the expert programmer, "
+                    f"{MAIN_MAX_ROUNDS} rounds of K_H = 10). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT",
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32")
-    bench.add_argument("--human", default="reference", type=_human_name(HUMANS),
+    bench.add_argument("--human", default="expert", type=_human_name(HUMANS),
                        help="simulated human: a registered name, with its argument after '-' "
                             f"({', '.join(sorted(HUMANS))}; e.g. expert, expert-0.2, reference-whitespace, llm; "
-                            "default: reference)")
+                            "default: expert)")
     bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
                        "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
     bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
