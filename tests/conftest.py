@@ -1,6 +1,8 @@
 """Shared pytest fixtures."""
 from __future__ import annotations
 
+import os
+
 import pytest
 
 
@@ -13,3 +15,20 @@ def local_llm_server():
 
     with start_local_server() as server:
         yield server
+
+
+@pytest.fixture(scope="module", params=[pytest.param("bwrap", marks=pytest.mark.bwrap),
+                                        pytest.param("docker", marks=pytest.mark.docker)])
+def sandbox(request):
+    """An open sandbox of each isolating backend, shared by a module's tests. A missing Docker daemon
+    skips the docker half outside CI (CI=true) and fails it in CI, where it must be there."""
+    from codeassist_env.sandbox import SandboxUnavailable, open_sandbox, resolve_backend
+
+    try:
+        resolve_backend(request.param)
+    except SandboxUnavailable as e:
+        if request.param == "docker" and os.environ.get("CI") != "true":
+            pytest.skip(str(e))
+        raise
+    with open_sandbox(request.param) as sb:
+        yield sb

@@ -5,7 +5,6 @@ CI when no daemon answers."""
 from __future__ import annotations
 
 import ast
-import os
 import uuid
 
 import pytest
@@ -13,21 +12,7 @@ import pytest
 from codeassist_env.problems import get_problem
 from codeassist_env.problems.model import Problem
 from codeassist_env.problems.model import TestCase as Case
-from codeassist_env.sandbox import SandboxUnavailable, open_sandbox, resolve_backend
 from codeassist_env.sandbox.channel import WORKER_FILES
-
-
-@pytest.fixture(scope="module", params=[pytest.param("bwrap", marks=pytest.mark.bwrap),
-                                        pytest.param("docker", marks=pytest.mark.docker)])
-def sandbox(request):
-    try:
-        resolve_backend(request.param)
-    except SandboxUnavailable as e:
-        if request.param == "docker" and os.environ.get("CI") != "true":
-            pytest.skip(str(e))
-        raise
-    with open_sandbox(request.param) as sb:
-        yield sb
 
 
 def problem(check: str, entry_point: str = "solve", time_limit_s: float = 1.0) -> Problem:

@@ -15,23 +15,9 @@ import pytest
 from codeassist_env.problems.model import Problem
 from codeassist_env.problems.model import TestCase as Case
 from codeassist_env.problems.schema import write_problems
-from codeassist_env.sandbox import SandboxUnavailable, open_sandbox, resolve_backend
 
 REPO = Path(__file__).resolve().parents[1]
 WALL_S = 3.0  # wall limit of a 1 s problem: 2 * 1 s + 1 s
-
-
-@pytest.fixture(scope="module", params=[pytest.param("bwrap", marks=pytest.mark.bwrap),
-                                        pytest.param("docker", marks=pytest.mark.docker)])
-def sandbox(request):
-    try:
-        resolve_backend(request.param)
-    except SandboxUnavailable as e:
-        if request.param == "docker" and os.environ.get("CI") != "true":
-            pytest.skip(str(e))
-        raise
-    with open_sandbox(request.param) as sb:
-        yield sb
 
 
 def problem(expected: str = "never printed", *more: Case, time_limit_s: float = 1.0) -> Problem:
