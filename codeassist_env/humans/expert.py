@@ -62,6 +62,7 @@ class Judgement:
     passed: bool
     plausible: bool  # ran everywhere, only wrong answers
     reason: str
+    ran: bool = True  # False: a static check settled it, no sandbox run
 
 
 def resume_candidates(reference: str, resume: int, suggestion: str, tokenizer: Tokenizer) -> list[int]:
@@ -149,8 +150,8 @@ class ExpertHuman:
         for point in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
             program = code + suggestion + self._reference[point:]
             judgement = self._judge(problem, program)
-            if judgement is None:  # static check failed: costs no run
-                first_reason = first_reason or static_problem(program, problem)
+            if not judgement.ran:  # a static check failed: costs no run
+                first_reason = first_reason or judgement.reason
                 continue
             runs += 1
             if judgement.passed:
@@ -211,12 +212,13 @@ class ExpertHuman:
                 if self._run(problem, self._reference, test).status == "passed"]
         return self._trusted_examples[problem.id]
 
-    def _judge(self, problem: Problem, program: str) -> Judgement | None:
-        """Run ``program`` on the public tests (cached per episode); None if a static check fails."""
+    def _judge(self, problem: Problem, program: str) -> Judgement:
+        """Check ``program`` statically, then run it on the public tests (cached per problem)."""
         if program in self._judged:
             return self._judged[program]
-        if static_problem(program, problem) is not None:
-            return None
+        if (reason := static_problem(program, problem)) is not None:
+            self._judged[program] = Judgement(False, False, reason, ran=False)
+            return self._judged[program]
         # Test by test, stopping at the first failure that is not a wrong answer: "plausible" needs
         # every public test to run, a crash or time-out settles it at once.
         statuses = []
