@@ -7,15 +7,25 @@ import platform
 from typing import Any
 
 
-def cpu_model() -> str:
+def _cpuinfo_field(name: str) -> str | None:
+    """The first ``name`` line of /proc/cpuinfo, or None (no such line, or not Linux)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8") as f:
             for line in f:
-                if line.startswith("model name"):
+                if line.split(":", 1)[0].strip() == name:
                     return line.split(":", 1)[1].strip()
     except OSError:
         pass
-    return platform.processor() or platform.machine() or "unknown"
+    return None
+
+
+def cpu_model() -> str:
+    return _cpuinfo_field("model name") or platform.processor() or platform.machine() or "unknown"
+
+
+def cpu_flags() -> set[str]:
+    """The CPU's feature flags (e.g. ``avx2``, ``amx_tile``); empty where /proc/cpuinfo is not there."""
+    return set((_cpuinfo_field("flags") or "").split())
 
 
 def machine_facts() -> dict[str, Any]:

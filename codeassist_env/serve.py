@@ -22,6 +22,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.machine import cpu_flags
 from codeassist_env.models import smollm2_gguf_path
 
 DEFAULT_ALIAS = "smollm2"
@@ -36,11 +37,7 @@ CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGILL, signal.SIGBUS)
 
 
 def cpu_has_amx() -> bool:
-    try:
-        with open("/proc/cpuinfo", encoding="utf-8") as f:
-            return any(line.startswith("flags") and " amx_tile" in line for line in f)
-    except OSError:
-        return False
+    return "amx_tile" in cpu_flags()
 
 
 def describe_exit(returncode: int, log_tail: str, lines: int = 12) -> str:
