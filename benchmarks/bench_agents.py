@@ -30,7 +30,7 @@ import time
 from dataclasses import replace
 
 from codeassist_env.agents import make_agent
-from codeassist_env.agents.assistants import BaseAgent
+from codeassist_env.agents.assistants import base_agent
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import TransformersBackend
 from codeassist_env.machine import machine_line
@@ -85,7 +85,7 @@ def long_program(tokenizer, tokens: int) -> list[int]:
 
 def bench_cache(lengths: list[int], rounds: int, prompt: str) -> None:
     backends = {True: TransformersBackend("smollm2"), False: TransformersBackend("smollm2", prompt_cache=False)}
-    agents = {cached: BaseAgent(backend, 10, mode=prompt) for cached, backend in backends.items()}
+    agents = {cached: base_agent(backend, 10, mode=prompt) for cached, backend in backends.items()}
     ids = long_program(backends[True].tokenizer, max(lengths))
     print(f"base-10, {prompt} prompt; the program grows by {GROWTH_TOKENS} tokens a round; median of "
           f"{rounds} rounds per length")

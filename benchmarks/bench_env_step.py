@@ -16,7 +16,7 @@ import time
 import gymnasium
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent
 from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import open_sandbox
@@ -60,7 +60,7 @@ def main(argv: list[str] | None = None) -> int:
         for _ in range(args.repeats):
             for problem in problems:
                 obs, info = env.reset(options={"problem_id": problem.id})
-                begin_episode(agent, info)
+                agent.reset(info)
                 done = False
                 while not done:
                     started = time.perf_counter()

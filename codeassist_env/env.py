@@ -79,7 +79,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
     raises ``RuntimeError``: call ``reset``.
 
     ## Information
-    ``reset``: ``problem_id``, ``starter_code``, ``tokenizer``. Every step: ``problem_id``, ``round``,
+    ``reset``: ``problem_id``, ``starter_code``, ``tokenizer``, ``seed`` (the one given to ``reset``; the
+    agent's ``reset(info)`` derives its sampling seed from it). Every step: ``problem_id``, ``round``,
     ``decision``, ``human_text``, ``round_tokens_read``, ``round_tokens_written``,
     ``simulator_failure``. The last step adds ``verdict`` (dict), ``passed``, ``pass_fraction``,
     ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
@@ -176,7 +177,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self._transcript: list[dict[str, Any]] = []
         self._done = False
         return self._observation(), {"problem_id": problem.id, "starter_code": problem.starter_code,
-                                     "tokenizer": self.tokenizer.name}
+                                     "tokenizer": self.tokenizer.name, "seed": seed}
 
     def step(self, action: str):
         if self._problem is None:

@@ -1,6 +1,6 @@
 """Writing a new assistant in ~20 lines and running it in CodeAssist-v0.
 
-An agent is any object with ``act(observation) -> str`` (and optionally ``reset()``). This one wraps
+An agent is any object with ``reset(info)`` and ``act(observation) -> str``. This one wraps
 an LM agent of the package and shows at most one line of its suggestion at a time, so the human
 reads less per suggestion.
 
@@ -14,7 +14,7 @@ import argparse
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents.assistants import BaseAgent
+from codeassist_env.agents.assistants import base_agent
 from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
 
 
@@ -24,8 +24,8 @@ class OneLineAgent:
     def __init__(self, inner):
         self.inner = inner
 
-    def reset(self) -> None:
-        self.inner.reset()
+    def reset(self, info: dict) -> None:
+        self.inner.reset(info)
 
     def act(self, observation: dict) -> str:
         kept = ""
@@ -44,13 +44,13 @@ def main() -> int:
     parser.add_argument("--max-rounds", type=int, default=6)
     args = parser.parse_args()
     if args.base_url:  # a server: the paper's re-type prompt
-        agent = OneLineAgent(BaseAgent(OpenAICompletionsBackend(args.base_url, args.model), 24, mode="chat"))
+        agent = OneLineAgent(base_agent(OpenAICompletionsBackend(args.base_url, args.model), 24, mode="chat"))
     else:  # a local model: its chat reply is begun with the code (see agents/prompting.py)
-        agent = OneLineAgent(BaseAgent(TransformersBackend(args.model), 24, mode="prefill"))
+        agent = OneLineAgent(base_agent(TransformersBackend(args.model), 24, mode="prefill"))
     env = gym.make("CodeAssist-v0", problems="humaneval", max_rounds=args.max_rounds)
     try:
         observation, info = env.reset(options={"problem_id": args.problem})
-        agent.reset()
+        agent.reset(info)
         done = False
         while not done:
             suggestion = agent.act(observation)

@@ -11,7 +11,7 @@ import json
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent
 
 METRICS = ("passed", "pass_fraction", "dpr", "accept_ratio", "suggestions_shown", "accepted", "rejected",
            "tokens_read", "tokens_written", "rounds", "finished", "simulator_failed", "tokenizer")
@@ -34,7 +34,7 @@ def main(argv: list[str] | None = None) -> int:
     agent = make_agent(args.agent, problems=env.unwrapped.problems)
     try:
         obs, info = env.reset(seed=args.seed, options={"problem_id": args.id} if args.id else None)
-        begin_episode(agent, info)
+        agent.reset(info)
         print(f"problem {info['problem_id']}  agent {args.agent}  human {args.human}  tokenizer {info['tokenizer']}")
         print("--- starter code ---")
         print(obs["code"])

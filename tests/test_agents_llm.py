@@ -7,7 +7,7 @@ import pytest
 from agent_episodes import short_add_env, suggestions_in_episode
 
 from codeassist_env.agents import make_agent
-from codeassist_env.agents.assistants import BaseAgent, InferenceEmpowerAgent
+from codeassist_env.agents.assistants import base_agent, inference_empower_agent
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import OpenAICompletionsBackend
 
@@ -41,13 +41,13 @@ def test_inference_empower_cut_matches_the_servers_logprobs(served):
                        for i in range(len(reference.tokens))]
     for cut in (0, 3):
         eta = ((cumulative_bits[cut - 1] if cut else 0.0) + cumulative_bits[cut]) / 2
-        agent = InferenceEmpowerAgent(served, eta, cap=12, mode="raw", temperature=0.0)
+        agent = inference_empower_agent(served, eta, cap=12, mode="raw", temperature=0.0)
         assert agent.act(observation) == "".join(reference.tokens[:cut])
         assert agent.last_info["tokens"] == cut
 
 
 def test_chat_retype_over_the_server(served):
-    agent = BaseAgent(served, 10)
+    agent = base_agent(served, 10)
     suggestion = agent.act({"code": "def add(a,b):\n    return a+", "round": 0, "statement": ""})
     assert agent.last_info["retyped_share"] >= 0.9 and suggestion.strip(), agent.last_info
     assert agent.last_info["tokens"] <= 10

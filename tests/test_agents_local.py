@@ -10,7 +10,7 @@ from agent_episodes import ADD, short_add_env, suggestions_in_episode
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import make_agent
-from codeassist_env.agents.assistants import BaseAgent, InferenceEmpowerAgent
+from codeassist_env.agents.assistants import base_agent, inference_empower_agent
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import TransformersBackend
 
@@ -63,7 +63,7 @@ def test_inference_empower_cut_matches_an_independent_forward_pass(backend):
         # η halfway between H(cut) and H(cut + 1): the cut must fall exactly at ``expected_cut``.
         below = cumulative_bits[expected_cut - 1] if expected_cut else 0.0
         eta = (below + cumulative_bits[expected_cut]) / 2
-        agent = InferenceEmpowerAgent(backend, eta, "bits", cap=12, mode="raw")
+        agent = inference_empower_agent(backend, eta, "bits", cap=12, mode="raw")
         suggestion = agent.act(observation)
         assert agent.last_info["tokens"] == expected_cut, (eta, cumulative_bits, agent.last_info)
         assert suggestion == backend.tokenizer.decode(ids[:expected_cut])
@@ -80,7 +80,7 @@ def test_backend_score_agrees_with_generation_logprobs(backend):
 
 
 def test_sampling_is_seeded(backend):
-    agent = InferenceEmpowerAgent(backend, 8.0, cap=8, mode="raw", temperature=1.0, seed=7)
+    agent = inference_empower_agent(backend, 8.0, cap=8, mode="raw", temperature=1.0, seed=7)
     observation = {"code": "def add(a, b):\n    return", "round": 3, "statement": ""}
     first = agent.act(observation), agent.last_info["reply"]
     assert (agent.act(observation), agent.last_info["reply"]) == first
@@ -97,7 +97,7 @@ def test_sampling_is_seeded(backend):
     ("def greet(name):\n    print('Hello, '+name)\n    return", True, ""),
 ])
 def test_chat_retype_alignment_on_real_model_output(backend, code, aligned, suggestion):
-    agent = BaseAgent(backend, 10)
+    agent = base_agent(backend, 10)
     assert agent.act({"code": code, "round": 0, "statement": ""}) == suggestion
     info = agent.last_info
     assert info["aligned"] is aligned and info["reply"].startswith("```python\n")
@@ -108,7 +108,7 @@ def test_chat_retype_alignment_on_real_model_output(backend, code, aligned, sugg
 def test_prefill_mode_continues_code_without_retyping_it(backend):
     code = ('def truncate_number(number: float) -> float:\n    """ Return the decimal part of a positive '
             'floating point number.\n    >>> truncate_number(3.5)\n    0.5\n    """\n    return')
-    agent = BaseAgent(backend, 10, mode="prefill")
+    agent = base_agent(backend, 10, mode="prefill")
     suggestion = agent.act({"code": code, "round": 0, "statement": ""})
     assert suggestion.strip() and 1 <= agent.last_info["tokens"] <= 10, agent.last_info
     assert agent.last_info["prompt"].startswith("<|im_start|>")
@@ -122,7 +122,7 @@ def test_statement_is_shown_only_when_asked(backend):
         observation, _ = env.reset(seed=0)
         assert observation["statement"] == ADD.statement
         for show in (True, False):
-            agent = BaseAgent(backend, 4, mode="raw", show_statement=show)
+            agent = base_agent(backend, 4, mode="raw", show_statement=show)
             assert agent.act(observation) == agent.last_info["suggestion"]
             assert (ADD.statement.strip() in agent.last_info["prompt"]) is show
             assert agent.last_info["prompt"].endswith(observation["code"])

@@ -6,9 +6,10 @@ import math
 
 import pytest
 
-from codeassist_env.agents import make_agent
-from codeassist_env.agents.assistants import (BaseAgent, InferenceEmpowerAgent, LikelihoodCut, TokenCap,
+from codeassist_env.agents import Agent, make_agent
+from codeassist_env.agents.assistants import (LikelihoodCut, TokenCap, base_agent, inference_empower_agent,
                                               suggestion_tokens)
+from codeassist_env.agents.base import EPISODE_SEED_STRIDE
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import Generation, OpenAICompletionsBackend, cut_at_stop
 from codeassist_env.agents.prompting import (clean_suggestion, locate_continuation, raw_prompt,
@@ -99,25 +100,39 @@ UNREACHABLE = OpenAICompletionsBackend("http://127.0.0.1:9/v1", "none")
 
 def test_agent_arguments_are_checked_with_clear_errors():
     with pytest.raises(ValueError, match="unit must be 'bits' or 'nats'"):
-        InferenceEmpowerAgent(UNREACHABLE, 0.32, unit="bit")
+        inference_empower_agent(UNREACHABLE, 0.32, unit="bit")
     with pytest.raises(ValueError, match="max_tokens"):
-        BaseAgent(UNREACHABLE, 0)
+        base_agent(UNREACHABLE, 0)
     with pytest.raises(ValueError, match="prompt mode"):
-        BaseAgent(UNREACHABLE, 10, mode="fim")
-    agent = BaseAgent(UNREACHABLE, 10, show_statement=True)
+        base_agent(UNREACHABLE, 10, mode="fim")
+    agent = base_agent(UNREACHABLE, 10, show_statement=True)
     with pytest.raises(ValueError, match="show_problem_to_agent"):
         agent.act({"code": "", "round": 0, "statement": ""})
     with pytest.raises(ValueError, match="prefill prompt mode needs a backend that renders"):
-        BaseAgent(UNREACHABLE, 10, mode="prefill").act({"code": "x = ", "round": 0})
+        base_agent(UNREACHABLE, 10, mode="prefill").act({"code": "x = ", "round": 0})
     with pytest.raises(ValueError, match="http"):
         OpenAICompletionsBackend("127.0.0.1:8000", "m")
 
 
 def test_inference_empower_names_its_unit():
-    assert InferenceEmpowerAgent(UNREACHABLE, 0.32).name == "empower-infer:0.32"
-    agent = InferenceEmpowerAgent(UNREACHABLE, 0.5, unit="nats")
+    assert inference_empower_agent(UNREACHABLE, 0.32).name == "empower-infer:0.32"
+    agent = inference_empower_agent(UNREACHABLE, 0.5, unit="nats")
     assert agent.length_rule == LikelihoodCut(0.5) and agent.name == "empower-infer:0.5nats"
-    assert InferenceEmpowerAgent(UNREACHABLE, 2.0).length_rule == LikelihoodCut(2 * math.log(2))
+    assert inference_empower_agent(UNREACHABLE, 2.0).length_rule == LikelihoodCut(2 * math.log(2))
+
+
+def test_every_agent_takes_reset_info_and_seeds_itself_from_it():
+    """One contract (agents/base.py): ``reset(info)``; a sampling agent's seed comes from ``info["seed"]``,
+    never from outside."""
+    agent = inference_empower_agent(UNREACHABLE, 1.0, temperature=1.0, seed=7)
+    agent.reset({"problem_id": "p", "seed": None})
+    assert agent.seed == 7  # an unseeded episode keeps the configured seed
+    agent.reset({"problem_id": "p", "seed": 3})
+    assert agent.seed == 3 * EPISODE_SEED_STRIDE and agent.last_info == {}
+    for name in ("none", "base-10", "empower-infer:1"):
+        assert isinstance(make_agent(name, backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1",
+                                                                          model="m")), Agent)
+    assert not hasattr(make_agent("none"), "wants_reset_info")
 
 
 @pytest.mark.parametrize("name, message", [

@@ -12,7 +12,7 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import begin_episode, make_agent, play_episode
+from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.env import MAX_SUGGESTION_CHARS, CodeAssistEnv
 from codeassist_env.humans import Decision, ReferenceHuman, SimulatorFailure
 from codeassist_env.problems import Problem, load_problems
@@ -35,7 +35,7 @@ def without_timings(transcript):
 
 def play(env, agent, **reset_kwargs):
     obs, info = env.reset(**reset_kwargs)
-    begin_episode(agent, info)
+    agent.reset(info)
     observations = [obs]
     while True:
         obs, reward, terminated, truncated, info = env.step(agent.act(obs))
@@ -60,7 +60,7 @@ def test_play_episode_runs_to_the_end_and_asks_through_act():
         env.close()
     assert info["problem_id"] == "neg" and info["passed"] and env.evaluations == 1
     assert len(asked) == info["rounds"] == len(info["transcript"])
-    assert asked[0] == ""  # NEG has no starter code; the oracle was reset for this problem (begin_episode)
+    assert asked[0] == ""  # NEG has no starter code; the oracle was reset for this problem (play_episode calls reset(info))
     assert info["transcript"][0]["suggestion"].startswith("def")
 
 
@@ -99,7 +99,7 @@ def test_spaces_hold_any_text_and_non_ascii_statements():
     assert obs["statement"] == ADD.statement and obs in env.observation_space
     assert obs == {"code": STARTER, "round": 0, "last_decision": "", "last_human_text": "",
                    "statement": ADD.statement}
-    assert info == {"problem_id": "add", "starter_code": STARTER, "tokenizer": "codeassist-code-v1"}
+    assert info == {"problem_id": "add", "starter_code": STARTER, "tokenizer": "codeassist-code-v1", "seed": None}
     for text in ["", "\n", "x = '漢字'\n\tpass\n", "a" * MAX_SUGGESTION_CHARS]:
         assert text in env.action_space
     assert "a" * (MAX_SUGGESTION_CHARS + 1) not in env.action_space and b"x" not in env.action_space
@@ -201,7 +201,7 @@ def test_same_seed_same_transcript_and_the_human_only_appends(human):
         env.action_space.seed(seed)
         oracle = make_agent("oracle-4", problems=env.unwrapped.problems)
         obs, info = env.reset(seed=seed)
-        begin_episode(oracle, info)
+        oracle.reset(info)
         codes = [obs["code"]]
         for round_ in range(8):
             # Mix random text, oracle tokens and nothing, so every decision kind occurs.

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.llm import LLMHuman
 from codeassist_env.problems import load_problems
@@ -23,7 +23,7 @@ def test_llm_human_episode(local_llm_server):
     agent = make_agent("oracle-10", problems=problems)
     try:
         obs, info = env.reset(seed=0)
-        begin_episode(agent, info)
+        agent.reset(info)
         codes = [obs["code"]]
         terminated = truncated = False
         while not (terminated or truncated):

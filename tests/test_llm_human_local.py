@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent
 from codeassist_env.cli import main as cli_main
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.base import CHOICES
@@ -32,7 +32,7 @@ def play_all(human, problems) -> list[dict]:
     try:
         for problem in problems:
             obs, info = env.reset(options={"problem_id": problem.id})
-            begin_episode(agent, info)
+            agent.reset(info)
             while True:
                 obs, _, terminated, truncated, info = env.step(agent.act(obs))
                 if terminated or truncated:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeassist_env.agents import NullAgent, OracleAgent, begin_episode, make_agent
+from codeassist_env.agents import NullAgent, OracleAgent, make_agent
 from codeassist_env.humans import Human, ReferenceHuman, make_human
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.problems import TestCase as HiddenTest
@@ -109,7 +109,7 @@ def test_null_and_oracle_reach_every_humaneval_reference(tolerance):
         written[name] = accepted = shown = 0
         for problem in problems:
             human.reset(problem)
-            begin_episode(agent, {"problem_id": problem.id})
+            agent.reset({"problem_id": problem.id})
             code = problem.starter_code
             for _ in range(400):
                 suggestion = agent.act({"code": code})
@@ -134,11 +134,11 @@ def test_agents():
     problem = add_problem()
     assert NullAgent().act({"code": STARTER}) == ""
     oracle = OracleAgent(3, problems=[problem])
-    with pytest.raises(RuntimeError, match="begin_episode"):
+    with pytest.raises(RuntimeError, match=r"agent.reset\(info\)"):
         oracle.act({"code": STARTER})
     with pytest.raises(KeyError, match="'other' is not in the problem set"):
         oracle.reset({"problem_id": "other"})
-    begin_episode(oracle, {"problem_id": "add"})
+    oracle.reset({"problem_id": "add"})
     assert oracle.act({"code": STARTER}) == "    return "
     assert oracle.act({"code": STARTER + "    return a + b"}) == ""  # only "\n" left
     assert oracle.act({"code": STARTER + "    return b"}) == ""  # off the reference

@@ -8,7 +8,7 @@ import gymnasium as gym
 import pytest
 
 import codeassist_env
-from codeassist_env.agents import begin_episode, make_agent
+from codeassist_env.agents import make_agent
 from codeassist_env.cli import main as cli_main
 from codeassist_env.training.datasets import read_dataset, read_stats
 from codeassist_env.training.finetune import FinetuneConfig, encode_example, finetune, read_manifest
@@ -24,7 +24,7 @@ def run_episode(agent, max_rounds: int = 4) -> list[dict]:
     env = gym.make("CodeAssist-v0", problems="humaneval", sandbox="process", max_rounds=max_rounds)
     try:
         obs, info = env.reset(options={"problem_id": "HumanEval/0"})
-        begin_episode(agent, info)
+        agent.reset(info)
         done = False
         while not done:
             obs, _, terminated, truncated, info = env.step(agent.act(obs))

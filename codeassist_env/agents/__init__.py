@@ -46,25 +46,12 @@ def make_agent(name: str, **options: Any) -> Agent:
     raise ValueError(f"unknown agent {name!r}; known prefixes: {sorted(AGENTS)}")
 
 
-def begin_episode(agent: Agent, info: dict[str, Any]) -> None:
-    """Tell an agent that ``env.reset`` started an episode: ``agent.reset(info)`` for agents that set
-    ``wants_reset_info = True`` (they need e.g. the problem id), ``agent.reset()`` for other agents
-    that have a ``reset``, nothing otherwise."""
-    reset = getattr(agent, "reset", None)
-    if reset is None:
-        return
-    if getattr(agent, "wants_reset_info", False):
-        reset(info)
-    else:
-        reset()
-
-
 def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
                  act: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
     """Play one CodeAssist-v0 episode to its end and return the last ``info`` (transcript, passed,
     metrics). ``act`` replaces ``agent.act`` for callers that wrap it (timing, locks)."""
     obs, info = env.reset(seed=seed, options=None if problem_id is None else {"problem_id": problem_id})
-    begin_episode(agent, info)
+    agent.reset(info)
     act = act or agent.act
     terminated = truncated = False
     while not (terminated or truncated):
@@ -72,4 +59,4 @@ def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed:
     return info
 
 
-__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "begin_episode", "make_agent", "play_episode"]
+__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "make_agent", "play_episode"]

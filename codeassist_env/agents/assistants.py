@@ -1,11 +1,11 @@
 """The LM assistant agents: one class, :class:`LMAgent` = a backend + a prompt mode + a length rule.
 
-The paper's agents are named configurations of it (constructors named like classes):
+The paper's agents are named configurations of it, each built by a factory function:
 
-- ``BaseAgent(backend, max_tokens=None|N)``: the untrained model; Base (no cap) and Base-N.
-- ``SFTAgent`` / ``EmpowerAgent(backend, stop=...)``: a fine-tuned checkpoint (a LoRA adapter in a
+- ``base_agent(backend, max_tokens=None|N)``: the untrained model; Base (no cap) and Base-N.
+- ``sft_agent`` / ``empower_agent(backend, stop=...)``: a fine-tuned checkpoint (a LoRA adapter in a
   local backend, or a served adapter's model name) in raw mode, generating until its stop token.
-- ``InferenceEmpowerAgent(backend, eta, unit="bits", cap=64)``: the untrained model generates up to
+- ``inference_empower_agent(backend, eta, unit="bits", cap=64)``: the untrained model generates up to
   ``cap`` tokens with log-probs (greedy by default, or sampled); the suggestion is cut before the first token at which the
   cumulative negative log-likelihood exceeds eta ("" if the first token already does).
 
@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from codeassist_env.agents.base import sampling_seed
 from codeassist_env.agents.lm import Generation, LMBackend
 from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, locate_continuation,
                                              prefill_prompt, raw_prompt, retype_messages)
@@ -41,6 +42,7 @@ class TokenCap:
     n: int | None = None
 
     needs_logprobs = False
+    nll_limit = None
 
     def keep(self, tokens: Sequence[str], logprobs: Sequence[float] | None) -> int:
         return len(tokens) if self.n is None else min(self.n, len(tokens))
@@ -52,6 +54,11 @@ class LikelihoodCut:
     eta_nats: float
 
     needs_logprobs = True
+
+    @property
+    def nll_limit(self) -> float:
+        """Generation may stop once this is exceeded: no later token can be kept."""
+        return self.eta_nats
 
     def keep(self, tokens: Sequence[str], logprobs: Sequence[float] | None) -> int:
         if logprobs is None:
@@ -82,9 +89,10 @@ class LMAgent:
     ``mode``: "raw" (continue the code), "chat" (re-type and continue) or "prefill" (a chat reply
     begun with the code; see ``prompting``).
     ``budget``: the most tokens generated for the suggestion itself. ``seed``: the sampling seed of
-    round r is ``seed + r`` (greedy decoding when ``temperature == 0``). ``show_statement``: put the
-    problem statement in the prompt (the environment must be made with ``show_problem_to_agent``).
-    After each ``act``, ``last_info`` says how the suggestion was obtained (``aligned`` is True when
+    round r is ``seed + r`` (greedy decoding when ``temperature == 0``); ``reset(info)`` sets it from the
+    episode's seed (``agents.base.sampling_seed``), keeping it in an unseeded episode.
+    ``show_statement``: put the problem statement in the prompt (the environment must be made with
+    ``show_problem_to_agent``). After each ``act``, ``last_info`` says how the suggestion was obtained (``aligned`` is True when
     the chat alignment rule had to recover the continuation)."""
     backend: LMBackend
     mode: str = "chat"
@@ -104,7 +112,8 @@ class LMAgent:
             raise ValueError(f"agent {self.name!r}: budget must be >= 1 token, got {self.budget}")
         self.stop = tuple(self.stop)
 
-    def reset(self) -> None:
+    def reset(self, info: dict[str, Any]) -> None:
+        self.seed = sampling_seed(info, self.seed)
         self.last_info = {}
 
     def act(self, observation: dict[str, Any]) -> str:
@@ -132,8 +141,9 @@ class LMAgent:
             prompt = retype_messages(code, statement)
             max_new = self.budget + math.ceil(len(code) * RETYPE_TOKENS_PER_CHAR) + RETYPE_MARGIN
             stop = self.stop + (CLOSING_FENCE,)
+        early = {} if self.length_rule.nll_limit is None else {"nll_limit": self.length_rule.nll_limit}
         generation = self.backend.generate(prompt, max_new, stop=stop, temperature=self.temperature,
-                                           seed=seed, logprobs=self.length_rule.needs_logprobs)
+                                           seed=seed, logprobs=self.length_rule.needs_logprobs, **early)
         info: dict[str, Any] = {"mode": self.mode, "prompt": prompt, "reply": generation.text,
                                 "aligned": False}
         start = 0
@@ -159,36 +169,36 @@ class LMAgent:
         return suggestion
 
 
-def BaseAgent(backend: LMBackend, max_tokens: int | None = None, *, mode: str = "chat",
-              **options: Any) -> LMAgent:
+def base_agent(backend: LMBackend, max_tokens: int | None = None, *, mode: str = "chat",
+               **options: Any) -> LMAgent:
     """The untrained model; ``max_tokens=N`` is Base-N (a cap in the model's tokens)."""
     if max_tokens is not None and max_tokens < 1:
-        raise ValueError(f"BaseAgent: max_tokens must be >= 1 or None, got {max_tokens}")
+        raise ValueError(f"base_agent: max_tokens must be >= 1 or None, got {max_tokens}")
     name = "base" if max_tokens is None else f"base-{max_tokens}"
     return LMAgent(backend, mode=mode, length_rule=TokenCap(max_tokens),
                    budget=max_tokens or UNCAPPED_BUDGET, name=name, **options)
 
 
-def TrainedAgent(backend: LMBackend, stop: str | Sequence[str] | None, *, name: str,
-                 mode: str = "raw", **options: Any) -> LMAgent:
+def trained_agent(backend: LMBackend, stop: str | Sequence[str] | None, *, name: str,
+                  mode: str = "raw", **options: Any) -> LMAgent:
     """A fine-tuned assistant: raw continuation of the code (the training format) until its stop
     token (``None``: the model's end-of-turn token only)."""
     stops = () if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop))
     return LMAgent(backend, mode=mode, stop=stops, name=name, **options)
 
 
-def SFTAgent(backend: LMBackend, stop: str | Sequence[str] | None = None, *, n: int | None = None,
-             **options: Any) -> LMAgent:
-    return TrainedAgent(backend, stop, name="sft" if n is None else f"sft-{n}", **options)
+def sft_agent(backend: LMBackend, stop: str | Sequence[str] | None = None, *, n: int | None = None,
+              **options: Any) -> LMAgent:
+    return trained_agent(backend, stop, name="sft" if n is None else f"sft-{n}", **options)
 
 
-def EmpowerAgent(backend: LMBackend, stop: str | Sequence[str] | None = None, **options: Any) -> LMAgent:
-    return TrainedAgent(backend, stop, name="empower", **options)
+def empower_agent(backend: LMBackend, stop: str | Sequence[str] | None = None, **options: Any) -> LMAgent:
+    return trained_agent(backend, stop, name="empower", **options)
 
 
-def InferenceEmpowerAgent(backend: LMBackend, eta: float, unit: str = "bits",
-                          cap: int = INFERENCE_EMPOWER_CAP, *, mode: str = "chat",
-                          temperature: float = 0.0, **options: Any) -> LMAgent:
+def inference_empower_agent(backend: LMBackend, eta: float, unit: str = "bits",
+                            cap: int = INFERENCE_EMPOWER_CAP, *, mode: str = "chat",
+                            temperature: float = 0.0, **options: Any) -> LMAgent:
     """Cut a suggestion where its cumulative NLL first exceeds ``eta`` (``unit``: "bits", as in the
     paper, or "nats"; converted to nats, the unit of the backends' log-probs).
 

@@ -20,8 +20,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.agents.assistants import (BaseAgent, EmpowerAgent, InferenceEmpowerAgent, LMAgent,
-                                              SFTAgent)
+from codeassist_env.agents.assistants import (LMAgent, base_agent, empower_agent, inference_empower_agent,
+                                              sft_agent)
 from codeassist_env.agents.lm import LMBackend, OpenAICompletionsBackend, TransformersBackend
 from codeassist_env.training.finetune import read_manifest
 
@@ -110,7 +110,7 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     """A fine-tuned agent (``kind`` is ``empower`` or ``sft``) from an adapter path or served name."""
     mode = options.prompt_mode or "raw"
     common = dict(mode=mode, show_statement=options.show_statement, **extra)
-    make = EmpowerAgent if kind == "empower" else SFTAgent
+    make = empower_agent if kind == "empower" else sft_agent
     if options.base_url:
         served = path or default_dir
         local = Path(path) if path else ADAPTERS_DIR / default_dir
@@ -144,7 +144,7 @@ def make_base(arg: str, backend_options: BackendOptions | None = None, **_: Any)
     options = backend_options or BackendOptions()
     if arg and not arg.isdigit():
         raise ValueError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
-    return BaseAgent(_backend(options), int(arg) if arg else None, mode=untrained_mode(options),
+    return base_agent(_backend(options), int(arg) if arg else None, mode=untrained_mode(options),
                      show_statement=options.show_statement)
 
 
@@ -170,5 +170,5 @@ def make_inference_empower(arg: str, backend_options: BackendOptions | None = No
     except ValueError:
         raise ValueError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
                          "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
-    return InferenceEmpowerAgent(_backend(options), eta, unit, mode=untrained_mode(options),
+    return inference_empower_agent(_backend(options), eta, unit, mode=untrained_mode(options),
                                  show_statement=options.show_statement)

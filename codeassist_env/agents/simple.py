@@ -5,7 +5,7 @@ How the oracle learns which problem is being solved: the observation deliberatel
 the oracle is built with the problem set and reads ``info["problem_id"]`` from ``env.reset``::
 
     obs, info = env.reset(seed=0)
-    begin_episode(agent, info)        # calls agent.reset(info) for agents with wants_reset_info
+    agent.reset(info)                 # every agent's contract (agents/base.py)
     suggestion = agent.act(obs)
 """
 from __future__ import annotations
@@ -21,6 +21,9 @@ from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 class NullAgent:
     """Never suggests anything."""
 
+    def reset(self, info: dict[str, Any]) -> None:
+        pass
+
     def act(self, observation: dict[str, Any]) -> str:
         return ""
 
@@ -30,9 +33,7 @@ class OracleAgent:
     the reference or only whitespace remains (the reference human then finishes).
 
     ``problems``: the problem set the environment draws from (``Problem`` objects or a set name).
-    ``reset(info)`` must be called with the info of every ``env.reset`` (see ``begin_episode``)."""
-
-    wants_reset_info = True
+    ``reset(info)`` must be called with the info of every ``env.reset``."""
 
     def __init__(self, n: int = 10, problems: Iterable[Problem] | str = (),
                  tokenizer: Tokenizer | str | None = None):
@@ -56,7 +57,7 @@ class OracleAgent:
 
     def act(self, observation: dict[str, Any]) -> str:
         if self._reference is None:
-            raise RuntimeError("OracleAgent.act before reset(info): call begin_episode(agent, info) "
+            raise RuntimeError("OracleAgent.act before reset(info): call agent.reset(info) "
                                "after every env.reset")
         code = observation["code"]
         if not self._reference.startswith(code):

@@ -26,7 +26,6 @@ from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.tokenizer import get_tokenizer
 
-SEED_STRIDE = 1000  # an LM agent's sampling seed in round r of episode seed s is s * SEED_STRIDE + r
 # Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after
 # the human's own retries, before the run stops: the endpoint is down, and going on would only record
 # rounds of failures.
@@ -340,8 +339,6 @@ class BenchRunner:
             if agent_name not in local.agents:
                 local.agents[agent_name] = self.make_agent(agent_name, self.problems)
             agent = local.agents[agent_name]
-            if hasattr(agent, "seed"):
-                agent.seed = seed * SEED_STRIDE
             acts: list[tuple[float, dict[str, Any] | None]] = []
 
             def timed_act(obs: dict[str, Any]) -> str:
