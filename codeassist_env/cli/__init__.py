@@ -15,6 +15,7 @@ SUBCOMMAND_MODULES: list[str] = [
     "serve",
     "train",
     "bench",
+    "study",
 ]
 
 
