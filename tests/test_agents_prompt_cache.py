@@ -132,7 +132,7 @@ def test_same_suggestions_with_and_without_the_cache_over_an_episode(name, mode)
     with_cache, without = runs[True], runs[False]
     assert [r[0] for r in with_cache] == [r[0] for r in without]
     assert len(with_cache) >= 5 and any(r[0] for r in with_cache), with_cache
-    if mode != "prefill":  # a raw prompt is the program, so each round's prompt extends the last
-        reused = sum(r[1] for r in with_cache[1:])
-        previous_lengths = sum(r[2] for r in with_cache[:-1])
-        assert reused >= 0.9 * previous_lengths, with_cache
+    # Raw and prefill prompts end with the program, so each round's prompt extends the last.
+    reused = sum(r[1] for r in with_cache[1:])
+    previous_lengths = sum(r[2] for r in with_cache[:-1])
+    assert reused >= 0.9 * previous_lengths, with_cache

@@ -21,8 +21,8 @@ from typing import Any
 
 from codeassist_env.agents.base import sampling_seed
 from codeassist_env.agents.lm import Generation, LMBackend
-from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, locate_continuation,
-                                             prefill_prompt, raw_prompt, retype_messages)
+from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, continue_messages,
+                                             locate_continuation, prefill_prompt, raw_prompt, retype_messages)
 from codeassist_env.training.scoring import eta_to_nats, longest_within
 
 UNCAPPED_BUDGET = 128
@@ -134,7 +134,7 @@ class LMAgent:
             if render is None:
                 raise ValueError(f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
                                  f"the chat template locally (TransformersBackend), not {self.backend.name}")
-            prompt = prefill_prompt(render(retype_messages(code, statement)), code)
+            prompt = prefill_prompt(render(continue_messages(statement)), code)
             max_new = self.budget
             stop = self.stop + ("```",)
         else:

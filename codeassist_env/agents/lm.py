@@ -2,7 +2,9 @@
 
 ``generate`` continues a prompt (a plain string, or a list of chat messages that the backend formats
 with the model's chat template) and returns the text with its tokens and, when asked, the model's
-log-probability of each token. ``score`` returns the per-token log-probs of a given continuation.
+log-probability of each token. ``nll_limit`` (nats) lets a backend stop early, after the first token
+at which the cumulative negative log-likelihood of the generated tokens exceeds it (Empower at
+inference keeps nothing past that point); a backend may ignore it and generate to ``max_tokens``. ``score`` returns the per-token log-probs of a given continuation.
 All log-probs are natural logs (nats) of the model's own distribution at temperature 1, whatever
 sampling temperature produced the tokens: that is the distribution Empower's likelihood rule is
 defined on.
@@ -49,7 +51,7 @@ class LMBackend(Protocol):
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False) -> Generation: ...
+                 logprobs: bool = False, nll_limit: float | None = None) -> Generation: ...
 
     def score(self, prefix: str, continuation: str) -> list[float]: ...
 
@@ -95,6 +97,37 @@ class _StopInNewText:
         text = self.tokenizer.decode(input_ids[0, self.prompt_length:], skip_special_tokens=True)
         done = any(s in text for s in self.stop)
         return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
+
+
+class _NLLBudget:
+    """Stop generating once the generated tokens' cumulative NLL exceeds ``limit`` nats.
+
+    ``processor`` sees each step's logits before any sampling warper (transformers applies custom
+    processors before temperature/top-k), so its log-softmax is the model's own distribution, the
+    one :class:`LikelihoodCut` is defined on; ``criterion`` then charges the token just chosen."""
+
+    def __init__(self, limit: float):
+        from transformers import LogitsProcessor, StoppingCriteria
+
+        self.limit, self.nll, self.last = limit, 0.0, None
+        budget = self
+
+        class Record(LogitsProcessor):
+            def __call__(self, input_ids, scores):
+                import torch
+
+                budget.last = torch.log_softmax(scores.float(), dim=-1)
+                return scores
+
+        class Charge(StoppingCriteria):
+            def __call__(self, input_ids, scores, **kwargs):
+                import torch
+
+                budget.nll -= budget.last[0, input_ids[0, -1]].item()
+                return torch.full((input_ids.shape[0],), budget.nll > budget.limit, dtype=torch.bool,
+                                  device=input_ids.device)
+
+        self.processor, self.criterion = Record(), Charge()
 
 
 @dataclass
@@ -220,16 +253,20 @@ class TransformersBackend:
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False) -> Generation:
+                 logprobs: bool = False, nll_limit: float | None = None) -> Generation:
         import torch
 
         _check_generate_args(max_tokens, temperature)
         input_ids = self._prompt_ids(prompt).to(self.device)
         # End of turn, or a stop string that is a special token (decoding skips those).
         end_ids = sorted({self.tokenizer.eos_token_id} | self._special_ids(stop))
-        kwargs: dict[str, Any] = {}
+        kwargs: dict[str, Any] = {"stopping_criteria": []}
         if any(stop):
-            kwargs["stopping_criteria"] = [_StopInNewText(self.tokenizer, input_ids.shape[1], stop)]
+            kwargs["stopping_criteria"].append(_StopInNewText(self.tokenizer, input_ids.shape[1], stop))
+        if nll_limit is not None:
+            budget = _NLLBudget(nll_limit)
+            kwargs["logits_processor"] = [budget.processor]
+            kwargs["stopping_criteria"].append(budget.criterion)
         if temperature > 0:
             kwargs.update(do_sample=True, temperature=temperature, top_k=0, top_p=1.0)
         else:
@@ -295,7 +332,9 @@ class OpenAICompletionsBackend:
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False) -> Generation:
+                 logprobs: bool = False, nll_limit: float | None = None) -> Generation:
+        # nll_limit is not sent: the OpenAI API has no such stop rule, so the server generates up to
+        # max_tokens and the agent's length rule cuts the suggestion.
         _check_generate_args(max_tokens, temperature)
         common = dict(model=self.model, max_tokens=max_tokens, temperature=temperature,
                       stop=list(stop) or None, seed=seed)

@@ -5,10 +5,12 @@
 - **chat** (re-type): an instruct model is asked to re-type the code exactly and continue it, as in
   the paper; the suggestion is what the reply adds after the code. See :func:`locate_continuation`
   for the alignment rule used when the model does not re-type the code exactly.
-- **prefill**: the same chat request, but the assistant's reply is started for the model with the
-  code block already re-typed (the chat template is rendered locally and the code appended), so
-  the model only continues. Not in the paper: it avoids re-typing, which small models such as
-  SmolLM2-135M fail at on longer code (and which costs as many tokens as the code).
+- **prefill**: a chat request to continue the code, whose reply is started for the model with the
+  code block already written (the chat template is rendered locally and the code appended), so the
+  model only continues. Not in the paper: it avoids re-typing, which small models such as
+  SmolLM2-135M fail at on longer code (and which costs as many tokens as the code). The request
+  itself does not quote the code: the code then sits once, at the end of the prompt, so each round's
+  prompt extends the last one and the backend's prompt cache encodes only what the programmer added.
 
 By default the assistant sees only the code (as in the paper). With ``show_statement`` the problem
 statement is added: as a leading comment block in raw mode, as a separate section in chat mode.
@@ -27,6 +29,10 @@ PROMPT_MODES = ("raw", "chat", "prefill")
 # answers with the code block first more often than with a system prompt of ours.
 RETYPE_INSTRUCTIONS = ("Re-type this Python code exactly, character for character, and continue it "
                        "with the code that most likely comes next. Reply with only a code block.")
+
+# The prefill request: the code follows in the (prefilled) reply, not in the request.
+CONTINUE_INSTRUCTIONS = ("Write the Python code that most likely comes next, continuing the code block "
+                         "of your reply. Reply with only a code block.")
 
 # The alignment rule accepts a reply that reproduces at least this share of the code's characters.
 MIN_ALIGNED_SHARE = 0.9
@@ -51,9 +57,16 @@ def retype_messages(code: str, statement: str = "") -> list[Message]:
     return [{"role": "user", "content": f"{task}{RETYPE_INSTRUCTIONS}\n```python\n{code}\n```"}]
 
 
+def continue_messages(statement: str = "") -> list[Message]:
+    """The prefill mode's request (the code itself goes into the reply, see :func:`prefill_prompt`)."""
+    task = f"The problem the code solves:\n{statement.strip()}\n\n" if statement else ""
+    return [{"role": "user", "content": f"{task}{CONTINUE_INSTRUCTIONS}"}]
+
+
 def prefill_prompt(rendered_chat: str, code: str) -> str:
-    """``rendered_chat``: the re-type request rendered by the model's chat template up to the start
-    of the assistant's reply; the reply is then begun with the opened code block and the code."""
+    """``rendered_chat``: the :func:`continue_messages` request rendered by the model's chat template
+    up to the start of the assistant's reply; the reply is then begun with the opened code block and
+    the code."""
     return f"{rendered_chat}```python\n{code}"
 
 
