@@ -44,9 +44,12 @@ class ServerProcess:
         self.stop()
 
 
-def start_server(cli_args: list[str], *, cwd: str | os.PathLike | None = None, timeout: float = 120) -> ServerProcess:
-    """Run ``codeassist CLI_ARGS`` (a ``study serve`` or ``study try``) and wait for its URL line."""
+def start_server(cli_args: list[str], *, cwd: str | os.PathLike | None = None, timeout: float = 120,
+                 env: dict[str, str] | None = None) -> ServerProcess:
+    """Run ``codeassist CLI_ARGS`` (a ``study serve`` or ``study try``) and wait for its URL line;
+    ``env``: variables added to this process's environment."""
     process = subprocess.Popen([sys.executable, "-m", "codeassist_env.cli", *cli_args], cwd=cwd,
+                               env={**os.environ, **(env or {})},
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + timeout
     seen: list[str] = []
