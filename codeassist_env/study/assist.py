@@ -1,14 +1,14 @@
 """Asking an agent for a suggestion on behalf of a person, with a deadline.
 
 An agent is one object shared by every participant, so calls to it are serialised, and it is told
-which problem it is on (``reset(info)``) whenever that changes between calls. A call that raises,
+which problem it is on (``reset(info)``, the agents' contract, with the episode's seed in ``info``)
+whenever the participant or the problem changes between calls. A call that raises,
 or does not answer within the deadline, becomes "no suggestion" with the reason; the person's
 session goes on. A call still running past its deadline keeps the agent busy: the next requests get
 "no suggestion (busy)" at once instead of queueing behind it.
 """
 from __future__ import annotations
 
-import inspect
 import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -17,25 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from codeassist_env.env import MAX_SUGGESTION_CHARS
-
-
-def start_episode(agent: Any, info: dict[str, Any]) -> None:
-    """Tell ``agent`` a new problem began: the agents package's ``begin_episode`` when it has one,
-    otherwise ``reset(info)`` for a reset that takes an argument and ``reset()`` for one that does not."""
-    try:
-        from codeassist_env.agents import begin_episode
-    except ImportError:  # the reset contract is moving to reset(info) for every agent
-        begin_episode = None
-    if begin_episode is not None:
-        begin_episode(agent, info)
-        return
-    reset = getattr(agent, "reset", None)
-    if reset is None:
-        return
-    if inspect.signature(reset).parameters:
-        reset(info)
-    else:
-        reset()
 
 
 @dataclass
@@ -61,7 +42,7 @@ class Assistant:
         try:
             if self._episode != episode:
                 self._episode = None
-                start_episode(self.agent, info)
+                self.agent.reset(info)
                 self._episode = episode
             text = self.agent.act(observation)
         finally:
