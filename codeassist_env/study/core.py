@@ -87,7 +87,7 @@ class Study:
             assistant.close()
         self._log.close()
 
-    # ---- helpers ---------------------------------------------------------------------------------
+    # ---- shared checks -------------------------------------------------------------------------------
     def _record(self, record: dict[str, Any]) -> dict[str, Any]:
         record = self._log.append(record)
         self.state.apply(record)
