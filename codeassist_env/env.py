@@ -1,6 +1,7 @@
 """``CodeAssist-v0``: the gymnasium environment for assistive coding agents (docs/protocol.md §2 and §3)."""
 from __future__ import annotations
 
+import difflib
 import os
 import string
 import time
@@ -13,7 +14,7 @@ from gymnasium import spaces
 from codeassist_env import metrics
 from codeassist_env.humans import Decision, SimulatorFailure, make_human
 from codeassist_env.problems.model import Problem
-from codeassist_env.sandbox import BACKENDS, open_sandbox
+from codeassist_env.sandbox import SANDBOX_BACKENDS, open_sandbox
 from codeassist_env.tokenizer import get_tokenizer
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
@@ -134,8 +135,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
         for method in ("reset", "decide", "write"):
             if not callable(getattr(self.human, method, None)):
                 raise TypeError(f"human {type(self.human).__name__} has no {method}() method (see humans/base.py)")
-        if isinstance(sandbox, str) and sandbox not in BACKENDS:
-            raise ValueError(f"sandbox {sandbox!r} is not one of {BACKENDS} (or pass an open sandbox)")
+        if isinstance(sandbox, str) and sandbox != "auto":
+            SANDBOX_BACKENDS.lookup(sandbox)  # an unknown name fails here, naming the registered ones
         self._sandbox_spec = sandbox
         self._sandbox = None if isinstance(sandbox, str) else sandbox
         self.evaluations = 0  # hidden-test runs by this environment
@@ -165,8 +166,10 @@ class CodeAssistEnv(gym.Env[dict, str]):
         elif problem_id in self._by_id:
             problem = self._by_id[problem_id]
         else:
+            close = difflib.get_close_matches(str(problem_id), list(self._by_id), n=3)
+            hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
             raise ValueError(f"problem_id {problem_id!r} is not in this environment's problem set "
-                             f"({len(self.problems)} problems)")
+                             f"({len(self.problems)} problems){hint}")
         # The human's own randomness (the expert's misses) comes from the episode's generator too.
         self.human.reset(problem, seed=int(self.np_random.integers(2**63)))
         self._problem = problem

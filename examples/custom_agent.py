@@ -9,13 +9,12 @@ reads less per suggestion.
 """
 from __future__ import annotations
 
-import argparse
-
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents.assistants import base_agent
 from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
+from codeassist_env.cli.errors import ArgumentParser, at_least, run_script
 
 
 class OneLineAgent:
@@ -37,11 +36,11 @@ class OneLineAgent:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--base-url", help="an OpenAI-compatible server (default: local transformers)")
     parser.add_argument("--model", default="smollm2")
     parser.add_argument("--problem", default="HumanEval/0")
-    parser.add_argument("--max-rounds", type=int, default=6)
+    parser.add_argument("--max-rounds", type=at_least(1), default=6)
     args = parser.parse_args()
     if args.base_url:  # a server: the paper's re-type prompt
         agent = OneLineAgent(base_agent(OpenAICompletionsBackend(args.base_url, args.model), 24, mode="chat"))
@@ -64,4 +63,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_script(main))

@@ -10,12 +10,11 @@ programmer (docs/protocol.md §7.3) it also takes code that compiles but is wron
 """
 from __future__ import annotations
 
-import argparse
-
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import make_agent, play_episode
+from codeassist_env.cli.errors import ArgumentParser, run_script
 from codeassist_env.humans import Decision, reference_program
 
 
@@ -58,7 +57,7 @@ class LazyHuman:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problem", default="HumanEval/0", help="a HumanEval problem id")
     parser.add_argument("--agent", default="oracle-10", help="an agent name: none, oracle-10, base-10, ...")
     parser.add_argument("--sandbox", default="auto", help="auto, bwrap, docker or process")
@@ -77,4 +76,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_script(main))

@@ -5,34 +5,34 @@
 """
 from __future__ import annotations
 
-import argparse
 import json
 
 import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import make_agent
+from codeassist_env.cli.errors import ArgumentParser, at_least, run_script
 
 METRICS = ("passed", "pass_fraction", "dpr", "accept_ratio", "suggestions_shown", "accepted", "rejected",
            "tokens_read", "tokens_written", "rounds", "finished", "simulator_failed", "tokenizer")
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--problems", default=None, help="problem set name or path (default: the bundled set)")
     parser.add_argument("--id", default=None, help="problem id (default: drawn with --seed)")
-    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--seed", type=at_least(0), default=0)
     parser.add_argument("--agent", default="oracle-10", help="agent name, e.g. none, oracle-10")
     parser.add_argument("--human", default="reference", help="reference or reference-whitespace")
-    parser.add_argument("--max-rounds", type=int, default=50)
-    parser.add_argument("--human-tokens", type=int, default=10, help="K_H: tokens the human writes per round")
+    parser.add_argument("--max-rounds", type=at_least(1), default=50)
+    parser.add_argument("--human-tokens", type=at_least(0), default=10, help="K_H: tokens the human writes per round")
     parser.add_argument("--sandbox", default="auto", help="auto, docker, bwrap or process")
     args = parser.parse_args(argv)
 
     env = gym.make("CodeAssist-v0", problems=args.problems, human=args.human, sandbox=args.sandbox,
                    max_rounds=args.max_rounds, human_tokens=args.human_tokens)
-    agent = make_agent(args.agent, problems=env.unwrapped.problems)
     try:
+        agent = make_agent(args.agent, problems=env.unwrapped.problems)
         obs, info = env.reset(seed=args.seed, options={"problem_id": args.id} if args.id else None)
         agent.reset(info)
         print(f"problem {info['problem_id']}  agent {args.agent}  human {args.human}  tokenizer {info['tokenizer']}")
@@ -56,4 +56,4 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_script(main))

@@ -9,7 +9,6 @@ go to the higher accept ratio. Never select on the test split.
 """
 from __future__ import annotations
 
-import argparse
 import json
 import time
 
@@ -17,6 +16,7 @@ import gymnasium as gym
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import make_agent, play_episode
+from codeassist_env.cli.errors import ArgumentParser, at_least, run_script
 from codeassist_env.metrics import mean_stderr
 from codeassist_env.problems import load_problems
 from codeassist_env.training.finetune import read_manifest
@@ -39,11 +39,11 @@ def evaluate(agent_name: str, problems, max_rounds: int, sandbox: str) -> dict:
 
 
 def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("adapters", nargs="+", help="Empower adapter directories (manifest.json gives η)")
     parser.add_argument("--problems", default="codeassist-core")
     parser.add_argument("--split", default="train")
-    parser.add_argument("--max-rounds", type=int, default=50)
+    parser.add_argument("--max-rounds", type=at_least(1), default=50)
     parser.add_argument("--sandbox", default="auto")
     args = parser.parse_args()
 
@@ -62,4 +62,4 @@ def main() -> int:
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    raise SystemExit(run_script(main))

@@ -162,7 +162,8 @@ def test_report_files_and_the_simulator_failure_rule(tmp_path, capfd):
 
 def test_bad_input_is_named(tmp_path, capfd):
     assert bench("--limit", "0", "--out", str(tmp_path / "a")) == 2
-    assert "--limit must be >= 1" in capfd.readouterr().err
+    assert capfd.readouterr().err == ("codeassist bench: argument --limit: must be an integer >= 1, got '0' "
+                                      "(see codeassist bench --help)\n")  # one line, the prefix once
     assert bench("--shard", "3/2", "--out", str(tmp_path / "b")) == 2
     assert "--shard '3/2'" in capfd.readouterr().err
     assert main(["bench", "--agents", "nobody", "--limit", "1", "--out", str(tmp_path / "c"), "--no-progress"]) == 2

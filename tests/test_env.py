@@ -129,7 +129,7 @@ def test_bad_actions_and_bad_arguments_are_clear_errors():
         env.reset(options={"problem": "add"})
     for kwargs, message in [({"reward": "win"}, "reward 'win'"), ({"max_rounds": 0}, "max_rounds"),
                             ({"render_mode": "human"}, "render_mode 'human'"), ({"human": "robot"}, "unknown human"),
-                            ({"sandbox": "vm"}, "sandbox 'vm' is not one of")]:
+                            ({"sandbox": "vm"}, "unknown sandbox backend 'vm'")]:
         with pytest.raises(ValueError, match=message):
             CodeAssistEnv(problems=[ADD], **kwargs)
     no_reference = Problem(id="bare", statement="s", test_kind="assert", hidden_tests=[HiddenTest(CHECK)],

@@ -160,27 +160,3 @@ def test_none_and_oracle_pass_every_test_problem_whose_reference_fits_the_budget
         env.close()
     assert failed == (too_long if agent_name == "none" else [])
 
-
-def test_a_human_registered_from_outside_is_usable_from_the_bench_cli(tmp_path, monkeypatch, capfd):
-    from codeassist_env.bench.store import load_episodes
-    from codeassist_env.cli import main
-    from codeassist_env.humans import HUMANS, ReferenceHuman
-
-    class Stubborn(ReferenceHuman):
-        """Types the reference and rejects every suggestion."""
-
-        def decide(self, problem, code, suggestion):
-            return super().decide(problem, code, "")
-
-    built = []
-    monkeypatch.setitem(HUMANS, "stubborn", lambda arg, **options: built.append(arg) or Stubborn())
-    out = tmp_path / "run"
-    assert main(["bench", "--agents", "oracle-5", "--human", "stubborn-x", "--problems", "codeassist-core",
-                 "--split", "test", "--limit", "1", "--max-rounds", "3", "--no-progress", "--sandbox", "bwrap",
-                 "--out", str(out)]) == 0
-    assert built and built[0] == "x"
-    (record,) = load_episodes(out / "episodes.jsonl").records
-    assert record["status"] == "ok" and {t["decision"] for t in record["transcript"]} == {"reject"}
-    with pytest.raises(SystemExit) as refused:
-        main(["bench", "--agents", "none", "--human", "nobody", "--out", str(tmp_path / "r2")])
-    assert refused.value.code == 2 and "unknown human 'nobody'" in capfd.readouterr().err

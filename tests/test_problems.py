@@ -293,7 +293,7 @@ def test_humaneval_format_file_by_path(tmp_path):
 def test_unknown_problem_id_and_set_names():
     with pytest.raises(ProblemError, match=r"no problem with id 'HumanEval/999' in 'humaneval' \(164 problems\)"):
         get_problem("humaneval", "HumanEval/999")
-    with pytest.raises(ProblemError, match=r"unknown problem set 'human-eval': known sets are .*humaneval"):
+    with pytest.raises(ProblemError, match=r"unknown problem set 'human-eval': did you mean 'humaneval'\? known sets are .*humaneval"):
         load_problems("human-eval")
     core_exists = (REPO / "problems" / "codeassist-core.jsonl").is_file()
     assert ("codeassist-core" in list_sets()) == core_exists

@@ -1,49 +1,73 @@
-"""Assistant agents. ``make_agent(name)`` builds one from a one-line name; ``AGENTS`` maps a name
-prefix to a factory ``factory(arg, **options)``, where ``arg`` is the rest of the name after the
-prefix and a dash or colon (``"10"`` in ``"oracle-10"``, ``"0.32"`` in ``"empower-infer:0.32"``,
-``""`` in ``"none"``) and ``options`` are keyword arguments such as ``problems`` and ``tokenizer``
-(factories ignore options they do not use)."""
+"""Assistant agents. ``make_agent(name)`` builds one from a one-line name; ``AGENTS`` is the registry of
+agent kinds (``codeassist_env.registry``), the one place that knows their names. A name is a kind's
+prefix, optionally followed by a dash or colon and an argument (``"10"`` in ``"oracle-10"``, ``"0.32"``
+in ``"empower-infer:0.32"``, ``""`` in ``"none"``). Each ``AgentKind`` parses the argument first
+(``parse``: bad arguments are refused before anything is built) and then builds the agent from it with
+keyword options such as ``problems``, ``tokenizer`` and ``backend_options`` (builders ignore options
+they do not use)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from codeassist_env.agents.base import Agent
-from codeassist_env.agents.factories import make_base, make_empower, make_inference_empower, make_sft
+from codeassist_env.agents.factories import (EMPOWER_ADAPTER, make_base, make_empower, make_inference_empower,
+                                             make_sft, parse_base, parse_eta, parse_sft, sft_adapter)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
+from codeassist_env.registry import Registry
 
 
-def _int_arg(name: str, arg: str, default: int) -> int:
-    if not arg:
-        return default
-    if not arg.isdigit():
-        raise ValueError(f"agent {name!r}: expected a token count after the dash, got {arg!r}")
-    return int(arg)
+def _no_argument(arg: str) -> None:
+    if arg:
+        raise ValueError(f"agent 'none' takes no argument, got {arg!r}")
 
 
-def _oracle(arg: str, problems=None, tokenizer=None, **_: Any) -> OracleAgent:
+@dataclass(frozen=True)
+class AgentKind:
+    name: str
+    build: Callable[..., Agent]  # build(parsed_argument, **options)
+    help: str = ""
+    parse: Callable[[str], Any] = str  # the argument after the prefix -> what build takes; ValueError if bad
+    lm: bool = False  # runs a language model (the bench sets torch's threads for local ones)
+    default_adapter: Callable[[Any], str | None] | None = None  # shipped adapter loaded for a parsed argument
+
+
+def _oracle_n(arg: str) -> int:
+    if arg and not arg.isdigit():
+        raise ValueError(f"agent 'oracle-{arg}': expected a token count after the dash, e.g. oracle-10")
+    return int(arg) if arg else 10
+
+
+def _oracle(n: int, problems=None, tokenizer=None, **_: Any) -> OracleAgent:
     if problems is None:
         raise ValueError("agent 'oracle-N' needs problems= (the problem set the environment uses)")
-    return OracleAgent(_int_arg("oracle", arg, 10), problems=problems, tokenizer=tokenizer)
+    return OracleAgent(n, problems=problems, tokenizer=tokenizer)
 
 
-AGENTS: dict[str, Callable[..., Agent]] = {
-    "none": lambda arg, **_: NullAgent(),
-    "oracle": _oracle,
-    # LM assistants; options: backend_options=BackendOptions(...) (codeassist_env.agents.factories)
-    "base": make_base,
-    "sft": make_sft,
-    "empower": make_empower,
-    "empower-infer": make_inference_empower,
-}
+AGENTS: Registry[AgentKind] = Registry("agent", separators="-:")
+AGENTS.register(AgentKind("none", lambda _, **__: NullAgent(), "never suggests (the human alone)", _no_argument))
+AGENTS.register(AgentKind("oracle", _oracle, "oracle-N: the next N tokens of the reference solution", _oracle_n))
+# LM assistants; options: backend_options=BackendOptions(...) (codeassist_env.agents.factories)
+AGENTS.register(AgentKind("base", make_base, "base / base-N: the untrained model (N tokens)", parse_base, lm=True))
+AGENTS.register(AgentKind("sft", make_sft, "sft-N / sft-N:PATH: fine-tuned on N-token targets", parse_sft, lm=True,
+                          default_adapter=sft_adapter))
+AGENTS.register(AgentKind("empower", make_empower, "empower / empower:PATH: the Empower adapter", lm=True,
+                          default_adapter=lambda path: None if path else EMPOWER_ADAPTER))
+AGENTS.register(AgentKind("empower-infer", make_inference_empower,
+                          "empower-infer:ETA: Empower's likelihood cut at inference (η bits)", parse_eta, lm=True))
+
+
+def parse_agent_name(name: str) -> tuple[AgentKind, Any]:
+    """The kind ``name`` belongs to and its parsed argument; ValueError naming the problem otherwise."""
+    kind, arg = AGENTS.lookup(name)
+    return kind, kind.parse(arg)
 
 
 def make_agent(name: str, **options: Any) -> Agent:
     """Build an agent from a name such as ``none`` or ``oracle-10``."""
-    for prefix in sorted(AGENTS, key=len, reverse=True):  # longest prefix wins
-        if name == prefix or name.startswith((prefix + "-", prefix + ":")):
-            return AGENTS[prefix](name[len(prefix) + 1:], **options)
-    raise ValueError(f"unknown agent {name!r}; known prefixes: {sorted(AGENTS)}")
+    kind, parsed = parse_agent_name(name)
+    return kind.build(parsed, **options)
 
 
 def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
@@ -59,4 +83,5 @@ def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed:
     return info
 
 
-__all__ = ["AGENTS", "Agent", "NullAgent", "OracleAgent", "make_agent", "play_episode"]
+__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "parse_agent_name",
+           "play_episode"]

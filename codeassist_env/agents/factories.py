@@ -28,6 +28,7 @@ from codeassist_env.training.finetune import read_manifest
 ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
 DEFAULT_LOCAL_MODEL = "smollm2"
 DEFAULT_ETA_BITS = 0.32
+EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"
 
 
 @dataclass(frozen=True)
@@ -100,10 +101,17 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
 
 def shipped_adapter_dir(agent_name: str) -> Path | None:
     """The shipped adapter that ``agent_name`` ("empower", "sft-10", ...) loads by default, else None."""
-    if agent_name == "empower":
-        return ADAPTERS_DIR / "empower-smollm2"
-    n = agent_name.removeprefix("sft-")
-    return ADAPTERS_DIR / f"sft{n}-smollm2" if agent_name.startswith("sft-") and n.isdigit() else None
+    from codeassist_env.agents import parse_agent_name  # the registry imports this module
+
+    kind, parsed = parse_agent_name(agent_name)
+    name = kind.default_adapter(parsed) if kind.default_adapter else None
+    return ADAPTERS_DIR / name if name else None
+
+
+def sft_adapter(parsed: tuple[int, str]) -> str | None:
+    """The shipped adapter of ``sft-N`` (none when a path is given)."""
+    n, path = parsed
+    return None if path else f"sft{n}-smollm2"
 
 
 def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **extra: Any) -> LMAgent:
@@ -125,13 +133,6 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     return make(backend, options.stop or manifest["stop"], **common)
 
 
-def _split_path(agent: str, arg: str) -> tuple[str, str]:
-    head, _, path = arg.partition(":")
-    if arg.count(":") and not path:
-        raise ValueError(f"agent {agent!r}: empty path after ':'")
-    return head, path
-
-
 def untrained_mode(options: BackendOptions) -> str:
     """The untrained model's default prompt mode, chosen by measurement (docs/prompt_modes.md): a local
     model gets "prefill" (SmolLM2-135M-Instruct suggested in 91% of rounds that way, in 2% in chat mode,
@@ -140,35 +141,49 @@ def untrained_mode(options: BackendOptions) -> str:
     return options.prompt_mode or ("chat" if options.base_url else "prefill")
 
 
-def make_base(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
-    options = backend_options or BackendOptions()
+# ---- the agent kinds' argument parsers (registered in codeassist_env.agents) and builders -------------
+def parse_base(arg: str) -> int | None:
     if arg and not arg.isdigit():
         raise ValueError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
-    return base_agent(_backend(options), int(arg) if arg else None, mode=untrained_mode(options),
-                     show_statement=options.show_statement)
+    return int(arg) if arg else None
 
 
-def make_sft(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
-    n, path = _split_path(f"sft-{arg}", arg)
+def parse_sft(arg: str) -> tuple[int, str]:
+    n, colon, path = arg.partition(":")
+    if colon and not path:
+        raise ValueError(f"agent 'sft-{arg}': empty path after ':'")
     if not n.isdigit():
         raise ValueError(f"agent 'sft-{arg}': expected sft-N or sft-N:PATH with N a token count")
-    return _trained("sft", shipped_adapter_dir(f"sft-{n}").name, path, backend_options or BackendOptions(),
-                    n=int(n))
+    return int(n), path
 
 
-def make_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
-    return _trained("empower", shipped_adapter_dir("empower").name, arg, backend_options or BackendOptions())
-
-
-def make_inference_empower(arg: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
-    options = backend_options or BackendOptions()
+def parse_eta(arg: str) -> tuple[float, str]:
     text = arg or str(DEFAULT_ETA_BITS)
     unit = "nats" if text.endswith("nats") else "bits"
-    number = text.removesuffix("nats").removesuffix("bits")
     try:
-        eta = float(number)
+        return float(text.removesuffix("nats").removesuffix("bits")), unit
     except ValueError:
         raise ValueError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
                          "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
+
+
+def make_base(n: int | None, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    options = backend_options or BackendOptions()
+    return base_agent(_backend(options), n, mode=untrained_mode(options), show_statement=options.show_statement)
+
+
+def make_sft(parsed: tuple[int, str], backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    n, path = parsed
+    return _trained("sft", sft_adapter((n, "")), path, backend_options or BackendOptions(), n=n)
+
+
+def make_empower(path: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
+    return _trained("empower", EMPOWER_ADAPTER, path, backend_options or BackendOptions())
+
+
+def make_inference_empower(parsed: tuple[float, str], backend_options: BackendOptions | None = None,
+                           **_: Any) -> LMAgent:
+    options = backend_options or BackendOptions()
+    eta, unit = parsed
     return inference_empower_agent(_backend(options), eta, unit, mode=untrained_mode(options),
-                                 show_statement=options.show_statement)
+                                   show_statement=options.show_statement)

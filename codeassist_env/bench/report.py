@@ -35,7 +35,7 @@ class MergedRun:
 def merge_runs(directories: list[Path]) -> MergedRun:
     """The episodes of every directory, one per triple; directories must share one config."""
     if not directories:
-        raise RunStoreError("report: give at least one run directory")
+        raise RunStoreError("give at least one run directory")
     first = read_run(directories[0])
     notes: list[str] = []
     records: list[dict[str, Any]] = []
@@ -43,7 +43,7 @@ def merge_runs(directories: list[Path]) -> MergedRun:
         run = read_run(directory)
         if run["config_hash"] != first["config_hash"]:
             keys = changed_keys(first["config"], run["config"])
-            raise RunStoreError(f"report: {directory} has another config than {directories[0]} "
+            raise RunStoreError(f"{directory} has another config than {directories[0]} "
                                 f"(differs in {', '.join(keys)}); only shards of one run can be merged")
         loaded = load_episodes(directory / EPISODES_FILE)
         notes += loaded.notes

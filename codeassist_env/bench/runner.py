@@ -51,13 +51,17 @@ class BenchConfig:
 
     def __post_init__(self) -> None:
         if not self.agents:
-            raise ValueError("bench: give at least one agent")
+            raise ValueError("give at least one agent")
         if len(set(self.agents)) != len(self.agents):
-            raise ValueError(f"bench: agent names repeat in {list(self.agents)}")
+            raise ValueError(f"agent names repeat in {list(self.agents)}")
         if self.seeds < 1:
-            raise ValueError(f"bench: --seeds must be >= 1, got {self.seeds}")
+            raise ValueError(f"--seeds must be >= 1, got {self.seeds}")
         if self.limit is not None and self.limit < 1:
-            raise ValueError(f"bench: --limit must be >= 1, got {self.limit}")
+            raise ValueError(f"--limit must be >= 1, got {self.limit}")
+        if self.max_rounds < 1:
+            raise ValueError(f"--max-rounds must be >= 1, got {self.max_rounds}")
+        if self.human_tokens < 0:
+            raise ValueError(f"--human-tokens must be >= 0, got {self.human_tokens}")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -79,12 +83,12 @@ class RunOptions:
 
     def __post_init__(self) -> None:
         if self.concurrency < 1:
-            raise ValueError(f"bench: --concurrency must be >= 1, got {self.concurrency}")
+            raise ValueError(f"--concurrency must be >= 1, got {self.concurrency}")
         if self.max_connection_failures < 1:
-            raise ValueError(f"bench: --max-connection-failures must be >= 1, got {self.max_connection_failures}")
+            raise ValueError(f"--max-connection-failures must be >= 1, got {self.max_connection_failures}")
         index, count = self.shard
         if not 1 <= index <= count:
-            raise ValueError(f"bench: --shard {index}/{count}: need 1 <= i <= n")
+            raise ValueError(f"--shard {index}/{count}: need 1 <= i <= n")
 
 
 def parse_shard(text: str) -> tuple[int, int]:

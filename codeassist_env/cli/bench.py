@@ -24,7 +24,7 @@ MAIN_MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
-EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_BAD_INPUT, EXIT_ENDPOINT_DOWN = 0, 1, 2, 3
+EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 
 
 def _shipped_adapter_missing(name: str) -> str | None:
@@ -62,10 +62,6 @@ def _default_split(problems: str) -> str | None:
 
     splits = {p.metadata.get("split") for p in load_problems(problems)}
     return "test" if "test" in splits else None
-
-
-def _is_lm_agent(name: str) -> bool:
-    return name.split(":", 1)[0].split("-", 1)[0] in ("base", "sft", "empower")
 
 
 def _weights(model: Any, source: Any) -> dict[str, Any]:
@@ -107,11 +103,13 @@ def _agent_facts(agent: Any) -> dict[str, Any]:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from codeassist_env.agents import make_agent
+    from codeassist_env.agents import make_agent, parse_agent_name
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.bench.comparison import choose_baseline
     from codeassist_env.bench.report import markdown_table, write_report
-    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions, parse_shard
+    from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
+                                             parse_shard)
+    from codeassist_env.humans import HUMANS, make_human
     from codeassist_env.problems import default_set
     from codeassist_env.sandbox import resolve_backend
 
@@ -130,25 +128,22 @@ def run_bench(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     backend_options = BackendOptions.from_args(args)
 
+    human_kind, human_arg = HUMANS.lookup(args.human)
     human_model = None
-    if args.human == "llm" or args.human.startswith("llm-"):
-        from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
+    if human_kind.served_model is not None:  # a human behind an endpoint: the --human-* options are its
+        human_options = dict(base_url=args.human_base_url, model=args.human_model, cache_mode=args.cache,
+                             cache_path=args.cache_path or str(out / "human-cache.sqlite"))
+        human_model = human_kind.served_model(human_arg, **human_options)
 
-        cache_path = args.cache_path or str(out / "human-cache.sqlite")
-        model = args.human_model or args.human[len("llm-"):] or None
-        human_config = LLMHumanConfig.from_env(base_url=args.human_base_url, model=model,
-                                               cache_mode=args.cache, cache_path=cache_path)
-        human_model = human_config.model
-
-        def make_human() -> Any:
-            return LLMHuman(human_config)
+        def build_human() -> Any:
+            return make_human(args.human, **human_options)
     else:
         if args.cache != "off":
-            raise ValueError(f"--cache {args.cache} applies to --human llm only")
-        human_name = args.human
+            raise ValueError(f"--cache {args.cache} applies to humans behind an endpoint (llm) only; "
+                             "leave --cache off")
 
-        def make_human() -> Any:
-            return human_name
+        def build_human() -> Any:
+            return args.human  # built inside each environment, with its tokenizer and sandbox
 
     config = BenchConfig(agents=tuple(agents), problems=str(problems), split=split, limit=limit, seeds=args.seeds,
                          human=args.human, human_model=human_model, max_rounds=max_rounds,
@@ -162,18 +157,27 @@ def run_bench(args: argparse.Namespace) -> int:
     def build_agent(name: str, problem_list: list) -> Any:
         return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
 
-    local_models = not backend_options.base_url and any(_is_lm_agent(name) for name in agents)
+    local_models = not backend_options.base_url and any(parse_agent_name(name)[0].lm for name in agents)
     if local_models and args.threads:
         import torch
 
         torch.set_num_threads(args.threads)
-    runner = BenchRunner(config, options, make_human, build_agent)
+    runner = BenchRunner(config, options, build_human, build_agent)
     print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
           f"-> {out}", file=sys.stderr)
     loading = time.perf_counter()
     facts = {name: _agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
     print(f"codeassist bench: agents ready in {time.perf_counter() - loading:.1f} s", file=sys.stderr)
-    summary = runner.run(facts)
+    try:
+        summary = runner.run(facts)
+    except EndpointUnreachable as error:
+        again = " ".join(sys.argv[1:]) + ("" if args.resume else " --resume")
+        print(f"{args.prog}: stopped: the simulated human's endpoint is down ({error}); what finished is kept. "
+              f"Restart the server, then run: codeassist {again}", file=sys.stderr)
+        return EXIT_ENDPOINT_DOWN
+    except RunAborted as error:
+        print(f"{args.prog}: {error}; what finished is kept, continue with --resume", file=sys.stderr)
+        return EXIT_EPISODE_ERRORS
     for note in summary.notes:
         print(f"codeassist bench: {note}", file=sys.stderr)
     print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
@@ -196,44 +200,13 @@ def run_report(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def _human_name(registry: dict[str, Any]):
-    """argparse type for --human: any name the human registry knows (a prefix, or prefix-ARG)."""
-    def parse(text: str) -> str:
-        if not any(text == prefix or text.startswith(prefix + "-") for prefix in registry):
-            raise argparse.ArgumentTypeError(f"unknown human {text!r}; registered: {', '.join(sorted(registry))}")
-        return text
-    return parse
-
-
-def _guarded(func):
-    def run(args: argparse.Namespace) -> int:
-        from codeassist_env.bench.runner import EndpointUnreachable, RunAborted
-        from codeassist_env.bench.store import RunStoreError
-        from codeassist_env.problems import ProblemError
-        from codeassist_env.sandbox import SandboxUnavailable
-
-        try:
-            return func(args)
-        except (RunStoreError, ProblemError, SandboxUnavailable, ValueError, FileNotFoundError) as error:
-            print(f"codeassist {args.command}: {error}", file=sys.stderr)
-            return EXIT_BAD_INPUT
-        except EndpointUnreachable as error:
-            again = " ".join(sys.argv[1:]) + ("" if args.resume else " --resume")
-            print(f"codeassist {args.command}: stopped: the simulated human's endpoint is down ({error}); "
-                  f"what finished is kept. Restart the server, then run: codeassist {again}", file=sys.stderr)
-            return EXIT_ENDPOINT_DOWN
-        except RunAborted as error:
-            print(f"codeassist {args.command}: {error}; what finished is kept, continue with --resume",
-                  file=sys.stderr)
-            return EXIT_EPISODE_ERRORS
-    return run
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
+    from codeassist_env.agents import AGENTS, parse_agent_name
+    from codeassist_env.cli.errors import at_least, registered
     from codeassist_env.humans import HUMANS
-    from codeassist_env.sandbox import BACKENDS
+    from codeassist_env.sandbox import SANDBOX_BACKENDS
 
     bench = subparsers.add_parser(
         "bench", help="run agents against a simulated human on a problem set (resumable, concurrent)",
@@ -243,16 +216,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     f"{MAIN_MAX_ROUNDS} rounds of K_H = 10). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
-    bench.add_argument("--agents", nargs="+", metavar="AGENT",
-                       help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32")
-    bench.add_argument("--human", default="expert", type=_human_name(HUMANS),
+    bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS, parse_agent_name),
+                       help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32 ("
+                            + AGENTS.help_text() + ")")
+    bench.add_argument("--human", default="expert", type=registered(HUMANS),
                        help="simulated human: a registered name, with its argument after '-' "
-                            f"({', '.join(sorted(HUMANS))}; e.g. expert, expert-0.2, reference-whitespace, llm; "
+                            f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
                             "default: expert)")
     bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
                        "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
     bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
-    bench.add_argument("--max-connection-failures", type=int, default=DEFAULT_MAX_CONNECTION_FAILURES, metavar="N",
+    bench.add_argument("--max-connection-failures", type=at_least(1), default=DEFAULT_MAX_CONNECTION_FAILURES, metavar="N",
                        help="llm human: stop the run after N rounds in a row could not connect to the endpoint "
                             f"(each after the client's retries; default {DEFAULT_MAX_CONNECTION_FAILURES})")
     bench.add_argument("--cache", choices=("off", "record", "replay"), default="off",
@@ -260,16 +234,17 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
     bench.add_argument("--problems", metavar="SRC", help="set name or path (default: the bundled set)")
     bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
-    bench.add_argument("--limit", type=int, help="only the first N problems (main job default: "
+    bench.add_argument("--limit", type=at_least(1), help="only the first N problems (main job default: "
                        f"{MAIN_LIMIT}; otherwise all)")
-    bench.add_argument("--seeds", type=int, default=1, help="episodes per (agent, problem): seeds 0..S-1")
-    bench.add_argument("--max-rounds", type=int, help="rounds per episode (main job default: "
+    bench.add_argument("--seeds", type=at_least(1), default=1, help="episodes per (agent, problem): seeds 0..S-1")
+    bench.add_argument("--max-rounds", type=at_least(1), help="rounds per episode (main job default: "
                        f"{MAIN_MAX_ROUNDS}; otherwise 50)")
-    bench.add_argument("--human-tokens", type=int, default=10, help="K_H, tokens the human writes per round")
+    bench.add_argument("--human-tokens", type=at_least(0), default=10, help="K_H, tokens the human writes per round")
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
-    bench.add_argument("--sandbox", choices=BACKENDS, default="bwrap", help="sandbox backend (default: bwrap)")
-    bench.add_argument("--concurrency", type=int, default=2, help="episodes at once (default 2)")
-    bench.add_argument("--threads", type=int, default=1,
+    bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="bwrap",
+                       help=f"sandbox backend: auto, {SANDBOX_BACKENDS.help_text()} (default: bwrap)")
+    bench.add_argument("--concurrency", type=at_least(1), default=2, help="episodes at once (default 2)")
+    bench.add_argument("--threads", type=at_least(0), default=1,
                        help="torch CPU threads of local LM agents (default 1: episodes, sandboxes and other "
                             "programs share the cores, and an oversubscribed CPU generates several times slower; "
                             "0 = torch's choice)")
@@ -281,7 +256,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_backend_arguments(bench)
-    bench.set_defaults(func=_guarded(run_bench))
+    bench.set_defaults(func=run_bench)
 
     report = subparsers.add_parser(
         "report", help="tables (markdown, CSV) and plots from benchmark run directories",
@@ -291,4 +266,4 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--out", type=Path, help="where to write the report (default: the first DIR)")
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
     report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
-    report.set_defaults(func=_guarded(run_report))
+    report.set_defaults(func=run_report)

@@ -5,10 +5,11 @@ import argparse
 import json
 import sys
 
+from codeassist_env.cli.errors import registered
 from codeassist_env.problems import ProblemError, get_problem, list_sets
-from codeassist_env.sandbox import BACKENDS, SandboxUnavailable, evaluate
+from codeassist_env.sandbox import SANDBOX_BACKENDS, evaluate
 
-EXIT_PASSED, EXIT_NOT_PASSED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_PASSED, EXIT_NOT_PASSED = 0, 1  # 2, bad input: cli.errors
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,7 +21,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
     parser.add_argument("--id", required=True, help="the problem's id, e.g. HumanEval/0")
     parser.add_argument("--code", metavar="FILE", required=True, help="the program to check ('-' reads stdin)")
-    parser.add_argument("--sandbox", choices=BACKENDS, default="auto", help="sandbox backend (default: auto)")
+    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
+                        help=f"sandbox backend: auto, {', '.join(SANDBOX_BACKENDS.names())} (default: auto)")
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.set_defaults(func=run_check)
 
@@ -36,17 +38,9 @@ def _read_code(path: str) -> str:
 
 
 def run_check(args: argparse.Namespace) -> int:
-    try:
-        problem = get_problem(args.problems, args.id)
-        code = _read_code(args.code)
-    except ProblemError as e:
-        print(f"codeassist check: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
-    try:
-        verdict = evaluate(problem, code, backend=args.sandbox)
-    except SandboxUnavailable as e:
-        print(f"codeassist check: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    problem = get_problem(args.problems, args.id)
+    code = _read_code(args.code)
+    verdict = evaluate(problem, code, backend=args.sandbox)
     if args.json:
         print(json.dumps(verdict.to_dict()))
     else:

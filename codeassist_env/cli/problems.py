@@ -10,10 +10,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
+from codeassist_env.cli.errors import registered
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
-from codeassist_env.sandbox import BACKENDS, SandboxUnavailable, Verdict, open_sandbox
+from codeassist_env.sandbox import SANDBOX_BACKENDS, Verdict, open_sandbox
 
-EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT = 0, 1, 2
+EXIT_OK, EXIT_FAILED = 0, 1  # 2, bad input: cli.errors
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -34,8 +35,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--problems", metavar="SRC", required=True,
                           help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
     validate.add_argument("--split", choices=("train", "test"), help="only problems of this split")
-    validate.add_argument("--sandbox", choices=BACKENDS, default="auto",
-                          help="sandbox backend (default: auto)")
+    validate.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
+                          help=f"sandbox backend: auto, {', '.join(SANDBOX_BACKENDS.names())} (default: auto)")
     validate.add_argument("--ids", nargs="+", metavar="ID", help="only these problems")
     validate.add_argument("--solutions", metavar="FILE", type=Path,
                           help='JSONL of {"id": ..., "code": ...} to validate instead of the references')
@@ -45,11 +46,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 def run_list(args: argparse.Namespace) -> int:
     source = args.problems or default_set()
-    try:
-        problems = load_problems(source, split=args.split)
-    except ProblemError as e:
-        print(f"codeassist problems list: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    problems = load_problems(source, split=args.split)
     rows = [{"id": p.id, "test_kind": p.test_kind, "n_hidden_tests": len(p.hidden_tests),
              "n_public_tests": len(p.public_tests), "difficulty": p.metadata.get("difficulty"),
              "split": p.metadata.get("split"), "has_reference": p.reference_solution is not None}
@@ -122,23 +119,15 @@ def select(args: argparse.Namespace) -> tuple[list[tuple[Problem, str]], list[st
 
 def run_validate(args: argparse.Namespace) -> int:
     what = "solutions" if args.solutions else "references"
-    try:
-        chosen, skipped = select(args)
-    except ProblemError as e:
-        print(f"codeassist problems validate: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    chosen, skipped = select(args)
     start = time.perf_counter()
     verdicts = []
-    try:
-        with open_sandbox(args.sandbox) as sandbox:
-            for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
-                verdict = sandbox.run(problem, code)
-                verdicts.append(verdict)
-                if not verdict.passed and not args.json:
-                    tqdm.write(describe_failure(verdict), file=sys.stdout)
-    except SandboxUnavailable as e:
-        print(f"codeassist problems validate: {e}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+    with open_sandbox(args.sandbox) as sandbox:
+        for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
+            verdict = sandbox.run(problem, code)
+            verdicts.append(verdict)
+            if not verdict.passed and not args.json:
+                tqdm.write(describe_failure(verdict), file=sys.stdout)
     elapsed = time.perf_counter() - start
     n_passed = sum(v.passed for v in verdicts)
     backend = verdicts[0].backend if verdicts else args.sandbox

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from codeassist_env.sandbox import SandboxUnavailable, resolve_backend
+from codeassist_env.sandbox import SANDBOX_BACKENDS, SandboxUnavailable, resolve_backend
 from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_image, clean_containers,
                                                    default_image)
 
@@ -32,13 +32,9 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         import docker
     except ImportError:
-        print(f"codeassist sandbox build: {NO_DOCKER_SDK}", file=sys.stderr)
-        return 2
+        raise ModuleNotFoundError(NO_DOCKER_SDK) from None  # bad input (cli.errors): this machine lacks it
     try:
         tag = build_image(base=args.base, tag=args.tag, context=args.context)
-    except FileNotFoundError as e:
-        print(f"codeassist sandbox build: {e}", file=sys.stderr)
-        return 2
     except docker.errors.BuildError as e:
         log = "".join(str(step.get("stream") or step.get("error") or "") for step in e.build_log)
         print(f"codeassist sandbox build: {e.msg}\n{log[-3000:]}", file=sys.stderr)
@@ -51,7 +47,7 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def run_status(args: argparse.Namespace) -> int:
-    for name in ("docker", "bwrap"):
+    for name in (backend.name for backend in SANDBOX_BACKENDS if backend.isolates):
         try:
             resolve_backend(name)
             print(f"{name}: available")

@@ -16,22 +16,24 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.cli.errors import at_least, positive_float
+
 CORPUS_HELP = ("corpus spec, repeatable: jsonl:PATH, problems:SET[:SPLIT], stdlib[:MODULES], python:MODULES, "
                "hf:DATASET (default: stdlib)")
 
 
 def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--corpus", action="append", metavar="SPEC", help=CORPUS_HELP)
-    parser.add_argument("--limit", type=int, default=None, help="at most this many documents per corpus spec")
+    parser.add_argument("--limit", type=at_least(1), default=None, help="at most this many documents per corpus spec")
     parser.add_argument("--base", default="smollm2",
                         help="base model: HF directory, .gguf file or 'smollm2' (default)")
-    parser.add_argument("--max-tokens", type=int, default=384,
+    parser.add_argument("--max-tokens", type=at_least(1), default=384,
                         help="documents are truncated to their first MAX_TOKENS model tokens (default 384)")
-    parser.add_argument("--seed", type=int, default=0, help="seed of the cut points (default 0)")
-    parser.add_argument("--batch-size", type=int, default=8, help="scoring/training batch size (default 8)")
+    parser.add_argument("--seed", type=at_least(0), default=0, help="seed of the cut points (default 0)")
+    parser.add_argument("--batch-size", type=at_least(1), default=8, help="scoring/training batch size (default 8)")
     parser.add_argument("--device", default="cpu", help="cpu (default), cuda, cuda:1, ...")
     parser.add_argument("--dtype", default=None, help="float32 (default), bfloat16, float16")
-    parser.add_argument("--threads", type=int, default=None,
+    parser.add_argument("--threads", type=at_least(0), default=None,
                         help="torch CPU threads (default: torch's choice; 1 is faster on a busy shared CPU)")
 
 
@@ -39,13 +41,13 @@ def _add_method_args(parser: argparse.ArgumentParser, method: str) -> None:
     if method == "empower":
         parser.add_argument("--scorer", choices=("transformers", "vllm"), default="transformers",
                             help="log-prob backend; vllm (GPU hosts) needs --base to be a HF model directory")
-        parser.add_argument("--eta", type=float, default=0.32, help="likelihood threshold (default 0.32)")
+        parser.add_argument("--eta", type=positive_float, default=0.32, help="likelihood threshold (default 0.32)")
         parser.add_argument("--unit", choices=("bits", "nats"), default="bits", help="unit of --eta (default bits)")
     elif method == "sft":
-        parser.add_argument("--n", type=int, required=True, help="target length in model tokens")
+        parser.add_argument("--n", type=at_least(1), required=True, help="target length in model tokens")
     elif method == "sft-rand":
-        parser.add_argument("--lo", type=int, default=1)
-        parser.add_argument("--hi", type=int, default=30)
+        parser.add_argument("--lo", type=at_least(1), default=1)
+        parser.add_argument("--hi", type=at_least(1), default=30)
 
 
 def parse_method(text: str) -> dict[str, Any]:
@@ -135,17 +137,13 @@ def _train(args: argparse.Namespace) -> int:
     return 0
 
 
-def _guarded(func):
+def _with_threads(func):
     def run(args: argparse.Namespace) -> int:
         if args.threads:
             import torch
 
             torch.set_num_threads(args.threads)
-        try:
-            return func(args)
-        except (ValueError, FileNotFoundError, ModuleNotFoundError, RuntimeError) as error:
-            print(f"codeassist {args.command}: {error}", file=sys.stderr)
-            return 2
+        return func(args)
     return run
 
 
@@ -159,7 +157,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         _add_corpus_args(parser)
         _add_method_args(parser, method)
         parser.add_argument("--out", type=Path, required=True, help="output JSONL (stats go to OUT.stats.json)")
-        parser.set_defaults(func=_guarded(lambda args, method=method: _data(args, method)))
+        parser.set_defaults(func=_with_threads(lambda args, method=method: _data(args, method)))
 
     train = subparsers.add_parser("train", help="LoRA fine-tune a base model on an Empower/SFT training set")
     train.add_argument("--method", required=True, help="empower, sft-N (e.g. sft-10) or sft-rand")
@@ -169,9 +167,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_method_args(train, "empower")
     _add_method_args(train, "sft-rand")
     train.add_argument("--out", type=Path, required=True, help="adapter output directory")
-    train.add_argument("--epochs", type=float, default=1.0, help="default 1 (as in the paper)")
-    train.add_argument("--lr", type=float, default=2e-4)
-    train.add_argument("--rank", type=int, default=8, help="LoRA rank (alpha = 2 x rank)")
-    train.add_argument("--max-steps", type=int, default=None)
+    train.add_argument("--epochs", type=positive_float, default=1.0, help="default 1 (as in the paper)")
+    train.add_argument("--lr", type=positive_float, default=2e-4)
+    train.add_argument("--rank", type=at_least(1), default=8, help="LoRA rank (alpha = 2 x rank)")
+    train.add_argument("--max-steps", type=at_least(1), default=None)
     train.add_argument("--merge", action="store_true", help="also save the merged model to OUT/merged")
-    train.set_defaults(func=_guarded(_train))
+    train.set_defaults(func=_with_threads(_train))

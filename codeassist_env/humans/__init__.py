@@ -1,15 +1,29 @@
-"""Simulated humans. ``make_human(name)`` builds one from a short name; ``HUMANS`` maps a name
-prefix to a factory ``factory(arg, **options)``, where ``arg`` is the rest of the name after the
-prefix (e.g. ``"whitespace"`` in ``"reference-whitespace"``) and ``options`` are keyword arguments
-such as ``tokenizer`` (factories ignore options they do not use)."""
+"""Simulated humans. ``make_human(name)`` builds one from a short name; ``HUMANS`` is the registry of
+human kinds (``codeassist_env.registry``), the one place that knows their names. A name is a kind's
+prefix, optionally followed by a dash and an argument (``"whitespace"`` in ``"reference-whitespace"``);
+a kind builds its human with ``build(arg, **options)``, options being keyword arguments such as
+``tokenizer`` and ``sandbox`` (builders ignore options they do not use)."""
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import ReferenceHuman, reference_program
+from codeassist_env.registry import Registry
+
+
+@dataclass(frozen=True)
+class HumanKind:
+    name: str
+    build: Callable[..., Human]  # build(arg, **options)
+    help: str = ""
+    # Humans that answer through a served model: served_model(arg, **options) names it. The bench gives
+    # them its --human-* options (base_url, model, cache_mode, cache_path), records the model and stops
+    # the run when their endpoint is down.
+    served_model: Callable[..., str | None] | None = None
 
 
 def _reference(arg: str, tokenizer=None, **_: Any) -> ReferenceHuman:
@@ -25,28 +39,36 @@ def _expert(arg: str, tokenizer=None, sandbox: Any = "auto", **_: Any) -> Expert
     return ExpertHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
-def _llm(arg: str, **options: Any) -> Human:
+def _llm_config(arg: str, base_url: str | None = None, model: str | None = None, cache_mode: str | None = None,
+                cache_path: str | None = None, **_: Any) -> Any:
     # Imported here so that `import codeassist_env` does not pay for the openai client.
-    from codeassist_env.humans.llm import make_llm_human
+    from codeassist_env.humans.llm import LLMHumanConfig
 
-    return make_llm_human(arg, **options)
+    return LLMHumanConfig.from_env(base_url=base_url, model=model or arg or None, cache_mode=cache_mode,
+                                   cache_path=cache_path)
 
 
-HUMANS: dict[str, Callable[..., Human]] = {
-    "reference": _reference,
-    "expert": _expert,
-    "llm": _llm,
-}
+def _llm(arg: str, **options: Any) -> Human:
+    from codeassist_env.humans.llm import LLMHuman
+
+    return LLMHuman(_llm_config(arg, **options))
+
+
+HUMANS: Registry[HumanKind] = Registry("human", separators="-")
+HUMANS.register(HumanKind("reference", _reference, "types the reference solution; reference-whitespace "
+                                                   "accepts suggestions equal up to whitespace"))
+HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs"))
+HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
+                          served_model=lambda arg, **options: _llm_config(arg, **options).model))
 
 
 def make_human(name: str, **options: Any) -> Human:
-    """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate), ``"llm"`` / ``"llm-<model>"`` (an
-    OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``), or any other registered prefix."""
-    for prefix in sorted(HUMANS, key=len, reverse=True):  # longest prefix wins
-        if name == prefix or name.startswith(prefix + "-"):
-            return HUMANS[prefix](name[len(prefix) + 1:], **options)
-    raise ValueError(f"unknown human {name!r}; known prefixes: {sorted(HUMANS)}")
+    """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate),
+    ``"llm"`` / ``"llm-<model>"`` (an OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``),
+    or any other registered name."""
+    kind, arg = HUMANS.lookup(name)
+    return kind.build(arg, **options)
 
 
-__all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "ReferenceHuman", "SimulatorFailure", "make_human",
-           "reference_program"]
+__all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind", "ReferenceHuman",
+           "SimulatorFailure", "make_human", "reference_program"]

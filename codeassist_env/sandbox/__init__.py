@@ -1,57 +1,88 @@
 """Run untrusted programs against hidden tests: ``open_sandbox`` / ``evaluate``.
 
-Backends: ``docker`` (one warm container per sandbox), ``bwrap`` (bubblewrap, the local default),
-``process`` (resource limits only, not a sandbox; only when asked for by name) and ``auto``.
+``SANDBOX_BACKENDS`` is the registry of backends (``codeassist_env.registry``), the one place that knows
+their names: ``docker`` (one warm container per sandbox), ``bwrap`` (bubblewrap, the local default) and
+``process`` (resource limits only, not a sandbox; only when asked for by name). ``auto`` tries the
+backends of ``AUTO_ORDER`` in turn.
 """
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
 from codeassist_env.problems.model import Problem
-from codeassist_env.sandbox.core import BACKENDS, Sandbox, SandboxUnavailable, warn_process_backend
+from codeassist_env.registry import Registry
+from codeassist_env.sandbox.core import Sandbox, SandboxUnavailable, Worker, warn_no_isolation
 from codeassist_env.sandbox.local import missing_bwrap_reason, start_bwrap_worker, start_process_worker
 from codeassist_env.sandbox.result import STATUSES, TestResult, Verdict
 
-__all__ = ["BACKENDS", "STATUSES", "Sandbox", "SandboxUnavailable", "TestResult", "Verdict", "evaluate",
-           "open_sandbox", "resolve_backend"]
+__all__ = ["AUTO_ORDER", "SANDBOX_BACKENDS", "STATUSES", "Sandbox", "SandboxBackend", "SandboxUnavailable",
+           "TestResult", "Verdict", "backend_names", "evaluate", "open_sandbox", "resolve_backend"]
+
+
+@dataclass(frozen=True)
+class SandboxBackend:
+    name: str
+    missing: Callable[[], str | None]  # why it cannot run here and how to fix that; None when it can
+    starter: Callable[..., Callable[[], Worker]]  # starter(**options) -> how a Sandbox (re)starts its worker
+    isolates: bool = True  # False: the program runs as this user (open_sandbox warns)
+    help: str = ""
+
+
+def _docker_missing() -> str | None:
+    from codeassist_env.sandbox import docker_backend  # the docker SDK is imported only when asked for
+
+    return docker_backend.missing_reason()
+
+
+def _docker_starter(**options: Any) -> Callable[[], Worker]:
+    from codeassist_env.sandbox import docker_backend
+
+    return docker_backend.worker_starter(**options)
+
+
+SANDBOX_BACKENDS: Registry[SandboxBackend] = Registry("sandbox backend")
+SANDBOX_BACKENDS.register(SandboxBackend("docker", _docker_missing, _docker_starter,
+                                         help="one warm container per sandbox"))
+SANDBOX_BACKENDS.register(SandboxBackend("bwrap", missing_bwrap_reason, lambda **_: start_bwrap_worker,
+                                         help="bubblewrap namespaces"))
+SANDBOX_BACKENDS.register(SandboxBackend("process", lambda: None, lambda **_: start_process_worker, isolates=False,
+                                         help="resource limits only, no isolation"))
+AUTO_ORDER = ["docker", "bwrap"]  # what "auto" tries, in turn; a plug-in may insert its backend
+
+
+def backend_names() -> list[str]:
+    """Every name a ``sandbox=`` argument accepts: ``auto`` and the registered backends."""
+    return ["auto", *SANDBOX_BACKENDS.names()]
 
 
 def resolve_backend(backend: str = "auto") -> str:
     """The concrete backend ``backend`` stands for here; raises SandboxUnavailable saying what is missing."""
-    if backend not in BACKENDS:
-        raise ValueError(f"unknown sandbox backend {backend!r}; choose one of {', '.join(BACKENDS)}")
-    if backend == "process":
+    if backend != "auto":
+        missing = SANDBOX_BACKENDS.lookup(backend)[0].missing()
+        if missing is not None:
+            raise SandboxUnavailable(f"sandbox backend {backend!r} is unavailable: {missing}")
         return backend
-    if backend in ("auto", "docker"):
-        from codeassist_env.sandbox import docker_backend
-
-        docker_missing = docker_backend.missing_reason()
-        if docker_missing is None:
-            return "docker"
-        if backend == "docker":
-            raise SandboxUnavailable(f"sandbox backend 'docker' is unavailable: {docker_missing}")
-    bwrap_missing = missing_bwrap_reason()
-    if bwrap_missing is None:
-        return "bwrap"
-    if backend == "bwrap":
-        raise SandboxUnavailable(f"sandbox backend 'bwrap' is unavailable: {bwrap_missing}")
-    raise SandboxUnavailable(
-        "no sandbox is available: docker: " + str(docker_missing) + "; bwrap: " + bwrap_missing
-        + ". Install one of them, or ask for backend='process' (no isolation) explicitly.")
+    reasons = []
+    for name in AUTO_ORDER:
+        missing = SANDBOX_BACKENDS.lookup(name)[0].missing()
+        if missing is None:
+            return name
+        reasons.append(f"{name}: {missing}")
+    raise SandboxUnavailable("no sandbox is available: " + "; ".join(reasons) + ". Install one of them, or ask "
+                             "for backend='process' (no isolation) explicitly.")
 
 
-def open_sandbox(backend: str = "auto", *, trusted_code: bool = False, **docker_options: object) -> Sandbox:
-    """A sandbox with one warm worker; use it as a context manager. ``docker_options`` go to the docker
-    backend (image, memory_mb, cpus, pids). ``trusted_code=True`` (the caller's own programs: reference
-    solutions, benchmarks) drops the warning that the ``process`` backend isolates nothing."""
+def open_sandbox(backend: str = "auto", *, trusted_code: bool = False, **options: Any) -> Sandbox:
+    """A sandbox with one warm worker; use it as a context manager. ``options`` go to the backend's
+    starter (docker: image, memory_mb, cpus, pids). ``trusted_code=True`` (the caller's own programs:
+    reference solutions, benchmarks) drops the warning for a backend that isolates nothing."""
     name = resolve_backend(backend)
-    if name == "process":
-        if not trusted_code:
-            warn_process_backend()
-        return Sandbox(name, start_process_worker)
-    if name == "bwrap":
-        return Sandbox(name, start_bwrap_worker)
-    from codeassist_env.sandbox import docker_backend
-
-    return Sandbox(name, docker_backend.worker_starter(**docker_options))
+    entry = SANDBOX_BACKENDS.lookup(name)[0]
+    if not entry.isolates and not trusted_code:
+        warn_no_isolation(name)
+    return Sandbox(name, entry.starter(**options))
 
 
 def evaluate(problem: Problem, code: str, backend: str = "auto", fail_fast: bool = False) -> Verdict:

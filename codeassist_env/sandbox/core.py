@@ -11,7 +11,6 @@ from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
 from codeassist_env.sandbox.result import TestResult, Verdict
 
-BACKENDS = ("auto", "bwrap", "docker", "process")
 OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
 ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
@@ -138,7 +137,7 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
     return TestResult(_STATUS.get(status, "infra_error"), time_s, stderr)
 
 
-def warn_process_backend() -> None:
-    warnings.warn("sandbox backend 'process' is NOT a sandbox: the program runs as this user with full access "
+def warn_no_isolation(backend: str) -> None:
+    warnings.warn(f"sandbox backend {backend!r} is NOT a sandbox: the program runs as this user with full access "
                   "to this machine; only resource limits apply", RuntimeWarning, stacklevel=3)
 

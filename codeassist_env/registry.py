@@ -1,0 +1,85 @@
+"""One registry per plug-in kind (agents, humans, problem sets, sandbox backends): the single place that
+knows the names of its kind. Each kind has its own entry type (a frozen dataclass with at least ``name``
+and ``help``); the registry finds an entry by name, builds the "unknown name, did you mean" message and
+gives the command line its choices and help.
+
+Names of kinds that take an argument are ``prefix``, or ``prefix`` + a separator + the argument
+(``oracle-10``, ``empower:PATH``, ``expert-0.2``); the longest registered prefix wins.
+
+Code outside the package adds entries with ``register`` (``codeassist --plugin MODULE`` imports such a
+module before the command line is read; see ``codeassist_env.plugins``).
+"""
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterator
+from typing import Generic, Protocol, TypeVar
+
+
+class UnknownName(ValueError):
+    """A name no entry of the registry answers to; the message suggests the closest registered names."""
+
+
+class Named(Protocol):
+    name: str
+    help: str
+
+
+E = TypeVar("E", bound=Named)
+
+
+class Registry(Generic[E]):
+    def __init__(self, kind: str, separators: str = ""):
+        """``kind``: what the entries are, for messages ("agent"); ``separators``: the characters that may
+        follow a prefix before its argument ("" = names are exact)."""
+        self.kind = kind
+        self.separators = separators
+        self._entries: dict[str, E] = {}
+
+    def register(self, entry: E) -> E:
+        if entry.name in self._entries:
+            raise ValueError(f"{self.kind} {entry.name!r} is already registered")
+        self._entries[entry.name] = entry
+        return entry
+
+    def unregister(self, name: str) -> None:
+        del self._entries[name]
+
+    def __iter__(self) -> Iterator[E]:
+        return iter(list(self._entries.values()))
+
+    def names(self) -> list[str]:
+        return sorted(self._entries)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._find(name) is not None
+
+    def lookup(self, name: str) -> tuple[E, str]:
+        """The entry ``name`` stands for and its argument ("" when none); ``UnknownName`` otherwise."""
+        found = self._find(name)
+        if found is None:
+            raise UnknownName(self.unknown(name))
+        return found
+
+    def _find(self, name: str) -> tuple[E, str] | None:
+        for prefix in sorted(self._entries, key=len, reverse=True):  # longest prefix wins
+            if name == prefix:
+                return self._entries[prefix], ""
+            if self.separators and name.startswith(prefix) and name[len(prefix)] in self.separators:
+                return self._entries[prefix], name[len(prefix) + 1:]
+        return None
+
+    def unknown(self, name: str) -> str:
+        """``unknown <kind> 'x'; did you mean 'y'? (registered: ...)``."""
+        names = self.names()
+        head = name
+        for separator in self.separators:
+            head = head.split(separator, 1)[0]
+        close = list(dict.fromkeys(difflib.get_close_matches(name, names, n=3)
+                                   + difflib.get_close_matches(head, names, n=3)))[:3]
+        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        return f"unknown {self.kind} {name!r}{hint} (registered: {', '.join(names)})"
+
+    def help_text(self) -> str:
+        """``name (help), ...`` for the command line's help."""
+        return "; ".join(f"{e.name}: {e.help}" if e.help else e.name for e in self)
