@@ -111,7 +111,8 @@ def test_a_scripted_participant_completes_a_blinded_study(tmp_path):
     assert rows["oracle-40"]["preference"] == 1.0 and rows["none"]["preference"] == 0.0
     assert rows["oracle-40"]["p_two_sided"] == 1.0  # one answer says nothing
     assert rows["oracle-40"]["acceptance"] == pytest.approx(oracle["accepted"] / oracle["suggestions_shown"])
-    assert rows["oracle-40"]["chars_per_suggestion"] == pytest.approx(oracle["suggestion_chars"] / oracle["suggestions_shown"])
+    chars_per = oracle["suggestion_chars"] / oracle["suggestions_shown"]
+    assert rows["oracle-40"]["chars_per_suggestion"] == pytest.approx(chars_per)
     assert rows["oracle-40"]["suggestions_per_problem"] == oracle["suggestions_shown"]
     assert (rows["oracle-40"]["pass_at_1"], rows["none"]["pass_at_1"]) == (1.0, 0.0)
     assert rows["none"]["acceptance"] is None and rows["none"]["problems"] == 1

@@ -16,7 +16,8 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 def _common(parser: argparse.ArgumentParser) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
 
-    parser.add_argument("--problems", default="codeassist-core", help="problem set name or path (default codeassist-core)")
+    parser.add_argument("--problems", default="codeassist-core",
+                        help="problem set name or path (default codeassist-core)")
     parser.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
     parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
     parser.add_argument("--sandbox", default="auto", help="sandbox backend for the tests (default auto)")

@@ -2,11 +2,12 @@
 
 ``study.jsonl`` is append-only, one JSON object per line, each with a ``type``: ``join``, ``start``
 (a problem first shown), ``suggestion``, ``decision``, ``run`` (public tests), ``problem`` (a finished
-problem, with the bench's episode fields), ``preference``. A line is written with one ``os.write`` on an ``O_APPEND`` descriptor and
-fsync'ed before the server answers, so whatever a participant was told is saved is on disk. A crash
-mid-write can only leave a cut-short last line: reading reports and skips it, and opening the log
-for appending truncates it away so the next line starts clean. The server rebuilds its whole state
-from this file when it starts, which is how a restart loses nothing and a participant resumes.
+problem, with the bench's episode fields), ``preference``. A line is written with one ``os.write`` on an
+``O_APPEND`` descriptor and fsync'ed before the server answers, so whatever a participant was told is
+saved is on disk. A crash mid-write can only leave a cut-short last line: reading reports and skips it,
+and opening the log for appending truncates it away so the next line starts clean. The server rebuilds
+its whole state from this file when it starts, which is how a restart loses nothing and a participant
+resumes.
 """
 from __future__ import annotations
 
