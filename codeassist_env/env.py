@@ -12,6 +12,7 @@ import gymnasium as gym
 from gymnasium import spaces
 
 from codeassist_env import metrics
+from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
 from codeassist_env.humans import Decision, SimulatorFailure, make_human
 from codeassist_env.problems.model import Problem
 from codeassist_env.sandbox import SANDBOX_BACKENDS, open_sandbox
@@ -80,19 +81,21 @@ class CodeAssistEnv(gym.Env[dict, str]):
     raises ``RuntimeError``: call ``reset``.
 
     ## Information
-    ``reset``: ``problem_id``, ``starter_code``, ``tokenizer``, ``seed`` (the one given to ``reset``; the
-    agent's ``reset(info)`` derives its sampling seed from it). Every step: ``problem_id``, ``round``,
-    ``decision``, ``human_text``, ``round_tokens_read``, ``round_tokens_written``,
-    ``simulator_failure``. The last step adds ``verdict`` (dict), ``passed``, ``pass_fraction``,
+    The keys are those of ``codeassist_env.episode`` (a test holds this list to it).
+    ``reset``: ``problem_id``, ``starter_code``, ``tokenizer``, ``seed`` (the one given to ``env.reset``; the
+    agent's ``reset(info)`` derives its sampling seed from it).
+    Every step: ``problem_id``, ``round``, ``decision``, ``human_text``, ``round_tokens_read``,
+    ``round_tokens_written``, ``simulator_failure``.
+    The last step adds the ``EpisodeResult``: ``verdict`` (dict), ``passed``, ``pass_fraction``,
     ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
     ``suggestion_chars``, ``accept_ratio`` (None if nothing was shown), ``tokens_read`` and
     ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
     ``simulator_failed``, ``sandbox_failed`` (the hidden tests could not be run: an infrastructure error,
     not the program's; ``passed`` is then False but says nothing about the agent), ``code`` (the final
-    program), ``tokenizer``, ``transcript`` (one dict per
-    round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
+    program), ``tokenizer``, ``transcript`` and ``human_usage`` if the human has a ``usage()`` method.
+    Each ``transcript`` round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
     ``simulator_failure``, ``tokens_read``, ``tokens_written`` and the human's ``decide_s`` and
-    ``write_s`` seconds) and ``human_usage`` if the human has a ``usage()`` method.
+    ``write_s`` seconds.
     A non-empty suggestion pending at FINISH counts as shown, neither accepted nor rejected.
     A round whose human raised ``SimulatorFailure`` is recorded with the reason and falls back to
     REJECT with nothing written; the episode is then flagged ``simulator_failed``.
@@ -177,10 +180,10 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self._round = 0
         self._last_decision = ""
         self._last_human_text = ""
-        self._transcript: list[dict[str, Any]] = []
+        self._transcript: list[EnvRound] = []
         self._done = False
-        return self._observation(), {"problem_id": problem.id, "starter_code": problem.starter_code,
-                                     "tokenizer": self.tokenizer.name, "seed": seed}
+        return self._observation(), ResetInfo(problem_id=problem.id, starter_code=problem.starter_code,
+                                              tokenizer=self.tokenizer.name, seed=seed)
 
     def step(self, action: str):
         if self._problem is None:
@@ -224,21 +227,22 @@ class CodeAssistEnv(gym.Env[dict, str]):
             human_text = self.tokenizer.truncate(written, self.human_tokens)[:MAX_HUMAN_CHARS]
             self._code += human_text
 
-        record = {
-            "round": self._round, "suggestion": suggestion, "decision": decision.choice,
-            "reasoning": decision.reasoning, "human_text": human_text, "simulator_failure": failure,
-            "tokens_read": self.tokenizer.count(suggestion) if suggestion else 0,
-            "tokens_written": self.tokenizer.count(human_text) if human_text else 0,
-            "decide_s": decide_s, "write_s": write_s,
-        }
+        record = EnvRound(
+            round=self._round, suggestion=suggestion, decision=decision.choice,
+            reasoning=decision.reasoning, human_text=human_text, simulator_failure=failure,
+            tokens_read=self.tokenizer.count(suggestion) if suggestion else 0,
+            tokens_written=self.tokenizer.count(human_text) if human_text else 0,
+            decide_s=decide_s, write_s=write_s,
+        )
         self._transcript.append(record)
         self._last_decision, self._last_human_text = decision.choice, human_text
 
         terminated = decision.choice == "finish"
         truncated = not terminated and self._round >= self.max_rounds
-        info = {"problem_id": problem.id, "round": self._round, "decision": decision.choice,
-                "human_text": human_text, "round_tokens_read": record["tokens_read"],
-                "round_tokens_written": record["tokens_written"], "simulator_failure": failure}
+        info: dict[str, Any] = StepInfo(
+            problem_id=problem.id, round=self._round, decision=decision.choice, human_text=human_text,
+            round_tokens_read=record["tokens_read"], round_tokens_written=record["tokens_written"],
+            simulator_failure=failure)
         reward = 0.0
         if terminated or truncated:
             self._done = True
@@ -292,31 +296,29 @@ class CodeAssistEnv(gym.Env[dict, str]):
         tokens_read = sum(r["tokens_read"] for r in self._transcript)
         tokens_written = sum(r["tokens_written"] for r in self._transcript)
         failures = [r["simulator_failure"] for r in self._transcript if r["simulator_failure"]]
-        info = {
-            "verdict": verdict.to_dict(),
-            "passed": verdict.passed,
-            "pass_fraction": verdict.pass_fraction,
-            "pass_at_1": 1.0 if verdict.passed else 0.0,
-            "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
-            "accepted": accepted,
-            "rejected": sum(r["decision"] == "reject" for r in shown),
-            "suggestions_shown": len(shown),
-            "suggestion_chars": sum(len(r["suggestion"]) for r in shown),
-            "accept_ratio": metrics.accept_ratio(accepted, len(shown)),
-            "tokens_read": tokens_read,
-            "tokens_written": tokens_written,
-            "rounds": self._round,
-            "finished": finished,
-            "simulator_failed": bool(failures),
-            "sandbox_failed": verdict.infra_error,
-            "transcript": [dict(r) for r in self._transcript],
-            "tokenizer": self.tokenizer.name,
-            "problem_id": self._problem.id,
-            "code": self._code,
-        }
-        if callable(getattr(self.human, "usage", None)):
-            info["human_usage"] = dict(self.human.usage())
-        return info
+        return EpisodeResult(
+            problem_id=self._problem.id,
+            verdict=verdict.to_dict(),
+            passed=verdict.passed,
+            pass_fraction=verdict.pass_fraction,
+            pass_at_1=1.0 if verdict.passed else 0.0,
+            dpr=metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
+            accepted=accepted,
+            rejected=sum(r["decision"] == "reject" for r in shown),
+            suggestions_shown=len(shown),
+            suggestion_chars=sum(len(r["suggestion"]) for r in shown),
+            accept_ratio=metrics.accept_ratio(accepted, len(shown)),
+            tokens_read=tokens_read,
+            tokens_written=tokens_written,
+            rounds=self._round,
+            finished=finished,
+            simulator_failed=bool(failures),
+            sandbox_failed=verdict.infra_error,
+            code=self._code,
+            tokenizer=self.tokenizer.name,
+            transcript=[EnvRound(**r) for r in self._transcript],
+            human_usage=dict(self.human.usage()) if callable(getattr(self.human, "usage", None)) else None,
+        ).to_info()
 
 
 def _load(problems: str | os.PathLike | Iterable[Problem] | None) -> list[Problem]:

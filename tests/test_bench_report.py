@@ -14,6 +14,7 @@ from codeassist_env.bench import comparison, stats
 from codeassist_env.bench.describe import agent_line
 from codeassist_env.bench.report import write_report
 from codeassist_env.bench.store import config_hash, write_run
+from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
 
 
@@ -69,16 +70,15 @@ def test_unmatched_pairs_and_empty_input_are_refused():
 
 # ---- synthetic runs -------------------------------------------------------------------------------
 def episode(agent, problem, seed=0, *, passed=True, dpr=None, shown=0, accepted=0, written=20, rounds=10,
-            status="ok", simulator_failed=False):
+            status="ok", simulator_failed=False) -> EpisodeRecord:
     dpr = (0.9 if passed else 0.0) if dpr is None else dpr
     suggestions = ["x = 1\n"] * shown + [""] * (rounds - shown)
-    return {"agent": agent, "problem_id": problem, "seed": seed, "status": status, "error": None,
-            "simulator_failed": simulator_failed, "passed": passed, "pass_at_1": float(passed),
-            "pass_fraction": float(passed), "dpr": dpr, "accepted": accepted, "rejected": shown - accepted,
-            "suggestions_shown": shown, "suggestion_chars": 6 * shown,
-            "accept_ratio": accepted / shown if shown else None, "tokens_read": 3 * shown,
-            "tokens_written": written, "rounds": rounds, "finished": True,
-            "transcript": [{"suggestion": s} for s in suggestions]}
+    return EpisodeRecord(agent, problem, seed, status, result=EpisodeResult(
+        problem_id=problem, verdict={}, passed=passed, pass_fraction=float(passed), pass_at_1=float(passed), dpr=dpr,
+        accepted=accepted, rejected=shown - accepted, suggestions_shown=shown, suggestion_chars=6 * shown,
+        accept_ratio=accepted / shown if shown else None, tokens_read=3 * shown, tokens_written=written,
+        rounds=rounds, finished=True, simulator_failed=simulator_failed, code="", tokenizer="code",
+        transcript=[{"suggestion": s} for s in suggestions]))
 
 
 def make_run(directory: Path, records, agents, problems, *, human=None, agent_facts=None, seeds=1,
@@ -92,7 +92,8 @@ def make_run(directory: Path, records, agents, problems, *, human=None, agent_fa
     if human:
         run["human"] = human
     write_run(directory, run)
-    (directory / "episodes.jsonl").write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    (directory / "episodes.jsonl").write_text("".join(json.dumps(r.to_json()) + "\n" for r in records),
+                                              encoding="utf-8")
     return directory
 
 

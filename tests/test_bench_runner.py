@@ -92,11 +92,11 @@ def test_two_shards_merged_equal_the_unsharded_run(tmp_path):
     assert set(whole) == expected_triples(5, seeds=2)
 
     merged = merge_runs([tmp_path / "s1", tmp_path / "s2"])
-    assert {triple_of(r) for r in merged.records} == set(whole)
+    assert {(r.agent, r.problem_id, r.seed) for r in merged.records} == set(whole)
     for r in merged.records:
-        w = whole[triple_of(r)]
-        assert without_timings(r["transcript"]) == without_timings(w["transcript"])
-        assert (r["code"], r["passed"], r["dpr"]) == (w["code"], w["passed"], w["dpr"])
+        w = whole[r.agent, r.problem_id, r.seed]
+        assert without_timings(r.result.transcript) == without_timings(w["transcript"])
+        assert (r.result.code, r.result.passed, r.result.dpr) == (w["code"], w["passed"], w["dpr"])
     assert not merged.notes
 
     # Duplicates across directories count once; the merged report equals the unsharded one.

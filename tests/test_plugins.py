@@ -23,8 +23,8 @@ def codeassist(*args: str, env: dict[str, str] | None = None) -> subprocess.Comp
 def test_a_plugin_adds_a_human_an_agent_and_a_problem_set_to_bench(tmp_path):
     out = tmp_path / "run"
     done = codeassist("--plugin", PLUGIN, "bench", "--agents", "echo", "oracle-3", "--human", "stubborn",
-                      "--problems", "twice", "--max-rounds", "20", "--human-tokens", "3", "--sandbox", "bwrap", "--no-progress",
-                      "--out", str(out))
+                      "--problems", "twice", "--max-rounds", "20", "--human-tokens", "3", "--sandbox", "bwrap",
+                      "--no-progress", "--out", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert sorted((r["agent"], r["problem_id"], r["status"]) for r in records) == [

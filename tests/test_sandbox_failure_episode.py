@@ -7,6 +7,7 @@ import pytest
 
 from codeassist_env.agents import play_episode
 from codeassist_env.bench.report import summarize
+from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import open_sandbox
@@ -50,10 +51,11 @@ def test_a_sandbox_that_dies_for_good_is_an_infrastructure_failure_not_the_agent
 
 def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
     def record(problem_id, status, passed):
-        return {"agent": "a", "problem_id": problem_id, "seed": 0, "status": status, "pass_at_1": float(passed),
-                "accept_ratio": None, "dpr": float(passed), "pass_fraction": float(passed), "suggestions_shown": 0,
-                "suggestion_chars": 0, "tokens_written": 5, "rounds": 3, "transcript": [],
-                "simulator_failed": False}
+        return EpisodeRecord("a", problem_id, 0, status, result=EpisodeResult(
+            problem_id, verdict={}, passed=passed, pass_fraction=float(passed), pass_at_1=float(passed),
+            dpr=float(passed), accepted=0, rejected=0, suggestions_shown=0, suggestion_chars=0, accept_ratio=None,
+            tokens_read=0, tokens_written=5, rounds=3, finished=True, simulator_failed=False, code="",
+            tokenizer="code", transcript=[], sandbox_failed=status == "infra"))
 
     (row,) = summarize([record("p1", "ok", True), record("p2", "infra", False)], ["a"])
     assert row.episodes == 1 and row.pass_at_1[0] == 1.0

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.bench import stats
+from codeassist_env.episode import EpisodeRecord
 
 DEFAULT_BASELINE = "none"
 PAIRED_METRICS = (("pass_at_1", "Pass@1"), ("dpr", "DPR"), ("tokens_written", "tokens written"))
@@ -19,8 +20,8 @@ HARDLY_SUGGESTS = 0.10  # share of rounds with a suggestion below which an agent
 FEW_SHOWN = 10  # shown suggestions below which accept ratio and characters per suggestion are flagged
 
 
-def headline(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [r for r in records if r["status"] == "ok" and not r.get("simulator_failed")]
+def headline(records: list[EpisodeRecord]) -> list[EpisodeRecord]:
+    return [r for r in records if r.headline]
 
 
 # ---- per problem ---------------------------------------------------------------------------------
@@ -37,19 +38,19 @@ class ProblemCell:
     tokens_written: float | None  # mean over the episodes
 
 
-def per_problem(records: list[dict[str, Any]], agents: list[str], problem_ids: list[str]) -> list[ProblemCell]:
+def per_problem(records: list[EpisodeRecord], agents: list[str], problem_ids: list[str]) -> list[ProblemCell]:
     """One cell per (agent, problem), problems in run order (then any others the records hold)."""
-    order = list(problem_ids) + sorted({r["problem_id"] for r in records} - set(problem_ids))
+    order = list(problem_ids) + sorted({r.problem_id for r in records} - set(problem_ids))
     cells = []
     for problem_id in order:
         for agent in agents:
-            mine = [r for r in records if r["agent"] == agent and r["problem_id"] == problem_id]
-            head = headline(mine)
+            mine = [r for r in records if r.agent == agent and r.problem_id == problem_id]
+            head = [r.result for r in headline(mine)]
             n = len(head)
             cells.append(ProblemCell(
-                agent, problem_id, n, len(mine) - n, sum(bool(r["passed"]) for r in head),
-                sum(r["dpr"] for r in head) / n if n else None, sum(r["suggestions_shown"] for r in head),
-                sum(r["accepted"] for r in head), sum(r["tokens_written"] for r in head) / n if n else None))
+                agent, problem_id, n, len(mine) - n, sum(bool(r.passed) for r in head),
+                sum(r.dpr for r in head) / n if n else None, sum(r.suggestions_shown for r in head),
+                sum(r.accepted for r in head), sum(r.tokens_written for r in head) / n if n else None))
     return cells
 
 
@@ -100,13 +101,13 @@ def choose_baseline(requested: str | None, agents: list[str]) -> tuple[str | Non
     return baseline, None
 
 
-def paired(records: list[dict[str, Any]], agents: list[str], baseline: str, *,
+def paired(records: list[EpisodeRecord], agents: list[str], baseline: str, *,
            resamples: int = stats.BOOTSTRAP_RESAMPLES, seed: int = stats.BOOTSTRAP_SEED
            ) -> dict[str, list[stats.PairedDifference]]:
     """For every agent but the baseline, its paired differences on the (problem, seed) pairs that both
     have a headline episode for (an empty list when there is none)."""
-    def by_pair(agent: str) -> dict[tuple[str, int], dict[str, Any]]:
-        return {(r["problem_id"], int(r["seed"])): r for r in headline(records) if r["agent"] == agent}
+    def by_pair(agent: str) -> dict[tuple[str, int], Any]:
+        return {(r.problem_id, r.seed): r.result for r in headline(records) if r.agent == agent}
 
     base = by_pair(baseline)
     result: dict[str, list[stats.PairedDifference]] = {}
@@ -115,8 +116,9 @@ def paired(records: list[dict[str, Any]], agents: list[str], baseline: str, *,
             continue
         mine = by_pair(agent)
         common = sorted(set(mine) & set(base))
-        result[agent] = [stats.paired_difference(metric, agent, baseline, [float(mine[k][metric]) for k in common],
-                                                 [float(base[k][metric]) for k in common],
+        result[agent] = [stats.paired_difference(metric, agent, baseline,
+                                                 [float(getattr(mine[k], metric)) for k in common],
+                                                 [float(getattr(base[k], metric)) for k in common],
                                                  resamples=resamples, seed=seed)
                          for metric, _ in PAIRED_METRICS] if common else []
     return result
@@ -162,15 +164,16 @@ def write_paired_csv(differences: dict[str, list[stats.PairedDifference]], path:
 
 
 # ---- warnings ------------------------------------------------------------------------------------
-def warnings(records: list[dict[str, Any]], agents: list[str], agent_facts: dict[str, Any] | None = None) -> list[str]:
+def warnings(records: list[EpisodeRecord], agents: list[str], agent_facts: dict[str, Any] | None = None
+             ) -> list[str]:
     """A line per agent that suggested in fewer than 10% of its rounds, and per agent whose accept
     ratio and characters per suggestion rest on 1 to 9 shown suggestions (none shown: they are n/a)."""
     facts = agent_facts or {}
     lines = []
     for agent in agents:
-        head = [r for r in headline(records) if r["agent"] == agent]
-        rounds = sum(r["rounds"] for r in head)
-        shown = sum(r["suggestions_shown"] for r in head)
+        head = [r.result for r in headline(records) if r.agent == agent]
+        rounds = sum(r.rounds for r in head)
+        shown = sum(r.suggestions_shown for r in head)
         if rounds and shown < HARDLY_SUGGESTS * rounds:
             expected = " (expected: it never suggests)" if facts.get(agent, {}).get("class") == "NullAgent" else ""
             lines.append(f"**Warning:** `{agent}` suggested in {shown} of {rounds} rounds ({shown / rounds:.1%}, "

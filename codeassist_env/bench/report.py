@@ -19,6 +19,7 @@ from codeassist_env.bench import comparison, paper
 from codeassist_env.bench.describe import setup_lines
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
+from codeassist_env.episode import EpisodeRecord
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -28,7 +29,7 @@ PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "D
 class MergedRun:
     run: dict[str, Any]  # run.json of the first directory
     directories: list[Path]
-    records: list[dict[str, Any]]  # one per (agent, problem, seed)
+    records: list[EpisodeRecord]  # one per (agent, problem, seed)
     notes: list[str] = field(default_factory=list)
 
 
@@ -54,7 +55,7 @@ def merge_runs(directories: list[Path]) -> MergedRun:
     if expected and len(chosen) < expected:
         notes.append(f"incomplete: {len(chosen)} of {expected} episodes present "
                      "(a shard missing, or a run stopped early: continue it with --resume)")
-    return MergedRun(first, list(directories), [chosen[k] for k in sorted(chosen)], notes)
+    return MergedRun(first, list(directories), [EpisodeRecord.from_json(chosen[k]) for k in sorted(chosen)], notes)
 
 
 @dataclass
@@ -81,27 +82,27 @@ def _mean(values: list[float]) -> float | None:
     return metrics.mean_stderr(values)[0]
 
 
-def summarize(records: list[dict[str, Any]], agents: list[str]) -> list[AgentRow]:
+def summarize(records: list[EpisodeRecord], agents: list[str]) -> list[AgentRow]:
     rows = []
     for agent in agents:
-        mine = [r for r in records if r["agent"] == agent]
-        ok = [r for r in mine if r["status"] == "ok"]
-        head = [r for r in ok if not r.get("simulator_failed")]
-        shown = sum(r["suggestions_shown"] for r in head)
-        usage = [r["human_usage"] for r in head if r.get("human_usage")]
-        lengths = [len(t["suggestion"]) for r in head for t in r["transcript"] if t["suggestion"]]
+        mine = [r for r in records if r.agent == agent]
+        ok = sum(r.status == "ok" for r in mine)
+        head = [r.result for r in mine if r.headline]
+        shown = sum(r.suggestions_shown for r in head)
+        usage = [r.human_usage for r in head if r.human_usage]
+        lengths = [len(t["suggestion"]) for r in head for t in r.transcript if t["suggestion"]]
         rows.append(AgentRow(
-            agent=agent, episodes=len(head), simulator_failed=len(ok) - len(head),
-            sandbox_failed=sum(r["status"] == "infra" for r in mine),
-            errors=sum(r["status"] not in ("ok", "infra") for r in mine),
-            pass_at_1=metrics.mean_stderr(r["pass_at_1"] for r in head),
-            accept_ratio=metrics.mean_stderr(r["accept_ratio"] for r in head),
-            dpr=metrics.mean_stderr(r["dpr"] for r in head),
-            pass_fraction=_mean([r["pass_fraction"] for r in head]),
-            suggestions=metrics.mean_stderr(r["suggestions_shown"] for r in head),
-            chars_per_suggestion=sum(r["suggestion_chars"] for r in head) / shown if shown else None,
-            tokens_written=_mean([r["tokens_written"] for r in head]),
-            rounds=_mean([r["rounds"] for r in head]),
+            agent=agent, episodes=len(head), simulator_failed=ok - len(head),
+            sandbox_failed=sum(r.status == "infra" for r in mine),
+            errors=sum(r.status not in ("ok", "infra") for r in mine),
+            pass_at_1=metrics.mean_stderr(r.pass_at_1 for r in head),
+            accept_ratio=metrics.mean_stderr(r.accept_ratio for r in head),
+            dpr=metrics.mean_stderr(r.dpr for r in head),
+            pass_fraction=_mean([r.pass_fraction for r in head]),
+            suggestions=metrics.mean_stderr(r.suggestions_shown for r in head),
+            chars_per_suggestion=sum(r.suggestion_chars for r in head) / shown if shown else None,
+            tokens_written=_mean([r.tokens_written for r in head]),
+            rounds=_mean([r.rounds for r in head]),
             prompt_tokens=_mean([u.get("prompt_tokens", 0) for u in usage]) if usage else None,
             completion_tokens=_mean([u.get("completion_tokens", 0) for u in usage]) if usage else None,
             suggestion_lengths=lengths))

@@ -23,6 +23,7 @@ from typing import Any
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
                                         latest_by_triple, load_episodes, read_run, write_run)
+from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.tokenizer import get_tokenizer
 
@@ -185,12 +186,12 @@ class _AgentStats:
         self.passed: dict[str, list[float]] = defaultdict(list)
         self.ratios: dict[str, list[float]] = defaultdict(list)
 
-    def add(self, record: dict[str, Any]) -> None:
-        if record["status"] != "ok" or record.get("simulator_failed"):
+    def add(self, record: EpisodeRecord) -> None:
+        if not record.headline:
             return
-        self.passed[record["agent"]].append(record["pass_at_1"])
-        if record.get("accept_ratio") is not None:
-            self.ratios[record["agent"]].append(record["accept_ratio"])
+        self.passed[record.agent].append(record.result.pass_at_1)
+        if record.result.accept_ratio is not None:
+            self.ratios[record.agent].append(record.result.accept_ratio)
 
     def postfix(self) -> str:
         parts = []
@@ -330,13 +331,12 @@ class BenchRunner:
         gate = self._local_model_gate
         return gate.sampling() if getattr(agent, "temperature", 0) > 0 else gate.greedy()
 
-    def run_episode(self, triple: Triple) -> dict[str, Any]:
+    def run_episode(self, triple: Triple) -> EpisodeRecord:
         from codeassist_env.agents import play_episode
 
         agent_name, problem_id, seed = triple
-        record: dict[str, Any] = {"agent": agent_name, "problem_id": problem_id, "seed": seed,
-                                  "worker": threading.current_thread().name,
-                                  "started_at": datetime.now(timezone.utc).isoformat(timespec="milliseconds")}
+        record = EpisodeRecord(agent_name, problem_id, seed, status="error", worker=threading.current_thread().name,
+                               started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
         started = time.perf_counter()
         try:
             local = self._worker()
@@ -354,32 +354,31 @@ class BenchRunner:
                              {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
                 return suggestion
 
-            info = play_episode(local.env, agent, problem_id=problem_id, seed=seed, act=timed_act)
-            for entry, (act_s, agent_info) in zip(info["transcript"], acts):
+            result = EpisodeResult.from_info(play_episode(local.env, agent, problem_id=problem_id, seed=seed,
+                                                          act=timed_act))
+            for entry, (act_s, agent_info) in zip(result.transcript, acts):
                 entry["act_s"] = act_s
                 if agent_info is not None:
                     entry["agent_info"] = agent_info
-            keep = {k: v for k, v in info.items() if k not in ("problem_id", "round", "decision", "human_text",
-                                                               "round_tokens_read", "round_tokens_written",
-                                                               "simulator_failure")}
-            unreachable = sum(entry["simulator_failure"] == "connection" for entry in info["transcript"])
+            record.result = result
+            unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
             if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
-                record.update(status="error", error=f"the simulated human's endpoint could not be reached in "
-                                                    f"{unreachable} round(s)", **keep)
-            elif info["sandbox_failed"]:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
-                record.update(status="infra", error="the sandbox failed while running the hidden tests: "
-                              + "; ".join(t["stderr"][-200:] for t in info["verdict"]["tests"]
-                                          if t["status"] == "infra_error")[:600], **keep)
+                record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
+            elif result.sandbox_failed:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
+                record.status = "infra"
+                record.error = ("the sandbox failed while running the hidden tests: "
+                                + "; ".join(t["stderr"][-200:] for t in result.verdict["tests"]
+                                            if t["status"] == "infra_error")[:600])
             else:
-                record.update(status="ok", error=None, **keep)
+                record.status = "ok"
         except EndpointDown as error:
             raise _EndpointDownEpisode(record) from error
         except Exception as error:  # recorded, so that --resume retries it and the report counts it
-            record.update(status="error", error=f"{type(error).__name__}: {error}",
-                          traceback=traceback.format_exc(limit=8))
+            record.error = f"{type(error).__name__}: {error}"
+            record.traceback = traceback.format_exc(limit=8)
             if type(error).__name__ == "CacheMiss":
                 raise _Fatal(record) from error
-        record["elapsed_s"] = time.perf_counter() - started
+        record.elapsed_s = time.perf_counter() - started
         return record
 
     # ---- the whole run ---------------------------------------------------------------------------
@@ -396,7 +395,7 @@ class BenchRunner:
                              notes=loaded.notes)
         stats = _AgentStats()
         for record in latest.values():
-            stats.add(record)
+            stats.add(EpisodeRecord.from_json(record))
         try:
             with EpisodeWriter(self.options.out / EPISODES_FILE, loaded) as writer:
                 self._run_pool(todo, writer, stats, summary)
@@ -428,18 +427,17 @@ class BenchRunner:
                         except _EndpointDownEpisode:
                             continue  # not recorded: --resume runs it; the other workers stop too
                         except _Fatal as fatal:
-                            writer.append(fatal.record)
-                            raise RunAborted(f"run stopped: episode {fatal.record['agent']} "
-                                             f"{fatal.record['problem_id']} seed {fatal.record['seed']}: "
-                                             f"{fatal.record['error']}") from fatal.__cause__
-                        writer.append(record)
+                            writer.append(fatal.record.to_json())
+                            raise RunAborted(f"run stopped: episode {fatal.record.agent} {fatal.record.problem_id} "
+                                             f"seed {fatal.record.seed}: {fatal.record.error}") from fatal.__cause__
+                        writer.append(record.to_json())
                         stats.add(record)
-                        if record["status"] == "ok":
+                        if record.status == "ok":
                             summary.finished += 1
                         else:
                             summary.errored += 1
-                            bar.write(f"episode {record['agent']} {record['problem_id']} seed {record['seed']} "
-                                      f"failed: {record['error']}")
+                            bar.write(f"episode {record.agent} {record.problem_id} seed {record.seed} "
+                                      f"failed: {record.error}")
                         bar.set_postfix_str(stats.postfix(), refresh=False)
                         bar.update(1)
                         next_triple = None if self.endpoint_watch.tripped else next(pending_triples, None)
@@ -469,14 +467,14 @@ class EndpointUnreachable(RunAborted):
 
 
 class _EndpointDownEpisode(Exception):
-    def __init__(self, record: dict[str, Any]):
-        super().__init__(record["problem_id"])
+    def __init__(self, record: EpisodeRecord):
+        super().__init__(record.problem_id)
         self.record = record
 
 
 class _Fatal(Exception):
     """An episode error that must stop the run (a replay-cache miss: the cache does not fit the run)."""
 
-    def __init__(self, record: dict[str, Any]):
-        super().__init__(record["error"])
+    def __init__(self, record: EpisodeRecord):
+        super().__init__(record.error)
         self.record = record

@@ -226,7 +226,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
                        "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
     bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
-    bench.add_argument("--max-connection-failures", type=at_least(1), default=DEFAULT_MAX_CONNECTION_FAILURES, metavar="N",
+    bench.add_argument("--max-connection-failures", type=at_least(1), default=DEFAULT_MAX_CONNECTION_FAILURES,
+                       metavar="N",
                        help="llm human: stop the run after N rounds in a row could not connect to the endpoint "
                             f"(each after the client's retries; default {DEFAULT_MAX_CONNECTION_FAILURES})")
     bench.add_argument("--cache", choices=("off", "record", "replay"), default="off",

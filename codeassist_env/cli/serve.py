@@ -17,11 +17,14 @@ def register(subparsers) -> None:
                     "run `vllm serve` instead (see the README).")
     serve.add_argument("--local", action="store_true", required=True,
                        help="serve the bundled SmolLM2-135M-Instruct with llama.cpp (the only mode)")
-    serve.add_argument("--port", type=at_least(0), default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free port)")
+    serve.add_argument("--port", type=at_least(0), default=8000,
+                       help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
     serve.add_argument("--model-path", default=None, help="a GGUF file to serve instead of the bundled one")
-    serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX, help=f"context length (default {DEFAULT_N_CTX})")
-    serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS, help=f"CPU threads (default {DEFAULT_THREADS})")
+    serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX,
+                       help=f"context length (default {DEFAULT_N_CTX})")
+    serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS,
+                       help=f"CPU threads (default {DEFAULT_THREADS})")
     serve.set_defaults(func=run_serve)
 
     ping = subparsers.add_parser(

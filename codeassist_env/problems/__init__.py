@@ -15,8 +15,8 @@ from codeassist_env.problems.loading import (PROBLEM_SETS, ProblemSet, default_s
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.problems.schema import write_problems
 
-__all__ = ["DEFAULT_SET", "PROBLEM_SETS", "Problem", "ProblemSet", "ProblemError", "TestCase", "default_set", "get_problem", "list_sets",
-           "load_problems", "write_problems"]
+__all__ = ["DEFAULT_SET", "PROBLEM_SETS", "Problem", "ProblemError", "ProblemSet", "TestCase", "default_set",
+           "get_problem", "list_sets", "load_problems", "write_problems"]
 
 
 def __getattr__(name: str) -> Any:

@@ -1,0 +1,130 @@
+"""The episode record, owned here: what ``CodeAssist-v0`` tells about an episode, and what the benchmark
+writes and its report reads.
+
+- ``ResetInfo``: the ``info`` of ``env.reset``; ``StepInfo``: the ``info`` of every step.
+- ``EpisodeResult``: what the last step adds to its ``info`` (the environment makes one and spreads its
+  fields into ``info``), with one ``Round`` per round in ``transcript``.
+- ``EpisodeRecord``: one line of a run's ``episodes.jsonl``: the bench's own fields (agent, seed, status,
+  ...) and, unless the episode raised, its ``EpisodeResult``, stored flat, as the line always was.
+"""
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from typing import Any, TypedDict
+
+STATUSES = ("ok", "error", "infra")  # infra: the sandbox failed, not the agent (left out of every mean)
+
+
+class ResetInfo(TypedDict):
+    problem_id: str
+    starter_code: str
+    tokenizer: str
+    seed: int | None
+
+
+class StepInfo(TypedDict):
+    problem_id: str
+    round: int
+    decision: str
+    human_text: str
+    round_tokens_read: int
+    round_tokens_written: int
+    simulator_failure: str | None
+
+
+class EnvRound(TypedDict):
+    """One round of ``transcript`` as the environment records it."""
+    round: int
+    suggestion: str
+    decision: str
+    reasoning: str
+    human_text: str
+    simulator_failure: str | None
+    tokens_read: int
+    tokens_written: int
+    decide_s: float
+    write_s: float
+
+
+class Round(EnvRound, total=False):
+    """A round as the bench stores it: the environment's, and what the agent said about it."""
+    act_s: float  # seconds the agent took to suggest
+    agent_info: dict[str, Any]  # the agent's ``last_info``
+
+
+@dataclass
+class EpisodeResult:
+    problem_id: str
+    verdict: dict[str, Any]  # sandbox.Verdict.to_dict()
+    passed: bool
+    pass_fraction: float
+    pass_at_1: float
+    dpr: float
+    accepted: int
+    rejected: int
+    suggestions_shown: int  # non-empty suggestions, the one pending at FINISH included
+    suggestion_chars: int
+    accept_ratio: float | None  # None when nothing was shown
+    tokens_read: int
+    tokens_written: int
+    rounds: int
+    finished: bool  # FINISH rather than truncation
+    simulator_failed: bool
+    code: str
+    tokenizer: str
+    transcript: list[Round]
+    # Added after the first runs: lines written before it lack it.
+    sandbox_failed: bool = False  # the hidden tests could not run: says nothing about the agent
+    human_usage: dict[str, float] | None = None  # humans with a usage() method (the LLM human's tokens)
+
+    def to_info(self) -> dict[str, Any]:
+        info = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
+        if self.human_usage is None:
+            del info["human_usage"]
+        return info
+
+    @classmethod
+    def from_info(cls, info: dict[str, Any]) -> "EpisodeResult":
+        """The result in a last step's ``info`` (or an episode line); extra keys are ignored."""
+        names = {f.name for f in dataclasses.fields(cls)}
+        return cls(**{k: v for k, v in info.items() if k in names})
+
+
+_RECORD_FIELDS = ("agent", "problem_id", "seed", "status", "error", "worker", "started_at", "elapsed_s",
+                  "traceback")
+
+
+@dataclass
+class EpisodeRecord:
+    agent: str
+    problem_id: str
+    seed: int
+    status: str  # one of STATUSES
+    error: str | None = None
+    worker: str | None = None
+    started_at: str | None = None
+    elapsed_s: float | None = None
+    traceback: str | None = None
+    result: EpisodeResult | None = None  # None when the episode raised before its end
+
+    @property
+    def headline(self) -> bool:
+        """Counted in the headline metrics: it ran to its end and its human did not fail."""
+        return self.status == "ok" and self.result is not None and not self.result.simulator_failed
+
+    def to_json(self) -> dict[str, Any]:
+        line = {name: getattr(self, name) for name in _RECORD_FIELDS}
+        if self.traceback is None:
+            del line["traceback"]
+        if self.result is not None:
+            line.update(self.result.to_info())
+        return line
+
+    @classmethod
+    def from_json(cls, line: dict[str, Any]) -> "EpisodeRecord":
+        """A line of ``episodes.jsonl``, of this version or an earlier one."""
+        own = {name: line[name] for name in _RECORD_FIELDS if name in line}
+        own["seed"] = int(own["seed"])
+        result = EpisodeResult.from_info(line) if "passed" in line else None
+        return cls(**own, result=result)
