@@ -335,3 +335,18 @@ def test_cli_bad_input_exits_2_naming_the_problem(tmp_path, capsys):
         path = write_lines(tmp_path / name, [row])
         assert main(["problems", "validate", "--problems", "humaneval", "--solutions", str(path)]) == 2
         assert expected in capsys.readouterr().err
+
+
+def test_a_problem_is_immutable_and_shared_safely():
+    """Loaded problems are cached and shared: neither a field nor a test list nor the metadata can change."""
+    import dataclasses
+
+    problem = load_problems("codeassist-core")[0]
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        problem.time_limit_s = 9.0  # type: ignore[misc]
+    with pytest.raises(TypeError):
+        problem.metadata["split"] = "train"  # type: ignore[index]
+    assert isinstance(problem.hidden_tests, tuple) and not hasattr(problem.hidden_tests, "append")
+    faster = dataclasses.replace(problem, time_limit_s=1.0)  # the way to a changed copy
+    assert faster.time_limit_s == 1.0 and load_problems("codeassist-core")[0].time_limit_s == problem.time_limit_s
+    assert json.loads(json.dumps(problem.to_dict()))["hidden_tests"][0] == dataclasses.asdict(problem.hidden_tests[0])

@@ -108,8 +108,8 @@ def resolve_source(src: str | os.PathLike) -> Path:
 
 def load_problems(src: str | os.PathLike | None = None, split: str | None = None) -> list[Problem]:
     """The problems of ``src`` (a set name or a path; None means ``default_set()``), in file order,
-    optionally only those whose ``metadata["split"]`` is ``split``. The ``Problem`` objects are shared
-    between calls (cached per file and modification time): replace, don't mutate them."""
+    optionally only those whose ``metadata["split"]`` is ``split``. The (immutable) ``Problem`` objects
+    are shared between calls (cached per file and modification time)."""
     src = default_set() if src is None else src
     problems = _load_file(resolve_source(src))
     if split is None:

@@ -1,7 +1,9 @@
 """The one record every part of the package passes around: a coding problem and its tests."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, field, fields
+from types import MappingProxyType
 from typing import Any, Literal
 
 TestKind = Literal["stdin", "functional", "assert"]
@@ -26,13 +28,16 @@ class TestCase:
     output: str = ""
 
 
-@dataclass
+@dataclass(frozen=True)
 class Problem:
+    """Immutable: loaded problems are shared between environments and threads (``load_problems`` caches
+    them), so a change would leak into every user. Derive a changed copy with ``dataclasses.replace``.
+    The tests are kept as tuples and ``metadata`` as a read-only mapping whatever they are given as."""
     id: str
     statement: str
     test_kind: TestKind
-    hidden_tests: list[TestCase]
-    public_tests: list[TestCase] = field(default_factory=list)
+    hidden_tests: tuple[TestCase, ...]
+    public_tests: tuple[TestCase, ...] = ()
     starter_code: str = ""
     reference_solution: str | None = None
     # functional: the method of ``class Solution`` (or a top-level function) to call;
@@ -41,20 +46,21 @@ class Problem:
     time_limit_s: float = 2.0  # per test, CPU and (x2 + 1 s) wall
     memory_limit_mb: int = 512
     source: str = ""
-    metadata: dict[str, Any] = field(default_factory=dict)  # difficulty, tags, split, title, ...
+    metadata: Mapping[str, Any] = field(default_factory=dict)  # difficulty, tags, split, title, ...
 
     def __post_init__(self) -> None:
         if self.test_kind not in TEST_KINDS:
             raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
         if self.test_kind in ("functional", "assert") and not self.entry_point:
             raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
+        object.__setattr__(self, "hidden_tests", tuple(self.hidden_tests))
+        object.__setattr__(self, "public_tests", tuple(self.public_tests))
+        object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))
 
     def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, d: dict[str, Any]) -> "Problem":
-        d = dict(d)
+        """The problem as plain JSON-ready values (lists and dicts), fields in order."""
+        data = {f.name: getattr(self, f.name) for f in fields(self)}
         for key in ("hidden_tests", "public_tests"):
-            d[key] = [t if isinstance(t, TestCase) else TestCase(**t) for t in d.get(key, [])]
-        return cls(**d)
+            data[key] = [asdict(test) for test in data[key]]
+        data["metadata"] = dict(self.metadata)
+        return data
