@@ -11,6 +11,8 @@ import tempfile
 import time
 from typing import Any, Callable
 
+from codeassist_env.sandbox.limits import STDERR_KEEP
+
 # The worker's script: these files joined in this order, then a call of worker.py's main(). worker.py comes
 # first so that its "ready" line goes out before the others' imports; each uses the others' names only
 # inside functions, so no two of them may define the same top-level name.
@@ -103,7 +105,7 @@ class SubprocessWorker:
         except WorkerDied as e:
             self._stop()
             self._stderr.seek(0)
-            err = self._stderr.read().decode("utf-8", "replace").strip()[-2000:]
+            err = self._stderr.read().decode("utf-8", "replace").strip()[-STDERR_KEEP:]
             self.close()
             raise WorkerDied(f"the worker did not start ({e}): {err or 'no output'}") from None
 

@@ -140,7 +140,7 @@ def _child_entry(req, stdio, close_fds, workdir, dumpable, body):
         cpu = int(req["cpu_s"])  # whole seconds, at least 1
         _set_limit(resource.RLIMIT_CPU, cpu, cpu + 1)
         _set_limit(resource.RLIMIT_AS, int(req["memory_mb"]) * MB)
-        _set_limit(resource.RLIMIT_FSIZE, max(int(req.get("output_cap", 8 * MB)), FILE_SIZE_LIMIT))
+        _set_limit(resource.RLIMIT_FSIZE, max(int(req["output_cap"]), FILE_SIZE_LIMIT))
         _set_limit(resource.RLIMIT_NOFILE, OPEN_FILES_LIMIT)
         if req.get("nproc"):
             _set_limit(resource.RLIMIT_NPROC, int(req["nproc"]))

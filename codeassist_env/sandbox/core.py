@@ -9,12 +9,11 @@ from typing import Any, Callable, Protocol, Sequence
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
+from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES, STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult, Verdict
 
-OUTPUT_CAP_BYTES = 8 * 1024 * 1024
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
 ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
-STDERR_KEEP = 2000  # characters of stderr kept in a TestResult
 
 
 class SandboxUnavailable(RuntimeError):
@@ -74,7 +73,7 @@ class Sandbox:
         request = {
             "code": code, "kind": problem.test_kind, "input": test_input, "entry_point": problem.entry_point,
             "cpu_s": max(1, math.ceil(problem.time_limit_s)), "wall_s": wall_limit_s(problem),
-            "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap,
+            "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES,
         }
         attachment = b""
         if problem.test_kind == "assert":  # sent apart, so the worker reads it only after starting the program

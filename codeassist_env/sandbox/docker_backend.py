@@ -15,6 +15,7 @@ from typing import Any, Callable
 
 from codeassist_env.sandbox.channel import READY_TIMEOUT_S, LineChannel, WorkerDied, worker_source
 from codeassist_env.sandbox.core import NPROC_LIMIT
+from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.local import allocate_uid, release_uid
 
 DEFAULT_IMAGE = "codeassist-sandbox:latest"
@@ -164,7 +165,7 @@ class DockerWorker:
         try:
             self.channel.read(READY_TIMEOUT_S)  # the worker's ready line
         except WorkerDied as e:
-            logs = self.container.logs(stdout=False, stderr=True)[-2000:].decode("utf-8", "replace")
+            logs = self.container.logs(stdout=False, stderr=True)[-STDERR_KEEP:].decode("utf-8", "replace")
             self._finalizer()
             raise WorkerDied(f"the sandbox container did not start its worker ({e}): {logs}") from None
 

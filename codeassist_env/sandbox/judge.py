@@ -199,13 +199,13 @@ def collect_assert(worker, req, program, start, out_fd, err_fd, submitted):
     elapsed = time.monotonic() - start
     if program not in done:
         if report is None and time.monotonic() >= deadline or report is not None and report["status"] == "program":
-            return worker.timed_out((program,), done, elapsed, err_fd)
+            return worker.timed_out((program,), done, elapsed, err_fd, req)
         _kill_group(program)  # the check is over, or the judge is gone: what the program still does is moot
         done[program] = os.wait4(program, 0)[1:]
-    stderr = _stderr_tail(err_fd)
+    stderr = _stderr_tail(err_fd, req)
     cpu = done[program][1].ru_utime + done[program][1].ru_stime + (report or {}).get("cpu_s", 0.0)
     reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": cpu}
-    cap = int(req.get("output_cap", 8 * MB))
+    cap = int(req["output_cap"])
     if os.fstat(out_fd).st_size > cap:
         reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
     elif report is None:  # a program may kill the judge: same uid

@@ -4,7 +4,8 @@ The worker's script is this file, child.py, plain.py, checker.py and judge.py jo
 channel.worker_source): each uses the others' names, only inside functions.
 
 Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code", "kind", "input",
-"entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap"}``; an assert request has
+"entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap", "stderr_cap"}`` (the caps come
+from the host's limits.py); an assert request has
 ``"check_bytes"`` instead of ``"input"``, and that many bytes of check code follow the frame. For every
 request the worker forks one child that runs the program on that single input and answers one JSON line
 ``{"status", "stdout", "result", "stderr", "error_type", "time_s", "cpu_s"}`` where status is one of
@@ -29,7 +30,6 @@ import signal  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
 
-STDERR_KEEP = 16 * 1024  # bytes of the program's stderr sent back
 MB = 1024 * 1024
 # Imported once by the worker so that each forked child finds them loaded: importing typing alone costs a
 # forked child more than the rest of a short test.
@@ -133,7 +133,7 @@ class Worker:
 
     def run_one(self, req):
         """A stdin or functional test: one child runs the program and reports; the host grades."""
-        cap = int(req.get("output_cap", 8 * MB))
+        cap = int(req["output_cap"])
         # stdin, stdout, stderr and the report are unlinked files, not pipes: nothing needs draining while
         # the program runs, so the worker sleeps until a process exits (one wake-up per test, not one per
         # chunk of output), and the file size limit bounds the output.
@@ -197,22 +197,22 @@ class Worker:
             select.select([self.wake_r], [], [], remaining)
             _drain(self.wake_r)
 
-    def timed_out(self, pids, done, elapsed, err_fd):
+    def timed_out(self, pids, done, elapsed, err_fd, req):
         """Past the wall limit: stop what still runs, reap it for its rusage."""
         for pid in pids:
             _kill_group(pid)
         for pid in pids:
             if pid not in done:
                 os.wait4(pid, 0)
-        return {"status": "timeout", "time_s": round(elapsed, 6), "stderr": _stderr_tail(err_fd)}
+        return {"status": "timeout", "time_s": round(elapsed, 6), "stderr": _stderr_tail(err_fd, req)}
 
     def collect(self, req, pid, start, cap, out_fd, err_fd, res_fd, nonce):
         done = self.wait_for((pid,), start + float(req["wall_s"]))
         elapsed = time.monotonic() - start
         if pid not in done:
-            return self.timed_out((pid,), done, elapsed, err_fd)
+            return self.timed_out((pid,), done, elapsed, err_fd, req)
         wait_status, rusage = done[pid]
-        stderr = _stderr_tail(err_fd)
+        stderr = _stderr_tail(err_fd, req)
         reply = {"time_s": round(elapsed, 6), "stderr": stderr, "cpu_s": rusage.ru_utime + rusage.ru_stime}
         if os.fstat(out_fd).st_size > cap:
             reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
@@ -303,9 +303,10 @@ def _read(fd, limit, start=0):
     return b"".join(chunks)
 
 
-def _stderr_tail(fd):
-    """The last STDERR_KEEP bytes of the program's stderr: a traceback comes last."""
-    return _read(fd, STDERR_KEEP, max(0, os.fstat(fd).st_size - STDERR_KEEP)).decode("utf-8", "replace")
+def _stderr_tail(fd, req):
+    """The last ``stderr_cap`` bytes of the program's stderr: a traceback comes last."""
+    keep = int(req["stderr_cap"])
+    return _read(fd, keep, max(0, os.fstat(fd).st_size - keep)).decode("utf-8", "replace")
 
 
 def _genuine_result(data, nonce):
