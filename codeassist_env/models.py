@@ -158,9 +158,3 @@ def load_causal_lm(model: str | os.PathLike, *, adapter: str | os.PathLike | Non
             return tuned, tokenizer
         return tuned, copy.deepcopy(tokenizer)
 
-
-def clear_model_cache() -> None:
-    """Forget every cached model (frees memory; the next load is slow again)."""
-    with _lock:
-        _base_cache.clear()
-        _adapter_cache.clear()

@@ -42,9 +42,6 @@ class Registry(Generic[E]):
         self._entries[entry.name] = entry
         return entry
 
-    def unregister(self, name: str) -> None:
-        del self._entries[name]
-
     def __iter__(self) -> Iterator[E]:
         return iter(list(self._entries.values()))
 

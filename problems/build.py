@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_runner import run_program  # noqa: E402
 
 from codeassist_env.problems.model import Problem, TestCase  # noqa: E402
+from codeassist_env.problems.schema import problem_line  # noqa: E402
 
 SET_NAME = "codeassist-core"
 PROBLEMS_DIR = Path(__file__).resolve().parent
@@ -201,10 +202,6 @@ def build_problem(source: ProblemSource) -> Problem:
         metadata={"title": meta["title"], "difficulty": meta["difficulty"], "tags": meta["tags"],
                   "split": meta["split"]},
     )
-
-
-def problem_line(problem: Problem) -> str:
-    return json.dumps(problem.to_dict(), ensure_ascii=False) + "\n"
 
 
 def build_lines(ids: list[str], generators_dir: Path = GENERATORS_DIR) -> dict[str, str]:

@@ -124,11 +124,15 @@ def check_functional_json(case: TestCase, where: str, name: str) -> None:
                           case.output) from None
 
 
+def problem_line(problem: Problem) -> str:
+    """One line of the project's format: the problem's fields in ``Problem`` order, UTF-8 text as is."""
+    return json.dumps(problem.to_dict(), ensure_ascii=False) + "\n"
+
+
 def write_problems(path: str | Path, problems: Iterable[Problem]) -> None:
-    """Write ``problems`` in the project's format (UTF-8, one object per line, fields in ``Problem`` order)."""
+    """Write ``problems`` in the project's format (UTF-8, one object per line)."""
     with open(path, "w", encoding="utf-8") as f:
-        for problem in problems:
-            f.write(json.dumps(problem.to_dict(), ensure_ascii=False) + "\n")
+        f.writelines(problem_line(problem) for problem in problems)
 
 
 def _string(record: dict[str, Any], name: str, where: str, non_empty: bool = False, default: str | None = None) -> str:

@@ -18,7 +18,7 @@ from codeassist_env.sandbox.local import missing_bwrap_reason, start_bwrap_worke
 from codeassist_env.sandbox.result import STATUSES, TestResult, Verdict
 
 __all__ = ["AUTO_ORDER", "SANDBOX_BACKENDS", "STATUSES", "Sandbox", "SandboxBackend", "SandboxUnavailable",
-           "TestResult", "Verdict", "backend_names", "evaluate", "open_sandbox", "resolve_backend"]
+           "TestResult", "Verdict", "evaluate", "open_sandbox", "resolve_backend"]
 
 
 @dataclass(frozen=True)
@@ -50,11 +50,6 @@ SANDBOX_BACKENDS.register(SandboxBackend("bwrap", missing_bwrap_reason, lambda *
 SANDBOX_BACKENDS.register(SandboxBackend("process", lambda: None, lambda **_: start_process_worker, isolates=False,
                                          help="resource limits only, no isolation"))
 AUTO_ORDER = ["docker", "bwrap"]  # what "auto" tries, in turn; a plug-in may insert its backend
-
-
-def backend_names() -> list[str]:
-    """Every name a ``sandbox=`` argument accepts: ``auto`` and the registered backends."""
-    return ["auto", *SANDBOX_BACKENDS.names()]
 
 
 def resolve_backend(backend: str = "auto") -> str:
