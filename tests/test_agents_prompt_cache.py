@@ -106,7 +106,7 @@ def test_each_thread_keeps_its_own_cache():
 def test_same_suggestions_with_and_without_the_cache_over_an_episode(name, mode):
     """A whole episode of a bundled test problem with the reference programmer (K_H = 10, up to
     50 rounds); ``sft-10`` runs its shipped LoRA adapter, so the cache must hold the adapter's keys.
-    Suggestions are capped at 24 tokens (sft-10 rarely stops before its 128) to keep the test short."""
+    Suggestions are capped at 24 tokens (sft-10 rarely stops before its 64) to keep the test short."""
     problem = get_problem(None, "cc021")
     adapter = shipped_adapter_dir(name)
     template = make_agent(name, backend_options=BackendOptions(prompt_mode=mode))

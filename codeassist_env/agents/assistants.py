@@ -25,7 +25,10 @@ from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, con
                                              locate_continuation, prefill_prompt, raw_prompt, retype_messages)
 from codeassist_env.training.scoring import eta_to_nats, longest_within
 
-UNCAPPED_BUDGET = 128
+# A suggestion of 64 tokens is six rounds of a K_H = 10 programmer's typing; an adapter that rarely
+# emits its stop token (the small shipped SFT ones) would otherwise spend most of a run on text no
+# programmer reads to the end.
+UNCAPPED_BUDGET = 64
 INFERENCE_EMPOWER_CAP = 64
 # In chat mode the model re-types the code before continuing; this many generated tokens per
 # character of code are allowed for that (code averages well over 2 characters per token).
