@@ -1,7 +1,7 @@
 """``codeassist bench`` (run agents against a simulated human on a problem set) and ``codeassist report``
 (tables and plots from one or more run directories).
 
-    codeassist bench                                   # the main job: offline, about 10 minutes on 2 cores
+    codeassist bench                                   # the main job, offline (its measured time: README)
     codeassist bench --agents none oracle-10 --problems humaneval --concurrency 4 --out runs/oracle
     codeassist bench --agents base-10 empower --human llm --human-base-url http://127.0.0.1:8000/v1 \\
         --concurrency 16 --cache record --shard 1/4 --out runs/shard1
@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 # The main job (README): the paper's protocol offline: the bundled set's test split, the expert programmer,
-# 50 rounds of K_H = 10, bubblewrap, these agents on the local SmolLM2-135M. LIMIT is as many problems as
-# fit in about 10 minutes on 2 CPU cores (measured; see the README).
+# 50 rounds of K_H = 10, bubblewrap, these agents on the local SmolLM2-135M, the first LIMIT problems. The
+# README alone quotes how long that takes (measured), so that no second copy of the number goes stale.
 MAIN_AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
 MAIN_LIMIT = 10
 MAIN_MAX_ROUNDS = 50
