@@ -22,6 +22,8 @@ REPO = Path(__file__).resolve().parents[1]
     (["bench", "--agents", "empwer"], "unknown agent 'empwer'; did you mean 'empower'"),
     (["bench", "--agents", "oracle-x"], "agent 'oracle-x': expected a token count"),
     (["bench", "--human", "exprt"], "unknown human 'exprt'; did you mean 'expert'?"),
+    (["bench", "--human", "expert-lots"], "human 'expert-lots': the part after 'expert-' is the miss rate"),
+    (["bench", "--human", "reference-fuzzy"], "human 'reference-fuzzy': the part after 'reference-' is the tolerance"),
     (["bench", "--sandbox", "bwarp"], "unknown sandbox backend 'bwarp'; did you mean 'bwrap'?"),
     (["bench", "--agents", "none", "--problems", "humanevl"],
      "unknown problem set 'humanevl': did you mean 'humaneval'?"),

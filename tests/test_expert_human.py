@@ -126,8 +126,10 @@ def test_same_seed_same_transcript(problem, prefix):
 def test_miss_rate_is_validated():
     with pytest.raises(ValueError, match="miss rate"):
         make_human("expert-lots")
-    with pytest.raises(ValueError, match="miss_rate"):
+    with pytest.raises(ValueError, match=r"human 'expert-1.5': .* miss rate, a number in \[0, 1\]"):
         make_human("expert-1.5")
+    with pytest.raises(ValueError, match="miss_rate"):
+        ExpertHuman(miss_rate=1.5)
 
 
 def test_humaneval_examples_become_public_tests_the_reference_passes():

@@ -42,7 +42,7 @@ def test_protocol_and_registry():
     assert make_human("reference-whitespace").tolerance == "whitespace"
     with pytest.raises(ValueError, match="unknown human 'robot'"):
         make_human("robot")
-    with pytest.raises(ValueError, match="tolerance 'fuzzy'"):
+    with pytest.raises(ValueError, match="human 'reference-fuzzy': the part after 'reference-' is the tolerance"):
         make_human("reference-fuzzy")
 
 

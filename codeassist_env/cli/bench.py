@@ -109,7 +109,7 @@ def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.bench.report import markdown_table, write_report
     from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
                                              parse_shard)
-    from codeassist_env.humans import HUMANS, make_human
+    from codeassist_env.humans import make_human, parse_human_name
     from codeassist_env.problems import default_set
     from codeassist_env.sandbox import resolve_backend
 
@@ -128,7 +128,7 @@ def run_bench(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     backend_options = BackendOptions.from_args(args)
 
-    human_kind, human_arg = HUMANS.lookup(args.human)
+    human_kind, human_arg = parse_human_name(args.human)
     human_model = None
     if human_kind.served_model is not None:  # a human behind an endpoint: the --human-* options are its
         human_options = dict(base_url=args.human_base_url, model=args.human_model, cache_mode=args.cache,
@@ -205,7 +205,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
     from codeassist_env.agents import AGENTS, parse_agent_name
     from codeassist_env.cli.errors import at_least, registered
-    from codeassist_env.humans import HUMANS
+    from codeassist_env.humans import HUMANS, parse_human_name
     from codeassist_env.sandbox import SANDBOX_BACKENDS
 
     bench = subparsers.add_parser(
@@ -219,7 +219,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS, parse_agent_name),
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32 ("
                             + AGENTS.help_text() + ")")
-    bench.add_argument("--human", default="expert", type=registered(HUMANS),
+    bench.add_argument("--human", default="expert", type=registered(HUMANS, parse_human_name),
                        help="simulated human: a registered name, with its argument after '-' "
                             f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
                             "default: expert)")

@@ -1,7 +1,8 @@
 """Simulated humans. ``make_human(name)`` builds one from a short name; ``HUMANS`` is the registry of
 human kinds (``codeassist_env.registry``), the one place that knows their names. A name is a kind's
-prefix, optionally followed by a dash and an argument (``"whitespace"`` in ``"reference-whitespace"``);
-a kind builds its human with ``build(arg, **options)``, options being keyword arguments such as
+prefix, optionally followed by a dash and an argument (``"whitespace"`` in ``"reference-whitespace"``).
+A kind parses the argument first (``parse``: bad arguments are refused before anything is built), then
+builds its human with ``build(parsed, **options)``, options being keyword arguments such as
 ``tokenizer`` and ``sandbox`` (builders ignore options they do not use)."""
 from __future__ import annotations
 
@@ -11,31 +12,45 @@ from typing import Any
 
 from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
 from codeassist_env.humans.expert import ExpertHuman
-from codeassist_env.humans.reference import ReferenceHuman, reference_program
+from codeassist_env.humans.reference import TOLERANCES, ReferenceHuman, reference_program
 from codeassist_env.registry import Registry
 
 
 @dataclass(frozen=True)
 class HumanKind:
     name: str
-    build: Callable[..., Human]  # build(arg, **options)
+    build: Callable[..., Human]  # build(parsed_argument, **options)
     help: str = ""
+    parse: Callable[[str], Any] = str  # the argument after the prefix -> what build takes; ValueError if bad
     # Humans that answer through a served model: served_model(arg, **options) names it. The bench gives
     # them its --human-* options (base_url, model, cache_mode, cache_path), records the model and stops
     # the run when their endpoint is down.
     served_model: Callable[..., str | None] | None = None
 
 
-def _reference(arg: str, tokenizer=None, **_: Any) -> ReferenceHuman:
-    return ReferenceHuman(tolerance=arg or "exact", tokenizer=tokenizer)
+def _tolerance(arg: str) -> str:
+    if (arg or "exact") not in TOLERANCES:
+        raise ValueError(f"human 'reference-{arg}': the part after 'reference-' is the tolerance, one of "
+                         f"{', '.join(TOLERANCES)}")
+    return arg or "exact"
 
 
-def _expert(arg: str, tokenizer=None, sandbox: Any = "auto", **_: Any) -> ExpertHuman:
+def _miss_rate(arg: str) -> float:
     try:
         miss_rate = float(arg) if arg else 0.0
     except ValueError:
+        miss_rate = -1.0
+    if not 0.0 <= miss_rate <= 1.0:
         raise ValueError(f"human 'expert-{arg}': the part after 'expert-' is the miss rate, a number in "
-                         "[0, 1] (e.g. expert-0.2)") from None
+                         "[0, 1] (e.g. expert-0.2)")
+    return miss_rate
+
+
+def _reference(tolerance: str, tokenizer=None, **_: Any) -> ReferenceHuman:
+    return ReferenceHuman(tolerance=tolerance, tokenizer=tokenizer)
+
+
+def _expert(miss_rate: float, tokenizer=None, sandbox: Any = "auto", **_: Any) -> ExpertHuman:
     return ExpertHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
@@ -56,19 +71,26 @@ def _llm(arg: str, **options: Any) -> Human:
 
 HUMANS: Registry[HumanKind] = Registry("human", separators="-")
 HUMANS.register(HumanKind("reference", _reference, "types the reference solution; reference-whitespace "
-                                                   "accepts suggestions equal up to whitespace"))
-HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs"))
+                                                   "accepts suggestions equal up to whitespace", _tolerance))
+HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs",
+                          _miss_rate))
 HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
                           served_model=lambda arg, **options: _llm_config(arg, **options).model))
+
+
+def parse_human_name(name: str) -> tuple[HumanKind, Any]:
+    """The kind ``name`` belongs to and its parsed argument; ValueError naming the problem otherwise."""
+    kind, arg = HUMANS.lookup(name)
+    return kind, kind.parse(arg)
 
 
 def make_human(name: str, **options: Any) -> Human:
     """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate),
     ``"llm"`` / ``"llm-<model>"`` (an OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``),
     or any other registered name."""
-    kind, arg = HUMANS.lookup(name)
-    return kind.build(arg, **options)
+    kind, parsed = parse_human_name(name)
+    return kind.build(parsed, **options)
 
 
 __all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind", "ReferenceHuman",
-           "SimulatorFailure", "make_human", "reference_program"]
+           "SimulatorFailure", "make_human", "parse_human_name", "reference_program"]
