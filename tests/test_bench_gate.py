@@ -4,7 +4,7 @@ from __future__ import annotations
 import threading
 import time
 
-from codeassist_env.bench.runner import SamplingGate
+from codeassist_env.bench.guards import SamplingGate
 
 
 def hold(context, entered: threading.Event, release: threading.Event, log: list, name: str) -> threading.Thread:

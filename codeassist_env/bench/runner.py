@@ -4,7 +4,7 @@ Episodes run in a bounded thread pool. Environments, simulated humans and agents
 state, so each worker thread builds its own; what is expensive is shared: the problem list, the
 tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
 response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
-sampling call runs alone (see ``SamplingGate``).
+sampling call runs alone (see ``guards.SamplingGate``).
 """
 from __future__ import annotations
 
@@ -12,14 +12,15 @@ import threading
 import time
 import traceback
 from collections import defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from contextlib import contextmanager, nullcontext
+from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
                                         latest_by_triple, load_episodes, read_run, write_run)
@@ -125,60 +126,6 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
 
 
-class EndpointWatch:
-    """Counts rounds in a row, across every worker, in which the simulated human could not connect to its
-    endpoint (``SimulatorFailure`` with reason ``connection``); any other answer or failure resets the
-    count. At ``limit`` the watch trips, and from then on every call of a watched human raises
-    ``EndpointDown`` at once, so the run stops within a round in each worker."""
-
-    def __init__(self, limit: int):
-        self.limit = limit
-        self.consecutive = 0
-        self.detail = ""
-        self._lock = threading.Lock()
-
-    @property
-    def tripped(self) -> bool:
-        return self.consecutive >= self.limit
-
-    def call(self, method: Callable[..., Any], *args: Any) -> Any:
-        from codeassist_env.humans import SimulatorFailure
-
-        if self.tripped:
-            raise EndpointDown(self.detail)
-        try:
-            result = method(*args)
-        except SimulatorFailure as failure:
-            with self._lock:
-                self.consecutive = self.consecutive + 1 if failure.reason == "connection" else 0
-                self.detail = str(failure)
-                if self.tripped:
-                    raise EndpointDown(self.detail) from failure
-            raise
-        with self._lock:
-            self.consecutive = 0
-        return result
-
-
-class _WatchedHuman:
-    """A simulated human whose ``decide`` and ``write`` go through an ``EndpointWatch``."""
-
-    def __init__(self, human: Any, watch: EndpointWatch):
-        self.human, self.watch = human, watch
-
-    def reset(self, problem: Problem, seed: int | None = None) -> None:
-        self.human.reset(problem, seed=seed)
-
-    def decide(self, problem: Problem, code: str, suggestion: str) -> Any:
-        return self.watch.call(self.human.decide, problem, code, suggestion)
-
-    def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Any) -> str:
-        return self.watch.call(self.human.write, problem, code, max_tokens, tokenizer)
-
-    def __getattr__(self, name: str) -> Any:  # usage(), close(), ...
-        return getattr(self.human, name)
-
-
 class _AgentStats:
     """Running Pass@1 and accept ratio per agent for the progress bar."""
 
@@ -201,45 +148,6 @@ class _AgentStats:
             ratio = f"{sum(r) / len(r):.2f}" if r else "-"
             parts.append(f"{agent} P@1 {sum(p) / len(p):.2f} acc {ratio}")
         return " | ".join(parts)
-
-
-class SamplingGate:
-    """Greedy calls into local models run side by side; a sampling call runs alone. A seeded sampling
-    call sets torch's process-wide RNG (and every call saves and restores it around generation), so a
-    sampled suggestion is reproducible only while no other call touches that RNG. Waiting samplers go
-    first, so a stream of greedy calls cannot starve them."""
-
-    def __init__(self) -> None:
-        self._condition = threading.Condition()
-        self._greedy = 0
-        self._sampling = False
-        self._samplers_waiting = 0
-
-    @contextmanager
-    def greedy(self) -> Iterator[None]:
-        with self._condition:
-            self._condition.wait_for(lambda: not self._sampling and not self._samplers_waiting)
-            self._greedy += 1
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._greedy -= 1
-                self._condition.notify_all()
-
-    @contextmanager
-    def sampling(self) -> Iterator[None]:
-        with self._condition:
-            self._samplers_waiting += 1
-            self._condition.wait_for(lambda: not self._sampling and not self._greedy)
-            self._samplers_waiting -= 1
-            self._sampling = True
-        try:
-            yield
-        finally:
-            with self._condition:
-                self._sampling = False
-                self._condition.notify_all()
 
 
 class BenchRunner:
@@ -311,7 +219,7 @@ class BenchRunner:
 
             human = self.make_human()
             if not isinstance(human, str):  # a registered name builds an offline human inside the env
-                human = _WatchedHuman(human, self.endpoint_watch)
+                human = WatchedHuman(human, self.endpoint_watch)
             local.env = gym.make("CodeAssist-v0", problems=self.problems, human=human,
                                  sandbox=self.config.sandbox, max_rounds=self.config.max_rounds,
                                  human_tokens=self.config.human_tokens, tokenizer=self.config.tokenizer)
@@ -455,10 +363,6 @@ class BenchRunner:
 
 class RunAborted(RuntimeError):
     """The run stopped early because continuing could not give valid results (e.g. a replay-cache miss)."""
-
-
-class EndpointDown(RuntimeError):
-    """Raised through a watched human once its endpoint is known to be down: ends the episode unrecorded."""
 
 
 class EndpointUnreachable(RunAborted):
