@@ -41,6 +41,9 @@ REPO = Path(__file__).resolve().parents[1]
     (["serve", "--local", "--n-ctx", "0"], "codeassist serve: argument --n-ctx: must be an integer >= 1"),
     (["ping", "--timeout", "0"], "codeassist ping: argument --timeout: must be a number > 0"),
     (["--plugin", "no_such_module_here", "bench"], "codeassist: plugin module 'no_such_module_here' not found"),
+    (["study", "serve", "--agents", "none", "empwer", "--out", "s"], "unknown agent 'empwer'; did you mean 'empower'"),
+    (["study", "try", "--agent", "none", "--pause-ms", "-1"], "codeassist study try: argument --pause-ms: must be"),
+    (["study", "report", "no-such-study"], "codeassist study report: no-such-study is not a study directory"),
 ])
 def test_bad_input_is_one_line_exit_2_and_nothing_on_disk(argv, message, tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)  # a default --out (runs/...) would be created here

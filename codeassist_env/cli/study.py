@@ -7,6 +7,8 @@ import sys
 import webbrowser
 from pathlib import Path
 
+from codeassist_env.cli.errors import at_least, positive_float, registered
+
 HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect). Another address, e.g. "
              "0.0.0.0, lets anyone who can reach this machine use the page and its API over plain HTTP, with no "
              "login: they can run code in the sandbox, spend the assistants' compute and write into the study's "
@@ -15,22 +17,27 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 
 def _common(parser: argparse.ArgumentParser) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.sandbox import SANDBOX_BACKENDS
 
     parser.add_argument("--problems", default="codeassist-core",
                         help="problem set name or path (default codeassist-core)")
     parser.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
-    parser.add_argument("--port", type=int, default=8765, help="port (default 8765; 0 = any free port)")
-    parser.add_argument("--sandbox", default="auto", help="sandbox backend for the tests (default auto)")
+    parser.add_argument("--port", type=at_least(0), default=8765, help="port (default 8765; 0 = any free port)")
+    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
+                        help="sandbox backend for the tests (default auto)")
     parser.add_argument("--tokenizer", default=None, help="tokenizer for token counts (default: the offline code one)")
-    parser.add_argument("--suggest-timeout", type=float, default=20.0,
+    parser.add_argument("--suggest-timeout", type=positive_float, default=20.0,
                         help="seconds an assistant may take before the page shows no suggestion (default 20)")
-    parser.add_argument("--pause-ms", type=int, default=600,
+    parser.add_argument("--pause-ms", type=at_least(0), default=600,
                         help="typing pause in milliseconds before a suggestion is asked for (default 600)")
     parser.add_argument("--open", action="store_true", help="open the page in this machine's web browser")
     add_backend_arguments(parser)
 
 
 def register(subparsers) -> None:
+    from codeassist_env.agents import AGENTS, parse_agent_name
+
+    agent_name = registered(AGENTS, parse_agent_name)
     study = subparsers.add_parser("study", help="user studies: real people solve problems with assistants in a browser",
                                   description="Serve a local web page where people solve problems with inline "
                                               "suggestions from assistants, and report the results (docs/study.md).")
@@ -41,17 +48,17 @@ def register(subparsers) -> None:
                                        "'Assistant A' and 'Assistant B' (counterbalanced by --seed) and say which "
                                        "helped more. Everything goes append-only to OUT/study.jsonl; restarting "
                                        "with the same --out resumes the study.")
-    serve.add_argument("--agents", nargs=2, required=True, metavar=("AGENT1", "AGENT2"),
+    serve.add_argument("--agents", nargs=2, required=True, metavar=("AGENT1", "AGENT2"), type=agent_name,
                        help="the two assistants, e.g. empower base-20")
     serve.add_argument("--out", required=True, type=Path, help="study directory (created; reused to resume)")
-    serve.add_argument("--seed", type=int, default=0, help="seed of the schedule (default 0)")
-    serve.add_argument("--pairs", type=int, default=2, help="pairs of problems per participant (default 2)")
+    serve.add_argument("--seed", type=at_least(0), default=0, help="seed of the schedule (default 0)")
+    serve.add_argument("--pairs", type=at_least(1), default=2, help="pairs of problems per participant (default 2)")
     _common(serve)
     serve.set_defaults(func=run_serve)
 
     solo = sub.add_parser("try", help="try one assistant yourself: no blinding, no questionnaire",
                           description="Solve the set's problems with one named assistant. The log goes to --out.")
-    solo.add_argument("--agent", required=True, help="the assistant, e.g. base-10")
+    solo.add_argument("--agent", required=True, type=agent_name, help="the assistant, e.g. base-10")
     solo.add_argument("--out", type=Path, default=Path("studies/try"),
                       help="directory of the log (default studies/try; a directory per agent is advised)")
     _common(solo)
@@ -68,7 +75,6 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
            pairs: int = 1) -> int:
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.study.core import StudyConfig
-    from codeassist_env.study.log import StudyLogError
     from codeassist_env.study.server import LOOPBACK, build_study, serve
 
     try:
@@ -77,7 +83,7 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
                              show_statement=args.agent_sees_problem)
         study, close = build_study(config, out, sandbox=args.sandbox, tokenizer=args.tokenizer,
                                    agent_options={"backend_options": BackendOptions.from_args(args)})
-    except (ValueError, StudyLogError, RuntimeError, FileNotFoundError) as error:
+    except RuntimeError as error:  # bad input (ValueError, a StudyLogError among them) is cli.errors' to say
         print(f"codeassist study: {error}", file=sys.stderr)
         return 1
     if args.host != LOOPBACK:
@@ -107,16 +113,12 @@ def run_try(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    from codeassist_env.study.log import StudyLogError
     from codeassist_env.study.report import render, summarize
 
-    try:
-        if args.json:
-            config, rows, notes = summarize(args.directory)
-            print(json.dumps({"config": config, "rows": [r.to_dict() for r in rows], "notes": notes}, indent=2))
-        else:
-            print(render(args.directory), end="")
-    except StudyLogError as error:
-        print(f"codeassist study report: {error}", file=sys.stderr)
-        return 1
+    # An unreadable study log is a StudyLogError, bad input for cli.errors to say.
+    if args.json:
+        config, rows, notes = summarize(args.directory)
+        print(json.dumps({"config": config, "rows": [r.to_dict() for r in rows], "notes": notes}, indent=2))
+    else:
+        print(render(args.directory), end="")
     return 0
