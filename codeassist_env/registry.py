@@ -12,8 +12,9 @@ module before the command line is read; see ``codeassist_env.plugins``).
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
-from typing import Generic, Protocol, TypeVar
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Generic, Protocol, TypeVar
 
 
 class UnknownName(ValueError):
@@ -26,6 +27,16 @@ class Named(Protocol):
 
 
 E = TypeVar("E", bound=Named)
+
+
+@dataclass(frozen=True)
+class Kind:
+    """An entry for things built from a name with an argument (agents, humans): ``parse`` turns the
+    argument into what ``build`` takes, so that a bad one is refused before anything is built."""
+    name: str
+    build: Callable[..., Any]  # build(parsed_argument, **options)
+    help: str = ""
+    parse: Callable[[str], Any] = str  # the argument after the prefix -> what build takes; ValueError if bad
 
 
 class Registry(Generic[E]):
@@ -57,6 +68,17 @@ class Registry(Generic[E]):
         if found is None:
             raise UnknownName(self.unknown(name))
         return found
+
+    def parse(self, name: str) -> tuple[E, Any]:
+        """The entry and its argument, parsed by the entry's ``parse`` when it has one (a ``Kind``)."""
+        entry, arg = self.lookup(name)
+        parse = getattr(entry, "parse", None)
+        return entry, parse(arg) if callable(parse) else arg
+
+    def build(self, name: str, **options: Any) -> Any:
+        """What the ``Kind`` that ``name`` stands for builds from its parsed argument and ``options``."""
+        entry, parsed = self.parse(name)
+        return entry.build(parsed, **options)
 
     def _find(self, name: str) -> tuple[E, str] | None:
         for prefix in sorted(self._entries, key=len, reverse=True):  # longest prefix wins

@@ -15,7 +15,7 @@ from codeassist_env.agents.base import Agent
 from codeassist_env.agents.factories import (EMPOWER_ADAPTER, make_base, make_empower, make_inference_empower,
                                              make_sft, parse_base, parse_eta, parse_sft, sft_adapter)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
-from codeassist_env.registry import Registry
+from codeassist_env.registry import Kind, Registry
 
 
 def _no_argument(arg: str) -> None:
@@ -24,11 +24,7 @@ def _no_argument(arg: str) -> None:
 
 
 @dataclass(frozen=True)
-class AgentKind:
-    name: str
-    build: Callable[..., Agent]  # build(parsed_argument, **options)
-    help: str = ""
-    parse: Callable[[str], Any] = str  # the argument after the prefix -> what build takes; ValueError if bad
+class AgentKind(Kind):
     lm: bool = False  # runs a language model (the bench sets torch's threads for local ones)
     default_adapter: Callable[[Any], str | None] | None = None  # shipped adapter loaded for a parsed argument
 
@@ -58,16 +54,9 @@ AGENTS.register(AgentKind("empower-infer", make_inference_empower,
                           "empower-infer:ETA: Empower's likelihood cut at inference (η bits)", parse_eta, lm=True))
 
 
-def parse_agent_name(name: str) -> tuple[AgentKind, Any]:
-    """The kind ``name`` belongs to and its parsed argument; ValueError naming the problem otherwise."""
-    kind, arg = AGENTS.lookup(name)
-    return kind, kind.parse(arg)
-
-
 def make_agent(name: str, **options: Any) -> Agent:
-    """Build an agent from a name such as ``none`` or ``oracle-10``."""
-    kind, parsed = parse_agent_name(name)
-    return kind.build(parsed, **options)
+    """Build an agent from a name such as ``none`` or ``oracle-10`` (``AGENTS.parse(name)`` only checks it)."""
+    return AGENTS.build(name, **options)
 
 
 def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
@@ -83,5 +72,4 @@ def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed:
     return info
 
 
-__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "parse_agent_name",
-           "play_episode"]
+__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "play_episode"]

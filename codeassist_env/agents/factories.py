@@ -101,9 +101,9 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
 
 def shipped_adapter_dir(agent_name: str) -> Path | None:
     """The shipped adapter that ``agent_name`` ("empower", "sft-10", ...) loads by default, else None."""
-    from codeassist_env.agents import parse_agent_name  # the registry imports this module
+    from codeassist_env.agents import AGENTS  # the registry imports this module
 
-    kind, parsed = parse_agent_name(agent_name)
+    kind, parsed = AGENTS.parse(agent_name)
     name = kind.default_adapter(parsed) if kind.default_adapter else None
     return ADAPTERS_DIR / name if name else None
 

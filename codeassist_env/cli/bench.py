@@ -103,13 +103,13 @@ def _agent_facts(agent: Any) -> dict[str, Any]:
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from codeassist_env.agents import make_agent, parse_agent_name
+    from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.bench.comparison import choose_baseline
     from codeassist_env.bench.report import markdown_table, write_report
     from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
                                              parse_shard)
-    from codeassist_env.humans import make_human, parse_human_name
+    from codeassist_env.humans import HUMANS, make_human
     from codeassist_env.problems import default_set
     from codeassist_env.sandbox import resolve_backend
 
@@ -128,7 +128,7 @@ def run_bench(args: argparse.Namespace) -> int:
     out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     backend_options = BackendOptions.from_args(args)
 
-    human_kind, human_arg = parse_human_name(args.human)
+    human_kind, human_arg = HUMANS.parse(args.human)
     human_model = None
     if human_kind.served_model is not None:  # a human behind an endpoint: the --human-* options are its
         human_options = dict(base_url=args.human_base_url, model=args.human_model, cache_mode=args.cache,
@@ -157,7 +157,7 @@ def run_bench(args: argparse.Namespace) -> int:
     def build_agent(name: str, problem_list: list) -> Any:
         return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
 
-    local_models = not backend_options.base_url and any(parse_agent_name(name)[0].lm for name in agents)
+    local_models = not backend_options.base_url and any(AGENTS.parse(name)[0].lm for name in agents)
     if local_models and args.threads:
         import torch
 
@@ -203,9 +203,9 @@ def run_report(args: argparse.Namespace) -> int:
 def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
-    from codeassist_env.agents import AGENTS, parse_agent_name
+    from codeassist_env.agents import AGENTS
     from codeassist_env.cli.errors import at_least, registered
-    from codeassist_env.humans import HUMANS, parse_human_name
+    from codeassist_env.humans import HUMANS
     from codeassist_env.sandbox import SANDBOX_BACKENDS
 
     bench = subparsers.add_parser(
@@ -216,10 +216,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     f"{MAIN_MAX_ROUNDS} rounds of K_H = 10). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
-    bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS, parse_agent_name),
+    bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32 ("
                             + AGENTS.help_text() + ")")
-    bench.add_argument("--human", default="expert", type=registered(HUMANS, parse_human_name),
+    bench.add_argument("--human", default="expert", type=registered(HUMANS),
                        help="simulated human: a registered name, with its argument after '-' "
                             f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
                             "default: expert)")

@@ -76,17 +76,14 @@ def positive_float(text: str) -> float:
     return value
 
 
-def registered(registry: Registry[Any], check: Callable[[str], Any] | None = None,
-               extra: tuple[str, ...] = ()) -> Callable[[str], str]:
-    """argparse type: a name ``registry`` knows (with "did you mean" otherwise) or one of ``extra``,
-    passed through ``check`` (e.g. the kind's argument parser) when given."""
+def registered(registry: Registry[Any], extra: tuple[str, ...] = ()) -> Callable[[str], str]:
+    """argparse type: a name ``registry`` knows, its argument parsed (with "did you mean" for an unknown
+    name), or one of ``extra``."""
     def parse(text: str) -> str:
         if text in extra:
             return text
         try:
-            registry.lookup(text)
-            if check is not None:
-                check(text)
+            registry.parse(text)
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
         return text

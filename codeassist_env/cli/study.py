@@ -35,9 +35,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
 
 
 def register(subparsers) -> None:
-    from codeassist_env.agents import AGENTS, parse_agent_name
+    from codeassist_env.agents import AGENTS
 
-    agent_name = registered(AGENTS, parse_agent_name)
+    agent_name = registered(AGENTS)
     study = subparsers.add_parser("study", help="user studies: real people solve problems with assistants in a browser",
                                   description="Serve a local web page where people solve problems with inline "
                                               "suggestions from assistants, and report the results (docs/study.md).")

@@ -13,15 +13,11 @@ from typing import Any
 from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import TOLERANCES, ReferenceHuman, reference_program
-from codeassist_env.registry import Registry
+from codeassist_env.registry import Kind, Registry
 
 
 @dataclass(frozen=True)
-class HumanKind:
-    name: str
-    build: Callable[..., Human]  # build(parsed_argument, **options)
-    help: str = ""
-    parse: Callable[[str], Any] = str  # the argument after the prefix -> what build takes; ValueError if bad
+class HumanKind(Kind):
     # Humans that answer through a served model: served_model(arg, **options) names it. The bench gives
     # them its --human-* options (base_url, model, cache_mode, cache_path), records the model and stops
     # the run when their endpoint is down.
@@ -78,19 +74,12 @@ HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpo
                           served_model=lambda arg, **options: _llm_config(arg, **options).model))
 
 
-def parse_human_name(name: str) -> tuple[HumanKind, Any]:
-    """The kind ``name`` belongs to and its parsed argument; ValueError naming the problem otherwise."""
-    kind, arg = HUMANS.lookup(name)
-    return kind, kind.parse(arg)
-
-
 def make_human(name: str, **options: Any) -> Human:
     """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate),
     ``"llm"`` / ``"llm-<model>"`` (an OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``),
     or any other registered name."""
-    kind, parsed = parse_human_name(name)
-    return kind.build(parsed, **options)
+    return HUMANS.build(name, **options)
 
 
 __all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind", "ReferenceHuman",
-           "SimulatorFailure", "make_human", "parse_human_name", "reference_program"]
+           "SimulatorFailure", "make_human", "reference_program"]
