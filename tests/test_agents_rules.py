@@ -158,3 +158,18 @@ def test_served_agents_are_addressed_by_model_name():
     infer = make_agent("empower-infer:4", backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1",
                                                                          model="smollm2"))
     assert infer.length_rule == LikelihoodCut(4 * math.log(2)) and infer.mode == "chat"
+
+
+def test_untrained_default_mode_follows_the_model():
+    """Prefill needs a chat template: a local base model without one (Gemma-3-270M) continues raw code;
+    a served model gets the paper's chat mode; a mode asked for by name always wins."""
+    from types import SimpleNamespace
+
+    from codeassist_env.agents.factories import BackendOptions, untrained_mode
+
+    instruct = SimpleNamespace(tokenizer=SimpleNamespace(chat_template="{{ messages }}"))
+    base_model = SimpleNamespace(tokenizer=SimpleNamespace(chat_template=None))
+    assert untrained_mode(BackendOptions(), instruct) == "prefill"
+    assert untrained_mode(BackendOptions(), base_model) == "raw"
+    assert untrained_mode(BackendOptions(base_url="http://127.0.0.1:8000/v1"), instruct) == "chat"
+    assert untrained_mode(BackendOptions(prompt_mode="chat"), base_model) == "chat"

@@ -22,7 +22,9 @@ from typing import Any
 
 from codeassist_env.agents.assistants import (LMAgent, base_agent, empower_agent, inference_empower_agent,
                                               sft_agent)
-from codeassist_env.agents.lm import LMBackend, OpenAICompletionsBackend, TransformersBackend
+from codeassist_env.agents.lm import LMBackend, TransformersBackend
+from codeassist_env.agents.pooled import PooledBackend
+from codeassist_env.servers import join_urls, shared_pool, split_urls
 from codeassist_env.training.finetune import read_manifest
 
 ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
@@ -33,7 +35,7 @@ EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"
 
 @dataclass(frozen=True)
 class BackendOptions:
-    base_url: str | None = None    # an OpenAI-compatible server; None = local transformers
+    base_url: str | None = None    # OpenAI-compatible server(s), comma-separated; None = local transformers
     model: str | None = None       # local: HF dir / .gguf / "smollm2"; served: the model name
     api_key: str | None = None
     device: str = "cpu"
@@ -43,7 +45,7 @@ class BackendOptions:
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "BackendOptions":
-        return cls(base_url=args.agent_base_url, model=args.agent_model, api_key=args.agent_api_key,
+        return cls(base_url=join_urls(args.agent_base_url), model=args.agent_model, api_key=args.agent_api_key,
                    device=args.agent_device, prompt_mode=args.agent_prompt, stop=args.agent_stop,
                    show_statement=args.agent_sees_problem)
 
@@ -51,8 +53,11 @@ class BackendOptions:
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     """The CLI options of the LM agents' backend (read back with ``BackendOptions.from_args``)."""
     group = parser.add_argument_group("LM assistant backend")
-    group.add_argument("--agent-base-url", help="OpenAI-compatible server for the LM agents "
-                       "(vLLM or llama.cpp), e.g. http://127.0.0.1:8000/v1; default: local transformers")
+    group.add_argument("--agent-base-url", nargs="+", metavar="URL",
+                       help="OpenAI-compatible server(s) for the LM agents (vLLM or llama.cpp), e.g. "
+                       "http://127.0.0.1:8000/v1; several serving the same model share the requests "
+                       "(round-robin, a server that stops answering leaves the rotation until it answers; "
+                       "docs/scale.md); default: local transformers")
     group.add_argument("--agent-model", help="local: HF directory, .gguf file or 'smollm2' (default); "
                        "served: the model name (default: the server's first model)")
     group.add_argument("--agent-api-key", help="API key of --agent-base-url (default: $OPENAI_API_KEY)")
@@ -73,9 +78,11 @@ def _served_model(options: BackendOptions, backend_cache: dict) -> str:
     if key not in backend_cache:
         from openai import OpenAI
 
-        client = OpenAI(base_url=options.base_url,
-                        api_key=options.api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"))
-        backend_cache[key] = [m.id for m in client.models.list().data]
+        def models(url: str) -> list[str]:
+            client = OpenAI(base_url=url, api_key=options.api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"))
+            return [m.id for m in client.models.list().data]
+
+        backend_cache[key] = shared_pool("agent", split_urls(options.base_url)).call(models)
     if not backend_cache[key]:
         raise ValueError(f"server {options.base_url} serves no model")
     return backend_cache[key][0]
@@ -90,7 +97,7 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
         model = served_model or _served_model(options, _backends)
         key = ("openai", options.base_url, model, options.api_key)
         if key not in _backends:
-            _backends[key] = OpenAICompletionsBackend(options.base_url, model, api_key=options.api_key)
+            _backends[key] = PooledBackend(split_urls(options.base_url), model, api_key=options.api_key)
         return _backends[key]
     model = options.model or local_model or DEFAULT_LOCAL_MODEL
     key = ("local", model, str(adapter), options.device)
@@ -133,12 +140,17 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     return make(backend, options.stop or manifest["stop"], **common)
 
 
-def untrained_mode(options: BackendOptions) -> str:
+def untrained_mode(options: BackendOptions, backend: LMBackend) -> str:
     """The untrained model's default prompt mode, chosen by measurement (docs/prompt_modes.md): a local
     model gets "prefill" (SmolLM2-135M-Instruct suggested in 91% of rounds that way, in 2% in chat mode,
-    where it rarely re-types the code); a served model gets the paper's chat mode, because prefill needs
-    the chat template rendered locally and the instruct models one serves re-type code as asked."""
-    return options.prompt_mode or ("chat" if options.base_url else "prefill")
+    where it rarely re-types the code), or "raw" when it has no chat template (a base model such as
+    Gemma-3-270M); a served model gets the paper's chat mode, because prefill needs the chat template
+    rendered locally and the instruct models one serves re-type code as asked."""
+    if options.prompt_mode:
+        return options.prompt_mode
+    if options.base_url:
+        return "chat"
+    return "prefill" if getattr(backend.tokenizer, "chat_template", None) else "raw"
 
 
 # ---- the agent kinds' argument parsers (registered in codeassist_env.agents) and builders -------------
@@ -169,7 +181,8 @@ def parse_eta(arg: str) -> tuple[float, str]:
 
 def make_base(n: int | None, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
     options = backend_options or BackendOptions()
-    return base_agent(_backend(options), n, mode=untrained_mode(options), show_statement=options.show_statement)
+    backend = _backend(options)
+    return base_agent(backend, n, mode=untrained_mode(options, backend), show_statement=options.show_statement)
 
 
 def make_sft(parsed: tuple[int, str], backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
@@ -185,5 +198,19 @@ def make_inference_empower(parsed: tuple[float, str], backend_options: BackendOp
                            **_: Any) -> LMAgent:
     options = backend_options or BackendOptions()
     eta, unit = parsed
-    return inference_empower_agent(_backend(options), eta, unit, mode=untrained_mode(options),
+    backend = _backend(options)
+    return inference_empower_agent(backend, eta, unit, mode=untrained_mode(options, backend),
                                    show_statement=options.show_statement)
+
+
+# ---- what a worker running the agent kinds needs (Ray's resources; codeassist bench --executor ray) -------
+def no_model_resources(options: BackendOptions | None = None) -> dict[str, float]:
+    """An agent without a model of its own (none, oracle), or one whose model is served: a CPU."""
+    return {"num_cpus": 1}
+
+
+def model_resources(options: BackendOptions | None = None) -> dict[str, float]:
+    """An LM agent: a CPU, and a GPU when its model is local and asked to run on one (--agent-device cuda)."""
+    options = options or BackendOptions()
+    on_gpu = not options.base_url and options.device.startswith("cuda")
+    return {"num_cpus": 1, "num_gpus": 1} if on_gpu else {"num_cpus": 1}
