@@ -6,8 +6,13 @@ Every episode makes the same requests (the ``none`` agent, ``--rounds`` rounds, 
 so with perfect concurrency episodes/second grows linearly with the number of concurrent episodes.
 Prints the table, the efficiency vs linear (target >= 0.8 up to 32) and the machine.
 
+``--executor ray`` runs the same levels on Ray workers (a local Ray instance of all this machine's CPUs,
+started once before the first level; each level's time includes starting its workers), ``both`` runs
+threads then Ray, for episodes/second side by side.
+
     python benchmarks/bench_concurrency.py                       # delay 0.5 s, 3 rounds, up to 32
     python benchmarks/bench_concurrency.py --levels 1 8 32 --delay 1.0 --episodes-per-slot 3
+    python benchmarks/bench_concurrency.py --executor both --levels 1 4 16
 """
 from __future__ import annotations
 
@@ -46,12 +51,12 @@ def start_server(delay: float) -> tuple[subprocess.Popen, str]:
 
 
 def run_level(concurrency: int, episodes: int, base_url: str, problems: Path, rounds: int, sandbox: str,
-              workdir: Path) -> float:
+              workdir: Path, executor: str = "threads") -> float:
     """Wall seconds to run ``episodes`` episodes at ``concurrency``."""
     config = BenchConfig(agents=("none",), problems=str(problems), seeds=episodes, human="llm",
                          human_model="bench", max_rounds=rounds, sandbox=sandbox)
-    options = RunOptions(out=workdir / f"k{concurrency}", concurrency=concurrency, progress=False,
-                         human_base_url=base_url)
+    options = RunOptions(out=workdir / f"{executor}-k{concurrency}", concurrency=concurrency, progress=False,
+                         human_base_url=base_url, executor=executor)
     human_config = LLMHumanConfig(base_url=base_url, model="bench", max_retries=0, timeout_s=60.0)
 
     def make_agent(name, problem_list):
@@ -78,7 +83,14 @@ def main() -> None:
     parser.add_argument("--sandbox", default="process",
                         help="sandbox of the final test run (default process: the program is this script's own "
                              "one-liner, and the benchmark is about the runner, not isolation)")
+    parser.add_argument("--executor", choices=("threads", "ray", "both"), default="threads",
+                        help="what runs the episodes (default threads; both: threads, then Ray)")
     args = parser.parse_args()
+    executors = ("threads", "ray") if args.executor == "both" else (args.executor,)
+    if "ray" in executors:
+        import ray
+
+        ray.init(include_dashboard=False, log_to_driver=False)  # once: its start-up is not a level's
 
     server, base_url = start_server(args.delay)
     rows = []
@@ -87,25 +99,32 @@ def main() -> None:
             workdir = Path(tmp)
             problems = workdir / "echo.jsonl"
             problems.write_text(json.dumps(PROBLEM) + "\n", encoding="utf-8")
-            for k in args.levels:
-                episodes = args.episodes_per_slot * k
-                wall = run_level(k, episodes, base_url, problems, args.rounds, args.sandbox, workdir)
-                rows.append((k, episodes, wall, episodes / wall))
-                print(f"  concurrency {k:3d}: {episodes:4d} episodes in {wall:6.2f} s", file=sys.stderr)
+            for executor in executors:
+                for k in args.levels:
+                    episodes = args.episodes_per_slot * k
+                    wall = run_level(k, episodes, base_url, problems, args.rounds, args.sandbox, workdir, executor)
+                    rows.append((executor, k, episodes, wall, episodes / wall))
+                    print(f"  {executor} concurrency {k:3d}: {episodes:4d} episodes in {wall:6.2f} s",
+                          file=sys.stderr)
     finally:
         server.stdin.close()
         server.wait(timeout=30)
 
-    base = next((eps for k, _, _, eps in rows if k == 1), rows[0][3] / rows[0][0])
     print(f"\nbench_concurrency: LLM human over HTTP (127.0.0.1, {args.delay} s per chat request), agent none, "
           f"{args.rounds} rounds/episode, sandbox {args.sandbox}")
     print(f"machine: {machine_line()}")
-    print("| concurrency | episodes | wall s | episodes/s | speedup vs 1 | efficiency vs linear |")
-    print("|---|---|---|---|---|---|")
-    for k, episodes, wall, eps in rows:
-        print(f"| {k} | {episodes} | {wall:.2f} | {eps:.3f} | {eps / base:.2f}x | {eps / base / k:.2f} |")
-    worst = min(eps / base / k for k, _, _, eps in rows)
-    print(f"lowest efficiency vs linear: {worst:.2f} (target >= 0.80): {'met' if worst >= 0.8 else 'NOT met'}")
+    print("| executor | concurrency | episodes | wall s | episodes/s | speedup vs 1 | efficiency vs linear |")
+    print("|---|---|---|---|---|---|---|")
+    worst = {}
+    for executor in executors:
+        mine = [row for row in rows if row[0] == executor]
+        base = next((eps for _, k, _, _, eps in mine if k == 1), mine[0][4] / mine[0][1])
+        for _, k, episodes, wall, eps in mine:
+            print(f"| {executor} | {k} | {episodes} | {wall:.2f} | {eps:.3f} | {eps / base:.2f}x | {eps / base / k:.2f} |")
+        worst[executor] = min(eps / base / k for _, k, _, _, eps in mine)
+    for executor, low in worst.items():
+        print(f"{executor}: lowest efficiency vs linear: {low:.2f} (target >= 0.80): "
+              f"{'met' if low >= 0.8 else 'NOT met'}")
 
 
 if __name__ == "__main__":

@@ -92,7 +92,8 @@ class EpisodeResult:
 
 
 _RECORD_FIELDS = ("agent", "problem_id", "seed", "status", "error", "worker", "started_at", "elapsed_s",
-                  "traceback")
+                  "traceback", "servers")
+_OPTIONAL_FIELDS = ("traceback", "servers")  # left out of a line when None (lines before "servers" lack it)
 
 
 @dataclass
@@ -106,6 +107,9 @@ class EpisodeRecord:
     started_at: str | None = None
     elapsed_s: float | None = None
     traceback: str | None = None
+    # Which inference server answered how many requests, by role: {"human": {url: n}, "agent": {url: n}}
+    # (codeassist_env.servers); None when the episode made no request to a server.
+    servers: dict[str, dict[str, int]] | None = None
     result: EpisodeResult | None = None  # None when the episode raised before its end
 
     @property
@@ -115,8 +119,9 @@ class EpisodeRecord:
 
     def to_json(self) -> dict[str, Any]:
         line = {name: getattr(self, name) for name in _RECORD_FIELDS}
-        if self.traceback is None:
-            del line["traceback"]
+        for name in _OPTIONAL_FIELDS:
+            if line[name] is None:
+                del line[name]
         if self.result is not None:
             line.update(self.result.to_info())
         return line

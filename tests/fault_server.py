@@ -9,10 +9,13 @@ once the script is used up):
 - ``Garbage(body)``: HTTP 200 with a body that is not a chat completion.
 
 ``requests`` holds every request body received, so a test can count what reached the network.
+``stop()`` also closes the connections clients keep alive, so a stopped server answers nothing, as a
+killed one would; ``port`` lets a test start a server again where a stopped one was.
 """
 from __future__ import annotations
 
 import json
+import socket
 import threading
 import time
 from collections import deque
@@ -55,12 +58,13 @@ def completion_body(text: str, model: str) -> dict:
 
 
 class FaultServer:
-    def __init__(self, script: list[Behaviour] | None = None, default: Behaviour = Reply("ACCEPT")):
+    def __init__(self, script: list[Behaviour] | None = None, default: Behaviour = Reply("ACCEPT"), port: int = 0):
         self.script: deque[Behaviour] = deque(script or [])
         self.default = default
         self.requests: list[dict] = []
         self._lock = threading.Lock()
-        self._http = ThreadingHTTPServer(("127.0.0.1", 0), self._handler_class())
+        self._connections: set[socket.socket] = set()
+        self._http = ThreadingHTTPServer(("127.0.0.1", port), self._handler_class())
         self._http.daemon_threads = True  # a sleeping Slow handler must not hold up stop()
         self._thread = threading.Thread(target=self._http.serve_forever, daemon=True)
         self._thread.start()
@@ -77,6 +81,13 @@ class FaultServer:
     def stop(self) -> None:
         self._http.shutdown()
         self._http.server_close()
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for connection in connections:
+            try:
+                connection.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass  # already closed by the client
 
     def __enter__(self) -> "FaultServer":
         return self
@@ -92,6 +103,16 @@ class FaultServer:
 
             def log_message(self, *args) -> None:  # keep test output clean
                 pass
+
+            def setup(self) -> None:
+                super().setup()
+                with server._lock:
+                    server._connections.add(self.connection)
+
+            def finish(self) -> None:
+                with server._lock:
+                    server._connections.discard(self.connection)
+                super().finish()
 
             def _send(self, code: int, body: bytes, headers: dict[str, str] | None = None) -> None:
                 self.send_response(code)

@@ -13,7 +13,8 @@ from typing import Any
 
 from codeassist_env.agents.base import Agent
 from codeassist_env.agents.factories import (EMPOWER_ADAPTER, make_base, make_empower, make_inference_empower,
-                                             make_sft, parse_base, parse_eta, parse_sft, sft_adapter)
+                                             make_sft, model_resources, no_model_resources, parse_base, parse_eta,
+                                             parse_sft, sft_adapter)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
 from codeassist_env.registry import Kind, Registry
 
@@ -27,6 +28,9 @@ def _no_argument(arg: str) -> None:
 class AgentKind(Kind):
     lm: bool = False  # runs a language model (the bench sets torch's threads for local ones)
     default_adapter: Callable[[Any], str | None] | None = None  # shipped adapter loaded for a parsed argument
+    # What a worker that runs this kind needs, as Ray resources, for the run's BackendOptions (the bench's
+    # --executor ray sizes its workers by it): a CPU; a GPU for a local model on a GPU device.
+    resources: Callable[[Any], dict[str, float]] = no_model_resources
 
 
 def _oracle_n(arg: str) -> int:
@@ -45,13 +49,15 @@ AGENTS: Registry[AgentKind] = Registry("agent", separators="-:")
 AGENTS.register(AgentKind("none", lambda _, **__: NullAgent(), "never suggests (the human alone)", _no_argument))
 AGENTS.register(AgentKind("oracle", _oracle, "oracle-N: the next N tokens of the reference solution", _oracle_n))
 # LM assistants; options: backend_options=BackendOptions(...) (codeassist_env.agents.factories)
-AGENTS.register(AgentKind("base", make_base, "base / base-N: the untrained model (N tokens)", parse_base, lm=True))
+AGENTS.register(AgentKind("base", make_base, "base / base-N: the untrained model (N tokens)", parse_base, lm=True,
+                          resources=model_resources))
 AGENTS.register(AgentKind("sft", make_sft, "sft-N / sft-N:PATH: fine-tuned on N-token targets", parse_sft, lm=True,
-                          default_adapter=sft_adapter))
+                          default_adapter=sft_adapter, resources=model_resources))
 AGENTS.register(AgentKind("empower", make_empower, "empower / empower:PATH: the Empower adapter", lm=True,
-                          default_adapter=lambda path: None if path else EMPOWER_ADAPTER))
+                          default_adapter=lambda path: None if path else EMPOWER_ADAPTER, resources=model_resources))
 AGENTS.register(AgentKind("empower-infer", make_inference_empower,
-                          "empower-infer:ETA: Empower's likelihood cut at inference (η bits)", parse_eta, lm=True))
+                          "empower-infer:ETA: Empower's likelihood cut at inference (η bits)", parse_eta, lm=True,
+                          resources=model_resources))
 
 
 def make_agent(name: str, **options: Any) -> Agent:

@@ -1,9 +1,10 @@
 """Run (agent, problem, seed) episodes of ``CodeAssist-v0`` concurrently into a results directory.
 
-Episodes run in a bounded thread pool. Environments, simulated humans and agents keep per-episode
-state, so each worker thread builds its own; what is expensive is shared: the problem list, the
-tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
-response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
+Episodes run in a bounded thread pool (``executors.run_threads``) or on Ray workers
+(``ray_executor.run_ray``), each of which holds a ``BenchRunner`` of its own. Environments, simulated
+humans and agents keep per-episode state, so each worker thread builds its own; what is expensive is
+shared: the problem list, the tokenizer, loaded language models (the agents' backends are cached per
+process) and the LLM human's response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
 sampling call runs alone (see ``guards.SamplingGate``).
 """
 from __future__ import annotations
@@ -11,9 +12,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -26,6 +25,7 @@ from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter
                                         latest_by_triple, load_episodes, read_run, write_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.problems import Problem, load_problems
+from codeassist_env.servers import tally
 from codeassist_env.tokenizer import get_tokenizer
 
 # Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after
@@ -71,6 +71,9 @@ class BenchConfig:
         return data
 
 
+EXECUTORS = ("threads", "ray")
+
+
 @dataclass(frozen=True)
 class RunOptions:
     """How a run executes; not part of the config hash (changing them cannot change an episode)."""
@@ -82,8 +85,13 @@ class RunOptions:
     cache_mode: str = "off"
     progress: bool = True
     max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES
+    executor: str = "threads"  # or "ray"
+    ray_address: str | None = None  # None: a Ray cluster of this machine alone (or the one already initialised)
+    torch_threads: int = 0  # torch CPU threads a Ray worker sets (0: torch's choice); the CLI sets its own
 
     def __post_init__(self) -> None:
+        if self.executor not in EXECUTORS:
+            raise ValueError(f"--executor {self.executor!r}: expected one of {', '.join(EXECUTORS)}")
         if self.concurrency < 1:
             raise ValueError(f"--concurrency must be >= 1, got {self.concurrency}")
         if self.max_connection_failures < 1:
@@ -122,32 +130,9 @@ class RunSummary:
     skipped: int  # already done (resume)
     finished: int = 0
     errored: int = 0
+    retried: int = 0  # episodes run again because the worker running them died (Ray executor)
     wall_s: float = 0.0
     notes: list[str] = field(default_factory=list)
-
-
-class _AgentStats:
-    """Running Pass@1 and accept ratio per agent for the progress bar."""
-
-    def __init__(self) -> None:
-        self.passed: dict[str, list[float]] = defaultdict(list)
-        self.ratios: dict[str, list[float]] = defaultdict(list)
-
-    def add(self, record: EpisodeRecord) -> None:
-        if not record.headline:
-            return
-        self.passed[record.agent].append(record.result.pass_at_1)
-        if record.result.accept_ratio is not None:
-            self.ratios[record.agent].append(record.result.accept_ratio)
-
-    def postfix(self) -> str:
-        parts = []
-        for agent in sorted(self.passed):
-            p = self.passed[agent]
-            r = self.ratios.get(agent) or []
-            ratio = f"{sum(r) / len(r):.2f}" if r else "-"
-            parts.append(f"{agent} P@1 {sum(p) / len(p):.2f} acc {ratio}")
-        return " | ".join(parts)
 
 
 class BenchRunner:
@@ -155,10 +140,11 @@ class BenchRunner:
     ``make_agent(name, problems)`` a fresh agent for one worker thread."""
 
     def __init__(self, config: BenchConfig, options: RunOptions, make_human: Callable[[], Any],
-                 make_agent: Callable[[str, list[Problem]], Any]):
+                 make_agent: Callable[[str, list[Problem]], Any], problems: list[Problem] | None = None):
+        """``problems``: the run's problems when the caller has them (a Ray worker gets the driver's)."""
         self.config, self.options = config, options
         self.make_human, self.make_agent = make_human, make_agent
-        self.problems = select_problems(config)
+        self.problems = select_problems(config) if problems is None else problems
         self._local = threading.local()
         self._envs: list[Any] = []
         self._envs_lock = threading.Lock()
@@ -188,7 +174,8 @@ class BenchRunner:
         run = {"format": RUN_FORMAT, "config": config, "config_hash": digest,
                "created_at": previous["created_at"] if previous else now, "updated_at": now,
                "options": {"concurrency": self.options.concurrency, "shard": "/".join(map(str, self.options.shard)),
-                           "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url},
+                           "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url,
+                           "executor": self.options.executor},
                "tokenizer": get_tokenizer(self.config.tokenizer).name,
                "problem_ids": [p.id for p in self.problems], "agents": agent_facts, **environment_facts()}
         out.mkdir(parents=True, exist_ok=True)  # before a human is built: the LLM human's cache may live there
@@ -240,54 +227,61 @@ class BenchRunner:
         return gate.sampling() if getattr(agent, "temperature", 0) > 0 else gate.greedy()
 
     def run_episode(self, triple: Triple) -> EpisodeRecord:
-        from codeassist_env.agents import play_episode
-
         agent_name, problem_id, seed = triple
         record = EpisodeRecord(agent_name, problem_id, seed, status="error", worker=threading.current_thread().name,
                                started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
         started = time.perf_counter()
-        try:
-            local = self._worker()
-            if agent_name not in local.agents:
-                local.agents[agent_name] = self.make_agent(agent_name, self.problems)
-            agent = local.agents[agent_name]
-            acts: list[tuple[float, dict[str, Any] | None]] = []
-
-            def timed_act(obs: dict[str, Any]) -> str:
-                act_started = time.perf_counter()
-                with self._model_gate(agent):
-                    suggestion = agent.act(obs)
-                agent_info = getattr(agent, "last_info", None)
-                acts.append((time.perf_counter() - act_started,
-                             {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
-                return suggestion
-
-            result = EpisodeResult.from_info(play_episode(local.env, agent, problem_id=problem_id, seed=seed,
-                                                          act=timed_act))
-            for entry, (act_s, agent_info) in zip(result.transcript, acts):
-                entry["act_s"] = act_s
-                if agent_info is not None:
-                    entry["agent_info"] = agent_info
-            record.result = result
-            unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
-            if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
-                record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
-            elif result.sandbox_failed:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
-                record.status = "infra"
-                record.error = ("the sandbox failed while running the hidden tests: "
-                                + "; ".join(t["stderr"][-200:] for t in result.verdict["tests"]
-                                            if t["status"] == "infra_error")[:600])
-            else:
-                record.status = "ok"
-        except EndpointDown as error:
-            raise _EndpointDownEpisode(record) from error
-        except Exception as error:  # recorded, so that --resume retries it and the report counts it
-            record.error = f"{type(error).__name__}: {error}"
-            record.traceback = traceback.format_exc(limit=8)
-            if type(error).__name__ == "CacheMiss":
-                raise _Fatal(record) from error
+        with tally() as servers:  # which inference servers answered this episode's requests
+            try:
+                self._play(triple, record)
+            except EndpointDown as error:
+                raise _EndpointDownEpisode(record) from error
+            except Exception as error:  # recorded, so that --resume retries it and the report counts it
+                record.error = f"{type(error).__name__}: {error}"
+                record.traceback = traceback.format_exc(limit=8)
+                if type(error).__name__ == "CacheMiss":
+                    raise _Fatal(record) from error
+            finally:
+                record.servers = servers or None
         record.elapsed_s = time.perf_counter() - started
         return record
+
+    def _play(self, triple: Triple, record: EpisodeRecord) -> None:
+        from codeassist_env.agents import play_episode
+
+        agent_name, problem_id, seed = triple
+        local = self._worker()
+        if agent_name not in local.agents:
+            local.agents[agent_name] = self.make_agent(agent_name, self.problems)
+        agent = local.agents[agent_name]
+        acts: list[tuple[float, dict[str, Any] | None]] = []
+
+        def timed_act(obs: dict[str, Any]) -> str:
+            act_started = time.perf_counter()
+            with self._model_gate(agent):
+                suggestion = agent.act(obs)
+            agent_info = getattr(agent, "last_info", None)
+            acts.append((time.perf_counter() - act_started,
+                         {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
+            return suggestion
+
+        result = EpisodeResult.from_info(play_episode(local.env, agent, problem_id=problem_id, seed=seed,
+                                                      act=timed_act))
+        for entry, (act_s, agent_info) in zip(result.transcript, acts):
+            entry["act_s"] = act_s
+            if agent_info is not None:
+                entry["agent_info"] = agent_info
+        record.result = result
+        unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
+        if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
+            record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
+        elif result.sandbox_failed:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
+            record.status = "infra"
+            record.error = ("the sandbox failed while running the hidden tests: "
+                            + "; ".join(t["stderr"][-200:] for t in result.verdict["tests"]
+                                        if t["status"] == "infra_error")[:600])
+        else:
+            record.status = "ok"
 
     # ---- the whole run ---------------------------------------------------------------------------
     def run(self, agent_facts: dict[str, Any] | None = None) -> RunSummary:
@@ -301,64 +295,29 @@ class BenchRunner:
         todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))
         summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
                              notes=loaded.notes)
-        stats = _AgentStats()
+        from codeassist_env.bench.executors import AgentStats, Collector, run_with
+
+        stats = AgentStats()
         for record in latest.values():
             stats.add(EpisodeRecord.from_json(record))
         try:
             with EpisodeWriter(self.options.out / EPISODES_FILE, loaded) as writer:
-                self._run_pool(todo, writer, stats, summary)
+                collector = Collector(writer, summary, stats, len(todo), self.options.progress)
+                try:
+                    run_with(self.options.executor, self, todo, collector)
+                finally:
+                    collector.close()
         finally:
-            for env in self._envs:
-                env.close()
-            self._envs.clear()
+            self.close()
         summary.wall_s = time.perf_counter() - started
         return summary
 
-    def _run_pool(self, todo: list[Triple], writer: EpisodeWriter, stats: _AgentStats, summary: RunSummary) -> None:
-        from tqdm import tqdm
-
-        bar = tqdm(total=len(todo), unit="ep", disable=not self.options.progress, dynamic_ncols=True)
-        pending_triples = iter(todo)
-        with ThreadPoolExecutor(self.options.concurrency, thread_name_prefix="episode") as pool:
-            # Submit at most `concurrency` at a time so that an interrupt leaves little queued work.
-            running = set()
-            for triple in pending_triples:
-                running.add(pool.submit(self.run_episode, triple))
-                if len(running) >= self.options.concurrency:
-                    break
-            try:
-                while running:
-                    finished, running = wait(running, return_when=FIRST_COMPLETED)
-                    for future in finished:
-                        try:
-                            record = future.result()
-                        except _EndpointDownEpisode:
-                            continue  # not recorded: --resume runs it; the other workers stop too
-                        except _Fatal as fatal:
-                            writer.append(fatal.record.to_json())
-                            raise RunAborted(f"run stopped: episode {fatal.record.agent} {fatal.record.problem_id} "
-                                             f"seed {fatal.record.seed}: {fatal.record.error}") from fatal.__cause__
-                        writer.append(record.to_json())
-                        stats.add(record)
-                        if record.status == "ok":
-                            summary.finished += 1
-                        else:
-                            summary.errored += 1
-                            bar.write(f"episode {record.agent} {record.problem_id} seed {record.seed} "
-                                      f"failed: {record.error}")
-                        bar.set_postfix_str(stats.postfix(), refresh=False)
-                        bar.update(1)
-                        next_triple = None if self.endpoint_watch.tripped else next(pending_triples, None)
-                        if next_triple is not None:
-                            running.add(pool.submit(self.run_episode, next_triple))
-                if self.endpoint_watch.tripped:
-                    raise EndpointUnreachable(self.endpoint_watch.detail)
-            except BaseException:
-                for future in running:
-                    future.cancel()
-                raise
-            finally:
-                bar.close()
+    def close(self) -> None:
+        """Close the environments this runner's workers built (their sandboxes and humans)."""
+        with self._envs_lock:
+            envs, self._envs = self._envs, []
+        for env in envs:
+            env.close()
 
 
 class RunAborted(RuntimeError):

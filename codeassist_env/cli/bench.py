@@ -5,6 +5,8 @@
     codeassist bench --agents none oracle-10 --problems humaneval --concurrency 4 --out runs/oracle
     codeassist bench --agents base-10 empower --human llm --human-base-url http://127.0.0.1:8000/v1 \\
         --concurrency 16 --cache record --shard 1/4 --out runs/shard1
+    codeassist bench --agents base-10 empower --human llm --human-base-url http://gpu1:8000/v1 http://gpu2:8000/v1 \\
+        --agent-base-url http://gpu3:8001/v1 --executor ray --ray-address auto --concurrency 64   # docs/scale.md
     codeassist report runs/shard1 runs/shard2 runs/shard3 runs/shard4 --paper --out runs/merged
 """
 from __future__ import annotations
@@ -112,6 +114,7 @@ def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.humans import HUMANS, make_human
     from codeassist_env.problems import default_set
     from codeassist_env.sandbox import resolve_backend
+    from codeassist_env.servers import join_urls
 
     main_job = args.agents is None
     if main_job:
@@ -131,8 +134,10 @@ def run_bench(args: argparse.Namespace) -> int:
     human_kind, human_arg = HUMANS.parse(args.human)
     human_model = None
     if human_kind.served_model is not None:  # a human behind an endpoint: the --human-* options are its
-        human_options = dict(base_url=args.human_base_url, model=args.human_model, cache_mode=args.cache,
-                             cache_path=args.cache_path or str(out / "human-cache.sqlite"))
+        # The cache path is absolute: a Ray worker runs in a directory of its own.
+        cache_path = str(Path(args.cache_path or out / "human-cache.sqlite").resolve())
+        human_options = dict(base_url=join_urls(args.human_base_url), model=args.human_model, cache_mode=args.cache,
+                             cache_path=cache_path)
         human_model = human_kind.served_model(human_arg, **human_options)
 
         def build_human() -> Any:
@@ -149,9 +154,6 @@ def run_bench(args: argparse.Namespace) -> int:
                          human=args.human, human_model=human_model, max_rounds=max_rounds,
                          human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox,
                          agent_backend={k: v for k, v in vars(backend_options).items() if v not in (None, False)})
-    options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
-                         resume=args.resume, human_base_url=args.human_base_url, cache_mode=args.cache,
-                         progress=not args.no_progress, max_connection_failures=args.max_connection_failures)
     resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
 
     def build_agent(name: str, problem_list: list) -> Any:
@@ -162,6 +164,11 @@ def run_bench(args: argparse.Namespace) -> int:
         import torch
 
         torch.set_num_threads(args.threads)
+    options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
+                         resume=args.resume, human_base_url=join_urls(args.human_base_url), cache_mode=args.cache,
+                         progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
+                         executor=args.executor, ray_address=args.ray_address,
+                         torch_threads=args.threads if local_models else 0)
     runner = BenchRunner(config, options, build_human, build_agent)
     print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
           f"-> {out}", file=sys.stderr)
@@ -180,8 +187,9 @@ def run_bench(args: argparse.Namespace) -> int:
         return EXIT_EPISODE_ERRORS
     for note in summary.notes:
         print(f"codeassist bench: {note}", file=sys.stderr)
+    retried = f", {summary.retried} run again after their worker died" if summary.retried else ""
     print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
-          f"{summary.skipped} already done, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
+          f"{summary.skipped} already done{retried}, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
     if not args.no_report:
         result = write_report([Path(out)], with_paper=args.paper, baseline=args.baseline)
         print("\n".join(markdown_table(result["rows"]) + result["warnings"]))
@@ -202,7 +210,7 @@ def run_report(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
-    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
+    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
     from codeassist_env.agents import AGENTS
     from codeassist_env.cli.errors import at_least, registered
     from codeassist_env.humans import HUMANS
@@ -223,8 +231,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="simulated human: a registered name, with its argument after '-' "
                             f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
                             "default: expert)")
-    bench.add_argument("--human-base-url", help="llm human: OpenAI-compatible endpoint (default: "
-                       "$CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
+    bench.add_argument("--human-base-url", nargs="+", metavar="URL",
+                       help="llm human: OpenAI-compatible endpoint(s) (default: $CODEASSIST_HUMAN_BASE_URL, "
+                       "$OPENAI_BASE_URL or http://127.0.0.1:8000/v1); several serving the same model share the "
+                       "requests: round-robin, a server that stops answering leaves the rotation and is tried "
+                       "again 10 s later (docs/scale.md)")
     bench.add_argument("--human-model", help="llm human: served model name (default: smollm2)")
     bench.add_argument("--max-connection-failures", type=at_least(1), default=DEFAULT_MAX_CONNECTION_FAILURES,
                        metavar="N",
@@ -245,6 +256,14 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="bwrap",
                        help=f"sandbox backend: auto, {SANDBOX_BACKENDS.help_text()} (default: bwrap)")
     bench.add_argument("--concurrency", type=at_least(1), default=2, help="episodes at once (default 2)")
+    bench.add_argument("--executor", choices=EXECUTORS, default="threads",
+                       help="what runs the episodes: threads of this process (default), or Ray workers that keep "
+                       "their environment and models warm, on this machine or a cluster (pip install -e '.[ray]'; "
+                       "docs/scale.md); this process alone writes the results either way")
+    bench.add_argument("--ray-address", metavar="ADDRESS",
+                       help="--executor ray: the cluster to join (e.g. auto, or HOST:6379 of 'ray start --head'); "
+                       "default: $RAY_ADDRESS, else a cluster started here with 'ray start', else a Ray instance "
+                       "of this machine alone")
     bench.add_argument("--threads", type=at_least(0), default=1,
                        help="torch CPU threads of local LM agents (default 1: episodes, sandboxes and other "
                             "programs share the cores, and an oversubscribed CPU generates several times slower; "

@@ -17,7 +17,10 @@ Failures never escape as anything but ``SimulatorFailure`` with ``reason`` one o
 - ``refusal``: the model refused (refusal field, content filter, or refusal wording instead of an answer).
 
 The environment then records the reason on the round, rejects the suggestion, writes nothing and flags
-the episode. One ``LLMHuman`` serves one episode at a time; the response cache may be shared.
+the episode. ``base_url`` may list several servers of the same model, comma-separated: requests go
+round-robin over those that answer (``codeassist_env.servers``), and ``connection`` or ``timeout`` is
+raised only when none of them answered. One ``LLMHuman`` serves one episode at a time; the response
+cache may be shared.
 """
 from __future__ import annotations
 
@@ -34,6 +37,7 @@ from codeassist_env.humans import prompts
 from codeassist_env.humans.base import Decision, SimulatorFailure
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
+from codeassist_env.servers import shared_pool, split_urls
 
 FAILURE_REASONS: tuple[str, ...] = (
     "timeout", "connection", "rate_limited", "http_error", "bad_response", "unparseable", "refusal",
@@ -119,9 +123,12 @@ class LLMHuman:
         self.config = config or LLMHumanConfig.from_env(**overrides)
         c = self.config
         self.cache = ResponseCache(c.cache_path, c.cache_mode) if c.cache_mode != "off" else None
-        # Replay never builds a client: no code path can reach the network.
-        self._client = None if c.cache_mode == "replay" else openai.OpenAI(
-            base_url=c.base_url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0)
+        # Replay never builds a client: no code path can reach the network. Several URLs (comma-separated)
+        # are one pool of servers shared by the process's humans (codeassist_env.servers).
+        urls = split_urls(c.base_url)
+        self._clients = {} if c.cache_mode == "replay" else {
+            url: openai.OpenAI(base_url=url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0) for url in urls}
+        self._pool = shared_pool("human", urls)
         self._usage = _empty_usage()
 
     # --- the Human protocol ---
@@ -174,8 +181,8 @@ class LLMHuman:
 
     def close(self) -> None:
         """Close the HTTP client and this thread's cache connection."""
-        if self._client is not None:
-            self._client.close()
+        for client in self._clients.values():
+            client.close()
         if self.cache is not None:
             self.cache.close()
 
@@ -212,8 +219,8 @@ class LLMHuman:
             started = time.monotonic()
             self._usage["requests"] += 1
             try:
-                completion = self._client.chat.completions.create(
-                    model=c.model, messages=messages, seed=c.seed, **params)
+                completion = self._pool.call(lambda url: self._clients[url].chat.completions.create(
+                    model=c.model, messages=messages, seed=c.seed, **params))
                 return self._record(completion, started)
             except openai.APIStatusError as e:
                 self._usage["latency_s"] += time.monotonic() - started

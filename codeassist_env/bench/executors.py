@@ -1,0 +1,109 @@
+"""How a run's episodes are executed: ``run_threads`` (a thread pool in this process, the default) or
+``codeassist_env.bench.ray_executor.run_ray`` (Ray workers, on one machine or a cluster). Either way the
+finished episodes come back to this process, and ``Collector`` alone writes them to ``episodes.jsonl``:
+one writer keeps the exactly-once and ``--resume`` guarantees whatever runs the episodes."""
+from __future__ import annotations
+
+from collections import defaultdict
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from typing import Any
+
+from codeassist_env.bench.runner import (BenchRunner, EndpointUnreachable, RunAborted, RunSummary,
+                                         _EndpointDownEpisode, _Fatal)
+from codeassist_env.bench.store import EpisodeWriter, Triple
+from codeassist_env.episode import EpisodeRecord
+
+
+class AgentStats:
+    """Running Pass@1 and accept ratio per agent for the progress bar."""
+
+    def __init__(self) -> None:
+        self.passed: dict[str, list[float]] = defaultdict(list)
+        self.ratios: dict[str, list[float]] = defaultdict(list)
+
+    def add(self, record: EpisodeRecord) -> None:
+        if not record.headline:
+            return
+        self.passed[record.agent].append(record.result.pass_at_1)
+        if record.result.accept_ratio is not None:
+            self.ratios[record.agent].append(record.result.accept_ratio)
+
+    def postfix(self) -> str:
+        parts = []
+        for agent in sorted(self.passed):
+            p = self.passed[agent]
+            r = self.ratios.get(agent) or []
+            ratio = f"{sum(r) / len(r):.2f}" if r else "-"
+            parts.append(f"{agent} P@1 {sum(p) / len(p):.2f} acc {ratio}")
+        return " | ".join(parts)
+
+
+class Collector:
+    """The driver's end of a run: writes each finished episode, counts it in the summary and the progress bar."""
+
+    def __init__(self, writer: EpisodeWriter, summary: RunSummary, stats: AgentStats, total: int, progress: bool):
+        from tqdm import tqdm
+
+        self.writer, self.summary, self.stats = writer, summary, stats
+        self.bar = tqdm(total=total, unit="ep", disable=not progress, dynamic_ncols=True)
+
+    def take(self, record: EpisodeRecord) -> None:
+        self.writer.append(record.to_json())
+        self.stats.add(record)
+        if record.status == "ok":
+            self.summary.finished += 1
+        else:
+            self.summary.errored += 1
+            self.bar.write(f"episode {record.agent} {record.problem_id} seed {record.seed} failed: {record.error}")
+        self.bar.set_postfix_str(self.stats.postfix(), refresh=False)
+        self.bar.update(1)
+
+    def fatal(self, record: EpisodeRecord, cause: BaseException | None = None) -> None:
+        """Write an episode whose error must stop the run (a replay-cache miss) and stop it."""
+        self.writer.append(record.to_json())
+        raise RunAborted(f"run stopped: episode {record.agent} {record.problem_id} seed {record.seed}: "
+                         f"{record.error}") from cause
+
+    def close(self) -> None:
+        self.bar.close()
+
+
+def run_threads(runner: BenchRunner, todo: list[Triple], collector: Collector) -> None:
+    """Episodes in a pool of ``concurrency`` threads of this process."""
+    concurrency = runner.options.concurrency
+    pending_triples = iter(todo)
+    with ThreadPoolExecutor(concurrency, thread_name_prefix="episode") as pool:
+        # Submit at most `concurrency` at a time so that an interrupt leaves little queued work.
+        running = set()
+        for triple in pending_triples:
+            running.add(pool.submit(runner.run_episode, triple))
+            if len(running) >= concurrency:
+                break
+        try:
+            while running:
+                finished, running = wait(running, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    try:
+                        record = future.result()
+                    except _EndpointDownEpisode:
+                        continue  # not recorded: --resume runs it; the other workers stop too
+                    except _Fatal as fatal:
+                        collector.fatal(fatal.record, fatal.__cause__)
+                    collector.take(record)
+                    next_triple = None if runner.endpoint_watch.tripped else next(pending_triples, None)
+                    if next_triple is not None:
+                        running.add(pool.submit(runner.run_episode, next_triple))
+            if runner.endpoint_watch.tripped:
+                raise EndpointUnreachable(runner.endpoint_watch.detail)
+        except BaseException:
+            for future in running:
+                future.cancel()
+            raise
+
+
+def run_with(executor: str, runner: BenchRunner, todo: list[Triple], collector: Collector) -> Any:
+    if executor == "ray":
+        from codeassist_env.bench.ray_executor import run_ray
+
+        return run_ray(runner, todo, collector)
+    return run_threads(runner, todo, collector)
