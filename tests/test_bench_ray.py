@@ -12,6 +12,8 @@ import time
 import pytest
 import ray
 
+from codeassist_env.bench.ray_executor import worker_count, worker_resources
+from codeassist_env.bench.runner import BenchConfig
 from codeassist_env.bench.store import load_episodes, triple_of
 from codeassist_env.cli import main
 
@@ -86,3 +88,15 @@ def test_a_killed_worker_loses_only_its_in_flight_episodes(tmp_path, capfd):
     assert written_before < len(records), "the kill came too late to test anything"
     # The killed worker was running episodes (the driver keeps both workers busy): they ran again elsewhere.
     assert "run again after their worker died" in capfd.readouterr().err
+
+
+def test_workers_are_sized_by_the_agents_declared_resources():
+    local_gpu = BenchConfig(agents=("none", "base-10"), problems="codeassist-core", agent_backend={"device": "cuda"})
+    served = BenchConfig(agents=("none", "base-10"), problems="codeassist-core",
+                         agent_backend={"device": "cuda", "base_url": "http://127.0.0.1:8001/v1"})
+    assert worker_resources(local_gpu) == {"num_cpus": 1, "num_gpus": 1}
+    assert worker_resources(served) == {"num_cpus": 1}  # the server holds the model
+    assert worker_count(8, {"num_cpus": 1, "num_gpus": 1}, {"CPU": 16.0, "GPU": 2.0}) == 2
+    assert worker_count(8, {"num_cpus": 1}, {"CPU": 2.0}) == 2
+    with pytest.raises(ValueError, match="needs .*num_gpus.* but the Ray cluster has"):
+        worker_count(8, {"num_cpus": 1, "num_gpus": 1}, {"CPU": 2.0})

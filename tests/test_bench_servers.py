@@ -58,14 +58,12 @@ def test_pool_takes_a_dead_server_out_and_puts_it_back_when_it_answers():
         b.stop()
 
 
-def test_split_urls_refuses_what_is_not_a_url():
+def test_a_server_list_that_is_not_urls_is_bad_input(tmp_path, capfd):
     assert split_urls(["http://a/v1,http://b/v1", "http://a/v1"]) == ["http://a/v1", "http://b/v1"]
-    try:
-        split_urls("127.0.0.1:8000")
-    except ValueError as error:
-        assert "127.0.0.1:8000" in str(error)
-    else:
-        raise AssertionError("a URL without http:// was taken")
+    assert main(["bench", "--agents", "none", "--human", "llm", "--human-base-url", "http://127.0.0.1:9/v1",
+                 "127.0.0.1:8000", "--out", str(tmp_path / "run")]) == 2
+    err = capfd.readouterr().err.strip().splitlines()
+    assert len(err) == 1 and "'127.0.0.1:8000'" in err[0] and "http://" in err[0]
 
 
 def test_a_server_stopped_mid_run_fails_no_episode(tmp_path, capfd):
