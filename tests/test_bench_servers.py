@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import openai
 
+from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.bench.store import load_episodes, triple_of
 from codeassist_env.cli import main
 from codeassist_env.servers import ServerPool, split_urls, tally
@@ -56,6 +57,21 @@ def test_pool_takes_a_dead_server_out_and_puts_it_back_when_it_answers():
     finally:
         a.stop()
         b.stop()
+
+
+def test_the_agents_backend_moves_on_from_a_dead_server():
+    dead, live = FaultServer(), FaultServer(default=Reply(""))
+    dead.stop()
+    backend = PooledBackend([dead.base_url, live.base_url], "fault-model")
+    try:
+        with tally() as counts:
+            for _ in range(3):
+                generation = backend.generate([{"role": "user", "content": "def f():"}], 5)
+                assert generation.text == "" and generation.tokens == []
+        assert counts == {"agent": {live.base_url: 3}}
+        assert backend.pool.up() == [live.base_url] and backend.name.endswith(f"{dead.base_url},{live.base_url}")
+    finally:
+        live.stop()
 
 
 def test_a_server_list_that_is_not_urls_is_bad_input(tmp_path, capfd):
