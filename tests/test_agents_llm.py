@@ -29,7 +29,8 @@ def test_completions_and_chat_return_tokens_and_logprobs(served):
 
 
 def test_score_is_refused_on_llama_cpp_with_the_reason(served):
-    with pytest.raises(NotImplementedError, match="not vLLM"):
+    # SmolLM2 adds no BOS token; llama-cpp-python's echo is then one token out of place.
+    with pytest.raises(NotImplementedError, match="adds no BOS token"):
         served.score("def add(a, b):\n", "    return a + b\n")
 
 

@@ -240,10 +240,12 @@ class TransformersBackend:
 
     def _token_strings(self, ids: list[int]) -> list[str]:
         # Decode growing prefixes so multi-byte characters split over tokens come out whole and the
-        # token strings join to exactly the decoded text.
+        # token strings join to exactly the decoded text. No clean-up: it deletes the space before
+        # punctuation (" !=" -> "!="), which changes code; tokenizers such as Llama-3.1's ask for it.
         strings, previous = [], ""
         for i in range(len(ids)):
-            current = self.tokenizer.decode(ids[: i + 1], skip_special_tokens=True)
+            current = self.tokenizer.decode(ids[: i + 1], skip_special_tokens=True,
+                                            clean_up_tokenization_spaces=False)
             if current.endswith("\ufffd") and i + 1 < len(ids):
                 strings.append("")  # incomplete UTF-8 sequence: the next token completes it
                 continue
@@ -316,7 +318,14 @@ class TransformersBackend:
 
 class OpenAICompletionsBackend:
     """An OpenAI-compatible server: ``base_url`` like ``http://127.0.0.1:8000/v1``, ``model`` the
-    served model name (with vLLM ``--enable-lora``, a served adapter's name)."""
+    served model name (with vLLM ``--enable-lora``, a served adapter's name). What differs between
+    server kinds (sampling defaults, echoed log-probs, token strings) is in
+    :mod:`codeassist_env.agents.server_kinds`."""
+
+    # Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so ""
+    # is no tokens): the end-of-text token of GPT-2-style vocabularies (Qwen, SmolLM2, StarCoder),
+    # which separates documents in their pretraining data, so a new file follows it.
+    BOUNDARY = "<|endoftext|>"
 
     def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 2):
@@ -329,19 +338,23 @@ class OpenAICompletionsBackend:
         self.base_url, self.model = base_url, model
         self.name = f"openai:{model}@{base_url}"
         self._owned_by: str | None = None
+        self._empty_prompt: str | None = None
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
                  logprobs: bool = False, nll_limit: float | None = None) -> Generation:
+        from codeassist_env.agents.server_kinds import respell, sampling_fields
+
         # nll_limit is not sent: the OpenAI API has no such stop rule, so the server generates up to
         # max_tokens and the agent's length rule cuts the suggestion.
         _check_generate_args(max_tokens, temperature)
+        fields, extra = sampling_fields(self._server_kind())
         common = dict(model=self.model, max_tokens=max_tokens, temperature=temperature,
-                      stop=list(stop) or None, seed=seed)
+                      stop=list(stop) or None, seed=seed, extra_body=extra or None, **fields)
         # Top-1 log-probs are always requested: they also give the token strings, which the agents
         # need to count tokens in the model's own tokenizer.
         if isinstance(prompt, str):
-            choice = self.client.completions.create(prompt=prompt, logprobs=1, **common).choices[0]
+            choice = self._complete(prompt, logprobs=1, **common)
             text = choice.text
             tokens = list(choice.logprobs.tokens) if choice.logprobs else []
             values = list(choice.logprobs.token_logprobs) if choice.logprobs else []
@@ -352,11 +365,44 @@ class OpenAICompletionsBackend:
             content = (choice.logprobs.content or []) if choice.logprobs else []
             tokens = [entry.token for entry in content]
             values = [entry.logprob for entry in content]
-        if "".join(tokens)[: len(text)] != text:
+        spelled = respell(tokens, text)
+        if spelled is None:
             raise RuntimeError(
                 f"server {self.base_url} (model {self.model!r}) returned tokens that do not spell its "
                 f"text; it must support logprobs for {'completions' if isinstance(prompt, str) else 'chat'}")
-        return cut_at_stop(tokens, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
+        return cut_at_stop(spelled, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
+
+    def _complete(self, prompt: str, **kwargs: Any) -> Any:
+        if not prompt:
+            prompt = self._empty_prompt if self._empty_prompt is not None else self._choose_empty_prompt()
+        return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
+
+    def _choose_empty_prompt(self) -> str:
+        """What stands for an empty prompt (a program with no starter code): the empty string where
+        the server takes it (its tokenizer adds a BOS token to start from), else :attr:`BOUNDARY` where
+        that is one token of the model's vocabulary."""
+        import openai
+
+        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON
+
+        where = f"server {self.base_url} (model {self.model!r})"
+        if self._server_kind() == LLAMA_CPP_PYTHON and self._adds_bos():
+            # It starts the completion's token list with the BOS token and pairs the list with the
+            # logits rows from there: every returned token is scored one row late, and one is lost.
+            raise ValueError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an "
+                             "empty prompt for a model that adds a BOS token; serve it with vLLM or use "
+                             "TransformersBackend for programs without starter code")
+        once = self.client.with_options(max_retries=0)
+        try:
+            once.completions.create(model=self.model, prompt="", max_tokens=1)
+            self._empty_prompt = ""
+        except openai.APIStatusError:  # vLLM: "decoder prompt cannot be empty"; llama-cpp-python: 500
+            usage = once.completions.create(model=self.model, prompt=self.BOUNDARY, max_tokens=1).usage
+            if usage is None or usage.prompt_tokens != 1:
+                raise ValueError(f"{where} refuses an empty prompt and {self.BOUNDARY!r} is not one token "
+                                 "of its vocabulary; give the program some starter code") from None
+            self._empty_prompt = self.BOUNDARY
+        return self._empty_prompt
 
     def _server_kind(self) -> str:
         if self._owned_by is None:
@@ -367,28 +413,48 @@ class OpenAICompletionsBackend:
             self._owned_by = getattr(entries[self.model], "owned_by", "") or ""
         return self._owned_by
 
-    def score(self, prefix: str, continuation: str) -> list[float]:
-        """Prompt log-probs via ``echo`` on vLLM. The prefix and continuation are tokenized together
-        by the server; a token spanning the boundary counts as the continuation's first token.
+    def _adds_bos(self) -> bool:
+        """Whether llama-cpp-python's tokenizer puts a BOS token before a text (its tokenize route)."""
+        import httpx
 
-        Refused on other servers: llama-cpp-python's server returns wrong prompt log-probs with
-        ``echo`` (checked against transformers on SmolLM2), and OpenAI's API has no ``echo``."""
-        if self._server_kind() != "vllm":
+        root = self.base_url.rstrip("/").removesuffix("/v1")
+        response = httpx.post(f"{root}/extras/tokenize/count", json={"input": "", "model": self.model},
+                              headers={"Authorization": f"Bearer {self.client.api_key}"},
+                              timeout=self.client.timeout)
+        response.raise_for_status()
+        return response.json()["count"] > 0
+
+    def _echo(self, text: str) -> list[tuple[str, float | None]]:
+        from codeassist_env.agents.server_kinds import echoed_prompt
+
+        response = self.client.completions.create(model=self.model, prompt=text, max_tokens=1,
+                                                  temperature=0.0, echo=True, logprobs=0)
+        return echoed_prompt(response.choices[0], response.usage)
+
+    def score(self, prefix: str, continuation: str) -> list[float]:
+        """Prompt log-probs from the completions endpoint's ``echo``: of the prefix alone and of prefix
+        + continuation; the continuation's tokens are those the second has past the first (tokenized
+        together, so a token that crosses the boundary counts as the continuation's first).
+
+        Trusted from vLLM, and from llama-cpp-python when the model adds a BOS token (without one its
+        echo scores every token with the logits after it; see :mod:`codeassist_env.agents.server_kinds`).
+        Refused elsewhere: OpenAI's API has no ``echo``, and no other server's echo has been checked."""
+        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON, VLLM, continuation_logprobs
+
+        kind = self._server_kind()
+        where = f"server {self.base_url} (model {self.model!r}, owned_by={kind!r})"
+        if kind not in (VLLM, LLAMA_CPP_PYTHON):
+            raise NotImplementedError(f"score() needs prompt log-probs, trusted only from vLLM and "
+                                      f"llama-cpp-python; {where} is neither. Score with TransformersBackend.")
+        if kind == LLAMA_CPP_PYTHON and not self._adds_bos():
             raise NotImplementedError(
-                f"score() needs prompt log-probs, trusted only from vLLM; server {self.base_url} "
-                f"(model {self.model!r}, owned_by={self._owned_by!r}) is not vLLM. "
-                "Score with TransformersBackend instead.")
+                f"score() refused: {where} is llama-cpp-python with a model that adds no BOS token, and "
+                "its echoed prompt log-probs are then one token out of place. Score with TransformersBackend.")
         if not continuation:
             return []
-        choice = self.client.completions.create(model=self.model, prompt=prefix + continuation,
-                                                max_tokens=1, temperature=0.0, echo=True,
-                                                logprobs=0).choices[0]
-        logprobs = choice.logprobs
-        end = len(prefix) + len(continuation)
-        # Keep echoed tokens that end after the prefix; the one generated token starts at ``end``.
-        picked = [value for offset, token, value in zip(logprobs.text_offset, logprobs.tokens,
-                                                        logprobs.token_logprobs)
-                  if offset + len(token) > len(prefix) and offset < end]
+        if not prefix:
+            raise ValueError("scoring needs a non-empty prefix (the first token has no context)")
+        picked = continuation_logprobs(self._echo(prefix), self._echo(prefix + continuation))
         if not picked or any(v is None for v in picked):
-            raise RuntimeError(f"server {self.base_url} returned no prompt log-probs for the continuation")
+            raise RuntimeError(f"{where} returned no prompt log-probs for the continuation")
         return [float(v) for v in picked]

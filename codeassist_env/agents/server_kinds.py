@@ -1,0 +1,86 @@
+"""What differs between OpenAI-compatible servers, for :class:`~codeassist_env.agents.lm.OpenAICompletionsBackend`.
+
+A server's kind is the ``owned_by`` of its models in ``/v1/models``: ``"vllm"`` for vLLM, ``"me"`` for
+llama-cpp-python's server. Three things depend on it:
+
+- Sampling defaults. Both servers filter the distribution unless told not to: vLLM takes top-p, top-k,
+  min-p and repetition penalty from the model's ``generation_config.json`` (top_p 0.9 for Llama-3.1),
+  llama-cpp-python defaults to top_k 40, top_p 0.95, min_p 0.05 and repeat_penalty 1.1 (which even
+  changes greedy output). :func:`sampling_fields` turns all of them off, so every backend samples from
+  the model's own distribution at the given temperature, as :class:`TransformersBackend` does. The
+  fields outside the OpenAI API go only to servers known to take them (OpenAI rejects unknown fields).
+- Prompt log-probs (``echo``). vLLM echoes every prompt token, a BOS token included as its text
+  (``<|begin_of_text|>``), with character offsets counted from it, so offsets into the prompt text are
+  off by the BOS text's length. llama-cpp-python drops a leading BOS from the echo and pairs the
+  remaining tokens with the logits rows in order: right when the model adds a BOS token (row i follows
+  token i, the BOS being row 0), one token out of place when it adds none (each token is then scored
+  with the logits computed *after* it). :func:`continuation_logprobs` therefore never uses offsets: it
+  compares the echo of the prefix alone with the echo of prefix + continuation token by token.
+- Token strings. vLLM decodes each token on its own, so a tokenizer with
+  ``clean_up_tokenization_spaces`` (Llama-3.1) turns the token ``" !="`` into ``"!="`` and the tokens
+  no longer spell the text; :func:`respell` gives such tokens back the spaces the clean-up removed.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+VLLM = "vllm"
+LLAMA_CPP_PYTHON = "me"
+
+_SAMPLING_OFF = {
+    VLLM: {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0},  # -1 = off in every vLLM release
+    LLAMA_CPP_PYTHON: {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0},
+}
+
+
+def sampling_fields(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """(OpenAI fields, extra fields) that leave the model's distribution unfiltered on a ``kind`` server."""
+    return {"top_p": 1.0}, dict(_SAMPLING_OFF.get(kind, {}))
+
+
+def echoed_prompt(choice: Any, usage: Any) -> list[tuple[str, float | None]]:
+    """(token string, log-prob) of the prompt tokens in a completions ``echo`` response (the generated
+    tokens at its end removed)."""
+    logprobs = choice.logprobs
+    if logprobs is None or not logprobs.tokens:
+        return []
+    entries = list(zip(logprobs.tokens, logprobs.token_logprobs))
+    generated = getattr(usage, "completion_tokens", None) or 0
+    return entries[: len(entries) - generated]
+
+
+def continuation_logprobs(head: Sequence[tuple[str, float | None]],
+                          full: Sequence[tuple[str, float | None]]) -> list[float | None]:
+    """The log-probs of the tokens that ``full`` (echo of prefix + continuation) has past ``head``
+    (echo of the prefix alone). The tokens they share from the start are the prefix's (a BOS token
+    included, whatever its text); a token that crosses the prefix's end differs from the prefix's last
+    token, so it counts as the continuation's first."""
+    common = 0
+    while common < min(len(head), len(full)) and head[common][0] == full[common][0]:
+        common += 1
+    return [value for _, value in full[common:]]
+
+
+def respell(tokens: Sequence[str], text: str) -> list[str] | None:
+    """``tokens`` made to spell ``text`` (at least up to its end) where a server's decoding dropped
+    whitespace before a token (``clean_up_tokenization_spaces``): the dropped whitespace goes back to
+    the token after it. None when the tokens differ from the text in any other way."""
+    def fits(token: str, at: int) -> bool:  # the token's text is there, or runs past the text's end
+        return text.startswith(token, at) or token.startswith(text[at:])
+
+    out: list[str] = []
+    position = 0
+    for token in tokens:
+        if position >= len(text) or fits(token, position):
+            out.append(token)
+            position += len(token)
+            continue
+        gap = position
+        while gap < len(text) and text[gap].isspace():
+            gap += 1
+        if gap == position or gap == len(text) or not fits(token, gap):
+            return None
+        out.append(text[position:gap] + token)
+        position = gap + len(token)
+    return out if position >= len(text) else None
