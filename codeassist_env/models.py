@@ -7,7 +7,9 @@ GGUF weights are dequantised by transformers (to fp32 unless ``dtype`` says othe
 
 Loaded base models are cached in-process because loading is slow (about 15 s for SmolLM2 on 2 CPU
 cores). The returned objects are shared between callers; code that changes weights (fine-tuning)
-must ask for ``shared=False`` to get a private copy.
+must ask for ``shared=False`` to get a private copy. A private copy is loaded outside the cache when the
+cache does not hold the model already, so fine-tuning an 8B model keeps one copy of it in GPU memory,
+not a cached one beside the trained one.
 """
 from __future__ import annotations
 
@@ -127,34 +129,45 @@ def load_causal_lm(model: str | os.PathLike, *, adapter: str | os.PathLike | Non
 
     ``model``: a Hugging Face model directory (or a name already in the local HF cache), a ``.gguf``
     file, or ``"smollm2"``. ``adapter``: a peft LoRA adapter directory applied on top of the base.
-    ``dtype``: a torch dtype or its name; default fp32. ``shared=False`` returns a private deep copy
-    that the caller may train without affecting other users of the cache.
+    ``dtype``: a torch dtype or its name; default fp32. ``shared=False`` returns a private model that the
+    caller may train without affecting other users of the cache (see the module docstring).
     """
     source = resolve_model(model)
     torch_dtype = _torch_dtype(dtype)
-    key = (source, str(device), str(torch_dtype))
     with _lock:
-        if key not in _base_cache:
-            _base_cache[key] = _load_base(source, device, torch_dtype)
-        base, tokenizer = _base_cache[key]
         if adapter is None:
-            return (base, tokenizer) if shared else (copy.deepcopy(base), copy.deepcopy(tokenizer))
+            return _base(source, device, torch_dtype, shared)
         adapter_dir = Path(adapter).expanduser().resolve()
         if not (adapter_dir / "adapter_config.json").is_file():
             raise FileNotFoundError(
                 f"{adapter_dir} is not a peft adapter directory (no adapter_config.json)")
-        adapter_key = key + (str(adapter_dir),)
+        adapter_key = (source, str(device), str(torch_dtype), str(adapter_dir))
         if shared and adapter_key in _adapter_cache:
-            return _adapter_cache[adapter_key], tokenizer
+            return _adapter_cache[adapter_key]
         from peft import PeftModel
 
-        # peft injects LoRA layers into the model it is given, so it must get a copy of the base.
-        tuned = PeftModel.from_pretrained(copy.deepcopy(base), str(adapter_dir),
-                                          is_trainable=not shared)
+        # peft injects LoRA layers into the model it is given, so it gets a private base: served
+        # adapters copy the cached base (several adapters share one load), a trainable one gets its own.
+        base, tokenizer = _base(source, device, torch_dtype, shared)
+        if shared:
+            base = copy.deepcopy(base)
+        tuned = PeftModel.from_pretrained(base, str(adapter_dir), is_trainable=not shared)
         tuned.to(device)
         if shared:
             tuned.eval()
-            _adapter_cache[adapter_key] = tuned
-            return tuned, tokenizer
-        return tuned, copy.deepcopy(tokenizer)
+            _adapter_cache[adapter_key] = (tuned, tokenizer)
+        return tuned, tokenizer
+
+
+def _base(source: ModelSource, device: str, dtype: Any, shared: bool) -> tuple[Any, Any]:
+    """The cached base model, or a private one: a copy of the cached one when there is one, else a
+    fresh load that the cache does not keep (one copy in memory, not two)."""
+    key = (source, str(device), str(dtype))
+    if key in _base_cache:
+        base, tokenizer = _base_cache[key]
+        return (base, tokenizer) if shared else (copy.deepcopy(base), copy.deepcopy(tokenizer))
+    loaded = _load_base(source, device, dtype)
+    if shared:
+        _base_cache[key] = loaded
+    return loaded
 

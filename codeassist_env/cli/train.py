@@ -18,8 +18,19 @@ from typing import Any
 
 from codeassist_env.cli.errors import at_least, positive_float
 
+# The LoRA ranks vLLM's --max-lora-rank accepts (vllm/config: possible_max_ranks); an adapter of any
+# other rank could be trained but not served.
+VLLM_LORA_RANKS = (1, 8, 16, 32, 64, 128, 256, 320, 512)
 CORPUS_HELP = ("corpus spec, repeatable: jsonl:PATH, problems:SET[:SPLIT], stdlib[:MODULES], python:MODULES, "
                "hf:DATASET (default: stdlib)")
+
+
+def _fraction(text: str) -> float:
+    """argparse type: a number in (0, 1]."""
+    value = positive_float(text)
+    if value > 1:
+        raise argparse.ArgumentTypeError(f"must be a number in (0, 1], got {text!r}")
+    return value
 
 
 def _add_corpus_args(parser: argparse.ArgumentParser) -> None:
@@ -41,6 +52,8 @@ def _add_method_args(parser: argparse.ArgumentParser, method: str) -> None:
     if method == "empower":
         parser.add_argument("--scorer", choices=("transformers", "vllm"), default="transformers",
                             help="log-prob backend; vllm (GPU hosts) needs --base to be a HF model directory")
+        parser.add_argument("--gpu-memory-utilization", type=_fraction, default=0.85,
+                            help="--scorer vllm: share of the GPU's memory the engine may take (default 0.85)")
         parser.add_argument("--eta", type=positive_float, default=0.32, help="likelihood threshold (default 0.32)")
         parser.add_argument("--unit", choices=("bits", "nats"), default="bits", help="unit of --eta (default bits)")
     elif method == "sft":
@@ -73,7 +86,9 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
     tokenized = tokenize_documents(documents, tokenizer, max_tokens=args.max_tokens)
     if method == "empower":
         if args.scorer == "vllm":
-            scorer = VLLMScorer(args.base, tokenizer, dtype=args.dtype or "auto")
+            # Documents hold at most max_tokens tokens after the BOS: the engine needs no longer context.
+            scorer = VLLMScorer(args.base, tokenizer, dtype=args.dtype or "auto", max_model_len=args.max_tokens + 8,
+                                gpu_memory_utilization=args.gpu_memory_utilization)
         else:
             scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
         records, stats = build_empower(tokenized, tokenizer, scorer, eta=args.eta, unit=args.unit, seed=args.seed)
@@ -90,9 +105,13 @@ def build_records(args: argparse.Namespace, method: str, model: Any, tokenizer: 
 def _load(args: argparse.Namespace, method: str):
     """(model, tokenizer); the model is needed only for transformers scoring."""
     from codeassist_env.models import load_causal_lm, load_tokenizer, resolve_model
+    from codeassist_env.training.scoring import check_vllm_model
 
     if method == "empower" and args.scorer == "transformers":
-        return load_causal_lm(args.base, device=args.device, dtype=args.dtype)
+        # Private (shared=False), so that it is freed once scored, before codeassist train loads its own.
+        return load_causal_lm(args.base, device=args.device, dtype=args.dtype, shared=False)
+    if method == "empower":
+        check_vllm_model(args.base)
     return None, load_tokenizer(resolve_model(args.base))
 
 
@@ -119,8 +138,13 @@ def _train(args: argparse.Namespace) -> int:
     else:
         if parsed["method"] == "sft":
             args.n = parsed["n"]
+        if parsed["method"] == "empower" and args.scorer == "vllm":
+            # vLLM keeps its GPU memory until the process ends, and fine-tuning would load the model again.
+            raise ValueError("--scorer vllm: build the set first with 'codeassist data empower --scorer vllm "
+                             "--out FILE', then train with --data FILE")
         model, tokenizer = _load(args, parsed["method"])
         records, stats_obj, corpus = build_records(args, parsed["method"], model, tokenizer)
+        model = None  # the scoring copy, freed before finetune loads the one it trains
         print(stats_obj.summary())
         stats = stats_obj.to_dict()
     built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
@@ -130,7 +154,8 @@ def _train(args: argparse.Namespace) -> int:
     config = FinetuneConfig(base=args.base, method=args.method, epochs=args.epochs, batch_size=args.batch_size,
                             learning_rate=args.lr, lora_rank=args.rank, lora_alpha=2 * args.rank,
                             max_tokens=args.max_tokens, max_steps=args.max_steps, seed=args.seed,
-                            device=args.device, dtype=args.dtype)
+                            device=args.device, dtype=args.dtype,
+                            gradient_checkpointing=args.gradient_checkpointing)
     result = finetune(records, args.out, config, manifest_extra=extra, merge=args.merge)
     print(f"saved adapter to {result.output_dir}: {result.steps} steps, loss {result.losses[0]:.3f} -> "
           f"{result.losses[-1]:.3f}, {result.seconds:.0f} s")
@@ -169,7 +194,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     train.add_argument("--out", type=Path, required=True, help="adapter output directory")
     train.add_argument("--epochs", type=positive_float, default=1.0, help="default 1 (as in the paper)")
     train.add_argument("--lr", type=positive_float, default=2e-4)
-    train.add_argument("--rank", type=at_least(1), default=8, help="LoRA rank (alpha = 2 x rank)")
+    train.add_argument("--rank", type=int, choices=VLLM_LORA_RANKS, default=8, metavar="RANK",
+                       help=f"LoRA rank, one vLLM serves: {', '.join(map(str, VLLM_LORA_RANKS))} (default 8; "
+                            "alpha = 2 x rank)")
+    train.add_argument("--gradient-checkpointing", action="store_true",
+                       help="recompute activations in the backward pass: less GPU memory, about 30%% slower")
     train.add_argument("--max-steps", type=at_least(1), default=None)
     train.add_argument("--merge", action="store_true", help="also save the merged model to OUT/merged")
     train.set_defaults(func=_with_threads(_train))

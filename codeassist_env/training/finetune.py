@@ -50,6 +50,7 @@ class FinetuneConfig:
     seed: int = 0
     device: str = "cpu"
     dtype: str | None = None
+    gradient_checkpointing: bool = False  # recompute activations in backward: less memory, ~30% slower
 
 
 @dataclass
@@ -144,6 +145,16 @@ def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneCo
         raise ValueError(f"records mix stop strings {sorted(stops)}; one adapter has one stop")
     seed_everything(config.seed)
     base, tokenizer = load_causal_lm(config.base, device=config.device, dtype=config.dtype, shared=False)
+    if config.gradient_checkpointing:
+        # The non-reentrant form: it needs no inputs that require grad (the frozen embeddings give
+        # none) and keeps the RNG state, so dropout draws the same masks when it recomputes.
+        # (transformers 5 renamed gradient_checkpointing_enable; 4.x has only the old name.)
+        enable = getattr(base, "activation_checkpointing_enable", None)
+        if enable is not None:
+            enable({"use_reentrant": False})
+        else:
+            base.gradient_checkpointing_enable(gradient_checkpointing_kwargs={"use_reentrant": False})
+        base.config.use_cache = False
     model = lora_model(base, config)
     examples = [encode_example(tokenizer, r, config.max_tokens) for r in records]
     order = list(range(len(examples)))

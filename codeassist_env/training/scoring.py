@@ -99,22 +99,32 @@ class TransformersScorer:
 
 class VLLMScorer:
     """``prompt_logprobs`` from an in-process vLLM engine (GPU hosts). Same output as
-    :class:`TransformersScorer`; vLLM batches and schedules the documents itself."""
+    :class:`TransformersScorer`; vLLM batches and schedules the documents itself.
 
-    def __init__(self, model: str, tokenizer: Any, **engine_kwargs: Any) -> None:
+    ``model`` must be a Hugging Face model directory (checked before vLLM starts: given a GGUF file,
+    vLLM fails late and obscurely). ``max_model_len`` bounds the engine's context (documents are
+    ``max_tokens`` long, far below an 8B model's 128k default, whose KV-cache reservation may not fit)
+    and ``gpu_memory_utilization`` its share of the GPU."""
+
+    def __init__(self, model: str, tokenizer: Any, *, max_model_len: int, gpu_memory_utilization: float = 0.85,
+                 **engine_kwargs: Any) -> None:
+        check_vllm_model(model)
         from vllm import LLM  # only importable on GPU hosts with vLLM installed
 
         # Prompt log-probs and the prefix cache have a history of crashes and stale values in vLLM;
         # documents rarely share prefixes, so the cache buys nothing here.
         engine_kwargs.setdefault("enable_prefix_caching", False)
-        self.llm = LLM(model=model, **engine_kwargs)
+        self.llm = LLM(model=model, max_model_len=max_model_len, gpu_memory_utilization=gpu_memory_utilization,
+                       **engine_kwargs)
         self.prefix = bos_ids(tokenizer)
 
     def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
 
-        params = SamplingParams(max_tokens=1, prompt_logprobs=0)
+        # One top log-prob besides the prompt token's own: prompt_logprobs=0 meant "off" in some V1
+        # releases, and the scorer then found no prompt log-probs at all.
+        params = SamplingParams(max_tokens=1, prompt_logprobs=1)
         prompts = [TokensPrompt(prompt_token_ids=self.prefix + list(doc)) for doc in documents]
         out = []
         for doc, result in zip(documents, self.llm.generate(prompts, params, use_tqdm=False)):
@@ -124,6 +134,21 @@ class VLLMScorer:
                             for j, entry in enumerate(result.prompt_logprobs)]
             out.append(np.asarray(per_position[len(self.prefix):], dtype=np.float64))
         return out
+
+
+def check_vllm_model(model: str) -> None:
+    """Refuse, before vLLM loads anything, a model it cannot score with: a GGUF file or alias (vLLM's
+    GGUF support needs the original tokenizer beside it) or a path that is not a model directory."""
+    from pathlib import Path
+
+    from codeassist_env.models import SMOLLM2_ALIAS
+
+    path = Path(str(model)).expanduser()
+    if str(model) == SMOLLM2_ALIAS or str(model).endswith(".gguf"):
+        raise ValueError(f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
+                         "(a GGUF model); use --scorer transformers for GGUF models")
+    if path.exists() and not (path / "config.json").is_file():
+        raise ValueError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")
 
 
 def longest_within(logprobs: Sequence[float], eta_nats: float) -> int:
