@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# The full offline experiment behind docs/results.md: the main job's five assistants on all 30 problems
+# of the bundled test split and the 164 HumanEval problems, 50 rounds of K_H = 10, the expert programmer
+# with miss_rate 0 and 0.2, one seed. Resumable: rerun the same command after an interruption and each
+# run continues where it stopped (codeassist bench --resume). Then the merged reports:
+#
+#   bash benchmarks/run_results.sh [OUT_DIR]            # default: runs/results
+#
+# Each run's wall time is appended to OUT_DIR/times.txt.
+set -euo pipefail
+OUT=${1:-runs/results}
+AGENTS=(none base-10 sft-10 empower empower-infer:1)
+mkdir -p "$OUT"
+
+run() {  # run NAME PROBLEMS SPLIT HUMAN
+    local name=$1 problems=$2 split=$3 human=$4 resume=()
+    if [ -f "$OUT/$name/report.md" ]; then echo "done: $OUT/$name"; return; fi
+    if [ -f "$OUT/$name/run.json" ]; then resume=(--resume); fi
+    local started=$SECONDS
+    codeassist bench --agents "${AGENTS[@]}" --problems "$problems" --split "$split" --human "$human" \
+        --max-rounds 50 --human-tokens 10 --no-progress --out "$OUT/$name" "${resume[@]}"
+    echo "$name $((SECONDS - started)) s ${resume[*]}" >> "$OUT/times.txt"
+}
+
+run core-expert codeassist-core test expert
+run humaneval-expert humaneval all expert
+run core-expert0.2 codeassist-core test expert-0.2
+run humaneval-expert0.2 humaneval all expert-0.2
