@@ -13,12 +13,11 @@ import hashlib
 import inspect
 import json
 import os
-import threading
-from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.machine import machine_facts
 
 EPISODES_FILE = "episodes.jsonl"
@@ -80,86 +79,30 @@ def human_facts(human: Any) -> dict[str, Any]:
     return {"class": type(human).__name__, "settings": settings}
 
 
-@dataclass
-class LoadedEpisodes:
-    records: list[dict[str, Any]]
-    truncated_tail: bool = False  # the last line was cut short (kill -9 / crash mid-write) and is ignored
-    good_bytes: int = 0  # length of the file up to and including the last whole line
-    notes: list[str] = field(default_factory=list)
+LoadedEpisodes = LoadedLines
 
 
 def load_episodes(path: Path) -> LoadedEpisodes:
     """Every whole line of ``path``. The last line is a cut-short write (``kill -9``, crash) when it has
     no newline or is not a JSON object: it is reported in ``notes`` and left out. A bad line before
     the last one is corruption and raises ``RunStoreError``."""
-    if not path.is_file():
-        return LoadedEpisodes([])
-    lines = path.read_bytes().split(b"\n")
-    # A clean file ends with a newline, so its split ends with b""; anything else there lacks its newline.
-    tail_has_newline = not lines[-1]
-    if tail_has_newline:
-        lines.pop()
-    loaded = LoadedEpisodes([])
-    for number, raw in enumerate(lines, 1):
-        is_last = number == len(lines)
-        problem = None
-        try:
-            record = json.loads(raw)
-            if not isinstance(record, dict):
-                problem = f"a JSON {type(record).__name__}, not an object"
-        except ValueError as error:
-            problem = f"not JSON: {error}"
-        if is_last and (problem or not tail_has_newline):
-            loaded.truncated_tail = True
-            why = problem or "no final newline"
-            loaded.notes.append(f"{path}:{number}: truncated last line ({len(raw)} bytes, {why}) ignored; "
-                                "that episode runs again on --resume")
-            break
-        if problem:
-            raise RunStoreError(f"{path}:{number}: corrupt line before the last one ({problem})")
+    loaded = read_lines(path, RunStoreError, tail_note="truncated last line ({size} bytes, {why}) ignored; "
+                                                       "that episode runs again on --resume")
+    for number, record in enumerate(loaded.records, 1):  # records are the file's first lines, in order
         missing = [key for key in ("agent", "problem_id", "seed", "status") if key not in record]
         if missing:
             raise RunStoreError(f"{path}:{number}: episode record lacks field(s) {missing}")
-        loaded.records.append(record)
-        loaded.good_bytes += len(raw) + 1
     return loaded
 
 
-class EpisodeWriter:
+class EpisodeWriter(LineWriter):
     """Appends episode records to ``episodes.jsonl``; safe to share between threads."""
 
     def __init__(self, path: Path, loaded: LoadedEpisodes | None = None):
         """``loaded``: ``load_episodes(path)`` when the caller has just read it (saves a second parse)."""
-        self.path = path
         loaded = load_episodes(path) if loaded is None else loaded
         self.repair_notes = loaded.notes
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        if loaded.truncated_tail:
-            os.ftruncate(self._fd, loaded.good_bytes)  # O_APPEND writes then start after the last whole line
-            os.fsync(self._fd)
-        self._lock = threading.Lock()  # only to keep fsync and close apart; the write itself is atomic
-
-    def append(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-        with self._lock:
-            if self._fd < 0:
-                raise RuntimeError(f"{self.path} is closed")
-            written = os.write(self._fd, line)
-            if written != len(line):  # a regular file only writes short on a full disk or a quota
-                raise OSError(f"{self.path}: short write ({written} of {len(line)} bytes)")
-            os.fsync(self._fd)
-
-    def close(self) -> None:
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1
-
-    def __enter__(self) -> "EpisodeWriter":
-        return self
-
-    def __exit__(self, *exc: Any) -> None:
-        self.close()
+        super().__init__(path, loaded)
 
 
 def read_run(directory: Path) -> dict[str, Any]:

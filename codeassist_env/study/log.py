@@ -13,11 +13,11 @@ from __future__ import annotations
 
 import json
 import os
-import threading
-from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
+
+from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 
 LOG_FILE = "study.jsonl"
 CONFIG_FILE = "study.json"
@@ -32,73 +32,24 @@ def now_iso() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
 
-@dataclass
-class LoadedLog:
-    records: list[dict[str, Any]] = field(default_factory=list)
-    good_bytes: int = 0  # up to and including the last whole line
-    truncated_tail: bool = False
-    notes: list[str] = field(default_factory=list)
+def _check(record: dict[str, Any]) -> str | None:
+    if record.get("type") not in RECORD_TYPES:
+        return f"field 'type' is {record.get('type')!r}, not one of {RECORD_TYPES}"
+    return None
 
 
-def read_log(path: Path) -> LoadedLog:
+def read_log(path: Path) -> LoadedLines:
     """Every whole record of ``path``. A bad line before the last one is corruption: ``StudyLogError``."""
-    loaded = LoadedLog()
-    if not path.is_file():
-        return loaded
-    lines = path.read_bytes().split(b"\n")
-    ends_clean = not lines[-1]
-    if ends_clean:
-        lines.pop()
-    for number, raw in enumerate(lines, 1):
-        problem = None
-        try:
-            record = json.loads(raw)
-            if not isinstance(record, dict):
-                problem = f"a JSON {type(record).__name__}, not an object"
-            elif record.get("type") not in RECORD_TYPES:
-                problem = f"field 'type' is {record.get('type')!r}, not one of {RECORD_TYPES}"
-        except ValueError as error:
-            problem = f"not JSON: {error}"
-        if number == len(lines) and (problem or not ends_clean):
-            loaded.truncated_tail = True
-            loaded.notes.append(f"{path}:{number}: cut-short last line ({len(raw)} bytes, "
-                                f"{problem or 'no final newline'}) ignored")
-            break
-        if problem:
-            raise StudyLogError(f"{path}:{number}: corrupt line before the last one ({problem})")
-        loaded.records.append(record)
-        loaded.good_bytes += len(raw) + 1
-    return loaded
+    return read_lines(path, StudyLogError, _check)
 
 
-class LogWriter:
-    """Appends records to ``study.jsonl``; safe to share between threads."""
-
-    def __init__(self, path: Path, loaded: LoadedLog):
-        self.path = path
-        self._fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
-        if loaded.truncated_tail:
-            os.ftruncate(self._fd, loaded.good_bytes)
-            os.fsync(self._fd)
-        self._lock = threading.Lock()
+class LogWriter(LineWriter):
+    """Appends records to ``study.jsonl``, each stamped with the time; safe to share between threads."""
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         record = {"type": record["type"], "at": now_iso(), **record}
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
-        with self._lock:
-            if self._fd < 0:
-                raise RuntimeError(f"{self.path} is closed")
-            written = os.write(self._fd, line)
-            if written != len(line):
-                raise OSError(f"{self.path}: short write ({written} of {len(line)} bytes)")
-            os.fsync(self._fd)
+        super().append(record)
         return record
-
-    def close(self) -> None:
-        with self._lock:
-            if self._fd >= 0:
-                os.close(self._fd)
-                self._fd = -1
 
 
 def check_config(directory: Path, config: dict[str, Any]) -> None:
