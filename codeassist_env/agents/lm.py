@@ -322,11 +322,6 @@ class OpenAICompletionsBackend:
     server kinds (sampling defaults, echoed log-probs, token strings) is in
     :mod:`codeassist_env.agents.server_kinds`."""
 
-    # Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so ""
-    # is no tokens): the end-of-text token of GPT-2-style vocabularies (Qwen, SmolLM2, StarCoder),
-    # which separates documents in their pretraining data, so a new file follows it.
-    BOUNDARY = "<|endoftext|>"
-
     def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
                  timeout_s: float = 120.0, max_retries: int = 2):
         from openai import OpenAI
@@ -373,36 +368,13 @@ class OpenAICompletionsBackend:
         return cut_at_stop(spelled, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
 
     def _complete(self, prompt: str, **kwargs: Any) -> Any:
-        if not prompt:
-            prompt = self._empty_prompt if self._empty_prompt is not None else self._choose_empty_prompt()
+        from codeassist_env.agents.server_kinds import empty_prompt
+
+        if not prompt:  # a program with no starter code
+            if self._empty_prompt is None:
+                self._empty_prompt = empty_prompt(self.client, self.model, self._server_kind())
+            prompt = self._empty_prompt
         return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
-
-    def _choose_empty_prompt(self) -> str:
-        """What stands for an empty prompt (a program with no starter code): the empty string where
-        the server takes it (its tokenizer adds a BOS token to start from), else :attr:`BOUNDARY` where
-        that is one token of the model's vocabulary."""
-        import openai
-
-        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON
-
-        where = f"server {self.base_url} (model {self.model!r})"
-        if self._server_kind() == LLAMA_CPP_PYTHON and self._adds_bos():
-            # It starts the completion's token list with the BOS token and pairs the list with the
-            # logits rows from there: every returned token is scored one row late, and one is lost.
-            raise ValueError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an "
-                             "empty prompt for a model that adds a BOS token; serve it with vLLM or use "
-                             "TransformersBackend for programs without starter code")
-        once = self.client.with_options(max_retries=0)
-        try:
-            once.completions.create(model=self.model, prompt="", max_tokens=1)
-            self._empty_prompt = ""
-        except openai.APIStatusError:  # vLLM: "decoder prompt cannot be empty"; llama-cpp-python: 500
-            usage = once.completions.create(model=self.model, prompt=self.BOUNDARY, max_tokens=1).usage
-            if usage is None or usage.prompt_tokens != 1:
-                raise ValueError(f"{where} refuses an empty prompt and {self.BOUNDARY!r} is not one token "
-                                 "of its vocabulary; give the program some starter code") from None
-            self._empty_prompt = self.BOUNDARY
-        return self._empty_prompt
 
     def _server_kind(self) -> str:
         if self._owned_by is None:
@@ -413,24 +385,6 @@ class OpenAICompletionsBackend:
             self._owned_by = getattr(entries[self.model], "owned_by", "") or ""
         return self._owned_by
 
-    def _adds_bos(self) -> bool:
-        """Whether llama-cpp-python's tokenizer puts a BOS token before a text (its tokenize route)."""
-        import httpx
-
-        root = self.base_url.rstrip("/").removesuffix("/v1")
-        response = httpx.post(f"{root}/extras/tokenize/count", json={"input": "", "model": self.model},
-                              headers={"Authorization": f"Bearer {self.client.api_key}"},
-                              timeout=self.client.timeout)
-        response.raise_for_status()
-        return response.json()["count"] > 0
-
-    def _echo(self, text: str) -> list[tuple[str, float | None]]:
-        from codeassist_env.agents.server_kinds import echoed_prompt
-
-        response = self.client.completions.create(model=self.model, prompt=text, max_tokens=1,
-                                                  temperature=0.0, echo=True, logprobs=0)
-        return echoed_prompt(response.choices[0], response.usage)
-
     def score(self, prefix: str, continuation: str) -> list[float]:
         """Prompt log-probs from the completions endpoint's ``echo``: of the prefix alone and of prefix
         + continuation; the continuation's tokens are those the second has past the first (tokenized
@@ -439,14 +393,14 @@ class OpenAICompletionsBackend:
         Trusted from vLLM, and from llama-cpp-python when the model adds a BOS token (without one its
         echo scores every token with the logits after it; see :mod:`codeassist_env.agents.server_kinds`).
         Refused elsewhere: OpenAI's API has no ``echo``, and no other server's echo has been checked."""
-        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON, VLLM, continuation_logprobs
+        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON, VLLM, adds_bos, continuation_logprobs, echo
 
         kind = self._server_kind()
         where = f"server {self.base_url} (model {self.model!r}, owned_by={kind!r})"
         if kind not in (VLLM, LLAMA_CPP_PYTHON):
             raise NotImplementedError(f"score() needs prompt log-probs, trusted only from vLLM and "
                                       f"llama-cpp-python; {where} is neither. Score with TransformersBackend.")
-        if kind == LLAMA_CPP_PYTHON and not self._adds_bos():
+        if kind == LLAMA_CPP_PYTHON and not adds_bos(self.client, self.model):
             raise NotImplementedError(
                 f"score() refused: {where} is llama-cpp-python with a model that adds no BOS token, and "
                 "its echoed prompt log-probs are then one token out of place. Score with TransformersBackend.")
@@ -454,7 +408,8 @@ class OpenAICompletionsBackend:
             return []
         if not prefix:
             raise ValueError("scoring needs a non-empty prefix (the first token has no context)")
-        picked = continuation_logprobs(self._echo(prefix), self._echo(prefix + continuation))
+        picked = continuation_logprobs(echo(self.client, self.model, prefix),
+                                       echo(self.client, self.model, prefix + continuation))
         if not picked or any(v is None for v in picked):
             raise RuntimeError(f"{where} returned no prompt log-probs for the continuation")
         return [float(v) for v in picked]

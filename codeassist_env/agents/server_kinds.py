@@ -1,7 +1,7 @@
 """What differs between OpenAI-compatible servers, for :class:`~codeassist_env.agents.lm.OpenAICompletionsBackend`.
 
 A server's kind is the ``owned_by`` of its models in ``/v1/models``: ``"vllm"`` for vLLM, ``"me"`` for
-llama-cpp-python's server. Three things depend on it:
+llama-cpp-python's server. Four things depend on it:
 
 - Sampling defaults. Both servers filter the distribution unless told not to: vLLM takes top-p, top-k,
   min-p and repetition penalty from the model's ``generation_config.json`` (top_p 0.9 for Llama-3.1),
@@ -19,6 +19,9 @@ llama-cpp-python's server. Three things depend on it:
 - Token strings. vLLM decodes each token on its own, so a tokenizer with
   ``clean_up_tokenization_spaces`` (Llama-3.1) turns the token ``" !="`` into ``"!="`` and the tokens
   no longer spell the text; :func:`respell` gives such tokens back the spaces the clean-up removed.
+- Empty prompts (:func:`empty_prompt`). vLLM refuses one ("decoder prompt cannot be empty") unless
+  the tokenizer adds a BOS token; llama-cpp-python fails without a BOS token and misaligns the
+  completion's log-probs with one.
 """
 from __future__ import annotations
 
@@ -27,6 +30,10 @@ from typing import Any
 
 VLLM = "vllm"
 LLAMA_CPP_PYTHON = "me"
+# Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so "" is no
+# tokens): the end-of-text token of GPT-2-style vocabularies (Qwen, SmolLM2, StarCoder), which separates
+# documents in their pretraining data, so a new file follows it.
+BOUNDARY = "<|endoftext|>"
 
 _SAMPLING_OFF = {
     VLLM: {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0},  # -1 = off in every vLLM release
@@ -39,14 +46,51 @@ def sampling_fields(kind: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return {"top_p": 1.0}, dict(_SAMPLING_OFF.get(kind, {}))
 
 
-def echoed_prompt(choice: Any, usage: Any) -> list[tuple[str, float | None]]:
-    """(token string, log-prob) of the prompt tokens in a completions ``echo`` response (the generated
-    tokens at its end removed)."""
-    logprobs = choice.logprobs
+def adds_bos(client: Any, model: str) -> bool:
+    """Whether llama-cpp-python's tokenizer puts a BOS token before a text (its tokenize route)."""
+    import httpx
+
+    root = str(client.base_url).rstrip("/").removesuffix("/v1")
+    response = httpx.post(f"{root}/extras/tokenize/count", json={"input": "", "model": model},
+                          headers={"Authorization": f"Bearer {client.api_key}"}, timeout=client.timeout)
+    response.raise_for_status()
+    return response.json()["count"] > 0
+
+
+def empty_prompt(client: Any, model: str, kind: str) -> str:
+    """What to send for an empty prompt: "" where the server takes it (its tokenizer adds a BOS token to
+    start from), else :data:`BOUNDARY` where that is one token of the model's vocabulary."""
+    import openai
+
+    where = f"server {client.base_url} (model {model!r})"
+    if kind == LLAMA_CPP_PYTHON and adds_bos(client, model):
+        # It starts the completion's token list with the BOS token and pairs the list with the logits
+        # rows from there: every returned token is scored one row late, and one is lost.
+        raise ValueError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "
+                         "prompt for a model that adds a BOS token; serve it with vLLM or use "
+                         "TransformersBackend for programs without starter code")
+    once = client.with_options(max_retries=0)
+    try:
+        once.completions.create(model=model, prompt="", max_tokens=1)
+        return ""
+    except openai.APIStatusError:  # vLLM: "decoder prompt cannot be empty"; llama-cpp-python: status 500
+        usage = once.completions.create(model=model, prompt=BOUNDARY, max_tokens=1).usage
+    if usage is None or usage.prompt_tokens != 1:
+        raise ValueError(f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
+                         "vocabulary; give the program some starter code")
+    return BOUNDARY
+
+
+def echo(client: Any, model: str, text: str) -> list[tuple[str, float | None]]:
+    """(token string, log-prob) of ``text``'s tokens as the server echoes them (the one generated token
+    at the end removed)."""
+    response = client.completions.create(model=model, prompt=text, max_tokens=1, temperature=0.0,
+                                         echo=True, logprobs=0)
+    logprobs = response.choices[0].logprobs
     if logprobs is None or not logprobs.tokens:
         return []
     entries = list(zip(logprobs.tokens, logprobs.token_logprobs))
-    generated = getattr(usage, "completion_tokens", None) or 0
+    generated = getattr(response.usage, "completion_tokens", None) or 0
     return entries[: len(entries) - generated]
 
 
