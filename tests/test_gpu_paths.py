@@ -97,3 +97,15 @@ def test_gradient_checkpointing_trains_the_same_adapter(tiny_model_dir, tmp_path
     plain, checkpointed = results
     assert checkpointed.manifest["training"]["gradient_checkpointing"] is True
     assert checkpointed.losses == pytest.approx(plain.losses, abs=1e-5) and len(plain.losses) == 3
+
+
+def test_gpu_check_says_skip_without_vllm():
+    import importlib.util
+    import subprocess
+    from pathlib import Path
+
+    if importlib.util.find_spec("vllm") is not None:
+        pytest.skip("vLLM is installed: the script runs its checks (minutes, a GPU) instead of saying SKIP")
+    script = Path(__file__).resolve().parents[1] / "benchmarks" / "gpu_check.sh"
+    done = subprocess.run(["bash", str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and done.stdout.startswith("SKIP gpu_check: vLLM is not installed"), done

