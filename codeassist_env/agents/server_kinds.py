@@ -84,8 +84,10 @@ def empty_prompt(client: Any, model: str, kind: str) -> str:
 def echo(client: Any, model: str, text: str) -> list[tuple[str, float | None]]:
     """(token string, log-prob) of ``text``'s tokens as the server echoes them (the one generated token
     at the end removed)."""
+    # logprobs=1, not 0: an echo's prompt log-probs come from vLLM's engine option prompt_logprobs,
+    # which the request's logprobs sets, and some V1 releases read 0 there as "off".
     response = client.completions.create(model=model, prompt=text, max_tokens=1, temperature=0.0,
-                                         echo=True, logprobs=0)
+                                         echo=True, logprobs=1)
     logprobs = response.choices[0].logprobs
     if logprobs is None or not logprobs.tokens:
         return []
