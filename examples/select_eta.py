@@ -1,9 +1,9 @@
 """Choose η on the TRAIN split: run Empower adapters trained with different η (and the no-assistant
-baseline) with the reference human on the train problems, and rank them by mean DPR.
+baseline) with the expert programmer (the main job's human) on the train problems, and rank them by
+mean DPR; ties go to the higher accept ratio. Never select on the test split.
 
-With the reference human every agent usually passes (the human can always finish alone), so the
-ranking is decided by the tokens the human had to read and write, which is what DPR measures; ties
-go to the higher accept ratio. Never select on the test split.
+DPR counts both whether the program passed and the tokens the programmer had to read and write, so
+an adapter that stays silent ties with no assistant and one whose suggestions cost reading loses.
 
     python examples/select_eta.py codeassist_env/data/adapters/empower-eta0.32-smollm2 runs/empower-eta4
 """
@@ -22,8 +22,8 @@ from codeassist_env.problems import load_problems
 from codeassist_env.training.finetune import read_manifest
 
 
-def evaluate(agent_name: str, problems, max_rounds: int, sandbox: str) -> dict:
-    env = gym.make("CodeAssist-v0", problems=problems, sandbox=sandbox, max_rounds=max_rounds)
+def evaluate(agent_name: str, problems, max_rounds: int, sandbox: str, human: str) -> dict:
+    env = gym.make("CodeAssist-v0", problems=problems, sandbox=sandbox, max_rounds=max_rounds, human=human)
     agent = make_agent(agent_name)
     started = time.time()
     try:
@@ -45,13 +45,14 @@ def main() -> int:
     parser.add_argument("--split", default="train")
     parser.add_argument("--max-rounds", type=at_least(1), default=50)
     parser.add_argument("--sandbox", default="auto")
+    parser.add_argument("--human", default="expert", help="simulated programmer (default: expert)")
     args = parser.parse_args()
 
     problems = load_problems(args.problems, split=args.split)
-    results = [evaluate("none", problems, args.max_rounds, args.sandbox)]
+    results = [evaluate("none", problems, args.max_rounds, args.sandbox, args.human)]
     for path in args.adapters:
         manifest = read_manifest(path)
-        result = evaluate(f"empower:{path}", problems, args.max_rounds, args.sandbox)
+        result = evaluate(f"empower:{path}", problems, args.max_rounds, args.sandbox, args.human)
         results.append({**result, "eta": manifest.get("eta"), "eta_unit": manifest.get("eta_unit")})
     for result in results:
         print(json.dumps(result))
