@@ -173,3 +173,4 @@ def test_untrained_default_mode_follows_the_model():
     assert untrained_mode(BackendOptions(), base_model) == "raw"
     assert untrained_mode(BackendOptions(base_url="http://127.0.0.1:8000/v1"), instruct) == "chat"
     assert untrained_mode(BackendOptions(prompt_mode="chat"), base_model) == "chat"
+    assert untrained_mode(BackendOptions(), instruct, local="raw") == "raw"  # Empower at inference

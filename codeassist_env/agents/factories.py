@@ -140,17 +140,18 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     return make(backend, options.stop or manifest["stop"], **common)
 
 
-def untrained_mode(options: BackendOptions, backend: LMBackend) -> str:
+def untrained_mode(options: BackendOptions, backend: LMBackend, local: str = "prefill") -> str:
     """The untrained model's default prompt mode, chosen by measurement (docs/prompt_modes.md): a local
-    model gets "prefill" (SmolLM2-135M-Instruct suggested in 91% of rounds that way, in 2% in chat mode,
-    where it rarely re-types the code), or "raw" when it has no chat template (a base model such as
+    model gets ``local`` ("prefill" for Base-N: SmolLM2-135M-Instruct suggested in 98% of rounds that way,
+    in 2% in chat mode, where it rarely re-types the code; "raw" for Empower at inference, which suggested
+    and was accepted more often raw), or "raw" when it has no chat template (a base model such as
     Gemma-3-270M); a served model gets the paper's chat mode, because prefill needs the chat template
     rendered locally and the instruct models one serves re-type code as asked."""
     if options.prompt_mode:
         return options.prompt_mode
     if options.base_url:
         return "chat"
-    return "prefill" if getattr(backend.tokenizer, "chat_template", None) else "raw"
+    return local if getattr(backend.tokenizer, "chat_template", None) else "raw"
 
 
 # ---- the agent kinds' argument parsers (registered in codeassist_env.agents) and builders -------------
@@ -199,7 +200,7 @@ def make_inference_empower(parsed: tuple[float, str], backend_options: BackendOp
     options = backend_options or BackendOptions()
     eta, unit = parsed
     backend = _backend(options)
-    return inference_empower_agent(backend, eta, unit, mode=untrained_mode(options, backend),
+    return inference_empower_agent(backend, eta, unit, mode=untrained_mode(options, backend, local="raw"),
                                    show_statement=options.show_statement)
 
 
