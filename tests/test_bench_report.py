@@ -267,3 +267,24 @@ def test_baseline_option_of_report_and_bench(tmp_path, capfd):
                  "--no-progress"]) == 2
     assert "--baseline 'base' is not an agent of this run" in capfd.readouterr().err
     assert not (tmp_path / "b").exists()
+
+
+def test_resume_refuses_agents_whose_defaults_changed(tmp_path):
+    """A resumed run must not mix episodes of an agent whose prompt mode or shipped adapter changed since
+    the run began (the config names the agent, not what its name built)."""
+    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions
+    from codeassist_env.bench.store import RunStoreError
+
+    config = BenchConfig(agents=("none",), problems="codeassist-core", split="test", limit=1)
+    facts = {"none": {"class": "NullAgent"},
+             "base-10": {"class": "LMAgent", "mode": "prefill", "stop": [], "model_source": "/a/x.gguf"}}
+
+    def runner(resume: bool) -> BenchRunner:
+        return BenchRunner(config, RunOptions(out=tmp_path / "run", resume=resume), lambda: "expert",
+                           lambda name, problems: None)
+
+    runner(False).prepare(facts)
+    moved = {**facts, "base-10": {**facts["base-10"], "model_source": "/b/x.gguf"}}
+    runner(True).prepare(moved)  # another install path: same behaviour, resumes
+    with pytest.raises(RunStoreError, match=r"agent\(s\) base-10 now behave differently.*prefill.*raw"):
+        runner(True).prepare({**facts, "base-10": {**facts["base-10"], "mode": "raw"}})

@@ -135,6 +135,25 @@ class RunSummary:
     notes: list[str] = field(default_factory=list)
 
 
+# What decides an agent's suggestions besides its name: a default that changes between releases (a prompt
+# mode, a retrained shipped adapter) must not mix old and new episodes in one resumed run.
+BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop")
+
+
+def _behaviour(facts: dict[str, Any]) -> dict[str, Any]:
+    manifest = facts.get("adapter_manifest") or {}
+    return {**{k: facts.get(k) for k in BEHAVIOUR_FACTS},
+            "adapter": {k: manifest.get(k) for k in ("method", "created", "final_loss")} if manifest else None}
+
+
+def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any]) -> None:
+    changed = sorted(name for name in set(before) & set(now) if _behaviour(before[name]) != _behaviour(now[name]))
+    if changed:
+        details = "; ".join(f"{name}: {_behaviour(before[name])} -> {_behaviour(now[name])}" for name in changed)
+        raise RunStoreError(f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
+                            f"({details}); write to another --out")
+
+
 class BenchRunner:
     """``make_human()`` returns a fresh simulated human (or a registered name) for one worker thread;
     ``make_agent(name, problems)`` a fresh agent for one worker thread."""
@@ -169,6 +188,8 @@ class BenchRunner:
             details = "; ".join(f"{k}: {previous['config'].get(k)!r} -> {config.get(k)!r}" for k in changed)
             raise RunStoreError(f"cannot resume {out}: the config changed ({details}). Rerun with the "
                                 "original settings or write to another --out")
+        if previous is not None:
+            _refuse_changed_agents(out, previous.get("agents") or {}, agent_facts)
         loaded = load_episodes(episodes)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         run = {"format": RUN_FORMAT, "config": config, "config_hash": digest,
