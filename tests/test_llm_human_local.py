@@ -89,10 +89,19 @@ def test_episodes_hold_the_protocol_then_replay_offline(local_llm_server, tmp_pa
                           **{**settings, "temperature": 0.5}), problems[:1])
 
 
+def _interruptible() -> None:
+    """In the child before exec: Ctrl-C as in a terminal. A child inherits an ignored or blocked SIGINT: when
+    the suite runs as a background job of a non-interactive shell (`bash .ci/run &`), SIGINT is ignored and
+    the server never saw the test's Ctrl-C (reproduced by running this test under a parent that ignores it)."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 @pytest.mark.llm
 def test_serve_local_prints_base_url_answers_ping_and_stops_on_ctrl_c(capsys):
     process = subprocess.Popen([sys.executable, "-m", "codeassist_env.cli", "serve", "--local", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               preexec_fn=_interruptible)
     try:
         first = process.stdout.readline()
         assert first.startswith("base_url=http://127.0.0.1:"), process.stderr.read()
