@@ -113,5 +113,9 @@ def test_serve_local_prints_base_url_answers_ping_and_stops_on_ctrl_c(capsys):
         assert "'gemma' is not served" in capsys.readouterr().err
     finally:
         process.send_signal(signal.SIGINT)
-        assert process.wait(timeout=30) == 0
+        try:
+            assert process.wait(timeout=30) == 0
+        finally:
+            if process.poll() is None:  # a failed test must not leave a server running
+                process.kill()
     assert cli_main(["ping", "--base-url", base_url, "--timeout", "2"]) == 1  # stopped: nothing listens
