@@ -23,6 +23,6 @@ run() {  # run NAME PROBLEMS SPLIT HUMAN
 }
 
 run core-expert codeassist-core test expert
-run humaneval-expert humaneval all expert
+run humaneval-expert humaneval auto expert
 run core-expert0.2 codeassist-core test expert-0.2
-run humaneval-expert0.2 humaneval all expert-0.2
+run humaneval-expert0.2 humaneval auto expert-0.2
