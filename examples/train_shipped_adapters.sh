@@ -6,6 +6,7 @@
 # the same command after an interruption. On 2 CPU cores each adapter takes tens of minutes.
 #
 #   bash examples/train_shipped_adapters.sh [OUT_DIR]          # default: runs/shipped-adapters
+#   ONLY=empower-eta4 bash examples/train_shipped_adapters.sh  # one step (run two at once on two cores)
 set -euo pipefail
 OUT=${1:-runs/shipped-adapters}
 THREADS=${THREADS:-1}
@@ -23,6 +24,7 @@ mkdir -p "$OUT"
 
 step() {  # step NAME DATA_METHOD... -- TRAIN_METHOD
     local name=$1 method=$2; shift 2
+    if [ -n "${ONLY:-}" ] && [ "$ONLY" != "$name" ]; then return; fi
     if [ ! -s "$OUT/$name.jsonl" ]; then
         codeassist data "$method" "${CORPUS[@]}" "${COMMON[@]}" "$@" --out "$OUT/$name.jsonl.part"
         mv "$OUT/$name.jsonl.part" "$OUT/$name.jsonl"
