@@ -155,8 +155,12 @@ def test_shipped_adapters_are_the_defaults_of_sft_and_empower():
         assert (agent.mode, agent.stop, agent.name) == ("raw", ("<|im_end|>",), name)
         suggestion = agent.act(code)
         assert suggestion == agent.last_info["suggestion"] and agent.last_info["tokens"] <= 24
-    # SFT-10 was trained to write the next 10 tokens: here it completes the return expression.
-    assert make_agent("sft-10", backend_options=BackendOptions()).act(code).strip()
+    # SFT-10 was trained to write the next 10 tokens: here it completes the return expression, and a
+    # suggestion never runs past the length of its training targets.
+    sft = make_agent("sft-10", backend_options=BackendOptions())
+    assert sft.budget == 10 and sft.act(code).strip()
+    long_code = {"code": "import os\n\n\ndef walk(root):\n    for", "round": 0, "statement": ""}
+    assert sft.act(long_code) and 1 <= sft.last_info["tokens"] <= 10  # 30 tokens with a 64-token budget
 
 
 def test_raw_generation_from_an_empty_program(backend):

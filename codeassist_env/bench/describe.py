@@ -49,8 +49,10 @@ def _length_rule(facts: dict[str, Any]) -> str:
     if not rule:
         return "length rule " + NOT_RECORDED
     if rule["rule"] == "TokenCap":
-        return "suggestions of any length up to the stop token" if rule.get("n") is None else \
-            f"at most N = {rule['n']} tokens a suggestion"
+        if rule.get("n") is not None:
+            return f"at most N = {rule['n']} tokens a suggestion"
+        budget = facts.get("budget")
+        return "suggestions up to the stop token" + (f", at most {budget} tokens" if budget else "")
     if rule["rule"] == "LikelihoodCut":
         return (f"cut where the suggestion's summed NLL passes η = {rule['eta_nats'] / math.log(2):.3g} bits "
                 f"({rule['eta_nats']:.3g} nats)")

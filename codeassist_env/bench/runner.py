@@ -137,7 +137,7 @@ class RunSummary:
 
 # What decides an agent's suggestions besides its name: a default that changes between releases (a prompt
 # mode, a retrained shipped adapter) must not mix old and new episodes in one resumed run.
-BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop")
+BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop", "budget")
 
 
 def _behaviour(facts: dict[str, Any]) -> dict[str, Any]:

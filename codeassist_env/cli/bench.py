@@ -85,7 +85,8 @@ def _agent_facts(agent: Any) -> dict[str, Any]:
     facts: dict[str, Any] = {"class": type(agent).__name__}
     backend = getattr(agent, "backend", None)
     if backend is not None:
-        facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())))
+        facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())),
+                     budget=getattr(agent, "budget", None))
         rule = getattr(agent, "length_rule", None)
         if dataclasses.is_dataclass(rule):
             facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
