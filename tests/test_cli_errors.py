@@ -65,7 +65,8 @@ def test_bad_input_is_one_line_exit_2_and_nothing_on_disk(argv, message, tmp_pat
     ("custom_human.py", ["--agent", "oracl-10"], "custom_human.py: unknown agent 'oracl-10'; did you mean 'oracle'?"),
     ("custom_human.py", ["--problem", "HumanEval/1000"], "custom_human.py: problem_id 'HumanEval/1000' is not in"),
     ("custom_agent.py", ["--max-rounds", "-1"], "custom_agent.py: argument --max-rounds: must be an integer >= 1"),
-    ("select_eta.py", ["/no/such/adapter"], "select_eta.py: "),
+    ("select_eta.py", ["/no/such/adapter"], "select_eta.py: adapter /no/such/adapter has no manifest.json"),
+    ("select_eta.py", ["/no/such/adapter", "--split", "test"], "select_eta.py: --split test: η is chosen on the train"),
 ])
 def test_example_scripts_answer_bad_input_in_one_line(script, args, message, tmp_path):
     done = subprocess.run([sys.executable, str(REPO / "examples" / script), *args], capture_output=True, text=True,
