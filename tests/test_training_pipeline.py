@@ -14,7 +14,7 @@ from codeassist_env.training.datasets import read_dataset, read_stats
 from codeassist_env.training.finetune import FinetuneConfig, encode_example, finetune, read_manifest
 
 ADAPTERS = Path(codeassist_env.__file__).parent / "data" / "adapters"
-SHIPPED = {"empower-smollm2": "empower", "empower-eta0.32-smollm2": "empower",
+SHIPPED = {"empower-smollm2": "empower", "empower-eta0.32-smollm2": "empower", "empower-eta4-smollm2": "empower",
            "sft10-smollm2": "sft-10", "sft20-smollm2": "sft-20"}
 MANIFEST_KEYS = {"method", "base_model", "stop", "prompt_format", "command", "corpus", "seed", "n_examples",
                  "steps", "final_loss", "packages", "created", "hardware", "train_seconds"}
@@ -105,3 +105,18 @@ def test_shipped_adapter_manifest_and_episode(name):
     # SFT-N always suggests something after a non-empty prefix
     if manifest["method"] != "empower":
         assert any(r["suggestion"] for r in transcript)
+
+
+def test_the_default_empower_is_the_eta_the_train_split_selection_chose():
+    """The shipped ``empower`` carries the η selection that chose it (examples/select_eta.py: highest DPR on
+    the train split with the expert, ties to the higher accept ratio), and every candidate is shipped."""
+    manifest = read_manifest(ADAPTERS / "empower-smollm2")
+    selection = manifest["selection"]
+    candidates = [r for r in selection["results"] if "eta_bits" in r]
+    best = max(candidates, key=lambda r: (r["dpr"], r["accept_ratio"]))
+    assert manifest["eta"] == selection["chosen_eta_bits"] == best["eta_bits"]
+    assert "train" in selection["problems"] and "test" not in selection["problems"]
+    shipped = {read_manifest(path)["eta"]: path.name for path in ADAPTERS.glob("empower*") if path.is_dir()}
+    assert {r["eta_bits"] for r in candidates} <= set(shipped) and len(candidates) >= 3
+    for eta, name in shipped.items():
+        assert read_manifest(ADAPTERS / name)["n_examples"] == manifest["n_examples"], name
