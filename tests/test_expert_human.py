@@ -102,6 +102,17 @@ def test_a_suggestion_that_does_not_run_is_never_missed(problem, prefix):
     human.close()
 
 
+@pytest.mark.parametrize("giving_up", ["        return total\n", "\n", "        # Your code here\n"])
+def test_a_suggestion_that_replaces_code_it_does_not_resemble_is_never_missed(problem, prefix, giving_up):
+    # Each of these, with the rest of the reference skipped, runs on every public test and answers 0: a
+    # wrong answer. Accepting it would end the episode at once; a slip looks like what it replaces.
+    for bound, choice in (({"miss_likeness": 0.0}, "accept"), ({}, "reject")):  # no bound; the default
+        human = ExpertHuman(miss_rate=1.0, sandbox="bwrap", **bound)
+        human.reset(problem, seed=0)
+        assert human.decide(problem, prefix, giving_up).choice == choice, (bound, giving_up)
+        human.close()
+
+
 def test_miss_share_over_seeded_decisions_matches_the_miss_rate(problem, prefix):
     human = ExpertHuman(miss_rate=0.3, sandbox="bwrap")
     choices = []
@@ -130,6 +141,8 @@ def test_miss_rate_is_validated():
         make_human("expert-1.5")
     with pytest.raises(ValueError, match="miss_rate"):
         ExpertHuman(miss_rate=1.5)
+    with pytest.raises(ValueError, match="miss_likeness must be in"):
+        ExpertHuman(miss_likeness=-0.1)
 
 
 def test_humaneval_examples_become_public_tests_the_reference_passes():

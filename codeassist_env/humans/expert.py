@@ -13,10 +13,10 @@ A suggestion ``s`` is judged like this:
    program correctly: the candidate ``code + s + reference[r:]`` must pass the problem's **public**
    tests (its own examples; never the hidden tests), run in the project's sandbox. Candidates
    (``resume_candidates``): every line start in the rest of the reference, its end, and the places
-   where the suggestion's unfinished last line reappears in the reference. They are ranked by how
-   much the reference text they skip looks like the suggestion (a suggestion usually *replaces* what
-   the expert would have typed: ``total = sum(a)`` for a three-line loop), then cheap static checks go
-   first (the candidate must compile), and at most ``max_runs`` candidates are run. The first that
+   where the suggestion's unfinished last line reappears in the reference. They are ranked by their
+   *likeness*, the Dice overlap of the non-space tokens of the suggestion and of the reference text
+   they skip (a suggestion usually *replaces* what the expert would have typed: ``total = sum(a)`` for
+   a three-line loop), then cheap static checks go first (the candidate must compile), and at most ``max_runs`` candidates are run. The first that
    passes is taken: accept, "finishes correctly from resume point r". Only points past the place where
    the suggestion departs from the reference are candidates: the departing part must *replace* some of
    the reference. A suggestion after which the expert would still type all it had planned saves it
@@ -25,12 +25,17 @@ A suggestion ``s`` is judged like this:
    "does not compile"). A suggestion that renames something the rest of the reference uses fails
    here: the expert does not rename.
 
-``miss_rate`` models the error the paper's user study is about. A wrong suggestion is *plausible* when
-a candidate program built from it runs on the public tests with no syntax error, runtime error or
-time-out, but gives a wrong answer (an off-by-one, say). With probability ``miss_rate`` (drawn from the
-episode's seeded generator, once per plausible wrong suggestion) the expert fails to notice and accepts
-it, resuming at that candidate's point; the final program then fails. A suggestion that does not even
-run is never missed.
+``miss_rate`` models the error the paper's user study is about: a slip, where a suggestion looks like
+what the expert meant to type and is subtly wrong. A wrong suggestion is *plausible* at a candidate point
+when the candidate program runs on the public tests with no syntax error, runtime error or time-out but
+gives a wrong answer (an off-by-one, say), **and** the suggestion resembles the reference text it
+replaces (the likeness above is at least ``miss_likeness``). With probability ``miss_rate`` (drawn from
+the episode's seeded generator, once per plausible wrong suggestion) the expert fails to notice and
+accepts it, resuming at that candidate's point; the final program then fails. A suggestion that does not
+even run is never missed, and neither is one that would replace code it looks nothing like: without the
+likeness bound a line break or ``# Your code here`` "replacing" the whole rest of the program runs and
+gives a wrong answer, and missing it ends the episode at once. That is giving up, not a careless moment,
+and it made the miss rate a per-round chance of failing for any assistant that suggests anything.
 
 Problems without public tests: only exact prefixes are accepted (no example to judge other code by).
 HumanEval problems get public tests from their docstring examples at load time
@@ -54,6 +59,7 @@ from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
 DEFAULT_MAX_RUNS = 6  # candidate programs run in the sandbox per decision, at most
 MAX_FRAGMENT_MATCHES = 4  # places an unfinished last line is looked up in the reference, at most
+DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion can be missed only where it looks this much like what it replaces
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,9 @@ class Judgement:
     ran: bool = True  # False: a static check settled it, no sandbox run
 
 
-def resume_candidates(reference: str, resume: int, suggestion: str, tokenizer: Tokenizer) -> list[int]:
-    """Resume points for ``suggestion``, best first (see the module doc)."""
+def resume_candidates(reference: str, resume: int, suggestion: str,
+                      tokenizer: Tokenizer) -> list[tuple[int, float]]:
+    """Resume points for ``suggestion`` with their likeness (0 to 1), best first (see the module doc)."""
     departs = resume + len(os.path.commonprefix([suggestion, reference[resume:]]))
     points = {len(reference)}
     start = departs
@@ -86,7 +93,8 @@ def resume_candidates(reference: str, resume: int, suggestion: str, tokenizer: T
         total = sum(skipped.values()) + sum(wanted.values())
         return 2 * sum((skipped & wanted).values()) / total if total else 1.0
 
-    return sorted((p for p in points if departs < p <= len(reference)), key=lambda p: (-likeness(p), p))
+    ranked = sorted((-likeness(p), p) for p in points if departs < p <= len(reference))
+    return [(p, -negated) for negated, p in ranked]
 
 
 def static_problem(program: str, problem: Problem) -> str | None:
@@ -110,12 +118,16 @@ class ExpertHuman:
     shared with the caller (the environment passes its own spec)."""
 
     def __init__(self, miss_rate: float = 0.0, tokenizer: Tokenizer | str | None = None,
-                 sandbox: Any = "auto", max_runs: int = DEFAULT_MAX_RUNS):
+                 sandbox: Any = "auto", max_runs: int = DEFAULT_MAX_RUNS,
+                 miss_likeness: float = DEFAULT_MISS_LIKENESS):
         if not 0.0 <= miss_rate <= 1.0:
             raise ValueError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
+        if not 0.0 <= miss_likeness <= 1.0:
+            raise ValueError(f"expert human: miss_likeness must be in [0, 1], got {miss_likeness!r}")
         if max_runs < 1:
             raise ValueError(f"expert human: max_runs must be >= 1, got {max_runs!r}")
         self.miss_rate = miss_rate
+        self.miss_likeness = miss_likeness
         self.max_runs = max_runs
         self.tokenizer = get_tokenizer(tokenizer)
         self._sandbox_spec = sandbox
@@ -147,7 +159,7 @@ class ExpertHuman:
             return Decision("reject", "differs from the reference (no public tests to judge it by)")
         first_reason, plausible = None, None
         runs = 0
-        for point in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
+        for point, likeness in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
             program = code + suggestion + self._reference[point:]
             judgement = self._judge(problem, program)
             if not judgement.ran:  # a static check failed: costs no run
@@ -157,7 +169,7 @@ class ExpertHuman:
             if judgement.passed:
                 return self._accept(code + suggestion, point, f"finishes correctly from resume point {point}")
             first_reason = first_reason or judgement.reason
-            if judgement.plausible and plausible is None:
+            if judgement.plausible and plausible is None and likeness >= self.miss_likeness:
                 plausible = point
             if runs >= self.max_runs:
                 break
