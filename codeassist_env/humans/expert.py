@@ -16,11 +16,12 @@ A suggestion ``s`` is judged like this:
    where the suggestion's unfinished last line reappears in the reference. They are ranked by their
    *likeness*, the Dice overlap of the non-space tokens of the suggestion and of the reference text
    they skip (a suggestion usually *replaces* what the expert would have typed: ``total = sum(a)`` for
-   a three-line loop), then cheap static checks go first (the candidate must compile), and at most ``max_runs`` candidates are run. The first that
-   passes is taken: accept, "finishes correctly from resume point r". Only points past the place where
-   the suggestion departs from the reference are candidates: the departing part must *replace* some of
-   the reference. A suggestion after which the expert would still type all it had planned saves it
-   nothing and leaves dead code behind (a wrong loop followed by the right one passes every test).
+   a three-line loop), then cheap static checks go first (the candidate must compile), and at most
+   ``max_runs`` candidates are run. The first that passes is taken: accept, "finishes correctly from
+   resume point r". Only points past the place where the suggestion departs from the reference are
+   candidates: the departing part must *replace* some of the reference. A suggestion after which the
+   expert would still type all it had planned saves it nothing and leaves dead code behind (a wrong
+   loop followed by the right one passes every test).
 3. None passes: reject, with the reason of the best-ranked candidate ("would fail public test 2",
    "does not compile"). A suggestion that renames something the rest of the reference uses fails
    here: the expert does not rename.
@@ -59,7 +60,7 @@ from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
 DEFAULT_MAX_RUNS = 6  # candidate programs run in the sandbox per decision, at most
 MAX_FRAGMENT_MATCHES = 4  # places an unfinished last line is looked up in the reference, at most
-DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion can be missed only where it looks this much like what it replaces
+DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion is missed only where it is this like what it replaces
 
 
 @dataclass(frozen=True)
