@@ -104,8 +104,8 @@ def test_a_suggestion_that_does_not_run_is_never_missed(problem, prefix):
 
 @pytest.mark.parametrize("giving_up", ["        return total\n", "\n", "        # Your code here\n"])
 def test_a_suggestion_that_replaces_code_it_does_not_resemble_is_never_missed(problem, prefix, giving_up):
-    # Each of these, with the rest of the reference skipped, runs on every public test and answers 0: a
-    # wrong answer. Accepting it would end the episode at once; a slip looks like what it replaces.
+    # Each of these, with the rest of the reference skipped, runs on every public test and answers 0 or
+    # None: a wrong answer. Accepting it would end the episode at once; a slip looks like what it replaces.
     for bound, choice in (({"miss_likeness": 0.0}, "accept"), ({}, "reject")):  # no bound; the default
         human = ExpertHuman(miss_rate=1.0, sandbox="bwrap", **bound)
         human.reset(problem, seed=0)
