@@ -3,8 +3,10 @@ tests drive the same API from the real page)."""
 from __future__ import annotations
 
 import json
+import socket
 import sys
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 from starlette.testclient import TestClient
@@ -12,7 +14,7 @@ from starlette.testclient import TestClient
 from codeassist_env.study.app import create_app
 from codeassist_env.study.core import StudyConfig
 from codeassist_env.study.log import LOG_FILE, StudyLogError, read_log
-from codeassist_env.study.server import build_study
+from codeassist_env.study.server import build_study, serve
 from codeassist_env.tokenizer import get_tokenizer
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -118,6 +120,21 @@ def test_restart_rebuilds_every_participant_and_repairs_a_cut_short_line(client)
     assert client.post("prefer", participant="P1", pair=0, choice="B", why="").json()["stage"] == "done"
     assert read_log(client.directory / LOG_FILE).truncated_tail is False
     assert client.records()[-1]["type"] == "preference"
+
+
+def test_the_announced_url_takes_a_connection_at_once(client):
+    """A browser opened on the announced line connects before uvicorn has started: it must wait in the
+    backlog, not be refused (a refused first page load failed a restarted-server test)."""
+    class Announced(Exception):
+        pass
+
+    def connect_at_once(line: str) -> None:
+        url = urlsplit(line.rsplit(" ", 1)[1])
+        socket.create_connection((url.hostname, url.port), timeout=5).close()
+        raise Announced  # stop here, before uvicorn starts
+
+    with pytest.raises(Announced):
+        serve(client.study, port=0, announce=connect_at_once)
 
 
 def test_a_study_directory_refuses_other_settings(client, tmp_path):

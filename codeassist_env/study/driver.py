@@ -169,14 +169,6 @@ class PageParticipant:
         self._wait(lambda d: self.stage() != "prefer", message="the page to leave the question")
 
 
-def free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def read_records(directory: Path) -> list[dict]:
     from codeassist_env.study.log import LOG_FILE, read_log
 

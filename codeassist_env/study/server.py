@@ -50,10 +50,14 @@ def serve(study: Study, host: str = LOOPBACK, port: int = 8765, announce: Callab
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    url = f"http://{host if family == socket.AF_INET else f'[{host}]'}:{sock.getsockname()[1]}/"
-    (announce or (lambda line: print(line, flush=True)))(f"study serving at {url}")
-    for note in study.repair_notes:
-        print(f"study log: {note}", file=sys.stderr, flush=True)
-    server = uvicorn.Server(uvicorn.Config(create_app(study), log_level="warning", access_log=False))
-    server.run(sockets=[sock])
+    with sock:
+        sock.bind((host, port))
+        # Listen before the URL is announced: a client that connects at once (a browser opened on the
+        # line) then waits in the backlog until uvicorn accepts, instead of being refused.
+        sock.listen(128)
+        url = f"http://{host if family == socket.AF_INET else f'[{host}]'}:{sock.getsockname()[1]}/"
+        (announce or (lambda line: print(line, flush=True)))(f"study serving at {url}")
+        for note in study.repair_notes:
+            print(f"study log: {note}", file=sys.stderr, flush=True)
+        server = uvicorn.Server(uvicorn.Config(create_app(study), log_level="warning", access_log=False))
+        server.run(sockets=[sock])
