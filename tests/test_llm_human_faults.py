@@ -4,7 +4,6 @@ nothing raises out of step(). The ``process`` sandbox runs the final program (it
 starter code plus scripted text)."""
 from __future__ import annotations
 
-import socket
 import time
 
 import pytest
@@ -13,6 +12,7 @@ from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.llm import LLMHuman
 from codeassist_env.problems import Problem
 from codeassist_env.problems import TestCase as HiddenTest
+from codeassist_env.serve import free_port
 from fault_server import FaultServer, Garbage, Reply, Slow, Status
 
 ADD = Problem(id="add", statement="Write add(a, b) returning a + b.", test_kind="assert",
@@ -65,9 +65,7 @@ def test_each_fault_completes_the_episode_with_its_reason(behaviour, reason, req
 
 
 def test_connection_refused_is_classified():
-    with socket.socket() as s:  # a port nobody listens on: bind, read the number, close
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
+    port = free_port()  # a port nobody listens on: bound, its number read, closed
     info = run_episode(f"http://127.0.0.1:{port}/v1")
     assert failures(info) == ["connection", "connection"] and info["simulator_failed"]
 
