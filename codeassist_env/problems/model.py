@@ -6,8 +6,9 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
 
-TestKind = Literal["stdin", "functional", "assert"]
-TEST_KINDS: tuple[str, ...] = ("stdin", "functional", "assert")
+TestKind = Literal["stdin", "functional", "assert", "call"]
+TEST_KINDS: tuple[str, ...] = ("stdin", "functional", "assert", "call")
+NAMED_ENTRY_KINDS: tuple[str, ...] = ("functional", "assert", "call")  # the kinds that call a named function
 
 
 @dataclass(frozen=True)
@@ -22,6 +23,9 @@ class TestCase:
       convention); ``output`` is the expected return value as JSON.
     - ``assert``: ``input`` is test code defining ``check(candidate)`` (HumanEval's convention);
       ``output`` is unused ("").
+    - ``call`` (EvalPlus's sets): ``input`` is the call's ``(args, kwargs)`` and ``output`` the expected
+      return value, both as plain-data JSON (sandbox/plain.py); the host compares them by the problem's
+      ``metadata["evalplus"]`` rules (sandbox/calls.py).
     """
 
     input: str
@@ -51,7 +55,7 @@ class Problem:
     def __post_init__(self) -> None:
         if self.test_kind not in TEST_KINDS:
             raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
-        if self.test_kind in ("functional", "assert") and not self.entry_point:
+        if self.test_kind in NAMED_ENTRY_KINDS and not self.entry_point:
             raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
         object.__setattr__(self, "hidden_tests", tuple(self.hidden_tests))
         object.__setattr__(self, "public_tests", tuple(self.public_tests))

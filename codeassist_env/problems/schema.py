@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problems.model import TEST_KINDS, Problem, TestCase
+from codeassist_env.problems.model import NAMED_ENTRY_KINDS, TEST_KINDS, Problem, TestCase
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Problem))
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "statement", "test_kind", "hidden_tests")
@@ -40,7 +40,7 @@ def parse_problem_record(record: dict[str, Any], where: str) -> Problem:
     if test_kind not in TEST_KINDS:
         raise field_error(where, "test_kind", f"must be one of {', '.join(TEST_KINDS)}", test_kind)
     entry_point = _optional_string(record, "entry_point", where)
-    if test_kind in ("functional", "assert"):
+    if test_kind in NAMED_ENTRY_KINDS:
         if not entry_point:
             raise field_error(where, "entry_point", f"required for test_kind {test_kind!r}", entry_point)
     if entry_point is not None and not entry_point.isidentifier():

@@ -17,7 +17,7 @@ from codeassist_env.sandbox.limits import STDERR_KEEP
 # first so that its "ready" line goes out before the others' imports; each uses the others' names only
 # inside functions, so no two of them may define the same top-level name.
 WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
-                     for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py"))
+                     for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py", "relay.py"))
 READY_TIMEOUT_S = 30.0
 
 

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import struct
 import time
 import warnings
 from typing import Any, Callable, Protocol, Sequence
@@ -55,11 +56,17 @@ class Sandbox:
         """Run ``code`` on each test (default: the problem's hidden tests) and grade it."""
         started = time.monotonic()
         verdict = Verdict(problem_id=problem.id, backend=self.backend)
-        for test in problem.hidden_tests if tests is None else tests:
-            result = self._run_test(problem, code, test)
-            verdict.tests.append(result)
-            if fail_fast and result.status != "passed":
-                break
+        tests = problem.hidden_tests if tests is None else tests
+        if problem.test_kind == "call":
+            from codeassist_env.sandbox.calls import run_call_tests  # numpy, only for problems that need it
+
+            verdict.tests.extend(run_call_tests(self, problem, code, tests, fail_fast))
+        else:
+            for test in tests:
+                result = self._run_test(problem, code, test)
+                verdict.tests.append(result)
+                if fail_fast and result.status != "passed":
+                    break
         verdict.time_s = time.monotonic() - started
         return verdict
 
@@ -79,6 +86,23 @@ class Sandbox:
         if problem.test_kind == "assert":  # sent apart, so the worker reads it only after starting the program
             attachment = request.pop("input").encode()
             request["check_bytes"] = len(attachment)
+        return self.request(request, attachment)
+
+    def call(self, problem: Problem, code: str, entry_point: str, calls: Sequence[bytes],
+             limits_s: Sequence[float], wall_s: float) -> dict[str, Any]:
+        """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``, sandbox/plain.py) in one
+        process, each within its time limit and all within ``wall_s``; the worker's reply, ungraded:
+        ``calls`` holds [kind, text, seconds] per call answered (sandbox/relay.py)."""
+        attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
+        request = {
+            "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),
+            "cpu_s": max(1, math.ceil(wall_s)), "wall_s": wall_s, "memory_mb": problem.memory_limit_mb,
+            "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES, "calls_bytes": len(attachment),
+        }
+        return self.request(request, attachment)
+
+    def request(self, request: dict[str, Any], attachment: bytes = b"") -> dict[str, Any]:
+        """Send one request to the worker (restarting it if it died) and return its reply."""
         timeout = request["wall_s"] + ANSWER_GRACE_S
         deaths = []
         for _ in range(2):  # a worker death is retried once; twice on the same test is the program's doing

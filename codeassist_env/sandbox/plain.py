@@ -1,10 +1,10 @@
 """Plain data between an assert test's program and its checker: the only values that cross are None, bool,
-int, float, str, bytes and list, tuple, dict, set, frozenset of those, exact types only, within a size and
+int, float, complex, str, bytes and list, tuple, dict, set, frozenset of those, exact types only, within a size and
 a depth bound. Standard library only, python3 >= 3.8: it is also part of the sandbox worker's script.
 
 A value travels as JSON in which every container is an array whose first element names its type
 (``["l", ...]`` list, ``["t", ...]`` tuple, ``["s", ...]`` set, ``["f", ...]`` frozenset,
-``["d", k1, v1, ...]`` dict, ``["b", hex]`` bytes); scalars are JSON's own. The receiving side rebuilds
+``["d", k1, v1, ...]`` dict, ``["b", hex]`` bytes, ``["c", real, imag]`` complex); scalars are JSON's own. The receiving side rebuilds
 fresh builtin objects from that, so nothing the sender defined (a class, an ``__eq__``) ever reaches it.
 No pickle: unpickling can run code of the sender's choosing.
 """
@@ -16,7 +16,7 @@ import sys
 PLAIN_MAX_DEPTH = 100  # containers inside containers
 PLAIN_MAX_NODES = 2_000_000  # values in one message, counted with repeats (a list shared 1000 times counts 1000)
 PLAIN_MAX_BYTES = 32 * 1024 * 1024  # one encoded message
-PLAIN_TYPES = "None, bool, int, float, str, bytes, list, tuple, dict, set, frozenset"
+PLAIN_TYPES = "None, bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset"
 _SCALARS = (type(None), bool, int, float, str)
 _TAGS = {list: "l", tuple: "t", set: "s", frozenset: "f"}
 
@@ -38,6 +38,8 @@ def _tree(value, where, budget, depth):
                        % (where.split("[")[0], PLAIN_MAX_DEPTH))
     if kind is bytes:
         return ["b", value.hex()]
+    if kind is complex:  # MBPP+ passes and returns complex numbers
+        return ["c", value.real, value.imag]
     tag = _TAGS.get(kind)
     if tag is not None:
         items = [_tree(v, "%s[%d]" % (where, i) if tag in "lt" else "an element of " + where, budget, depth + 1)
@@ -55,7 +57,7 @@ def _tree(value, where, budget, depth):
 
 def _type_name(value):
     kind = type(value)
-    for base in (bool, int, float, str, bytes, list, tuple, dict, set, frozenset):
+    for base in (bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset):
         if isinstance(value, base):
             return "%s (a subclass of %s)" % (kind.__name__, base.__name__)
     return kind.__name__
@@ -84,6 +86,8 @@ def _build(tree, depth):
     tag, items = tree[0], tree[1:]
     if tag == "b" and len(items) == 1 and type(items[0]) is str:
         return bytes.fromhex(items[0])
+    if tag == "c" and len(items) == 2 and all(type(x) is float for x in items):
+        return complex(items[0], items[1])
     values = [_build(t, depth + 1) for t in items]
     if tag == "l":
         return values

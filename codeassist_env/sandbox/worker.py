@@ -1,7 +1,7 @@
 """The sandbox worker: runs inside the sandbox, standard library only, any python3 >= 3.8.
 
-The worker's script is this file, child.py, plain.py, checker.py and judge.py joined, then ``main()`` (see
-channel.worker_source): each uses the others' names, only inside functions.
+The worker's script is this file, child.py, plain.py, checker.py, judge.py and relay.py joined, then
+``main()`` (see channel.worker_source): each uses the others' names, only inside functions.
 
 Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code", "kind", "input",
 "entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap", "stderr_cap"}`` (the caps come
@@ -97,7 +97,9 @@ class Worker:
                 break
             self.children = []
             try:
-                reply = run_assert(self, req) if req["kind"] == "assert" else self.run_one(req)
+                kind = req["kind"]
+                reply = (run_assert(self, req) if kind == "assert" else run_calls(self, req) if kind == "call"
+                         else self.run_one(req))
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)

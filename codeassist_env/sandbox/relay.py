@@ -1,0 +1,110 @@
+"""Call tests on the worker's side: the program's child answers calls (checker.serve_candidate) and the worker
+hands it one input after another, timing each answer from outside the program's process, and sends the
+answers to the host unread. The host alone knows the expected outputs and compares (sandbox/calls.py).
+
+One request carries one input (a test in a process of its own) or many (fast mode: one process answers
+them in turn, as EvalPlus's evaluator runs a program; the worker stops at the first answer that is not a
+value, the host at the first wrong value).
+
+Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
+of worker.py, plain.py and checker.py directly. Standard library only, python3 >= 3.8.
+"""
+import os
+import select
+import struct
+import time
+
+# What the host gets per call: [kind, text, seconds]. Kinds: R (a value, as plain-data JSON), E (the call
+# raised: JSON [type name, message]), B (it returned something that is not plain data), F (the program
+# failed before it could be called: JSON [status, error type]), T (the call's time limit passed), X (the
+# program's process ended or stopped answering), G (it wrote something that is no answer).
+RELAY_FRAME_HEAD = 4
+
+
+def run_calls(worker, req):
+    """Run the program's child on each input of the request; stop at the first answer that is not a value."""
+    frames = _split_frames(worker.read_check(b"", req["calls_bytes"]))
+    fds = []
+    try:
+        fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
+        fds += os.pipe() + os.pipe()
+        input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds
+        ours = worker.own_fds() + [input_fd, out_fd, err_fd, call_w, resp_r]
+        _drain(worker.wake_r)
+        start = time.monotonic()
+        program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True,
+                              lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+        for fd in (call_r, resp_w):  # the program's ends: its end of stream is then ours to see
+            fds.remove(fd)
+            os.close(fd)
+        answers = _relay(call_w, resp_r, frames, req["limits"], start + float(req["wall_s"]))
+        _kill_group(program)  # its answers are in; whatever it still does is moot
+        os.wait4(program, 0)
+        reply = {"status": "ok", "calls": answers, "time_s": round(time.monotonic() - start, 6),
+                 "stderr": _stderr_tail(err_fd, req)}
+        if os.fstat(out_fd).st_size > int(req["output_cap"]):
+            reply.update(status="output_limit", stderr=reply["stderr"] + "\noutput exceeded the cap")
+        return reply
+    finally:
+        for fd in fds:
+            os.close(fd)
+
+
+def _split_frames(data):
+    frames, at = [], 0
+    while at < len(data):
+        size = struct.unpack(">I", bytes(data[at:at + RELAY_FRAME_HEAD]))[0]
+        frames.append(bytes(data[at + RELAY_FRAME_HEAD:at + RELAY_FRAME_HEAD + size]))
+        at += RELAY_FRAME_HEAD + size
+    return frames
+
+
+def _relay(call_w, resp_r, frames, limits, deadline):
+    """[kind, text, seconds] per input answered, up to and including the first that is not a value."""
+    buffer = bytearray()
+    ready, message = _next_message(resp_r, buffer, deadline)  # the program's start counts only to the wall
+    if ready != b"+":
+        return [_failure(ready, message, 0.0)]
+    answers = []
+    for frame, limit in zip(frames, limits):
+        began = time.monotonic()
+        try:
+            send_frame(call_w, frame)
+        except OSError:
+            pass  # its process is gone: the end of its stream says so below
+        kind, message = _next_message(resp_r, buffer, min(deadline, began + float(limit)))
+        seconds = round(time.monotonic() - began, 6)
+        if kind != b"R":
+            answers.append(_failure(kind, message, seconds))
+            break
+        answers.append(["R", message.decode("utf-8", "replace"), seconds])
+    return answers
+
+
+def _failure(kind, message, seconds):
+    if kind in (b"E", b"F", b"B"):
+        return [kind.decode(), message.decode("utf-8", "replace"), seconds]
+    if kind in (b"T", b"X"):
+        return [kind.decode(), "", seconds]
+    return ["G", "", seconds]
+
+
+def _next_message(fd, buffer, until):
+    """(kind byte, body) of the program's next frame; (b"T", b"") once ``until`` passes, (b"X", b"") at the
+    end of its stream. Read with a deadline: a program that writes half a frame cannot stall the worker."""
+    while True:
+        if len(buffer) >= RELAY_FRAME_HEAD:
+            size = struct.unpack(">I", bytes(buffer[:RELAY_FRAME_HEAD]))[0]
+            if size > PLAIN_MAX_BYTES or size == 0:
+                return b"G", b""
+            if len(buffer) >= RELAY_FRAME_HEAD + size:
+                frame = bytes(buffer[RELAY_FRAME_HEAD:RELAY_FRAME_HEAD + size])
+                del buffer[:RELAY_FRAME_HEAD + size]
+                return frame[:1], frame[1:]
+        remaining = until - time.monotonic()
+        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+            return b"T", b""
+        chunk = os.read(fd, 1 << 20)
+        if not chunk:
+            return b"X", b""
+        buffer += chunk
