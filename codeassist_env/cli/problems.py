@@ -40,6 +40,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--ids", nargs="+", metavar="ID", help="only these problems")
     validate.add_argument("--solutions", metavar="FILE", type=Path,
                           help='JSONL of {"id": ..., "code": ...} to validate instead of the references')
+    validate.add_argument("--fast", action="store_true",
+                          help="stop each problem at its first failing test (call tests, EvalPlus's sets: all "
+                               "inputs in one process, as EvalPlus's fast check runs them)")
     validate.add_argument("--json", action="store_true", help="print one JSON object with every verdict")
     validate.set_defaults(func=run_validate)
 
@@ -124,7 +127,7 @@ def run_validate(args: argparse.Namespace) -> int:
     verdicts = []
     with open_sandbox(args.sandbox) as sandbox:
         for problem, code in tqdm(chosen, desc=f"validate {args.problems}", unit="problem", file=sys.stderr):
-            verdict = sandbox.run(problem, code)
+            verdict = sandbox.run(problem, code, fail_fast=args.fast)
             verdicts.append(verdict)
             if not verdict.passed and not args.json:
                 tqdm.write(describe_failure(verdict), file=sys.stdout)

@@ -83,6 +83,33 @@ def _literal(text: str) -> bool:
     return True
 
 
+def _as_tuple(args: str) -> str:
+    """``(a, b)`` -> a tuple's text, also for one argument: ``(a)`` -> ``(a,)``."""
+    return f"({args[1:-1]},)" if args != "()" else "()"
+
+
+def literal_call_on(line: str, entry_point: str) -> tuple[int, str] | None:
+    """(where, ``(...)``) of the first call of ``entry_point`` on ``line`` whose arguments are literals."""
+    at = line.find(entry_point + "(")
+    if at == -1 or (at > 0 and (line[at - 1].isalnum() or line[at - 1] == "_")):
+        return None
+    args = _call_at(line, at + len(entry_point))
+    if args is None or not _literal(_as_tuple(args)):
+        return None
+    return at, args
+
+
+def literal_calls(text: str, entry_point: str) -> list[tuple]:
+    """The distinct argument tuples of the literal calls of ``entry_point`` in ``text``, one per line at most
+    (the examples of a docstring or of an example assertion), in order."""
+    calls: list[tuple] = []
+    for line in text.splitlines():
+        call = literal_call_on(line, entry_point)
+        if call is not None and ast.literal_eval(_as_tuple(call[1])) not in calls:
+            calls.append(ast.literal_eval(_as_tuple(call[1])))
+    return calls
+
+
 def docstring_tests(prompt: str, entry_point: str) -> list[TestCase]:
     """Public tests from the examples in a HumanEval docstring: a call of ``entry_point`` with literal
     arguments and a literal result (after an arrow-like separator on the same line, or on the next
@@ -90,12 +117,10 @@ def docstring_tests(prompt: str, entry_point: str) -> list[TestCase]:
     lines = prompt.splitlines()
     tests, seen = [], set()
     for number, line in enumerate(lines):
-        at = line.find(entry_point + "(")
-        if at == -1 or (at > 0 and (line[at - 1].isalnum() or line[at - 1] == "_")):
+        call = literal_call_on(line, entry_point)
+        if call is None:
             continue
-        args = _call_at(line, at + len(entry_point))
-        if args is None or not _literal(f"({args[1:-1]},)" if args != "()" else "()"):
-            continue
+        at, args = call
         rest = line[at + len(entry_point) + len(args):].strip()
         for arrow in _ARROWS:
             if rest.startswith(arrow):

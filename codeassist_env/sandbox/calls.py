@@ -147,13 +147,13 @@ def run_call_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[Te
     limits = time_limits(problem, tests)
     code, entry_point = with_answer_adapter(code, rules)
     if fail_fast:
-        reply = sandbox.call(problem, code, entry_point, [t.input.encode() for t in tests], limits,
-                             run_wall_s(limits))
+        reply = sandbox.call(code, entry_point, [t.input.encode() for t in tests], limits, run_wall_s(limits),
+                             problem.memory_limit_mb)
         return grade_calls(reply, rules, args, expected, tolerances)
     results = []
     for i, test in enumerate(tests):
-        reply = sandbox.call(problem, code, entry_point, [test.input.encode()], [limits[i]],
-                             run_wall_s([limits[i]]))
+        reply = sandbox.call(code, entry_point, [test.input.encode()], [limits[i]], run_wall_s([limits[i]]),
+                             problem.memory_limit_mb)
         results += grade_calls(reply, rules, args[i:i + 1], expected[i:i + 1], tolerances[i:i + 1])
     return results
 

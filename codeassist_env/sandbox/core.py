@@ -88,15 +88,15 @@ class Sandbox:
             request["check_bytes"] = len(attachment)
         return self.request(request, attachment)
 
-    def call(self, problem: Problem, code: str, entry_point: str, calls: Sequence[bytes],
-             limits_s: Sequence[float], wall_s: float) -> dict[str, Any]:
+    def call(self, code: str, entry_point: str, calls: Sequence[bytes], limits_s: Sequence[float],
+             wall_s: float, memory_mb: int) -> dict[str, Any]:
         """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``, sandbox/plain.py) in one
         process, each within its time limit and all within ``wall_s``; the worker's reply, ungraded:
         ``calls`` holds [kind, text, seconds] per call answered (sandbox/relay.py)."""
         attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
         request = {
             "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),
-            "cpu_s": max(1, math.ceil(wall_s)), "wall_s": wall_s, "memory_mb": problem.memory_limit_mb,
+            "cpu_s": max(1, math.ceil(wall_s)), "wall_s": wall_s, "memory_mb": memory_mb,
             "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES, "calls_bytes": len(attachment),
         }
         return self.request(request, attachment)
