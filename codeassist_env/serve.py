@@ -40,7 +40,7 @@ def cpu_has_amx() -> bool:
     return "amx_tile" in cpu_flags()
 
 
-def describe_exit(returncode: int, log_tail: str, lines: int = 12) -> str:
+def describe_exit(returncode: int, log_tail: str, lines: int = 12, engine: str = "llama.cpp") -> str:
     """How the server process ended, its last log lines, and the known cause when the pattern fits."""
     if returncode < 0:
         try:
@@ -49,8 +49,8 @@ def describe_exit(returncode: int, log_tail: str, lines: int = 12) -> str:
             how = f"killed by signal {-returncode}"
     else:
         how = f"exited with status {returncode}"
-    text = f"llama.cpp server {how}; last log lines:\n" + "\n".join(log_tail.strip().splitlines()[-lines:])
-    if -returncode in CRASH_SIGNALS and cpu_has_amx():
+    text = f"{engine} server {how}; last log lines:\n" + "\n".join(log_tail.strip().splitlines()[-lines:])
+    if engine == "llama.cpp" and -returncode in CRASH_SIGNALS and cpu_has_amx():
         text += ("\nknown cause: this CPU reports AMX, and llama.cpp's AMX kernels crash on some virtual "
                  "machines on the first request. `codeassist serve --local` loads the model with "
                  "use_extra_bufts=False to avoid them; a server started another way needs the same, or a "
@@ -71,13 +71,15 @@ def free_port() -> int:
 
 @dataclass
 class LocalServer:
-    """A running ``llama_cpp.server`` child process; stop it with ``stop()`` or use it as a context manager."""
+    """A running model server child process (``llama_cpp.server``, or vLLM: ``engine``); stop it with
+    ``stop()`` or use it as a context manager."""
 
     process: subprocess.Popen
     port: int
     model: str
     model_path: Path
     log_path: Path
+    engine: str = "llama.cpp"
 
     @property
     def base_url(self) -> str:
@@ -86,7 +88,7 @@ class LocalServer:
     def death(self) -> str | None:
         """None while the server runs; once it has ended, how (``describe_exit``)."""
         code = self.process.poll()
-        return None if code is None else describe_exit(code, self.log_tail())
+        return None if code is None else describe_exit(code, self.log_tail(), engine=self.engine)
 
     def log_tail(self, n_chars: int = 4000) -> str:
         try:
@@ -159,19 +161,26 @@ def start_local_server(
     with os.fdopen(log_fd, "wb") as log_file:  # the child keeps its own copy of the descriptor
         process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
     server = LocalServer(process, port, alias, path, Path(log_name))
-    deadline = time.monotonic() + startup_timeout_s
+    wait_until_ready(server, cmd, startup_timeout_s)
+    return server
+
+
+def wait_until_ready(server: LocalServer, command: list[str], timeout_s: float) -> None:
+    """Return once ``/v1/models`` and one completion answer; stop the server and raise (``ServerDied``,
+    ``TimeoutError``) with its log tail if it exits or does not answer within ``timeout_s``."""
+    deadline = time.monotonic() + timeout_s
     while True:
         if (death := server.death()) is not None:
             server.stop()
-            raise ServerDied(f"{death}\n(during startup; command: {' '.join(cmd)})")
+            raise ServerDied(f"{death}\n(during startup; command: {' '.join(command)})")
         if _answers(f"{server.base_url}/models"):
             _first_completion(server)
-            return server
+            return
         if time.monotonic() > deadline:
             tail = server.log_tail()
             server.stop()
             raise TimeoutError(
-                f"llama.cpp server on port {port} did not answer /v1/models within {startup_timeout_s:.0f} s; "
+                f"{server.engine} server on port {server.port} did not answer /v1/models within {timeout_s:.0f} s; "
                 f"log tail:\n{tail}"
             )
         time.sleep(0.25)
@@ -197,5 +206,5 @@ def _first_completion(server: LocalServer, timeout_s: float = 120.0) -> None:
         time.sleep(0.1)
     tail = server.log_tail()
     server.stop()
-    raise ServerDied(f"llama.cpp server did not answer its first completion request ({failure}); log tail:\n"
+    raise ServerDied(f"{server.engine} server did not answer its first completion request ({failure}); log tail:\n"
                      f"{tail}")

