@@ -68,6 +68,8 @@ def check_record(record: dict[str, Any], where: str) -> str:
     """The record's task id; a ProblemError naming the file, line, task and field when it is malformed."""
     task = record.get("task_id")
     where = f"{where} (task {task!r})"
+    if record.get("plus_input") == {}:  # Mbpp/793 of MBPP+ v0.2.0: no plus inputs, which EvalPlus reads so
+        record["plus_input"] = []
     for name, kinds in FIELDS.items():
         if not isinstance(record.get(name), kinds):
             raise ProblemError(f"{where}: field {name!r} is missing or not a {_names(kinds)} "

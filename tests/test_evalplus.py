@@ -1,0 +1,136 @@
+"""EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from the release files in
+../shared/data/evalplus (skipped where that folder is absent, except in CI, where it must be there)."""
+from __future__ import annotations
+
+import gzip
+import json
+import os
+from pathlib import Path
+
+import pytest
+
+from codeassist_env.cli import main
+from codeassist_env.problems import ProblemError, load_problems
+from codeassist_env.problems.evalplus import DIR_ENV
+from codeassist_env.sandbox import open_sandbox
+from codeassist_env.sandbox.calls import EvalPlusRules, decoded
+
+DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "evalplus"
+if not DATA.is_dir() and os.environ.get("CI") != "true":
+    pytest.skip(f"EvalPlus's release files are not in {DATA}", allow_module_level=True)
+
+
+@pytest.fixture(autouse=True)
+def release_dir(monkeypatch, tmp_path_factory):
+    monkeypatch.setenv(DIR_ENV, str(DATA))
+    # One cache for the whole session: expected outputs are computed once per release file.
+    monkeypatch.setenv("CODEASSIST_EVALPLUS_CACHE", str(tmp_path_factory.getbasetemp() / "evalplus-cache"))
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with open_sandbox("bwrap") as box:
+        yield box
+
+
+def by_id(set_name: str) -> dict:
+    return {p.id: p for p in load_problems(set_name)}
+
+
+@pytest.mark.bwrap
+def test_the_mini_set_loads_by_name_with_base_and_plus_inputs_as_hidden_tests():
+    problems = load_problems("humanevalplus-mini")
+    assert len(problems) == 164 and {p.test_kind for p in problems} == {"call"}
+    assert sum(len(p.hidden_tests) for p in problems) == 1570 + 1107  # every input, none dropped
+    first = problems[0]
+    assert first.id == "HumanEval/0" and first.reference_solution.startswith(first.starter_code)
+    args, expected, _ = decoded(first.public_tests, 0.0)
+    assert args[0] == ([1.0, 2.0, 3.0], 0.5) and expected[0] is False  # the docstring's first example
+
+
+@pytest.mark.bwrap
+def test_a_release_file_given_by_path_is_read_as_evalplus_not_as_plain_humaneval():
+    problems = load_problems(str(DATA / "HumanEvalPlus-Mini.jsonl.gz"))
+    assert problems[0].test_kind == "call" and len(problems[0].hidden_tests) > 1
+
+
+@pytest.mark.bwrap
+@pytest.mark.slow
+@pytest.mark.parametrize("set_name, n_tasks", [("humanevalplus", 164), ("mbppplus", 378)])
+def test_every_canonical_solution_passes_every_input(capsys, set_name, n_tasks):
+    code = main(["problems", "validate", "--problems", set_name, "--sandbox", "bwrap", "--fast", "--json"])
+    report = json.loads(capsys.readouterr().out)
+    failed = [p["problem_id"] for p in report["problems"] if not p["passed"]]
+    assert (code, report["n_passed"], report["n_total"], failed) == (0, n_tasks, n_tasks, [])
+
+
+@pytest.mark.bwrap
+def test_fast_mode_stops_at_the_first_wrong_answer_and_the_full_run_counts_every_test(sandbox):
+    problem = by_id("humanevalplus-mini")["HumanEval/0"]
+    wrong = problem.starter_code + "    return len(numbers) > 3\n"
+    fast = sandbox.run(problem, wrong, fail_fast=True)
+    assert fast.status == "wrong_answer" and fast.tests[-1].status == "wrong_answer"
+    assert all(t.status == "passed" for t in fast.tests[:-1]) and fast.n_total < len(problem.hidden_tests)
+    full = sandbox.run(problem, wrong, tests=problem.hidden_tests[:12])
+    assert full.n_total == 12 and 0 < full.n_passed < 12  # each input in its own process, all of them run
+
+
+@pytest.mark.bwrap
+def test_a_program_that_loops_fails_within_evalplus_time_limit(sandbox):
+    problem = by_id("humanevalplus-mini")["HumanEval/2"]
+    verdict = sandbox.run(problem, problem.starter_code + "    while True:\n        pass\n", fail_fast=True)
+    assert verdict.status == "time_limit" and verdict.n_total == 1
+    assert 1.0 <= verdict.time_s < 5.0  # max(1 s, 4 x the reference's time) for that input
+
+
+def test_floats_use_the_tasks_atol_and_1e6_from_the_first_float_answer_on():
+    rules = EvalPlusRules("humaneval", "f", 0.0)
+    assert rules.matches(0.30000000000000004, 0.3, (), 1e-6) and not rules.matches(0.31, 0.3, (), 1e-6)
+    assert not rules.matches(3, 3.0000001, (), 1e-6)  # the types differ and the values are not equal
+    assert not rules.matches([1.0, 2.0], [1.0, 2.0, 3.0], (), 1e-6)
+    assert not rules.matches(10 ** 8 + 1, 10 ** 8, (), 0.0)  # exact where no float came first
+    assert rules.matches(10 ** 8 + 1, 10 ** 8, (), 1e-6)  # EvalPlus's allclose once one did (rtol 1e-7)
+
+
+def test_special_oracles():
+    zero = EvalPlusRules("humaneval", "find_zero", 1e-4)
+    assert zero.matches(1.0, 99.0, ([-1, 1],), 1e-4) and not zero.matches(0.5, 1.0, ([-1, 1],), 1e-4)
+    assert EvalPlusRules("mbpp", "similar_elements", 0.0).matches((5, 4), (4, 5), (), 0.0)
+    assert EvalPlusRules("mbpp", "are_equivalent", 0.0).matches("anything", True, (), 0.0)
+    assert not EvalPlusRules("mbpp", "sum_div", 0.0).matches(3, 4, (), 0.0)
+
+
+@pytest.mark.bwrap
+def test_mbpp_answers_judged_on_none_and_inputs_decoded_to_tuples(sandbox):
+    problems = by_id("mbppplus")
+    check_str = next(p for p in problems.values() if p.entry_point == "check_str")
+    assert sandbox.run(check_str, check_str.reference_solution, fail_fast=True).passed
+    assert not sandbox.run(check_str, "def check_str(string):\n    return None\n", fail_fast=True).passed
+    args, _, _ = decoded(problems["Mbpp/2"].hidden_tests, 0.0)
+    assert type(args[0][0]) is tuple  # EvalPlus's loader turns that task's lists into tuples
+
+
+def write_release(path: Path, rows: list[dict]) -> Path:
+    with gzip.open(path, "wt") as f:
+        f.writelines(json.dumps(r) + "\n" for r in rows)
+    return path
+
+
+def test_a_malformed_row_is_one_line_naming_the_file_and_the_task(tmp_path, capsys):
+    with gzip.open(DATA / "HumanEvalPlus-Mini.jsonl.gz", "rt") as f:
+        good, bad = json.loads(f.readline()), json.loads(f.readline())
+    bad["plus_input"] = "not a list"
+    release = write_release(tmp_path / "broken.jsonl.gz", [good, bad])
+    assert main(["problems", "list", "--problems", str(release)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1
+    assert f"{release}:2 (task 'HumanEval/1'): field 'plus_input'" in err
+
+
+def test_a_missing_release_file_says_where_to_get_it(monkeypatch, tmp_path, capsys):
+    monkeypatch.setenv(DIR_ENV, str(tmp_path))
+    with pytest.raises(ProblemError, match="github.com/evalplus/mbppplus_release"):
+        load_problems("mbppplus")
+    assert main(["problems", "list", "--problems", "humanevalplus"]) == 2
+    err = capsys.readouterr().err
+    assert "HumanEvalPlus.jsonl.gz" in err and "humanevalplus_release" in err and len(err.strip().splitlines()) == 1
