@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
 import time
 
@@ -61,6 +62,10 @@ def _start_vllm(args: argparse.Namespace):
                              adapters=adapters, dtype=args.dtype)
 
 
+def _interrupt(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
 def run_serve(args: argparse.Namespace) -> int:
     from codeassist_env.serve import start_local_server
 
@@ -79,6 +84,8 @@ def run_serve(args: argparse.Namespace) -> int:
             print(f"agent {agent} -> model {model}", flush=True)
         print(f"export CODEASSIST_HUMAN_BASE_URL={server.base_url} CODEASSIST_HUMAN_MODEL={server.model}", flush=True)
         print("serving; press Ctrl-C to stop", file=sys.stderr, flush=True)
+        # SIGTERM stops it as Ctrl-C does (the server goes with it); a background job ignores SIGINT.
+        signal.signal(signal.SIGTERM, _interrupt)
         try:
             while server.process.poll() is None:
                 time.sleep(0.5)
