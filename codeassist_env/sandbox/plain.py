@@ -1,10 +1,11 @@
 """Plain data between an assert test's program and its checker: the only values that cross are None, bool,
-int, float, complex, str, bytes and list, tuple, dict, set, frozenset of those, exact types only, within a size and
-a depth bound. Standard library only, python3 >= 3.8: it is also part of the sandbox worker's script.
+int, float, complex, str, bytes and list, tuple, dict, set, frozenset of those, exact types only, within a
+size and a depth bound. Standard library only, python3 >= 3.8: it is also part of the sandbox worker's script.
 
 A value travels as JSON in which every container is an array whose first element names its type
 (``["l", ...]`` list, ``["t", ...]`` tuple, ``["s", ...]`` set, ``["f", ...]`` frozenset,
-``["d", k1, v1, ...]`` dict, ``["b", hex]`` bytes, ``["c", real, imag]`` complex); scalars are JSON's own. The receiving side rebuilds
+``["d", k1, v1, ...]`` dict, ``["b", hex]`` bytes, ``["c", real, imag]`` complex,
+``["i", hex]`` an int of more than 4096 bits); scalars are JSON's own. The receiving side rebuilds
 fresh builtin objects from that, so nothing the sender defined (a class, an ``__eq__``) ever reaches it.
 No pickle: unpickling can run code of the sender's choosing.
 """
@@ -16,6 +17,7 @@ import sys
 PLAIN_MAX_DEPTH = 100  # containers inside containers
 PLAIN_MAX_NODES = 2_000_000  # values in one message, counted with repeats (a list shared 1000 times counts 1000)
 PLAIN_MAX_BYTES = 32 * 1024 * 1024  # one encoded message
+BIG_INT_BITS = 4096  # ints wider than this travel in hex
 PLAIN_TYPES = "None, bool, int, float, complex, str, bytes, list, tuple, dict, set, frozenset"
 _SCALARS = (type(None), bool, int, float, str)
 _TAGS = {list: "l", tuple: "t", set: "s", frozenset: "f"}
@@ -31,6 +33,8 @@ def _tree(value, where, budget, depth):
     if budget[0] < 0:
         raise NotPlain("more than %d values in all" % PLAIN_MAX_NODES)
     kind = type(value)  # exact types: a subclass could answer == and < however it likes
+    if kind is int and value.bit_length() > BIG_INT_BITS:
+        return ["i", format(value, "x")]  # in hex: writing a big number in decimal takes quadratic time
     if kind in _SCALARS:
         return value
     if depth >= PLAIN_MAX_DEPTH:
@@ -86,6 +90,8 @@ def _build(tree, depth):
     tag, items = tree[0], tree[1:]
     if tag == "b" and len(items) == 1 and type(items[0]) is str:
         return bytes.fromhex(items[0])
+    if tag == "i" and len(items) == 1 and type(items[0]) is str:
+        return int(items[0], 16)
     if tag == "c" and len(items) == 2 and all(type(x) is float for x in items):
         return complex(items[0], items[1])
     values = [_build(t, depth + 1) for t in items]
