@@ -25,7 +25,7 @@ from codeassist_env.problems.humaneval import literal_calls
 from codeassist_env.problems.model import Problem
 
 CACHE_ENV, SANDBOX_ENV = "CODEASSIST_EVALPLUS_CACHE", "CODEASSIST_EVALPLUS_SANDBOX"
-CACHE_FORMAT = 1  # bump when what is cached, or how it is computed, changes
+CACHE_FORMAT = 2  # bump when what is cached, or how it is computed, changes
 REFERENCE_CALL_LIMIT_S = 60.0  # EvalPlus runs the canonical solution with no limit; ours has a generous one
 REFERENCE_RUN_LIMIT_S = 900.0
 

@@ -162,18 +162,22 @@ def run_wall_s(limits: Sequence[float]) -> float:
     return min(RUN_CAP_S, sum(limits)) + 1.0
 
 
-NOT_NONE_ADAPTER = "__codeassist_answer_is_not_none"
+ANSWER_ADAPTER = "__codeassist_answer"
 
 
 def with_answer_adapter(code: str, rules: EvalPlusRules) -> tuple[str, str]:
-    """(program, function to call). The MBPP+ tasks judged on whether the answer is None return objects
-    (``re.Match``) that cannot leave the program's process: a function appended to the program answers
-    ``answer is not None`` in their place (a bool stays itself, as EvalPlus compares a bool)."""
-    if rules.dataset != "mbpp" or rules.entry_point not in MBPP_NOT_NONE:
-        return code, rules.entry_point
-    return (f"{code}\n\ndef {NOT_NONE_ADAPTER}(*args, **kwargs):\n"
+    """(program, function to call): the entry point behind a function appended to the program that hands
+    on its answer as plain data where EvalPlus would have compared the object itself. A Counter,
+    OrderedDict or defaultdict (Mbpp/88's canonical answer) becomes the dict it equals; for the MBPP+ tasks
+    judged on whether the answer is None (their answers are ``re.Match`` objects) it becomes ``answer is
+    not None``, a bool staying itself, as EvalPlus compares a bool."""
+    judged_on_none = rules.dataset == "mbpp" and rules.entry_point in MBPP_NOT_NONE
+    last = ("answer if isinstance(answer, bool) else answer is not None" if judged_on_none else
+            "dict(answer) if type(answer) in (Counter, OrderedDict, defaultdict) else answer")
+    return (f"{code}\n\ndef {ANSWER_ADAPTER}(*args, **kwargs):\n"
+            f"    from collections import Counter, OrderedDict, defaultdict\n"
             f"    answer = {rules.entry_point}(*args, **kwargs)\n"
-            f"    return answer if isinstance(answer, bool) else answer is not None\n"), NOT_NONE_ADAPTER
+            f"    return {last}\n"), ANSWER_ADAPTER
 
 
 def grade_calls(reply: dict[str, Any], rules: EvalPlusRules, args: Sequence[Any], expected: Sequence[Any],
