@@ -89,14 +89,14 @@ class Registry(Generic[E]):
         return None
 
     def unknown(self, name: str) -> str:
-        """``unknown <kind> 'x'; did you mean 'y'? (registered: ...)``."""
+        """``unknown <kind> 'x'; did you mean 'y'? (registered: ...)``: the closest registered name."""
         names = self.names()
         head = name
         for separator in self.separators:
             head = head.split(separator, 1)[0]
-        close = list(dict.fromkeys(difflib.get_close_matches(name, names, n=3)
-                                   + difflib.get_close_matches(head, names, n=3)))[:3]
-        hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
+        # The one closest name ('exprt' is 'expert', not also 'expert-real'), whole name first.
+        close = (difflib.get_close_matches(name, names, n=1) or difflib.get_close_matches(head, names, n=1))
+        hint = f"; did you mean {close[0]!r}?" if close else ""
         return f"unknown {self.kind} {name!r}{hint} (registered: {', '.join(names)})"
 
     def help_text(self) -> str:

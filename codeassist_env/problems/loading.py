@@ -107,8 +107,8 @@ def resolve_source(src: str | os.PathLike) -> Path:
         return path.resolve()
     if looks_like_path:
         raise ProblemError(f"problem file {text!r} does not exist or is not a file")
-    close = difflib.get_close_matches(text, list_sets(), n=3)
-    hint = f"did you mean {' or '.join(map(repr, close))}? " if close else ""
+    close = difflib.get_close_matches(text, list_sets(), n=1)  # the closest: 'humanevl' is not 'humanevalplus'
+    hint = f"did you mean {close[0]!r}? " if close else ""
     raise ProblemError(f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())}; "
                        "or give the path of a .jsonl/.json(.gz) file")
 
