@@ -25,6 +25,7 @@ SETS = {"humanevalplus": "HumanEvalPlus.jsonl.gz", "humanevalplus-mini": "HumanE
 def _import_evalplus_data() -> Any:
     """``evalplus.data.mbpp`` (for its input decoding); the package's __init__ imports ``datasets`` for
     EvalPerf alone, which the evaluator never uses, so a missing one is stood in for by an empty module."""
+    stood_in = False
     if "datasets" not in sys.modules:
         try:
             import datasets  # noqa: F401
@@ -32,8 +33,12 @@ def _import_evalplus_data() -> Any:
             stand_in = types.ModuleType("datasets")
             stand_in.load_dataset = None  # only EvalPerf's loader calls it
             sys.modules["datasets"] = stand_in
-    from evalplus.data import mbpp
-
+            stood_in = True
+    try:
+        from evalplus.data import mbpp
+    finally:
+        if stood_in:  # others (transformers) look for the real package: an empty module would confuse them
+            del sys.modules["datasets"]
     return mbpp
 
 

@@ -1,5 +1,5 @@
-"""EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from the release files in
-../shared/data/evalplus (skipped where that folder is absent, except in CI, where it must be there)."""
+"""EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from EvalPlus's release files in the
+data folder beside the checkout (skipped where that folder is absent, except in CI, where it must be there)."""
 from __future__ import annotations
 
 import gzip
