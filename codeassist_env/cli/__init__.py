@@ -22,6 +22,7 @@ SUBCOMMAND_MODULES: list[str] = [
     "serve",
     "train",
     "bench",
+    "realism",
     "study",
 ]
 PLUGIN_HELP = ("import this module (a name on sys.path, or a .py file) first: it may register agents, humans, "

@@ -1,0 +1,83 @@
+"""``codeassist realism``: fit the calibrated programmer's model of what is worth taking on real decisions
+(``fit``), and measure what reading a suggestion costs real programmers against writing it (``times``).
+docs/realism.md shows both outputs."""
+from __future__ import annotations
+
+import argparse
+import os
+from pathlib import Path
+
+from codeassist_env.realism.logs import DecisionLogError, default_logs, load_decisions
+
+REAL_HELP = "a real decision log (default: the Copilot study's copilot_events.jsonl.gz, where it is found)"
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    parser = subparsers.add_parser("realism", help="fit and measure against real programmers' decisions",
+                                   description="The simulated programmer against real programmers' decisions.")
+    sub = parser.add_subparsers(dest="realism_command", metavar="COMMAND", required=True)
+    fit = sub.add_parser("fit", help="fit the worth-taking model by maximum likelihood; cross-validate it",
+                         description="Fit expert-real's model of which correct suggestions are worth taking on "
+                                     "real decisions, print its weights and a leave-participants-out "
+                                     "cross-validation against a constant rate and length alone, and write "
+                                     "the model (the shipped one is this command's output on the Copilot study).")
+    fit.add_argument("--real", metavar="PATH", help=REAL_HELP)
+    fit.add_argument("--out", metavar="FILE", help="write the fitted model here (JSON)")
+    fit.set_defaults(func=run_fit)
+    times = sub.add_parser("times", help="reading a suggestion against writing it, per character",
+                           description="Seconds per character real programmers spent verifying suggestions and "
+                                       "writing code themselves (the Copilot study's labelled sessions), beside "
+                                       "DPR's alpha/beta.")
+    times.add_argument("--real", metavar="PATH", help=REAL_HELP)
+    times.set_defaults(func=run_times)
+
+
+def _real_log(path: str | None) -> Path:
+    if path:
+        return Path(path)
+    found = default_logs()
+    if not found:
+        raise DecisionLogError("no real decision log given (--real PATH) and the Copilot study's "
+                               "copilot_events.jsonl.gz was not found (set CODEASSIST_DATA_DIR to its folder)")
+    return found[0]
+
+
+def run_fit(args: argparse.Namespace) -> int:
+    from codeassist_env.realism.worth import FEATURES, fit, leave_participants_out
+
+    path = _real_log(args.real)
+    decisions = load_decisions(path)
+    model = fit(decisions, path)
+    names = ["intercept", *(name for name, _ in FEATURES[model.features])]
+    print(f"{path.name}: {model.decisions} decisions, {model.accepted} accepted, "
+          f"{len({d.participant for d in decisions})} participants")
+    terms = [f"{model.weights[0]:.4f}", *(f"{w:+.4f} * {n}" for w, n in zip(model.weights[1:], names[1:]))]
+    print(f"P(worth taking | s) = sigmoid({' '.join(terms)})")
+    print("\nleave-participants-out cross-validation (held-out decisions):")
+    print("| features | log-loss (nats) | AUC within participant |\n|---|---|---|")
+    for features in FEATURES:
+        cv = leave_participants_out(decisions, features)
+        print(f"| {features} | {cv.log_loss:.4f} | {cv.auc:.3f} |")
+    if args.out:
+        out = Path(args.out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        temporary = out.with_name(out.name + ".tmp")  # whole or not at all
+        temporary.write_text(model.to_json(), encoding="utf-8")
+        os.replace(temporary, out)
+        print(f"\nwrote {args.out}")
+    return 0
+
+
+def run_times(args: argparse.Namespace) -> int:
+    from codeassist_env.realism.timing import DPR_RATIO, reading_vs_writing
+
+    path = _real_log(args.real)
+    result = reading_vs_writing(path)
+    low, high = result.interval
+    print(f"{path.name}: {result.participants} participants ({result.typing_participants} with typed text)")
+    print(f"reading (verifying a suggestion): {result.reading_s_per_char:.3f} s per character")
+    print(f"writing (new code, typed):        {result.writing_s_per_char:.3f} s per character")
+    print(f"reading / writing: {result.ratio:.2f} [95% {low:.2f}, {high:.2f}, participants resampled]; "
+          f"DPR's alpha / beta = {DPR_RATIO:.2f}")
+    return 0
+
