@@ -31,15 +31,17 @@ def _tolerance(arg: str) -> str:
     return arg or "exact"
 
 
-def _miss_rate(arg: str) -> float:
-    try:
-        miss_rate = float(arg) if arg else 0.0
-    except ValueError:
-        miss_rate = -1.0
-    if not 0.0 <= miss_rate <= 1.0:
-        raise ValueError(f"human 'expert-{arg}': the part after 'expert-' is the miss rate, a number in "
-                         "[0, 1] (e.g. expert-0.2)")
-    return miss_rate
+def _miss_rate_of(kind: str) -> Callable[[str], float]:
+    def parse(arg: str) -> float:
+        try:
+            miss_rate = float(arg) if arg else 0.0
+        except ValueError:
+            miss_rate = -1.0
+        if not 0.0 <= miss_rate <= 1.0:
+            raise ValueError(f"human '{kind}-{arg}': the part after '{kind}-' is the miss rate, a number in "
+                             f"[0, 1] (e.g. {kind}-0.2)")
+        return miss_rate
+    return parse
 
 
 def _reference(tolerance: str, tokenizer=None, **_: Any) -> ReferenceHuman:
@@ -48,6 +50,12 @@ def _reference(tolerance: str, tokenizer=None, **_: Any) -> ReferenceHuman:
 
 def _expert(miss_rate: float, tokenizer=None, sandbox: Any = "auto", **_: Any) -> ExpertHuman:
     return ExpertHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
+
+
+def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = "auto", **_: Any) -> Human:
+    from codeassist_env.humans.calibrated import CalibratedHuman  # numpy's model, loaded only when asked
+
+    return CalibratedHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
 def _llm_config(arg: str, base_url: str | None = None, model: str | None = None, cache_mode: str | None = None,
@@ -69,13 +77,17 @@ HUMANS: Registry[HumanKind] = Registry("human", separators="-")
 HUMANS.register(HumanKind("reference", _reference, "types the reference solution; reference-whitespace "
                                                    "accepts suggestions equal up to whitespace", _tolerance))
 HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs",
-                          _miss_rate))
+                          _miss_rate_of("expert")))
+HUMANS.register(HumanKind("expert-real", _calibrated, "the expert, calibrated on real programmers' decisions of "
+                          "what is worth taking; expert-real-MISS misses a share of the bugs",
+                          _miss_rate_of("expert-real")))
 HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
                           served_model=lambda arg, **options: _llm_config(arg, **options).model))
 
 
 def make_human(name: str, **options: Any) -> Human:
     """``"reference"`` (exact), ``"reference-whitespace"``, ``"expert"`` / ``"expert-MISS"`` (miss rate),
+    ``"expert-real"`` / ``"expert-real-MISS"`` (the expert calibrated on real decisions),
     ``"llm"`` / ``"llm-<model>"`` (an OpenAI-compatible chat endpoint configured by ``CODEASSIST_HUMAN_*``),
     or any other registered name."""
     return HUMANS.build(name, **options)

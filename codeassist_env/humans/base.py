@@ -1,6 +1,6 @@
 """The simulated-human protocol: decide on a suggestion, then write a few tokens of code.
 
-A new human is a class with two methods (see ``examples/`` and ``humans/reference.py``)::
+A new human is a class with three methods (see ``examples/`` and ``humans/reference.py``)::
 
     class MyHuman:
         def reset(self, problem, seed=None): ...   # seed: the episode's, for any randomness

@@ -24,7 +24,9 @@ A suggestion ``s`` is judged like this:
    loop followed by the right one passes every test).
 3. None passes: reject, with the reason of the best-ranked candidate ("would fail public test 2",
    "does not compile"). A suggestion that renames something the rest of the reference uses fails
-   here: the expert does not rename.
+   here: the expert does not rename. When only the suggestion's unfinished last line stood in the way
+   (its finished lines alone would be accepted and the last line parses as the start of a statement),
+   the reason ends with ``UNFINISHED_LAST_LINE``, for the reports to count.
 
 ``miss_rate`` models the error the paper's user study is about: a slip, where a suggestion looks like
 what the expert meant to type and is subtly wrong. A wrong suggestion is *plausible* at a candidate point
@@ -45,6 +47,7 @@ HumanEval problems get public tests from their docstring examples at load time
 from __future__ import annotations
 
 import ast
+import codeop
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -61,6 +64,10 @@ from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 DEFAULT_MAX_RUNS = 6  # candidate programs run in the sandbox per decision, at most
 MAX_FRAGMENT_MATCHES = 4  # places an unfinished last line is looked up in the reference, at most
 DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion is missed only where it is this like what it replaces
+# Appended to a rejection's reason when only the suggestion's unfinished last line stood in the way (its
+# finished lines alone would be accepted and the last line parses as the start of a statement); the
+# report counts these per agent.
+UNFINISHED_LAST_LINE = " [only the unfinished last line]"
 
 
 @dataclass(frozen=True)
@@ -112,6 +119,29 @@ def static_problem(program: str, problem: Problem) -> str | None:
     return None
 
 
+# A line is the start of a statement when, in one of these places and followed by one of these endings,
+# Python reads it as valid or as incomplete (codeop). The places let ``return``, ``else:``, ``elif``
+# and ``except`` stand where they may; the endings close an expression or a block header cut short.
+_STATEMENT_PLACES = ("{}", "def _f():\n    {}", "if 1:\n    pass\n{}", "try:\n    pass\n{}")
+_STATEMENT_ENDINGS = ("", " _", ":", " _:")
+
+
+def starts_statement(line: str) -> bool:
+    """Whether ``line`` (one line of code, possibly cut short) parses as the start of a statement:
+    ``for i in range(n +`` does, ``1)`` and ``foo bar`` do not."""
+    text = line.strip()
+    if not text or "\n" in text:
+        return False
+    for place in _STATEMENT_PLACES:
+        for ending in _STATEMENT_ENDINGS:
+            try:
+                codeop.compile_command(place.format(text + ending), symbol="exec")
+                return True
+            except (SyntaxError, ValueError, OverflowError):
+                continue
+    return False
+
+
 class ExpertHuman:
     """Types the reference; accepts any suggestion it can still finish correctly (see module doc).
 
@@ -149,35 +179,16 @@ class ExpertHuman:
 
     def decide(self, problem: Problem, code: str, suggestion: str) -> Decision:
         self._sync(problem, code)
-        rest = self._reference[self._resume:]
-        if not rest.strip():
+        if not self._reference[self._resume:].strip():
             return Decision("finish", "the program is complete")
         if not suggestion:
             return Decision("reject", "no suggestion")
-        if rest.startswith(suggestion):
-            return self._accept(code + suggestion, self._resume + len(suggestion), "exact prefix")
-        if not self._examples(problem):
-            return Decision("reject", "differs from the reference (no public tests to judge it by)")
-        first_reason, plausible = None, None
-        runs = 0
-        for point, likeness in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
-            program = code + suggestion + self._reference[point:]
-            judgement = self._judge(problem, program)
-            if not judgement.ran:  # a static check failed: costs no run
-                first_reason = first_reason or judgement.reason
-                continue
-            runs += 1
-            if judgement.passed:
-                return self._accept(code + suggestion, point, f"finishes correctly from resume point {point}")
-            first_reason = first_reason or judgement.reason
-            if judgement.plausible and plausible is None and likeness >= self.miss_likeness:
-                plausible = point
-            if runs >= self.max_runs:
-                break
-        if plausible is not None and self.miss_rate > 0 and self._rng.random() < self.miss_rate:
-            return self._accept(code + suggestion, plausible,
-                                f"missed a wrong suggestion (would resume at point {plausible})")
-        return Decision("reject", first_reason or "no resume point to finish from")
+        point, reason = self._resume_point(problem, code, suggestion)
+        if point is not None:
+            return self._accept(code + suggestion, point, reason)
+        if self._unfinished_line_head(problem, code, suggestion) is not None:
+            reason += UNFINISHED_LAST_LINE
+        return Decision("reject", reason)
 
     def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
         self._sync(problem, code)
@@ -201,6 +212,43 @@ class ExpertHuman:
                 raise ValueError(f"expert human: the program is not the one it has been writing for problem "
                                  f"{problem.id!r} (call reset() at the start of each episode)")
             self._code, self._resume = code, len(code)
+
+    def _resume_point(self, problem: Problem, code: str, suggestion: str,
+                      may_miss: bool = True) -> tuple[int | None, str]:
+        """Where the expert would go on typing its reference after ``code + suggestion``, and why; (None,
+        the reason) when it would reject. Changes nothing but the seeded draw of a miss (``may_miss``)."""
+        if self._reference[self._resume:].startswith(suggestion):
+            return self._resume + len(suggestion), "exact prefix"
+        if not self._examples(problem):
+            return None, "differs from the reference (no public tests to judge it by)"
+        first_reason, plausible = None, None
+        runs = 0
+        for point, likeness in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
+            judgement = self._judge(problem, code + suggestion + self._reference[point:])
+            if not judgement.ran:  # a static check failed: costs no run
+                first_reason = first_reason or judgement.reason
+                continue
+            runs += 1
+            if judgement.passed:
+                return point, f"finishes correctly from resume point {point}"
+            first_reason = first_reason or judgement.reason
+            if judgement.plausible and plausible is None and likeness >= self.miss_likeness:
+                plausible = point
+            if runs >= self.max_runs:
+                break
+        if plausible is not None and may_miss and self.miss_rate > 0 and self._rng.random() < self.miss_rate:
+            return plausible, f"missed a wrong suggestion (would resume at point {plausible})"
+        return None, first_reason or "no resume point to finish from"
+
+    def _unfinished_line_head(self, problem: Problem, code: str, suggestion: str) -> int | None:
+        """For a rejected suggestion whose last line is unfinished: the resume point after its finished
+        lines when those alone would be accepted and the last line parses as the start of a statement
+        (only that line stood in the way); None otherwise. No seeded draw is taken."""
+        cut = suggestion.rfind("\n") + 1
+        head, last_line = suggestion[:cut], suggestion[cut:]
+        if not head.strip() or not starts_statement(last_line):
+            return None
+        return self._resume_point(problem, code, head, may_miss=False)[0]
 
     def _accept(self, program: str, resume: int, reason: str) -> Decision:
         self._code, self._resume = program, resume
