@@ -6,15 +6,9 @@ class Solution:
         free_at = [0] * counters
         served_by = []
         for arrival, duration in zip(arrivals, durations):
-            chosen = -1
-            for c in range(counters):  # smallest free counter, scanning all of them
-                if free_at[c] <= arrival:
-                    chosen = c
-                    break
-            if chosen == -1:
-                for c in range(counters):
-                    if chosen == -1 or free_at[c] < free_at[chosen]:
-                        chosen = c
+            # every counter looked at for every customer: the free ones, else the one free soonest
+            free = [c for c in range(counters) if free_at[c] <= arrival]
+            chosen = free[0] if free else min(range(counters), key=lambda c: (free_at[c], c))
             start = max(arrival, free_at[chosen])
             served_by.append(chosen)
             free_at[chosen] = start + duration
