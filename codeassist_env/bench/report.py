@@ -5,7 +5,8 @@ Episodes whose simulated human failed (docs/protocol.md §7) are counted apart a
 metrics; so are episodes whose sandbox failed (status ``infra``: the hidden tests never ran) and episodes
 that raised, each counted in a column of its own. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
-table per problem and each agent's paired difference to a baseline agent (``comparison``).
+table per problem, the simulated programmer's acceptance by suggestion length beside real programmers'
+(``realism``) and each agent's paired difference to a baseline agent (``comparison``).
 """
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from typing import Any
 
 from codeassist_env import metrics
 from codeassist_env.bench import comparison, paper
+from codeassist_env.bench.realism import RealismSection, load_real_logs
 from codeassist_env.bench.describe import setup_lines
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
@@ -207,14 +209,16 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
 
 
 def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
-                 baseline: str | None = None) -> dict[str, Any]:
+                 baseline: str | None = None, real: list[Path] | None = None) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` (when there is a baseline),
-    ``metrics.png`` and ``suggestion_lengths.png`` into ``out`` (default: the first directory); return the
-    rows, the paths, the warnings and the notes. ``baseline``: the agent the others are paired with
-    (default ``none`` when it ran)."""
+    ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into ``out`` (default:
+    the first directory); return the rows, the paths, the warnings, the notes and the realism section's
+    lines. ``baseline``: the agent the others are paired with (default ``none`` when it ran). ``real``: the
+    real decision logs to compare with (None: the Copilot study's, when its file is found; [] none)."""
     merged = merge_runs([Path(d) for d in directories])
     agents = list(merged.run["config"]["agents"])
     chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
+    logs = load_real_logs(real)  # so does a bad real log: every one is read in full here
     out = Path(out) if out else merged.directories[0]
     out.mkdir(parents=True, exist_ok=True)
     rows = summarize(merged.records, agents)
@@ -232,6 +236,9 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
         lines += ["", *(f"- {w}" for w in warnings)]  # a list, so that each warning keeps its own line
     cells = comparison.per_problem(merged.records, agents, merged.run.get("problem_ids", []))
     lines += ["", *comparison.per_problem_section(cells, agents), ""]
+    realism = RealismSection.build(merged.run, merged.records, agents, logs, named=real is not None)
+    realism_lines = realism.lines()
+    lines += [*realism_lines, ""]
     paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv"}
     if chosen is None:
         lines += ["## Paired differences", "", no_baseline + "."]
@@ -247,5 +254,13 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     write_csv(rows, paths["csv"])
     comparison.write_per_problem_csv(cells, paths["per_problem_csv"])
     pngs = plot(rows, out)
+    if realism.empty:  # stale ones from an earlier report would mislead
+        (out / "realism.csv").unlink(missing_ok=True)
+        (out / "realism.png").unlink(missing_ok=True)
+    else:
+        paths["realism_csv"] = out / "realism.csv"
+        realism.write_csv(paths["realism_csv"])
+        realism.plot(out / "realism.png")
+        pngs.append(out / "realism.png")
     return {"rows": rows, **paths, "plots": pngs, "warnings": warnings, "notes": merged.notes,
-            "text": "\n".join(lines)}
+            "realism": realism_lines, "text": "\n".join(lines)}

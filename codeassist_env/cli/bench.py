@@ -26,6 +26,9 @@ MAIN_MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
+REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
+             "copilot_events.jsonl[.gz] or RealHumanEval's autocomplete_data.csv[.gz] (default: the Copilot "
+             "study's, when its file is found; docs/protocol.md §7.5)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 
 
@@ -109,6 +112,7 @@ def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.bench.comparison import choose_baseline
+    from codeassist_env.bench.realism import load_real_logs
     from codeassist_env.bench.report import markdown_table, write_report
     from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
                                              parse_shard)
@@ -125,6 +129,8 @@ def run_bench(args: argparse.Namespace) -> int:
     else:
         agents = args.agents
     choose_baseline(args.baseline, agents)  # a baseline that will not run is bad input before the run, not after
+    if not args.no_report:
+        load_real_logs(args.real)  # so is a bad real log: read now, not after the run
     problems = args.problems or default_set()
     split = args.split if args.split != "auto" else _default_split(problems)
     limit = args.limit if args.limit is not None else (MAIN_LIMIT if main_job else None)
@@ -192,9 +198,10 @@ def run_bench(args: argparse.Namespace) -> int:
     print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
           f"{summary.skipped} already done{retried}, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
     if not args.no_report:
-        result = write_report([Path(out)], with_paper=args.paper, baseline=args.baseline)
-        print("\n".join(markdown_table(result["rows"]) + result["warnings"]))
-        print(f"report: {result['markdown']}, {result['csv']}, {result['per_problem_csv']}; plots: "
+        result = write_report([Path(out)], with_paper=args.paper, baseline=args.baseline, real=args.real)
+        print("\n".join(markdown_table(result["rows"]) + result["warnings"] + ["", *result["realism"]]))
+        tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("realism_csv")]
+        print("\nreport: " + ", ".join(str(p) for p in tables if p) + "; plots: "
               + ", ".join(str(p) for p in result["plots"]))
     return EXIT_EPISODE_ERRORS if summary.errored else EXIT_OK
 
@@ -202,9 +209,10 @@ def run_bench(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from codeassist_env.bench.report import write_report
 
-    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline)
+    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real)
     print(result["text"])
-    tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv")]
+    tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv"),
+              result.get("realism_csv")]
     print("\nwrote " + ", ".join(str(p) for p in tables + result["plots"] if p))
     return EXIT_OK
 
@@ -274,6 +282,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")
     bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
+    bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     bench.add_argument("--no-progress", action="store_true", help="no progress bar")
     add_backend_arguments(bench)
@@ -282,9 +291,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report = subparsers.add_parser(
         "report", help="tables (markdown, CSV) and plots from benchmark run directories",
         description="Merge run directories (shards of one run; episodes deduplicated by (agent, problem, seed); "
-                    "runs with another config are refused) and write report.md, report.csv and PNG plots.")
+                    "runs with another config are refused) and write report.md, report.csv, realism.csv and PNG "
+                    "plots.")
     report.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="run directories made by codeassist bench")
     report.add_argument("--out", type=Path, help="where to write the report (default: the first DIR)")
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
     report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
+    report.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
     report.set_defaults(func=run_report)
