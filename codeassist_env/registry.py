@@ -94,10 +94,24 @@ class Registry(Generic[E]):
         head = name
         for separator in self.separators:
             head = head.split(separator, 1)[0]
-        # The one closest name ('exprt' is 'expert', not also 'expert-real'), whole name first.
-        close = (difflib.get_close_matches(name, names, n=1) or difflib.get_close_matches(head, names, n=1))
-        hint = f"; did you mean {close[0]!r}?" if close else ""
+        # The closest names ('exprt' is 'expert', not also 'expert-real'), whole name first; the hint is
+        # the first that works as a name: 'sft10' gets 'sft-10', since 'sft' alone is refused.
+        close = list(dict.fromkeys(difflib.get_close_matches(name, names, n=3)
+                                   + difflib.get_close_matches(head, names, n=3)))
+        working = next((w for w in map(lambda c: self._working(c, name), close) if w), None)
+        hint = f"; did you mean {working!r}?" if working else ""
         return f"unknown {self.kind} {name!r}{hint} (registered: {', '.join(names)})"
+
+    def _working(self, prefix: str, name: str) -> str | None:
+        """``prefix`` with the rest of ``name`` as its argument, or alone, whichever parses; None if neither."""
+        rest = name[len(prefix):] if name.startswith(prefix) else ""
+        for text in [prefix + separator + rest for separator in self.separators if rest] + [prefix]:
+            try:
+                self.parse(text)
+                return text
+            except ValueError:
+                continue
+        return None
 
     def help_text(self) -> str:
         """``name (help), ...`` for the command line's help."""

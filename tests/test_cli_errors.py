@@ -20,6 +20,7 @@ REPO = Path(__file__).resolve().parents[1]
     (["bench", "--concurrency", "0"], "codeassist bench: argument --concurrency: must be an integer >= 1"),
     (["bench", "--seeds", "x"], "codeassist bench: argument --seeds: must be an integer >= 1, got 'x'"),
     (["bench", "--agents", "empwer"], "unknown agent 'empwer'; did you mean 'empower'"),
+    (["bench", "--agents", "sft10"], "unknown agent 'sft10'; did you mean 'sft-10'?"),  # a name that works
     (["bench", "--agents", "oracle-x"], "agent 'oracle-x': expected a token count"),
     (["bench", "--human", "exprt"], "unknown human 'exprt'; did you mean 'expert'?"),
     (["bench", "--human", "expert-lots"], "human 'expert-lots': the part after 'expert-' is the miss rate"),
