@@ -289,3 +289,76 @@ def test_resume_refuses_agents_whose_defaults_changed(tmp_path):
     runner(True).prepare(moved)  # another install path: same behaviour, resumes
     with pytest.raises(RunStoreError, match=r"agent\(s\) base-10 now behave differently.*prefill.*raw"):
         runner(True).prepare({**facts, "base-10": {**facts["base-10"], "mode": "raw"}})
+
+
+# ---- the engine: recorded, said in the setup line, never mixed by --resume ----------------------------
+VLLM_ENGINE = {"name": "vllm", "version": "0.32.0", "where": "http://127.0.0.1:8000/v1", "owned_by": "vllm"}
+LOCAL_ENGINE = {"name": "transformers", "version": "5.1.0", "where": "local", "device": "cpu", "dtype": "float32"}
+
+
+def test_resume_refuses_to_mix_engines_and_changes_nothing_on_disk(tmp_path):
+    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions
+    from codeassist_env.bench.store import RunStoreError, read_run
+
+    config = BenchConfig(agents=("none",), problems="codeassist-core", split="test", limit=1)
+    out = tmp_path / "run"
+
+    def facts(engine):
+        return {"none": {"class": "NullAgent"},
+                "base-10": {"class": "LMAgent", "mode": "chat", "stop": [], "backend": "openai:smollm2@u",
+                            "engine": engine}}
+
+    def runner(resume: bool) -> BenchRunner:
+        return BenchRunner(config, RunOptions(out=out, resume=resume), lambda: "expert", lambda name, problems: None)
+
+    runner(False).prepare(facts(VLLM_ENGINE))
+    assert read_run(out)["engine"] == VLLM_ENGINE
+    before = (out / "run.json").read_bytes()
+    with pytest.raises(RunStoreError) as refused:
+        runner(True).prepare(facts(LOCAL_ENGINE))
+    message = str(refused.value)
+    assert "\n" not in message
+    assert ("it ran on vllm 0.32.0, served at http://127.0.0.1:8000/v1, this run would use transformers 5.1.0, "
+            "local (cpu, float32)") in message
+    assert (out / "run.json").read_bytes() == before
+    with pytest.raises(RunStoreError, match="llama.cpp"):
+        runner(True).prepare(facts({**VLLM_ENGINE, "name": "llama.cpp", "version": None, "owned_by": "me"}))
+    runner(True).prepare(facts({**VLLM_ENGINE, "version": "0.33.0"}))  # the same engine, upgraded: resumes
+    assert read_run(out)["engine"]["version"] == "0.33.0"
+    # a server that did not answer when the run resumed cannot be told: not refused, said in the report
+    runner(True).prepare(facts({"name": None, "where": "http://127.0.0.1:8000/v1", "unknown": "ConnectError"}))
+
+
+def test_runs_made_before_engines_were_recorded(tmp_path):
+    """An older run.json has no engine: a local run is known by its agents' backends and refuses a served
+    engine; a served one cannot be told and resumes; the report says the engine was not recorded."""
+    from codeassist_env.bench.engine import refuse_mixed_engines
+    from codeassist_env.bench.store import RunStoreError
+
+    local = {"agents": {"none": {"class": "NullAgent"},
+                        "base-10": {"class": "LMAgent", "backend": "transformers:smollm2"}}}
+    with pytest.raises(RunStoreError, match=r"it ran on transformers \(from its agents' backends\), this run "
+                                            r"would use vllm 0.32.0"):
+        refuse_mixed_engines("run", local, VLLM_ENGINE)
+    refuse_mixed_engines("run", local, LOCAL_ENGINE)
+    served = {"agents": {"base-10": {"class": "LMAgent", "backend": "openai:smollm2@http://h:8000/v1"}}}
+    refuse_mixed_engines("run", served, LOCAL_ENGINE)
+    refuse_mixed_engines("run", {"agents": {"none": {"class": "NullAgent"}}, "engine": None}, None)
+    with pytest.raises(RunStoreError, match="it ran on none .no agent uses a language model."):
+        refuse_mixed_engines("run", {"agents": {}, "engine": None}, LOCAL_ENGINE)
+
+    out = make_run(tmp_path / "old", [episode("none", "p1")], ["none"], ["p1"])
+    assert "- engine of the agents: not recorded in run.json" in write_report([out])["text"]
+
+
+def test_the_setup_line_names_the_engine(tmp_path):
+    from codeassist_env.bench.store import read_run
+
+    out = make_run(tmp_path / "run", [episode("none", "p1")], ["none"], ["p1"])
+    for engine, said in [(VLLM_ENGINE, "vllm 0.32.0, served at http://127.0.0.1:8000/v1"),
+                         (LOCAL_ENGINE, "transformers 5.1.0, local (cpu, float32)"),
+                         ({"name": "openai-compatible", "version": None, "where": "http://h/v1", "owned_by": "x"},
+                          "openai-compatible, served at http://h/v1 (owned_by 'x')"),
+                         (None, "none (no agent uses a language model)")]:
+        write_run(out, {**read_run(out), "engine": engine})
+        assert f"- engine of the agents: {said}\n" in write_report([out])["text"]

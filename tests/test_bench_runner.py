@@ -194,6 +194,8 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     base = run["agents"]["base-10"]
     assert base["weights"]["dtype"] == "float32" and base["weights"]["file_type"]
     assert base["length_rule"] == {"rule": "TokenCap", "n": 10}
+    assert run["engine"] == base["engine"] and run["engine"]["name"] == "transformers"
+    assert run["engine"]["where"] == "local" and run["engine"]["dtype"] == "float32" and run["engine"]["version"]
     assert run["machine"]["cpu_count"] == os.cpu_count() and run["packages"]["torch"]
 
     records = load_episodes(out / "episodes.jsonl").records
@@ -205,6 +207,7 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(f"| {a} |" in report for a in agents)
     assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
+    assert f"- engine of the agents: transformers {run['engine']['version']}, local (cpu, float32)\n" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
 

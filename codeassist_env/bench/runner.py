@@ -19,6 +19,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.bench.engine import refuse_mixed_engines, run_engine
 from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
@@ -183,6 +184,9 @@ class BenchRunner:
             previous = read_run(out)
         if not self.options.resume and (previous is not None or episodes.is_file()):
             raise RunStoreError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
+        engine = run_engine(agent_facts)
+        if previous is not None:  # before the config: a changed --agent-base-url is named by its engine
+            refuse_mixed_engines(out, previous, engine)
         if previous is not None and previous["config_hash"] != digest:
             changed = changed_keys(previous["config"], config)
             details = "; ".join(f"{k}: {previous['config'].get(k)!r} -> {config.get(k)!r}" for k in changed)
@@ -198,7 +202,8 @@ class BenchRunner:
                            "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url,
                            "executor": self.options.executor},
                "tokenizer": get_tokenizer(self.config.tokenizer).name,
-               "problem_ids": [p.id for p in self.problems], "agents": agent_facts, **environment_facts()}
+               "problem_ids": [p.id for p in self.problems], "agents": agent_facts, "engine": engine,
+               **environment_facts()}
         out.mkdir(parents=True, exist_ok=True)  # before a human is built: the LLM human's cache may live there
         run["human"] = self._human_facts()
         write_run(out, run)

@@ -85,6 +85,8 @@ def _weights(model: Any, source: Any) -> dict[str, Any]:
 def _agent_facts(agent: Any) -> dict[str, Any]:
     import dataclasses
 
+    from codeassist_env.bench.engine import backend_engine
+
     facts: dict[str, Any] = {"class": type(agent).__name__}
     backend = getattr(agent, "backend", None)
     if backend is not None:
@@ -95,6 +97,7 @@ def _agent_facts(agent: Any) -> dict[str, Any]:
             facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
         kind, _, rest = backend.name.partition(":")
         model, _, adapter = rest.partition("+")
+        facts["engine"] = backend_engine(backend)
         facts["weights"] = {"served": True}
         if kind == "transformers":
             from codeassist_env.models import resolve_model
