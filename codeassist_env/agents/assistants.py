@@ -148,8 +148,10 @@ class LMAgent:
         early = {} if self.length_rule.nll_limit is None else {"nll_limit": self.length_rule.nll_limit}
         generation = self.backend.generate(prompt, max_new, stop=stop, temperature=self.temperature,
                                            seed=seed, logprobs=self.length_rule.needs_logprobs, **early)
+        # "generated": the model tokens the backend produced for this call (the engine's work, what
+        # benchmarks/bench_engines.py counts; the reply itself is left out of episode records).
         info: dict[str, Any] = {"mode": self.mode, "prompt": prompt, "reply": generation.text,
-                                "aligned": False}
+                                "generated": len(generation.tokens), "aligned": False}
         start = 0
         if self.mode == "chat":
             located = locate_continuation(generation.text, code)
