@@ -267,7 +267,7 @@ class OpenAICompletionsBackend:
         self.base_url, self.model = base_url, model
         self.name = f"openai:{model}@{base_url}"
         self._owned_by: str | None = None
-        self._empty_prompt: str | None = None
+        self._empty_prompt: str | list[int] | None = None
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,

@@ -19,8 +19,10 @@ llama-cpp-python's server. Four things depend on it:
 - Token strings. vLLM decodes each token on its own, so a tokenizer with
   ``clean_up_tokenization_spaces`` (Llama-3.1) turns the token ``" !="`` into ``"!="`` and the tokens
   no longer spell the text; :func:`respell` gives such tokens back the spaces the clean-up removed.
-- Empty prompts (:func:`empty_prompt`). vLLM refuses one ("decoder prompt cannot be empty") unless
-  the tokenizer adds a BOS token; llama-cpp-python fails without a BOS token and misaligns the
+- Empty prompts (:func:`empty_prompt`). vLLM refuses one ("decoder prompt cannot be empty"; 0.32 even
+  when its tokenizer adds a BOS token), so it gets the tokens its tokenizer puts before a text (its
+  ``/tokenize`` route) as a token-id prompt: the BOS token alone, where the local backend starts too;
+  without a BOS token, :data:`BOUNDARY`. llama-cpp-python fails without a BOS token and misaligns the
   completion's log-probs with one.
 """
 from __future__ import annotations
@@ -57,12 +59,33 @@ def adds_bos(client: Any, model: str) -> bool:
     return response.json()["count"] > 0
 
 
-def empty_prompt(client: Any, model: str, kind: str) -> str:
-    """What to send for an empty prompt: "" where the server takes it (its tokenizer adds a BOS token to
-    start from), else :data:`BOUNDARY` where that is one token of the model's vocabulary."""
+def special_prefix(client: Any, model: str) -> list[int]:
+    """vLLM: the token ids its tokenizer puts before a text (``[BOS]``, or ``[]``), from ``/tokenize``."""
+    import httpx
+
+    root = str(client.base_url).rstrip("/").removesuffix("/v1")
+    response = httpx.post(f"{root}/tokenize", json={"model": model, "prompt": ""},
+                          headers={"Authorization": f"Bearer {client.api_key}"}, timeout=client.timeout)
+    response.raise_for_status()
+    return [int(token) for token in response.json()["tokens"]]
+
+
+def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
+    """What to send for an empty prompt: on vLLM, its tokenizer's BOS token as a token-id prompt where it
+    adds one; "" where the server takes it; else :data:`BOUNDARY` where that is one token of the model's
+    vocabulary."""
     import openai
 
     where = f"server {client.base_url} (model {model!r})"
+    if kind == VLLM:
+        import httpx
+
+        try:
+            prefix = special_prefix(client, model)
+        except (httpx.HTTPError, KeyError, ValueError):  # no /tokenize route (a vLLM-shaped server): as below
+            prefix = []
+        if prefix:  # the local backend starts from the same BOS token
+            return prefix
     if kind == LLAMA_CPP_PYTHON and adds_bos(client, model):
         # It starts the completion's token list with the BOS token and pairs the list with the logits
         # rows from there: every returned token is scored one row late, and one is lost.
