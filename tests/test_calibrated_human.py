@@ -12,27 +12,17 @@ from codeassist_env.cli import main as codeassist
 from codeassist_env.humans import ExpertHuman, make_human
 from codeassist_env.humans.calibrated import CalibratedHuman, line_completion
 from codeassist_env.humans.expert import UNFINISHED_LAST_LINE, starts_statement
-from codeassist_env.problems import load_problems
 from codeassist_env.realism.logs import default_logs
 from codeassist_env.realism.worth import SHIPPED, WorthModel
 
 pytestmark = pytest.mark.bwrap  # the expert's judgements run in the sandbox
 
-PREFIX_END_LINE = "        total = 0\n"  # cc021 (mirrorCost): the reference loops over the pairs next
+# The expert's tests' cc021 (mirrorCost) and its program up to "total = 0", where the reference loops next.
+from test_expert_human import OFF_BY_ONE, prefix, problem  # noqa: E402,F401 (fixtures)
+
 # Its loop header written differently, then the next line cut short where the reference line is not.
 CUT_SHORT = "        for i in range(len(s) // 2):\n            d = abs(ord(s[i]) - ord(s[-1 -"
 ALWAYS_WORTH = WorthModel("constant", (40.0,), 1, 1, "test", "")
-
-
-@pytest.fixture(scope="module")
-def problem():
-    return next(p for p in load_problems("codeassist-core", "test") if p.id == "cc021")
-
-
-@pytest.fixture(scope="module")
-def prefix(problem) -> str:
-    reference = problem.reference_solution
-    return reference[: reference.index(PREFIX_END_LINE) + len(PREFIX_END_LINE)]
 
 
 def copilot_log() -> Path:
@@ -124,12 +114,10 @@ def test_the_calibrated_programmer_finishes_the_line_its_own_way_and_passes(prob
 
 
 def test_expert_real_misses_a_plausible_wrong_suggestion_as_expert_miss_does(problem, prefix):
-    off_by_one = ("        for i in range(n // 2 - 1):\n"
-                  "            d = abs(ord(s[i]) - ord(s[n - 1 - i]))\n")
     for miss_rate, choice in ((1.0, "accept"), (0.0, "reject")):
         human = CalibratedHuman(miss_rate=miss_rate, worth=ALWAYS_WORTH, sandbox="bwrap")
         human.reset(problem, seed=0)
-        decision = human.decide(problem, prefix, off_by_one)
+        decision = human.decide(problem, prefix, OFF_BY_ONE)
         assert decision.choice == choice, (miss_rate, decision)
         human.close()
     assert decision.reasoning.startswith("would fail public test")
