@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.humans.base import Decision
-from codeassist_env.humans.expert import UNFINISHED_LAST_LINE, ExpertHuman
+from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.problems.model import Problem
 from codeassist_env.realism.worth import SHIPPED, WorthModel
 
@@ -63,26 +63,22 @@ class CalibratedHuman(ExpertHuman):
             chance = self.worth.probability(suggestion)
             if self._worth_rng.random() >= chance:
                 return Decision("reject", f"not worth taking (worth it with probability {chance:.2f})")
-        decision = super().decide(problem, code, suggestion)
-        if decision.choice == "reject" and decision.reasoning.endswith(UNFINISHED_LAST_LINE):
-            return self._finish_the_line(problem, code, suggestion) or decision
-        return decision
+        return super().decide(problem, code, suggestion)
 
-    def _finish_the_line(self, problem: Problem, code: str, suggestion: str) -> Decision | None:
+    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,
+                         reason: str) -> Decision:
         """Take ``suggestion`` and finish its last line from the reference, when that program passes the
-        public tests; None otherwise (the expert's rejection stands)."""
-        head_point = self._unfinished_line_head(problem, code, suggestion)
-        if head_point is None:
-            return None
+        public tests; otherwise the expert's marked rejection stands."""
+        rejected = super()._unfinished_line(problem, code, suggestion, head_point, reason)
         end_of_line = self._reference.find("\n", head_point)
         end_of_line = len(self._reference) if end_of_line == -1 else end_of_line
         last_line = suggestion[suggestion.rfind("\n") + 1:]
         completion = line_completion(last_line, self._reference[head_point:end_of_line])
         if completion is None:
-            return None
+            return rejected
         taken = code + suggestion
         plan = taken + completion + self._reference[end_of_line:]
         if not self._judge(problem, plan).passed:
-            return None
+            return rejected
         self._reference = plan  # reset() restores the problem's reference
         return self._accept(taken, len(taken), f"finishes its last line as {(last_line + completion).strip()!r}")

@@ -186,9 +186,16 @@ class ExpertHuman:
         point, reason = self._resume_point(problem, code, suggestion)
         if point is not None:
             return self._accept(code + suggestion, point, reason)
-        if self._unfinished_line_head(problem, code, suggestion) is not None:
-            reason += UNFINISHED_LAST_LINE
+        head_point = self._unfinished_line_head(problem, code, suggestion)
+        if head_point is not None:
+            return self._unfinished_line(problem, code, suggestion, head_point, reason)
         return Decision("reject", reason)
+
+    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,
+                         reason: str) -> Decision:
+        """A suggestion rejected only for its unfinished last line (its finished lines would resume at
+        ``head_point``): the expert rejects it, marked for the reports to count."""
+        return Decision("reject", reason + UNFINISHED_LAST_LINE)
 
     def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
         self._sync(problem, code)
