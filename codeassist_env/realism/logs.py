@@ -89,13 +89,14 @@ def _reading(path: Path) -> Iterator[io.TextIOBase]:
         raise DecisionLogError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
 
 
-def _lines(path: Path) -> Iterator[tuple[int, str]]:
+def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
+    """(line number, line) of a log, read as ``_reading`` reads it."""
     with _reading(path) as handle:
         yield from enumerate(handle, start=1)
 
 
 def _copilot(path: Path) -> Iterator[RealDecision]:
-    for number, line in _lines(path):
+    for number, line in numbered_lines(path):
         if not line.strip():
             continue
         where = f"{path}, line {number}"

@@ -11,17 +11,17 @@ count for reading only. The interval of the ratio comes from resampling particip
 """
 from __future__ import annotations
 
-import gzip
 import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from codeassist_env.realism.logs import DecisionLogError
+from codeassist_env.metrics import DPR_ALPHA, DPR_BETA
+from codeassist_env.realism.logs import DecisionLogError, numbered_lines
 
 READING, WRITING = "Thinking/Verifying Suggestion (A)", "Writing New Functionality (Z)"
-DPR_RATIO = 0.1 / 0.5  # α / β
+DPR_RATIO = DPR_ALPHA / DPR_BETA
 
 
 @dataclass(frozen=True)
@@ -46,16 +46,12 @@ def participants(path: str | Path) -> list[Participant]:
     """Per participant, the labelled reading and writing time and characters of a Copilot study log."""
     path = Path(path)
     events: dict[object, list[dict]] = {}
-    try:
-        with gzip.open(path, "rt", encoding="utf-8") if path.suffix == ".gz" else path.open(encoding="utf-8") as f:
-            for number, line in enumerate(f, start=1):
-                try:
-                    event = json.loads(line)
-                    events.setdefault(event["UserId"], []).append(event)
-                except (json.JSONDecodeError, KeyError, TypeError):
-                    raise DecisionLogError(f"{path}, line {number}: not a Copilot study event with a UserId") from None
-    except (OSError, EOFError, UnicodeDecodeError) as error:
-        raise DecisionLogError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
+    for number, line in numbered_lines(path):
+        try:
+            event = json.loads(line)
+            events.setdefault(event["UserId"], []).append(event)
+        except (json.JSONDecodeError, KeyError, TypeError):
+            raise DecisionLogError(f"{path}, line {number}: not a Copilot study event with a UserId") from None
     people = []
     for session in events.values():
         try:
