@@ -1,4 +1,4 @@
-"""The plug-in examples run as scripts, behave as their docstrings say, and are as short as the README says."""
+"""The plug-in examples run as scripts, behave as their docstrings say, and are as short as docs/extending.md says."""
 from __future__ import annotations
 
 import ast
@@ -25,10 +25,10 @@ def run_example(name: str, *args: str, timeout: float) -> str:
     return done.stdout
 
 
-def test_readme_states_the_length_of_each_example():
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_docs_state_the_length_of_each_example():
+    page = (REPO / "docs" / "extending.md").read_text(encoding="utf-8")
     claims = re.findall(r"`examples/(custom_\w+\.py)`\s+\(an?\s+(\d+)-line\s+(\w+)\s+class\b[^)]*?"
-                        r"\bin\s+an?\s+(\d+)-line\s+script\)", readme)
+                        r"\bin\s+an?\s+(\d+)-line\s+script\)", page)
     assert {claim[0] for claim in claims} == {"custom_agent.py", "custom_human.py"}, claims
     for name, class_lines, kind, script_lines in claims:
         source = (EXAMPLES / name).read_text(encoding="utf-8")
@@ -36,7 +36,8 @@ def test_readme_states_the_length_of_each_example():
         assert len(classes) == 1, f"{name}: one {kind} class expected"
         measured = (classes[0].end_lineno - classes[0].lineno + 1, len(source.splitlines()))
         assert measured == (int(class_lines), int(script_lines)), \
-            f"README says {name} has a {class_lines}-line class in a {script_lines}-line script; it has {measured}"
+            f"docs/extending.md says {name} has a {class_lines}-line class in a {script_lines}-line script; " \
+            f"it has {measured}"
 
 
 def test_lazy_human_accepts_what_compiles_even_when_wrong():
