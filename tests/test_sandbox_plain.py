@@ -7,8 +7,8 @@ import struct
 
 import pytest
 
-from codeassist_env.sandbox.plain import (PLAIN_MAX_BYTES, PLAIN_MAX_DEPTH, NotPlain, decode, encode, recv_frame,
-                                          send_frame)
+from codeassist_env.sandbox.inside.plain import (PLAIN_MAX_BYTES, PLAIN_MAX_DEPTH, NotPlain, decode, encode,
+                                                 recv_frame, send_frame)
 
 
 def round_trip(value):

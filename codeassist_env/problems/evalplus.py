@@ -22,7 +22,7 @@ from typing import Any, Callable, Iterator
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import literal_calls
 from codeassist_env.problems.model import Problem, TestCase
-from codeassist_env.sandbox import plain
+from codeassist_env.sandbox.inside import plain
 
 DIR_ENV = "CODEASSIST_EVALPLUS_DIR"
 MEMORY_LIMIT_MB = 4096  # EvalPlus's evaluator caps a program at 4 GiB

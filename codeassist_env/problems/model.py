@@ -24,7 +24,7 @@ class TestCase:
     - ``assert``: ``input`` is test code defining ``check(candidate)`` (HumanEval's convention);
       ``output`` is unused ("").
     - ``call`` (EvalPlus's sets): ``input`` is the call's ``(args, kwargs)`` and ``output`` the expected
-      return value, both as plain-data JSON (sandbox/plain.py); the host compares them by the problem's
+      return value, both as plain-data JSON (sandbox/inside/plain.py); the host compares them by the problem's
       ``metadata["evalplus"]`` rules (sandbox/calls.py).
     """
 

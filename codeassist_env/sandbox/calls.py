@@ -1,6 +1,6 @@
 """Call tests (EvalPlus's HumanEval+ and MBPP+) on the host: send the inputs, grade the answers.
 
-The program's process answers calls with plain data (sandbox/relay.py); expected outputs never leave the
+The program's process answers calls with plain data (sandbox/inside/relay.py); expected outputs never leave the
 host, which compares each answer by EvalPlus's rules (its evaluator, ``evalplus.eval.unsafe_execute``):
 
 - equal with ``==``, or else, where the task has a float tolerance, the same type (and length, for a list
@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.problems.model import Problem, TestCase
-from codeassist_env.sandbox import plain
+from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult
 

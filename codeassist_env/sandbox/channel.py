@@ -13,10 +13,10 @@ from typing import Any, Callable
 
 from codeassist_env.sandbox.limits import STDERR_KEEP
 
-# The worker's script: these files joined in this order, then a call of worker.py's main(). worker.py comes
-# first so that its "ready" line goes out before the others' imports; each uses the others' names only
-# inside functions, so no two of them may define the same top-level name.
-WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), name)
+# The worker's script: the files of inside/ joined in this order, then a call of worker.py's main() (see
+# inside/README.md). worker.py comes first so that its "ready" line goes out before the others' imports;
+# each uses the others' names only inside functions, so no two of them may define the same top-level name.
+WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), "inside", name)
                      for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py", "relay.py"))
 READY_TIMEOUT_S = 30.0
 

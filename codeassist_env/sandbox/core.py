@@ -90,9 +90,9 @@ class Sandbox:
 
     def call(self, code: str, entry_point: str, calls: Sequence[bytes], limits_s: Sequence[float],
              wall_s: float, memory_mb: int) -> dict[str, Any]:
-        """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``, sandbox/plain.py) in one
-        process, each within its time limit and all within ``wall_s``; the worker's reply, ungraded:
-        ``calls`` holds [kind, text, seconds] per call answered (sandbox/relay.py)."""
+        """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``,
+        sandbox/inside/plain.py) in one process, each within its time limit and all within ``wall_s``; the
+        worker's reply, ungraded: ``calls`` holds [kind, text, seconds] per call answered (sandbox/inside/relay.py)."""
         attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
         request = {
             "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),

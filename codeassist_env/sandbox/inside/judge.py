@@ -9,7 +9,7 @@ kill or stop it, which fails the test and gets it replaced, but cannot read it. 
 as a frame (8 bytes: header and check lengths, then both) with the test's ends of the program's channel and
 its stderr file as SCM_RIGHTS; it answers one JSON line per test.
 
-Part of the sandbox worker's script (see channel.worker_source), not a module of its own. Standard library
+Part of the sandbox worker's script (see README.md), not a module of its own. Standard library
 only, python3 >= 3.8.
 """
 import array

@@ -6,7 +6,7 @@ One request carries one input (a test in a process of its own) or many (fast mod
 them in turn, as EvalPlus's evaluator runs a program; the worker stops at the first answer that is not a
 value, the host at the first wrong value).
 
-Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
+Part of the sandbox worker's script (see README.md), not a module of its own: it uses the names
 of worker.py, plain.py and checker.py directly. Standard library only, python3 >= 3.8.
 """
 import os

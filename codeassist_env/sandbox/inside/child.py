@@ -1,7 +1,7 @@
 """What runs in the worker's forked children: the setup every child gets (session, limits, stdin/stdout/
 stderr) and the program of a stdin or functional test (an assert test's program: checker.py).
 
-Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
+Part of the sandbox worker's script (see README.md), not a module of its own: it uses the names
 of worker.py directly, and the other files use its. Standard library only, python3 >= 3.8.
 """
 import json

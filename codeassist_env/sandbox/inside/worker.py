@@ -1,7 +1,7 @@
 """The sandbox worker: runs inside the sandbox, standard library only, any python3 >= 3.8.
 
 The worker's script is this file, child.py, plain.py, checker.py, judge.py and relay.py joined, then
-``main()`` (see channel.worker_source): each uses the others' names, only inside functions.
+``main()`` (see README.md): each uses the others' names, only inside functions.
 
 Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code", "kind", "input",
 "entry_point", "cpu_s", "wall_s", "memory_mb", "nproc", "output_cap", "stderr_cap"}`` (the caps come

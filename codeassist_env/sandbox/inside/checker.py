@@ -4,7 +4,7 @@ from plain data (plain.py). Nothing of the program's objects reaches the check, 
 (its code, its report channel) is ever in the program's process, so a program can pass only by returning
 the right values.
 
-Part of the sandbox worker's script (see channel.worker_source), not a module of its own: it uses the names
+Part of the sandbox worker's script (see README.md), not a module of its own: it uses the names
 of plain.py directly, and judge.py uses its. Standard library only, python3 >= 3.8.
 
 Messages from the program: ``+`` ready; ``F`` + (status, error_type) the program failed before it could be

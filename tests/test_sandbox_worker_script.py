@@ -1,0 +1,49 @@
+"""The sandbox worker's script as the sandbox runs it (sandbox/inside/README.md): the files of
+``sandbox/inside`` joined into one script compile, and every global name the script uses is defined by one
+of its files or is a builtin. Each file alone uses names it never imports, so only the joined script can be
+checked (with ``symtable``, the compiler's own name resolution)."""
+from __future__ import annotations
+
+import builtins
+import symtable
+
+from codeassist_env.sandbox.channel import WORKER_FILES, worker_source
+
+MODULE_NAMES = {"__name__", "__file__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__"}
+
+
+def undefined_names(source: str) -> set[str]:
+    """Global names ``source`` reads that neither it defines (at top level, or through ``global`` in a
+    function) nor the builtins do."""
+    top = symtable.symtable(source, "<worker script>", "exec")
+    tables = [top]
+    defined = {s.get_name() for s in top.get_symbols() if s.is_assigned() or s.is_imported() or s.is_namespace()}
+    used = {s.get_name() for s in top.get_symbols() if s.is_referenced()}
+    while tables:
+        table = tables.pop()
+        tables += table.get_children()
+        if table is top:
+            continue
+        for symbol in table.get_symbols():
+            if symbol.is_declared_global() and symbol.is_assigned():
+                defined.add(symbol.get_name())
+            if symbol.is_global() and symbol.is_referenced():
+                used.add(symbol.get_name())
+    return used - defined - set(dir(builtins)) - MODULE_NAMES
+
+
+def test_the_check_finds_a_name_no_file_defines():
+    source = "import os\n\ndef f():\n    return os.getpid() + helper()\n\nclass C:\n    x = missing\n"
+    assert undefined_names(source) == {"helper", "missing"}
+    assert undefined_names(source + "\ndef helper():\n    global missing\n    missing = 1\n") == set()
+
+
+def test_the_joined_worker_script_compiles_and_defines_every_name_it_uses():
+    source = worker_source()
+    compile(source, "<worker script>", "exec")
+    assert undefined_names(source) == set()
+    # the files lean on each other: a function one file defines, renamed, leaves another's call undefined
+    assert "def serve_candidate(" in source
+    assert undefined_names(source.replace("def serve_candidate(", "def renamed(")) == {"serve_candidate"}
+    with open(WORKER_FILES[0], encoding="utf-8") as f:
+        assert {"Judge", "run_assert", "run_calls"} <= undefined_names(f.read())  # worker.py alone
