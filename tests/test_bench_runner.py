@@ -176,18 +176,20 @@ def test_bad_input_is_named(tmp_path, capfd):
 @pytest.mark.model
 @pytest.mark.slow
 def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
-    """`codeassist bench` with no agents: the README's main job, shortened to one problem and 4 rounds."""
-    from codeassist_env.cli.bench import main_job_agents
+    """`codeassist bench` with no agents: the README's main job on local transformers, shortened to one problem
+    and 4 rounds (tests/test_vllm.py runs it on vLLM)."""
+    from codeassist_env.bench.main_job import main_job
 
     out = tmp_path / "main"
-    assert main(["bench", "--limit", "1", "--max-rounds", "4", "--out", str(out), "--no-progress"]) == 0
-    agents, notes = main_job_agents()
+    assert main(["bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "4", "--out", str(out),
+                 "--no-progress"]) == 0
+    job = main_job("transformers")
     err = capfd.readouterr().err
-    assert all(note in err for note in notes)  # a missing shipped adapter is said, not hidden
-    assert "none" in agents and "base-10" in agents and any(a.startswith("empower") for a in agents)
+    assert all(note in err for note in job.notes)  # a missing shipped adapter is said, not hidden
+    assert "none" in job.agents and "base-10" in job.agents and any(a.startswith("empower") for a in job.agents)
 
     run = json.loads((out / "run.json").read_text(encoding="utf-8"))
-    assert run["config"]["agents"] == agents and run["config"]["split"] == "test"
+    assert run["config"]["agents"] == list(job.agents) and run["config"]["split"] == "test"
     assert run["config"]["sandbox"] == "bwrap" and run["config"]["human"] == "expert"
     assert run["agents"]["base-10"]["backend"].startswith("transformers:smollm2")
     # what the report's setup line needs: the GGUF file's quantisation, the compute dtype, the length rule
@@ -199,13 +201,13 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     assert run["machine"]["cpu_count"] == os.cpu_count() and run["packages"]["torch"]
 
     records = load_episodes(out / "episodes.jsonl").records
-    assert sorted(r["agent"] for r in records) == sorted(agents)
+    assert sorted(r["agent"] for r in records) == sorted(job.agents)
     assert all(r["status"] == "ok" and (r["rounds"] == 4 or r["finished"]) for r in records)
     lm = next(r for r in records if r["agent"] == "base-10")
     assert all(t["agent_info"]["mode"] == "prefill" and t["act_s"] > 0 for t in lm["transcript"])
 
     report = (out / "report.md").read_text(encoding="utf-8")
-    assert all(f"| {a} |" in report for a in agents)
+    assert all(f"| {a} |" in report for a in job.agents)
     assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
     assert f"- engine of the agents: transformers {run['engine']['version']}, local (cpu, float32)\n" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"

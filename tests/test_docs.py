@@ -80,11 +80,11 @@ def test_nothing_refers_to_a_file_outside_the_repository(needle):
 def test_the_readme_describes_the_main_job_the_cli_runs():
     """The README's first screen says which problems and assistants `codeassist bench` runs by default:
     it must name the embedded defaults, not the ones of an earlier release."""
-    from codeassist_env.cli.bench import MAIN_AGENTS, MAIN_LIMIT, MAIN_MAX_ROUNDS
+    from codeassist_env.bench.main_job import AGENTS as MAIN_AGENTS, LIMITS, MAX_ROUNDS
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     first_screen = " ".join(readme[:readme.index("## ")].split())
-    assert f"the first {MAIN_LIMIT} problems" in first_screen
-    assert f"{MAIN_MAX_ROUNDS} rounds" in first_screen
+    assert f"the first {LIMITS['transformers']}" in first_screen
+    assert f"{MAX_ROUNDS} rounds" in first_screen
     for agent in MAIN_AGENTS:
         assert f"`{agent}`" in first_screen, agent

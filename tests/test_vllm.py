@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from codeassist_env.training.scoring import eta_to_nats, longest_within
+from codeassist_env.training.empower import eta_to_nats, longest_within
 
 pytestmark = [pytest.mark.vllm, pytest.mark.slow]
 # vLLM computes in bf16 (its CPU LoRA kernels take no fp32); the local backend in fp32: per-token
@@ -144,7 +144,7 @@ def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path):
     per-token log-probs TransformersScorer gives on the bundled GGUF (the same fp32 weights)."""
     from codeassist_env.models import load_causal_lm
     from codeassist_env.training.corpus import load_corpora
-    from codeassist_env.training.datasets import tokenize_documents
+    from codeassist_env.training.empower import tokenize_documents
     from codeassist_env.training.scoring import TransformersScorer
     from codeassist_env.vllm_serve import converted_smollm2
 
@@ -224,26 +224,59 @@ def _same_greedy():
 @pytest.mark.parametrize("served, adapter", [("smollm2", None), ("empower-smollm2", "empower-smollm2")])
 def test_after_not_equal_and_from_an_empty_prompt_served_generations_equal_the_local_ones(server, served, adapter):
     """docs/gpu_training.md's generate-neq and generate-empty cases on SmolLM2: the same greedy tokens, with
-    log-probs within the bf16 tolerance, up to a near-tie. SmolLM2's tokenizer adds no BOS token, so vLLM
-    refuses an empty prompt and the served backend sends the document boundary token instead; the local
-    backend given that token is the comparison (without it the local one starts from <|im_start|>:
-    docs/vllm.md)."""
+    log-probs within the bf16 tolerance, up to a near-tie. SmolLM2's tokenizer adds no BOS token and vLLM
+    refuses an empty prompt; the served backend reads the served model's tokenizer (vLLM names its
+    directory, here on this machine) and starts where the local backend starts, from its BOS token."""
     from codeassist_env.agents.factories import ADAPTERS_DIR
     from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
-    from codeassist_env.agents.server_kinds import BOUNDARY
 
     same_greedy = _same_greedy()
     local = TransformersBackend("smollm2", adapter=ADAPTERS_DIR / adapter if adapter else None, dtype="bfloat16")
     backend = OpenAICompletionsBackend(server.base_url, served)
+    assert backend.tokenizer is not None and backend.tokenizer.bos_token == local.tokenizer.bos_token
     for prompt in ("if a !=", "for i in range(10):\n    if i !=", "x != ", ""):
         got = backend.generate(prompt, 8, logprobs=True)
-        want = local.generate(prompt or BOUNDARY, 8, logprobs=True)
+        want = local.generate(prompt, 8, logprobs=True)
         if not want.tokens:  # the adapter ends its suggestion at once (its stop token): so must the server
             assert not got.tokens and got.text == "", (prompt, got.text)
             continue
         ok, detail = same_greedy(got, want)
         assert ok, (prompt, detail)
-    assert backend.generate("", 8).text == backend.generate(BOUNDARY, 8).text  # what it sent for ""
+
+
+def test_a_served_model_renders_its_chat_template_as_the_local_backend_does(server):
+    """Prefill (Base-N's default on SmolLM2) needs the chat template rendered here: from the served model's
+    own tokenizer, the same text as the local backend's, so Base-N keeps its prompt mode on either engine."""
+    from codeassist_env.agents import make_agent
+    from codeassist_env.agents.factories import BackendOptions
+    from codeassist_env.agents.lm import TransformersBackend
+    from codeassist_env.agents.prompting import continue_messages
+
+    served = make_agent("base-10", backend_options=BackendOptions(base_url=server.base_url))
+    local = make_agent("base-10")
+    assert served.mode == local.mode == "prefill"
+    assert make_agent("empower-infer:1", backend_options=BackendOptions(base_url=server.base_url)).mode == "raw"
+    messages = continue_messages("")
+    assert served.backend.render_chat(messages) == TransformersBackend("smollm2").render_chat(messages)
+
+
+def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path):
+    """`codeassist bench` with no agents and vLLM installed: a vLLM server of its own for the agents, the
+    agents in the prompt modes the local backend gives them, the engine in run.json and the config, and
+    a resume on local transformers refused."""
+    _vllm_python()
+    out = tmp_path / "main"
+    done = _cli("bench", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out), timeout=1500)
+    assert done.returncode == 0, done.stderr[-3000:]
+    assert "starting vLLM for the agents" in done.stderr and "vLLM ready at" in done.stderr
+    run = json.loads((out / "run.json").read_text())
+    assert run["engine"]["name"] == "vllm" and run["config"]["agent_backend"] == {"engine": "vllm"}
+    assert run["agents"]["base-10"]["mode"] == "prefill" and run["agents"]["empower-infer:1"]["mode"] == "raw"
+    records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
+    assert {r["agent"] for r in records} == set(run["config"]["agents"]) and all(r["status"] == "ok" for r in records)
+    again = _cli("bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "4", "--no-progress",
+                 "--out", str(out), "--resume")
+    assert again.returncode == 2, again.stderr[-2000:]
 
 
 def test_gpu_check_passes_on_this_cpu():

@@ -141,17 +141,19 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
 
 
 def untrained_mode(options: BackendOptions, backend: LMBackend, local: str = "prefill") -> str:
-    """The untrained model's default prompt mode, chosen by measurement (docs/prompt_modes.md): a local
-    model gets ``local`` ("prefill" for Base-N: SmolLM2-135M-Instruct suggested in 98% of rounds that way,
-    in 2% in chat mode, where it rarely re-types the code; "raw" for Empower at inference, which suggested
-    and was accepted more often raw), or "raw" when it has no chat template (a base model such as
-    Gemma-3-270M); a served model gets the paper's chat mode, because prefill needs the chat template
-    rendered locally and the instruct models one serves re-type code as asked."""
+    """The untrained model's default prompt mode, chosen by measurement for the model (docs/prompt_modes.md),
+    whichever engine computes it: ``local`` ("prefill" for Base-N: SmolLM2-135M-Instruct suggested in 98% of
+    rounds that way, in 2% in chat mode, where it rarely re-types the code; "raw" for Empower at inference,
+    which suggested and was accepted more often raw) when the model's chat template can be rendered here, or
+    "raw" when it has none (a base model such as Gemma-3-270M). A served model whose tokenizer cannot be read
+    here (another host's, or a server that does not say where it is) gets the paper's chat mode: prefill
+    needs the template rendered locally, and the instruct models one serves re-type code as asked."""
     if options.prompt_mode:
         return options.prompt_mode
-    if options.base_url:
+    tokenizer = getattr(backend, "tokenizer", None)
+    if tokenizer is None and options.base_url:
         return "chat"
-    return local if getattr(backend.tokenizer, "chat_template", None) else "raw"
+    return local if getattr(tokenizer, "chat_template", None) else "raw"
 
 
 # ---- the agent kinds' argument parsers (registered in codeassist_env.agents) and builders -------------

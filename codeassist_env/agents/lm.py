@@ -36,6 +36,18 @@ from codeassist_env.agents.prompt_cache import PromptCache
 
 Message = dict[str, str]
 Prompt = Union[str, Sequence[Message]]
+_NOT_READ = object()  # a served backend's tokenizer before it is looked for (None: looked for, not found)
+
+
+@dataclass(frozen=True)
+class BackendInfo:
+    """What a backend computes with, for run records: ``served_at`` is None for a local model, else the
+    server's base URL(s); ``model`` what was loaded (local) or the served model's name; ``adapter`` a local
+    LoRA adapter directory (a served adapter is a served model of its own)."""
+
+    model: str
+    served_at: str | None = None
+    adapter: str | None = None
 
 
 @dataclass(frozen=True)
@@ -130,6 +142,22 @@ class _NLLBudget:
         self.processor, self.criterion = Record(), Charge()
 
 
+def empty_prompt_ids(tokenizer: Any) -> list[int]:
+    """Where a program without starter code starts when the tokenizer adds no token of its own: the
+    BOS token, else the document boundary (end-of-text), as a new file follows it in pretraining data."""
+    boundary = tokenizer.bos_token_id
+    return [tokenizer.eos_token_id if boundary is None else boundary]
+
+
+def render_chat(tokenizer: Any, model: str, messages: Sequence[Message]) -> str:
+    """The chat template's text for ``messages`` up to the start of the assistant's reply."""
+    if tokenizer is None or tokenizer.chat_template is None:
+        raise ValueError(f"model {model} has no chat template here (a served model's own tokenizer is read "
+                         "only where the server names a directory on this machine); use the raw or chat "
+                         "prompt mode")
+    return tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
+
+
 class TransformersBackend:
     """A local causal LM loaded with :func:`codeassist_env.models.load_causal_lm` (cached in-process).
 
@@ -142,6 +170,7 @@ class TransformersBackend:
 
         self.model, self.tokenizer = load_causal_lm(model, adapter=adapter, device=device, dtype=dtype)
         self.device = device
+        self.info = BackendInfo(str(model), adapter=str(adapter) if adapter else None)
         self.name = f"transformers:{model}" + (f"+{adapter}" if adapter else "")
         self.prompt_cache = PromptCache(self.model) if prompt_cache else None
 
@@ -150,12 +179,7 @@ class TransformersBackend:
             # The tokenizer's default special tokens, as the Empower/SFT adapters were trained.
             ids = self.tokenizer(prompt, return_tensors="pt").input_ids
             if ids.shape[1] == 0:
-                # An empty program (no starter code) and no BOS token: start from the document
-                # boundary token, as a new file follows it in pretraining data.
-                boundary = self.tokenizer.bos_token_id
-                if boundary is None:
-                    boundary = self.tokenizer.eos_token_id
-                ids = ids.new_tensor([[boundary]])
+                ids = ids.new_tensor([empty_prompt_ids(self.tokenizer)])
             return ids
         if self.tokenizer.chat_template is None:
             raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
@@ -163,10 +187,7 @@ class TransformersBackend:
                                                   return_tensors="pt", return_dict=True)["input_ids"]
 
     def render_chat(self, messages: Sequence[Message]) -> str:
-        """The chat template's text for ``messages`` up to the start of the assistant's reply."""
-        if self.tokenizer.chat_template is None:
-            raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
-        return self.tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
+        return render_chat(self.tokenizer, self.name, messages)
 
     def _special_ids(self, stop: Sequence[str]) -> set[int]:
         special = set(self.tokenizer.all_special_tokens)
@@ -265,9 +286,11 @@ class OpenAICompletionsBackend:
         self.client = OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"),
                              timeout=timeout_s, max_retries=max_retries)
         self.base_url, self.model = base_url, model
+        self.info = BackendInfo(model, served_at=base_url)
         self.name = f"openai:{model}@{base_url}"
         self._owned_by: str | None = None
         self._empty_prompt: str | list[int] | None = None
+        self._tokenizer: Any = _NOT_READ
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
@@ -277,7 +300,7 @@ class OpenAICompletionsBackend:
         # nll_limit is not sent: the OpenAI API has no such stop rule, so the server generates up to
         # max_tokens and the agent's length rule cuts the suggestion.
         _check_generate_args(max_tokens, temperature)
-        fields, extra = sampling_fields(self._server_kind())
+        fields, extra = sampling_fields(self.server_kind())
         common = dict(model=self.model, max_tokens=max_tokens, temperature=temperature,
                       stop=list(stop) or None, seed=seed, extra_body=extra or None, **fields)
         # Top-1 log-probs are always requested: they also give the token strings, which the agents
@@ -301,16 +324,33 @@ class OpenAICompletionsBackend:
                 f"text; it must support logprobs for {'completions' if isinstance(prompt, str) else 'chat'}")
         return cut_at_stop(spelled, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
 
+    @property
+    def tokenizer(self) -> Any:
+        """The served model's own tokenizer where its directory is on this machine (vLLM says where), else
+        None: with it the served engine renders chat templates and starts an empty prompt as
+        :class:`TransformersBackend` does."""
+        if self._tokenizer is _NOT_READ:
+            from codeassist_env.agents.server_kinds import served_tokenizer
+
+            self._tokenizer = served_tokenizer(self.client, self.model)
+        return self._tokenizer
+
+    def render_chat(self, messages: Sequence[Message]) -> str:
+        return render_chat(self.tokenizer, self.name, messages)
+
     def _complete(self, prompt: str, **kwargs: Any) -> Any:
         from codeassist_env.agents.server_kinds import empty_prompt
 
         if not prompt:  # a program with no starter code
             if self._empty_prompt is None:
-                self._empty_prompt = empty_prompt(self.client, self.model, self._server_kind())
+                tokenizer = self.tokenizer
+                no_own_tokens = tokenizer is not None and not tokenizer("").input_ids
+                self._empty_prompt = (empty_prompt_ids(tokenizer) if no_own_tokens
+                                      else empty_prompt(self.client, self.model, self.server_kind()))
             prompt = self._empty_prompt
         return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
 
-    def _server_kind(self) -> str:
+    def server_kind(self) -> str:
         if self._owned_by is None:
             entries = {m.id: m for m in self.client.models.list().data}
             if self.model not in entries:
@@ -329,7 +369,7 @@ class OpenAICompletionsBackend:
         Refused elsewhere: OpenAI's API has no ``echo``, and no other server's echo has been checked."""
         from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON, VLLM, adds_bos, continuation_logprobs, echo
 
-        kind = self._server_kind()
+        kind = self.server_kind()
         where = f"server {self.base_url} (model {self.model!r}, owned_by={kind!r})"
         if kind not in (VLLM, LLAMA_CPP_PYTHON):
             raise NotImplementedError(f"score() needs prompt log-probs, trusted only from vLLM and "

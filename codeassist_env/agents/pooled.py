@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from codeassist_env.agents.lm import Generation, OpenAICompletionsBackend, Prompt
+from codeassist_env.agents.lm import BackendInfo, Generation, OpenAICompletionsBackend, Prompt
 from codeassist_env.servers import shared_pool
 
 
@@ -19,6 +19,7 @@ class PooledBackend:
         self.pool = shared_pool("agent", list(urls))
         self.model = model
         self.base_url = ",".join(urls)
+        self.info = BackendInfo(model, served_at=self.base_url)
         self.name = f"openai:{model}@{self.base_url}"
 
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (), temperature: float = 0.0,

@@ -19,6 +19,10 @@ llama-cpp-python's server. Four things depend on it:
 - Token strings. vLLM decodes each token on its own, so a tokenizer with
   ``clean_up_tokenization_spaces`` (Llama-3.1) turns the token ``" !="`` into ``"!="`` and the tokens
   no longer spell the text; :func:`respell` gives such tokens back the spaces the clean-up removed.
+- The served model's tokenizer (:func:`served_tokenizer`). vLLM lists where each model's files are (the
+  ``root`` of ``/v1/models``; an adapter's ``parent`` names its base model). When that directory is on
+  this machine, the backend reads its tokenizer, so a served model renders its chat template and starts
+  an empty prompt exactly as the local backend does: the engines then differ only in arithmetic.
 - Empty prompts (:func:`empty_prompt`). vLLM refuses one ("decoder prompt cannot be empty"; 0.32 even
   when its tokenizer adds a BOS token), so it gets the tokens its tokenizer puts before a text (its
   ``/tokenize`` route) as a token-id prompt: the BOS token alone, where the local backend starts too;
@@ -28,6 +32,7 @@ llama-cpp-python's server. Four things depend on it:
 from __future__ import annotations
 
 from collections.abc import Sequence
+from pathlib import Path
 from typing import Any
 
 VLLM = "vllm"
@@ -102,6 +107,25 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
         raise ValueError(f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
                          "vocabulary; give the program some starter code")
     return BOUNDARY
+
+
+def served_tokenizer(client: Any, model: str) -> Any:
+    """The tokenizer of served ``model`` read from its directory on this machine (vLLM's ``root``, or its
+    base model's for an adapter, whose directory holds no tokenizer), else None: another host's path, a
+    server that does not say, or no transformers here."""
+    try:
+        from transformers import AutoTokenizer
+    except ImportError:
+        return None
+    entries = {m.id: m for m in client.models.list().data}
+    entry = entries.get(model)
+    if entry is None:
+        return None
+    parent = entries.get(getattr(entry, "parent", None) or "")
+    for where in (getattr(entry, "root", None), getattr(parent, "root", None)):
+        if where and (Path(where) / "tokenizer_config.json").is_file():
+            return AutoTokenizer.from_pretrained(where)
+    return None
 
 
 def echo(client: Any, model: str, text: str) -> list[tuple[str, float | None]]:

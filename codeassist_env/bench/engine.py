@@ -42,21 +42,20 @@ def _served_version(backend: Any, kind: str) -> str | None:
 
 def backend_engine(backend: Any) -> dict[str, Any]:
     """The engine behind an agent's backend (a served one is asked which it is)."""
-    name = getattr(backend, "name", "")
-    if name.startswith("transformers:"):
-        model = getattr(backend, "model", None)
-        dtype = str(getattr(model, "dtype", "")).removeprefix("torch.") or None
+    info = getattr(backend, "info", None)
+    if info is None:
+        return {"name": None, "where": None, "unknown": f"backend {getattr(backend, 'name', type(backend))!r}"}
+    if info.served_at is None:
+        dtype = str(getattr(backend.model, "dtype", "")).removeprefix("torch.") or None
         return {"name": LOCAL, "version": _version("transformers"), "where": "local",
                 "device": getattr(backend, "device", None), "dtype": dtype}
-    if name.startswith("openai:"):
-        url = getattr(backend, "base_url", None)
-        try:
-            kind = backend._server_kind()
-        except Exception as error:  # a server that does not answer now: its episodes will say so
-            return {"name": None, "where": url, "unknown": f"{type(error).__name__}: {error}"[:200]}
-        return {"name": SERVED_ENGINES.get(kind, SERVED_OTHER), "version": _served_version(backend, kind),
-                "where": url, "owned_by": kind}
-    return {"name": None, "where": None, "unknown": f"backend {name!r}"}
+    url = info.served_at
+    try:
+        kind = backend.server_kind()
+    except Exception as error:  # a server that does not answer now: its episodes will say so
+        return {"name": None, "where": url, "unknown": f"{type(error).__name__}: {error}"[:200]}
+    return {"name": SERVED_ENGINES.get(kind, SERVED_OTHER), "version": _served_version(backend, kind),
+            "where": url, "owned_by": kind}
 
 
 def run_engine(agent_facts: dict[str, Any]) -> dict[str, Any] | None:

@@ -12,18 +12,14 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
+import dataclasses
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-# The main job (README): the paper's protocol offline: the bundled set's test split, the expert programmer,
-# 50 rounds of K_H = 10, bubblewrap, these agents on the local SmolLM2-135M, the first LIMIT problems. The
-# README alone quotes how long that takes (measured), so that no second copy of the number goes stale.
-MAIN_AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
-MAIN_LIMIT = 15  # as many as fit in 10 minutes on a 2-core machine, with a margin (README)
-MAIN_MAX_ROUNDS = 50
-FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
 REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
@@ -32,114 +28,68 @@ REAL_HELP = ("real decision logs to compare with in the report's realism section
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 
 
-def _shipped_adapter_missing(name: str) -> str | None:
-    """Why the shipped adapter behind agent ``name`` cannot be loaded, or None if it can."""
-    from codeassist_env.agents.factories import shipped_adapter_dir
-    from codeassist_env.training.finetune import read_manifest
-
-    directory = shipped_adapter_dir(name)
-    if directory is None:
-        return None
-    try:
-        read_manifest(directory)
-    except (FileNotFoundError, ValueError) as error:
-        return str(error)
-    return None
-
-
-def main_job_agents() -> tuple[list[str], list[str]]:
-    """The main job's agents with shipped adapters that are missing replaced or dropped; and notes."""
-    agents, notes = [], []
-    for name in MAIN_AGENTS:
-        missing = _shipped_adapter_missing(name)
-        if missing is None:
-            agents.append(name)
-        elif name in FALLBACKS:
-            agents.append(FALLBACKS[name])
-            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); using {FALLBACKS[name]!r}")
-        else:
-            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); left out")
-    return agents, notes
-
-
-def _default_split(problems: str) -> str | None:
-    from codeassist_env.problems import load_problems
-
-    splits = {p.metadata.get("split") for p in load_problems(problems)}
-    return "test" if "test" in splits else None
-
-
-def _weights(model: Any, source: Any) -> dict[str, Any]:
-    """How a local model's weights are stored and computed: transformers dequantises a GGUF file's
-    quantised tensors on load, so the file type and the compute dtype differ."""
-    facts: dict[str, Any] = {"dtype": str(model.dtype).removeprefix("torch.")}
-    if source.gguf_file:
-        from gguf import GGUFReader, LlamaFileType
-
-        field = GGUFReader(Path(source.directory) / source.gguf_file).fields.get("general.file_type")
-        if field is not None:
-            facts["file_type"] = LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
-    return facts
-
-
-def _agent_facts(agent: Any) -> dict[str, Any]:
-    import dataclasses
-
-    from codeassist_env.bench.engine import backend_engine
-
-    facts: dict[str, Any] = {"class": type(agent).__name__}
-    backend = getattr(agent, "backend", None)
-    if backend is not None:
-        facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())),
-                     budget=getattr(agent, "budget", None))
-        rule = getattr(agent, "length_rule", None)
-        if dataclasses.is_dataclass(rule):
-            facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
-        kind, _, rest = backend.name.partition(":")
-        model, _, adapter = rest.partition("+")
-        facts["engine"] = backend_engine(backend)
-        facts["weights"] = {"served": True}
-        if kind == "transformers":
-            from codeassist_env.models import resolve_model
-
-            source = resolve_model(model)
-            facts.update(model_source=source.label, weights=_weights(backend.model, source))
-        if adapter:
-            from codeassist_env.training.finetune import read_manifest
-
-            facts["adapter_manifest"] = read_manifest(adapter)
-    return facts
-
-
 def run_bench(args: argparse.Namespace) -> int:
-    from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.bench.comparison import choose_baseline
+    from codeassist_env.bench.main_job import VLLM, choose_engine, main_job
     from codeassist_env.bench.realism import load_real_logs
-    from codeassist_env.bench.report import markdown_table, write_report
-    from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
-                                             parse_shard)
-    from codeassist_env.humans import HUMANS, make_human
-    from codeassist_env.problems import default_set
-    from codeassist_env.sandbox import resolve_backend
-    from codeassist_env.servers import join_urls
+    from codeassist_env.problems import default_set, default_split
 
-    main_job = args.agents is None
-    if main_job:
-        agents, notes = main_job_agents()
-        for note in notes:
+    main = args.agents is None
+    engine = choose_engine(args.engine, main=main, served_elsewhere=bool(args.agent_base_url))
+    job = main_job(engine or VLLM) if main else None
+    if job:
+        for note in job.notes:
             print(f"codeassist bench: {note}", file=sys.stderr)
-    else:
-        agents = args.agents
+    agents = list(job.agents) if job else args.agents
     choose_baseline(args.baseline, agents)  # a baseline that will not run is bad input before the run, not after
     if not args.no_report:
         load_real_logs(args.real)  # so is a bad real log: read now, not after the run
     problems = args.problems or default_set()
-    split = args.split if args.split != "auto" else _default_split(problems)
-    limit = args.limit if args.limit is not None else (MAIN_LIMIT if main_job else None)
-    max_rounds = args.max_rounds if args.max_rounds is not None else (MAIN_MAX_ROUNDS if main_job else 50)
+    split = args.split if args.split != "auto" else default_split(problems)
+    limit = args.limit if args.limit is not None else (job.limit if job else None)
     out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     backend_options = BackendOptions.from_args(args)
+    # What the run's config records: the options as given, and an engine this run starts by its name (its
+    # port changes from run to run, and a resumed run starts it again).
+    recorded = {k: v for k, v in vars(backend_options).items() if v not in (None, False)}
+    if engine == VLLM:
+        recorded["engine"] = VLLM
+    with _agents_engine(engine, backend_options, agents) as backend_options:
+        return _run(args, agents, problems, split, limit, out, backend_options, recorded)
+
+
+@contextlib.contextmanager
+def _agents_engine(engine: str | None, options: Any, agents: list[str]) -> Iterator[Any]:
+    """The backend options with the agents on ``engine``: a vLLM server started for this run (stopped after
+    it, whatever happens) or, for any other engine, the options as given."""
+    from codeassist_env.agents import AGENTS
+    from codeassist_env.bench.main_job import VLLM
+
+    if engine != VLLM or not any(AGENTS.parse(name)[0].lm for name in agents):
+        yield options
+        return
+    from codeassist_env.vllm_serve import start_vllm_server
+
+    print("codeassist bench: starting vLLM for the agents (docs/vllm.md)", file=sys.stderr)
+    started = time.perf_counter()
+    with start_vllm_server() as server:
+        print(f"codeassist bench: vLLM ready at {server.base_url} in {time.perf_counter() - started:.0f} s",
+              file=sys.stderr)
+        yield dataclasses.replace(options, base_url=server.base_url)
+
+
+def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str | None, limit: int | None,
+         out: Path, backend_options: Any, recorded_backend: dict[str, Any]) -> int:
+    from codeassist_env.agents import AGENTS, make_agent
+    from codeassist_env.bench.agent_facts import agent_facts
+    from codeassist_env.bench.main_job import default_concurrency
+    from codeassist_env.bench.report import markdown_table, write_report
+    from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
+                                             parse_shard)
+    from codeassist_env.humans import HUMANS, make_human
+    from codeassist_env.sandbox import resolve_backend
+    from codeassist_env.servers import join_urls
 
     human_kind, human_arg = HUMANS.parse(args.human)
     human_model = None
@@ -161,9 +111,9 @@ def run_bench(args: argparse.Namespace) -> int:
             return args.human  # built inside each environment, with its tokenizer and sandbox
 
     config = BenchConfig(agents=tuple(agents), problems=str(problems), split=split, limit=limit, seeds=args.seeds,
-                         human=args.human, human_model=human_model, max_rounds=max_rounds,
+                         human=args.human, human_model=human_model, max_rounds=args.max_rounds,
                          human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox,
-                         agent_backend={k: v for k, v in vars(backend_options).items() if v not in (None, False)})
+                         agent_backend=recorded_backend)
     resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
 
     def build_agent(name: str, problem_list: list) -> Any:
@@ -174,7 +124,8 @@ def run_bench(args: argparse.Namespace) -> int:
         import torch
 
         torch.set_num_threads(args.threads)
-    options = RunOptions(out=Path(out), concurrency=args.concurrency, shard=parse_shard(args.shard),
+    concurrency = args.concurrency or default_concurrency(served=bool(backend_options.base_url))
+    options = RunOptions(out=Path(out), concurrency=concurrency, shard=parse_shard(args.shard),
                          resume=args.resume, human_base_url=join_urls(args.human_base_url), cache_mode=args.cache,
                          progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
                          executor=args.executor, ray_address=args.ray_address,
@@ -183,7 +134,7 @@ def run_bench(args: argparse.Namespace) -> int:
     print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
           f"-> {out}", file=sys.stderr)
     loading = time.perf_counter()
-    facts = {name: _agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
+    facts = {name: agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
     print(f"codeassist bench: agents ready in {time.perf_counter() - loading:.1f} s", file=sys.stderr)
     try:
         summary = runner.run(facts)
@@ -221,9 +172,10 @@ def run_report(args: argparse.Namespace) -> int:
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    from codeassist_env.agents.factories import add_backend_arguments
-    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
     from codeassist_env.agents import AGENTS
+    from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.bench import main_job
+    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
     from codeassist_env.cli.errors import at_least, registered
     from codeassist_env.humans import HUMANS
     from codeassist_env.sandbox import SANDBOX_BACKENDS
@@ -231,9 +183,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench = subparsers.add_parser(
         "bench", help="run agents against a simulated human on a problem set (resumable, concurrent)",
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
-                    "Without --agents: the main job (offline; agents " + ", ".join(MAIN_AGENTS)
-                    + f" on the bundled set's test split, first {MAIN_LIMIT} problems, the expert programmer, "
-                    f"{MAIN_MAX_ROUNDS} rounds of K_H = 10). "
+                    "Without --agents: the main job (offline; agents " + ", ".join(main_job.AGENTS)
+                    + " on the bundled set's test split, the expert programmer, "
+                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10; every test problem on vLLM when it is installed, "
+                    f"else the first {main_job.LIMITS['transformers']} on local transformers). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
@@ -258,16 +211,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
     bench.add_argument("--problems", metavar="SRC", help="set name or path (default: the bundled set)")
     bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
-    bench.add_argument("--limit", type=at_least(1), help="only the first N problems (main job default: "
-                       f"{MAIN_LIMIT}; otherwise all)")
+    bench.add_argument("--limit", type=at_least(1), help="only the first N problems (main job default: all on "
+                       f"vLLM, {main_job.LIMITS['transformers']} on local transformers; otherwise all)")
     bench.add_argument("--seeds", type=at_least(1), default=1, help="episodes per (agent, problem): seeds 0..S-1")
-    bench.add_argument("--max-rounds", type=at_least(1), help="rounds per episode (main job default: "
-                       f"{MAIN_MAX_ROUNDS}; otherwise 50)")
+    bench.add_argument("--max-rounds", type=at_least(1), default=main_job.MAX_ROUNDS,
+                       help=f"rounds per episode (default: {main_job.MAX_ROUNDS})")
     bench.add_argument("--human-tokens", type=at_least(0), default=10, help="K_H, tokens the human writes per round")
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
     bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="bwrap",
                        help=f"sandbox backend: auto, {SANDBOX_BACKENDS.help_text()} (default: bwrap)")
-    bench.add_argument("--concurrency", type=at_least(1), default=2, help="episodes at once (default 2)")
+    bench.add_argument("--concurrency", type=at_least(1),
+                       help=f"episodes at once (default: {main_job.SERVED_CONCURRENCY} when the agents are served, "
+                            f"so the engine batches them; else {main_job.LOCAL_CONCURRENCY})")
+    bench.add_argument("--engine", choices=main_job.ENGINES, default="auto",
+                       help="what computes the LM agents: vllm (a vLLM server this run starts, with every shipped "
+                            "adapter; docs/vllm.md), transformers (local), or auto (default): vLLM for the main "
+                            "job when it is installed, else local")
     bench.add_argument("--executor", choices=EXECUTORS, default="threads",
                        help="what runs the episodes: threads of this process (default), or Ray workers that keep "
                        "their environment and models warm, on this machine or a cluster (pip install -e '.[ray]'; "

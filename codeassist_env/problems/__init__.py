@@ -10,13 +10,13 @@ from __future__ import annotations
 from typing import Any
 
 from codeassist_env.problems.errors import ProblemError
-from codeassist_env.problems.loading import (PROBLEM_SETS, ProblemSet, default_set, get_problem, list_sets,
-                                             load_problems)
+from codeassist_env.problems.loading import (PROBLEM_SETS, ProblemSet, default_set, default_split, get_problem,
+                                             list_sets, load_problems)
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.problems.schema import write_problems
 
 __all__ = ["DEFAULT_SET", "PROBLEM_SETS", "Problem", "ProblemError", "ProblemSet", "TestCase", "default_set",
-           "get_problem", "list_sets", "load_problems", "write_problems"]
+           "default_split", "get_problem", "list_sets", "load_problems", "write_problems"]
 
 
 def __getattr__(name: str) -> Any:

@@ -91,6 +91,11 @@ def default_set() -> str:
     return CORE_SET if _bundled_set_path(CORE_SET) else HUMANEVAL
 
 
+def default_split(src: str | os.PathLike) -> str | None:
+    """The split a benchmark runs by default: ``test`` where the set has one, else all of it (None)."""
+    return "test" if "test" in {p.metadata.get("split") for p in load_problems(src)} else None
+
+
 def resolve_source(src: str | os.PathLike) -> Path:
     """A set name or a path -> the file to read. Set names win over same-named files in the working
     directory unless the text looks like a path (has a separator or a .json/.jsonl/.gz suffix)."""

@@ -1,0 +1,53 @@
+"""What ``run.json`` records of each agent: what it does (its behaviour, which ``--resume`` compares) and what
+computes it (engine, model, weights, adapter, which the report's setup line says)."""
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+from typing import Any
+
+from codeassist_env.bench.engine import backend_engine
+
+# The facts that decide what an agent suggests: a run resumed with any of them changed would mix two agents
+# under one name. The others (engine, weights) say what computed it.
+BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop", "budget")
+
+
+def weights(model: Any, gguf_path: Path | None) -> dict[str, Any]:
+    """How a local model's weights are stored and computed: transformers dequantises a GGUF file's
+    quantised tensors on load, so the file type and the compute dtype differ."""
+    facts: dict[str, Any] = {"dtype": str(model.dtype).removeprefix("torch.")}
+    if gguf_path is not None:
+        from gguf import GGUFReader, LlamaFileType
+
+        field = GGUFReader(gguf_path).fields.get("general.file_type")
+        if field is not None:
+            facts["file_type"] = LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
+    return facts
+
+
+def agent_facts(agent: Any) -> dict[str, Any]:
+    """The record of one built agent; an LM agent's backend says what it computes with (``info``)."""
+    facts: dict[str, Any] = {"class": type(agent).__name__}
+    backend = getattr(agent, "backend", None)
+    if backend is None:
+        return facts
+    facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())),
+                 budget=getattr(agent, "budget", None))
+    rule = getattr(agent, "length_rule", None)
+    if dataclasses.is_dataclass(rule):
+        facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
+    info = backend.info
+    facts["engine"] = backend_engine(backend)
+    facts["weights"] = {"served": True}
+    if info.served_at is None:
+        from codeassist_env.models import resolve_model
+
+        source = resolve_model(info.model)
+        gguf = Path(source.directory) / source.gguf_file if source.gguf_file else None
+        facts.update(model_source=source.label, weights=weights(backend.model, gguf))
+    if info.adapter:
+        from codeassist_env.training.finetune import read_manifest
+
+        facts["adapter_manifest"] = read_manifest(info.adapter)
+    return facts

@@ -1,0 +1,93 @@
+"""The main job, what ``codeassist bench`` runs without ``--agents``, and the engine that computes the agents.
+
+The main job is the paper's protocol offline: the bundled set's test split, the expert programmer, 50
+rounds of K_H = 10, bubblewrap, and five agents on SmolLM2-135M with the adapters shipped in the package.
+Its engine is vLLM when vLLM is installed: vLLM batches the episodes in flight, so every test problem fits
+in the time the local transformers backend, which decodes one episode at a time, needs for the first 15.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
+MAX_ROUNDS = 50
+FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
+# Problems of the test split a main job covers: all on vLLM; on local transformers as many as fit in ten
+# minutes on a 2-core machine with a margin (docs/bench.md has both measured times).
+LIMITS = {"vllm": None, "transformers": 15}
+
+ENGINES = ("auto", "vllm", "transformers")
+VLLM, TRANSFORMERS = "vllm", "transformers"
+# Episodes in flight when the agents' engine is served: vLLM batches them, and 16 was its best on 2 cores
+# (benchmarks/bench_engines.py, docs/vllm.md); the local backend gains nothing past 2 (it does not batch).
+SERVED_CONCURRENCY = 16
+LOCAL_CONCURRENCY = 2
+
+
+@dataclass(frozen=True)
+class MainJob:
+    agents: tuple[str, ...]
+    notes: tuple[str, ...]  # agents replaced or left out, and why
+    limit: int | None
+
+
+def _shipped_adapter_missing(name: str) -> str | None:
+    """Why the shipped adapter behind agent ``name`` cannot be loaded, or None if it can."""
+    from codeassist_env.agents.factories import shipped_adapter_dir
+    from codeassist_env.training.finetune import read_manifest
+
+    directory = shipped_adapter_dir(name)
+    if directory is None:
+        return None
+    try:
+        read_manifest(directory)
+    except (FileNotFoundError, ValueError) as error:
+        return str(error)
+    return None
+
+
+def main_job(engine: str) -> MainJob:
+    """The main job on ``engine`` (vllm or transformers), shipped adapters that are missing replaced or
+    dropped."""
+    agents, notes = [], []
+    for name in AGENTS:
+        missing = _shipped_adapter_missing(name)
+        if missing is None:
+            agents.append(name)
+        elif name in FALLBACKS:
+            agents.append(FALLBACKS[name])
+            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); using {FALLBACKS[name]!r}")
+        else:
+            notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); left out")
+    return MainJob(tuple(agents), tuple(notes), LIMITS[engine])
+
+
+def vllm_installed() -> bool:
+    from codeassist_env.vllm_serve import vllm_python
+
+    try:
+        vllm_python()
+    except ModuleNotFoundError:
+        return False
+    return True
+
+
+def choose_engine(asked: str, *, main: bool, served_elsewhere: bool) -> str | None:
+    """The engine that computes the agents: ``vllm`` (a server this run starts), ``transformers`` (local),
+    or None when the agents are pointed at a server already running (``served_elsewhere``). ``auto``: vLLM
+    for the main job when it is installed, else the local backend; agents given by name keep the local
+    backend unless asked."""
+    if asked not in ENGINES:
+        raise ValueError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
+    if served_elsewhere:
+        if asked == VLLM:
+            raise ValueError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
+                             "at one already running: give one of the two")
+        return None
+    if asked != "auto":
+        return asked
+    return VLLM if main and vllm_installed() else TRANSFORMERS
+
+
+def default_concurrency(served: bool) -> int:
+    return SERVED_CONCURRENCY if served else LOCAL_CONCURRENCY
