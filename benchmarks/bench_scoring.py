@@ -30,9 +30,9 @@ import torch
 from codeassist_env.machine import machine_line
 from codeassist_env.models import load_causal_lm
 from codeassist_env.training.corpus import load_corpus
-from codeassist_env.training.datasets import draw_cuts, tokenize_documents
-from codeassist_env.training.scoring import (TransformersScorer, brute_force_target_length, continuation_nll,
-                                             empower_target_length, eta_to_nats)
+from codeassist_env.training.empower import (brute_force_target_length, continuation_nll, draw_cuts,
+                                             empower_target_length, eta_to_nats, tokenize_documents)
+from codeassist_env.training.scoring import TransformersScorer
 
 SCORING_TARGET = 10.0  # one-pass vs the per-length loop, in throughput
 RAW_TARGET = 0.80      # one-pass as a share of the raw forward pass
@@ -84,6 +84,7 @@ def main() -> None:
 
     raw_forward(model, tokenizer, ids[:args.batch_size], args.batch_size)  # warm-up
     scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
+    single = TransformersScorer(model, tokenizer, batch_size=1)  # the loops score one sequence a call
     raw_s = one_pass_s = float("inf")
     for _ in range(args.repeats):
         start = time.perf_counter()
@@ -104,7 +105,7 @@ def main() -> None:
     start = time.perf_counter()
     for d, one_pass_curve in zip(curve_docs, curves):
         n = cuts[d.id]
-        loop_curve = [continuation_nll(model, tokenizer, d.ids[:n], d.ids[n:n + i])
+        loop_curve = [continuation_nll(single, d.ids[:n], d.ids[n:n + i])
                       for i in range(1, len(d.ids) - n + 1)]
         # Same model, different batch shapes: equal up to float32 rounding.
         assert np.allclose(loop_curve, one_pass_curve, rtol=1e-3, atol=1e-2), f"curves differ on {d.id}"
@@ -122,7 +123,7 @@ def main() -> None:
     sample_tokens = sum(len(d.ids) for d in sample)
     for eta in args.eta:
         start = time.perf_counter()
-        brute = [brute_force_target_length(model, tokenizer, d.ids, cuts[d.id], eta_to_nats(eta)) for d in sample]
+        brute = [brute_force_target_length(single, d.ids, cuts[d.id], eta_to_nats(eta)) for d in sample]
         seconds = time.perf_counter() - start
         assert brute == targets[eta][:len(sample)], "brute force and one-pass disagree"
         calls = sum(min(t + 1, len(d.ids) - cuts[d.id]) for t, d in zip(brute, sample)) / len(sample)

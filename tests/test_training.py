@@ -9,10 +9,10 @@ import pytest
 
 from codeassist_env.training.corpus import (Document, deduplicate, hf_documents, jsonl_documents, load_corpus,
                                             normalized_hash, python_source_documents)
-from codeassist_env.training.datasets import (build_empower, build_sft, build_sft_rand, draw_cuts, read_dataset,
-                                              tokenize_documents, write_dataset)
-from codeassist_env.training.scoring import (TransformersScorer, brute_force_target_length,
-                                             empower_target_length, eta_to_nats)
+from codeassist_env.training.datasets import build_empower, build_sft, build_sft_rand, read_dataset, write_dataset
+from codeassist_env.training.empower import (brute_force_target_length, draw_cuts, empower_target_length, eta_to_nats,
+                                             tokenize_documents)
+from codeassist_env.training.scoring import TransformersScorer
 
 # Short real code, so the brute force (one model call per length i) stays fast.
 SNIPPETS = [
@@ -143,7 +143,7 @@ def test_one_pass_builder_equals_brute_force_algorithm_1(smollm2):
         assert stats.examples == len(docs)
         for doc, record in zip(docs, records):
             assert record["cut"] == cuts[doc.id]
-            brute = brute_force_target_length(model, tokenizer, doc.ids, cuts[doc.id], eta_to_nats(eta, unit))
+            brute = brute_force_target_length(scorer, doc.ids, cuts[doc.id], eta_to_nats(eta, unit))
             assert record["target_tokens"] == brute, (doc.id, eta, unit)
             assert record["target_nll_nats"] <= eta_to_nats(eta, unit) + 1e-9
             nonempty += brute > 0

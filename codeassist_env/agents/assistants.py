@@ -24,7 +24,7 @@ from codeassist_env.agents.base import sampling_seed
 from codeassist_env.agents.lm import Generation, LMBackend
 from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, continue_messages,
                                              locate_continuation, prefill_prompt, raw_prompt, retype_messages)
-from codeassist_env.training.scoring import eta_to_nats, longest_within
+from codeassist_env.training.empower import eta_to_nats, longest_within
 
 # A suggestion of 64 tokens is six rounds of a K_H = 10 programmer's typing; an adapter that rarely
 # emits its stop token (the small shipped SFT ones) would otherwise spend most of a run on text no

@@ -1,45 +1,31 @@
-"""Training sets for Empower and its baselines, all from the same seeded cut points (docs/protocol.md §4).
+"""Training sets for Empower and its baselines, written as JSONL records (docs/protocol.md §4).
 
-Pipeline: documents -> :func:`tokenize_documents` (model tokens; long documents truncated) ->
-:func:`draw_cuts` (one cut n per document, uniform in [1, N)) -> a builder:
+Every method starts from the same documents and the same seeded cut points
+(:mod:`codeassist_env.training.empower`); only the target differs:
 
-- :func:`build_empower` — target = the longest continuation whose cumulative NLL under the base model
-  stays <= η (needs per-token log-probs from :mod:`codeassist_env.training.scoring`);
-- :func:`build_sft` — target = the next N tokens; :func:`build_sft_rand` — next k tokens, k uniform in
+- :func:`build_empower`: Algorithm 1's target (:func:`codeassist_env.training.empower.empower_targets`);
+- :func:`build_sft`: the next N tokens; :func:`build_sft_rand`: the next k tokens, k uniform in
   [lo, hi] (drawn per document from the same seed).
 
-Rules, all counted in :class:`DatasetStats`:
-
-- Documents with fewer than 2 tokens have no valid cut and are skipped.
-- Documents longer than ``max_tokens`` model tokens are truncated to their first ``max_tokens`` tokens
-  (the prefix a model sees must fit its context; the cut is drawn inside the kept part).
-- Cuts fall on model-token boundaries: prefix = decode(tokens[:n]), target = decode(tokens[n:n+k]).
-  An example whose two halves do not decode back to the document text (a cut inside a multi-byte
-  character) is dropped.
+Cuts fall on model-token boundaries: prefix = decode(tokens[:n]), target = decode(tokens[n:n+k]). An
+example whose two halves do not decode back to the document text (a cut inside a multi-byte character)
+is dropped. Skipped, truncated and dropped documents are counted in :class:`DatasetStats`.
 
 Records (JSONL): doc_id, cut, prefix, target, stop, prefix_tokens, target_tokens, doc_tokens, method, and for
-Empower the target's NLL (nats) and η. The cut point of a document depends only on (seed, doc id, N),
-so every builder given the same documents and seed uses the same cuts.
+Empower the target's NLL (nats) and η.
 """
 from __future__ import annotations
 
 import json
-import zlib
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from codeassist_env.training.corpus import Document, jsonl_records
-from codeassist_env.training.scoring import Scorer, empower_target_length, encode_document, eta_to_nats
-
-
-@dataclass(frozen=True)
-class TokenizedDocument:
-    id: str
-    ids: list[int]
-    truncated: bool = False
+from codeassist_env.training.corpus import jsonl_records
+from codeassist_env.training.empower import (Scorer, Target, TokenizedDocument, document_rng, draw_cuts,
+                                             empower_targets, eta_to_nats)
 
 
 @dataclass
@@ -85,51 +71,32 @@ def _histogram(lengths: Sequence[int]) -> dict[str, int]:
     return out
 
 
-def tokenize_documents(documents: Iterable[Document], tokenizer: Any,
-                       max_tokens: int = 384) -> list[TokenizedDocument]:
-    """Model tokens of each document, truncated to the first ``max_tokens`` tokens."""
-    out = []
-    for doc in documents:
-        ids = encode_document(tokenizer, doc.text)
-        out.append(TokenizedDocument(doc.id, ids[:max_tokens], truncated=len(ids) > max_tokens))
-    return out
-
-
-def _rng(seed: int, doc_id: str, salt: int = 0) -> np.random.Generator:
-    return np.random.default_rng([seed, zlib.crc32(doc_id.encode("utf-8")), salt])
-
-
-def draw_cuts(documents: Sequence[TokenizedDocument], seed: int) -> dict[str, int]:
-    """One cut n per document with N >= 2 tokens, uniform in [1, N); keyed by document id."""
-    return {doc.id: int(_rng(seed, doc.id).integers(1, len(doc.ids)))
-            for doc in documents if len(doc.ids) >= 2}
-
-
 def _decode(tokenizer: Any, ids: Sequence[int]) -> str:
     return tokenizer.decode(ids, skip_special_tokens=False, clean_up_tokenization_spaces=False)
 
 
-def _build(method: str, documents: Sequence[TokenizedDocument], tokenizer: Any, seed: int,
-           stop: str, target_length, params: dict[str, Any]) -> tuple[list[dict], DatasetStats]:
-    """Shared loop: ``target_length(index, doc, cut) -> (k, extra record fields)``."""
+def _build(method: str, documents: Sequence[TokenizedDocument], tokenizer: Any, targets: Mapping[str, Target], *,
+           seed: int, stop: str, params: dict[str, Any],
+           extra: Callable[[TokenizedDocument, Target], dict[str, Any]] = lambda _doc, _target: {}
+           ) -> tuple[list[dict], DatasetStats]:
+    """Records of ``targets`` (documents without one had no cut), in document order, and their counts."""
     stats = DatasetStats(method=method, documents=len(documents), params={**params, "seed": seed})
-    cuts = draw_cuts(documents, seed)
     records, lengths = [], []
-    for index, doc in enumerate(documents):
+    for doc in documents:
         stats.truncated_long += doc.truncated
-        if doc.id not in cuts:
+        if doc.id not in targets:
             stats.skipped_short += 1
             continue
-        cut = cuts[doc.id]
-        k, extra = target_length(index, doc, cut)
-        prefix, target, rest = (_decode(tokenizer, doc.ids[:cut]), _decode(tokenizer, doc.ids[cut:cut + k]),
-                                _decode(tokenizer, doc.ids[cut + k:]))
-        if prefix + target + rest != _decode(tokenizer, doc.ids):
+        target = targets[doc.id]
+        cut, k = target.cut, target.length
+        prefix, text, rest = (_decode(tokenizer, doc.ids[:cut]), _decode(tokenizer, doc.ids[cut:cut + k]),
+                              _decode(tokenizer, doc.ids[cut + k:]))
+        if prefix + text + rest != _decode(tokenizer, doc.ids):
             stats.dropped_split_character += 1
             continue
-        records.append({"doc_id": doc.id, "cut": cut, "prefix": prefix, "target": target, "stop": stop,
+        records.append({"doc_id": doc.id, "cut": cut, "prefix": prefix, "target": text, "stop": stop,
                         "prefix_tokens": cut, "target_tokens": k, "doc_tokens": len(doc.ids),
-                        "method": method, **extra})
+                        "method": method, **extra(doc, target)})
         lengths.append(k)
         stats.empty_targets += k == 0
         stats.whole_rest_targets += cut + k == len(doc.ids)
@@ -142,17 +109,13 @@ def _build(method: str, documents: Sequence[TokenizedDocument], tokenizer: Any, 
 def build_empower(documents: Sequence[TokenizedDocument], tokenizer: Any, scorer: Scorer, *,
                   eta: float, unit: str = "bits", seed: int = 0,
                   stop: str | None = None) -> tuple[list[dict], DatasetStats]:
-    """Algorithm 1 with one forward pass per document (batched by ``scorer``)."""
+    """Empower's training set: Algorithm 1 with one forward pass per document (batched by ``scorer``)."""
     eta_nats = eta_to_nats(eta, unit)
-    logprobs = scorer.score([doc.ids for doc in documents])
-
-    def target_length(index: int, doc: TokenizedDocument, cut: int):
-        k = empower_target_length(logprobs[index], cut, eta_nats)
-        nll = float(-logprobs[index][cut:cut + k].sum())
-        return k, {"target_nll_nats": round(nll, 6), "eta": eta, "eta_unit": unit}
-
-    return _build("empower", documents, tokenizer, seed, stop or tokenizer.eos_token, target_length,
-                  {"eta": eta, "eta_unit": unit, "eta_nats": eta_nats})
+    targets = empower_targets(documents, scorer, eta_nats=eta_nats, seed=seed)
+    return _build("empower", documents, tokenizer, targets, seed=seed, stop=stop or tokenizer.eos_token,
+                  params={"eta": eta, "eta_unit": unit, "eta_nats": eta_nats},
+                  extra=lambda _doc, target: {"target_nll_nats": round(target.nll_nats, 6), "eta": eta,
+                                              "eta_unit": unit})
 
 
 def build_sft(documents: Sequence[TokenizedDocument], tokenizer: Any, *, n: int, seed: int = 0,
@@ -160,8 +123,14 @@ def build_sft(documents: Sequence[TokenizedDocument], tokenizer: Any, *, n: int,
     """SFT-N: the next ``n`` tokens (fewer where the document ends first)."""
     if n < 1:
         raise ValueError(f"SFT target length n must be >= 1, got {n}")
-    return _build(f"sft-{n}", documents, tokenizer, seed, stop or tokenizer.eos_token,
-                  lambda _i, doc, cut: (min(n, len(doc.ids) - cut), {}), {"n": n})
+    lengths = {doc.id: len(doc.ids) for doc in documents}
+    targets = {doc_id: Target(cut, min(n, lengths[doc_id] - cut)) for doc_id, cut in draw_cuts(documents, seed).items()}
+    return _build(f"sft-{n}", documents, tokenizer, targets, seed=seed, stop=stop or tokenizer.eos_token,
+                  params={"n": n})
+
+
+def _drawn_length(seed: int, doc_id: str, lo: int, hi: int) -> int:
+    return int(document_rng(seed, doc_id, salt=1).integers(lo, hi + 1))
 
 
 def build_sft_rand(documents: Sequence[TokenizedDocument], tokenizer: Any, *, lo: int = 1, hi: int = 30,
@@ -169,13 +138,12 @@ def build_sft_rand(documents: Sequence[TokenizedDocument], tokenizer: Any, *, lo
     """SFT-RAND: the next k tokens, k uniform in [lo, hi] per document (independent of its cut)."""
     if not 1 <= lo <= hi:
         raise ValueError(f"SFT-RAND needs 1 <= lo <= hi, got lo={lo}, hi={hi}")
-
-    def target_length(_index: int, doc: TokenizedDocument, cut: int):
-        k = int(_rng(seed, doc.id, salt=1).integers(lo, hi + 1))
-        return min(k, len(doc.ids) - cut), {"drawn_length": k}
-
-    return _build("sft-rand", documents, tokenizer, seed, stop or tokenizer.eos_token, target_length,
-                  {"lo": lo, "hi": hi})
+    lengths = {doc.id: len(doc.ids) for doc in documents}
+    targets = {doc_id: Target(cut, min(_drawn_length(seed, doc_id, lo, hi), lengths[doc_id] - cut))
+               for doc_id, cut in draw_cuts(documents, seed).items()}
+    return _build("sft-rand", documents, tokenizer, targets, seed=seed, stop=stop or tokenizer.eos_token,
+                  params={"lo": lo, "hi": hi},
+                  extra=lambda doc, _target: {"drawn_length": _drawn_length(seed, doc.id, lo, hi)})
 
 
 def write_dataset(records: Sequence[dict], stats: DatasetStats, path: str | Path) -> Path:

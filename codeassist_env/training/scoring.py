@@ -1,37 +1,17 @@
-"""Per-token log-likelihoods of whole documents under the untrained base model (docs/protocol.md §4, step 2).
+"""The engines of Algorithm 1's step 2 (docs/protocol.md §4.1): per-token log-likelihoods of whole
+documents under the untrained base model, one forward pass per document, in nats.
 
-All H(i) of Algorithm 1 for one document come from ONE forward pass: the scorer returns log π̂(t_j | t_<j)
-for every token j of the document, and H(i) at cut n is the cumulative sum of the negated values from
-j = n. Documents are batched (right padding + attention mask), longest first to keep padding small.
-
-Units: everything here is in **nats**. η is given in bits by default (the paper's unit):
-``eta_nats = eta_bits * ln 2`` (:func:`eta_to_nats`).
-
-The first token: when the tokenizer adds a BOS token, the document is scored after it and
-``logprobs[0]`` is log π̂(t_0 | BOS); otherwise ``logprobs[0]`` is NaN (nothing to condition on).
-Algorithm 1 never needs it: cut points are n ≥ 1, so targets start at token 1 or later.
-
-Backends: :class:`TransformersScorer` (CPU or GPU) and :class:`VLLMScorer` (``prompt_logprobs``, GPU hosts
-only; vLLM does not run on CPU-only machines). :func:`brute_force_target_length` is Algorithm 1
-written literally — one scoring call per length i — for tests and the benchmark only.
+They satisfy :class:`codeassist_env.training.empower.Scorer`: :class:`TransformersScorer` (CPU or GPU;
+documents batched with right padding and an attention mask, longest first to keep padding small) and
+:class:`VLLMScorer` (``prompt_logprobs`` of an in-process vLLM engine). When the tokenizer adds a BOS
+token the document is scored after it and ``logprobs[0]`` is log π̂(t_0 | BOS); otherwise ``logprobs[0]``
+is NaN (nothing to condition on).
 """
 from __future__ import annotations
 
-import math
-from typing import Any, Protocol, Sequence
+from typing import Any, Sequence
 
 import numpy as np
-
-UNITS = ("bits", "nats")
-
-
-def eta_to_nats(eta: float, unit: str = "bits") -> float:
-    """η in nats; ``unit`` is "bits" (the paper's, default) or "nats"."""
-    if unit not in UNITS:
-        raise ValueError(f"eta unit {unit!r}: unit must be 'bits' or 'nats'")
-    if not eta >= 0:
-        raise ValueError(f"eta must be a non-negative number, got {eta!r}")
-    return eta * math.log(2) if unit == "bits" else eta
 
 
 def bos_ids(tokenizer: Any) -> list[int]:
@@ -42,17 +22,6 @@ def bos_ids(tokenizer: Any) -> list[int]:
     if prefix_len > 0 and with_special[prefix_len:] == without:
         return list(with_special[:prefix_len])
     return []
-
-
-def encode_document(tokenizer: Any, text: str) -> list[int]:
-    """The document's own tokens (no special tokens)."""
-    return list(tokenizer(text, add_special_tokens=False).input_ids)
-
-
-class Scorer(Protocol):
-    def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
-        """For each token-id list, log π̂(t_j | BOS?, t_<j) per token j, in nats (float64)."""
-        ...
 
 
 class TransformersScorer:
@@ -149,38 +118,3 @@ def check_vllm_model(model: str) -> None:
                          "(a GGUF model); use --scorer transformers for GGUF models")
     if path.exists() and not (path / "config.json").is_file():
         raise ValueError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")
-
-
-def longest_within(logprobs: Sequence[float], eta_nats: float) -> int:
-    """The largest k such that H(i) = -sum(logprobs[:i]) <= eta for every i <= k: the length rule of
-    Algorithm 1, shared by the training targets and the Empower-at-inference agent."""
-    cumulative_nll = np.cumsum(-np.asarray(logprobs, dtype=np.float64))
-    exceeded = np.flatnonzero(cumulative_nll > eta_nats)
-    return int(exceeded[0]) if exceeded.size else len(cumulative_nll)
-
-
-def empower_target_length(logprobs: np.ndarray, cut: int, eta_nats: float) -> int:
-    """Algorithm 1, step 3, from one document's per-token log-probs: the target length after ``cut``
-    (0 = empty target; len - cut = whole rest)."""
-    if not 1 <= cut < len(logprobs):
-        raise ValueError(f"cut {cut} outside [1, {len(logprobs)})")
-    return longest_within(logprobs[cut:], eta_nats)
-
-
-def continuation_nll(model: Any, tokenizer: Any, prefix: Sequence[int], continuation: Sequence[int]) -> float:
-    """-log π̂(continuation | prefix) in nats from its own forward pass (used by the brute force)."""
-    scorer = TransformersScorer(model, tokenizer, batch_size=1)
-    logprobs = scorer.score([list(prefix) + list(continuation)])[0]
-    return float(-logprobs[len(prefix):].sum())
-
-
-def brute_force_target_length(model: Any, tokenizer: Any, ids: Sequence[int], cut: int,
-                              eta_nats: float) -> int:
-    """Algorithm 1 written literally: for i = 1, 2, ... score ℓ(n+1..n+i) given ℓ(1..n) with a
-    separate model call, and stop at the first i whose H(i) exceeds η. Slow by design."""
-    if not 1 <= cut < len(ids):
-        raise ValueError(f"cut {cut} outside [1, {len(ids)})")
-    for i in range(1, len(ids) - cut + 1):
-        if continuation_nll(model, tokenizer, ids[:cut], ids[cut:cut + i]) > eta_nats:
-            return i - 1
-    return len(ids) - cut
