@@ -33,6 +33,8 @@ REPO = Path(__file__).resolve().parents[1]
     (["bench", "--agents", "none", "--problems", "humanevl"],
      "unknown problem set 'humanevl': did you mean 'humaneval'?"),
     (["bench", "--agents", "none", "--human", "reference", "--cache", "record"], "leave --cache off"),
+    (["bench", "--agents", "base-10", "--engine", "vllm", "--agent-base-url", "http://127.0.0.1:9/v1"],
+     "--agent-base-url points them at one already running: give one of the two"),
     (["check", "--problems", "humaneval", "--id", "HumanEval/999", "--code", "-"],
      "codeassist check: no problem with id 'HumanEval/999' in 'humaneval' (164 problems); did you mean HumanEval/99"),
     (["problems", "list", "--problems", "nope.jsonl"],
@@ -58,6 +60,14 @@ def test_bad_input_is_one_line_exit_2_and_nothing_on_disk(argv, message, tmp_pat
     prefix, rest = err.split(": ", 1)
     assert prefix.startswith("codeassist") and not rest.startswith(prefix.split()[-1] + ":"), err  # said once
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_vllm_engine_without_vllm_is_one_line_before_anything_starts(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setenv("CODEASSIST_VLLM_PYTHON", "/bin/false")  # a Python that cannot import vllm
+    assert main(["bench", "--agents", "none", "base-10", "--engine", "vllm", "--out", str(tmp_path / "out")]) == 2
+    err = capfd.readouterr().err
+    assert "vLLM is not installed" in err and err.count("\n") == 1 and list(tmp_path.iterdir()) == [], err
 
 
 @pytest.mark.parametrize("script, args, message", [

@@ -84,6 +84,10 @@ def choose_engine(asked: str, *, main: bool, served_elsewhere: bool) -> str | No
             raise ValueError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
                              "at one already running: give one of the two")
         return None
+    if asked == VLLM:
+        from codeassist_env.vllm_serve import vllm_python
+
+        vllm_python()  # not installed: bad input now, before anything starts
     if asked != "auto":
         return asked
     return VLLM if main and vllm_installed() else TRANSFORMERS

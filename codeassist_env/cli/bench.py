@@ -33,7 +33,9 @@ def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.bench.comparison import choose_baseline
     from codeassist_env.bench.main_job import VLLM, choose_engine, main_job
     from codeassist_env.bench.realism import load_real_logs
+    from codeassist_env.humans import HUMANS
     from codeassist_env.problems import default_set, default_split
+    from codeassist_env.sandbox import resolve_backend
 
     main = args.agents is None
     engine = choose_engine(args.engine, main=main, served_elsewhere=bool(args.agent_base_url))
@@ -49,6 +51,9 @@ def run_bench(args: argparse.Namespace) -> int:
     split = args.split if args.split != "auto" else default_split(problems)
     limit = args.limit if args.limit is not None else (job.limit if job else None)
     out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
+    resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
+    if args.cache != "off" and HUMANS.parse(args.human)[0].served_model is None:
+        raise ValueError(f"--cache {args.cache} applies to humans behind an endpoint (llm) only; leave --cache off")
     backend_options = BackendOptions.from_args(args)
     # What the run's config records: the options as given, and an engine this run starts by its name (its
     # port changes from run to run, and a resumed run starts it again).
@@ -88,7 +93,6 @@ def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str 
     from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
                                              parse_shard)
     from codeassist_env.humans import HUMANS, make_human
-    from codeassist_env.sandbox import resolve_backend
     from codeassist_env.servers import join_urls
 
     human_kind, human_arg = HUMANS.parse(args.human)
@@ -103,10 +107,6 @@ def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str 
         def build_human() -> Any:
             return make_human(args.human, **human_options)
     else:
-        if args.cache != "off":
-            raise ValueError(f"--cache {args.cache} applies to humans behind an endpoint (llm) only; "
-                             "leave --cache off")
-
         def build_human() -> Any:
             return args.human  # built inside each environment, with its tokenizer and sandbox
 
@@ -114,7 +114,6 @@ def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str 
                          human=args.human, human_model=human_model, max_rounds=args.max_rounds,
                          human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox,
                          agent_backend=recorded_backend)
-    resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
 
     def build_agent(name: str, problem_list: list) -> Any:
         return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
