@@ -15,6 +15,7 @@ from codeassist_env.study.app import create_app
 from codeassist_env.study.core import StudyConfig
 from codeassist_env.study.log import LOG_FILE, StudyLogError, read_log
 from codeassist_env.study.server import build_study, serve
+from codeassist_env.study.statement import statement_html
 from codeassist_env.tokenizer import get_tokenizer
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -80,6 +81,21 @@ def test_bad_input_gets_a_clear_4xx_and_changes_nothing(client):
     assert client.post("prefer", participant="P1", pair=0, choice="A").status_code == 409  # not due yet
     assert [r["type"] for r in client.records()] == ["join", "start"]
     assert client.state("P1")["problem_id"] == pid  # the session goes on
+
+
+def test_the_statement_arrives_as_html_and_its_raw_html_escaped(client):
+    view = client.post("join", participant="P1", consent=True).json()
+    statement = client.study.problems[view["problem_id"]].statement
+    assert "## Input" in statement and "`" in statement and "statement" not in view
+    html = view["statement_html"]
+    assert "<h2>Input</h2>" in html and "<code>" in html and "## " not in html and "`" not in html
+    rendered = statement_html("# Bursts\n\nA *burst* is `a < b` long.\n\n## Input\n<script>alert(1)</script>\n\n"
+                              "Print <b>one</b> line.\n\n```\n2\naab\n```\n")
+    assert "<h1>Bursts</h1>" in rendered and "<h2>Input</h2>" in rendered
+    assert "<em>burst</em>" in rendered and "<code>a &lt; b</code>" in rendered  # escaped once, not twice
+    assert "<pre><code>2\naab\n</code></pre>" in rendered
+    assert "<script>" not in rendered and "&lt;script&gt;alert(1)&lt;/script&gt;" in rendered
+    assert "<b>" not in rendered and "&lt;b&gt;one&lt;/b&gt;" in rendered
 
 
 def play(client: Client, participant: str, typed: str = "pass") -> list[dict]:

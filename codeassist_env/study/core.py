@@ -15,6 +15,7 @@ from codeassist_env.problems.model import Problem
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
 from codeassist_env.study.schedule import blinded_schedule, solo_schedule
+from codeassist_env.study.statement import statement_html
 from codeassist_env.study.state import Participant, StudyState, seconds_between
 
 PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
@@ -158,7 +159,8 @@ class Study:
             if progress.started_at is None:
                 self._record({"type": "start", **self._base(person, slot)})
             view.update(problem_id=problem.id, label=slot.label, slot=slot.index,
-                        title=problem.metadata.get("title") or problem.id, statement=problem.statement,
+                        title=problem.metadata.get("title") or problem.id,
+                        statement_html=statement_html(problem.statement),
                         code=problem.starter_code if progress.code is None else progress.code,
                         public_tests=len(problem.public_tests))
             return view

@@ -50,7 +50,7 @@ function renderProblem(state) {
   $("progress").textContent = `Problem ${state.done + 1} of ${state.total}`;
   $("label").textContent = state.solo ? `Assistant: ${state.label}` : `Assistant ${state.label}`;
   $("title").textContent = state.title;
-  $("statement").textContent = state.statement;
+  $("statement").innerHTML = state.statement_html;  // rendered and escaped by the server
   $("results").textContent = "";
   $("run").disabled = state.public_tests === 0;
   clearGhost();
