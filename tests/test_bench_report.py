@@ -135,6 +135,24 @@ def test_paired_section_uses_only_pairs_both_agents_have(tmp_path):
     assert "| a | Pass@1 | 12 | +0.583 |" in text and "| 8 / 1 / 3 | 0.03906 |" in text
 
 
+def test_forest_plot_has_a_row_per_agent_but_the_baseline(tmp_path):
+    problems = [f"p{i}" for i in range(6)]
+    records = [episode("none", p, dpr=0.5) for p in problems]
+    records += [episode("a", p, dpr=0.5 + 0.05 * i) for i, p in enumerate(problems)]
+    records += [episode("b", p, passed=i % 2 == 0) for i, p in enumerate(problems)]
+    records.append(episode("c", "q"))  # no (problem, seed) pair in common with the baseline
+    agents = ["a", "none", "b", "c"]
+    out = make_run(tmp_path / "run", records, agents, problems + ["q"])
+    result = write_report([out])
+    png = result["paired_png"]
+    assert png == out / "paired.png" and png in result["plots"]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 5_000
+    assert "](paired.png)" in result["markdown"].read_text(encoding="utf-8")
+    differences = comparison.paired(records, agents, "none")
+    assert comparison.plot_paired(differences, "none", tmp_path / "forest.png") == ["a", "b", "c"]
+    assert (tmp_path / "forest.png").stat().st_size > 5_000
+
+
 def test_baseline_choice(tmp_path):
     records = [episode("oracle", "p1"), episode("b", "p1")]
     out = make_run(tmp_path / "run", records, ["oracle", "b"], ["p1"])
@@ -142,6 +160,9 @@ def test_baseline_choice(tmp_path):
     assert "no paired comparison: the default baseline `none` did not run" in text
     assert not (out / "paired.csv").exists()
     assert "## Paired differences to `oracle`" in write_report([out], baseline="oracle")["text"]
+    assert (out / "paired.png").exists()
+    write_report([out])  # no baseline again: the forest plot of the earlier report goes too
+    assert not (out / "paired.png").exists()
     with pytest.raises(ValueError, match="--baseline 'nobody' is not an agent of this run"):
         write_report([out], baseline="nobody")
     assert comparison.choose_baseline(None, ["none"]) == (None, "no paired comparison: `none` is the only agent")

@@ -16,6 +16,7 @@ from codeassist_env.episode import EpisodeRecord
 
 DEFAULT_BASELINE = "none"
 PAIRED_METRICS = (("pass_at_1", "Pass@1"), ("dpr", "DPR"), ("tokens_written", "tokens written"))
+FOREST_METRICS = (("dpr", "DPR"), ("pass_at_1", "Pass@1"))  # the forest plot's panels, the headline first
 HARDLY_SUGGESTS = 0.10  # share of rounds with a suggestion below which an agent is flagged
 FEW_SHOWN = 10  # shown suggestions below which accept ratio and characters per suggestion are flagged
 
@@ -161,6 +162,42 @@ def write_paired_csv(differences: dict[str, list[stats.PairedDifference]], path:
             for d in rows:
                 writer.writerow([d.agent, d.baseline, d.metric, d.pairs, d.mean, d.ci_low, d.ci_high, d.positive,
                                  d.negative, d.ties, d.p_value])
+
+
+def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: str, path: Path) -> list[str]:
+    """A forest plot of the paired differences: a panel per metric of ``FOREST_METRICS``, a row per agent
+    (its mean difference to ``baseline`` and the 95% bootstrap interval) and a line at no difference.
+    Returns the rows' labels, top to bottom."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # files only, no display
+    import matplotlib.pyplot as plt
+
+    agents = list(differences)
+    rows = range(len(agents) - 1, -1, -1)  # the first agent at the top
+    figure, axes = plt.subplots(1, len(FOREST_METRICS), figsize=(5 * len(FOREST_METRICS), 1.2 + 0.45 * len(agents)),
+                                squeeze=False, sharey=True)
+    for ax, (metric, label) in zip(axes[0], FOREST_METRICS):
+        for y, agent in zip(rows, agents):
+            found = [d for d in differences[agent] if d.metric == metric]
+            if not found:  # no (problem, seed) pair in common with the baseline
+                ax.text(0, y, "no pairs", ha="center", va="center", color="tab:gray", fontsize=8,
+                        bbox={"facecolor": "white", "edgecolor": "none"})
+                continue
+            d = found[0]
+            ax.errorbar(d.mean, y, xerr=[[d.mean - d.ci_low], [d.ci_high - d.mean]], fmt="o", color="tab:blue",
+                        capsize=4)
+        ax.axvline(0, color="tab:gray", linestyle="--", linewidth=1)
+        ax.set_title(f"{label}: agent − {baseline}")
+        ax.set_xlabel(f"mean paired difference, {stats.CONFIDENCE:.0%} interval")
+        ax.set_yticks(list(rows), agents)
+        ax.set_ylim(-0.7, len(agents) - 0.3)
+    figure.tight_layout()
+    figure.savefig(path, dpi=100)
+    ax = axes[0, 0]
+    drawn = sorted(zip(ax.get_yticks(), (tick.get_text() for tick in ax.get_yticklabels())), reverse=True)
+    plt.close(figure)
+    return [label for _, label in drawn]
 
 
 # ---- warnings ------------------------------------------------------------------------------------

@@ -6,7 +6,8 @@ metrics; so are episodes whose sandbox failed (status ``infra``: the hidden test
 that raised, each counted in a column of its own. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
 table per problem, the simulated programmer's acceptance by suggestion length beside real programmers'
-(``realism``) and each agent's paired difference to a baseline agent (``comparison``).
+(``realism``) and each agent's paired difference to a baseline agent (``comparison``), as a table and a
+forest plot.
 """
 from __future__ import annotations
 
@@ -210,11 +211,12 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
 
 def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
                  baseline: str | None = None, real: list[Path] | None = None) -> dict[str, Any]:
-    """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` (when there is a baseline),
-    ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into ``out`` (default:
-    the first directory); return the rows, the paths, the warnings, the notes and the realism section's
-    lines. ``baseline``: the agent the others are paired with (default ``none`` when it ran). ``real``: the
-    real decision logs to compare with (None: the Copilot study's, when its file is found; [] none)."""
+    """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
+    there is a baseline), ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into
+    ``out`` (default: the first directory); return the rows, the paths, the warnings, the notes and the
+    realism section's lines. ``baseline``: the agent the others are paired with (default ``none`` when it
+    ran). ``real``: the real decision logs to compare with (None: the Copilot study's, when its file is
+    found; [] none)."""
     merged = merge_runs([Path(d) for d in directories])
     agents = list(merged.run["config"]["agents"])
     chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
@@ -240,20 +242,25 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     realism_lines = realism.lines()
     lines += [*realism_lines, ""]
     paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv"}
+    paired_png: list[Path] = []
     if chosen is None:
         lines += ["## Paired differences", "", no_baseline + "."]
-        (out / "paired.csv").unlink(missing_ok=True)  # a stale one from an earlier report would mislead
+        for stale in ("paired.csv", "paired.png"):  # a stale one from an earlier report would mislead
+            (out / stale).unlink(missing_ok=True)
     else:
         differences = comparison.paired(merged.records, agents, chosen)
         lines += comparison.paired_section(differences, chosen)
-        paths["paired_csv"] = out / "paired.csv"
+        lines += ["", f"![Each agent's paired difference to `{chosen}`, with its 95% interval](paired.png)"]
+        paths["paired_csv"], paths["paired_png"] = out / "paired.csv", out / "paired.png"
         comparison.write_paired_csv(differences, paths["paired_csv"])
+        comparison.plot_paired(differences, chosen, paths["paired_png"])
+        paired_png.append(paths["paired_png"])
     if with_paper:
         lines += ["", *paper_section(rows)]
     paths["markdown"].write_text("\n".join(lines) + "\n", encoding="utf-8")
     write_csv(rows, paths["csv"])
     comparison.write_per_problem_csv(cells, paths["per_problem_csv"])
-    pngs = plot(rows, out)
+    pngs = plot(rows, out) + paired_png
     if realism.empty:  # stale ones from an earlier report would mislead
         (out / "realism.csv").unlink(missing_ok=True)
         (out / "realism.png").unlink(missing_ok=True)
