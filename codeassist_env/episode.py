@@ -74,7 +74,7 @@ class EpisodeResult:
     code: str
     tokenizer: str
     transcript: list[Round]
-    # Added after the first runs: lines written before it lack it.
+    # Defaulted: episode files written without these fields still load.
     sandbox_failed: bool = False  # the hidden tests could not run: says nothing about the agent
     human_usage: dict[str, float] | None = None  # humans with a usage() method (the LLM human's tokens)
 

@@ -28,9 +28,9 @@ from codeassist_env.models import smollm2_gguf_path
 DEFAULT_ALIAS = "smollm2"
 # Our acceptor prompt (problem + code + suggested code + diff) runs to ~1-2k tokens on HumanEval.
 DEFAULT_N_CTX = 4096
-# One thread: ggml's worker threads spin-wait on each other, and when anything else holds one of a small
-# machine's cores (the environment, a local assistant model) two threads ran a 135M model ~200x slower
-# here (3.3 s per generated token instead of 15 ms). Raise it with --threads on a dedicated host.
+# One thread: ggml's worker threads spin-wait on each other, so when anything else holds one of a small
+# machine's cores (the environment, a local assistant model) two threads run far slower than one
+# (docs/llm_human.md). Raise it with --threads on a dedicated host.
 DEFAULT_THREADS = 1
 DEFAULT_STARTUP_TIMEOUT_S = 120.0
 CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGILL, signal.SIGBUS)

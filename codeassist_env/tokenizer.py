@@ -128,8 +128,7 @@ def get_tokenizer(name: str | os.PathLike | Tokenizer | None = None) -> Tokenize
 
 @functools.lru_cache(maxsize=8)
 def _load_hf_tokenizer(name: str) -> HFTokenizer:
-    # Cached: loading takes seconds (about 12 s from the SmolLM2 GGUF on 2 cores) and the wrapper
-    # holds no per-use state.
+    # Cached: loading takes seconds and the wrapper holds no per-use state.
     from codeassist_env.models import load_tokenizer, resolve_model
 
     return HFTokenizer(name, load_tokenizer(resolve_model(name)))

@@ -34,7 +34,7 @@ DEFAULT_MAX_MODEL_LEN = 2048  # the longest prompt + suggestion of a 50-round ep
 # vLLM's CPU backend reserves this much memory for the KV cache; 2 GiB holds ~40 full 2048-token
 # sequences of SmolLM2 (30 layers x 3 KV heads x 64 dims x 2 bytes x 2), more than the bench keeps in flight.
 DEFAULT_KV_CACHE_GIB = 2
-DEFAULT_STARTUP_TIMEOUT_S = 600.0  # the CPU build compiles its kernels on first start: about 90 s on 2 cores
+DEFAULT_STARTUP_TIMEOUT_S = 600.0  # the CPU build compiles its kernels on first start (docs/vllm.md)
 
 
 def cache_dir() -> Path:

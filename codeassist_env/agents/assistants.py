@@ -197,9 +197,8 @@ def sft_agent(backend: LMBackend, stop: str | Sequence[str] | None = None, *, n:
               **options: Any) -> LMAgent:
     """SFT-N: generates until its stop token, and at most ``n`` tokens, the length of every target it
     was trained on. In the raw training format nothing marks where the code ends and the target
-    begins, so the model cannot count its own tokens and does not learn to stop after N of them (the
-    shipped SFT-10 ran past 10 tokens in 53% of its suggestions, to the 64-token budget in 22%); the
-    bound keeps it to what it was trained to produce. (``n < 1`` is refused by ``LMAgent``'s budget check.)"""
+    begins, so the model cannot count its own tokens and does not learn to stop after N of them
+    (docs/results.md); the bound keeps it to what it was trained to produce. (``n < 1`` is refused by ``LMAgent``'s budget check.)"""
     return trained_agent(backend, stop, name="sft" if n is None else f"sft-{n}",
                          budget=UNCAPPED_BUDGET if n is None else n, **options)
 

@@ -141,11 +141,11 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
 
 
 def untrained_mode(options: BackendOptions, backend: LMBackend, local: str = "prefill") -> str:
-    """The untrained model's default prompt mode, chosen by measurement for the model (docs/prompt_modes.md),
-    whichever engine computes it: ``local`` ("prefill" for Base-N: SmolLM2-135M-Instruct suggested in 98% of
-    rounds that way, in 2% in chat mode, where it rarely re-types the code; "raw" for Empower at inference,
-    which suggested and was accepted more often raw) when the model's chat template can be rendered here, or
-    "raw" when it has none (a base model such as Gemma-3-270M). A served model whose tokenizer cannot be read
+    """The untrained model's default prompt mode, chosen by measurement for the model (docs/prompt_modes.md
+    has the numbers), whichever engine computes it: ``local`` ("prefill" for Base-N, with which SmolLM2 suggests
+    where in chat mode it rarely re-types the code; "raw" for Empower at inference, which suggests and is
+    accepted more often raw) when the model's chat template can be rendered here, or "raw" when it has none
+    (a base model such as Gemma-3-270M). A served model whose tokenizer cannot be read
     here (another host's, or a server that does not say where it is) gets the paper's chat mode: prefill
     needs the template rendered locally, and the instruct models one serves re-type code as asked."""
     if options.prompt_mode:

@@ -16,11 +16,8 @@ Backends:
 - :class:`OpenAICompletionsBackend`: any OpenAI-compatible server (vLLM in production, the local
   llama.cpp server offline). String prompts go to ``/v1/completions``, chat prompts to
   ``/v1/chat/completions``; tokens and log-probs come from the response's ``logprobs``. The server's
-  own prefix cache plays the part of :class:`PromptCache`: vLLM's automatic prefix caching
-  (``--enable-prefix-caching``, on by default in its V1 engine); llama.cpp's ``llama-server``
-  (the request field ``cache_prompt``, default true); llama-cpp-python's server always reuses the
-  longest token prefix shared with the previous request, and ``--cache true`` also keeps the states
-  of earlier prompts in RAM, which helps when concurrent episodes alternate on one server.
+  own prefix cache (vLLM's automatic prefix caching, llama.cpp's ``cache_prompt``) plays the part of
+  :class:`PromptCache`.
 
 Every :class:`Generation` satisfies ``"".join(tokens) == text``: stop strings and the end-of-turn
 token are removed from the text, and a token that straddles the cut is shortened to fit.

@@ -133,7 +133,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"LoRA rank, one vLLM serves: {', '.join(map(str, VLLM_LORA_RANKS))} (default 8; "
                             "alpha = 2 x rank)")
     train.add_argument("--gradient-checkpointing", action="store_true",
-                       help="recompute activations in the backward pass: less GPU memory, about 30%% slower")
+                       help="recompute activations in the backward pass: less GPU memory, slower steps")
     train.add_argument("--max-steps", type=at_least(1), default=None)
     train.add_argument("--merge", action="store_true", help="also save the merged model to OUT/merged")
     train.set_defaults(func=_train)

@@ -1,48 +1,11 @@
-"""The expert programmer (docs/protocol.md §7.3): offline, deterministic given the episode's seed,
-and it judges a suggestion by what the code does, not by how it is spelled.
+"""The expert programmer (the rule in words: docs/protocol.md §7.3): it types the problem's
+reference solution and judges a suggestion by what the code does, not by how it is spelled; offline, and
+deterministic given the episode's seed.
 
-It knows the problem's reference solution and types it, K_H tokens a round, never editing earlier code.
-Its state is one number, the *resume point*: the offset in the reference from which it will go on
-typing. The program it is heading for is always ``code + reference[resume:]``.
-
-A suggestion ``s`` is judged like this:
-
-1. ``s`` is exactly the reference's next text (``reference[resume:]`` starts with ``s``): accept,
-   nothing is run ("exact prefix").
-2. Otherwise the expert looks for a resume point ``r > resume`` from which it could finish the
-   program correctly: the candidate ``code + s + reference[r:]`` must pass the problem's **public**
-   tests (its own examples; never the hidden tests), run in the project's sandbox. Candidates
-   (``resume_candidates``): every line start in the rest of the reference, its end, and the places
-   where the suggestion's unfinished last line reappears in the reference. They are ranked by their
-   *likeness*, the Dice overlap of the non-space tokens of the suggestion and of the reference text
-   they skip (a suggestion usually *replaces* what the expert would have typed: ``total = sum(a)`` for
-   a three-line loop), then cheap static checks go first (the candidate must compile), and at most
-   ``max_runs`` candidates are run. The first that passes is taken: accept, "finishes correctly from
-   resume point r". Only points past the place where the suggestion departs from the reference are
-   candidates: the departing part must *replace* some of the reference. A suggestion after which the
-   expert would still type all it had planned saves it nothing and leaves dead code behind (a wrong
-   loop followed by the right one passes every test).
-3. None passes: reject, with the reason of the best-ranked candidate ("would fail public test 2",
-   "does not compile"). A suggestion that renames something the rest of the reference uses fails
-   here: the expert does not rename. When only the suggestion's unfinished last line stood in the way
-   (its finished lines alone would be accepted and the last line parses as the start of a statement),
-   the reason ends with ``UNFINISHED_LAST_LINE``, for the reports to count.
-
-``miss_rate`` models the error the paper's user study is about: a slip, where a suggestion looks like
-what the expert meant to type and is subtly wrong. A wrong suggestion is *plausible* at a candidate point
-when the candidate program runs on the public tests with no syntax error, runtime error or time-out but
-gives a wrong answer (an off-by-one, say), **and** the suggestion resembles the reference text it
-replaces (the likeness above is at least ``miss_likeness``). With probability ``miss_rate`` (drawn from
-the episode's seeded generator, once per plausible wrong suggestion) the expert fails to notice and
-accepts it, resuming at that candidate's point; the final program then fails. A suggestion that does not
-even run is never missed, and neither is one that would replace code it looks nothing like: without the
-likeness bound a line break or ``# Your code here`` "replacing" the whole rest of the program runs and
-gives a wrong answer, and missing it ends the episode at once. That is giving up, not a careless moment,
-and it made the miss rate a per-round chance of failing for any assistant that suggests anything.
-
-Problems without public tests: only exact prefixes are accepted (no example to judge other code by).
-HumanEval problems get public tests from their docstring examples at load time
-(``problems/humaneval.py``).
+Its state is one number, the *resume point*: the offset in the reference from which it will go on typing,
+so the program it is heading for is always ``code + reference[resume:]``. A suggestion is accepted when it
+is the reference's next text, or when a later resume point (:func:`resume_candidates`) gives a program that
+passes the problem's public tests in the sandbox; with ``miss_rate`` a plausible wrong one slips through.
 """
 from __future__ import annotations
 

@@ -50,7 +50,7 @@ class FinetuneConfig:
     seed: int = 0
     device: str = "cpu"
     dtype: str | None = None
-    gradient_checkpointing: bool = False  # recompute activations in backward: less memory, ~30% slower
+    gradient_checkpointing: bool = False  # recompute activations in backward: less memory, slower
 
 
 @dataclass
