@@ -10,8 +10,8 @@ import gymnasium as gym
 import pytest
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
-from codeassist_env.agents import make_agent, play_episode
-from codeassist_env.agents.factories import BackendOptions, shipped_adapter_dir
+from codeassist_env.agents import make_agent, play_episode, shipped_adapter_dir
+from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import TransformersBackend
 from codeassist_env.problems import get_problem
 

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from codeassist_env.agents import make_agent, play_episode
-from codeassist_env.agents.factories import shipped_adapter_dir
+from codeassist_env.agents import make_agent, play_episode, shipped_adapter_dir
 from codeassist_env.env import CodeAssistEnv
 from codeassist_env.problems import load_problems
 from codeassist_env.training.finetune import read_manifest

@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from codeassist_env.agents.base import Agent
-from codeassist_env.agents.factories import (EMPOWER_ADAPTER, make_base, make_empower, make_inference_empower,
-                                             make_sft, model_resources, no_model_resources, parse_base, parse_eta,
-                                             parse_sft, sft_adapter)
+from codeassist_env.agents.factories import (ADAPTERS_DIR, EMPOWER_ADAPTER, make_base, make_empower,
+                                             make_inference_empower, make_sft, model_resources, no_model_resources,
+                                             parse_base, parse_eta, parse_sft, sft_adapter)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
 from codeassist_env.registry import Kind, Registry
 
@@ -65,6 +66,13 @@ def make_agent(name: str, **options: Any) -> Agent:
     return AGENTS.build(name, **options)
 
 
+def shipped_adapter_dir(name: str) -> Path | None:
+    """The shipped adapter that agent ``name`` ("empower", "sft-10", ...) loads by default, else None."""
+    kind, parsed = AGENTS.parse(name)
+    adapter = kind.default_adapter(parsed) if kind.default_adapter else None
+    return ADAPTERS_DIR / adapter if adapter else None
+
+
 def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
                  act: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
     """Play one CodeAssist-v0 episode to its end and return the last ``info`` (transcript, passed,
@@ -78,4 +86,5 @@ def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed:
     return info
 
 
-__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "play_episode"]
+__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "play_episode",
+           "shipped_adapter_dir"]

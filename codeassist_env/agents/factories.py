@@ -106,15 +106,6 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
     return _backends[key]
 
 
-def shipped_adapter_dir(agent_name: str) -> Path | None:
-    """The shipped adapter that ``agent_name`` ("empower", "sft-10", ...) loads by default, else None."""
-    from codeassist_env.agents import AGENTS  # the registry imports this module
-
-    kind, parsed = AGENTS.parse(agent_name)
-    name = kind.default_adapter(parsed) if kind.default_adapter else None
-    return ADAPTERS_DIR / name if name else None
-
-
 def sft_adapter(parsed: tuple[int, str]) -> str | None:
     """The shipped adapter of ``sft-N`` (none when a path is given)."""
     n, path = parsed

@@ -1,17 +1,37 @@
 """How a run's episodes are executed: ``run_threads`` (a thread pool in this process, the default) or
-``codeassist_env.bench.ray_executor.run_ray`` (Ray workers, on one machine or a cluster). Either way the
-finished episodes come back to this process, and ``Collector`` alone writes them to ``episodes.jsonl``:
-one writer keeps the exactly-once and ``--resume`` guarantees whatever runs the episodes."""
+``codeassist_env.bench.ray_executor.run_ray`` (Ray workers, on one machine or a cluster); the runner is
+given one (``BenchRunner.run(execute=...)``). Either way the finished episodes come back to this process,
+and ``Collector`` alone writes them to ``episodes.jsonl``: one writer keeps the exactly-once and
+``--resume`` guarantees whatever runs the episodes."""
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
-from typing import Any
+from typing import Any, Protocol
 
-from codeassist_env.bench.runner import (BenchRunner, EndpointUnreachable, RunAborted, RunSummary,
-                                         _EndpointDownEpisode, _Fatal)
+from codeassist_env.bench.guards import EndpointWatch
+from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted, RunSummary
 from codeassist_env.bench.store import EpisodeWriter, Triple
 from codeassist_env.episode import EpisodeRecord
+from codeassist_env.problems import Problem
+
+
+class EpisodeRunner(Protocol):
+    """What an executor uses of ``runner.BenchRunner``: a protocol, so that the runner can name its
+    executors without either module importing the other. An executor running episodes elsewhere (a Ray
+    worker) builds a runner of the same class from the same config, options, builders and problems."""
+    config: Any  # runner.BenchConfig
+    options: Any  # runner.RunOptions
+    problems: list[Problem]
+    make_human: Callable[[], Any]
+    make_agent: Callable[[str, list[Problem]], Any]
+    endpoint_watch: EndpointWatch
+
+    def run_episode(self, triple: Triple) -> EpisodeRecord:
+        """Raises ``EndpointDownEpisode`` or ``FatalEpisode``; any other error is in the record."""
+
+    def close(self) -> None: ...
 
 
 class AgentStats:
@@ -68,7 +88,10 @@ class Collector:
         self.bar.close()
 
 
-def run_threads(runner: BenchRunner, todo: list[Triple], collector: Collector) -> None:
+Executor = Callable[[EpisodeRunner, list[Triple], Collector], None]
+
+
+def run_threads(runner: EpisodeRunner, todo: list[Triple], collector: Collector) -> None:
     """Episodes in a pool of ``concurrency`` threads of this process."""
     concurrency = runner.options.concurrency
     pending_triples = iter(todo)
@@ -85,9 +108,9 @@ def run_threads(runner: BenchRunner, todo: list[Triple], collector: Collector) -
                 for future in finished:
                     try:
                         record = future.result()
-                    except _EndpointDownEpisode:
+                    except EndpointDownEpisode:
                         continue  # not recorded: --resume runs it; the other workers stop too
-                    except _Fatal as fatal:
+                    except FatalEpisode as fatal:
                         collector.fatal(fatal.record, fatal.__cause__)
                     collector.take(record)
                     next_triple = None if runner.endpoint_watch.tripped else next(pending_triples, None)
@@ -100,10 +123,3 @@ def run_threads(runner: BenchRunner, todo: list[Triple], collector: Collector) -
                 future.cancel()
             raise
 
-
-def run_with(executor: str, runner: BenchRunner, todo: list[Triple], collector: Collector) -> Any:
-    if executor == "ray":
-        from codeassist_env.bench.ray_executor import run_ray
-
-        return run_ray(runner, todo, collector)
-    return run_threads(runner, todo, collector)

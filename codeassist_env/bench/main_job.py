@@ -33,7 +33,7 @@ class MainJob:
 
 def _shipped_adapter_missing(name: str) -> str | None:
     """Why the shipped adapter behind agent ``name`` cannot be loaded, or None if it can."""
-    from codeassist_env.agents.factories import shipped_adapter_dir
+    from codeassist_env.agents import shipped_adapter_dir
     from codeassist_env.training.finetune import read_manifest
 
     directory = shipped_adapter_dir(name)

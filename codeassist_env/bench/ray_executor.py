@@ -20,9 +20,8 @@ import socket
 from collections import deque
 from typing import Any
 
-from codeassist_env.bench.executors import Collector
-from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
-                                         _EndpointDownEpisode, _Fatal)
+from codeassist_env.bench.executors import Collector, EpisodeRunner
+from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted
 from codeassist_env.bench.store import Triple
 from codeassist_env.episode import EpisodeRecord
 from codeassist_env.problems import Problem
@@ -31,15 +30,16 @@ MAX_ATTEMPTS = 3  # runs of one episode on workers that died under it before it 
 
 
 class EpisodeWorker:
-    """The Ray actor: runs episodes and hands back ``(outcome, payload)``, never raising for one episode."""
+    """The Ray actor: runs episodes and hands back ``(outcome, payload)``, never raising for one episode.
+    Its runner is of the driver's runner's class (``runner_class``), built from the driver's arguments."""
 
-    def __init__(self, config: BenchConfig, options: RunOptions, make_human: Any, make_agent: Any,
-                 problems: list[Problem]):
+    def __init__(self, runner_class: type[EpisodeRunner], config: Any, options: Any, make_human: Any,
+                 make_agent: Any, problems: list[Problem]):
         if options.torch_threads:
             import torch
 
             torch.set_num_threads(options.torch_threads)
-        self.runner = BenchRunner(config, options, make_human, make_agent, problems=problems)
+        self.runner = runner_class(config, options, make_human, make_agent, problems=problems)
         self.where = f"{socket.gethostname()}:{os.getpid()}"
 
     def ready(self) -> str:
@@ -48,9 +48,9 @@ class EpisodeWorker:
     def run(self, triple: Triple) -> tuple[str, Any]:
         try:
             record = self.runner.run_episode(triple)
-        except _EndpointDownEpisode:
+        except EndpointDownEpisode:
             return "down", self.runner.endpoint_watch.detail
-        except _Fatal as fatal:
+        except FatalEpisode as fatal:
             return "fatal", fatal.record.to_json()
         record.worker = f"{self.where}/{record.worker}"  # the node and process, then the thread
         return "done", record.to_json()
@@ -59,8 +59,9 @@ class EpisodeWorker:
         self.runner.close()
 
 
-def worker_resources(config: BenchConfig) -> dict[str, float]:
-    """What one worker needs: the most any of the run's agent kinds declares, resource by resource."""
+def worker_resources(config: Any) -> dict[str, float]:
+    """What one worker needs for a ``runner.BenchConfig``: the most any of the run's agent kinds declares,
+    resource by resource."""
     from codeassist_env.agents import AGENTS
     from codeassist_env.agents.factories import BackendOptions
 
@@ -83,7 +84,7 @@ def worker_count(concurrency: int, needs: dict[str, float], cluster: dict[str, f
     return fits
 
 
-def run_ray(runner: BenchRunner, todo: list[Triple], collector: Collector) -> None:
+def run_ray(runner: EpisodeRunner, todo: list[Triple], collector: Collector) -> None:
     import ray
 
     started_here = not ray.is_initialized()
@@ -98,13 +99,13 @@ def run_ray(runner: BenchRunner, todo: list[Triple], collector: Collector) -> No
             ray.shutdown()
 
 
-def _drive(ray: Any, runner: BenchRunner, todo: list[Triple], collector: Collector, actors: list[Any]) -> None:
+def _drive(ray: Any, runner: EpisodeRunner, todo: list[Triple], collector: Collector, actors: list[Any]) -> None:
     concurrency = runner.options.concurrency
     needs = worker_resources(runner.config)
     count = worker_count(concurrency, needs, ray.cluster_resources())
     actor_class = ray.remote(EpisodeWorker).options(max_concurrency=math.ceil(concurrency / count), max_restarts=0,
                                                     **needs)
-    arguments = (runner.config, runner.options, runner.make_human, runner.make_agent, runner.problems)
+    arguments = (type(runner), runner.config, runner.options, runner.make_human, runner.make_agent, runner.problems)
 
     def start() -> Any:
         return actor_class.remote(*arguments)

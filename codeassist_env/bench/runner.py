@@ -1,10 +1,11 @@
 """Run (agent, problem, seed) episodes of ``CodeAssist-v0`` concurrently into a results directory.
 
 Episodes run in a bounded thread pool (``executors.run_threads``) or on Ray workers
-(``ray_executor.run_ray``), each of which holds a ``BenchRunner`` of its own. Environments, simulated
-humans and agents keep per-episode state, so each worker thread builds its own; what is expensive is
-shared: the problem list, the tokenizer, loaded language models (the agents' backends are cached per
-process) and the LLM human's response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
+(``ray_executor.run_ray``), each of which holds a ``BenchRunner`` of its own; ``BenchRunner.run`` is given
+one, or takes the one ``RunOptions.executor`` names. Environments, simulated humans and agents keep
+per-episode state, so each worker thread builds its own; what is expensive is shared: the problem list,
+the tokenizer, loaded language models (the agents' backends are cached per process) and the LLM human's
+response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
 sampling call runs alone (see ``guards.SamplingGate``).
 """
 from __future__ import annotations
@@ -20,11 +21,16 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.bench.engine import refuse_mixed_engines, run_engine
+from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
 from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
+from codeassist_env.bench.outcome import (EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted,
+                                          RunSummary)
+from codeassist_env.bench.ray_executor import run_ray
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
                                         latest_by_triple, load_episodes, read_run, write_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeResult
+from codeassist_env.humans.cache import CacheMiss
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.servers import tally
 from codeassist_env.tokenizer import get_tokenizer
@@ -72,7 +78,7 @@ class BenchConfig:
         return data
 
 
-EXECUTORS = ("threads", "ray")
+EXECUTORS: dict[str, Executor] = {"threads": run_threads, "ray": run_ray}
 
 
 @dataclass(frozen=True)
@@ -122,18 +128,6 @@ def shard_of(triples: list[Triple], shard: tuple[int, int]) -> list[Triple]:
     """Shard i of n: every n-th triple of the sorted list starting at the i-th (spreads agents evenly)."""
     index, count = shard
     return sorted(triples)[index - 1::count]
-
-
-@dataclass
-class RunSummary:
-    out: Path
-    planned: int  # triples of this shard
-    skipped: int  # already done (resume)
-    finished: int = 0
-    errored: int = 0
-    retried: int = 0  # episodes run again because the worker running them died (Ray executor)
-    wall_s: float = 0.0
-    notes: list[str] = field(default_factory=list)
 
 
 # What decides an agent's suggestions besides its name: a default that changes between releases (a prompt
@@ -242,11 +236,10 @@ class BenchRunner:
         return local
 
     def _model_gate(self, agent: Any) -> Any:
-        """The context to hold around ``agent.act``: a ``SamplingGate`` turn for agents on a local model."""
-        from codeassist_env.agents.lm import TransformersBackend
-
-        backend = getattr(agent, "backend", None)
-        if not isinstance(backend, TransformersBackend):
+        """The context to hold around ``agent.act``: a ``SamplingGate`` turn for agents on a local model (its
+        backend's ``info`` names no server)."""
+        info = getattr(getattr(agent, "backend", None), "info", None)
+        if info is None or info.served_at is not None:  # no model, or one computed by a server
             return nullcontext()
         # One gate for all local models: they share torch's one process-wide RNG.
         gate = self._local_model_gate
@@ -261,12 +254,12 @@ class BenchRunner:
             try:
                 self._play(triple, record)
             except EndpointDown as error:
-                raise _EndpointDownEpisode(record) from error
+                raise EndpointDownEpisode(record) from error
             except Exception as error:  # recorded, so that --resume retries it and the report counts it
                 record.error = f"{type(error).__name__}: {error}"
                 record.traceback = traceback.format_exc(limit=8)
-                if type(error).__name__ == "CacheMiss":
-                    raise _Fatal(record) from error
+                if isinstance(error, CacheMiss):
+                    raise FatalEpisode(record) from error
             finally:
                 record.servers = servers or None
         record.elapsed_s = time.perf_counter() - started
@@ -310,7 +303,11 @@ class BenchRunner:
             record.status = "ok"
 
     # ---- the whole run ---------------------------------------------------------------------------
-    def run(self, agent_facts: dict[str, Any] | None = None) -> RunSummary:
+    def run(self, agent_facts: dict[str, Any] | None = None, execute: Executor | None = None) -> RunSummary:
+        """Run this shard's episodes that are not done yet. ``execute``: what runs them (default: the
+        executor ``options.executor`` names). Raises ``RunAborted`` (``EndpointUnreachable`` when the
+        simulated human's endpoint is down); what finished is recorded either way."""
+        execute = execute or EXECUTORS[self.options.executor]
         started = time.perf_counter()
         loaded = self.prepare(agent_facts or {})
         latest = latest_by_triple(loaded.records)
@@ -321,8 +318,6 @@ class BenchRunner:
         todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))
         summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
                              notes=loaded.notes)
-        from codeassist_env.bench.executors import AgentStats, Collector, run_with
-
         stats = AgentStats()
         for record in latest.values():
             stats.add(EpisodeRecord.from_json(record))
@@ -330,7 +325,7 @@ class BenchRunner:
             with EpisodeWriter(self.options.out / EPISODES_FILE, loaded) as writer:
                 collector = Collector(writer, summary, stats, len(todo), self.options.progress)
                 try:
-                    run_with(self.options.executor, self, todo, collector)
+                    execute(self, todo, collector)
                 finally:
                     collector.close()
         finally:
@@ -346,24 +341,8 @@ class BenchRunner:
             env.close()
 
 
-class RunAborted(RuntimeError):
-    """The run stopped early because continuing could not give valid results (e.g. a replay-cache miss)."""
 
-
-class EndpointUnreachable(RunAborted):
-    """The run stopped because the simulated human's endpoint is down (``EndpointWatch``); what finished
-    is recorded, and ``--resume`` runs the rest."""
-
-
-class _EndpointDownEpisode(Exception):
-    def __init__(self, record: EpisodeRecord):
-        super().__init__(record.problem_id)
-        self.record = record
-
-
-class _Fatal(Exception):
-    """An episode error that must stop the run (a replay-cache miss: the cache does not fit the run)."""
-
-    def __init__(self, record: EpisodeRecord):
-        super().__init__(record.error)
-        self.record = record
+# The runner's callers build its config and options, and catch what ``run`` raises, from here (the errors
+# and the summary are defined in ``outcome``, where the executors that raise them find them too).
+__all__ = ["DEFAULT_MAX_CONNECTION_FAILURES", "EXECUTORS", "BenchConfig", "BenchRunner", "EndpointUnreachable",
+           "RunAborted", "RunOptions", "RunSummary", "parse_shard"]
