@@ -5,7 +5,7 @@ import difflib
 import os
 import string
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 import gymnasium as gym
@@ -20,7 +20,6 @@ from codeassist_env.tokenizer import get_tokenizer
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
 MAX_HUMAN_CHARS = 2000  # per round, after the K_H-token cut (guards against one huge "token")
-REWARDS = ("pass", "dpr", "pass_fraction")
 
 
 class AnyText(spaces.Text):
@@ -72,8 +71,12 @@ class CodeAssistEnv(gym.Env[dict, str]):
     the program starts as the problem's starter code (often empty).
 
     ## Reward
-    0 on every step but the last. On the last: ``reward="pass"``: 1.0 if every hidden test passes;
-    ``"dpr"``: the discounted pass rate; ``"pass_fraction"``: the fraction of hidden tests passed.
+    0 on every step but the last. On the last, ``reward`` of the episode's ``EpisodeResult``
+    (``codeassist_env.episode``: what the last ``info`` adds, as a record). ``reward`` is a function from
+    that record to a number, or the name of one of ``metrics.REWARDS``: ``"pass"`` (``pass_reward``,
+    the default): 1.0 if every hidden test passes; ``"dpr"`` (``dpr_reward``): the discounted pass rate;
+    ``"pass_fraction"`` (``pass_fraction_reward``): the fraction of hidden tests passed. Your own, e.g.
+    ``reward=lambda result: result.pass_fraction - 0.01 * result.rounds``.
 
     ## Episode End
     Terminated when the human chooses FINISH; truncated after ``max_rounds`` rounds. Either way the
@@ -105,7 +108,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
     (``"reference"``, ``"reference-whitespace"``, another registered name, or a human object),
     ``sandbox`` (``"auto"``, ``"bwrap"``, ``"docker"``, ``"process"``, or an open sandbox the caller
     owns), ``max_rounds`` (50), ``human_tokens`` (K_H, 10), ``tokenizer`` (None = the offline code
-    tokenizer, a Hugging Face name/path, or a tokenizer object), ``reward`` (``"pass"``),
+    tokenizer, a Hugging Face name/path, or a tokenizer object), ``reward`` (``"pass"``, or a function),
     ``show_problem_to_agent`` (False), ``render_mode`` (None or ``"ansi"``).
 
     ## Version History
@@ -116,11 +119,14 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = "reference",
                  sandbox: Any = "auto", max_rounds: int = 50, human_tokens: int = 10, tokenizer: Any = None,
-                 reward: str = "pass", show_problem_to_agent: bool = False, render_mode: str | None = None):
+                 reward: str | Callable[[EpisodeResult], float] = "pass", show_problem_to_agent: bool = False,
+                 render_mode: str | None = None):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise ValueError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
-        if reward not in REWARDS:
-            raise ValueError(f"reward {reward!r} is not one of {REWARDS}")
+        if isinstance(reward, str) and reward not in metrics.REWARDS:
+            raise ValueError(f"reward {reward!r} is not one of {tuple(metrics.REWARDS)}, nor a function")
+        if not isinstance(reward, str) and not callable(reward):
+            raise TypeError(f"reward must be a name or a function of the EpisodeResult, got {type(reward).__name__}")
         if not isinstance(max_rounds, int) or max_rounds < 1:
             raise ValueError(f"max_rounds must be an int >= 1, got {max_rounds!r}")
         if not isinstance(human_tokens, int) or human_tokens < 0:
@@ -128,7 +134,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self.render_mode = render_mode
         self.max_rounds = max_rounds
         self.human_tokens = human_tokens
-        self.reward_kind = reward
+        self.reward_function = metrics.REWARDS[reward] if isinstance(reward, str) else reward
         self.show_problem_to_agent = show_problem_to_agent
         self.tokenizer = get_tokenizer(tokenizer)
         self.problems = _load(problems)
@@ -246,9 +252,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
         reward = 0.0
         if terminated or truncated:
             self._done = True
-            info.update(self._final_info(finished=terminated))
-            reward = {"pass": info["pass_at_1"], "dpr": info["dpr"],
-                      "pass_fraction": info["pass_fraction"]}[self.reward_kind]
+            result = self._final_result(finished=terminated)
+            info.update(result.to_info())
+            reward = self.reward_function(result)
         return self._observation(), float(reward), terminated, truncated, info
 
     def render(self):
@@ -289,7 +295,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self.evaluations += 1
         return self._sandbox.run(self._problem, self._code)
 
-    def _final_info(self, finished: bool) -> dict[str, Any]:
+    def _final_result(self, finished: bool) -> EpisodeResult:
         verdict = self._evaluate()
         shown = [r for r in self._transcript if r["suggestion"]]
         accepted = sum(r["decision"] == "accept" for r in shown)
@@ -318,7 +324,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
             tokenizer=self.tokenizer.name,
             transcript=[EnvRound(**r) for r in self._transcript],
             human_usage=dict(self.human.usage()) if callable(getattr(self.human, "usage", None)) else None,
-        ).to_info()
+        )
 
 
 def _load(problems: str | os.PathLike | Iterable[Problem] | None) -> list[Problem]:

@@ -1,8 +1,11 @@
-"""The per-episode metrics of the benchmark and how they are averaged (one place for every formula)."""
+"""The per-episode metrics of the benchmark, how they are averaged, and the environment's rewards (one place
+for every formula)."""
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+
+from codeassist_env.episode import EpisodeResult
 
 DPR_GAMMA = 0.999
 DPR_ALPHA = 0.1  # weight of tokens the human read (suggestions shown)
@@ -21,6 +24,26 @@ def accept_ratio(accepted: int, shown: int) -> float | None:
     """Accepted suggestions / non-empty suggestions shown; ``None`` when nothing was shown (undefined,
     and left out of averages rather than counted as 0)."""
     return accepted / shown if shown else None
+
+
+# ---- rewards: what CodeAssist-v0 gives on an episode's last step, a function of the episode's result ----
+def pass_reward(result: EpisodeResult) -> float:
+    """1.0 if every hidden test passed, else 0.0 (Pass@1)."""
+    return result.pass_at_1
+
+
+def dpr_reward(result: EpisodeResult) -> float:
+    """The discounted pass rate (``discounted_pass_rate``)."""
+    return result.dpr
+
+
+def pass_fraction_reward(result: EpisodeResult) -> float:
+    """The fraction of hidden tests passed."""
+    return result.pass_fraction
+
+
+Reward = Callable[[EpisodeResult], float]
+REWARDS: dict[str, Reward] = {"pass": pass_reward, "dpr": dpr_reward, "pass_fraction": pass_fraction_reward}
 
 
 def mean_stderr(values: Iterable[float | None]) -> tuple[float | None, float | None]:

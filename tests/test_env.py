@@ -12,8 +12,10 @@ import pytest
 from gymnasium.utils.env_checker import check_env
 
 import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
+from codeassist_env import metrics
 from codeassist_env.agents import make_agent, play_episode
 from codeassist_env.env import MAX_SUGGESTION_CHARS, CodeAssistEnv
+from codeassist_env.episode import EpisodeResult
 from codeassist_env.humans import Decision, ReferenceHuman, SimulatorFailure
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.problems import TestCase as HiddenTest
@@ -191,6 +193,29 @@ def test_truncation_at_max_rounds_runs_the_tests_once():
         assert env.evaluations == 2  # one run per episode, the sandbox reused
     finally:
         env.close()
+
+
+@pytest.mark.bwrap
+def test_reward_is_a_function_of_the_episode_result_and_the_three_names_are_such_functions():
+    results = []
+
+    def shaped(result: EpisodeResult) -> float:
+        results.append(result)
+        return result.pass_fraction - 0.01 * result.rounds
+
+    env = CodeAssistEnv(problems=[ADD], sandbox="bwrap", human_tokens=4, reward=shaped)
+    try:
+        _, reward, terminated, truncated, info = play(env, make_agent("oracle-4", problems=env.problems), seed=0)
+    finally:
+        env.close()
+    assert terminated and info["passed"] and info["rounds"] >= 2
+    (result,) = results  # asked once, on the last step, with the record the last info spreads out
+    assert {key: info[key] for key in result.to_info()} == result.to_info()
+    assert reward == pytest.approx(1.0 - 0.01 * info["rounds"])
+    named = {name: function(result) for name, function in metrics.REWARDS.items()}
+    assert named == {"pass": 1.0, "dpr": info["dpr"], "pass_fraction": 1.0} and 0 < info["dpr"] < 1
+    with pytest.raises(TypeError, match="reward must be a name or a function"):
+        CodeAssistEnv(problems=[ADD], reward=1.0)
 
 
 @pytest.mark.bwrap
