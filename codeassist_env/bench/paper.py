@@ -27,8 +27,8 @@ USER_STUDY = ("user study (18 people, Llama-3.1-8B): Empower (eta = 4) vs Base-2
 
 def paper_column(agent: str) -> str | None:
     """The paper's column for one of our agent names (``empower``, ``empower:PATH``, ``sft-10``,
-    ``sft-20:PATH``, ``base-10``, ``base``, ``sft-rand``); None when the paper has no such agent
-    (``none``, ``oracle-N``, ``empower-infer:ETA``, other caps)."""
+    ``sft-20:PATH``, ``base-10``, ``base``); None when the paper has no such agent (``none``, ``oracle-N``,
+    ``empower-infer:ETA``, other caps)."""
     head = agent.split(":", 1)[0]
     if head == "empower":
         return "Empower"
@@ -36,6 +36,4 @@ def paper_column(agent: str) -> str | None:
         return head.upper() if head.startswith("sft") else "Base-10"
     if head == "base":
         return "Base"
-    if head == "sft-rand":
-        return "SFT-RAND"
     return None
