@@ -130,11 +130,16 @@ def encode_call(args: Any) -> str:
     return plain.encode((tuple(args), {})).decode()
 
 
-def build_problem(record: dict[str, Any], truth: dict[str, Any], source: str) -> Problem:
-    """The problem of one checked record, with the canonical solution's ``truth`` (evalplus_truth.py)."""
+def call_texts(record: dict[str, Any]) -> list[str]:
+    """Every call of a checked record, encoded: the base, plus and example inputs, in that order."""
     base, plus = inputs_of(record)
-    examples = literal_calls(record["prompt"], record["entry_point"])
-    calls = [encode_call(a) for a in base + plus + examples]
+    return [encode_call(a) for a in base + plus + literal_calls(record["prompt"], record["entry_point"])]
+
+
+def build_problem(record: dict[str, Any], calls: list[str], truth: dict[str, Any], source: str) -> Problem:
+    """The problem of one checked record, with its ``calls`` (``call_texts``) and the canonical solution's
+    ``truth`` (evalplus_truth.py)."""
+    base, plus = inputs_of(record)
     outputs, seconds = truth["outputs"], truth["seconds"]
     limits = [max(MIN_TIME_LIMIT_S, TIME_LIMIT_FACTOR * s) for s in seconds]
     # An input on which the canonical solution itself fails has no expected output: EvalPlus's release

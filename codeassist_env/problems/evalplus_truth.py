@@ -19,9 +19,7 @@ from typing import Any
 from tqdm import tqdm
 
 from codeassist_env.problems.errors import ProblemError
-from codeassist_env.problems.evalplus import (MEMORY_LIMIT_MB, build_problem, dataset_of, encode_call, inputs_of,
-                                              release_records)
-from codeassist_env.problems.humaneval import literal_calls
+from codeassist_env.problems.evalplus import MEMORY_LIMIT_MB, build_problem, call_texts, dataset_of, release_records
 from codeassist_env.problems.model import Problem
 
 CACHE_ENV, SANDBOX_ENV = "CODEASSIST_EVALPLUS_CACHE", "CODEASSIST_EVALPLUS_SANDBOX"
@@ -44,15 +42,17 @@ def file_hash(path: Path) -> str:
 
 def load_release(path: Path, records: list[tuple[str, Any]]) -> tuple[Problem, ...]:
     """The problems of a release file whose decoded records are ``records``."""
-    checked = release_records(iter(records))
-    truth = ground_truth(path, [record for _, record in checked])
+    checked = [record for _, record in release_records(iter(records))]
+    calls = {record["task_id"]: call_texts(record) for record in checked}
+    truth = ground_truth(path, checked, calls)
     source = f"evalplus:{path.name}"
-    return tuple(build_problem(record, truth[record["task_id"]], source) for _, record in checked)
+    return tuple(build_problem(record, calls[record["task_id"]], truth[record["task_id"]], source)
+                 for record in checked)
 
 
-def ground_truth(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, list]]:
-    """task id -> {"outputs": plain JSON or None per call, "seconds": [...]}, calls being the base, plus and
-    example inputs in that order; from the cache when this file's hash is there."""
+def ground_truth(path: Path, records: list[dict[str, Any]], calls: dict[str, list[str]]) -> dict[str, dict[str, list]]:
+    """task id -> {"outputs": plain JSON or None per call, "seconds": [...]}, ``calls`` being each task's
+    encoded calls (``call_texts``); from the cache when this file's hash is there."""
     cached = cache_dir() / f"{path.name.split('.')[0]}-{file_hash(path)[:16]}-v{CACHE_FORMAT}.json.gz"
     if cached.is_file():
         try:
@@ -60,16 +60,19 @@ def ground_truth(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[st
                 return json.load(f)
         except (OSError, ValueError, EOFError):
             pass  # a damaged cache is computed again
-    truth = compute_ground_truth(path, records)
+    truth = compute_ground_truth(path, records, calls)
     cached.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as tmp:
-        with gzip.open(tmp, "wt", encoding="utf-8") as f:
-            json.dump(truth, f)
+        # Level 1: the answers are mostly numbers, which gzip's default level 9 compresses little better
+        # and far slower.
+        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as f:
+            f.write(json.dumps(truth))
     os.replace(tmp.name, cached)  # whole or not at all, if two processes compute it at once
     return truth
 
 
-def compute_ground_truth(path: Path, records: list[dict[str, Any]]) -> dict[str, dict[str, list]]:
+def compute_ground_truth(path: Path, records: list[dict[str, Any]],
+                         calls: dict[str, list[str]]) -> dict[str, dict[str, list]]:
     from codeassist_env.sandbox import open_sandbox  # the sandbox imports this package's problem model
     from codeassist_env.sandbox.calls import EvalPlusRules, with_answer_adapter
 
@@ -77,12 +80,10 @@ def compute_ground_truth(path: Path, records: list[dict[str, Any]]) -> dict[str,
     with open_sandbox(os.environ.get(SANDBOX_ENV, "auto"), trusted_code=True) as sandbox:
         for record in tqdm(records, desc=f"expected outputs of {path.name} (once, then cached)", unit="task",
                            file=sys.stderr):
-            base, plus = inputs_of(record)
-            calls = [encode_call(a).encode() for a in base + plus + literal_calls(record["prompt"],
-                                                                                  record["entry_point"])]
             rules = EvalPlusRules(dataset_of(record["task_id"]), record["entry_point"], float(record["atol"]))
             code, entry_point = with_answer_adapter(record["prompt"] + record["canonical_solution"], rules)
-            truth[record["task_id"]] = _run_reference(sandbox, code, entry_point, calls, record["task_id"])
+            truth[record["task_id"]] = _run_reference(sandbox, code, entry_point,
+                                                      [c.encode() for c in calls[record["task_id"]]], record["task_id"])
     return truth
 
 

@@ -117,8 +117,8 @@ def rules_of(problem: Problem) -> EvalPlusRules:
 @functools.lru_cache(maxsize=16)
 def decoded(tests: tuple[TestCase, ...], atol: float) -> tuple[list[Any], list[Any], list[float]]:
     """(arguments, expected values, tolerance in force) per test, decoded once per test tuple."""
-    args = [plain.decode(t.input.encode())[0] for t in tests]
-    expected = [plain.decode(t.output.encode()) for t in tests]
+    args = [plain.decode(t.input)[0] for t in tests]
+    expected = [plain.decode(t.output) for t in tests]
     tolerances, tolerance = [], atol
     for value in expected:
         if tolerance == 0 and is_floats(value):
@@ -202,7 +202,7 @@ def grade_calls(reply: dict[str, Any], rules: EvalPlusRules, args: Sequence[Any]
 def _call_status(kind: str, text: str, rules: EvalPlusRules, args: Any, expected: Any, atol: float) -> str:
     if kind == "R":
         try:
-            out = plain.decode(text.encode())
+            out = plain.decode(text)
         except plain.NotPlain:
             return "wrong_answer"
         return "passed" if rules.matches(out, expected, args, atol) else "wrong_answer"
@@ -216,7 +216,7 @@ def _call_status(kind: str, text: str, rules: EvalPlusRules, args: Any, expected
 def _pair(text: str) -> tuple[str, str]:
     """The (name, detail) pair the program's process sends about a failure; ("", "") if it is not one."""
     try:
-        value = plain.decode(text.encode())
+        value = plain.decode(text)
     except plain.NotPlain:
         return "", ""
     return value if type(value) is tuple and len(value) == 2 else ("", "")

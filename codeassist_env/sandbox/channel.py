@@ -54,7 +54,9 @@ class LineChannel:
 
     def read(self, timeout: float) -> dict[str, Any]:
         deadline = time.monotonic() + timeout
-        while b"\n" not in self._buf:
+        scanned = 0  # bytes known to hold no newline: each chunk is searched once, however long the line
+        while (end := self._buf.find(b"\n", scanned)) == -1:
+            scanned = len(self._buf)
             remaining = deadline - time.monotonic()
             if remaining <= 0 or not self._wait(remaining):
                 raise WorkerDied(f"the worker did not answer within {timeout:.1f} s")
@@ -67,12 +69,12 @@ class LineChannel:
             if not chunk:
                 raise WorkerDied("the worker exited")
             self._buf += chunk
-        line, _, rest = bytes(self._buf).partition(b"\n")
-        self._buf = bytearray(rest)
+        line = self._buf[:end]
+        del self._buf[:end + 1]
         try:
             return json.loads(line)
         except ValueError as e:
-            raise WorkerDied(f"the worker sent a malformed line: {line[:200]!r}") from e
+            raise WorkerDied(f"the worker sent a malformed line: {bytes(line[:200])!r}") from e
 
 
 def _fd_readable(fd: int, timeout: float) -> bool:

@@ -33,9 +33,9 @@ def _prctl(option, value):
 
 
 def _write_all(fd, data):
+    data = memoryview(data)  # sliced without copying the rest: a reply of many MB goes in many writes
     while data:
-        n = os.write(fd, data)
-        data = data[n:]
+        data = data[os.write(fd, data):]
 
 
 def _set_limit(which, soft, hard=None):
