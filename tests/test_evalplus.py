@@ -12,6 +12,7 @@ import pytest
 from codeassist_env.cli import main
 from codeassist_env.problems import ProblemError, load_problems
 from codeassist_env.problems.evalplus import DIR_ENV
+from codeassist_env.problems.humaneval import literal_calls
 from codeassist_env.sandbox import open_sandbox
 from codeassist_env.sandbox.calls import EvalPlusRules, decoded
 
@@ -108,6 +109,19 @@ def test_mbpp_answers_judged_on_none_and_inputs_decoded_to_tuples(sandbox):
     assert not sandbox.run(check_str, "def check_str(string):\n    return None\n", fail_fast=True).passed
     args, _, _ = decoded(problems["Mbpp/2"].hidden_tests, 0.0)
     assert type(args[0][0]) is tuple  # EvalPlus's loader turns that task's lists into tuples
+
+
+def test_example_calls_may_have_spaces_before_their_parenthesis():
+    assert literal_calls("assert is_Diff (12345) == False\nassert is_Diff\t(7)", "is_Diff") == [(12345,), (7,)]
+    assert literal_calls("assert my_is_Diff (1) == False", "is_Diff") == []
+
+
+@pytest.mark.bwrap
+def test_every_mbpp_task_has_its_example_assertion_as_its_public_test():
+    problems = by_id("mbppplus")
+    assert [task for task, p in problems.items() if len(p.public_tests) != 1] == []
+    args, expected, _ = decoded(problems["Mbpp/77"].public_tests, 0.0)  # assert is_Diff (12345) == False
+    assert (args, expected) == ([(12345,)], [False])
 
 
 def write_release(path: Path, rows: list[dict]) -> Path:

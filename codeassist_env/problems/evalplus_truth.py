@@ -23,7 +23,7 @@ from codeassist_env.problems.evalplus import MEMORY_LIMIT_MB, build_problem, cal
 from codeassist_env.problems.model import Problem
 
 CACHE_ENV, SANDBOX_ENV = "CODEASSIST_EVALPLUS_CACHE", "CODEASSIST_EVALPLUS_SANDBOX"
-CACHE_FORMAT = 2  # bump when what is cached, or how it is computed, changes
+CACHE_FORMAT = 3  # bump when what is cached, or how it is computed, changes
 REFERENCE_CALL_LIMIT_S = 60.0  # EvalPlus runs the canonical solution with no limit; ours has a generous one
 REFERENCE_RUN_LIMIT_S = 900.0
 

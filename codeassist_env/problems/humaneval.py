@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import importlib.util
 import ast
+import re
 from pathlib import Path
 from typing import Any
 
@@ -89,14 +90,15 @@ def _as_tuple(args: str) -> str:
 
 
 def literal_call_on(line: str, entry_point: str) -> tuple[int, str] | None:
-    """(where, ``(...)``) of the first call of ``entry_point`` on ``line`` whose arguments are literals."""
-    at = line.find(entry_point + "(")
-    if at == -1 or (at > 0 and (line[at - 1].isalnum() or line[at - 1] == "_")):
+    """(where the call ends, ``(...)``) of the first call of ``entry_point`` on ``line``, spaces before its
+    parenthesis allowed (MBPP's ``is_Diff (12345)``), when its arguments are literals."""
+    call = re.search(rf"(?<!\w){re.escape(entry_point)}[ \t]*\(", line)
+    if call is None:
         return None
-    args = _call_at(line, at + len(entry_point))
+    args = _call_at(line, call.end() - 1)
     if args is None or not _literal(_as_tuple(args)):
         return None
-    return at, args
+    return call.end() - 1 + len(args), args
 
 
 def literal_calls(text: str, entry_point: str) -> list[tuple]:
@@ -120,8 +122,8 @@ def docstring_tests(prompt: str, entry_point: str) -> list[TestCase]:
         call = literal_call_on(line, entry_point)
         if call is None:
             continue
-        at, args = call
-        rest = line[at + len(entry_point) + len(args):].strip()
+        end, args = call
+        rest = line[end:].strip()
         for arrow in _ARROWS:
             if rest.startswith(arrow):
                 rest = rest[len(arrow):].strip()
