@@ -13,9 +13,9 @@ from gymnasium import spaces
 
 from codeassist_env import metrics
 from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
-from codeassist_env.humans import Decision, SimulatorFailure, make_human
+from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.problems.model import Problem
-from codeassist_env.sandbox import SANDBOX_BACKENDS, open_sandbox
+from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, open_sandbox
 from codeassist_env.tokenizer import get_tokenizer
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
@@ -93,7 +93,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
     ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
     ``suggestion_chars``, ``accept_ratio`` (None if nothing was shown), ``tokens_read`` and
     ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
-    ``simulator_failed``, ``sandbox_failed`` (the hidden tests could not be run: an infrastructure error,
+    ``simulator_failed``, ``infra_error`` (the hidden tests could not be run: an infrastructure failure,
     not the program's; ``passed`` is then False but says nothing about the agent), ``code`` (the final
     program), ``tokenizer``, ``transcript`` and ``human_usage`` if the human has a ``usage()`` method.
     Each ``transcript`` round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
@@ -117,8 +117,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
 
-    def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = "reference",
-                 sandbox: Any = "auto", max_rounds: int = 50, human_tokens: int = 10, tokenizer: Any = None,
+    def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = DEFAULT_HUMAN,
+                 sandbox: Any = DEFAULT_BACKEND, max_rounds: int = 50, human_tokens: int = 10, tokenizer: Any = None,
                  reward: str | Callable[[EpisodeResult], float] = "pass", show_problem_to_agent: bool = False,
                  render_mode: str | None = None):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
@@ -144,7 +144,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         for method in ("reset", "decide", "write"):
             if not callable(getattr(self.human, method, None)):
                 raise TypeError(f"human {type(self.human).__name__} has no {method}() method (see humans/base.py)")
-        if isinstance(sandbox, str) and sandbox != "auto":
+        if isinstance(sandbox, str) and sandbox != AUTO:
             SANDBOX_BACKENDS.lookup(sandbox)  # an unknown name fails here, naming the registered ones
         self._sandbox_spec = sandbox
         self._sandbox = None if isinstance(sandbox, str) else sandbox
@@ -319,7 +319,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
             rounds=self._round,
             finished=finished,
             simulator_failed=bool(failures),
-            sandbox_failed=verdict.infra_error,
+            infra_error=verdict.infra_error,
             code=self._code,
             tokenizer=self.tokenizer.name,
             transcript=[EnvRound(**r) for r in self._transcript],

@@ -11,9 +11,20 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any, TypedDict
 
-STATUSES = ("ok", "error", "infra")  # infra: the sandbox failed, not the agent (left out of every mean)
+
+class EpisodeStatus(StrEnum):
+    """How the bench recorded an episode (``EpisodeRecord.status``); --resume runs again all but ``OK``."""
+    OK = "ok"  # played to its end
+    ERROR = "error"  # it raised, or the human's endpoint could not be reached
+    INFRA_ERROR = "infra_error"  # the sandbox failed, not the agent: left out of every mean
+
+
+# Lines written before the vocabulary was one: their words, read as today's.
+_OLD_STATUSES = {"infra": EpisodeStatus.INFRA_ERROR}
+_OLD_KEYS = {"sandbox_failed": "infra_error"}
 
 
 class ResetInfo(TypedDict):
@@ -75,7 +86,7 @@ class EpisodeResult:
     tokenizer: str
     transcript: list[Round]
     # Defaulted: episode files written without these fields still load.
-    sandbox_failed: bool = False  # the hidden tests could not run: says nothing about the agent
+    infra_error: bool = False  # the hidden tests could not run (Verdict.infra_error): says nothing about the agent
     human_usage: dict[str, float] | None = None  # humans with a usage() method (the LLM human's tokens)
 
     def to_info(self) -> dict[str, Any]:
@@ -86,8 +97,9 @@ class EpisodeResult:
 
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> "EpisodeResult":
-        """The result in a last step's ``info`` (or an episode line); extra keys are ignored."""
+        """The result in a last step's ``info`` (or an episode line, of any version); extra keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
+        info = {_OLD_KEYS.get(k, k): v for k, v in info.items()}
         return cls(**{k: v for k, v in info.items() if k in names})
 
 
@@ -101,7 +113,7 @@ class EpisodeRecord:
     agent: str
     problem_id: str
     seed: int
-    status: str  # one of STATUSES
+    status: EpisodeStatus  # an EpisodeStatus value given as a string is turned into it
     error: str | None = None
     worker: str | None = None
     started_at: str | None = None
@@ -112,10 +124,13 @@ class EpisodeRecord:
     servers: dict[str, dict[str, int]] | None = None
     result: EpisodeResult | None = None  # None when the episode raised before its end
 
+    def __post_init__(self) -> None:
+        self.status = EpisodeStatus(self.status)
+
     @property
     def headline(self) -> bool:
         """Counted in the headline metrics: it ran to its end and its human did not fail."""
-        return self.status == "ok" and self.result is not None and not self.result.simulator_failed
+        return self.status == EpisodeStatus.OK and self.result is not None and not self.result.simulator_failed
 
     def to_json(self) -> dict[str, Any]:
         line = {name: getattr(self, name) for name in _RECORD_FIELDS}
@@ -131,5 +146,6 @@ class EpisodeRecord:
         """A line of ``episodes.jsonl``, of this version or an earlier one."""
         own = {name: line[name] for name in _RECORD_FIELDS if name in line}
         own["seed"] = int(own["seed"])
+        own["status"] = _OLD_STATUSES.get(own["status"], own["status"])
         result = EpisodeResult.from_info(line) if "passed" in line else None
         return cls(**own, result=result)

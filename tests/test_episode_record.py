@@ -12,7 +12,9 @@ import pytest
 
 from codeassist_env.bench.report import merge_runs, write_report
 from codeassist_env.env import CodeAssistEnv
-from codeassist_env.episode import EpisodeRecord, EnvRound, EpisodeResult, ResetInfo, Round, StepInfo
+from codeassist_env.episode import EpisodeRecord, EnvRound, EpisodeResult, EpisodeStatus, ResetInfo, Round, StepInfo
+from codeassist_env.sandbox.result import TestResult as Result  # a Test* name would be collected by pytest
+from codeassist_env.sandbox.result import TestStatus as Status
 from test_bench_report import episode, make_run
 
 DOC_PARTS = {"reset": r"``reset``:(.*?)Every step:", "step": r"Every step:(.*?)The last step adds",
@@ -52,17 +54,33 @@ def test_the_last_step_info_is_the_result_and_survives_a_round_trip(tmp_path):
     assert EpisodeRecord.from_json(json.loads(json.dumps(record.to_json()))) == record
 
 
-def test_lines_written_before_sandbox_failed_existed_still_load_and_report(tmp_path):
-    """A line as the bench wrote it before the record had ``sandbox_failed`` (and without human_usage)."""
+def test_lines_written_before_today_s_fields_and_names_still_load_and_report(tmp_path):
+    """Lines as the bench wrote them before: without the infrastructure flag (and without human_usage), and
+    with the flag and the status under their old names (``sandbox_failed``, ``infra``)."""
     old = episode("none", "p1", passed=True, dpr=0.8).to_json()
-    del old["sandbox_failed"]
+    del old["infra_error"]
     errored = {"agent": "none", "problem_id": "p2", "seed": 0, "worker": "episode_0", "status": "error",
                "error": "RuntimeError: boom", "traceback": "...", "elapsed_s": 0.1, "started_at": "2026-11-26"}
-    run = make_run(tmp_path / "run", [], ["none"], ["p1", "p2"])
-    (run / "episodes.jsonl").write_text(json.dumps(old) + "\n" + json.dumps(errored) + "\n", encoding="utf-8")
+    renamed = episode("none", "p3", passed=False).to_json()
+    del renamed["infra_error"]
+    renamed.update(status="infra", sandbox_failed=True)
+    run = make_run(tmp_path / "run", [], ["none"], ["p1", "p2", "p3"])
+    (run / "episodes.jsonl").write_text("".join(json.dumps(line) + "\n" for line in (old, errored, renamed)),
+                                        encoding="utf-8")
     merged = merge_runs([run])
-    assert [(r.problem_id, r.status, r.result is None) for r in merged.records] == [("p1", "ok", False),
-                                                                                   ("p2", "error", True)]
-    assert merged.records[0].result.sandbox_failed is False and merged.records[1].error == "RuntimeError: boom"
+    assert [(r.problem_id, r.status, r.result is None) for r in merged.records] == [
+        ("p1", EpisodeStatus.OK, False), ("p2", EpisodeStatus.ERROR, True), ("p3", EpisodeStatus.INFRA_ERROR, False)]
+    assert merged.records[0].result.infra_error is False and merged.records[1].error == "RuntimeError: boom"
+    assert merged.records[2].result.infra_error is True
+    assert json.loads(json.dumps(merged.records[2].to_json()))["status"] == "infra_error"  # written as today's
     (row,) = write_report([run])["rows"]
-    assert (row.episodes, row.errors, row.dpr[0]) == (1, 1, 0.8)
+    assert (row.episodes, row.errors, row.infra_errors, row.dpr[0]) == (1, 1, 1, 0.8)
+
+
+def test_statuses_are_one_vocabulary_and_a_word_outside_it_is_refused():
+    assert EpisodeRecord("a", "p", 0, "ok").status is EpisodeStatus.OK
+    assert Result("passed", 0.1).status is Status.PASSED
+    with pytest.raises(ValueError, match="'infra'"):
+        EpisodeRecord("a", "p", 0, "infra")  # only a line read from disk may use the old word
+    with pytest.raises(ValueError, match="'pass'"):
+        Result("pass", 0.1)

@@ -1,5 +1,5 @@
 """A sandbox that dies for good mid-run is an infrastructure failure: the episode says so
-(``sandbox_failed``), the bench records it with status ``infra`` (retried by --resume), and the report
+(``infra_error``), the bench records it with status ``infra_error`` (retried by --resume), and the report
 keeps it out of every agent mean and counts it apart. Never the agent's failure."""
 from __future__ import annotations
 
@@ -45,7 +45,7 @@ def test_a_sandbox_that_dies_for_good_is_an_infrastructure_failure_not_the_agent
         sandbox.close()
         if any(DOOMED in image.tags for image in client().images.list()):
             client().images.remove(DOOMED)
-    assert info["sandbox_failed"] is True and info["passed"] is False
+    assert info["infra_error"] is True and info["passed"] is False
     assert {t["status"] for t in info["verdict"]["tests"]} == {"infra_error"}
 
 
@@ -55,8 +55,8 @@ def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
             problem_id, verdict={}, passed=passed, pass_fraction=float(passed), pass_at_1=float(passed),
             dpr=float(passed), accepted=0, rejected=0, suggestions_shown=0, suggestion_chars=0, accept_ratio=None,
             tokens_read=0, tokens_written=5, rounds=3, finished=True, simulator_failed=False, code="",
-            tokenizer="code", transcript=[], sandbox_failed=status == "infra"))
+            tokenizer="code", transcript=[], infra_error=status == "infra_error"))
 
-    (row,) = summarize([record("p1", "ok", True), record("p2", "infra", False)], ["a"])
+    (row,) = summarize([record("p1", "ok", True), record("p2", "infra_error", False)], ["a"])
     assert row.episodes == 1 and row.pass_at_1[0] == 1.0
-    assert row.sandbox_failed == 1 and row.errors == 0
+    assert row.infra_errors == 1 and row.errors == 0

@@ -4,10 +4,12 @@ of its files or is a builtin. Each file alone uses names it never imports, so on
 checked (with ``symtable``, the compiler's own name resolution)."""
 from __future__ import annotations
 
+import ast
 import builtins
 import symtable
 
 from codeassist_env.sandbox.channel import WORKER_FILES, worker_source
+from codeassist_env.sandbox.core import RunStatus
 
 MODULE_NAMES = {"__name__", "__file__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__"}
 
@@ -47,3 +49,18 @@ def test_the_joined_worker_script_compiles_and_defines_every_name_it_uses():
     assert undefined_names(source.replace("def serve_candidate(", "def renamed(")) == {"serve_candidate"}
     with open(WORKER_FILES[0], encoding="utf-8") as f:
         assert {"Judge", "run_assert", "run_calls"} <= undefined_names(f.read())  # worker.py alone
+
+
+def test_the_worker_says_how_a_run_ended_in_the_host_s_words():
+    """Every status the joined script writes (a "status" key, a ``status=`` argument) is a ``RunStatus``: the
+    worker cannot import the host's enum, so this keeps the two vocabularies one."""
+    said = set()
+    for node in ast.walk(ast.parse(worker_source())):
+        if isinstance(node, ast.Dict):
+            said |= {value.value for key, value in zip(node.keys, node.values)
+                     if isinstance(key, ast.Constant) and key.value == "status" and isinstance(value, ast.Constant)}
+        elif isinstance(node, ast.keyword) and node.arg == "status" and isinstance(node.value, ast.Constant):
+            said.add(node.value.value)
+    # "program": the judge's word to the worker that the program, not the check, ended an assert test; the
+    # worker turns it into the program's own status before it answers the host.
+    assert said - {"program"} == set(RunStatus)

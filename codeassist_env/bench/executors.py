@@ -13,7 +13,7 @@ from typing import Any, Protocol
 from codeassist_env.bench.guards import EndpointWatch
 from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted, RunSummary
 from codeassist_env.bench.store import EpisodeWriter, Triple
-from codeassist_env.episode import EpisodeRecord
+from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 from codeassist_env.problems import Problem
 
 
@@ -70,7 +70,7 @@ class Collector:
     def take(self, record: EpisodeRecord) -> None:
         self.writer.append(record.to_json())
         self.stats.add(record)
-        if record.status == "ok":
+        if record.status == EpisodeStatus.OK:
             self.summary.finished += 1
         else:
             self.summary.errored += 1

@@ -23,7 +23,7 @@ from typing import Any
 from codeassist_env.bench.executors import Collector, EpisodeRunner
 from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted
 from codeassist_env.bench.store import Triple
-from codeassist_env.episode import EpisodeRecord
+from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 from codeassist_env.problems import Problem
 
 MAX_ATTEMPTS = 3  # runs of one episode on workers that died under it before it is recorded as an error
@@ -143,8 +143,9 @@ def _drive(ray: Any, runner: EpisodeRunner, todo: list[Triple], collector: Colle
                 collector.summary.retried += 1
                 queue.appendleft(triple)
             else:
-                collector.take(EpisodeRecord(*triple, status="error", error=f"the Ray worker running it died "
-                                             f"{attempts[triple]} times; last: {str(error)[:300]}"))
+                collector.take(EpisodeRecord(*triple, status=EpisodeStatus.ERROR,
+                                             error=f"the Ray worker running it died {attempts[triple]} times; "
+                                                   f"last: {str(error)[:300]}"))
         else:
             if outcome == "done":
                 collector.take(EpisodeRecord.from_json(payload))

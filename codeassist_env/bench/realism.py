@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.episode import EpisodeRecord, Round
+from codeassist_env.episode import EpisodeRecord, EpisodeStatus, Round
 from codeassist_env.humans.expert import UNFINISHED_LAST_LINE
 from codeassist_env.realism.curve import (BUCKETS, BucketRate, Rate, acceptance_curve, bucket_label,
                                           only_whitespace, realism_gap, total)
@@ -54,7 +54,7 @@ def judged_rounds(record: EpisodeRecord) -> list[Round]:
     rejected. FINISH rounds are left out (the programmer stopped; it did not turn the suggestion down), and
     so are rounds where it failed (the environment's fallback rejection is not a decision), and episodes
     that did not run to their end (no transcript to trust)."""
-    if record.status != "ok" or record.result is None:
+    if record.status != EpisodeStatus.OK or record.result is None:
         return []
     return [r for r in record.result.transcript
             if r.get("suggestion") and r.get("decision") in ("accept", "reject") and not r.get("simulator_failure")]

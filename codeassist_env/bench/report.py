@@ -2,7 +2,7 @@
 agent (markdown and CSV) and PNG plots.
 
 Episodes whose simulated human failed (docs/protocol.md §7) are counted apart and left out of the headline
-metrics; so are episodes whose sandbox failed (status ``infra``: the hidden tests never ran) and episodes
+metrics; so are episodes whose sandbox failed (status ``infra_error``: the hidden tests never ran) and episodes
 that raised, each counted in a column of its own. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
 table per problem, the simulated programmer's acceptance by suggestion length beside real programmers'
@@ -22,7 +22,7 @@ from codeassist_env.bench.realism import RealismSection, load_real_logs
 from codeassist_env.bench.describe import setup_lines
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
-from codeassist_env.episode import EpisodeRecord
+from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -66,7 +66,7 @@ class AgentRow:
     agent: str
     episodes: int  # counted in the headline
     simulator_failed: int
-    sandbox_failed: int  # the hidden tests could not run (status "infra"): no verdict on the agent
+    infra_errors: int  # the hidden tests could not run (status infra_error): no verdict on the agent
     errors: int
     pass_at_1: tuple[float | None, float | None]
     accept_ratio: tuple[float | None, float | None]
@@ -89,15 +89,15 @@ def summarize(records: list[EpisodeRecord], agents: list[str]) -> list[AgentRow]
     rows = []
     for agent in agents:
         mine = [r for r in records if r.agent == agent]
-        ok = sum(r.status == "ok" for r in mine)
+        ok = sum(r.status == EpisodeStatus.OK for r in mine)
         head = [r.result for r in mine if r.headline]
         shown = sum(r.suggestions_shown for r in head)
         usage = [r.human_usage for r in head if r.human_usage]
         lengths = [len(t["suggestion"]) for r in head for t in r.transcript if t["suggestion"]]
         rows.append(AgentRow(
             agent=agent, episodes=len(head), simulator_failed=ok - len(head),
-            sandbox_failed=sum(r.status == "infra" for r in mine),
-            errors=sum(r.status not in ("ok", "infra") for r in mine),
+            infra_errors=sum(r.status == EpisodeStatus.INFRA_ERROR for r in mine),
+            errors=sum(r.status == EpisodeStatus.ERROR for r in mine),
             pass_at_1=metrics.mean_stderr(r.pass_at_1 for r in head),
             accept_ratio=metrics.mean_stderr(r.accept_ratio for r in head),
             dpr=metrics.mean_stderr(r.dpr for r in head),
@@ -129,7 +129,7 @@ def markdown_table(rows: list[AgentRow]) -> list[str]:
     for r in rows:
         lines.append(f"| {r.agent} | {r.episodes} | {_pm(r.pass_at_1)} | {_pm(r.accept_ratio)} | {_pm(r.dpr)} | "
                      f"{_pm(r.suggestions, 1)} | {_num(r.chars_per_suggestion)} | {_num(r.tokens_written)} | "
-                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.sandbox_failed} | {r.errors} |")
+                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.infra_errors} | {r.errors} |")
     return lines
 
 
@@ -158,6 +158,7 @@ def paper_section(rows: list[AgentRow]) -> list[str]:
 def write_csv(rows: list[AgentRow], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
+        # sandbox_failed_excluded counts infra_error episodes: the column keeps the name readers' scripts know.
         writer.writerow(["agent", "episodes", "pass_at_1", "pass_at_1_stderr", "accept_ratio", "accept_ratio_stderr",
                          "dpr", "dpr_stderr", "test_pass_fraction", "suggestions_per_episode",
                          "suggestions_per_episode_stderr", "chars_per_suggestion", "human_tokens_written", "rounds",
@@ -166,7 +167,7 @@ def write_csv(rows: list[AgentRow], path: Path) -> None:
         for r in rows:
             writer.writerow([r.agent, r.episodes, *r.pass_at_1, *r.accept_ratio, *r.dpr, r.pass_fraction,
                              *r.suggestions, r.chars_per_suggestion, r.tokens_written, r.rounds, r.prompt_tokens,
-                             r.completion_tokens, r.simulator_failed, r.sandbox_failed, r.errors])
+                             r.completion_tokens, r.simulator_failed, r.infra_errors, r.errors])
 
 
 def plot(rows: list[AgentRow], out: Path) -> list[Path]:

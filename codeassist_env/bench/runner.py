@@ -29,9 +29,12 @@ from codeassist_env.bench.ray_executor import run_ray
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
                                         latest_by_triple, load_episodes, read_run, write_run)
-from codeassist_env.episode import EpisodeRecord, EpisodeResult
+from codeassist_env.episode import EpisodeRecord, EpisodeResult, EpisodeStatus
+from codeassist_env.humans import BENCH_HUMAN
 from codeassist_env.humans.cache import CacheMiss
 from codeassist_env.problems import Problem, load_problems
+from codeassist_env.sandbox import BENCH_BACKEND
+from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.servers import tally
 from codeassist_env.tokenizer import get_tokenizer
 
@@ -50,12 +53,12 @@ class BenchConfig:
     split: str | None = None
     limit: int | None = None
     seeds: int = 1
-    human: str = "reference"  # "reference", "reference-whitespace", or "llm"
+    human: str = BENCH_HUMAN  # a registered name (humans.HUMANS)
     human_model: str | None = None  # llm only
     max_rounds: int = 50
     human_tokens: int = 10
     tokenizer: str | None = None
-    sandbox: str = "bwrap"
+    sandbox: str = BENCH_BACKEND
     agent_backend: dict[str, Any] = field(default_factory=dict)  # BackendOptions of the LM agents
 
     def __post_init__(self) -> None:
@@ -247,7 +250,8 @@ class BenchRunner:
 
     def run_episode(self, triple: Triple) -> EpisodeRecord:
         agent_name, problem_id, seed = triple
-        record = EpisodeRecord(agent_name, problem_id, seed, status="error", worker=threading.current_thread().name,
+        record = EpisodeRecord(agent_name, problem_id, seed, status=EpisodeStatus.ERROR,
+                               worker=threading.current_thread().name,
                                started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
         started = time.perf_counter()
         with tally() as servers:  # which inference servers answered this episode's requests
@@ -294,13 +298,13 @@ class BenchRunner:
         unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
         if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
             record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
-        elif result.sandbox_failed:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
-            record.status = "infra"
+        elif result.infra_error:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
+            record.status = EpisodeStatus.INFRA_ERROR
             record.error = ("the sandbox failed while running the hidden tests: "
                             + "; ".join(t["stderr"][-200:] for t in result.verdict["tests"]
-                                        if t["status"] == "infra_error")[:600])
+                                        if t["status"] == TestStatus.INFRA_ERROR)[:600])
         else:
-            record.status = "ok"
+            record.status = EpisodeStatus.OK
 
     # ---- the whole run ---------------------------------------------------------------------------
     def run(self, agent_facts: dict[str, Any] | None = None, execute: Executor | None = None) -> RunSummary:
@@ -312,7 +316,7 @@ class BenchRunner:
         loaded = self.prepare(agent_facts or {})
         latest = latest_by_triple(loaded.records)
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
-        done = {k for k, r in latest.items() if r["status"] == "ok"}
+        done = {k for k, r in latest.items() if r["status"] == EpisodeStatus.OK}
         # Run problem by problem with the agents side by side: the progress bar shows every agent early,
         # and a run stopped half-way has comparable episodes for each agent.
         todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))

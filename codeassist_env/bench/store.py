@@ -17,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.episode import EpisodeStatus
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.machine import machine_facts
 
@@ -132,6 +133,6 @@ def latest_by_triple(records: list[dict[str, Any]]) -> dict[Triple, dict[str, An
     chosen: dict[Triple, dict[str, Any]] = {}
     for record in records:
         key = triple_of(record)
-        if record["status"] == "ok" or chosen.get(key, {}).get("status") != "ok":
+        if record["status"] == EpisodeStatus.OK or chosen.get(key, {}).get("status") != EpisodeStatus.OK:
             chosen[key] = record
     return chosen

@@ -7,7 +7,7 @@ import sys
 
 from codeassist_env.cli.errors import registered
 from codeassist_env.problems import ProblemError, get_problem, list_sets
-from codeassist_env.sandbox import SANDBOX_BACKENDS, evaluate
+from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, evaluate
 
 EXIT_PASSED, EXIT_NOT_PASSED = 0, 1  # 2, bad input: cli.errors
 
@@ -21,8 +21,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
     parser.add_argument("--id", required=True, help="the problem's id, e.g. HumanEval/0")
     parser.add_argument("--code", metavar="FILE", required=True, help="the program to check ('-' reads stdin)")
-    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
-                        help=f"sandbox backend: auto, {', '.join(SANDBOX_BACKENDS.names())} (default: auto)")
+    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
+                        help=f"sandbox backend: {AUTO}, {', '.join(SANDBOX_BACKENDS.names())} "
+                             f"(default: {DEFAULT_BACKEND})")
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.set_defaults(func=run_check)
 

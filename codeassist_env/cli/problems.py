@@ -12,7 +12,7 @@ from tqdm import tqdm
 
 from codeassist_env.cli.errors import registered
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
-from codeassist_env.sandbox import SANDBOX_BACKENDS, Verdict, open_sandbox
+from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, Verdict, open_sandbox
 
 EXIT_OK, EXIT_FAILED = 0, 1  # 2, bad input: cli.errors
 
@@ -35,8 +35,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.add_argument("--problems", metavar="SRC", required=True,
                           help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
     validate.add_argument("--split", choices=("train", "test"), help="only problems of this split")
-    validate.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
-                          help=f"sandbox backend: auto, {', '.join(SANDBOX_BACKENDS.names())} (default: auto)")
+    validate.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
+                          help=f"sandbox backend: {AUTO}, {', '.join(SANDBOX_BACKENDS.names())} "
+                               f"(default: {DEFAULT_BACKEND})")
     validate.add_argument("--ids", nargs="+", metavar="ID", help="only these problems")
     validate.add_argument("--solutions", metavar="FILE", type=Path,
                           help='JSONL of {"id": ..., "code": ...} to validate instead of the references')

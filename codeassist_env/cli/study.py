@@ -17,14 +17,14 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 
 def _common(parser: argparse.ArgumentParser) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
-    from codeassist_env.sandbox import SANDBOX_BACKENDS
+    from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
 
     parser.add_argument("--problems", default="codeassist-core",
                         help="problem set name or path (default codeassist-core)")
     parser.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
     parser.add_argument("--port", type=at_least(0), default=8765, help="port (default 8765; 0 = any free port)")
-    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="auto",
-                        help="sandbox backend for the tests (default auto)")
+    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
+                        help=f"sandbox backend for the tests (default {DEFAULT_BACKEND})")
     parser.add_argument("--tokenizer", default=None, help="tokenizer for token counts (default: the offline code one)")
     parser.add_argument("--suggest-timeout", type=positive_float, default=20.0,
                         help="seconds an assistant may take before the page shows no suggestion (default 20)")

@@ -14,6 +14,14 @@ from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailur
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import TOLERANCES, ReferenceHuman, reference_program
 from codeassist_env.registry import Kind, Registry
+from codeassist_env.sandbox import DEFAULT_BACKEND
+
+# The human when none is named. The environment's is the reference-guided human: it needs nothing but the
+# reference solution (no sandbox run per decision), so CodeAssist-v0 is fast out of the box. The benchmark's
+# is the expert, which judges a suggestion by what the code does (docs/protocol.md §7.3), as the paper's
+# programmer does: the numbers the bench reports are the expert's.
+DEFAULT_HUMAN = "reference"
+BENCH_HUMAN = "expert"
 
 
 @dataclass(frozen=True)
@@ -48,11 +56,11 @@ def _reference(tolerance: str, tokenizer=None, **_: Any) -> ReferenceHuman:
     return ReferenceHuman(tolerance=tolerance, tokenizer=tokenizer)
 
 
-def _expert(miss_rate: float, tokenizer=None, sandbox: Any = "auto", **_: Any) -> ExpertHuman:
+def _expert(miss_rate: float, tokenizer=None, sandbox: Any = DEFAULT_BACKEND, **_: Any) -> ExpertHuman:
     return ExpertHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
-def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = "auto", **_: Any) -> Human:
+def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = DEFAULT_BACKEND, **_: Any) -> Human:
     from codeassist_env.humans.calibrated import CalibratedHuman  # numpy's model, loaded only when asked
 
     return CalibratedHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
@@ -93,5 +101,5 @@ def make_human(name: str, **options: Any) -> Human:
     return HUMANS.build(name, **options)
 
 
-__all__ = ["CHOICES", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind", "ReferenceHuman",
-           "SimulatorFailure", "make_human", "reference_program"]
+__all__ = ["BENCH_HUMAN", "CHOICES", "DEFAULT_HUMAN", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind",
+           "ReferenceHuman", "SimulatorFailure", "make_human", "reference_program"]

@@ -21,7 +21,8 @@ import numpy as np
 from codeassist_env.humans.base import Decision, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems.model import Problem, TestCase
-from codeassist_env.sandbox.result import TestResult
+from codeassist_env.sandbox import DEFAULT_BACKEND
+from codeassist_env.sandbox.result import TestResult, TestStatus
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
 DEFAULT_MAX_RUNS = 6  # candidate programs run in the sandbox per decision, at most
@@ -31,6 +32,7 @@ DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion is missed only where it is thi
 # finished lines alone would be accepted and the last line parses as the start of a statement); the
 # report counts these per agent.
 UNFINISHED_LAST_LINE = " [only the unfinished last line]"
+RAN_EVERYWHERE = frozenset({TestStatus.PASSED, TestStatus.WRONG_ANSWER})  # a test that ran to its answer
 
 
 @dataclass(frozen=True)
@@ -112,7 +114,7 @@ class ExpertHuman:
     shared with the caller (the environment passes its own spec)."""
 
     def __init__(self, miss_rate: float = 0.0, tokenizer: Tokenizer | str | None = None,
-                 sandbox: Any = "auto", max_runs: int = DEFAULT_MAX_RUNS,
+                 sandbox: Any = DEFAULT_BACKEND, max_runs: int = DEFAULT_MAX_RUNS,
                  miss_likeness: float = DEFAULT_MISS_LIKENESS):
         if not 0.0 <= miss_rate <= 1.0:
             raise ValueError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
@@ -230,7 +232,7 @@ class ExpertHuman:
 
             self._sandbox = open_sandbox(self._sandbox_spec)
         result = self._sandbox.run(problem, program, tests=[test]).tests[0]
-        if result.status == "infra_error":  # the sandbox's failure, not the suggestion's
+        if result.status == TestStatus.INFRA_ERROR:  # the sandbox's failure, not the suggestion's
             raise SimulatorFailure("sandbox", f"the expert's public-test run failed: {result.stderr[-300:]}")
         return result
 
@@ -240,7 +242,7 @@ class ExpertHuman:
         if problem.id not in self._trusted_examples:
             self._trusted_examples[problem.id] = [
                 test for test in problem.public_tests
-                if self._run(problem, self._reference, test).status == "passed"]
+                if self._run(problem, self._reference, test).status == TestStatus.PASSED]
         return self._trusted_examples[problem.id]
 
     def _judge(self, problem: Problem, program: str) -> Judgement:
@@ -256,14 +258,14 @@ class ExpertHuman:
         for test in self._examples(problem):
             result = self._run(problem, program, test)
             statuses.append(result.status)
-            if result.status not in ("passed", "wrong_answer"):
+            if result.status not in RAN_EVERYWHERE:
                 break
         self.sandbox_runs += 1
-        failing = next((i for i, status in enumerate(statuses) if status != "passed"), None)
+        failing = next((i for i, status in enumerate(statuses) if status != TestStatus.PASSED), None)
         if failing is None:
             judgement = Judgement(True, False, "passes the public tests")
         else:
-            judgement = Judgement(False, set(statuses) <= {"passed", "wrong_answer"},
+            judgement = Judgement(False, set(statuses) <= RAN_EVERYWHERE,
                                   f"would fail public test {failing + 1} ({statuses[failing]})")
         self._judged[program] = judgement
         return judgement

@@ -13,12 +13,13 @@ from typing import Any
 
 from codeassist_env.problems.model import Problem
 from codeassist_env.registry import Registry
-from codeassist_env.sandbox.core import Sandbox, SandboxUnavailable, Worker, warn_no_isolation
+from codeassist_env.sandbox.core import RunStatus, Sandbox, SandboxUnavailable, Worker, warn_no_isolation
 from codeassist_env.sandbox.local import missing_bwrap_reason, start_bwrap_worker, start_process_worker
-from codeassist_env.sandbox.result import STATUSES, TestResult, Verdict
+from codeassist_env.sandbox.result import TestResult, TestStatus, Verdict
 
-__all__ = ["AUTO_ORDER", "SANDBOX_BACKENDS", "STATUSES", "Sandbox", "SandboxBackend", "SandboxUnavailable",
-           "TestResult", "Verdict", "evaluate", "open_sandbox", "resolve_backend"]
+__all__ = ["AUTO", "AUTO_ORDER", "BENCH_BACKEND", "DEFAULT_BACKEND", "SANDBOX_BACKENDS", "RunStatus", "Sandbox",
+           "SandboxBackend", "SandboxUnavailable", "TestResult", "TestStatus", "Verdict", "evaluate", "open_sandbox",
+           "resolve_backend"]
 
 
 @dataclass(frozen=True)
@@ -49,12 +50,18 @@ SANDBOX_BACKENDS.register(SandboxBackend("bwrap", missing_bwrap_reason, lambda *
                                          help="bubblewrap namespaces"))
 SANDBOX_BACKENDS.register(SandboxBackend("process", lambda: None, lambda **_: start_process_worker, isolates=False,
                                          help="resource limits only, no isolation"))
-AUTO_ORDER = ["docker", "bwrap"]  # what "auto" tries, in turn; a plug-in may insert its backend
+AUTO = "auto"  # not a backend: the first of AUTO_ORDER that works here
+AUTO_ORDER = ["docker", "bwrap"]  # what AUTO tries, in turn; a plug-in may insert its backend
+# The backend when none is named: the environment, the humans that run code, the tools. The benchmark
+# names one instead (BENCH_BACKEND, its CLI's default): the backend is part of a run's config, hashed into
+# run.json, so a run resumed or merged on another machine runs under the same one; bubblewrap needs no daemon.
+DEFAULT_BACKEND = AUTO
+BENCH_BACKEND = "bwrap"
 
 
-def resolve_backend(backend: str = "auto") -> str:
+def resolve_backend(backend: str = DEFAULT_BACKEND) -> str:
     """The concrete backend ``backend`` stands for here; raises SandboxUnavailable saying what is missing."""
-    if backend != "auto":
+    if backend != AUTO:
         missing = SANDBOX_BACKENDS.lookup(backend)[0].missing()
         if missing is not None:
             raise SandboxUnavailable(f"sandbox backend {backend!r} is unavailable: {missing}")
@@ -69,7 +76,7 @@ def resolve_backend(backend: str = "auto") -> str:
                              "for backend='process' (no isolation) explicitly.")
 
 
-def open_sandbox(backend: str = "auto", *, trusted_code: bool = False, **options: Any) -> Sandbox:
+def open_sandbox(backend: str = DEFAULT_BACKEND, *, trusted_code: bool = False, **options: Any) -> Sandbox:
     """A sandbox with one warm worker; use it as a context manager. ``options`` go to the backend's
     starter (docker: image, memory_mb, cpus, pids). ``trusted_code=True`` (the caller's own programs:
     reference solutions, benchmarks) drops the warning for a backend that isolates nothing."""
@@ -80,7 +87,7 @@ def open_sandbox(backend: str = "auto", *, trusted_code: bool = False, **options
     return Sandbox(name, entry.starter(**options))
 
 
-def evaluate(problem: Problem, code: str, backend: str = "auto", fail_fast: bool = False) -> Verdict:
+def evaluate(problem: Problem, code: str, backend: str = DEFAULT_BACKEND, fail_fast: bool = False) -> Verdict:
     """One-shot: open a sandbox, run ``code`` on the problem's hidden tests, close it."""
     with open_sandbox(backend) as sandbox:
         return sandbox.run(problem, code, fail_fast=fail_fast)

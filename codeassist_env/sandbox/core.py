@@ -5,13 +5,29 @@ import math
 import struct
 import time
 import warnings
+from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
 from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES, STDERR_KEEP
-from codeassist_env.sandbox.result import TestResult, Verdict
+from codeassist_env.sandbox.result import TestResult, TestStatus, Verdict
+
+
+class RunStatus(StrEnum):
+    """How one run of a program ended, as the sandbox worker says it (its reply's ``status``), before
+    ``grade`` turns it into a ``TestStatus``. The worker writes these words as plain strings: it runs inside
+    the sandbox on any python3 >= 3.8 and imports nothing of this package (tests/test_sandbox_worker_script.py
+    holds its words to these)."""
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    SYNTAX_ERROR = "syntax_error"
+    OUTPUT_LIMIT = "output_limit"
+    INFRA_ERROR = "infra_error"
+
 
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
 ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
@@ -110,7 +126,8 @@ class Sandbox:
                 try:
                     self._worker = self._start_worker()
                 except (WorkerDied, SandboxUnavailable, OSError) as e:
-                    return {"status": "infra", "time_s": 0.0, "stderr": f"could not restart the sandbox worker: {e}"}
+                    return {"status": RunStatus.INFRA_ERROR, "time_s": 0.0,
+                            "stderr": f"could not restart the sandbox worker: {e}"}
                 self.restarts += 1
             request["nproc"] = NPROC_LIMIT if self._worker.pid1 else None
             try:
@@ -118,7 +135,7 @@ class Sandbox:
             except WorkerDied as e:
                 deaths.append(str(e))
                 self._discard_worker()
-        return {"status": "error", "error_type": "WorkerDied", "time_s": timeout,
+        return {"status": RunStatus.ERROR, "error_type": "WorkerDied", "time_s": timeout,
                 "stderr": f"the sandbox worker died twice on this test: {deaths}"}
 
     def _discard_worker(self) -> None:
@@ -138,8 +155,11 @@ class Sandbox:
         self.close()
 
 
-_STATUS = {"timeout": "time_limit", "memory": "memory_limit", "syntax_error": "syntax_error",
-           "output_limit": "runtime_error", "error": "runtime_error", "infra": "infra_error"}
+# A run that did not end "ok" (and was no failed check): the test's status; a word the worker never says
+# is the sandbox's failure.
+_FAILED_RUN = {RunStatus.TIMEOUT: TestStatus.TIME_LIMIT, RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
+               RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR, RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
+               RunStatus.ERROR: TestStatus.RUNTIME_ERROR, RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR}
 
 
 def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult:
@@ -147,17 +167,17 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
     time_s = float(reply.get("time_s", 0.0))
     stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
     status = reply.get("status")
-    if status == "ok":
+    if status == RunStatus.OK:
         if problem.test_kind == "stdin":
             ok = compare.tokens_match(reply.get("stdout") or "", test.output)
         elif problem.test_kind == "functional":
             ok = compare.json_output_match(reply.get("result"), test.output)
         else:
             ok = True  # check() returned normally
-        return TestResult("passed" if ok else "wrong_answer", time_s, stderr)
-    if status == "error" and reply.get("error_type") in ("AssertionError", "BadResult"):
-        return TestResult("wrong_answer", time_s, stderr)  # a failed check, or a result that is no JSON value
-    return TestResult(_STATUS.get(status, "infra_error"), time_s, stderr)
+        return TestResult(TestStatus.PASSED if ok else TestStatus.WRONG_ANSWER, time_s, stderr)
+    if status == RunStatus.ERROR and reply.get("error_type") in ("AssertionError", "BadResult"):
+        return TestResult(TestStatus.WRONG_ANSWER, time_s, stderr)  # a failed check, or a result that is no JSON value
+    return TestResult(_FAILED_RUN.get(status, TestStatus.INFRA_ERROR), time_s, stderr)
 
 
 def warn_no_isolation(backend: str) -> None:

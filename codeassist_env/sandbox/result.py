@@ -2,16 +2,29 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from enum import StrEnum
 from typing import Any
 
-STATUSES = ("passed", "wrong_answer", "time_limit", "memory_limit", "runtime_error", "syntax_error", "infra_error")
+
+class TestStatus(StrEnum):
+    """What one hidden test gave (docs/protocol.md §6.1)."""
+    PASSED = "passed"
+    WRONG_ANSWER = "wrong_answer"
+    TIME_LIMIT = "time_limit"
+    MEMORY_LIMIT = "memory_limit"
+    RUNTIME_ERROR = "runtime_error"
+    SYNTAX_ERROR = "syntax_error"
+    INFRA_ERROR = "infra_error"  # the machine failed, not the program: no verdict on it (§6.4)
 
 
 @dataclass
 class TestResult:
-    status: str  # one of STATUSES
+    status: TestStatus  # a TestStatus value given as a string is turned into it
     time_s: float
     stderr: str = ""  # truncated
+
+    def __post_init__(self) -> None:
+        self.status = TestStatus(self.status)
 
     def stderr_tail(self, lines: int = 6) -> list[str]:
         """The last lines of stderr: enough of a failing test's output to see the exception."""
@@ -31,7 +44,7 @@ class Verdict:
 
     @property
     def n_passed(self) -> int:
-        return sum(t.status == "passed" for t in self.tests)
+        return sum(t.status == TestStatus.PASSED for t in self.tests)
 
     @property
     def passed(self) -> bool:
@@ -43,15 +56,16 @@ class Verdict:
 
     @property
     def infra_error(self) -> bool:
-        return any(t.status == "infra_error" for t in self.tests)
+        """A test could not be run: the machine's failure, which says nothing about the program."""
+        return any(t.status == TestStatus.INFRA_ERROR for t in self.tests)
 
     @property
-    def status(self) -> str:
-        """'passed', or the first non-passing test's status."""
+    def status(self) -> TestStatus:
+        """Passed, or the first non-passing test's status."""
         for t in self.tests:
-            if t.status != "passed":
+            if t.status != TestStatus.PASSED:
                 return t.status
-        return "passed" if self.tests else "infra_error"
+        return TestStatus.PASSED if self.tests else TestStatus.INFRA_ERROR
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

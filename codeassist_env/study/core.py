@@ -11,6 +11,7 @@ from typing import Any, Callable
 
 from codeassist_env import metrics
 from codeassist_env.env import MAX_HUMAN_CHARS
+from codeassist_env.episode import EpisodeStatus
 from codeassist_env.problems.model import Problem
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
@@ -237,7 +238,8 @@ class Study:
             finished_at = now_iso()
             self._record({
                 "type": "problem", **self._base(person, slot), "seed": person.index,
-                "status": "infra" if verdict.infra_error else "ok", "started_at": progress.started_at,
+                "status": EpisodeStatus.INFRA_ERROR if verdict.infra_error else EpisodeStatus.OK,
+                "started_at": progress.started_at,
                 "finished_at": finished_at, "elapsed_s": seconds_between(progress.started_at or finished_at,
                                                                          finished_at),
                 "verdict": verdict.to_dict(), "passed": verdict.passed, "pass_fraction": verdict.pass_fraction,
@@ -247,7 +249,7 @@ class Study:
                 "suggestions_shown": len(shown), "suggestion_chars": sum(len(s["text"]) for s in shown),
                 "accept_ratio": metrics.accept_ratio(accepted, len(shown)), "tokens_read": tokens_read,
                 "tokens_written": tokens_written, "typed_tokens": typed_tokens, "rounds": progress.requests,
-                "public_runs": progress.public_runs, "finished": True, "sandbox_failed": verdict.infra_error,
+                "public_runs": progress.public_runs, "finished": True, "infra_error": verdict.infra_error,
                 "tokenizer": self.tokenizer.name, "code": program})
             return {"passed": verdict.n_passed, "total": verdict.n_total, "status": verdict.status}
 

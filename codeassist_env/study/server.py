@@ -6,12 +6,13 @@ import sys
 from pathlib import Path
 from typing import Any, Callable
 
+from codeassist_env.sandbox import DEFAULT_BACKEND
 from codeassist_env.study.core import Study, StudyConfig
 
 LOOPBACK = "127.0.0.1"
 
 
-def build_study(config: StudyConfig, directory: Path, *, sandbox: str = "auto", tokenizer: Any = None,
+def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_BACKEND, tokenizer: Any = None,
                 agent_options: dict[str, Any] | None = None) -> tuple[Study, Callable[[], None]]:
     """The study and a function that closes it and its sandbox."""
     from codeassist_env.agents import make_agent

@@ -152,7 +152,7 @@ class _Program:
         try:
             data = encode((args, kwargs), "an argument")
         except NotPlain as e:
-            return self.fail({"status": "infra"}, "the check passed the candidate something the sandbox cannot "
+            return self.fail({"status": "infra_error"}, "the check passed the candidate something the sandbox cannot "
                              "send to the program's process: %s" % e)
         try:
             send_frame(self.call_w, data)
@@ -230,7 +230,7 @@ def _report_failure(program):
 
 def _infra(text):
     _say(text)
-    return {"status": "infra"}
+    return {"status": "infra_error"}
 
 
 def _say(text):

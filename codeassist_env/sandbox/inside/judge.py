@@ -118,7 +118,7 @@ def _judge_serve(sock):
         try:
             report = run_check(check.decode("utf-8", "replace"), head["entry_point"], call_w, resp_r)
         except BaseException as e:  # a bug of ours, not the program's
-            report = {"status": "infra", "error_type": type(e).__name__}
+            report = {"status": "infra_error", "error_type": type(e).__name__}
         report["cpu_s"] = time.process_time() - start
         del check
         try:

@@ -8,9 +8,10 @@ Protocol: requests come as frames (4-byte big-endian length, then JSON) ``{"code
 from the host's limits.py); an assert request has
 ``"check_bytes"`` instead of ``"input"``, and that many bytes of check code follow the frame. For every
 request the worker forks one child that runs the program on that single input and answers one JSON line
-``{"status", "stdout", "result", "stderr", "error_type", "time_s", "cpu_s"}`` where status is one of
-ok / error / timeout / memory / syntax_error / output_limit / infra. Expected outputs never come here: the
-host compares. An assert test's child only answers calls; its check runs in the judge (judge.py).
+``{"status", "stdout", "result", "stderr", "error_type", "time_s", "cpu_s"}`` where status is a word of
+the host's ``sandbox.core.RunStatus`` (ok, error, timeout, memory, syntax_error, output_limit,
+infra_error), written here as a plain string. Expected outputs never come here: the host compares. An
+assert test's child only answers calls; its check runs in the judge (judge.py).
 ``--pid1`` means the worker is PID 1 of its own PID namespace; without it (the ``process`` backend) it
 becomes a child subreaper. Either way every process a test leaves running ends up our child, and is killed.
 """
@@ -101,7 +102,7 @@ class Worker:
                 reply = (run_assert(self, req) if kind == "assert" else run_calls(self, req) if kind == "call"
                          else self.run_one(req))
             except Exception as e:  # a worker bug: say so, the host reports infra_error
-                reply = {"status": "infra", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
+                reply = {"status": "infra_error", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
             # After answering, so the host grades while we clean; the next test starts only after this.
             self.cleanup()
