@@ -108,7 +108,7 @@ def test_agent_arguments_are_checked_with_clear_errors():
     agent = base_agent(UNREACHABLE, 10, show_statement=True)
     with pytest.raises(ValueError, match="show_problem_to_agent"):
         agent.act({"code": "", "round": 0, "statement": ""})
-    with pytest.raises(ValueError, match="prefill prompt mode needs a backend that renders"):
+    with pytest.raises(ValueError, match="has no chat template here"):
         base_agent(UNREACHABLE, 10, mode="prefill").act({"code": "x = ", "round": 0})
     with pytest.raises(ValueError, match="http"):
         OpenAICompletionsBackend("127.0.0.1:8000", "m")
@@ -161,8 +161,10 @@ def test_served_agents_are_addressed_by_model_name():
 
 
 def test_untrained_default_mode_follows_the_model():
-    """Prefill needs a chat template: a local base model without one (Gemma-3-270M) continues raw code;
-    a served model gets the paper's chat mode; a mode asked for by name always wins."""
+    """Prefill needs a chat template rendered here: a base model without one (Gemma-3-270M) continues raw
+    code; a served model whose tokenizer cannot be read here gets the paper's chat mode, one whose tokenizer
+    is read (vLLM names its directory on this machine) the mode the model gets locally; a mode asked for by
+    name always wins."""
     from types import SimpleNamespace
 
     from codeassist_env.agents.factories import BackendOptions, untrained_mode
@@ -171,6 +173,8 @@ def test_untrained_default_mode_follows_the_model():
     base_model = SimpleNamespace(tokenizer=SimpleNamespace(chat_template=None))
     assert untrained_mode(BackendOptions(), instruct) == "prefill"
     assert untrained_mode(BackendOptions(), base_model) == "raw"
-    assert untrained_mode(BackendOptions(base_url="http://127.0.0.1:8000/v1"), instruct) == "chat"
+    served = BackendOptions(base_url="http://127.0.0.1:8000/v1")
+    assert untrained_mode(served, SimpleNamespace(tokenizer=None)) == "chat"
+    assert untrained_mode(served, instruct) == "prefill"
     assert untrained_mode(BackendOptions(prompt_mode="chat"), base_model) == "chat"
     assert untrained_mode(BackendOptions(), instruct, local="raw") == "raw"  # Empower at inference

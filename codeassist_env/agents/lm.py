@@ -327,9 +327,14 @@ class OpenAICompletionsBackend:
         None: with it the served engine renders chat templates and starts an empty prompt as
         :class:`TransformersBackend` does."""
         if self._tokenizer is _NOT_READ:
+            import openai
+
             from codeassist_env.agents.server_kinds import served_tokenizer
 
-            self._tokenizer = served_tokenizer(self.client, self.model)
+            try:
+                self._tokenizer = served_tokenizer(self.client, self.model)
+            except openai.APIConnectionError:  # not up yet: unknown for now, asked again next time
+                return None
         return self._tokenizer
 
     def render_chat(self, messages: Sequence[Message]) -> str:
