@@ -176,8 +176,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.bench import main_job
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
     from codeassist_env.cli.errors import at_least, registered
-    from codeassist_env.humans import HUMANS
-    from codeassist_env.sandbox import SANDBOX_BACKENDS
+    from codeassist_env.humans import BENCH_HUMAN, HUMANS
+    from codeassist_env.sandbox import AUTO, BENCH_BACKEND, SANDBOX_BACKENDS
 
     bench = subparsers.add_parser(
         "bench", help="run agents against a simulated human on a problem set (resumable, concurrent)",
@@ -191,10 +191,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32 ("
                             + AGENTS.help_text() + ")")
-    bench.add_argument("--human", default="expert", type=registered(HUMANS),
+    bench.add_argument("--human", default=BENCH_HUMAN, type=registered(HUMANS),
                        help="simulated human: a registered name, with its argument after '-' "
                             f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
-                            "default: expert)")
+                            f"default: {BENCH_HUMAN})")
     bench.add_argument("--human-base-url", nargs="+", metavar="URL",
                        help="llm human: OpenAI-compatible endpoint(s) (default: $CODEASSIST_HUMAN_BASE_URL, "
                        "$OPENAI_BASE_URL or http://127.0.0.1:8000/v1); several serving the same model share the "
@@ -217,8 +217,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"rounds per episode (default: {main_job.MAX_ROUNDS})")
     bench.add_argument("--human-tokens", type=at_least(0), default=10, help="K_H, tokens the human writes per round")
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
-    bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=("auto",)), default="bwrap",
-                       help=f"sandbox backend: auto, {SANDBOX_BACKENDS.help_text()} (default: bwrap)")
+    bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=BENCH_BACKEND,
+                       help=f"sandbox backend: {AUTO}, {SANDBOX_BACKENDS.help_text()} (default: {BENCH_BACKEND})")
     bench.add_argument("--concurrency", type=at_least(1),
                        help=f"episodes at once (default: {main_job.SERVED_CONCURRENCY} when the agents are served, "
                             f"so the engine batches them; else {main_job.LOCAL_CONCURRENCY})")
