@@ -184,3 +184,26 @@ def test_verdicts_equal_evalplus_own_evaluator_on_a_fixed_sample(sandbox, set_na
             else:
                 assert ours == theirs, (task_id, program)
     assert verdicts.count(False) >= len(AGREEMENT_SAMPLE[set_name])  # mutants are caught
+
+
+# Seven final programs of a `codeassist bench --agents none sft-10 --problems humanevalplus --human expert-0.2`
+# run (its run.json; each episode line cut to the fields the agreement reads): five wrong, two right.
+RUN_SAMPLE = Path(__file__).resolve().parent / "fixtures" / "humanevalplus_run"
+
+
+@pytest.mark.bwrap
+def test_a_bench_runs_final_programs_get_evalplus_own_verdicts():
+    if os.environ.get("CI") != "true":
+        pytest.importorskip("evalplus", reason="pip install --no-deps evalplus==0.3.1 wget appdirs tempdir")
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+    from evalplus_agreement import compare, run_programs
+
+    problem_set, finals = run_programs(RUN_SAMPLE)
+    assert problem_set == "humanevalplus" and len(finals) == 7
+    assert sorted(p.run_passed for p in finals) == [False] * 5 + [True] * 2
+    rows = compare("humanevalplus-mini", finals, "bwrap")  # the same tasks, EvalPlus's reduced inputs: cheaper
+    assert [(r["task_id"], r["ours"]) for r in rows] == [(r["task_id"], r["evalplus"]) for r in rows]
+    assert [r["ours"] for r in rows] == [p.run_passed for p in finals]  # the mini set catches these five too
+
