@@ -11,6 +11,7 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
+import shutil
 import signal
 import socket
 import subprocess
@@ -159,10 +160,19 @@ def start_local_server(
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")
     with os.fdopen(log_fd, "wb") as log_file:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(cmd, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(stopped_with_parent(cmd), stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL)
     server = LocalServer(process, port, alias, path, Path(log_name))
     wait_until_ready(server, cmd, startup_timeout_s)
     return server
+
+
+def stopped_with_parent(command: list[str]) -> list[str]:
+    """``command`` run so that the kernel sends it SIGTERM when the process that started it dies, killed
+    included (util-linux's ``setpriv --pdeathsig``, where it is installed): a server started for a run must
+    not outlive it, holding its memory and cores."""
+    setpriv = shutil.which("setpriv")
+    return [setpriv, "--pdeathsig", "TERM", "--", *command] if setpriv else command
 
 
 def wait_until_ready(server: LocalServer, command: list[str], timeout_s: float) -> None:

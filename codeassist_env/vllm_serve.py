@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from codeassist_env.models import SMOLLM2_ALIAS
-from codeassist_env.serve import LocalServer, wait_until_ready
+from codeassist_env.serve import LocalServer, stopped_with_parent, wait_until_ready
 
 VLLM_PYTHON_VARIABLE = "CODEASSIST_VLLM_PYTHON"
 # The ranks vLLM's LoRA kernels take (vllm.config.lora); codeassist train offers only these.
@@ -184,8 +184,8 @@ def start_vllm_server(port: int | None = None, model_path: str | os.PathLike | N
     environment = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib)}
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-vllm-", suffix=".log")
     with os.fdopen(log_fd, "wb") as log_file:  # a file, not a pipe: a pipe nobody reads blocks the server
-        process = subprocess.Popen(command, stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-                                   env=environment)
+        process = subprocess.Popen(stopped_with_parent(command), stdout=log_file, stderr=subprocess.STDOUT,
+                                   stdin=subprocess.DEVNULL, env=environment)
     server = VLLMServer(process, port, alias, model, Path(log_name), engine="vLLM", adapters=adapters, python=python)
     wait_until_ready(server, command, startup_timeout_s)
     return server

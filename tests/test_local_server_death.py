@@ -106,3 +106,28 @@ def test_bench_stops_when_the_endpoint_dies_and_resume_finishes_it(tmp_path):
     # A tiny model's unparseable answers may flag an episode; a round the endpoint was down for may not.
     assert not any(entry["simulator_failure"] == "connection"
                    for r in records if r["status"] == "ok" for entry in r["transcript"])
+
+
+def test_a_server_dies_with_the_process_that_started_it_even_when_that_is_killed(tmp_path):
+    """A run killed with SIGKILL runs no clean-up: the kernel stops its server (setpriv --pdeathsig), so no
+    orphaned model server keeps the machine's memory and cores."""
+    starter = subprocess.Popen(
+        [sys.executable, "-c", "from codeassist_env.serve import start_local_server\n"
+         "server = start_local_server()\nprint(server.process.pid, flush=True)\nimport time\ntime.sleep(600)"],
+        stdout=subprocess.PIPE, text=True)
+    server_pid = int(starter.stdout.readline())
+    os.kill(server_pid, 0)  # running
+    starter.kill()
+    starter.wait()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            os.kill(server_pid, 0)
+        except ProcessLookupError:
+            return
+        with open(f"/proc/{server_pid}/stat") as stat:
+            if stat.read().split(")")[1].split()[0] == "Z":  # ended, waiting for init to reap it
+                return
+        time.sleep(0.5)
+    os.kill(server_pid, signal.SIGKILL)
+    pytest.fail("the server outlived the process that started it")
