@@ -63,9 +63,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--agent-api-key", help="API key of --agent-base-url (default: $OPENAI_API_KEY)")
     group.add_argument("--agent-device", default="cpu", help="local transformers device (default: cpu)")
     group.add_argument("--agent-prompt", choices=["raw", "chat", "prefill"],
-                       help="prompt mode (default: prefill for untrained local models, chat for served ones, raw "
-                       "for trained adapters; chat is the paper's re-type prompt; prefill: local models only, the "
-                       "chat reply begun with the code)")
+                       help="prompt mode (default: raw for trained adapters; for untrained models prefill, or chat "
+                       "for a served model whose tokenizer cannot be read here; chat is the paper's re-type prompt; "
+                       "prefill, the chat reply begun with the code, needs the chat template rendered here)")
     group.add_argument("--agent-stop", help="stop string of sft/empower agents (default: the adapter's)")
     group.add_argument("--agent-sees-problem", action="store_true",
                        help="show the problem statement to the LM agents (the paper does not)")
