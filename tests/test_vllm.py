@@ -261,12 +261,12 @@ def test_a_served_model_renders_its_chat_template_as_the_local_backend_does(serv
 
 
 def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path):
-    """`codeassist bench` with no agents and vLLM installed: a vLLM server of its own for the agents, the
-    agents in the prompt modes the local backend gives them, the engine in run.json and the config, and
-    a resume on local transformers refused."""
+    """`codeassist bench --engine vllm` with no agents: a vLLM server of its own for the agents, the agents in
+    the prompt modes the local backend gives them, the engine in run.json and the config, and a resume on
+    local transformers refused."""
     _vllm_python()
     out = tmp_path / "main"
-    done = _cli("bench", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out), timeout=1500)
+    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out), timeout=1500)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "starting vLLM for the agents" in done.stderr and "vLLM ready at" in done.stderr
     run = json.loads((out / "run.json").read_text())

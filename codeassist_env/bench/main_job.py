@@ -2,8 +2,8 @@
 
 The main job is the paper's protocol offline: the bundled set's test split, the expert programmer, 50
 rounds of K_H = 10, bubblewrap, and five agents on SmolLM2-135M with the adapters shipped in the package.
-Its engine is vLLM when vLLM is installed: vLLM batches the episodes in flight, so every test problem fits
-in the time the local transformers backend, which decodes one episode at a time, needs for the first 15.
+It runs on the local transformers backend over the first 15 test problems (ten minutes on 2 CPU cores), or
+with ``--engine vllm`` on a vLLM server of its own over all 30 (docs/vllm.md has both times).
 """
 from __future__ import annotations
 
@@ -62,21 +62,12 @@ def main_job(engine: str) -> MainJob:
     return MainJob(tuple(agents), tuple(notes), LIMITS[engine])
 
 
-def vllm_installed() -> bool:
-    from codeassist_env.vllm_serve import vllm_python
-
-    try:
-        vllm_python()
-    except ModuleNotFoundError:
-        return False
-    return True
-
-
-def choose_engine(asked: str, *, main: bool, served_elsewhere: bool) -> str | None:
-    """The engine that computes the agents: ``vllm`` (a server this run starts), ``transformers`` (local),
-    or None when the agents are pointed at a server already running (``served_elsewhere``). ``auto``: vLLM
-    for the main job when it is installed, else the local backend; agents given by name keep the local
-    backend unless asked."""
+def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
+    """The engine that computes the agents: ``vllm`` (a server this run starts), ``transformers`` (local, also
+    what ``auto`` picks), or None when the agents are pointed at a server already running
+    (``served_elsewhere``). ``auto`` is the local backend by measurement: on 2 CPU cores the main job on vLLM
+    took as long per problem as on the local backend (docs/vllm.md), and the local backend needs nothing more
+    installed."""
     if asked not in ENGINES:
         raise ValueError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
     if served_elsewhere:
@@ -88,9 +79,8 @@ def choose_engine(asked: str, *, main: bool, served_elsewhere: bool) -> str | No
         from codeassist_env.vllm_serve import vllm_python
 
         vllm_python()  # not installed: bad input now, before anything starts
-    if asked != "auto":
-        return asked
-    return VLLM if main and vllm_installed() else TRANSFORMERS
+        return VLLM
+    return TRANSFORMERS
 
 
 def default_concurrency(served: bool) -> int:

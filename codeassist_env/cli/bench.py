@@ -38,7 +38,7 @@ def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.sandbox import resolve_backend
 
     main = args.agents is None
-    engine = choose_engine(args.engine, main=main, served_elsewhere=bool(args.agent_base_url))
+    engine = choose_engine(args.engine, served_elsewhere=bool(args.agent_base_url))
     job = main_job(engine or VLLM) if main else None
     if job:
         for note in job.notes:
@@ -184,8 +184,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
                     "Without --agents: the main job (offline; agents " + ", ".join(main_job.AGENTS)
                     + " on the bundled set's test split, the expert programmer, "
-                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10; every test problem on vLLM when it is installed, "
-                    f"else the first {main_job.LIMITS['transformers']} on local transformers). "
+                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10; the first {main_job.LIMITS['transformers']} test problems on "
+                    "local transformers, or all of them with --engine vllm). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
@@ -224,8 +224,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                             f"so the engine batches them; else {main_job.LOCAL_CONCURRENCY})")
     bench.add_argument("--engine", choices=main_job.ENGINES, default="auto",
                        help="what computes the LM agents: vllm (a vLLM server this run starts, with every shipped "
-                            "adapter; docs/vllm.md), transformers (local), or auto (default): vLLM for the main "
-                            "job when it is installed, else local")
+                            "adapter; the main job then covers every test problem; docs/vllm.md), transformers "
+                            "(local), or auto (default): transformers, which was as fast per problem on 2 CPU cores")
     bench.add_argument("--executor", choices=EXECUTORS, default="threads",
                        help="what runs the episodes: threads of this process (default), or Ray workers that keep "
                        "their environment and models warm, on this machine or a cluster (pip install -e '.[ray]'; "
