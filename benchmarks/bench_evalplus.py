@@ -2,13 +2,15 @@
 own evaluator and through our sandbox, side by side in one run on the same machine, one process at a time
 on each side (EvalPlus's default on a 2-core machine: ``cpu_count() // 2`` workers).
 
-    python benchmarks/bench_evalplus.py [--set humanevalplus] [--isolated]
+    python benchmarks/bench_evalplus.py [--set humanevalplus] [--isolated] [--first {evalplus,ours}]
 
 Two phases each: the expected outputs (the canonical solution on every input: EvalPlus's ``trusted_exec``
 in its own process, ours in the sandbox, both cached afterwards, so paid once per file) and the checks
 (EvalPlus's ``untrusted_check`` on base then plus inputs with its fast check; our ``Sandbox.run`` in fast
 mode, one warm bwrap worker). ``--isolated`` also times our per-test mode, every input in a process of its
-own, which EvalPlus has no counterpart of. Needs evalplus (benchmarks/evalplus_side.py).
+own, which EvalPlus has no counterpart of. ``--first ours`` runs ours before EvalPlus's (on a shared machine
+whose load drifts, whichever runs second meets a different machine: run both orders). The load average is
+printed before and after. Needs evalplus (benchmarks/evalplus_side.py).
 """
 from __future__ import annotations
 
@@ -53,16 +55,20 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--set", choices=sorted(SETS), default="humanevalplus")
     parser.add_argument("--isolated", action="store_true", help="also time our per-test mode")
+    parser.add_argument("--first", choices=["evalplus", "ours"], default="evalplus", help="which evaluator runs first")
     args = parser.parse_args()
     os.environ.setdefault("CODEASSIST_EVALPLUS_DIR", str(DATA))
     os.environ["CODEASSIST_EVALPLUS_CACHE"] = tempfile.mkdtemp(prefix="bench-evalplus-")  # timed from scratch
     os.environ["CODEASSIST_EVALPLUS_SANDBOX"] = "bwrap"
     print(machine_line())
-    rows = [("EvalPlus 0.3.1 evaluator (fast check)", *time_evalplus(args.set)),
-            ("ours, bwrap, fast mode", *time_ours(args.set, fail_fast=True))]
+    evaluators = {"evalplus": lambda: ("EvalPlus 0.3.1 evaluator (fast check)", *time_evalplus(args.set)),
+                  "ours": lambda: ("ours, bwrap, fast mode", *time_ours(args.set, fail_fast=True))}
+    rows = [evaluators[args.first]()]
+    rows.append(evaluators["ours" if args.first == "evalplus" else "evalplus"]())
     if args.isolated:
         rows.append(("ours, bwrap, every input in its own process", 0.0, *time_ours(args.set, False)[1:]))
-    print(f"\n{args.set}: canonical solutions on every input\n")
+    print("load average after: " + " ".join(f"{x:.1f}" for x in os.getloadavg()))
+    print(f"\n{args.set}: canonical solutions on every input, {args.first} first\n")
     print("| evaluator | expected outputs (s, once per file) | checks (s) | canonical solutions passed |")
     print("|---|---|---|---|")
     for name, truth_s, checks_s, passed in rows:

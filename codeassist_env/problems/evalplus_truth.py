@@ -82,8 +82,8 @@ def compute_ground_truth(path: Path, records: list[dict[str, Any]],
                            file=sys.stderr):
             rules = EvalPlusRules(dataset_of(record["task_id"]), record["entry_point"], float(record["atol"]))
             code, entry_point = with_answer_adapter(record["prompt"] + record["canonical_solution"], rules)
-            truth[record["task_id"]] = _run_reference(sandbox, code, entry_point,
-                                                      [c.encode() for c in calls[record["task_id"]]], record["task_id"])
+            task = record["task_id"]
+            truth[task] = _run_reference(sandbox, code, entry_point, [c.encode() for c in calls[task]], task)
     return truth
 
 

@@ -23,7 +23,7 @@ RELAY_FRAME_HEAD = 4
 
 def run_calls(worker, req):
     """Run the program's child on each input of the request; stop at the first answer that is not a value."""
-    frames = _split_frames(worker.read_check(b"", req["calls_bytes"]))
+    calls = worker.read_check(b"", req["calls_bytes"])  # the inputs, each framed as the program reads them
     fds = []
     try:
         fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
@@ -37,7 +37,7 @@ def run_calls(worker, req):
         for fd in (call_r, resp_w):  # the program's ends: its end of stream is then ours to see
             fds.remove(fd)
             os.close(fd)
-        answers = _relay(call_w, resp_r, frames, req["limits"], start + float(req["wall_s"]))
+        answers = _relay(call_w, resp_r, calls, req["limits"], start + float(req["wall_s"]))
         _kill_group(program)  # its answers are in; whatever it still does is moot
         os.wait4(program, 0)
         reply = {"status": "ok", "calls": answers, "time_s": round(time.monotonic() - start, 6),
@@ -50,34 +50,45 @@ def run_calls(worker, req):
             os.close(fd)
 
 
-def _split_frames(data):
-    frames, at = [], 0
-    while at < len(data):
-        size = struct.unpack(">I", bytes(data[at:at + RELAY_FRAME_HEAD]))[0]
-        frames.append(bytes(data[at + RELAY_FRAME_HEAD:at + RELAY_FRAME_HEAD + size]))
-        at += RELAY_FRAME_HEAD + size
-    return frames
+class _Inputs:
+    """The inputs not yet in the program's pipe, written without blocking as fast as the pipe takes them."""
+
+    def __init__(self, fd, data):
+        self.fd, self.left = fd, memoryview(data)
+        os.set_blocking(fd, False)
+
+    def push(self):
+        try:
+            self.left = self.left[os.write(self.fd, self.left):]
+        except BlockingIOError:
+            pass
+        except OSError:  # its process is gone: the end of its stream says so
+            self.left = self.left[:0]
 
 
-def _relay(call_w, resp_r, frames, limits, deadline):
-    """[kind, text, seconds] per input answered, up to and including the first that is not a value."""
+def _relay(call_w, resp_r, calls, limits, deadline):
+    """[kind, text, seconds] per input answered, up to and including the first that is not a value.
+
+    The inputs go into the program's pipe ahead of its answers, so it never waits for the worker between
+    two calls. A call's time runs, as seen from outside its process, from the answer before it (from the
+    first input's sending, for the first) to its own answer."""
     buffer = bytearray()
     ready, message = _next_message(resp_r, buffer, deadline)  # the program's start counts only to the wall
     if ready != b"+":
         return [_failure(ready, message, 0.0)]
     answers = []
-    for frame, limit in zip(frames, limits):
-        began = time.monotonic()
-        try:
-            send_frame(call_w, frame)
-        except OSError:
-            pass  # its process is gone: the end of its stream says so below
-        kind, message = _next_message(resp_r, buffer, min(deadline, began + float(limit)))
-        seconds = round(time.monotonic() - began, 6)
+    inputs = _Inputs(call_w, calls)
+    began = time.monotonic()
+    inputs.push()
+    for limit in limits:
+        kind, message = _next_message(resp_r, buffer, min(deadline, began + float(limit)), inputs)
+        answered = time.monotonic()
+        seconds = round(answered - began, 6)
         if kind != b"R":
             answers.append(_failure(kind, message, seconds))
             break
         answers.append(["R", message.decode("utf-8", "replace"), seconds])
+        began = answered
     return answers
 
 
@@ -89,9 +100,10 @@ def _failure(kind, message, seconds):
     return ["G", "", seconds]
 
 
-def _next_message(fd, buffer, until):
+def _next_message(fd, buffer, until, inputs=None):
     """(kind byte, body) of the program's next frame; (b"T", b"") once ``until`` passes, (b"X", b"") at the
-    end of its stream. Read with a deadline: a program that writes half a frame cannot stall the worker."""
+    end of its stream. Read with a deadline: a program that writes half a frame cannot stall the worker.
+    Meanwhile the ``inputs`` (an ``_Inputs``) left go on into the program's pipe as it takes them."""
     while True:
         if len(buffer) >= RELAY_FRAME_HEAD:
             size = struct.unpack(">I", bytes(buffer[:RELAY_FRAME_HEAD]))[0]
@@ -102,8 +114,16 @@ def _next_message(fd, buffer, until):
                 del buffer[:RELAY_FRAME_HEAD + size]
                 return frame[:1], frame[1:]
         remaining = until - time.monotonic()
-        if remaining <= 0 or not select.select([fd], [], [], remaining)[0]:
+        if remaining <= 0:
             return b"T", b""
+        writing = [inputs.fd] if inputs is not None and inputs.left else []
+        readable, writable, _ = select.select([fd], writing, [], remaining)
+        if writable:
+            inputs.push()
+        if not readable:
+            if not writable:
+                return b"T", b""
+            continue
         chunk = os.read(fd, 1 << 20)
         if not chunk:
             return b"X", b""

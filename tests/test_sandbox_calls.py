@@ -1,0 +1,45 @@
+"""Call tests on the worker's side (sandbox/inside/relay.py): one process answers many inputs in turn, each
+timed from outside it, with the inputs written into its pipe ahead of its answers."""
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from codeassist_env.sandbox import open_sandbox
+from codeassist_env.sandbox.inside.plain import decode, encode
+
+pytestmark = pytest.mark.bwrap
+
+
+@pytest.fixture(scope="module")
+def sandbox():
+    with open_sandbox("bwrap") as box:
+        yield box
+
+
+def calls(*inputs):
+    return [encode(((x,), {})) for x in inputs]
+
+
+def test_many_inputs_are_answered_in_order_each_timed(sandbox):
+    code = "def f(x):\n    return [x, x * 0.5, str(x)]\n"
+    reply = sandbox.call(code, "f", calls(*range(2000)), [1.0] * 2000, 30.0, 512)
+    assert reply["status"] == "ok" and [kind for kind, _, _ in reply["calls"]] == ["R"] * 2000
+    assert [decode(text) for _, text, _ in reply["calls"]] == [[x, x * 0.5, str(x)] for x in range(2000)]
+    assert all(0 <= seconds < 1.0 for _, _, seconds in reply["calls"])
+
+
+def test_a_call_that_loops_is_stopped_at_its_own_limit_counted_from_the_answer_before_it(sandbox):
+    code = "import time\ndef f(x):\n    if x == 3:\n        while True:\n            pass\n    time.sleep(0.2)\n    return x\n"
+    reply = sandbox.call(code, "f", calls(*range(6)), [1.0, 1.0, 1.0, 0.5, 1.0, 1.0], 10.0, 512)
+    assert [kind for kind, _, _ in reply["calls"]] == ["R", "R", "R", "T"]  # nothing after the first failure
+    assert all(0.2 <= seconds < 0.9 for _, _, seconds in reply["calls"][:3])
+    assert 0.5 <= reply["calls"][3][2] < 1.0
+
+
+def test_inputs_larger_than_the_pipe_do_not_stall_the_worker_when_the_program_stops_reading(sandbox):
+    code = "import time\ndef f(x):\n    time.sleep(60)\n"
+    started = time.monotonic()
+    reply = sandbox.call(code, "f", calls(*["x" * 100_000] * 50), [0.5] * 50, 5.0, 512)
+    assert [kind for kind, _, _ in reply["calls"]] == ["T"] and time.monotonic() - started < 4.0
