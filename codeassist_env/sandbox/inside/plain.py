@@ -9,9 +9,8 @@ A value travels as JSON in which every container is an array whose first element
 with floats among them travels packed, ``["p", "l" or "t", base64, [i1, v1, ...]]``: every value as a
 little-endian double in the base64 text, and the exact value of each one that is not a float (at index
 i1, ...) beside it, since writing and reading floats in decimal costs more than the rest of the message
-together. The receiving side rebuilds
-fresh builtin objects from that, so nothing the sender defined (a class, an ``__eq__``) ever reaches it.
-No pickle: unpickling can run code of the sender's choosing.
+together. The receiving side rebuilds fresh builtin objects from that, so nothing the sender defined (a
+class, an ``__eq__``) ever reaches it. No pickle: unpickling can run code of the sender's choosing.
 """
 import array
 import binascii
