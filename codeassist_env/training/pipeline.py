@@ -90,8 +90,11 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
                                 gpu_memory_utilization=config.gpu_memory_utilization)
         else:
             scorer = TransformersScorer(model, tokenizer, batch_size=config.batch_size)
-        records, stats = build_empower(tokenized, tokenizer, scorer, eta=config.eta, unit=config.unit,
-                                       seed=config.seed)
+        try:
+            records, stats = build_empower(tokenized, tokenizer, scorer, eta=config.eta, unit=config.unit,
+                                           seed=config.seed)
+        finally:
+            getattr(scorer, "close", lambda: None)()
     elif config.method == "sft":
         records, stats = build_sft(tokenized, tokenizer, n=config.n, seed=config.seed)
     else:

@@ -87,6 +87,14 @@ class VLLMScorer:
                        **engine_kwargs)
         self.prefix = bos_ids(tokenizer)
 
+    def close(self) -> None:
+        """Stop the engine now: left to the interpreter's exit, vLLM 0.32's CPU engine tears down after the
+        threads it needs and the process aborts ("terminate called without an active exception")."""
+        import gc
+
+        self.llm = None
+        gc.collect()
+
     def score(self, documents: Sequence[Sequence[int]]) -> list[np.ndarray]:
         from vllm import SamplingParams
         from vllm.inputs import TokensPrompt
