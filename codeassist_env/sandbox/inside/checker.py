@@ -14,11 +14,27 @@ returned something that is not plain data. To the program: (args, kwargs) of one
 import builtins
 import os
 import sys
+import time
 import traceback
 import types
 
 MESSAGE_KEEP = 1000  # characters of an exception's message passed on
 PROGRAM_FAILURES = ("syntax_error", "error", "memory")  # what a program may say about its own failure
+
+
+def fork_candidate(worker, req, fds):
+    """Fork the program's child that answers calls (``serve_candidate``), for assert and call tests alike.
+    The descriptors it makes are appended to ``fds`` as they are made, so the caller closes them whatever
+    fails; returns (its pid, when it started, input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w)."""
+    fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
+    fds += os.pipe() + os.pipe()
+    input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds[-7:]
+    ours = worker.own_fds() + [input_fd, out_fd, err_fd, call_w, resp_r]
+    _drain(worker.wake_r)
+    start = time.monotonic()
+    program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True,
+                          lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+    return (program, start) + tuple(fds[-7:])
 
 
 def serve_candidate(code, entry_point, call_r, resp_w):

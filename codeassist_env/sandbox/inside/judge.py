@@ -160,14 +160,7 @@ def run_assert(worker, req):
         try:
             # The program's child is forked before the check's code is read from the host: it is never in
             # its memory, nor in the worker's after the judge has it (see below).
-            fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
-            fds += os.pipe() + os.pipe()
-            input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds
-            ours = worker.own_fds() + [input_fd, out_fd, err_fd, call_w, resp_r]
-            _drain(worker.wake_r)
-            start = time.monotonic()
-            program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True,
-                                  lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+            program, start, _, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fork_candidate(worker, req, fds)
         finally:
             head = json.dumps({"entry_point": req["entry_point"], "memory_mb": req["memory_mb"]}).encode()
             message = worker.read_check(struct.pack(">II", len(head), req["check_bytes"]) + head,

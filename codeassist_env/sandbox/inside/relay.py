@@ -26,14 +26,7 @@ def run_calls(worker, req):
     calls = worker.read_check(b"", req["calls_bytes"])  # the inputs, each framed as the program reads them
     fds = []
     try:
-        fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
-        fds += os.pipe() + os.pipe()
-        input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fds
-        ours = worker.own_fds() + [input_fd, out_fd, err_fd, call_w, resp_r]
-        _drain(worker.wake_r)
-        start = time.monotonic()
-        program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True,
-                              lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+        program, start, _, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fork_candidate(worker, req, fds)
         for fd in (call_r, resp_w):  # the program's ends: its end of stream is then ours to see
             fds.remove(fd)
             os.close(fd)
