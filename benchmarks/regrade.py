@@ -17,6 +17,7 @@ import json
 import os
 import platform
 import sys
+import threading
 import time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
@@ -44,13 +45,23 @@ def main() -> int:
         raise SystemExit(f"regrade.py: {len(missing)} problems of {args.run} are not in {args.problems!r}, "
                          f"e.g. {missing[0]}")
 
+    # One sandbox a thread, kept for all its programs: a sandbox runs one program at a time, and starting
+    # one per program would cost a worker start each.
+    local, opened = threading.local(), []
+
     def grade(record: dict) -> bool:
-        with open_sandbox(args.sandbox) as sandbox:  # one per thread: a sandbox runs one program at a time
-            return sandbox.run(other[record["problem_id"]], record["code"], fail_fast=True).passed
+        if not hasattr(local, "sandbox"):
+            local.sandbox = open_sandbox(args.sandbox)
+            opened.append(local.sandbox)
+        return local.sandbox.run(other[record["problem_id"]], record["code"], fail_fast=True).passed
 
     started = time.perf_counter()
-    with ThreadPoolExecutor(args.workers) as pool:
-        again = list(pool.map(grade, records))
+    try:
+        with ThreadPoolExecutor(args.workers) as pool:
+            again = list(pool.map(grade, records))
+    finally:
+        for sandbox in opened:
+            sandbox.close()
     print(f"{len(records)} final programs of {args.run} ({run['config']['problems']}) graded under "
           f"{args.problems} in {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()})")
 
