@@ -345,9 +345,9 @@ class OpenAICompletionsBackend:
 
         if not prompt:  # a program with no starter code
             if self._empty_prompt is None:
-                tokenizer = self.tokenizer
-                no_own_tokens = tokenizer is not None and not tokenizer("").input_ids
-                self._empty_prompt = (empty_prompt_ids(tokenizer) if no_own_tokens
+                tokenizer = self.tokenizer  # known: the local backend's rule, on the same tokenizer
+                self._empty_prompt = ((list(tokenizer("").input_ids) or empty_prompt_ids(tokenizer))
+                                      if tokenizer is not None
                                       else empty_prompt(self.client, self.model, self.server_kind()))
             prompt = self._empty_prompt
         return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
