@@ -17,6 +17,7 @@ def main() -> None:
     tokenizer = load_tokenizer(resolve_model(model))
     scorer = VLLMScorer(model, tokenizer, dtype=dtype, max_model_len=max(len(d) for d in documents) + 8)
     values = [[None if math.isnan(v) else v for v in row.tolist()] for row in scorer.score(documents)]
+    scorer.close()
     with open(out, "w", encoding="utf-8") as handle:
         json.dump(values, handle)
 
