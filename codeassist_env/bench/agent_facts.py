@@ -3,6 +3,7 @@ computes it (engine, model, weights, adapter, which the report's setup line says
 from __future__ import annotations
 
 import dataclasses
+import functools
 from pathlib import Path
 from typing import Any
 
@@ -17,13 +18,20 @@ def weights(model: Any, gguf_path: Path | None) -> dict[str, Any]:
     """How a local model's weights are stored and computed: transformers dequantises a GGUF file's
     quantised tensors on load, so the file type and the compute dtype differ."""
     facts: dict[str, Any] = {"dtype": str(model.dtype).removeprefix("torch.")}
-    if gguf_path is not None:
-        from gguf import GGUFReader, LlamaFileType
-
-        field = GGUFReader(gguf_path).fields.get("general.file_type")
-        if field is not None:
-            facts["file_type"] = LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
+    file_type = gguf_file_type(gguf_path) if gguf_path is not None else None
+    if file_type is not None:
+        facts["file_type"] = file_type
     return facts
+
+
+@functools.lru_cache(maxsize=None)
+def gguf_file_type(path: Path) -> str | None:
+    """A GGUF file's quantisation (e.g. Q4_1), read once a file: the agents of a run share one file, and its
+    reader takes seconds to parse the header."""
+    from gguf import GGUFReader, LlamaFileType
+
+    field = GGUFReader(path).fields.get("general.file_type")
+    return None if field is None else LlamaFileType(int(field.parts[field.data[0]][0])).name.removeprefix("MOSTLY_")
 
 
 def agent_facts(agent: Any) -> dict[str, Any]:
