@@ -3,9 +3,10 @@
 The programmer judges suggestions on the public tests only, and the hidden tests score the program once, at
 the end, so the same episodes can be scored under a weaker and a stronger suite: a run on `humanevalplus`
 graded with `humaneval`'s `check()` shows which final programs HumanEval's tests let through that
-HumanEval+'s catch. Prints, per agent, Pass@1 under each suite, the programs the two suites disagree on, and
-"failed after finishing" (the programmer finished, the hidden tests failed it) under each; with --csv, one
-row per episode.
+HumanEval+'s catch. Prints, per agent, Pass@1 under each suite, the programs the two suites disagree on,
+"failed after finishing" (the programmer finished, the hidden tests failed it) under each, and the episodes
+with a slip (the programmer accepted a wrong piece it judged plausible) and how many of them each suite
+failed; with --csv, one row per episode.
 
     python benchmarks/regrade.py runs/results/humanevalplus-expert --problems humaneval [--csv out.csv]
 """
@@ -26,6 +27,12 @@ from pathlib import Path
 from codeassist_env.bench.store import load_episodes
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import BENCH_BACKEND, open_sandbox
+
+SLIP = "missed a wrong suggestion"  # how the expert's reasoning starts when it accepts a plausible wrong piece
+
+
+def slipped(record: dict) -> bool:
+    return any(str(turn.get("reasoning", "")).startswith(SLIP) for turn in record.get("transcript", []))
 
 
 def main() -> int:
@@ -71,8 +78,8 @@ def main() -> int:
     run_set = run["config"]["problems"]
     print(f"\n| agent | episodes | Pass@1 ({run_set}) | Pass@1 ({args.problems}) | failed after finishing "
           f"({run_set}) | failed after finishing ({args.problems}) | pass {args.problems} only | "
-          f"pass {run_set} only |")
-    print("|---|---|---|---|---|---|---|---|")
+          f"pass {run_set} only | episodes with a slip | of them failed ({run_set}) | of them failed ({args.problems}) |")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for agent in run["config"]["agents"]:
         pairs = by_agent.get(agent, [])
         if not pairs:
@@ -84,15 +91,18 @@ def main() -> int:
         finished_fail_there = sum(r["finished"] and not p for r, p in pairs)
         only_there = sorted(r["problem_id"] for r, p in pairs if p and not r["passed"])
         only_here = sorted(r["problem_id"] for r, p in pairs if r["passed"] and not p)
+        slips = [(r, p) for r, p in pairs if slipped(r)]
         print(f"| {agent} | {n} | {here / n:.3f} | {there / n:.3f} | {finished_fail_here} | {finished_fail_there} "
-              f"| {', '.join(only_there) or '-'} | {', '.join(only_here) or '-'} |")
+              f"| {', '.join(only_there) or '-'} | {', '.join(only_here) or '-'} | {len(slips)} "
+              f"| {sum(not r['passed'] for r, _ in slips)} | {sum(not p for _, p in slips)} |")
     if args.csv:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["agent", "problem_id", "seed", "finished", f"passed_{run_set}", f"passed_{args.problems}"])
+            writer.writerow(["agent", "problem_id", "seed", "finished", "slipped", f"passed_{run_set}",
+                             f"passed_{args.problems}"])
             for record, passed in zip(records, again):
                 writer.writerow([record["agent"], record["problem_id"], record["seed"], record["finished"],
-                                 record["passed"], passed])
+                                 slipped(record), record["passed"], passed])
     return 0
 
 
