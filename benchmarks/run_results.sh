@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The full offline experiment behind docs/results.md: the main job's five assistants on all 30 problems
 # of the bundled test split and the 164 HumanEval problems, 50 rounds of K_H = 10, the expert programmer
-# with miss_rate 0 and 0.2, and the programmer calibrated on real decisions (expert-real, docs/realism.md)
+# with miss_rate 0 and 0.2, the programmer calibrated on real decisions (expert-real, docs/realism.md)
 # with miss_rate 0 and 0.2 on the 30, and the HumanEval experiment again under HumanEval+'s hidden tests
-# (the set's files from EvalPlus's release, found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable: rerun the same command after an interruption
-# and each run continues where it stopped (codeassist bench --resume). Then the merged reports:
+# (the set's files from EvalPlus's release, found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable:
+# rerun the same command after an interruption and each run continues where it stopped (`codeassist bench
+# --resume`). Then the merged reports:
 #
 #   bash benchmarks/run_results.sh [OUT_DIR [RUN ...]]   # default: runs/results, every run
 #
