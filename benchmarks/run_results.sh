@@ -2,8 +2,8 @@
 # The full offline experiment behind docs/results.md: the main job's five assistants on all 30 problems
 # of the bundled test split and the 164 HumanEval problems, 50 rounds of K_H = 10, the expert programmer
 # with miss_rate 0 and 0.2, the programmer calibrated on real decisions (expert-real, docs/realism.md)
-# with miss_rate 0 and 0.2 on the 30, and the HumanEval experiment again under HumanEval+'s hidden tests
-# (the set's files from EvalPlus's release, found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable:
+# with miss_rate 0 and 0.2 on the 30, and the HumanEval experiment again under HumanEval+-Mini's hidden
+# tests (EvalPlus's release files, found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable:
 # rerun the same command after an interruption and each run continues where it stopped (`codeassist bench
 # --resume`). Then the merged reports:
 #
@@ -34,5 +34,5 @@ run core-expert0.2 codeassist-core test expert-0.2
 run humaneval-expert0.2 humaneval auto expert-0.2
 run core-expert-real codeassist-core test expert-real
 run core-expert-real0.2 codeassist-core test expert-real-0.2
-run humanevalplus-expert humanevalplus auto expert
-run humanevalplus-expert0.2 humanevalplus auto expert-0.2
+run humanevalplus-mini-expert humanevalplus-mini auto expert
+run humanevalplus-mini-expert0.2 humanevalplus-mini auto expert-0.2
