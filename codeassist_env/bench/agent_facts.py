@@ -9,8 +9,9 @@ from typing import Any
 
 from codeassist_env.bench.engine import backend_engine
 
-# The facts that decide what an agent suggests: a run resumed with any of them changed would mix two agents
-# under one name. The others (engine, weights) say what computed it.
+# The facts that decide what an agent suggests (the runner compares them on --resume): a default that changes
+# between releases (a prompt mode, a retrained shipped adapter) must not mix old and new episodes under one
+# name. The others (engine, weights) say what computed it.
 BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop", "budget")
 
 

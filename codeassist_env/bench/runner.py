@@ -20,6 +20,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.bench.agent_facts import BEHAVIOUR_FACTS
 from codeassist_env.bench.engine import refuse_mixed_engines, run_engine
 from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
 from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
@@ -131,11 +132,6 @@ def shard_of(triples: list[Triple], shard: tuple[int, int]) -> list[Triple]:
     """Shard i of n: every n-th triple of the sorted list starting at the i-th (spreads agents evenly)."""
     index, count = shard
     return sorted(triples)[index - 1::count]
-
-
-# What decides an agent's suggestions besides its name: a default that changes between releases (a prompt
-# mode, a retrained shipped adapter) must not mix old and new episodes in one resumed run.
-BEHAVIOUR_FACTS = ("class", "mode", "length_rule", "stop", "budget")
 
 
 def _behaviour(facts: dict[str, Any]) -> dict[str, Any]:

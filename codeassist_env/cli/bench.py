@@ -12,13 +12,8 @@
 from __future__ import annotations
 
 import argparse
-import contextlib
-import dataclasses
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")
@@ -30,113 +25,22 @@ EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.
 
 def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.agents.factories import BackendOptions
-    from codeassist_env.bench.comparison import choose_baseline
-    from codeassist_env.bench.main_job import VLLM, choose_engine, main_job
-    from codeassist_env.bench.realism import load_real_logs
-    from codeassist_env.humans import HUMANS
-    from codeassist_env.problems import default_set, default_split
-    from codeassist_env.sandbox import resolve_backend
+    from codeassist_env.bench.job import JobRequest, run_job
+    from codeassist_env.bench.outcome import EndpointUnreachable, RunAborted
+    from codeassist_env.bench.report import markdown_table
 
-    main = args.agents is None
-    engine = choose_engine(args.engine, served_elsewhere=bool(args.agent_base_url))
-    job = main_job(engine or VLLM) if main else None
-    if job:
-        for note in job.notes:
-            print(f"codeassist bench: {note}", file=sys.stderr)
-    agents = list(job.agents) if job else args.agents
-    choose_baseline(args.baseline, agents)  # a baseline that will not run is bad input before the run, not after
-    if not args.no_report:
-        load_real_logs(args.real)  # so is a bad real log: read now, not after the run
-    problems = args.problems or default_set()
-    split = args.split if args.split != "auto" else default_split(problems)
-    limit = args.limit if args.limit is not None else (job.limit if job else None)
-    out = args.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
-    resolve_backend(args.sandbox)  # a missing sandbox is bad input now, not an error per episode
-    if args.cache != "off" and HUMANS.parse(args.human)[0].served_model is None:
-        raise ValueError(f"--cache {args.cache} applies to humans behind an endpoint (llm) only; leave --cache off")
-    backend_options = BackendOptions.from_args(args)
-    # What the run's config records: the options as given, and an engine this run starts by its name (its
-    # port changes from run to run, and a resumed run starts it again).
-    recorded = {k: v for k, v in vars(backend_options).items() if v not in (None, False)}
-    if engine == VLLM:
-        recorded["engine"] = VLLM
-    with _agents_engine(engine, backend_options, agents) as backend_options:
-        return _run(args, agents, problems, split, limit, out, backend_options, recorded)
-
-
-@contextlib.contextmanager
-def _agents_engine(engine: str | None, options: Any, agents: list[str]) -> Iterator[Any]:
-    """The backend options with the agents on ``engine``: a vLLM server started for this run (stopped after
-    it, whatever happens) or, for any other engine, the options as given."""
-    from codeassist_env.agents import AGENTS
-    from codeassist_env.bench.main_job import VLLM
-
-    if engine != VLLM or not any(AGENTS.parse(name)[0].lm for name in agents):
-        yield options
-        return
-    from codeassist_env.vllm_serve import start_vllm_server
-
-    print("codeassist bench: starting vLLM for the agents (docs/vllm.md)", file=sys.stderr)
-    started = time.perf_counter()
-    with start_vllm_server() as server:
-        print(f"codeassist bench: vLLM ready at {server.base_url} in {time.perf_counter() - started:.0f} s",
-              file=sys.stderr)
-        yield dataclasses.replace(options, base_url=server.base_url)
-
-
-def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str | None, limit: int | None,
-         out: Path, backend_options: Any, recorded_backend: dict[str, Any]) -> int:
-    from codeassist_env.agents import AGENTS, make_agent
-    from codeassist_env.bench.agent_facts import agent_facts
-    from codeassist_env.bench.main_job import default_concurrency
-    from codeassist_env.bench.report import markdown_table, write_report
-    from codeassist_env.bench.runner import (BenchConfig, BenchRunner, EndpointUnreachable, RunAborted, RunOptions,
-                                             parse_shard)
-    from codeassist_env.humans import HUMANS, make_human
-    from codeassist_env.servers import join_urls
-
-    human_kind, human_arg = HUMANS.parse(args.human)
-    human_model = None
-    if human_kind.served_model is not None:  # a human behind an endpoint: the --human-* options are its
-        # The cache path is absolute: a Ray worker runs in a directory of its own.
-        cache_path = str(Path(args.cache_path or out / "human-cache.sqlite").resolve())
-        human_options = dict(base_url=join_urls(args.human_base_url), model=args.human_model, cache_mode=args.cache,
-                             cache_path=cache_path)
-        human_model = human_kind.served_model(human_arg, **human_options)
-
-        def build_human() -> Any:
-            return make_human(args.human, **human_options)
-    else:
-        def build_human() -> Any:
-            return args.human  # built inside each environment, with its tokenizer and sandbox
-
-    config = BenchConfig(agents=tuple(agents), problems=str(problems), split=split, limit=limit, seeds=args.seeds,
-                         human=args.human, human_model=human_model, max_rounds=args.max_rounds,
-                         human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox,
-                         agent_backend=recorded_backend)
-
-    def build_agent(name: str, problem_list: list) -> Any:
-        return make_agent(name, problems=problem_list, tokenizer=args.tokenizer, backend_options=backend_options)
-
-    local_models = not backend_options.base_url and any(AGENTS.parse(name)[0].lm for name in agents)
-    if local_models and args.threads:
-        import torch
-
-        torch.set_num_threads(args.threads)
-    concurrency = args.concurrency or default_concurrency(served=bool(backend_options.base_url))
-    options = RunOptions(out=Path(out), concurrency=concurrency, shard=parse_shard(args.shard),
-                         resume=args.resume, human_base_url=join_urls(args.human_base_url), cache_mode=args.cache,
-                         progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
-                         executor=args.executor, ray_address=args.ray_address,
-                         torch_threads=args.threads if local_models else 0)
-    runner = BenchRunner(config, options, build_human, build_agent)
-    print(f"codeassist bench: {len(runner.problems)} problems x {len(agents)} agents x {args.seeds} seed(s) "
-          f"-> {out}", file=sys.stderr)
-    loading = time.perf_counter()
-    facts = {name: agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
-    print(f"codeassist bench: agents ready in {time.perf_counter() - loading:.1f} s", file=sys.stderr)
+    request = JobRequest(
+        agents=tuple(args.agents) if args.agents else None, out=args.out, problems=args.problems, split=args.split,
+        limit=args.limit, seeds=args.seeds, human=args.human, human_base_url=tuple(args.human_base_url or ()),
+        human_model=args.human_model, cache=args.cache, cache_path=args.cache_path, max_rounds=args.max_rounds,
+        human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox, engine=args.engine,
+        backend=BackendOptions.from_args(args), concurrency=args.concurrency, threads=args.threads,
+        executor=args.executor, ray_address=args.ray_address, shard=args.shard, resume=args.resume,
+        progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
+        report=not args.no_report, paper=args.paper, baseline=args.baseline,
+        real=tuple(args.real) if args.real else None)
     try:
-        summary = runner.run(facts)
+        done = run_job(request, log=lambda line: print(f"codeassist bench: {line}", file=sys.stderr))
     except EndpointUnreachable as error:
         again = " ".join(sys.argv[1:]) + ("" if args.resume else " --resume")
         print(f"{args.prog}: stopped: the simulated human's endpoint is down ({error}); what finished is kept. "
@@ -145,18 +49,13 @@ def _run(args: argparse.Namespace, agents: list[str], problems: str, split: str 
     except RunAborted as error:
         print(f"{args.prog}: {error}; what finished is kept, continue with --resume", file=sys.stderr)
         return EXIT_EPISODE_ERRORS
-    for note in summary.notes:
-        print(f"codeassist bench: {note}", file=sys.stderr)
-    retried = f", {summary.retried} run again after their worker died" if summary.retried else ""
-    print(f"codeassist bench: {summary.finished} episodes finished, {summary.errored} errored, "
-          f"{summary.skipped} already done{retried}, in {summary.wall_s:.1f} s (wall)", file=sys.stderr)
-    if not args.no_report:
-        result = write_report([Path(out)], with_paper=args.paper, baseline=args.baseline, real=args.real)
+    if done.report is not None:
+        result = done.report
         print("\n".join(markdown_table(result["rows"]) + result["warnings"] + ["", *result["realism"]]))
         tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("realism_csv")]
         print("\nreport: " + ", ".join(str(p) for p in tables if p) + "; plots: "
               + ", ".join(str(p) for p in result["plots"]))
-    return EXIT_EPISODE_ERRORS if summary.errored else EXIT_OK
+    return EXIT_EPISODE_ERRORS if done.summary.errored else EXIT_OK
 
 
 def run_report(args: argparse.Namespace) -> int:
