@@ -25,14 +25,13 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from codeassist_env.bench.store import load_episodes
+from codeassist_env.humans.expert import SLIP_REASON
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import BENCH_BACKEND, open_sandbox
 
-SLIP = "missed a wrong suggestion"  # how the expert's reasoning starts when it accepts a plausible wrong piece
-
 
 def slipped(record: dict) -> bool:
-    return any(str(turn.get("reasoning", "")).startswith(SLIP) for turn in record.get("transcript", []))
+    return any(str(turn.get("reasoning", "")).startswith(SLIP_REASON) for turn in record.get("transcript", []))
 
 
 def main() -> int:

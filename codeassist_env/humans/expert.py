@@ -32,6 +32,9 @@ DEFAULT_MISS_LIKENESS = 0.5  # a wrong suggestion is missed only where it is thi
 # finished lines alone would be accepted and the last line parses as the start of a statement); the
 # report counts these per agent.
 UNFINISHED_LAST_LINE = " [only the unfinished last line]"
+# How the reason of an acceptance starts when the expert missed a plausible wrong suggestion (a slip), so
+# that a reader of episodes.jsonl can count slips.
+SLIP_REASON = "missed a wrong suggestion"
 RAN_EVERYWHERE = frozenset({TestStatus.PASSED, TestStatus.WRONG_ANSWER})  # a test that ran to its answer
 
 
@@ -209,7 +212,7 @@ class ExpertHuman:
             if runs >= self.max_runs:
                 break
         if plausible is not None and may_miss and self.miss_rate > 0 and self._rng.random() < self.miss_rate:
-            return plausible, f"missed a wrong suggestion (would resume at point {plausible})"
+            return plausible, f"{SLIP_REASON} (would resume at point {plausible})"
         return None, first_reason or "no resume point to finish from"
 
     def _unfinished_line_head(self, problem: Problem, code: str, suggestion: str) -> int | None:
