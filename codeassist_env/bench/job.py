@@ -127,11 +127,12 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
     from codeassist_env.servers import join_urls
 
     human_kind, human_arg = HUMANS.parse(request.human)
+    human_urls = join_urls(request.human_base_url)
     human_model = None
     if human_kind.served_model is not None:  # a human behind an endpoint: the human_* fields are its options
         # The cache path is absolute: a Ray worker runs in a directory of its own.
         cache_path = str(Path(request.cache_path or out / "human-cache.sqlite").resolve())
-        human_options = dict(base_url=join_urls(request.human_base_url), model=request.human_model,
+        human_options = dict(base_url=human_urls, model=request.human_model,
                              cache_mode=request.cache, cache_path=cache_path)
         human_model = human_kind.served_model(human_arg, **human_options)
 
@@ -156,7 +157,7 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
         torch.set_num_threads(request.threads)
     concurrency = request.concurrency or main_job.default_concurrency(served=bool(backend.base_url))
     options = RunOptions(out=out, concurrency=concurrency, shard=parse_shard(request.shard), resume=request.resume,
-                         human_base_url=join_urls(request.human_base_url), cache_mode=request.cache,
+                         human_base_url=human_urls, cache_mode=request.cache,
                          progress=request.progress, max_connection_failures=request.max_connection_failures,
                          executor=request.executor, ray_address=request.ray_address,
                          torch_threads=request.threads if local_models else 0)
