@@ -183,7 +183,7 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     out = tmp_path / "main"
     assert main(["bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "4", "--out", str(out),
                  "--no-progress"]) == 0
-    job = main_job("transformers")
+    job = main_job()
     err = capfd.readouterr().err
     assert all(note in err for note in job.notes)  # a missing shipped adapter is said, not hidden
     assert "none" in job.agents and "base-10" in job.agents and any(a.startswith("empower") for a in job.agents)

@@ -80,11 +80,13 @@ def test_nothing_refers_to_a_file_outside_the_repository(needle):
 def test_the_readme_describes_the_main_job_the_cli_runs():
     """The README's first screen says which problems and assistants `codeassist bench` runs by default:
     it must name the embedded defaults, not the ones of an earlier release."""
-    from codeassist_env.bench.main_job import AGENTS as MAIN_AGENTS, LIMITS, MAX_ROUNDS
+    from codeassist_env.bench.main_job import AGENTS as MAIN_AGENTS, MAX_ROUNDS
+    from codeassist_env.problems import default_set, default_split, load_problems
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     first_screen = " ".join(readme[:readme.index("## ")].split())
-    assert f"the first {LIMITS['transformers']}" in first_screen
+    test_split = load_problems(default_set(), default_split(default_set()))
+    assert f"all {len(test_split)} problems of the bundled" in first_screen
     assert f"{MAX_ROUNDS} rounds" in first_screen
     for agent in MAIN_AGENTS:
         assert f"`{agent}`" in first_screen, agent

@@ -74,7 +74,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     from codeassist_env.sandbox import resolve_backend
 
     engine = main_job.choose_engine(request.engine, served_elsewhere=bool(request.backend.base_url))
-    job = main_job.main_job(engine or main_job.VLLM) if request.agents is None else None
+    job = main_job.main_job() if request.agents is None else None
     for note in job.notes if job else ():
         log(note)
     agents = job.agents if job else request.agents
@@ -83,7 +83,6 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
         load_real_logs(request.real)  # so is a bad real log: read now, not after the run
     problems = request.problems or default_set()
     split = request.split if request.split != "auto" else default_split(problems)
-    limit = request.limit if request.limit is not None else (job.limit if job else None)
     out = request.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     resolve_backend(request.sandbox)  # a missing sandbox is bad input now, not an error per episode
     if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
@@ -142,7 +141,7 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
         def build_human() -> Any:
             return request.human  # built inside each environment, with its tokenizer and sandbox
 
-    config = BenchConfig(agents=tuple(agents), problems=problems, split=split, limit=limit, seeds=request.seeds,
+    config = BenchConfig(agents=tuple(agents), problems=problems, split=split, limit=request.limit, seeds=request.seeds,
                          human=request.human, human_model=human_model, max_rounds=request.max_rounds,
                          human_tokens=request.human_tokens, tokenizer=request.tokenizer, sandbox=request.sandbox,
                          agent_backend=recorded_backend)

@@ -2,8 +2,8 @@
 
 The main job is the paper's protocol offline: the bundled set's test split, the expert programmer, 50
 rounds of K_H = 10, bubblewrap, and five agents on SmolLM2-135M with the adapters shipped in the package.
-It runs on the local transformers backend over the first 15 test problems (ten minutes on 2 CPU cores), or
-with ``--engine vllm`` on a vLLM server of its own over all 30 (docs/vllm.md has both times).
+It covers all 30 test problems, on the local transformers backend or, with ``--engine vllm``, on a vLLM
+server of its own (docs/bench.md and docs/vllm.md have both times).
 """
 from __future__ import annotations
 
@@ -12,9 +12,6 @@ from dataclasses import dataclass
 AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
 MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
-# Problems of the test split a main job covers: all on vLLM; on local transformers as many as fit in ten
-# minutes on a 2-core machine with a margin (docs/bench.md has both measured times).
-LIMITS = {"vllm": None, "transformers": 15}
 
 ENGINES = ("auto", "vllm", "transformers")
 VLLM, TRANSFORMERS = "vllm", "transformers"
@@ -28,7 +25,6 @@ LOCAL_CONCURRENCY = 2
 class MainJob:
     agents: tuple[str, ...]
     notes: tuple[str, ...]  # agents replaced or left out, and why
-    limit: int | None
 
 
 def _shipped_adapter_missing(name: str) -> str | None:
@@ -46,9 +42,8 @@ def _shipped_adapter_missing(name: str) -> str | None:
     return None
 
 
-def main_job(engine: str) -> MainJob:
-    """The main job on ``engine`` (vllm or transformers), shipped adapters that are missing replaced or
-    dropped."""
+def main_job() -> MainJob:
+    """The main job's agents, shipped adapters that are missing replaced or dropped."""
     agents, notes = [], []
     for name in AGENTS:
         missing = _shipped_adapter_missing(name)
@@ -59,7 +54,7 @@ def main_job(engine: str) -> MainJob:
             notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); using {FALLBACKS[name]!r}")
         else:
             notes.append(f"agent {name!r}: shipped adapter not loadable ({missing}); left out")
-    return MainJob(tuple(agents), tuple(notes), LIMITS[engine])
+    return MainJob(tuple(agents), tuple(notes))
 
 
 def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:

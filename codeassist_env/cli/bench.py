@@ -83,8 +83,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
                     "Without --agents: the main job (offline; agents " + ", ".join(main_job.AGENTS)
                     + " on the bundled set's test split, the expert programmer, "
-                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10; the first {main_job.LIMITS['transformers']} test problems on "
-                    "local transformers, or all of them with --engine vllm). "
+                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10, all test problems; on local transformers, "
+                    "or on vLLM with --engine vllm). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
@@ -109,8 +109,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
     bench.add_argument("--problems", metavar="SRC", help="set name or path (default: the bundled set)")
     bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
-    bench.add_argument("--limit", type=at_least(1), help="only the first N problems (main job default: all on "
-                       f"vLLM, {main_job.LIMITS['transformers']} on local transformers; otherwise all)")
+    bench.add_argument("--limit", type=at_least(1), help="only the first N problems (default: all)")
     bench.add_argument("--seeds", type=at_least(1), default=1, help="episodes per (agent, problem): seeds 0..S-1")
     bench.add_argument("--max-rounds", type=at_least(1), default=main_job.MAX_ROUNDS,
                        help=f"rounds per episode (default: {main_job.MAX_ROUNDS})")
