@@ -25,11 +25,11 @@ from codeassist_env.sandbox import BENCH_BACKEND
 
 @dataclass(frozen=True)
 class JobRequest:
-    agents: tuple[str, ...] | None = None  # None: the main job (its agents, problems and limit)
+    agents: tuple[str, ...] | None = None  # None: the main job (its agents on the default problems)
     out: Path | None = None  # None: runs/bench-<UTC time>
     problems: str | None = None  # None: the bundled set
     split: str = "auto"  # auto: test if the set has one
-    limit: int | None = None  # None: the main job's limit on its engine, else every problem
+    limit: int | None = None  # only the first N problems; None: every problem
     seeds: int = 1
     human: str = BENCH_HUMAN
     human_base_url: tuple[str, ...] = ()
@@ -94,7 +94,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     if engine == main_job.VLLM:
         recorded["engine"] = main_job.VLLM
     with _agents_engine(engine, request.backend, agents, log) as backend:
-        return _run(request, list(agents), str(problems), split, limit, Path(out), backend, recorded, log)
+        return _run(request, list(agents), str(problems), split, Path(out), backend, recorded, log)
 
 
 @contextlib.contextmanager
@@ -116,7 +116,7 @@ def _agents_engine(engine: str | None, options: BackendOptions, agents: tuple[st
         yield dataclasses.replace(options, base_url=server.base_url)
 
 
-def _run(request: JobRequest, agents: list[str], problems: str, split: str | None, limit: int | None, out: Path,
+def _run(request: JobRequest, agents: list[str], problems: str, split: str | None, out: Path,
          backend: BackendOptions, recorded_backend: dict[str, Any], log: Callable[[str], None]) -> JobResult:
     from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.bench.agent_facts import agent_facts
