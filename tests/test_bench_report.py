@@ -372,6 +372,22 @@ def test_runs_made_before_engines_were_recorded(tmp_path):
     assert "- engine of the agents: not recorded in run.json" in write_report([out])["text"]
 
 
+def test_batched_and_unbatched_local_runs_do_not_mix():
+    """Batched decoding can break a near-tie another way than unbatched decoding: a run resumes only on the
+    same kind (a run that recorded no ``batched`` was made unbatched)."""
+    from codeassist_env.bench.engine import engine_label, refuse_mixed_engines
+    from codeassist_env.bench.store import RunStoreError
+
+    batched = {**LOCAL_ENGINE, "batched": True}
+    assert engine_label(batched).endswith("local (cpu, float32, batched)")
+    refuse_mixed_engines("run", {"engine": batched}, batched)
+    refuse_mixed_engines("run", {"engine": LOCAL_ENGINE}, LOCAL_ENGINE)
+    with pytest.raises(RunStoreError, match="it ran unbatched on transformers.*--agent-unbatched"):
+        refuse_mixed_engines("run", {"engine": LOCAL_ENGINE}, batched)
+    with pytest.raises(RunStoreError, match="it ran batched on transformers"):
+        refuse_mixed_engines("run", {"engine": batched}, LOCAL_ENGINE)
+
+
 def test_the_setup_line_names_the_engine(tmp_path):
     from codeassist_env.bench.store import read_run
 

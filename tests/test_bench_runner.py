@@ -258,3 +258,18 @@ def test_llm_human_recorded_run_replays_without_the_server(tmp_path, capfd):
     assert llm_bench(dead, tmp_path / "miss", "--max-rounds", "4", "--cache", "replay", "--cache-path", cache) == 1
     assert "run stopped" in capfd.readouterr().err and "not in replay cache" in load_episodes(
         tmp_path / "miss" / "episodes.jsonl").records[-1]["error"]
+
+
+def test_episodes_run_block_by_block_and_agent_by_agent():
+    """A block of problems is finished by every agent before the next starts (a stopped run stays
+    comparable), and in a block one agent's episodes run together (a local model batches them)."""
+    from codeassist_env.bench.runner import PROBLEMS_PER_BLOCK, run_order
+
+    problems = [f"p{i:02d}" for i in range(PROBLEMS_PER_BLOCK + 3)]
+    agents = ("none", "base-10")
+    triples = [(agent, problem, seed) for problem in problems for agent in agents for seed in (0, 1)][::-1]
+    order = run_order(triples, agents)
+    assert sorted(order) == sorted(triples)
+    block = order[:2 * 2 * PROBLEMS_PER_BLOCK]
+    assert {t[1] for t in block} == set(problems[:PROBLEMS_PER_BLOCK])
+    assert [t[0] for t in block] == ["none"] * 2 * PROBLEMS_PER_BLOCK + ["base-10"] * 2 * PROBLEMS_PER_BLOCK

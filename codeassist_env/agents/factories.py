@@ -42,12 +42,13 @@ class BackendOptions:
     prompt_mode: str | None = None  # "raw" | "chat" | "prefill"; None = each agent's default
     stop: str | None = None        # overrides the adapter's stop token
     show_statement: bool = False
+    batched: bool = True           # local: greedy calls in flight together run as one (agents.batched_decoding)
 
     @classmethod
     def from_args(cls, args: argparse.Namespace) -> "BackendOptions":
         return cls(base_url=join_urls(args.agent_base_url), model=args.agent_model, api_key=args.agent_api_key,
                    device=args.agent_device, prompt_mode=args.agent_prompt, stop=args.agent_stop,
-                   show_statement=args.agent_sees_problem)
+                   show_statement=args.agent_sees_problem, batched=not args.agent_unbatched)
 
 
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
@@ -69,6 +70,9 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--agent-stop", help="stop string of sft/empower agents (default: the adapter's)")
     group.add_argument("--agent-sees-problem", action="store_true",
                        help="show the problem statement to the LM agents (the paper does not)")
+    group.add_argument("--agent-unbatched", action="store_true",
+                       help="local transformers: run each call alone, as before calls in flight together were "
+                       "batched (slower; greedy tokens can differ at near-ties: docs/bench.md)")
 
 
 def _served_model(options: BackendOptions, backend_cache: dict) -> str:
@@ -100,9 +104,9 @@ def _backend(options: BackendOptions, *, served_model: str | None = None,
             _backends[key] = PooledBackend(split_urls(options.base_url), model, api_key=options.api_key)
         return _backends[key]
     model = options.model or local_model or DEFAULT_LOCAL_MODEL
-    key = ("local", model, str(adapter), options.device)
+    key = ("local", model, str(adapter), options.device, options.batched)
     if key not in _backends:
-        _backends[key] = TransformersBackend(model, adapter=adapter, device=options.device)
+        _backends[key] = TransformersBackend(model, adapter=adapter, device=options.device, batched=options.batched)
     return _backends[key]
 
 

@@ -159,10 +159,14 @@ class TransformersBackend:
     """A local causal LM loaded with :func:`codeassist_env.models.load_causal_lm` (cached in-process).
 
     ``prompt_cache``: reuse the KV cache of the previous prompt (see :class:`PromptCache`); off, every
-    call encodes its whole prompt."""
+    call encodes its whole prompt. ``batched``: greedy calls made at the same time from several threads (the
+    bench's episodes) run together, when the model has the Llama layout
+    (:mod:`codeassist_env.agents.batched_decoding`; a call's tokens do not depend on what it ran with).
+    Sampled calls run alone."""
 
     def __init__(self, model: str | os.PathLike = "smollm2", *, adapter: str | os.PathLike | None = None,
-                 device: str = "cpu", dtype: Any = None, prompt_cache: bool = True):
+                 device: str = "cpu", dtype: Any = None, prompt_cache: bool = True, batched: bool = True):
+        from codeassist_env.agents.batched_decoding import BatchedDecoder, batchable
         from codeassist_env.models import load_causal_lm
 
         self.model, self.tokenizer = load_causal_lm(model, adapter=adapter, device=device, dtype=dtype)
@@ -170,6 +174,7 @@ class TransformersBackend:
         self.info = BackendInfo(str(model), adapter=str(adapter) if adapter else None)
         self.name = f"transformers:{model}" + (f"+{adapter}" if adapter else "")
         self.prompt_cache = PromptCache(self.model) if prompt_cache else None
+        self.decoder = BatchedDecoder(self.model) if batched and batchable(self.model) else None
 
     def _prompt_ids(self, prompt: Prompt):
         if isinstance(prompt, str):
@@ -214,6 +219,17 @@ class TransformersBackend:
         input_ids = self._prompt_ids(prompt).to(self.device)
         # End of turn, or a stop string that is a special token (decoding skips those).
         end_ids = sorted({self.tokenizer.eos_token_id} | self._special_ids(stop))
+        if temperature == 0 and self.decoder is not None:
+            from transformers import DynamicCache
+
+            prompt_ids = input_ids[0].tolist()
+            cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else DynamicCache()
+            new_ids, values = self.decoder.decode(
+                cache, prompt_ids, max_tokens, end_ids, stop, nll_limit,
+                lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True))
+            if self.prompt_cache is not None:
+                self.prompt_cache.keep(prompt_ids, cache)
+            return cut_at_stop(self._token_strings(new_ids), values if logprobs else None, stop)
         kwargs: dict[str, Any] = {"stopping_criteria": []}
         if any(stop):
             kwargs["stopping_criteria"].append(_StopInNewText(self.tokenizer, input_ids.shape[1], stop))

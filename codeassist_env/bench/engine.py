@@ -48,7 +48,8 @@ def backend_engine(backend: Any) -> dict[str, Any]:
     if info.served_at is None:
         dtype = str(getattr(backend.model, "dtype", "")).removeprefix("torch.") or None
         return {"name": LOCAL, "version": _version("transformers"), "where": "local",
-                "device": getattr(backend, "device", None), "dtype": dtype}
+                "device": getattr(backend, "device", None), "dtype": dtype,
+                "batched": getattr(backend, "decoder", None) is not None}
     url = info.served_at
     try:
         kind = backend.server_kind()
@@ -100,7 +101,8 @@ def engine_label(engine: dict[str, Any] | None) -> str:
         return f"unknown (served at {engine.get('where')}; {engine.get('unknown')})"
     head = engine["name"] + (f" {engine['version']}" if engine.get("version") else "")
     if engine.get("where") == "local":
-        details = ", ".join(str(engine[k]) for k in ("device", "dtype") if engine.get(k))
+        details = ", ".join([str(engine[k]) for k in ("device", "dtype") if engine.get(k)]
+                            + (["batched"] if engine.get("batched") else []))
         return f"{head}, local" + (f" ({details})" if details else "")
     owned = f" (owned_by {engine['owned_by']!r})" if engine["name"] == SERVED_OTHER else ""
     return f"{head}, served at {engine.get('where')}{owned}"
@@ -114,6 +116,12 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
     after = None if now is None else now.get("name")
     if not known or (now is not None and after is None):  # one side cannot be told: nothing to compare
         return
+    batched_before = bool((previous.get("engine") or {}).get("batched"))  # not recorded: made before batching
+    if before == after == LOCAL and batched_before != bool(now.get("batched")):
+        raise RunStoreError(f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
+                            f"{before}, this run would use {engine_label(now)}; "
+                            "batched and unbatched decoding can differ at near-ties: "
+                            "resume with the same --agent-unbatched setting or write to another --out")
     if before != after:
         was = engine_label(previous["engine"]) if "engine" in previous else f"{before} (from its agents' backends)"
         raise RunStoreError(f"cannot resume {out}: it ran on {was}, this run would use {engine_label(now)}; "

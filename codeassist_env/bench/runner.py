@@ -13,7 +13,7 @@ from __future__ import annotations
 import threading
 import time
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from contextlib import nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import datetime, timezone
@@ -146,6 +146,19 @@ def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any
         details = "; ".join(f"{name}: {_behaviour(before[name])} -> {_behaviour(now[name])}" for name in changed)
         raise RunStoreError(f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
                             f"({details}); write to another --out")
+
+
+PROBLEMS_PER_BLOCK = 10
+
+
+def run_order(triples: list[Triple], agents: Sequence[str]) -> list[Triple]:
+    """Blocks of :data:`PROBLEMS_PER_BLOCK` problems, and in a block one agent after another: a run stopped
+    half-way has comparable episodes for every agent (whole blocks), and the episodes in flight at once are
+    mostly one agent's, which its local model runs together (``agents.batched_decoding``)."""
+    problems = sorted({t[1] for t in triples})
+    block = {problem: rank // PROBLEMS_PER_BLOCK for rank, problem in enumerate(problems)}
+    rank = {agent: i for i, agent in enumerate(agents)}
+    return sorted(triples, key=lambda t: (block[t[1]], rank.get(t[0], len(rank)), t[0], t[1], t[2]))
 
 
 class BenchRunner:
@@ -313,9 +326,7 @@ class BenchRunner:
         latest = latest_by_triple(loaded.records)
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
         done = {k for k, r in latest.items() if r["status"] == EpisodeStatus.OK}
-        # Run problem by problem with the agents side by side: the progress bar shows every agent early,
-        # and a run stopped half-way has comparable episodes for each agent.
-        todo = sorted((t for t in planned if t not in done), key=lambda t: (t[1], t[2], t[0]))
+        todo = run_order([t for t in planned if t not in done], self.config.agents)
         summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
                              notes=loaded.notes)
         stats = AgentStats()
