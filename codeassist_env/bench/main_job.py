@@ -15,10 +15,11 @@ FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not th
 
 ENGINES = ("auto", "vllm", "transformers")
 VLLM, TRANSFORMERS = "vllm", "transformers"
-# Episodes in flight when the agents' engine is served: vLLM batches them, and 16 was its best on 2 cores
-# (benchmarks/bench_engines.py, docs/vllm.md); the local backend gains nothing past 2 (it does not batch).
+# Episodes in flight: a served engine batches them, and 16 was vLLM's best on 2 cores
+# (benchmarks/bench_engines.py, docs/vllm.md); the local backend batches the calls of one model
+# (agents.batched_decoding), and 16 in flight gave 1.57x the episodes/s of 2 unbatched on 6 problems (docs/bench.md).
 SERVED_CONCURRENCY = 16
-LOCAL_CONCURRENCY = 2
+LOCAL_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
