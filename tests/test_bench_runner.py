@@ -209,7 +209,7 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(f"| {a} |" in report for a in job.agents)
     assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
-    assert f"- engine of the agents: transformers {run['engine']['version']}, local (cpu, float32)\n" in report
+    assert f"- engine of the agents: transformers {run['engine']['version']}, local (cpu, float32, batched)\n" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
 
