@@ -17,7 +17,8 @@ ENGINES = ("auto", "vllm", "transformers")
 VLLM, TRANSFORMERS = "vllm", "transformers"
 # Episodes in flight: a served engine batches them, and 16 was vLLM's best on 2 cores
 # (benchmarks/bench_engines.py, docs/vllm.md); the local backend batches the calls of one model
-# (agents.batched_decoding), and 16 in flight gave 1.57x the episodes/s of 2 unbatched on 6 problems (docs/bench.md).
+# (agents.batched_decoding): the main job with 16 in flight took 8 min 7 s, against 15 min 35 s with 2
+# unbatched (docs/bench.md).
 SERVED_CONCURRENCY = 16
 LOCAL_CONCURRENCY = 16
 
