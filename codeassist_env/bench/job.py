@@ -89,10 +89,13 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
         raise ValueError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
                          "leave --cache off")
     # What the run's config records: the options as given, and an engine this run starts by its name (its
-    # port changes from run to run, and a resumed run starts it again).
-    recorded = {k: v for k, v in vars(request.backend).items() if v not in (None, False)}
+    # port changes from run to run, and a resumed run starts it again). Batching is a local engine's
+    # setting, recorded either way so that a Ray worker rebuilds the same backend.
+    recorded = {k: v for k, v in vars(request.backend).items() if v not in (None, False) and k != "batched"}
     if engine == main_job.VLLM:
         recorded["engine"] = main_job.VLLM
+    elif not request.backend.base_url:
+        recorded["batched"] = request.backend.batched
     with _agents_engine(engine, request.backend, agents, log) as backend:
         return _run(request, list(agents), str(problems), split, Path(out), backend, recorded, log)
 
