@@ -63,6 +63,18 @@ class JobResult:
     report: dict[str, Any] | None  # what bench.report.write_report returned, None with report=False
 
 
+def recorded_backend(backend: BackendOptions, engine: str) -> dict[str, Any]:
+    """What a run's config records of the agents' backend: the options as given, and an engine the run
+    starts by its name (its port changes from run to run, and a resumed run starts it again). Batching is a
+    local engine's setting, recorded either way: a resumed run must decode as the run did."""
+    recorded = {k: v for k, v in vars(backend).items() if v not in (None, False) and k != "batched"}
+    if engine == main_job.VLLM:
+        recorded["engine"] = main_job.VLLM
+    elif not backend.base_url:
+        recorded["batched"] = backend.batched
+    return recorded
+
+
 def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     """Run ``request``; ``log`` gets one line per step (notes, engine, agents ready, episodes done). Bad
     input raises ValueError (or FileNotFoundError) before any episode runs; the runner's EndpointUnreachable
@@ -88,14 +100,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
         raise ValueError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
                          "leave --cache off")
-    # What the run's config records: the options as given, and an engine this run starts by its name (its
-    # port changes from run to run, and a resumed run starts it again). Batching is a local engine's
-    # setting, recorded either way so that a Ray worker rebuilds the same backend.
-    recorded = {k: v for k, v in vars(request.backend).items() if v not in (None, False) and k != "batched"}
-    if engine == main_job.VLLM:
-        recorded["engine"] = main_job.VLLM
-    elif not request.backend.base_url:
-        recorded["batched"] = request.backend.batched
+    recorded = recorded_backend(request.backend, engine)
     with _agents_engine(engine, request.backend, agents, log) as backend:
         return _run(request, list(agents), str(problems), split, Path(out), backend, recorded, log)
 

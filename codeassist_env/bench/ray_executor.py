@@ -65,7 +65,10 @@ def worker_resources(config: Any) -> dict[str, float]:
     from codeassist_env.agents import AGENTS
     from codeassist_env.agents.factories import BackendOptions
 
-    options = BackendOptions(**config.agent_backend)
+    recorded = dict(config.agent_backend)
+    if recorded.pop("engine", None):  # the run serves its agents' models on an engine it started
+        recorded["base_url"] = "the run's engine"
+    options = BackendOptions(**recorded)
     needs: dict[str, float] = {}
     for name in config.agents:
         for key, value in AGENTS.parse(name)[0].resources(options).items():
