@@ -17,8 +17,8 @@ to be in flight together. Three things make a request's tokens independent of th
   left in a step (a piece waits for a step with room).
 ``tests/test_batched_decoding.py`` checks all three, and that the tokens are the unbatched ones here.
 
-The stop rules are those of ``TransformersBackend.generate``: an end token, a stop string in the new text,
-the NLL budget, ``max_tokens``.
+A request stops by the rules of a call alone (``agents.stop_rules``): an end token, a stop string in the
+new text, the NLL budget, ``max_tokens``.
 """
 from __future__ import annotations
 
@@ -26,6 +26,8 @@ import threading
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+from codeassist_env.agents.stop_rules import StopRules
 
 SLOTS = 64  # tokens of a step at most
 ROWS = 8  # requests of a step at most
@@ -111,11 +113,7 @@ class Continuation:
     the cache holds the prompt and every generated token but the last."""
     cache: Any
     pending: list[int]
-    max_tokens: int
-    end_ids: frozenset[int]
-    stop: tuple[str, ...]
-    nll_limit: float | None
-    detokenize: Any  # token ids -> text, for the stop strings
+    rules: StopRules
     ids: list[int] = field(default_factory=list)
     logprobs: list[float] = field(default_factory=list)
     nll: float = 0.0
@@ -143,9 +141,7 @@ class Continuation:
         logprob = torch.log_softmax(logits, dim=-1)[token].item()
         self.logprobs.append(logprob)
         self.nll -= logprob
-        self.done = (token in self.end_ids or len(self.ids) >= self.max_tokens
-                     or (self.nll_limit is not None and self.nll > self.nll_limit)
-                     or (bool(self.stop) and any(s in self.detokenize(self.ids) for s in self.stop)))
+        self.done = self.rules.done(self.ids, self.nll)
 
 
 class BatchedDecoder:
@@ -159,12 +155,10 @@ class BatchedDecoder:
         self._waiting: list[Continuation] = []
         self._thread: threading.Thread | None = None
 
-    def decode(self, cache: Any, prompt_ids: list[int], max_tokens: int, end_ids: Sequence[int],
-               stop: Sequence[str], nll_limit: float | None, detokenize: Any) -> tuple[list[int], list[float]]:
-        """The greedy continuation of ``prompt_ids`` (``cache`` holds a prefix of them and gets the rest) up
-        to its first end token, and the tokens' log-probs. ``detokenize``: token ids -> text."""
-        continuation = Continuation(cache, list(prompt_ids[cache.get_seq_length():]), max_tokens, frozenset(end_ids),
-                                    tuple(s for s in stop if s), nll_limit, detokenize)
+    def decode(self, cache: Any, prompt_ids: list[int], rules: StopRules) -> tuple[list[int], list[float]]:
+        """The greedy continuation of ``prompt_ids`` (``cache`` holds a prefix of them and gets the rest)
+        under ``rules``, up to its first end token, and the tokens' log-probs."""
+        continuation = Continuation(cache, list(prompt_ids[cache.get_seq_length():]), rules)
         with self._condition:
             self._waiting.append(continuation)
             if self._thread is None:
@@ -174,9 +168,7 @@ class BatchedDecoder:
             self._condition.wait_for(lambda: continuation.done)
         if continuation.error is not None:
             raise RuntimeError(f"batched decoding failed: {continuation.error}") from continuation.error
-        ends = [i for i, token in enumerate(continuation.ids) if token in continuation.end_ids]
-        kept = ends[0] if ends else len(continuation.ids)
-        return continuation.ids[:kept], continuation.logprobs[:kept]
+        return rules.until_end(continuation.ids, continuation.logprobs)
 
     def _loop(self) -> None:
         import torch

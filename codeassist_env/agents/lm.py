@@ -30,6 +30,7 @@ from dataclasses import dataclass
 from typing import Any, Protocol, Union, runtime_checkable
 
 from codeassist_env.agents.prompt_cache import PromptCache
+from codeassist_env.agents.stop_rules import StopRules
 
 Message = dict[str, str]
 Prompt = Union[str, Sequence[Message]]
@@ -91,52 +92,6 @@ def _check_generate_args(max_tokens: int, temperature: float) -> None:
         raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
     if temperature < 0:
         raise ValueError(f"temperature must be >= 0, got {temperature!r}")
-
-
-class _StopInNewText:
-    """Stop once a stop string appears in the generated text. (transformers' own ``stop_strings``
-    also matches text that begins in the prompt, e.g. a chat template's trailing newline.)"""
-
-    def __init__(self, tokenizer, prompt_length: int, stop: Sequence[str]):
-        self.tokenizer, self.prompt_length, self.stop = tokenizer, prompt_length, [s for s in stop if s]
-
-    def __call__(self, input_ids, scores, **kwargs):
-        import torch
-
-        text = self.tokenizer.decode(input_ids[0, self.prompt_length:], skip_special_tokens=True)
-        done = any(s in text for s in self.stop)
-        return torch.full((input_ids.shape[0],), done, dtype=torch.bool, device=input_ids.device)
-
-
-class _NLLBudget:
-    """Stop generating once the generated tokens' cumulative NLL exceeds ``limit`` nats.
-
-    ``processor`` sees each step's logits before any sampling warper (transformers applies custom
-    processors before temperature/top-k), so its log-softmax is the model's own distribution, the
-    one :class:`LikelihoodCut` is defined on; ``criterion`` then charges the token just chosen."""
-
-    def __init__(self, limit: float):
-        from transformers import LogitsProcessor, StoppingCriteria
-
-        self.limit, self.nll, self.last = limit, 0.0, None
-        budget = self
-
-        class Record(LogitsProcessor):
-            def __call__(self, input_ids, scores):
-                import torch
-
-                budget.last = torch.log_softmax(scores.float(), dim=-1)
-                return scores
-
-        class Charge(StoppingCriteria):
-            def __call__(self, input_ids, scores, **kwargs):
-                import torch
-
-                budget.nll -= budget.last[0, input_ids[0, -1]].item()
-                return torch.full((input_ids.shape[0],), budget.nll > budget.limit, dtype=torch.bool,
-                                  device=input_ids.device)
-
-        self.processor, self.criterion = Record(), Charge()
 
 
 def empty_prompt_ids(tokenizer: Any) -> list[int]:
@@ -218,25 +173,19 @@ class TransformersBackend:
         _check_generate_args(max_tokens, temperature)
         input_ids = self._prompt_ids(prompt).to(self.device)
         # End of turn, or a stop string that is a special token (decoding skips those).
-        end_ids = sorted({self.tokenizer.eos_token_id} | self._special_ids(stop))
+        rules = StopRules(frozenset({self.tokenizer.eos_token_id} | self._special_ids(stop)), max_tokens,
+                          tuple(s for s in stop if s), nll_limit,
+                          lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True))
         if temperature == 0 and self.decoder is not None:
             from transformers import DynamicCache
 
             prompt_ids = input_ids[0].tolist()
             cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else DynamicCache()
-            new_ids, values = self.decoder.decode(
-                cache, prompt_ids, max_tokens, end_ids, stop, nll_limit,
-                lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True))
+            new_ids, values = self.decoder.decode(cache, prompt_ids, rules)
             if self.prompt_cache is not None:
                 self.prompt_cache.keep(prompt_ids, cache)
             return cut_at_stop(self._token_strings(new_ids), values if logprobs else None, stop)
-        kwargs: dict[str, Any] = {"stopping_criteria": []}
-        if any(stop):
-            kwargs["stopping_criteria"].append(_StopInNewText(self.tokenizer, input_ids.shape[1], stop))
-        if nll_limit is not None:
-            budget = _NLLBudget(nll_limit)
-            kwargs["logits_processor"] = [budget.processor]
-            kwargs["stopping_criteria"].append(budget.criterion)
+        kwargs: dict[str, Any] = rules.hooks(input_ids.shape[1])
         if temperature > 0:
             kwargs.update(do_sample=True, temperature=temperature, top_k=0, top_p=1.0)
         else:
@@ -249,13 +198,11 @@ class TransformersBackend:
                 torch.manual_seed(seed)
             out = self.model.generate(
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                max_new_tokens=max_tokens, eos_token_id=end_ids, output_logits=logprobs,
+                max_new_tokens=max_tokens, eos_token_id=sorted(rules.end_ids), output_logits=logprobs,
                 return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
         if self.prompt_cache is not None:
             self.prompt_cache.keep(prompt_ids, kwargs[self.prompt_cache.keyword])
-        new_ids = out.sequences[0, input_ids.shape[1]:].tolist()
-        ends = [i for i, tid in enumerate(new_ids) if tid in end_ids]
-        new_ids = new_ids[: ends[0]] if ends else new_ids
+        new_ids, _ = rules.until_end(out.sequences[0, input_ids.shape[1]:].tolist())
         token_logprobs = None
         if logprobs:
             token_logprobs = [torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item()
