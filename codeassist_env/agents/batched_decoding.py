@@ -179,14 +179,14 @@ class BatchedDecoder:
                 self._condition.wait_for(lambda: bool(self._waiting or active))
                 active += self._waiting
                 self._waiting.clear()
-            step, used = [], 0
+            step, pieces, used = [], [], 0
             for continuation in active:
-                size = len(continuation.piece())
-                if len(step) == ROWS or used + size > SLOTS:
+                piece = continuation.piece()
+                if len(step) == ROWS or used + len(piece) > SLOTS:
                     break
                 step.append(continuation)
-                used += size
-            pieces = [c.piece() for c in step]
+                pieces.append(piece)
+                used += len(piece)
             try:
                 with torch.no_grad():
                     logits = forward_pieces(self.model, pieces, [c.cache for c in step])

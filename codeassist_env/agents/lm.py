@@ -168,46 +168,50 @@ class TransformersBackend:
     def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
                  temperature: float = 0.0, seed: int | None = None,
                  logprobs: bool = False, nll_limit: float | None = None) -> Generation:
-        import torch
-
         _check_generate_args(max_tokens, temperature)
         input_ids = self._prompt_ids(prompt).to(self.device)
         # End of turn, or a stop string that is a special token (decoding skips those).
         rules = StopRules(frozenset({self.tokenizer.eos_token_id} | self._special_ids(stop)), max_tokens,
                           tuple(s for s in stop if s), nll_limit,
                           lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True))
+        prompt_ids = input_ids[0].tolist()
+        cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else None
         if temperature == 0 and self.decoder is not None:
             from transformers import DynamicCache
 
-            prompt_ids = input_ids[0].tolist()
-            cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else DynamicCache()
+            cache = DynamicCache() if cache is None else cache
             new_ids, values = self.decoder.decode(cache, prompt_ids, rules)
-            if self.prompt_cache is not None:
-                self.prompt_cache.keep(prompt_ids, cache)
-            return cut_at_stop(self._token_strings(new_ids), values if logprobs else None, stop)
+        else:
+            new_ids, values = self._generate_alone(input_ids, cache, rules, temperature, seed, logprobs)
+        if self.prompt_cache is not None:
+            self.prompt_cache.keep(prompt_ids, cache)
+        return cut_at_stop(self._token_strings(new_ids), values if logprobs else None, stop)
+
+    def _generate_alone(self, input_ids: Any, cache: Any, rules: StopRules, temperature: float, seed: int | None,
+                        logprobs: bool) -> tuple[list[int], list[float] | None]:
+        """transformers' ``generate`` with ``rules`` as its hooks; ``cache`` (None: no prompt cache) holds a
+        prefix of the prompt and gets the rest."""
+        import torch
+
         kwargs: dict[str, Any] = rules.hooks(input_ids.shape[1])
         if temperature > 0:
             kwargs.update(do_sample=True, temperature=temperature, top_k=0, top_p=1.0)
         else:
             kwargs.update(do_sample=False, temperature=None, top_k=None, top_p=None)
-        prompt_ids = input_ids[0].tolist()
-        if self.prompt_cache is not None:
-            kwargs[self.prompt_cache.keyword] = self.prompt_cache.take(prompt_ids)
+        if cache is not None:
+            kwargs[self.prompt_cache.keyword] = cache
         with torch.random.fork_rng(devices=[]), torch.no_grad():
             if seed is not None:
                 torch.manual_seed(seed)
             out = self.model.generate(
                 input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                max_new_tokens=max_tokens, eos_token_id=sorted(rules.end_ids), output_logits=logprobs,
+                max_new_tokens=rules.max_tokens, eos_token_id=sorted(rules.end_ids), output_logits=logprobs,
                 return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
-        if self.prompt_cache is not None:
-            self.prompt_cache.keep(prompt_ids, kwargs[self.prompt_cache.keyword])
         new_ids, _ = rules.until_end(out.sequences[0, input_ids.shape[1]:].tolist())
-        token_logprobs = None
-        if logprobs:
-            token_logprobs = [torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item()
-                              for i, tid in enumerate(new_ids)]
-        return cut_at_stop(self._token_strings(new_ids), token_logprobs, stop)
+        if not logprobs:
+            return new_ids, None
+        return new_ids, [torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item()
+                         for i, tid in enumerate(new_ids)]
 
     def token_logprobs(self, prompt_ids: list[int], continuation_ids: list[int]) -> list[float]:
         """Log-probs of ``continuation_ids`` after ``prompt_ids`` in one forward pass."""
