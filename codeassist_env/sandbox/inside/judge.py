@@ -93,7 +93,10 @@ class Judge:
                 _drain(worker.wake_r)
                 worker.reap(done)
             if self.sock in ready:
-                chunk = self.sock.recv(1 << 16)
+                try:
+                    chunk = self.sock.recv(1 << 16)
+                except ConnectionResetError:  # killed with the test still unread in its socket
+                    chunk = b""
                 if not chunk:  # its end closed: the judge is dead
                     self.lost()
                     return None
