@@ -20,6 +20,7 @@ from codeassist_env import metrics
 from codeassist_env.bench import comparison, paper
 from codeassist_env.bench.realism import RealismSection, load_real_logs
 from codeassist_env.bench.describe import setup_lines
+from codeassist_env.realism.validation import for_run as validation_lines
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
@@ -211,23 +212,26 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
 
 
 def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
-                 baseline: str | None = None, real: list[Path] | None = None) -> dict[str, Any]:
+                 baseline: str | None = None, real: list[Path] | None = None,
+                 programmer_validation: Path | None = None) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
     there is a baseline), ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into
     ``out`` (default: the first directory); return the rows, the paths, the warnings, the notes and the
     realism section's lines. ``baseline``: the agent the others are paired with (default ``none`` when it
     ran). ``real``: the real decision logs to compare with (None: the Copilot study's, when its file is
-    found; [] none)."""
+    found; [] none). ``programmer_validation``: a folder with the programmer's replay or judge result to quote
+    (default: its response cache's folder, ``realism.validation``)."""
     merged = merge_runs([Path(d) for d in directories])
     agents = list(merged.run["config"]["agents"])
     chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
     logs = load_real_logs(real)  # so does a bad real log: every one is read in full here
+    validated = validation_lines(merged.run, programmer_validation)  # and a folder with no result
     out = Path(out) if out else merged.directories[0]
     out.mkdir(parents=True, exist_ok=True)
     rows = summarize(merged.records, agents)
     warnings = comparison.warnings(merged.records, agents, merged.run.get("agents"))
     excluded = sum(r.simulator_failed for r in rows)
-    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
+    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), *validated, "",
              "## Per agent", "", *markdown_table(rows), "",
              "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
              "Characters per suggestion: all suggestion characters over all suggestions shown."]

@@ -1,6 +1,7 @@
 """``codeassist realism``: fit the calibrated programmer's model of what is worth taking on real decisions
-(``fit``), and measure what reading a suggestion costs real programmers against writing it (``times``).
-docs/realism.md shows both outputs."""
+(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``), and
+replay real decisions to a simulated programmer (``replay``, in ``cli/replay.py``). docs/realism.md shows
+the outputs."""
 from __future__ import annotations
 
 import argparse
@@ -30,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                        "DPR's alpha/beta.")
     times.add_argument("--real", metavar="PATH", help=REAL_HELP)
     times.set_defaults(func=run_times)
+    from codeassist_env.cli.replay import register_replay
+
+    register_replay(sub)
 
 
 def _real_log(path: str | None) -> Path:

@@ -1,0 +1,108 @@
+"""What a simulated programmer is worth, in one small file a bench report can quote.
+
+``codeassist realism replay`` writes ``replay.json`` (agreement with real people: kappa, AUC) and
+``codeassist realism judge`` writes ``judge.json`` (known answers: cooperativeness) into their output
+folder. A bench report whose LLM programmer has such a file in its response cache's folder, or in a folder
+named with ``--programmer-validation DIR``, quotes them in its setup section with the date and the model.
+"""
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+VALIDATION_FILES = {"replay": "replay.json", "judge": "judge.json"}
+Estimate = tuple[float, float, float]  # point, 95% low, high
+
+
+@dataclass(frozen=True)
+class ProgrammerValidation:
+    kind: str  # a key of VALIDATION_FILES
+    human: str  # the programmer's name (llm, llm-MODEL, expert, ...)
+    model: str | None  # the served model, for an LLM programmer
+    acceptor_mode: str | None
+    date: str  # UTC, ISO 8601
+    cases: int
+    source: str  # the real log, or the known-answer set
+    kappa: Estimate | None = None
+    balanced_accuracy: Estimate | None = None
+    auc: Estimate | None = None
+    auc_kind: str | None = None  # logprobs or samples
+    cooperativeness: Estimate | None = None
+
+    def write(self, directory: str | os.PathLike) -> Path:
+        path = Path(directory) / VALIDATION_FILES[self.kind]
+        temporary = path.with_name(path.name + ".tmp")
+        temporary.write_text(json.dumps(asdict(self), indent=2, allow_nan=True) + "\n", encoding="utf-8")
+        os.replace(temporary, path)
+        return path
+
+    def figures(self) -> str:
+        """``kappa 0.05 [-0.02, 0.11], AUC 0.55 [...] (logprobs)``, of whatever this result measured."""
+        named = [("kappa", self.kappa), ("balanced accuracy", self.balanced_accuracy),
+                 ("AUC" + (f" ({self.auc_kind})" if self.auc_kind else ""), self.auc),
+                 ("cooperativeness", self.cooperativeness)]
+        return ", ".join(f"{name} {_cell(value)}" for name, value in named if value is not None)
+
+
+def _cell(value: Estimate) -> str:
+    point, low, high = value
+    if math.isnan(point):
+        return "n/a"
+    return f"{point:.2f} [{low:.2f}, {high:.2f}]"
+
+
+def find_validations(directory: str | os.PathLike, model: str | None = None) -> list[ProgrammerValidation]:
+    """The replay and judge results in ``directory`` (for ``model``, when given). A file that is not such a
+    result is bad input: ``ValueError`` naming it."""
+    found = []
+    for kind, name in VALIDATION_FILES.items():
+        path = Path(directory) / name
+        if not path.is_file():
+            continue
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
+            validation = ProgrammerValidation(**data)
+        except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
+            raise ValueError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") \
+                from None
+        if validation.kind != kind:
+            raise ValueError(f"{path}: kind {validation.kind!r}, expected {kind!r}")
+        if model is None or validation.model == model:
+            found.append(validation)
+    return found
+
+
+def setup_lines(validations: list[ProgrammerValidation]) -> list[str]:
+    """The report's lines quoting each result (none: nothing)."""
+    lines = []
+    for v in validations:
+        what = ("replayed real decisions" if v.kind == "replay" else "known-answer set")
+        who = f"{v.human}" + (f", model {v.model}" if v.model else "") + (
+            f", {v.acceptor_mode}" if v.acceptor_mode else "")
+        lines.append(f"- Programmer validated ({what}, {v.cases} cases of {v.source}, {v.date[:10]}; {who}): "
+                     f"{v.figures()}; 95% intervals.")
+    return lines
+
+
+def for_run(run: dict, named: str | os.PathLike | None = None) -> list[str]:
+    """A bench report's lines on its programmer's validation: the results in ``named`` (bad input when
+    there are none), else those for the run's model in its response cache's folder, else none."""
+    settings = (run.get("human") or {}).get("settings") or {}
+    model = settings.get("model") or run.get("config", {}).get("human_model")
+    if named is not None:
+        found = find_validations(named)
+        if not found:
+            raise ValueError(f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
+                             "(write one with codeassist realism replay or judge)")
+        return [line + ("" if v.model == model else f" Note: this run's programmer model is {model}.")
+                for v, line in zip(found, setup_lines(found))]
+    if not model or not settings.get("cache_path"):
+        return []
+    mode = settings.get("acceptor_mode")
+    found = [v for v in find_validations(Path(settings["cache_path"]).parent, model)
+             if v.acceptor_mode in (None, mode)]
+    return setup_lines(found)
