@@ -232,13 +232,9 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     rows = summarize(merged.records, agents)
     warnings = comparison.warnings(merged.records, agents, merged.run.get("agents"))
     excluded = sum(r.simulator_failed for r in rows)
-<<<<<<< HEAD
     lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), *validated, "",
-=======
-    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
              f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
              f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)", "",
->>>>>>> main
              "## Per agent", "", *markdown_table(rows), "",
              "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
              "Characters per suggestion: all suggestion characters over all suggestions shown."]
