@@ -116,7 +116,7 @@ def run_replay(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
-        if done % 10 == 0 or done == total:
+        if done % 5 == 0 or done == total:
             print(f"  {done}/{total} decisions, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
     try:

@@ -38,23 +38,28 @@ def replay_problem(decision: RealDecision) -> Problem:
                    test_kind="stdin", hidden_tests=(), source=decision.source)
 
 
-def stratified_subset(decisions: Sequence[RealDecision], limit: int | None, seed: int = 0) -> list[int]:
-    """Indices of ``limit`` decisions (all when ``limit`` is None or not smaller), chosen so that each
-    (length bucket, participant) stratum keeps its share: each gets its proportional quota rounded down,
-    the rest going to the largest remainders; within a stratum, a seeded random draw. In log order."""
-    if limit is None or limit >= len(decisions):
-        return list(range(len(decisions)))
+def stratified_order(decisions: Sequence[RealDecision], seed: int = 0) -> list[int]:
+    """Every decision's index, in an order whose every prefix is a stratified sample: within each (length
+    bucket, participant) stratum of n decisions, a seeded random permutation puts its k-th at (k + u) / n
+    (u, one random offset per stratum), and the order sorts by that. The first m then hold about m / N of
+    each stratum, for any m, so a replay cut short is still a sample of the whole log, and a larger
+    ``--limit`` extends a smaller one instead of drawing anew."""
     strata: dict[tuple[int, str], list[int]] = {}
     for index, d in enumerate(decisions):
         strata.setdefault((bucket_of(d.chars), d.participant), []).append(index)
-    keys = sorted(strata)
-    exact = {k: limit * len(strata[k]) / len(decisions) for k in keys}
-    quota = {k: int(exact[k]) for k in keys}
-    for k in sorted(keys, key=lambda k: (-(exact[k] - quota[k]), k))[:limit - sum(quota.values())]:
-        quota[k] += 1
     rng = np.random.default_rng(seed)
-    chosen = [int(i) for k in keys for i in rng.permutation(strata[k])[:quota[k]]]
-    return sorted(chosen)
+    ranked = []
+    for key in sorted(strata):
+        members, offset = rng.permutation(strata[key]), rng.random()
+        ranked += [((k + offset) / len(members), int(index)) for k, index in enumerate(members)]
+    return [index for _, index in sorted(ranked)]
+
+
+def stratified_subset(decisions: Sequence[RealDecision], limit: int | None, seed: int = 0) -> list[int]:
+    """The first ``limit`` of ``stratified_order`` (all, in log order, when ``limit`` is None)."""
+    if limit is None:
+        return list(range(len(decisions)))
+    return stratified_order(decisions, seed)[:limit]
 
 
 @dataclass(frozen=True)
