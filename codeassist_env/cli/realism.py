@@ -8,9 +8,8 @@ import argparse
 import os
 from pathlib import Path
 
-from codeassist_env.realism.logs import DecisionLogError, default_logs, load_decisions
-
-REAL_HELP = "a real decision log (default: the Copilot study's copilot_events.jsonl.gz, where it is found)"
+from codeassist_env.cli.real_log import REAL_HELP, real_log
+from codeassist_env.realism.logs import load_decisions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -36,20 +35,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     register_replay(sub)
 
 
-def _real_log(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    found = default_logs()
-    if not found:
-        raise DecisionLogError("no real decision log given (--real PATH) and the Copilot study's "
-                               "copilot_events.jsonl.gz was not found (set CODEASSIST_DATA_DIR to its folder)")
-    return found[0]
-
-
 def run_fit(args: argparse.Namespace) -> int:
     from codeassist_env.realism.worth import FEATURES, fit, leave_participants_out
 
-    path = _real_log(args.real)
+    path = real_log(args.real)
     decisions = load_decisions(path)
     model = fit(decisions, path)
     names = ["intercept", *(name for name, _ in FEATURES[model.features])]
@@ -75,7 +64,7 @@ def run_fit(args: argparse.Namespace) -> int:
 def run_times(args: argparse.Namespace) -> int:
     from codeassist_env.realism.timing import DPR_RATIO, reading_vs_writing
 
-    path = _real_log(args.real)
+    path = real_log(args.real)
     result = reading_vs_writing(path)
     low, high = result.interval
     print(f"{path.name}: {result.participants} participants ({result.typing_participants} with typed text)")

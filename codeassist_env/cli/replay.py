@@ -12,7 +12,7 @@ import time
 from pathlib import Path
 
 from codeassist_env.cli.errors import at_least, registered
-from codeassist_env.cli.realism import REAL_HELP, _real_log
+from codeassist_env.cli.real_log import REAL_HELP, real_log
 
 CACHE_FILE = "human-cache.sqlite"
 
@@ -107,7 +107,7 @@ def run_replay(args: argparse.Namespace) -> int:
     from codeassist_env.realism.replay_report import ReplaySetup, write
 
     out = Path(args.out)
-    path = _real_log(args.real)
+    path = real_log(args.real)
     decisions = load_decisions(path)  # a bad log is refused before anything is asked or written
     human, model, mode = _build_human(args, out)
     indices = stratified_subset(decisions, args.limit, args.seed)

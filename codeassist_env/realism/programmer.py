@@ -72,8 +72,9 @@ def ask(human: Any, problem: Any, code: str, suggestion: str, cost: Cost) -> Ans
     return answer
 
 
-def check_endpoint(base_url: str, api_key: str, timeout_s: float = 10.0) -> None:
-    """Raise ``ValueError`` (bad input: one line) when no server at ``base_url`` lists its models."""
+def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None:
+    """Raise ``ValueError`` (bad input: one line) when no server at ``base_url`` lists its models (a busy
+    single-threaded local server may take a while to answer; a missing one is refused at once)."""
     import openai
 
     from codeassist_env.servers import split_urls
