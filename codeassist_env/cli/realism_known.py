@@ -34,6 +34,8 @@ def register(sub: argparse._SubParsersAction) -> None:
                        help="problem sets, each on its test split where it has one (default: %(default)s)")
     build.add_argument("--per-label", type=at_least(1), metavar="N",
                        help="at most N cases of each label (default: as many as the rarest label has)")
+    build.add_argument("--cuts", type=at_least(1), default=6, metavar="N",
+                       help="places per problem an oracle piece starts (default: %(default)s)")
     build.add_argument("--seed", type=int, default=0, help="where oracle pieces start, and the balancing draw")
     build.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
                        help=f"sandbox backend for the tests (default: {DEFAULT_BACKEND})")
@@ -108,7 +110,7 @@ def run_build(args: argparse.Namespace) -> int:
             if not problem.public_tests or not problem.reference_solution:
                 skipped.append(f"{name}/{problem.id}")
                 continue
-            drawn.extend(known_build.oracle_pieces(problem, name, rng))
+            drawn.extend(known_build.oracle_pieces(problem, name, rng, args.cuts))
     for directory, name in runs:
         usable = {pid: p for pid, p in sets[name].items() if f"{name}/{pid}" not in skipped}
         drawn.extend(known_build.run_suggestions(directory, usable, name))
@@ -122,11 +124,11 @@ def run_build(args: argparse.Namespace) -> int:
     sources = {"problems": {name: default_split(name) or "all" for name in args.problems},
                "runs": [{"dir": directory.name, "problems": name,
                          "agents": sorted(read_run(directory)["config"].get("agents", []))} for directory, name in runs],
-               "oracle": {"tokens": list(known_build.ORACLE_TOKENS), "cuts_per_problem": known_build.ORACLE_CUTS,
+               "oracle": {"tokens": list(known_build.ORACLE_TOKENS), "cuts_per_problem": args.cuts,
                           "seed": args.seed}}
     command = "codeassist realism known-answers build " + shlex.join(
         [*(["--runs", *map(str, args.runs)] if args.runs else []), "--problems", *args.problems,
-         *(["--per-label", str(args.per_label)] if args.per_label else []), "--seed", str(args.seed),
+         *(["--per-label", str(args.per_label)] if args.per_label else []), "--cuts", str(args.cuts), "--seed", str(args.seed),
          "--out", str(out)])
     about_path = out.with_name(out.name[: -len(".jsonl.gz")] + ".json")
     about = known_build.provenance(built, sources, command)

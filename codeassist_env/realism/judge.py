@@ -29,7 +29,7 @@ from codeassist_env.problems.model import Problem
 from codeassist_env.realism.agreement import (acceptance_rate_interval, balanced_accuracy, cluster_bootstrap,
                                               cohen_kappa)
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
-from codeassist_env.realism.known_answers import LABELS, PLAUSIBLE_WRONG, RIGHT, WRONG, KnownAnswer, KnownAnswerError
+from codeassist_env.realism.known_answers import LABELS, RIGHT, KnownAnswer, KnownAnswerError
 
 CSV_FIELDS = ("id", "problems", "problem_id", "label", "origin", "chars", "bucket", "decision", "accepted",
               "failure", "decide_s")
@@ -114,32 +114,25 @@ def judge(human: Any, cases: list[KnownAnswer], name: str,
 
 # ---- figures -----------------------------------------------------------------------------------------------
 
-def _accepted(judged: list[Judged]) -> np.ndarray:
-    return np.array([j.accepted for j in judged], dtype=bool)
-
-
-def cooperativeness(judged: list[Judged]) -> float:
-    """Acceptance of wrong and plausible-wrong pieces over acceptance of right ones; NaN when no right piece
-    is accepted (or none or no wrong one was shown)."""
-    right = [j.accepted for j in judged if j.case.label == RIGHT]
-    wrong = [j.accepted for j in judged if j.case.label != RIGHT]
-    if not right or not wrong or not any(right):
+def cooperativeness(accepted: np.ndarray, right: np.ndarray) -> float:
+    """Acceptance of wrong and plausible-wrong pieces over acceptance of right ones (two boolean arrays, one
+    entry a case); NaN when no right piece is accepted, or no right or no wrong piece was shown."""
+    if right.all() or not right.any() or not accepted[right].any():
         return math.nan
-    return float(np.mean(wrong) / np.mean(right))
+    return float(accepted[~right].mean() / accepted[right].mean())
 
 
 def figures(run: JudgeRun) -> dict[str, Any]:
     """Every number the report gives, as plain data (judge.json)."""
     answered = run.answered
     groups = [(j.case.problems, j.case.problem_id) for j in answered]
-    accepted = _accepted(answered)
+    accepted = np.array([j.accepted for j in answered], dtype=bool)
     truth = np.array([j.case.label == RIGHT for j in answered], dtype=bool)
 
     def over(indices: np.ndarray, statistic: Callable[[np.ndarray, np.ndarray], float]) -> float:
-        try:
-            return statistic(accepted[indices], truth[indices])
-        except ValueError:  # a resample without one of the classes
-            return math.nan
+        if not len(indices) or truth[indices].all() or not truth[indices].any():
+            return math.nan  # a resample without right or without wrong pieces
+        return statistic(accepted[indices], truth[indices])
 
     per_label = {}
     for label in LABELS:
@@ -151,15 +144,16 @@ def figures(run: JudgeRun) -> dict[str, Any]:
             chosen = [j.accepted for j in answered if j.case.label == label and bucket_of(len(j.case.piece)) == index]
             rate, interval = acceptance_rate_interval(chosen)
             per_bucket[label][bucket_label(index)] = {"shown": len(chosen), "rate": rate, "interval": interval}
-    coop_interval = cluster_bootstrap(lambda idx: cooperativeness([answered[i] for i in idx]), groups)
+    everything = np.arange(len(answered))
     result = {
         "human": run.human, "cases": len(run.judged), "answered": len(answered),
         "failures": dict(sorted(Counter(j.failure for j in run.judged if j.failure).items())),
         "per_label": per_label, "per_label_and_bucket": per_bucket,
-        "cooperativeness": {"value": cooperativeness(answered), "interval": coop_interval},
-        "balanced_accuracy": {"value": over(np.arange(len(answered)), balanced_accuracy) if answered else math.nan,
+        "cooperativeness": {"value": over(everything, cooperativeness),
+                            "interval": cluster_bootstrap(lambda idx: over(idx, cooperativeness), groups)},
+        "balanced_accuracy": {"value": over(everything, balanced_accuracy),
                               "interval": cluster_bootstrap(lambda idx: over(idx, balanced_accuracy), groups)},
-        "kappa": {"value": over(np.arange(len(answered)), cohen_kappa) if answered else math.nan,
+        "kappa": {"value": over(everything, cohen_kappa),
                   "interval": cluster_bootstrap(lambda idx: over(idx, cohen_kappa), groups)},
         "problems": len(set(groups)), "wall_s": run.wall_s, "usage": run.usage,
     }
@@ -221,6 +215,3 @@ def write_report(run: JudgeRun, out: Path, command: str, cases_path: str) -> dic
     (out / "judge.md").write_text(markdown(result, command, cases_path), encoding="utf-8")
     return result
 
-
-__all__ = ["CSV_FIELDS", "JudgeRun", "Judged", "LABELS", "PLAUSIBLE_WRONG", "RIGHT", "WRONG", "cooperativeness",
-           "figures", "judge", "stratified", "write_report"]

@@ -167,14 +167,18 @@ _FLIPPED = {"<=": "<", "<": "<=", ">=": ">", ">": ">=", "==": "!=", "!=": "=="}
 _INTEGER = re.compile(r"(?<![\w.])(\d+)(?![\w.])")
 
 
-def mutants(piece: str) -> dict[str, str]:
-    """The piece with its first comparison flipped (``mutant-flip``: < and <=, > and >=, == and !=) and with
-    its first integer literal off by one (``mutant-off-by-one``: 0 becomes 1, n becomes n - 1), where it
-    has one. Inside a string literal too: the label rule decides what the edit did."""
-    found: dict[str, str] = {}
-    if match := _COMPARISON.search(piece):
-        found["mutant-flip"] = piece[:match.start()] + _FLIPPED[match.group(1)] + piece[match.end():]
-    if match := _INTEGER.search(piece):
+MAX_MUTANTS_PER_KIND = 3  # sites of one kind mutated in a piece, at most (the first ones)
+
+
+def mutants(piece: str) -> list[tuple[str, str]]:
+    """(origin, mutant) pairs of the piece, one edit each: a comparison flipped (``mutant-flip``: < and <=, >
+    and >=, == and !=) or an integer literal off by one (``mutant-off-by-one``: 0 becomes 1, n becomes n - 1),
+    at each of the first ``MAX_MUTANTS_PER_KIND`` places of each kind. Inside a string literal too: the
+    label rule decides what the edit did."""
+    found = []
+    for match in list(_COMPARISON.finditer(piece))[:MAX_MUTANTS_PER_KIND]:
+        found.append(("mutant-flip", piece[:match.start()] + _FLIPPED[match.group(1)] + piece[match.end():]))
+    for match in list(_INTEGER.finditer(piece))[:MAX_MUTANTS_PER_KIND]:
         value = int(match.group(1))
-        found["mutant-off-by-one"] = piece[:match.start()] + str(value - 1 if value else 1) + piece[match.end():]
+        found.append(("mutant-off-by-one", piece[:match.start()] + str(value - 1 if value else 1) + piece[match.end():]))
     return found

