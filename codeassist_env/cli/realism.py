@@ -1,7 +1,7 @@
 """``codeassist realism``: fit the calibrated programmer's model of what is worth taking on real decisions
-(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``), and
-replay real decisions to a simulated programmer (``replay``, in ``cli/replay.py``). docs/realism.md shows
-the outputs."""
+(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``),
+replay real decisions to a simulated programmer (``replay``: cli/replay.py), and hold a programmer against
+known answers (``known-answers build``, ``judge``: cli/realism_known.py). docs/realism.md shows the outputs."""
 from __future__ import annotations
 
 import argparse
@@ -30,8 +30,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                        "DPR's alpha/beta.")
     times.add_argument("--real", metavar="PATH", help=REAL_HELP)
     times.set_defaults(func=run_times)
+    from codeassist_env.cli import realism_known
     from codeassist_env.cli.replay import register_replay
 
+    realism_known.register(sub)
     register_replay(sub)
 
 
