@@ -202,6 +202,16 @@ def test_bench_report_quotes_the_programmers_validation(tmp_path, capfd):
     quoted = [line for line in text.splitlines() if line.startswith("- Programmer validated")]
     assert len(quoted) == 1 and "12 cases of events.jsonl.gz" in quoted[0]
     assert "kappa 1.00 [1.00, 1.00]" in quoted[0] and "AUC (logprobs) 0.80" in quoted[0]
+    # The known-answer judge's result beside it (judge.json, as `codeassist realism judge` writes it) is quoted too.
+    (folder / "judge.json").write_text(json.dumps({
+        "human": "llm", "cases": 600, "answered": 598, "cases_file": "known-answers.jsonl.gz",
+        "command": "codeassist realism judge --human llm --model fault-model --acceptor-mode two_requests --out x",
+        "kappa": {"value": 0.1, "interval": [0.0, 0.2]}, "balanced_accuracy": {"value": 0.55, "interval": [0.5, 0.6]},
+        "cooperativeness": {"value": 0.9, "interval": [0.8, 1.0]}}))
+    text = write_report([run], real=[])["markdown"].read_text()
+    quoted = [line for line in text.splitlines() if line.startswith("- Programmer validated")]
+    assert len(quoted) == 2 and "known-answer set, 598 cases" in quoted[1]
+    assert "cooperativeness 0.90 [0.80, 1.00]" in quoted[1]
     # Another model's result in that folder is not this programmer's: not quoted.
     other = make_run(tmp_path / "other", [episode("none", "p1", passed=True)], ["none"], ["p1"], human_name="llm",
                      human={"class": "LLMHuman", "settings": {**settings, "model": "another"}})

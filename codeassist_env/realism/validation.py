@@ -10,11 +10,15 @@ from __future__ import annotations
 import json
 import math
 import os
+import shlex
+import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
+from typing import Any
 
 VALIDATION_FILES = {"replay": "replay.json", "judge": "judge.json"}
 Estimate = tuple[float, float, float]  # point, 95% low, high
+_FIGURES = ("kappa", "balanced_accuracy", "auc", "cooperativeness")
 
 
 @dataclass(frozen=True)
@@ -54,6 +58,34 @@ def _cell(value: Estimate) -> str:
     return f"{point:.2f} [{low:.2f}, {high:.2f}]"
 
 
+def _estimate(figure: Any) -> Estimate | None:
+    """A figure as (point, low, high): stored so (replay.json), or as {"value", "interval"} (judge.json)."""
+    if figure is None:
+        return None
+    if isinstance(figure, dict):
+        return (float(figure["value"]), *(float(v) for v in figure["interval"]))
+    return tuple(float(v) for v in figure)
+
+
+def _from_judge(data: dict, path: Path) -> ProgrammerValidation:
+    """``codeassist realism judge``'s judge.json, whose command line names the model and acceptor mode."""
+    words = shlex.split(data.get("command", ""))
+
+    def option(name: str) -> str | None:
+        return words[words.index(name) + 1] if name in words[:-1] else None
+
+    human = data["human"]
+    model = data.get("model") or option("--model") or (human[4:] if human.startswith("llm-") else None)
+    if model is None and human == "llm":
+        model = "smollm2"  # the judge's documented default
+    date = data.get("date") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
+    return ProgrammerValidation("judge", human, model, data.get("acceptor_mode") or option("--acceptor-mode"), date,
+                                int(data["answered"]), str(data.get("cases_file", "known answers")),
+                                kappa=_estimate(data.get("kappa")),
+                                balanced_accuracy=_estimate(data.get("balanced_accuracy")),
+                                cooperativeness=_estimate(data.get("cooperativeness")))
+
+
 def find_validations(directory: str | os.PathLike, model: str | None = None) -> list[ProgrammerValidation]:
     """The replay and judge results in ``directory`` (for ``model``, when given). A file that is not such a
     result is bad input: ``ValueError`` naming it."""
@@ -64,9 +96,11 @@ def find_validations(directory: str | os.PathLike, model: str | None = None) -> 
             continue
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            data = {k: tuple(v) if isinstance(v, list) else v for k, v in data.items()}
-            validation = ProgrammerValidation(**data)
-        except (json.JSONDecodeError, TypeError, UnicodeDecodeError) as error:
+            if kind == "judge" and "kind" not in data:
+                validation = _from_judge(data, path)
+            else:
+                validation = ProgrammerValidation(**{k: _estimate(v) if k in _FIGURES else v for k, v in data.items()})
+        except (json.JSONDecodeError, TypeError, KeyError, ValueError, UnicodeDecodeError) as error:
             raise ValueError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") \
                 from None
         if validation.kind != kind:
