@@ -131,6 +131,7 @@ def test_a_stdin_program_that_hangs_on_all_25_tests_takes_at_most_4_wall_limits(
     ("from functools import lru_cache\n@lru_cache(None)\ndef f(x):\n    return x if x < 2 else f(x - 1) + f(x - 2)\n",
      False),
     ("it = iter(range(10))\ndef f(x):\n    return next(it)\n", True),
+    ("squares = (i * i for i in range(10))\ndef f(x):\n    return list(squares)[x]\n", True),
     ("def make():\n    c = [0]\n    def g(x):\n        c[0] += 1\n        return c[0]\n    return g\n"
      "f = make()\n", True),
     ("import sys\nsys.setrecursionlimit(10000)\ndef f(x):\n    return x\n", False),

@@ -17,7 +17,9 @@ program's text and errs towards "could". A program counts as carrying state when
     (``setattr``, ``globals``, ``open``, ``exec``, ...), or into a module that keeps state between calls
     (``random``, ``numpy.random``, ``os``, ``sys``, ...).
 
-What the top level does runs once per process either way, so it counts only through these. Memoisation
+An iterator kept at the top level (``it = iter(xs)``, a generator, ``itertools.count()``) counts too: any
+loop over it advances it. What the top level does runs once per process either way, so it counts only
+through these. Memoisation
 with ``functools.lru_cache`` is not state in this sense: it returns what the function would compute. A
 program that cannot be parsed carries none (it fails the same way in any process).
 """
@@ -70,6 +72,8 @@ def may_carry_state(code: str) -> bool:
     except (SyntaxError, ValueError, MemoryError, RecursionError):
         return False
     module = _module_of(tree)
+    if any(_is_iterator(node.value) for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))):
+        return True
     for node in ast.walk(tree):
         if isinstance(node, ast.ClassDef) and _class_keeps_state(node):
             return True
@@ -96,6 +100,19 @@ def _module_of(tree: ast.Module) -> _Module:
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)):
             code.add(node.name)
     return _Module(modules, frozenset(stateful), frozenset(code))
+
+
+ITERATOR_BUILTINS = frozenset({"iter", "map", "filter", "zip", "enumerate", "reversed"})
+
+
+def _is_iterator(value: ast.AST | None) -> bool:
+    """Whether a top-level value is an iterator, which any call that loops over it advances for the next."""
+    if isinstance(value, ast.GeneratorExp):
+        return True
+    if not isinstance(value, ast.Call):
+        return False
+    path = _attribute_path(value.func)
+    return (len(path) == 1 and path[0] in ITERATOR_BUILTINS) or (len(path) > 1 and path[0] == "itertools")
 
 
 def _is_stateful_module(dotted: str) -> bool:
