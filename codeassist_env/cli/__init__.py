@@ -24,6 +24,7 @@ SUBCOMMAND_MODULES: list[str] = [
     "bench",
     "realism",
     "study",
+    "setup",
 ]
 PLUGIN_HELP = ("import this module (a name on sys.path, or a .py file) first: it may register agents, humans, "
                "problem sets or sandbox backends; repeatable")

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.extras import missing_extra
 from codeassist_env.registry import Registry
 from codeassist_env.sandbox import SandboxUnavailable
 
@@ -38,8 +39,10 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def report_bad_input(prog: str, error: BaseException) -> int:
-    """Print ``prog: message`` on one line to stderr; return the bad-input exit status."""
-    message = " ".join(str(error).split("\n")).strip() or type(error).__name__
+    """Print ``prog: message`` on one line to stderr; return the bad-input exit status. A module an extra
+    would install names that extra (``codeassist_env.extras``)."""
+    fix = missing_extra(error.name) if isinstance(error, ModuleNotFoundError) else None
+    message = fix or " ".join(str(error).split("\n")).strip() or type(error).__name__
     print(f"{getattr(error, 'prog', prog)}: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
