@@ -3,7 +3,6 @@ as carrying state between calls (sandbox/carried_state.py), and the budget that 
 (sandbox/hang_budget.py), on real sandboxes and EvalPlus's HumanEval+-Mini."""
 from __future__ import annotations
 
-import os
 import sys
 import time
 from pathlib import Path
@@ -18,7 +17,6 @@ from codeassist_env.sandbox.core import wall_limit_s
 from codeassist_env.sandbox.hang_budget import NOT_RUN
 
 ROOT = Path(__file__).resolve().parents[1]
-DATA = ROOT.parent / "shared" / "data" / "evalplus"
 
 
 @pytest.fixture(scope="module")
@@ -37,18 +35,15 @@ def sandbox():
 
 @pytest.fixture(scope="module")
 def mini(tmp_path_factory):
-    if not DATA.is_dir() and os.environ.get("CI") != "true":
-        pytest.skip(f"EvalPlus's release files are not in {DATA}")
+    """HumanEval+-Mini from the package's copy, its expected outputs in tests/test_evalplus.py's session cache."""
     from codeassist_env.problems import load_problems
     from codeassist_env.problems.evalplus import DIR_ENV
 
-    patch = pytest.MonkeyPatch()
-    patch.setenv(DIR_ENV, str(DATA))
-    patch.setenv("CODEASSIST_EVALPLUS_CACHE", str(tmp_path_factory.getbasetemp() / "evalplus-cache"))
-    try:
+    with pytest.MonkeyPatch.context() as patch:
+        for variable in (DIR_ENV, "HUMANEVAL_OVERRIDE_PATH"):
+            patch.delenv(variable, raising=False)
+        patch.setenv("CODEASSIST_EVALPLUS_CACHE", str(tmp_path_factory.getbasetemp() / "evalplus-cache"))
         yield {p.id: p for p in load_problems("humanevalplus-mini")}
-    finally:
-        patch.undo()
 
 
 def _variants(code: str, entry_point: str) -> dict[str, str]:
