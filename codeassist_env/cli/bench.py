@@ -166,7 +166,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
-    bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench.add_argument("--no-progress", action="store_true",
+                       help="no progress bar, ours or a library's (model loading)")
     add_backend_arguments(bench)
     bench.set_defaults(func=run_bench)
 
