@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.errors import MissingFile
 from codeassist_env.machine import cpu_flags
 from codeassist_env.models import smollm2_gguf_path
 
@@ -149,7 +150,7 @@ def start_local_server(
     _check_server_installed()
     path = Path(model_path) if model_path else smollm2_gguf_path()
     if not path.is_file():
-        raise FileNotFoundError(f"model file {path} does not exist")
+        raise MissingFile(f"model file {path} does not exist")
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "codeassist_env.llama_server",

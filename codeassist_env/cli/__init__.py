@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-from codeassist_env.cli.errors import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, report_bad_input
+from codeassist_env.cli.errors import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, report_bad_input, report_bug
 from codeassist_env.plugins import load_plugin
 
 # Modules under codeassist_env.cli, one per subcommand family.
@@ -78,6 +78,8 @@ def main(argv: list[str] | None = None) -> int:
         # final flush does not raise again, and exit quietly instead of printing a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:
+        return report_bug(prog, error)
 
 
 if __name__ == "__main__":

@@ -26,6 +26,8 @@ import time
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError, MissingFile
+
 STORE_MODES: tuple[str, ...] = ("record", "replay")  # the modes a ResponseCache object has
 CACHE_MODES: tuple[str, ...] = ("off", *STORE_MODES)
 _BUSY_TIMEOUT_MS = 30_000
@@ -56,11 +58,11 @@ class ResponseCache:
 
     def __init__(self, path: str | os.PathLike, mode: str = "record"):
         if mode not in STORE_MODES:
-            raise ValueError(f"cache mode {mode!r} is not one of {STORE_MODES}")
+            raise InputError(f"cache mode {mode!r} is not one of {STORE_MODES}")
         self.path = Path(path)
         self.mode = mode
         if mode == "replay" and not self.path.is_file():
-            raise FileNotFoundError(f"replay cache {self.path} does not exist (record it first with mode 'record')")
+            raise MissingFile(f"replay cache {self.path} does not exist (record it first with mode 'record')")
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection()  # create the schema now, so a bad path fails at construction

@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.errors import InputError
+
 # Where the default real log is looked for: $CODEASSIST_DATA_DIR, then the data folder beside a checkout.
 DATA_DIR_ENV = "CODEASSIST_DATA_DIR"
 COPILOT_FILE = Path("copilot-user-study") / "copilot_events.jsonl.gz"
@@ -30,7 +32,7 @@ REALHUMANEVAL_COLUMNS = ("prefix_code", "suffix_code", "suggestion", "logprobs",
 _CHECKOUT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
-class DecisionLogError(ValueError):
+class DecisionLogError(InputError):
     """A decision log that cannot be read: the message names the file and, where it applies, the row."""
 
 

@@ -13,6 +13,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
+from codeassist_env.errors import MissingFile
 from codeassist_env.sandbox.channel import READY_TIMEOUT_S, LineChannel, WorkerDied, worker_source
 from codeassist_env.sandbox.core import NPROC_LIMIT
 from codeassist_env.sandbox.limits import STDERR_KEEP
@@ -83,7 +84,7 @@ def build_image(base: str | None = None, tag: str | None = None, context: str | 
     """Build the sandbox image from ``sandbox/Dockerfile`` (base image as build argument); returns the tag."""
     context = Path(context) if context else CONTEXT_DIR
     if not (context / "Dockerfile").is_file():
-        raise FileNotFoundError(f"no Dockerfile in {context}: pass the checkout's sandbox/ directory as context")
+        raise MissingFile(f"no Dockerfile in {context}: pass the checkout's sandbox/ directory as context")
     tag = tag or default_image()
     import docker
 
