@@ -3,7 +3,13 @@ from gymnasium.envs.registration import register as _gym_register
 from gymnasium.envs.registration import WrapperSpec as _WrapperSpec
 from gymnasium.envs.registration import registry as _gym_registry
 
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.numerics import pin_instruction_sets
+
+# Before torch is imported anywhere in the package: the local engine's bits must not depend on the CPU's
+# widest instructions (codeassist_env.numerics says why).
+pin_instruction_sets()
+
+from codeassist_env.problems.model import Problem, TestCase  # noqa: E402
 
 __version__ = "0.1.0"
 

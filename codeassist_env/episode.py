@@ -10,6 +10,8 @@ writes and its report reads.
 from __future__ import annotations
 
 import dataclasses
+import hashlib
+import json
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, TypedDict
@@ -150,6 +152,7 @@ class EpisodeRecord:
                 del line[name]
         if self.result is not None:
             line.update(self.result.to_info())
+            line["fingerprint"] = episode_fingerprint(self.result.transcript, self.result.code)
         return line
 
     @classmethod
@@ -160,3 +163,20 @@ class EpisodeRecord:
         own["status"] = _OLD_STATUSES.get(own["status"], own["status"])
         result = EpisodeResult.from_info(line) if "passed" in line else None
         return cls(**own, result=result)
+
+
+def _digest(value: Any) -> str:
+    return hashlib.sha256(json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def episode_fingerprint(transcript: list[Any], code: str) -> str:
+    """What decides an episode's score, hashed (16 hex digits): each round's suggestion and decision, and the
+    final program; timings and log-probabilities left out (``bench.fingerprints`` compares them)."""
+    return _digest([[[r.get("suggestion", ""), r.get("decision", "")] for r in transcript], code])[:16]
+
+
+def round_hashes(transcript: list[Any]) -> list[str]:
+    """One short hash (8 hex digits) per round of its suggestion, decision and the programmer's text: where two
+    episodes with different fingerprints part."""
+    return [_digest([r.get("suggestion", ""), r.get("decision", ""), r.get("human_text", "")])[:8]
+            for r in transcript]

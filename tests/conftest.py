@@ -5,6 +5,10 @@ import os
 
 import pytest
 
+# Imported first, before any test module imports torch: the package pins the math libraries' instruction sets
+# (codeassist_env.numerics), as it does for every user who imports it before torch.
+import codeassist_env  # noqa: F401
+
 
 @pytest.fixture(scope="session")
 def local_llm_server():

@@ -109,4 +109,13 @@ def setup_lines(run: dict[str, Any], directories: list[Path]) -> list[str]:
         "- engine of the agents: " + (engine_label(run["engine"]) if "engine" in run else NOT_RECORDED),
         f"- runs merged: {', '.join(str(d) for d in directories)} (config {run['config_hash']})",
         f"- machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), Python {machine.get('python')}",
+        *([numerics_line(run["numerics"])] if run.get("numerics") else []),
     ]
+
+
+def numerics_line(numerics: dict[str, Any]) -> str:
+    """What decided the local engine's bits (``codeassist_env.numerics``), in one line."""
+    flags = ", ".join(numerics.get("cpu_flags") or []) or "none of note"
+    return (f"- numerics of the local engine: CPU flags {flags}; {numerics.get('math_library')} dispatching to "
+            f"{numerics.get('mkl_instructions')!r} (CNR {numerics.get('mkl_cnr')}); torch {numerics.get('torch')} "
+            f"with {numerics.get('torch_capability')} kernels, {numerics.get('torch_threads')} thread(s)")

@@ -127,3 +127,30 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
         raise RunStoreError(f"cannot resume {out}: it ran on {was}, this run would use {engine_label(now)}; "
                             "one run's episodes come from one engine: serve the same engine again or write to "
                             "another --out")
+
+
+def local_numerics(engine: dict[str, Any] | None) -> dict[str, Any] | None:
+    """What decides the bits of the local engine's numbers (``codeassist_env.numerics``); None for a run with no
+    local model, whose numbers come from a server or from no model at all."""
+    if engine is None or engine.get("name") != LOCAL:
+        return None
+    from codeassist_env.numerics import numerics_facts
+
+    return numerics_facts()
+
+
+def numerics_warning(out: Any, previous: dict[str, Any] | None, now: dict[str, Any] | None) -> list[str]:
+    """A warning for ``--resume`` when the episodes so far were computed with other numerics than this run's:
+    the new episodes may then differ from what the old machine would have given in the last bits (and, at a
+    near-tie, in a token). A warning, not a refusal: ``codeassist report --compare`` checks the result."""
+    from codeassist_env.numerics import numerics_differences
+
+    before = (previous or {}).get("numerics")
+    if not before or not now:
+        return []
+    changed = numerics_differences(before, now)
+    if not changed:
+        return []
+    return [f"warning: {out} was run with other numerics than this machine's ({'; '.join(changed)}); episodes "
+            "computed here may differ from those the first machine would have given: compare a rerun with "
+            "codeassist report --compare"]

@@ -22,6 +22,7 @@ from codeassist_env import metrics
 from codeassist_env.bench import comparison, paper
 from codeassist_env.bench.realism import RealismSection, load_real_logs
 from codeassist_env.bench.describe import setup_lines
+from codeassist_env.bench.fingerprints import FINGERPRINTS_FILE, write_fingerprints
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
@@ -239,6 +240,8 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     warnings = [*agent_failure_warnings(rows), *comparison.warnings(merged.records, agents, merged.run.get("agents"))]
     excluded = sum(r.simulator_failed for r in rows)
     lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
+             f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
+             f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)", "",
              "## Per agent", "", *markdown_table(rows), "",
              "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
              "Characters per suggestion: all suggestion characters over all suggestions shown."]
@@ -253,7 +256,8 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     realism = RealismSection.build(merged.run, merged.records, agents, logs, named=real is not None)
     realism_lines = realism.lines()
     lines += [*realism_lines, ""]
-    paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv"}
+    paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv",
+             "fingerprints": write_fingerprints(merged.records, out / FINGERPRINTS_FILE)}
     paired_png: list[Path] = []
     if chosen is None:
         lines += ["## Paired differences", "", no_baseline + "."]

@@ -22,7 +22,7 @@ from typing import Any
 
 from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S, AgentFailed
 from codeassist_env.bench.agent_facts import BEHAVIOUR_FACTS
-from codeassist_env.bench.engine import refuse_mixed_engines, run_engine
+from codeassist_env.bench.engine import local_numerics, numerics_warning, refuse_mixed_engines, run_engine
 from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
 from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
 from codeassist_env.bench.outcome import (EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted,
@@ -229,6 +229,8 @@ class BenchRunner:
                "tokenizer": get_tokenizer(self.config.tokenizer).name,
                "problem_ids": [p.id for p in self.problems], "agents": agent_facts, "engine": engine,
                **environment_facts()}
+        run["numerics"] = local_numerics(engine)
+        loaded.notes += numerics_warning(out, previous, run["numerics"])
         out.mkdir(parents=True, exist_ok=True)  # before a human is built: the LLM human's cache may live there
         run["human"] = self._human_facts()
         write_run(out, run)

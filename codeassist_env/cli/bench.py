@@ -67,12 +67,35 @@ def run_bench(args: argparse.Namespace) -> int:
 def run_report(args: argparse.Namespace) -> int:
     from codeassist_env.bench.report import write_report
 
+    if args.compare is not None:
+        return run_compare(args)
+
     result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real)
     print(result["text"])
     tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv"),
               result.get("realism_csv")]
     print("\nwrote " + ", ".join(str(p) for p in tables + result["plots"] if p))
     return EXIT_OK
+
+
+def run_compare(args: argparse.Namespace) -> int:
+    """``codeassist report DIR... --compare OTHER``: the episodes that differ, each with the round where they
+    part; exit 0 when none does, 1 otherwise."""
+    from codeassist_env.bench.fingerprints import Fingerprint, compare, read_fingerprints
+    from codeassist_env.bench.report import merge_runs
+
+    def fingerprints(directories: list[Path]) -> dict:
+        return {f.key: f for f in map(Fingerprint.of, merge_runs(directories).records)}
+
+    other = args.compare
+    there = fingerprints([other]) if other.is_dir() else read_fingerprints(other)
+    here = fingerprints(args.dirs)
+    differences = compare(here, there)
+    print(f"{len(here)} episodes here, {len(there)} in {other}: "
+          + ("every episode the same" if not differences else f"{len(differences)} differ"))
+    for difference in differences:
+        print(f"  {difference.line()}")
+    return EXIT_EPISODE_ERRORS if differences else EXIT_OK
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -169,4 +192,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
     report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     report.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
+    report.add_argument("--compare", type=Path, metavar="OTHER",
+                        help="instead of a report: compare the episodes with another run directory or a "
+                             "fingerprints.jsonl (e.g. docs/main_job.fingerprints.jsonl) and list those that "
+                             "differ, with the round where they part; exit 1 when any does")
     report.set_defaults(func=run_report)
