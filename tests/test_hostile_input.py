@@ -123,3 +123,16 @@ def test_only_the_packages_input_errors_are_one_line_anything_else_is_a_reported
 
     assert run_script(internal_value_error, "script") == 1
     assert "Traceback" in capsys.readouterr().err
+
+
+@pytest.mark.bwrap
+@pytest.mark.parametrize("kind", ["stdin", "functional"])
+def test_a_program_too_big_to_compile_in_its_memory_is_a_memory_limit_not_a_syntax_error(kind):
+    from codeassist_env.sandbox import open_sandbox
+
+    problem = Problem(id="big", statement="s", test_kind=kind, entry_point="f" if kind == "functional" else None,
+                      hidden_tests=[HiddenTest("1" if kind == "functional" else "", "1\n" if kind == "stdin" else "1")],
+                      memory_limit_mb=64)
+    program = "x = [" + "1," * 3_000_000 + "]\nprint(1)\ndef f(a):\n    return a\n"
+    with open_sandbox("bwrap") as sandbox:
+        assert sandbox.run(problem, program).status == "memory_limit"
