@@ -103,3 +103,16 @@ def test_a_bench_with_a_hanging_a_crashing_and_a_surrogate_assistant_finishes_an
     for agent in ("hang", "crash", "surrogate"):
         assert f"| {agent} | 2 | 0.000 ± 0.000 |" in report
         assert f"`{agent}` failed 2 of its 2 episodes itself" in report
+
+
+def test_the_response_cache_stores_a_whole_response_or_names_the_one_it_refuses(tmp_path):
+    from codeassist_env.humans.cache import ResponseCache
+
+    cache = ResponseCache(tmp_path / "cache.sqlite", mode="record")
+    try:
+        with pytest.raises(UnstorableRecord, match="the response to request k1 cannot be stored, nothing written"):
+            cache.put("k1", "m", {"messages": []}, {"text": "accept \ud800"})
+        assert len(cache) == 0 and cache.get("k1") is None
+        assert cache.put("k2", "m", {"messages": []}, {"text": "accept"}) == {"text": "accept"}
+    finally:
+        cache.close()

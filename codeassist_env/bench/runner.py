@@ -10,6 +10,7 @@ sampling call runs alone (see ``guards.SamplingGate``).
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 import traceback
@@ -159,8 +160,6 @@ def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any
 def _refuse_unstorable(agent_info: dict[str, Any] | None) -> None:
     """What the agent said of its suggestion goes into the episode record: text JSON or UTF-8 cannot hold
     (a lone surrogate) is the agent's failure, refused here rather than when the record is written."""
-    import json
-
     try:
         json.dumps(agent_info, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as error:
@@ -326,14 +325,14 @@ class BenchRunner:
             if agent_info is not None:
                 entry["agent_info"] = agent_info
         record.result = result
-        if result.agent_failure:  # charged to the assistant (§2.6); its next episode gets a fresh one
+        if result.agent_failure:  # an agent object that failed is not used again: its call may still be running
             local.agents.pop(agent_name, None)
-            record.status = EpisodeStatus.AGENT_ERROR
-            record.error = f"the assistant failed: {result.agent_failure}"
-            return
         unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
         if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
             record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
+        elif result.agent_failure:  # charged to the assistant (§2.6)
+            record.status = EpisodeStatus.AGENT_ERROR
+            record.error = f"the assistant failed: {result.agent_failure}"
         elif result.infra_error:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
             record.status = EpisodeStatus.INFRA_ERROR
             record.error = ("the sandbox failed while running the hidden tests: "

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError, MissingFile
+from codeassist_env.jsonl_log import UnstorableRecord
 
 STORE_MODES: tuple[str, ...] = ("record", "replay")  # the modes a ResponseCache object has
 CACHE_MODES: tuple[str, ...] = ("off", *STORE_MODES)
@@ -96,11 +97,16 @@ class ResponseCache:
         writer's, when another thread or process recorded the same key meanwhile)."""
         if self.mode != "record":
             raise RuntimeError(f"cache {self.path} is in mode {self.mode!r}; only 'record' stores responses")
-        conn = self._connection()
-        conn.execute(
+        try:  # checked whole before the insert: a row is stored entire or not at all
+            texts = [json.dumps(value, ensure_ascii=False) for value in (request, response)]
+            for text in texts:
+                text.encode("utf-8")
+        except (TypeError, ValueError) as error:  # a lone surrogate in a reply is a UnicodeEncodeError
+            raise UnstorableRecord(f"response cache {self.path}: the response to request {key} cannot be stored, "
+                                   f"nothing written: {type(error).__name__}: {error}") from error
+        self._connection().execute(
             "INSERT OR IGNORE INTO responses (key, model, request, response, created) VALUES (?, ?, ?, ?, ?)",
-            (key, model, json.dumps(request, ensure_ascii=False), json.dumps(response, ensure_ascii=False),
-             time.time()),
+            (key, model, *texts, time.time()),
         )
         return self.get(key)
 
