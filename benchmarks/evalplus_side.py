@@ -14,10 +14,11 @@ import json
 import sys
 import types
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any, Iterator
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "evalplus"
+from codeassist_env.package_data import data_path
+
+DATA = data_path("evalplus")  # the package's copies of EvalPlus's releases
 SETS = {"humanevalplus": "HumanEvalPlus.jsonl.gz", "humanevalplus-mini": "HumanEvalPlus-Mini.jsonl.gz",
         "mbppplus": "MbppPlus.jsonl.gz"}
 

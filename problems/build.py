@@ -1,6 +1,6 @@
 """Build the bundled ``codeassist-core`` problem set from its sources, deterministically.
 
-    python problems/build.py            # rebuild problems/codeassist-core.jsonl from problems/generators/
+    python problems/build.py            # rebuild the package's codeassist-core.jsonl from generators/
     python problems/build.py cc007      # rebuild only these problems' lines, keep the others as they are
     python problems/build.py --check    # exit 1 if the committed file differs from a fresh full build
 
@@ -33,7 +33,8 @@ from codeassist_env.problems.schema import problem_line  # noqa: E402
 SET_NAME = "codeassist-core"
 PROBLEMS_DIR = Path(__file__).resolve().parent
 GENERATORS_DIR = PROBLEMS_DIR / "generators"
-OUTPUT_PATH = PROBLEMS_DIR / f"{SET_NAME}.jsonl"
+# The package's bundled set (found through importlib.resources once installed), in this checkout.
+OUTPUT_PATH = PROBLEMS_DIR.parent / "codeassist_env" / "data" / "problems" / f"{SET_NAME}.jsonl"
 ID_PATTERN = re.compile(r"cc\d{3}")
 DIFFICULTIES = ("easy", "medium", "hard")
 SPLITS = ("train", "test")

@@ -3,7 +3,7 @@
     python problems/check_wrong.py cc004 cc005     # default: every problem
     python problems/check_wrong.py --sandbox bwrap # default: process (no isolation; trusted code only)
 
-Runs every ``wrong_*.py`` on the built problem's hidden tests (problems/codeassist-core.jsonl, so build
+Runs every ``wrong_*.py`` on the built problem's hidden tests (codeassist_env/data/problems/codeassist-core.jsonl, so build
 first) with the sandbox's worker and grading. A ``wrong_slow_*`` solution must hit the time limit and
 never answer wrongly; every other one must fail at least one test. The test suite makes the same check
 in the real sandbox; this script is the quick loop while writing a problem.

@@ -1,29 +1,30 @@
-"""EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from EvalPlus's release files in the
-data folder beside the checkout (skipped where that folder is absent, except in CI, where it must be there)."""
+"""EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from EvalPlus's release files the package
+ships (``codeassist_env/data/evalplus/``); a directory in ``$CODEASSIST_EVALPLUS_DIR`` overrides them."""
 from __future__ import annotations
 
 import gzip
 import json
 import os
+import shutil
 from pathlib import Path
 
 import pytest
 
 from codeassist_env.cli import main
+from codeassist_env.package_data import data_path
 from codeassist_env.problems import ProblemError, load_problems
 from codeassist_env.problems.evalplus import DIR_ENV
 from codeassist_env.problems.humaneval import literal_calls
 from codeassist_env.sandbox import open_sandbox
 from codeassist_env.sandbox.calls import EvalPlusRules, decoded
 
-DATA = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "evalplus"
-if not DATA.is_dir() and os.environ.get("CI") != "true":
-    pytest.skip(f"EvalPlus's release files are not in {DATA}", allow_module_level=True)
+DATA = data_path("evalplus")
 
 
 @pytest.fixture(autouse=True)
 def release_dir(monkeypatch, tmp_path_factory):
-    monkeypatch.setenv(DIR_ENV, str(DATA))
+    for variable in (DIR_ENV, "HUMANEVAL_OVERRIDE_PATH", "MBPP_OVERRIDE_PATH"):
+        monkeypatch.delenv(variable, raising=False)  # the package's copies, as after pip install
     # One cache for the whole session: expected outputs are computed once per release file.
     monkeypatch.setenv("CODEASSIST_EVALPLUS_CACHE", str(tmp_path_factory.getbasetemp() / "evalplus-cache"))
 
@@ -139,6 +140,16 @@ def test_a_malformed_row_is_one_line_naming_the_file_and_the_task(tmp_path, caps
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1
     assert f"{release}:2 (task 'HumanEval/1'): field 'plus_input'" in err
+
+
+def test_a_data_folder_overrides_the_packaged_release(monkeypatch, tmp_path):
+    shutil.copy(DATA / "HumanEvalPlus-Mini.jsonl.gz", tmp_path / "HumanEvalPlus-Mini.jsonl.gz")
+    assert load_problems("humanevalplus-mini")[0].source.startswith("evalplus:")
+    monkeypatch.setenv(DIR_ENV, str(tmp_path))
+    from codeassist_env.problems.evalplus import humanevalplus_mini_path
+
+    assert humanevalplus_mini_path() == tmp_path / "HumanEvalPlus-Mini.jsonl.gz"
+    assert humanevalplus_mini_path() != DATA / "HumanEvalPlus-Mini.jsonl.gz"
 
 
 def test_a_missing_release_file_says_where_to_get_it(monkeypatch, tmp_path, capsys):

@@ -17,7 +17,7 @@ from codeassist_env.sandbox import open_sandbox
 REPO = Path(__file__).resolve().parents[1]
 PROBLEMS_DIR = REPO / "problems"
 GENERATORS = PROBLEMS_DIR / "generators"
-DATA = PROBLEMS_DIR / "codeassist-core.jsonl"
+DATA = REPO / "codeassist_env" / "data" / "problems" / "codeassist-core.jsonl"
 TOPICS = {"strings", "greedy", "sorting", "two pointers", "prefix sums", "hashing", "graphs", "bfs", "dp", "math",
           "simulation"}
 

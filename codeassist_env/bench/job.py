@@ -110,6 +110,8 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     split = request.split if request.split != "auto" else default_split(problems)
     out = request.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
     resolve_backend(request.sandbox)  # a missing sandbox is bad input now, not an error per episode
+    if request.executor == "ray":
+        import ray  # noqa: F401  (the ray extra: missing, it is bad input now, before anything is written)
     if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
         raise InputError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
                          "leave --cache off")

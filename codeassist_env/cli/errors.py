@@ -17,11 +17,18 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError
+from codeassist_env.extras import missing_extra
 from codeassist_env.registry import Registry
 
 EXIT_BAD_INPUT = 2
 EXIT_BUG = 1
-BAD_INPUT: tuple[type[BaseException], ...] = (InputError,)
+
+
+def is_bad_input(error: BaseException) -> bool:
+    """The package's own input errors (``InputError``), and an optional dependency an extra would install
+    (a ``ModuleNotFoundError`` that ``extras.missing_extra`` names the fix of)."""
+    return isinstance(error, InputError) or (isinstance(error, ModuleNotFoundError)
+                                             and missing_extra(error.name) is not None)
 
 
 class UsageError(InputError):
@@ -41,8 +48,10 @@ class ArgumentParser(argparse.ArgumentParser):
 
 
 def report_bad_input(prog: str, error: BaseException) -> int:
-    """Print ``prog: message`` on one line to stderr; return the bad-input exit status."""
-    message = " ".join(str(error).split("\n")).strip() or type(error).__name__
+    """Print ``prog: message`` on one line to stderr; return the bad-input exit status. A module an extra
+    would install names that extra (``codeassist_env.extras``)."""
+    fix = missing_extra(error.name) if isinstance(error, ModuleNotFoundError) else None
+    message = fix or " ".join(str(error).split("\n")).strip() or type(error).__name__
     print(f"{getattr(error, 'prog', prog)}: {message}", file=sys.stderr)
     return EXIT_BAD_INPUT
 
@@ -60,10 +69,8 @@ def run_script(main: Callable[[], Any], prog: str | None = None) -> int:
     prog = prog or Path(sys.argv[0]).name
     try:
         return int(main() or 0)
-    except BAD_INPUT as error:
-        return report_bad_input(prog, error)
     except Exception as error:
-        return report_bug(prog, error)
+        return report_bad_input(prog, error) if is_bad_input(error) else report_bug(prog, error)
 
 
 def at_least(minimum: int) -> Callable[[str], int]:

@@ -1,5 +1,6 @@
 """``codeassist realism``: fit the calibrated programmer's model of what is worth taking on real decisions
-(``fit``), and measure what reading a suggestion costs real programmers against writing it (``times``).
+(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``), and
+hold a programmer against known answers (``known-answers build``, ``judge``: cli/realism_known.py).
 docs/realism.md shows both outputs."""
 from __future__ import annotations
 
@@ -30,6 +31,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                        "DPR's alpha/beta.")
     times.add_argument("--real", metavar="PATH", help=REAL_HELP)
     times.set_defaults(func=run_times)
+    from codeassist_env.cli import realism_known
+
+    realism_known.register(sub)
 
 
 def _real_log(path: str | None) -> Path:

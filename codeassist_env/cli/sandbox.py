@@ -7,8 +7,8 @@ import sys
 
 from codeassist_env.errors import MissingModule
 from codeassist_env.sandbox import SANDBOX_BACKENDS, SandboxUnavailable, resolve_backend
-from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_image, clean_containers,
-                                                   default_image)
+from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_context, build_image,
+                                                   clean_containers, default_image)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -20,8 +20,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help=f"base image with python3 >= 3.8 (default {DEFAULT_BASE}; no registry needed for a "
                             f"local one such as .ci/base-image.sh makes)")
     build.add_argument("--tag", default=None, help=f"image tag (default {default_image()})")
-    build.add_argument("--context", default=None, metavar="DIR", help="build context with the Dockerfile "
-                       "(default: the checkout's sandbox/)")
+    build.add_argument("--context", default=None, metavar="DIR", help="build context with the Dockerfile, "
+                       "e.g. an edited copy (default: the one installed with the package)")
+    build.add_argument("--dry-run", action="store_true",
+                       help="print the build context, base and tag, and build nothing (needs no Docker)")
     build.set_defaults(func=run_build)
     status = actions.add_parser("status", help="which backends work here and why not")
     status.set_defaults(func=run_status)
@@ -30,12 +32,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run_build(args: argparse.Namespace) -> int:
+    context = build_context(args.context)
+    if args.dry_run:
+        print(f"would build {args.tag or default_image()} on {args.base} from {context / 'Dockerfile'}")
+        return 0
     try:
         import docker
     except ImportError:
         raise MissingModule(NO_DOCKER_SDK) from None  # bad input (cli.errors): this machine lacks it
     try:
-        tag = build_image(base=args.base, tag=args.tag, context=args.context)
+        tag = build_image(base=args.base, tag=args.tag, context=context)
     except docker.errors.BuildError as e:
         log = "".join(str(step.get("stream") or step.get("error") or "") for step in e.build_log)
         print(f"codeassist sandbox build: {e.msg}\n{log[-3000:]}", file=sys.stderr)

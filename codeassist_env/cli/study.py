@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import importlib
 import json
 import sys
 import webbrowser
@@ -73,6 +74,8 @@ def register(subparsers) -> None:
 
 def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo: bool, seed: int = 0,
            pairs: int = 1) -> int:
+    for module in ("markdown", "starlette", "uvicorn"):  # the study extra, checked before any model loads
+        importlib.import_module(module)
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.study.core import StudyConfig
     from codeassist_env.study.server import LOOPBACK, build_study, serve

@@ -68,12 +68,12 @@ def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = DEFAULT_BACKEND
 
 
 def _llm_config(arg: str, base_url: str | None = None, model: str | None = None, cache_mode: str | None = None,
-                cache_path: str | None = None, **_: Any) -> Any:
+                cache_path: str | None = None, acceptor_mode: str | None = None, **_: Any) -> Any:
     # Imported here so that `import codeassist_env` does not pay for the openai client.
     from codeassist_env.humans.llm import LLMHumanConfig
 
     return LLMHumanConfig.from_env(base_url=base_url, model=model or arg or None, cache_mode=cache_mode,
-                                   cache_path=cache_path)
+                                   cache_path=cache_path, acceptor_mode=acceptor_mode)
 
 
 def _llm(arg: str, **options: Any) -> Human:

@@ -78,7 +78,7 @@ class CalibratedHuman(ExpertHuman):
             return rejected
         taken = code + suggestion
         plan = taken + completion + self._reference[end_of_line:]
-        if not self._judge(problem, plan).passed:
+        if not self.judge(problem, plan).passed:
             return rejected
         self._reference = plan  # reset() restores the problem's reference
         return self._accept(taken, len(taken), f"finishes its last line as {(last_line + completion).strip()!r}")

@@ -200,7 +200,7 @@ class ExpertHuman:
         first_reason, plausible = None, None
         runs = 0
         for point, likeness in resume_candidates(self._reference, self._resume, suggestion, self.tokenizer):
-            judgement = self._judge(problem, code + suggestion + self._reference[point:])
+            judgement = self.judge(problem, code + suggestion + self._reference[point:])
             if not judgement.ran:  # a static check failed: costs no run
                 first_reason = first_reason or judgement.reason
                 continue
@@ -249,8 +249,9 @@ class ExpertHuman:
                 if self._run(problem, self._reference, test).status == TestStatus.PASSED]
         return self._trusted_examples[problem.id]
 
-    def _judge(self, problem: Problem, program: str) -> Judgement:
-        """Check ``program`` statically, then run it on the public tests (cached per problem)."""
+    def judge(self, problem: Problem, program: str) -> Judgement:
+        """Check ``program`` statically, then run it on the public tests it trusts (cached per problem;
+        the known-answer labels use it too)."""
         if program in self._judged:
             return self._judged[program]
         if (reason := static_problem(program, problem)) is not None:

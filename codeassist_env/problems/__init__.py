@@ -7,20 +7,13 @@ records and the installed HumanEval, by set name or path (format auto-detected).
 """
 from __future__ import annotations
 
-from typing import Any
-
 from codeassist_env.problems.errors import ProblemError
-from codeassist_env.problems.loading import (PROBLEM_SETS, ProblemSet, default_set, default_split, get_problem,
-                                             list_sets, load_problems)
+from codeassist_env.problems.loading import (CORE_SET, PROBLEM_SETS, ProblemSet, default_set, default_split,
+                                             get_problem, list_sets, load_problems)
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.problems.schema import write_problems
 
 __all__ = ["DEFAULT_SET", "PROBLEM_SETS", "Problem", "ProblemError", "ProblemSet", "TestCase", "default_set",
            "default_split", "get_problem", "list_sets", "load_problems", "write_problems"]
 
-
-def __getattr__(name: str) -> Any:
-    # DEFAULT_SET depends on whether the bundled set's file exists, so it is looked up when asked for.
-    if name == "DEFAULT_SET":
-        return default_set()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+DEFAULT_SET = CORE_SET  # what default_set() returns

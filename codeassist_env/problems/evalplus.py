@@ -4,8 +4,9 @@
     humanevalplus-mini   HumanEvalPlus-Mini.jsonl.gz  the same tasks, plus inputs reduced by EvalPlus
     mbppplus             MbppPlus.jsonl.gz            378 MBPP tasks
 
-The files are found in ``$CODEASSIST_EVALPLUS_DIR``, else where EvalPlus's own loader looks
-(``$HUMANEVAL_OVERRIDE_PATH`` / ``$MBPP_OVERRIDE_PATH``); any path to a release file works too.
+The package ships the three files (``data/evalplus/``, with EvalPlus's licences). A folder in
+``$CODEASSIST_EVALPLUS_DIR``, else the file EvalPlus's own loader would read (``$HUMANEVAL_OVERRIDE_PATH`` /
+``$MBPP_OVERRIDE_PATH``), overrides them; any path to a release file works too.
 
 Each task becomes a problem of test kind ``call``: hidden tests are the base then the plus inputs, public
 tests the calls in the task's prompt (HumanEval+'s docstring examples, MBPP+'s example assertion), and
@@ -19,6 +20,7 @@ import os
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from codeassist_env.package_data import data_path
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import literal_calls
 from codeassist_env.problems.model import Problem, TestCase
@@ -35,18 +37,16 @@ RELEASES = {"HumanEval": "https://github.com/evalplus/humanevalplus_release/rele
 
 def _release_path(set_name: str, file_name: str, override_env: str) -> Callable[[], Path]:
     def path() -> Path:
-        directory = os.environ.get(DIR_ENV)
-        if directory:
-            found = Path(directory) / file_name
+        if os.environ.get(DIR_ENV):
+            found, where = Path(os.environ[DIR_ENV]) / file_name, f"${DIR_ENV}"
         elif os.environ.get(override_env):
-            found = Path(os.environ[override_env])
+            found, where = Path(os.environ[override_env]), f"${override_env}"
         else:
-            found = None
-        if found is None or not found.is_file():
-            where = f"{found} does not exist" if found else f"neither {DIR_ENV} nor {override_env} is set"
+            found, where = data_path("evalplus", file_name), "the package's copy"
+        if not found.is_file():
             release = RELEASES["Mbpp" if file_name.startswith("Mbpp") else "HumanEval"]
-            raise ProblemError(f"problem set {set_name!r} reads EvalPlus's {file_name} ({where}): download it "
-                               f"from {release} and set {DIR_ENV} to its directory, or give its path to --problems")
+            raise ProblemError(f"problem set {set_name!r} reads EvalPlus's {file_name}: {found} ({where}) does not "
+                               f"exist; its release is at {release}")
         return found
     return path
 

