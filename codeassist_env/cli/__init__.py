@@ -11,7 +11,7 @@ import importlib
 import os
 import sys
 
-from codeassist_env.cli.errors import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, report_bad_input
+from codeassist_env.cli.errors import EXIT_BAD_INPUT, ArgumentParser, is_bad_input, report_bad_input, report_bug
 from codeassist_env.plugins import load_plugin
 from codeassist_env.quiet import no_progress_bars
 
@@ -78,13 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         prog = args.prog
         return int(args.func(args) or 0)
-    except BAD_INPUT as error:
-        return report_bad_input(prog, error)
     except BrokenPipeError:
         # `codeassist ... | head`: the reader left. Point stdout at /dev/null so the interpreter's
         # final flush does not raise again, and exit quietly instead of printing a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:
+        return report_bad_input(prog, error) if is_bad_input(error) else report_bug(prog, error)
 
 
 if __name__ == "__main__":
