@@ -13,6 +13,7 @@ from typing import Any
 
 from codeassist_env.bench import stats
 from codeassist_env.episode import EpisodeRecord
+from codeassist_env.errors import InputError
 
 DEFAULT_BASELINE = "none"
 PAIRED_METRICS = (("pass_at_1", "Pass@1"), ("dpr", "DPR"), ("tokens_written", "tokens written"))
@@ -90,7 +91,7 @@ def choose_baseline(requested: str | None, agents: list[str]) -> tuple[str | Non
     name that did not run is bad input."""
     if requested is not None:
         if requested not in agents:
-            raise ValueError(f"--baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
+            raise InputError(f"--baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
         baseline = requested
     elif DEFAULT_BASELINE in agents:
         baseline = DEFAULT_BASELINE

@@ -8,6 +8,7 @@ import warnings
 from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 
+from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
@@ -34,7 +35,7 @@ NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops
 ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(InputError, RuntimeError):
     """The requested backend cannot run here; the message says what is missing and how to install it."""
 
 
