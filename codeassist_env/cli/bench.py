@@ -19,7 +19,7 @@ BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in
                  "when it ran)")
 REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
              "copilot_events.jsonl[.gz] or RealHumanEval's autocomplete_data.csv[.gz] (default: the Copilot "
-             "study's, when its file is found; docs/protocol.md §7.5)")
+             "study's, shipped with the package; docs/protocol.md §7.5)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
