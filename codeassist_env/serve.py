@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.errors import MissingFile, MissingModule
 from codeassist_env.extras import needs_extra
 from codeassist_env.machine import cpu_flags
 from codeassist_env.models import smollm2_gguf_path
@@ -129,7 +130,7 @@ def _answers(url: str) -> bool:
 def _check_server_installed() -> None:
     for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
         if importlib.util.find_spec(module) is None:  # bad input (cli.errors)
-            raise ModuleNotFoundError(needs_extra("local", module))
+            raise MissingModule(needs_extra("local", module))
 
 
 def start_local_server(
@@ -147,7 +148,7 @@ def start_local_server(
     _check_server_installed()
     path = Path(model_path) if model_path else smollm2_gguf_path()
     if not path.is_file():
-        raise FileNotFoundError(f"model file {path} does not exist")
+        raise MissingFile(f"model file {path} does not exist")
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "codeassist_env.llama_server",

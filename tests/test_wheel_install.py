@@ -35,7 +35,10 @@ def wheel(tmp_path_factory) -> Path:
         copy(REPO / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
                                            if (REPO / name).is_dir() else {}))
     out = tmp_path_factory.mktemp("wheel")
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
+    # This environment's setuptools when it can build a wheel (>= 70.1, or the wheel package), else pip's own.
+    builds = importlib.util.find_spec("setuptools") and (importlib.util.find_spec("wheel")
+                                                         or importlib.util.find_spec("setuptools.command.bdist_wheel"))
+    isolation = ["--no-build-isolation"] if builds else []
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", *isolation, "-w", str(out), str(source)],
         cwd=source)
     [built] = out.glob("codeassist_env-*.whl")

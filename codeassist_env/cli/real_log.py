@@ -3,16 +3,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from codeassist_env.realism.logs import DecisionLogError, default_logs
+from codeassist_env.realism.logs import default_logs
 
-REAL_HELP = "a real decision log (default: the Copilot study's copilot_events.jsonl.gz, where it is found)"
+REAL_HELP = "a real decision log (default: the Copilot study's copilot_events.jsonl.gz, shipped with the package)"
 
 
 def real_log(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    found = default_logs()
-    if not found:
-        raise DecisionLogError("no real decision log given (--real PATH) and the Copilot study's "
-                               "copilot_events.jsonl.gz was not found (set CODEASSIST_DATA_DIR to its folder)")
-    return found[0]
+    return Path(path) if path else default_logs()[0]

@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from codeassist_env.cli.real_log import REAL_HELP, real_log
-from codeassist_env.realism.logs import load_decisions
+from codeassist_env.realism.logs import DecisionLogError, load_decisions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -42,6 +42,11 @@ def run_fit(args: argparse.Namespace) -> int:
 
     path = real_log(args.real)
     decisions = load_decisions(path)
+    people = len({d.participant for d in decisions})
+    if people < 2 or len({d.accepted for d in decisions}) < 2:
+        raise DecisionLogError(f"{path}: {len(decisions)} decisions of {people} participant(s); fitting needs "
+                               "accepted and rejected decisions of at least 2 participants (leave-participants-out "
+                               "cross-validation holds one out)")
     model = fit(decisions, path)
     names = ["intercept", *(name for name, _ in FEATURES[model.features])]
     print(f"{path.name}: {model.decisions} decisions, {model.accepted} accepted, "

@@ -6,7 +6,8 @@ import signal
 import sys
 import time
 
-from codeassist_env.cli.errors import at_least, positive_float
+from codeassist_env.cli.errors import at_least, port, positive_float
+from codeassist_env.errors import InputError
 from codeassist_env.serve import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
 
 
@@ -24,7 +25,7 @@ def register(subparsers) -> None:
     serve.add_argument("--adapter", action="append", default=[], metavar="NAME=DIR",
                        help="--vllm: also serve this LoRA adapter as model NAME (repeatable)")
     serve.add_argument("--dtype", default="bfloat16", help="--vllm: compute dtype (default bfloat16)")
-    serve.add_argument("--port", type=at_least(0), default=8000,
+    serve.add_argument("--port", type=port, default=8000,
                        help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
     serve.add_argument("--model-path", default=None, help="a GGUF file (--local) or Hugging Face directory "
@@ -58,7 +59,7 @@ def _start_vllm(args: argparse.Namespace):
     for given in args.adapter:
         name, equals, path = given.partition("=")
         if not equals or not name or not path:
-            raise ValueError(f"--adapter {given!r}: expected NAME=DIR")
+            raise InputError(f"--adapter {given!r}: expected NAME=DIR")
         extra.append(read_adapter(name, Path(path)))
     adapters = shipped_adapters() + extra  # both read first: a rank vLLM cannot serve is bad input
     return start_vllm_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,

@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import CHOICES, Decision, Human, SimulatorFailure
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import TOLERANCES, ReferenceHuman, reference_program
@@ -37,7 +38,7 @@ class HumanKind(Kind):
 
 def _tolerance(arg: str) -> str:
     if (arg or "exact") not in TOLERANCES:
-        raise ValueError(f"human 'reference-{arg}': the part after 'reference-' is the tolerance, one of "
+        raise InputError(f"human 'reference-{arg}': the part after 'reference-' is the tolerance, one of "
                          f"{', '.join(TOLERANCES)}")
     return arg or "exact"
 
@@ -49,7 +50,7 @@ def _miss_rate_of(kind: str) -> Callable[[str], float]:
         except ValueError:
             miss_rate = -1.0
         if not 0.0 <= miss_rate <= 1.0:
-            raise ValueError(f"human '{kind}-{arg}': the part after '{kind}-' is the miss rate, a number in "
+            raise InputError(f"human '{kind}-{arg}': the part after '{kind}-' is the miss rate, a number in "
                              f"[0, 1] (e.g. {kind}-0.2)")
         return miss_rate
     return parse

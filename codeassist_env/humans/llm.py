@@ -33,6 +33,7 @@ from typing import Any
 
 import openai
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans import prompts
 from codeassist_env.humans.base import Decision, SimulatorFailure
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
@@ -85,19 +86,19 @@ class LLMHumanConfig:
 
     def __post_init__(self) -> None:
         if self.acceptor_mode not in ACCEPTOR_MODES:
-            raise ValueError(f"LLMHumanConfig.acceptor_mode {self.acceptor_mode!r} is not one of {ACCEPTOR_MODES}")
+            raise InputError(f"LLMHumanConfig.acceptor_mode {self.acceptor_mode!r} is not one of {ACCEPTOR_MODES}")
         if self.cache_mode not in CACHE_MODES:
-            raise ValueError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} is not one of {CACHE_MODES}")
+            raise InputError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} is not one of {CACHE_MODES}")
         if self.cache_mode != "off" and not self.cache_path:
-            raise ValueError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} needs a cache_path")
+            raise InputError(f"LLMHumanConfig.cache_mode {self.cache_mode!r} needs a cache_path")
         for name in ("timeout_s", "backoff_s", "max_backoff_s"):
             if getattr(self, name) <= 0:
-                raise ValueError(f"LLMHumanConfig.{name} must be > 0, got {getattr(self, name)!r}")
+                raise InputError(f"LLMHumanConfig.{name} must be > 0, got {getattr(self, name)!r}")
         for name in ("max_retries", "max_reasks"):
             if getattr(self, name) < 0:
-                raise ValueError(f"LLMHumanConfig.{name} must be >= 0, got {getattr(self, name)!r}")
+                raise InputError(f"LLMHumanConfig.{name} must be >= 0, got {getattr(self, name)!r}")
         if self.score_samples < 1:
-            raise ValueError(f"LLMHumanConfig.score_samples must be >= 1, got {self.score_samples!r}")
+            raise InputError(f"LLMHumanConfig.score_samples must be >= 1, got {self.score_samples!r}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "LLMHumanConfig":
@@ -127,7 +128,7 @@ def _convert(var: str, raw: str, type_name: Any) -> Any:
         if kind.startswith("float"):
             return float(raw)
     except ValueError:
-        raise ValueError(f"environment variable {var}={raw!r} is not a valid {kind.split(' ')[0]}") from None
+        raise InputError(f"environment variable {var}={raw!r} is not a valid {kind.split(' ')[0]}") from None
     return raw
 
 

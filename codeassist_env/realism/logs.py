@@ -22,6 +22,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.errors import InputError
 from codeassist_env.package_data import data_path
 
 # A data folder that overrides the package's copy of the Copilot study (its copilot-user-study/ subfolder).
@@ -31,7 +32,7 @@ REALHUMANEVAL_COLUMNS = ("prefix_code", "suffix_code", "suggestion", "logprobs",
                          "timestamp", "model", "task_name", "requested")
 
 
-class DecisionLogError(ValueError):
+class DecisionLogError(InputError):
     """A decision log that cannot be read: the message names the file and, where it applies, the row."""
 
 

@@ -12,9 +12,15 @@ from codeassist_env.study.core import Study, StudyConfig
 LOOPBACK = "127.0.0.1"
 
 
+# Sandboxes the study runs programs on at once (``runs.FairRuns``): the participants whose programs hang
+# hold one of them, the others serve everyone else.
+DEFAULT_SANDBOXES = 4
+
+
 def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_BACKEND, tokenizer: Any = None,
-                agent_options: dict[str, Any] | None = None) -> tuple[Study, Callable[[], None]]:
-    """The study and a function that closes it and its sandbox."""
+                agent_options: dict[str, Any] | None = None,
+                sandboxes: int = DEFAULT_SANDBOXES) -> tuple[Study, Callable[[], None]]:
+    """The study and a function that closes it and its ``sandboxes`` sandboxes."""
     from codeassist_env.agents import make_agent
     from codeassist_env.problems import load_problems
     from codeassist_env.sandbox import open_sandbox
@@ -26,18 +32,24 @@ def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_
     def make_assistant(name: str) -> Any:
         return make_agent(name, problems=problems, tokenizer=tokenizer, **(agent_options or {}))
 
-    box = open_sandbox(sandbox)
+    boxes: list[Any] = []
+
+    def close_boxes() -> None:
+        for box in boxes:
+            box.close()
+
     try:
-        study = Study(config, directory, problems, box, make_assistant, tok)
+        boxes += [open_sandbox(sandbox) for _ in range(sandboxes)]
+        study = Study(config, directory, problems, boxes, make_assistant, tok)
     except BaseException:
-        box.close()
+        close_boxes()
         raise
 
     def close() -> None:
         try:
             study.close()
         finally:
-            box.close()
+            close_boxes()
     return study, close
 
 
