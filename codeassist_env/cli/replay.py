@@ -12,6 +12,7 @@ import time
 from pathlib import Path
 
 from codeassist_env.cli.errors import at_least, registered
+from codeassist_env.errors import InputError
 from codeassist_env.cli.real_log import REAL_HELP, real_log
 
 CACHE_FILE = "human-cache.sqlite"
@@ -59,12 +60,12 @@ def register_replay(sub: argparse._SubParsersAction) -> None:
 
 
 def _build_human(args: argparse.Namespace, out: Path):
-    """(the programmer, its served model or None, its acceptor mode or None); bad input raises ValueError."""
+    """(the programmer, its served model or None, its acceptor mode or None); bad input raises InputError."""
     from codeassist_env.humans import HUMANS, make_human
 
     kind, arg = HUMANS.parse(args.human)
     if kind.needs_reference:
-        raise ValueError(f"--human {args.human}: this programmer judges suggestions against a problem's reference, "
+        raise InputError(f"--human {args.human}: this programmer judges suggestions against a problem's reference, "
                          "and a real programmer's file has none; replay an llm programmer (or one of your own)")
     if kind.served_model is None:
         return make_human(args.human), None, None
@@ -79,7 +80,7 @@ def _build_human(args: argparse.Namespace, out: Path):
         endpoint = LLMHumanConfig.from_env(base_url=args.base_url)
         check_endpoint(endpoint.base_url, endpoint.api_key)
     elif not Path(options["cache_path"]).is_file():
-        raise ValueError(f"--cache replay: no response cache at {options['cache_path']} (record one first)")
+        raise InputError(f"--cache replay: no response cache at {options['cache_path']} (record one first)")
     human = make_human(args.human, **options)
     return human, human.config.model, human.config.acceptor_mode
 
@@ -122,7 +123,7 @@ def run_replay(args: argparse.Namespace) -> int:
     try:
         replayed, cost = replay(decisions, indices, human, progress)
     except CacheMiss as miss:  # the recorded cache is not this replay's: bad input, like a wrong file
-        raise ValueError(f"--cache replay: {miss}; record it first (--cache record)") from None
+        raise InputError(f"--cache replay: {miss}; record it first (--cache record)") from None
     finally:
         getattr(human, "close", lambda: None)()
     cost.wall_s = time.monotonic() - started

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import SimulatorFailure
 
 
@@ -73,7 +74,7 @@ def ask(human: Any, problem: Any, code: str, suggestion: str, cost: Cost) -> Ans
 
 
 def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None:
-    """Raise ``ValueError`` (bad input: one line) when no server at ``base_url`` lists its models (a busy
+    """Raise ``InputError`` (bad input: one line) when no server at ``base_url`` lists its models (a busy
     single-threaded local server may take a while to answer; a missing one is refused at once)."""
     import openai
 
@@ -88,5 +89,5 @@ def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None
             continue
         finally:
             client.close()
-    raise ValueError(f"--base-url {base_url}: no OpenAI-compatible server answers there (start one with "
+    raise InputError(f"--base-url {base_url}: no OpenAI-compatible server answers there (start one with "
                      "`codeassist serve --local`, or name a recorded --cache-path with --cache replay)")

@@ -16,6 +16,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
+
 VALIDATION_FILES = {"replay": "replay.json", "judge": "judge.json"}
 Estimate = tuple[float, float, float]  # point, 95% low, high
 _FIGURES = ("kappa", "balanced_accuracy", "auc", "cooperativeness")
@@ -88,7 +90,7 @@ def _from_judge(data: dict, path: Path) -> ProgrammerValidation:
 
 def find_validations(directory: str | os.PathLike, model: str | None = None) -> list[ProgrammerValidation]:
     """The replay and judge results in ``directory`` (for ``model``, when given). A file that is not such a
-    result is bad input: ``ValueError`` naming it."""
+    result is bad input: ``InputError`` naming it."""
     found = []
     for kind, name in VALIDATION_FILES.items():
         path = Path(directory) / name
@@ -101,10 +103,10 @@ def find_validations(directory: str | os.PathLike, model: str | None = None) -> 
             else:
                 validation = ProgrammerValidation(**{k: _estimate(v) if k in _FIGURES else v for k, v in data.items()})
         except (json.JSONDecodeError, TypeError, KeyError, ValueError, UnicodeDecodeError) as error:
-            raise ValueError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") \
+            raise InputError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") \
                 from None
         if validation.kind != kind:
-            raise ValueError(f"{path}: kind {validation.kind!r}, expected {kind!r}")
+            raise InputError(f"{path}: kind {validation.kind!r}, expected {kind!r}")
         if model is None or validation.model == model:
             found.append(validation)
     return found
@@ -130,7 +132,7 @@ def for_run(run: dict, named: str | os.PathLike | None = None) -> list[str]:
     if named is not None:
         found = find_validations(named)
         if not found:
-            raise ValueError(f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
+            raise InputError(f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
                              "(write one with codeassist realism replay or judge)")
         return [line + ("" if v.model == model else f" Note: this run's programmer model is {model}.")
                 for v, line in zip(found, setup_lines(found))]
