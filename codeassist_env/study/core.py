@@ -14,9 +14,10 @@ from codeassist_env.env import MAX_HUMAN_CHARS
 from codeassist_env.episode import EpisodeStatus
 from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem
+from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
-from codeassist_env.study.runs import FairRuns
+from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
 from codeassist_env.study.schedule import blinded_schedule, solo_schedule
 from codeassist_env.study.statement import statement_html
 from codeassist_env.study.state import Participant, StudyState, seconds_between
@@ -58,6 +59,12 @@ class StudyConfig:
         return d
 
 
+def _slow_run(verdict: Any, seconds: float) -> bool:
+    """A run that makes the participant's next one a slow one (``runs.FairRuns``): a test ran into its time
+    limit, or the run took long whatever it gave."""
+    return seconds > SLOW_RUN_S or any(t.status == TestStatus.TIME_LIMIT for t in getattr(verdict, "tests", ()))
+
+
 class Study:
     """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox, or a list of them,
     that the study runs programs on (one program at a time each, shared fairly: ``runs.FairRuns``) and
@@ -66,7 +73,7 @@ class Study:
     def __init__(self, config: StudyConfig, directory: Path, problems: list[Problem], sandbox: Any,
                  make_assistant: Callable[[str], Any], tokenizer: Any):
         self.config, self.directory, self.tokenizer = config, Path(directory), tokenizer
-        self.runs = FairRuns(sandbox if isinstance(sandbox, (list, tuple)) else [sandbox])
+        self.runs = FairRuns(sandbox if isinstance(sandbox, (list, tuple)) else [sandbox], slow=_slow_run)
         self.problems = {p.id: p for p in problems}
         ids = [p.id for p in problems]
         if config.solo:

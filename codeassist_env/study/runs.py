@@ -7,7 +7,8 @@ participant, whatever those programs do. A participant has one run at a time any
 lock per participant around it).
 
 Runs are of two kinds, told apart by the participant's last run: *quick* ones and *slow* ones (the last
-run took longer than ``SLOW_RUN_S``: a program that loops, sleeps or forks until its limit). Slow runs may
+run was slow: the study counts a run slow when a test hit its time limit, a program that loops, sleeps or
+forks until its limit, or when it took longer than ``SLOW_RUN_S``). Slow runs may
 hold at most ``slow_slots`` sandboxes at once, so the rest of the pool always serves the others: ten
 participants whose programs hang then cost the well-behaved little more than the first run of each, which
 nobody can tell from a good one beforehand, and which runs beside the others' on the pool's other sandboxes.
@@ -20,18 +21,21 @@ from collections import deque
 from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
-SLOW_RUN_S = 1.0  # a run longer than this makes the participant's next run a slow one
+SLOW_RUN_S = 5.0  # a run longer than this is slow whatever its result (a well-behaved one takes ~0.1 s)
 Result = TypeVar("Result")
 
 
 class FairRuns:
     """``run(participant, work)`` calls ``work(sandbox)`` with a sandbox of the pool when the participant's
     turn comes; at most ``slow_slots`` sandboxes (at least one fewer than the pool, when it has two or
-    more) run the participants whose last run was slow."""
+    more) run the participants whose last run was slow: ``slow(result, seconds)`` says which (default: it
+    took over ``SLOW_RUN_S``)."""
 
-    def __init__(self, sandboxes: Sequence[Any], slow_slots: int = 1):
+    def __init__(self, sandboxes: Sequence[Any], slow_slots: int = 1,
+                 slow: Callable[[Any, float], bool] = lambda result, seconds: seconds > SLOW_RUN_S):
         if not sandboxes:
             raise ValueError("FairRuns needs at least one sandbox")
+        self._is_slow = slow
         self._free = list(sandboxes)
         self.slow_slots = max(1, min(slow_slots, len(sandboxes) - 1))
         self._slow_running = 0
@@ -51,15 +55,16 @@ class FairRuns:
             while ticket["sandbox"] is None:
                 self._changed.wait()
         slow, sandbox = ticket["slow"], ticket["sandbox"]
-        started = time.monotonic()
+        started, result = time.monotonic(), None
         try:
-            return work(sandbox)
+            result = work(sandbox)
+            return result
         finally:
             took = time.monotonic() - started
             with self._changed:
                 self._free.append(sandbox)
                 self._slow_running -= slow
-                (self._slow.add if took > SLOW_RUN_S else self._slow.discard)(participant)
+                (self._slow.add if self._is_slow(result, took) else self._slow.discard)(participant)
                 self._grant()
 
     def _grant(self) -> None:
