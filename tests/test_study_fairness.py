@@ -90,3 +90,38 @@ def test_participants_whose_runs_hang_hold_only_the_slow_slots():
     for thread in hangers:
         thread.join(timeout=60)
     assert all(len(took[f"H{i}"]) == 3 for i in range(4))  # the hangers were served too
+
+
+def test_the_pool_grows_to_its_size_only_when_every_sandbox_is_busy():
+    opened = []
+    runs = FairRuns(["box0"], open_sandbox=lambda: opened.append(f"box{len(opened) + 1}") or opened[-1], size=3)
+    runs.run("A", lambda box: None)
+    runs.run("A", lambda box: None)
+    assert opened == []  # one at a time needs one
+    gate, started = threading.Event(), []
+    threads = [threading.Thread(target=runs.run, args=(f"P{i}", lambda box: (started.append(box), gate.wait())))
+               for i in range(5)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    assert sorted(started) == ["box0", "box1", "box2"] and len(opened) == 2  # three at once, two waiting
+    gate.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(started) == 5 and sorted(runs.sandboxes) == ["box0", "box1", "box2"]
+
+
+def test_warming_opens_the_rest_of_the_pool_and_close_closes_every_sandbox():
+    class Box:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    runs = FairRuns([Box()], open_sandbox=Box, size=3)
+    runs.warm()
+    boxes = list(runs.sandboxes)
+    assert len(boxes) == 3
+    runs.run("A", lambda box: None)
+    runs.close()
+    assert all(box.closed for box in boxes) and runs.sandboxes == []

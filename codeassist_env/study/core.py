@@ -66,14 +66,15 @@ def _slow_run(verdict: Any, seconds: float) -> bool:
 
 
 class Study:
-    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox, or a list of them,
-    that the study runs programs on (one program at a time each, shared fairly: ``runs.FairRuns``) and
-    the caller closes."""
+    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox the study runs
+    programs on (one at a time), and ``open_sandbox()`` opens more, up to ``sandboxes`` in all, when every
+    one is busy; all shared fairly (``runs.FairRuns``), and closed by the caller (``runs.sandboxes``)."""
 
     def __init__(self, config: StudyConfig, directory: Path, problems: list[Problem], sandbox: Any,
-                 make_assistant: Callable[[str], Any], tokenizer: Any):
+                 make_assistant: Callable[[str], Any], tokenizer: Any,
+                 open_sandbox: Callable[[], Any] | None = None, sandboxes: int = 1):
         self.config, self.directory, self.tokenizer = config, Path(directory), tokenizer
-        self.runs = FairRuns(sandbox if isinstance(sandbox, (list, tuple)) else [sandbox], slow=_slow_run)
+        self.runs = FairRuns([sandbox], slow=_slow_run, open_sandbox=open_sandbox, size=sandboxes)
         self.problems = {p.id: p for p in problems}
         ids = [p.id for p in problems]
         if config.solo:
