@@ -16,8 +16,8 @@ LOOPBACK = "127.0.0.1"
 # Sandboxes the study runs programs on at once (``runs.FairRuns``). More than the participants whose programs
 # may hang at once, so that their first runs (nobody can tell them from good ones) never hold them all; after
 # that they share one. Measured (benchmarks/bench_study_fairness.py, 20 participants, 10 of them hanging,
-# 2 cores): the well-behaved runs' p95 was 21.4 s with 4 sandboxes, 0.61 s with 12. A warm sandbox worker
-# holds tens of MB.
+# 2 cores): the well-behaved runs' p95 was 21.4 s with 4 sandboxes, 1.22 s with 12 (1.30 s when nobody's
+# program hangs). A warm sandbox worker holds tens of MB.
 DEFAULT_SANDBOXES = 12
 
 
