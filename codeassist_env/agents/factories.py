@@ -25,10 +25,11 @@ from codeassist_env.agents.assistants import (LMAgent, base_agent, empower_agent
 from codeassist_env.agents.lm import LMBackend, TransformersBackend
 from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.errors import InputError, MissingFile
+from codeassist_env.package_data import data_path
 from codeassist_env.servers import join_urls, shared_pool, split_urls
 from codeassist_env.training.finetune import read_manifest
 
-ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
+ADAPTERS_DIR = data_path("adapters")
 DEFAULT_LOCAL_MODEL = "smollm2"
 DEFAULT_ETA_BITS = 0.32
 EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"

@@ -173,6 +173,7 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
 
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     agents = list(differences)
     rows = range(len(agents) - 1, -1, -1)  # the first agent at the top
@@ -193,6 +194,9 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
         ax.set_xlabel(f"mean paired difference, {stats.CONFIDENCE:.0%} interval")
         ax.set_yticks(list(rows), agents)
         ax.set_ylim(-0.7, len(agents) - 0.3)
+        # Few ticks, and tiny differences (a small run's 0.0008) as multiples of a power of ten shown once.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     ax = axes[0, 0]

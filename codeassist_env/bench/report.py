@@ -253,7 +253,7 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
         lines += ["", *(f"- {w}" for w in warnings)]  # a list, so that each warning keeps its own line
     cells = comparison.per_problem(merged.records, agents, merged.run.get("problem_ids", []))
     lines += ["", *comparison.per_problem_section(cells, agents), ""]
-    realism = RealismSection.build(merged.run, merged.records, agents, logs, named=real is not None)
+    realism = RealismSection.build(merged.run, merged.records, agents, logs)
     realism_lines = realism.lines()
     lines += [*realism_lines, ""]
     paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv",

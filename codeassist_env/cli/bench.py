@@ -19,7 +19,7 @@ BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in
                  "when it ran)")
 REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
              "copilot_events.jsonl[.gz] or RealHumanEval's autocomplete_data.csv[.gz] (default: the Copilot "
-             "study's, when its file is found; docs/protocol.md §7.5)")
+             "study's, shipped with the package; docs/protocol.md §7.5)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
@@ -178,7 +178,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
-    bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench.add_argument("--no-progress", action="store_true",
+                       help="no progress bar, ours or a library's (model loading)")
     add_backend_arguments(bench)
     bench.set_defaults(func=run_bench)
 

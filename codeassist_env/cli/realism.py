@@ -37,13 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
 
 
 def _real_log(path: str | None) -> Path:
-    if path:
-        return Path(path)
-    found = default_logs()
-    if not found:
-        raise DecisionLogError("no real decision log given (--real PATH) and the Copilot study's "
-                               "copilot_events.jsonl.gz was not found (set CODEASSIST_DATA_DIR to its folder)")
-    return found[0]
+    return Path(path) if path else default_logs()[0]
 
 
 def run_fit(args: argparse.Namespace) -> int:
