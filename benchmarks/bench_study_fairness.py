@@ -1,7 +1,7 @@
 """Fairness of the study server under load: N participants press Run at once on 127.0.0.1, half of them on a
 program that never ends (an infinite loop, or a fork bomb), half on a correct program.
 
-    python benchmarks/bench_study_fairness.py [--participants 20] [--presses 3] [--sandboxes 4]
+    python benchmarks/bench_study_fairness.py [--participants 20] [--presses 3] [--sandboxes 12]
                                               [--timeout 300]
 
 A real server (``codeassist_env.study.server.serve``, uvicorn) on the bwrap sandbox, in solo mode with the
@@ -28,7 +28,7 @@ from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
 from codeassist_env.study.core import StudyConfig
 from codeassist_env.study.log import LOG_FILE, read_log
-from codeassist_env.study.server import build_study, serve
+from codeassist_env.study.server import DEFAULT_SANDBOXES, build_study, serve
 
 HANGS = ("while True:\n    pass\n", "import os\nwhile True:\n    os.fork()\n")
 TARGET_P95_S = 2.0
@@ -101,7 +101,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=20)
     parser.add_argument("--presses", type=int, default=3, help="Runs per participant, one after the other")
-    parser.add_argument("--sandboxes", type=int, default=4, help="the study's sandboxes (build_study)")
+    parser.add_argument("--sandboxes", type=int, default=DEFAULT_SANDBOXES, help="the study's sandboxes (build_study)")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds any one request may take")
     args = parser.parse_args()
     print(machine_line())

@@ -129,7 +129,9 @@ def main() -> int:
     totals = defaultdict(lambda: defaultdict(float))
     differences, rows = [], []
     with open_sandbox(args.sandbox) as sandbox:
-        for set_name, problem, variant, code in programs:
+        for done, (set_name, problem, variant, code) in enumerate(programs):
+            if done and done % 200 == 0:
+                print(f"{done} of {len(programs)} programs graded, {len(differences)} differing", flush=True)
             started = time.perf_counter()
             anchor = sandbox.run(problem, code, one_process=False)
             middle = time.perf_counter()

@@ -12,7 +12,7 @@ from starlette.testclient import TestClient
 from codeassist_env.study.app import create_app
 from codeassist_env.study.core import StudyConfig
 from codeassist_env.study.log import LOG_FILE, read_log
-from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
+from codeassist_env.study.runs import FairRuns
 from codeassist_env.study.server import build_study
 
 
@@ -67,25 +67,61 @@ def test_runs_are_served_round_robin_so_nobody_waits_behind_two_runs_of_another(
 
 
 def test_participants_whose_runs_hang_hold_only_the_slow_slots():
-    runs = FairRuns(["box1", "box2", "box3"], slow_slots=1)
+    hang_s = 0.6  # a run that "hangs" until its limit, as the study's verdict would say (time_limit)
+    runs = FairRuns(["box1", "box2", "box3"], slow_slots=1, slow=lambda result, seconds: result == "time_limit")
     took: dict[str, list[float]] = {}
 
     def press(participant: str, seconds: float, times: int) -> None:
         for _ in range(times):
             began = time.monotonic()
-            runs.run(participant, lambda box: time.sleep(seconds))
+            runs.run(participant, lambda box: (time.sleep(seconds), "time_limit" if seconds >= hang_s else "ok")[1])
             took.setdefault(participant, []).append(time.monotonic() - began)
 
-    hangers = [threading.Thread(target=press, args=(f"H{i}", SLOW_RUN_S + 0.3, 3)) for i in range(4)]
+    hangers = [threading.Thread(target=press, args=(f"H{i}", hang_s, 3)) for i in range(4)]
     for thread in hangers:
         thread.start()
-    time.sleep(2 * SLOW_RUN_S)  # every hanger has had a slow run: from now on they share one sandbox
+    time.sleep(2.5 * hang_s)  # every hanger has had a slow run: from now on they share one sandbox
     quick = [threading.Thread(target=press, args=(f"Q{i}", 0.02, 5)) for i in range(4)]
     for thread in quick:
         thread.start()
     for thread in quick:
         thread.join(timeout=30)
-    assert max(max(took[f"Q{i}"]) for i in range(4)) < SLOW_RUN_S  # never behind a hanging run
+    assert max(max(took[f"Q{i}"]) for i in range(4)) < hang_s  # never behind a hanging run
     for thread in hangers:
         thread.join(timeout=60)
     assert all(len(took[f"H{i}"]) == 3 for i in range(4))  # the hangers were served too
+
+
+def test_the_pool_grows_to_its_size_only_when_every_sandbox_is_busy():
+    opened = []
+    runs = FairRuns(["box0"], open_sandbox=lambda: opened.append(f"box{len(opened) + 1}") or opened[-1], size=3)
+    runs.run("A", lambda box: None)
+    runs.run("A", lambda box: None)
+    assert opened == []  # one at a time needs one
+    gate, started = threading.Event(), []
+    threads = [threading.Thread(target=runs.run, args=(f"P{i}", lambda box: (started.append(box), gate.wait())))
+               for i in range(5)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.3)
+    assert sorted(started) == ["box0", "box1", "box2"] and len(opened) == 2  # three at once, two waiting
+    gate.set()
+    for thread in threads:
+        thread.join(timeout=10)
+    assert len(started) == 5 and sorted(runs.sandboxes) == ["box0", "box1", "box2"]
+
+
+def test_warming_opens_the_rest_of_the_pool_and_close_closes_every_sandbox():
+    class Box:
+        closed = False
+
+        def close(self):
+            self.closed = True
+
+    runs = FairRuns([Box()], open_sandbox=Box, size=3)
+    runs.warm()
+    boxes = list(runs.sandboxes)
+    assert len(boxes) == 3
+    runs.run("A", lambda box: None)
+    runs.close()
+    assert all(box.closed for box in boxes) and runs.sandboxes == []

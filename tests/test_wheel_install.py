@@ -59,7 +59,7 @@ def venv(wheel, tmp_path_factory, user_env) -> Path:
     root = tmp_path_factory.mktemp("venv")
     run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(root)], env=user_env)
     run([sys.executable, "-m", "pip", "--python", str(root / "bin" / "python"), "install", "-q", "--no-deps",
-         str(wheel)], env=user_env)
+         "--ignore-installed", str(wheel)], env=user_env)
     return root
 
 
@@ -67,7 +67,9 @@ def venv(wheel, tmp_path_factory, user_env) -> Path:
 def prefix(wheel, tmp_path_factory, user_env) -> tuple[Path, dict[str, str]]:
     """``pip install --prefix``: the scheme whose data files do not land under ``sys.prefix``."""
     root = tmp_path_factory.mktemp("prefix")
-    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(root), str(wheel)], env=user_env)
+    # --ignore-installed: else pip uninstalls this interpreter's own installation of the package first.
+    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(root),
+         str(wheel)], env=user_env)
     # lib/pythonX.Y/site-packages, or dist-packages under a distribution's patched schemes
     [package] = root.glob("**/codeassist_env/__init__.py")
     return root, {**user_env, "PYTHONPATH": str(package.parent.parent)}

@@ -19,6 +19,7 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 def _common(parser: argparse.ArgumentParser) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
     from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
+    from codeassist_env.study.server import DEFAULT_SANDBOXES
 
     parser.add_argument("--problems", default="codeassist-core",
                         help="problem set name or path (default codeassist-core)")
@@ -26,6 +27,9 @@ def _common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=port, default=8765, help="port (default 8765; 0 = any free port)")
     parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
                         help=f"sandbox backend for the tests (default {DEFAULT_BACKEND})")
+    parser.add_argument("--sandboxes", type=at_least(1), default=DEFAULT_SANDBOXES,
+                        help="sandboxes that run participants' programs at once, shared fairly; more than the "
+                             f"participants whose programs may hang at once (default {DEFAULT_SANDBOXES})")
     parser.add_argument("--tokenizer", default=None, help="tokenizer for token counts (default: the offline code one)")
     parser.add_argument("--suggest-timeout", type=positive_float, default=20.0,
                         help="seconds an assistant may take before the page shows no suggestion (default 20)")
@@ -85,7 +89,8 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
                              suggest_timeout_s=args.suggest_timeout, pause_ms=args.pause_ms,
                              show_statement=args.agent_sees_problem)
         study, close = build_study(config, out, sandbox=args.sandbox, tokenizer=args.tokenizer,
-                                   agent_options={"backend_options": BackendOptions.from_args(args)})
+                                   agent_options={"backend_options": BackendOptions.from_args(args)},
+                                   sandboxes=args.sandboxes)
     except RuntimeError as error:  # bad input (ValueError, a StudyLogError among them) is cli.errors' to say
         print(f"codeassist study: {error}", file=sys.stderr)
         return 1

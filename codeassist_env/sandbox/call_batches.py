@@ -13,7 +13,8 @@ its input when a process of its own would have given the same:
   one-off costs added: time and CPU (``ACCEPT_FRACTION`` of each limit).
 
 Any other answer (a time-out, a death, a MemoryError, one near a limit) starts a new process at that input,
-which makes it the first, graded as above. A run that ends without its answers (the output cap passed over
+which makes it the first, graded as above; once an input has timed out, though, a later time-out counts as
+it is (the verdict has failed, and the hang budget is not spent twice on one input). A run that ends without its answers (the output cap passed over
 all inputs, the worker failed) leaves the inputs after it to one process each. After a time-out the hang
 budget applies (sandbox/hang_budget.py).
 """
@@ -66,7 +67,7 @@ def grade_every_input(test: CallInputs, in_one_process: bool, run_wall_s) -> lis
             if reply.get("status") != "ok":
                 in_one_process = False  # the run as a whole failed: its inputs one process each from here
                 continue
-            taken = _accepted(test, start, reply)
+            taken = _accepted(test, start, reply, budget.active)
         if not taken:
             reply = test.run(start, start + 1, budget.cap(test.limits[start] + 1.0), keep_going=False)
             taken = [_alone(test, start, reply)]
@@ -80,8 +81,10 @@ def _cpu_limit(limit_s: float) -> int:
     return max(1, math.ceil(limit_s + 1.0))  # what Sandbox.call sets for a process of one input
 
 
-def _accepted(test: CallInputs, start: int, reply: dict[str, Any]) -> list[TestResult]:
-    """The leading answers of a run that a process per input would have given; [] if not even the first."""
+def _accepted(test: CallInputs, start: int, reply: dict[str, Any], after_time_out: bool) -> list[TestResult]:
+    """The leading answers of a run that a process per input would have given; [] if not even the first.
+    Once an input has timed out (``after_time_out``: the verdict has failed), a later time-out in the run
+    counts as it is, not run again alone: the hang budget is spent once per time-out, not twice."""
     stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
     calls, ready_s = reply["calls"], float(reply.get("ready_s", 0.0))
     results = []
@@ -100,6 +103,10 @@ def _accepted(test: CallInputs, start: int, reply: dict[str, Any]) -> list[TestR
             within = (first_s + seconds <= ACCEPT_FRACTION * limit
                       and ready_s + first_s + seconds <= ACCEPT_FRACTION * (limit + 1.0)
                       and first_cpu + cpu <= ACCEPT_FRACTION * _cpu_limit(limit))
+            if kind == "T" and after_time_out:
+                status = test.status_of(start + j, answer)
+                results.append(TestResult(status, seconds, stderr))
+                break
             if kind not in _ANSWERS or held or not within:
                 break
         status = test.status_of(start + j, answer)

@@ -14,9 +14,10 @@ from codeassist_env.env import MAX_HUMAN_CHARS
 from codeassist_env.episode import EpisodeStatus
 from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem
+from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
-from codeassist_env.study.runs import FairRuns
+from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
 from codeassist_env.study.schedule import blinded_schedule, solo_schedule
 from codeassist_env.study.statement import statement_html
 from codeassist_env.study.state import Participant, StudyState, seconds_between
@@ -58,15 +59,22 @@ class StudyConfig:
         return d
 
 
+def _slow_run(verdict: Any, seconds: float) -> bool:
+    """A run that makes the participant's next one a slow one (``runs.FairRuns``): a test ran into its time
+    limit, or the run took long whatever it gave."""
+    return seconds > SLOW_RUN_S or any(t.status == TestStatus.TIME_LIMIT for t in getattr(verdict, "tests", ()))
+
+
 class Study:
-    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox, or a list of them,
-    that the study runs programs on (one program at a time each, shared fairly: ``runs.FairRuns``) and
-    the caller closes."""
+    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox the study runs
+    programs on (one at a time), and ``open_sandbox()`` opens more, up to ``sandboxes`` in all, when every
+    one is busy; all shared fairly (``runs.FairRuns``), and closed by the caller (``runs.sandboxes``)."""
 
     def __init__(self, config: StudyConfig, directory: Path, problems: list[Problem], sandbox: Any,
-                 make_assistant: Callable[[str], Any], tokenizer: Any):
+                 make_assistant: Callable[[str], Any], tokenizer: Any,
+                 open_sandbox: Callable[[], Any] | None = None, sandboxes: int = 1):
         self.config, self.directory, self.tokenizer = config, Path(directory), tokenizer
-        self.runs = FairRuns(sandbox if isinstance(sandbox, (list, tuple)) else [sandbox])
+        self.runs = FairRuns([sandbox], slow=_slow_run, open_sandbox=open_sandbox, size=sandboxes)
         self.problems = {p.id: p for p in problems}
         ids = [p.id for p in problems]
         if config.solo:
