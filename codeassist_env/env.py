@@ -5,7 +5,7 @@ import difflib
 import os
 import string
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import gymnasium as gym
@@ -13,13 +13,38 @@ from gymnasium import spaces
 
 from codeassist_env import metrics
 from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
+from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.problems.model import Problem
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, open_sandbox
+from codeassist_env.sandbox.result import Verdict
 from codeassist_env.tokenizer import get_tokenizer
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
 MAX_HUMAN_CHARS = 2000  # per round, after the K_H-token cut (guards against one huge "token")
+
+
+class InvalidAction(TypeError, ValueError):
+    """``step`` refused the action: not a ``str``, longer than ``MAX_SUGGESTION_CHARS``, or not valid Unicode
+    text (a lone surrogate cannot be encoded, so neither the human nor a record could take it). A
+    ``TypeError`` and a ``ValueError`` both, as the refusals were before they had one class. The bench
+    charges it to the assistant (docs/protocol.md §2.6)."""
+
+
+def refuse_invalid_action(action: Any) -> None:
+    """Raise ``InvalidAction`` unless ``action`` is a suggestion ``step`` can take; the environment's state
+    is untouched either way."""
+    if not isinstance(action, str):
+        raise InvalidAction(f"CodeAssist-v0: the action must be a str (the suggestion, '' for none), "
+                            f"got {type(action).__name__}")
+    if len(action) > MAX_SUGGESTION_CHARS:
+        raise InvalidAction(f"CodeAssist-v0: suggestion of {len(action)} characters exceeds "
+                            f"MAX_SUGGESTION_CHARS={MAX_SUGGESTION_CHARS}")
+    try:
+        action.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise InvalidAction(f"CodeAssist-v0: the suggestion is not valid Unicode text: "
+                            f"{error.reason} U+{ord(action[error.start]):04X} at index {error.start}") from None
 
 
 class AnyText(spaces.Text):
@@ -57,8 +82,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     ## Action Space
     A string (``AnyText``): the suggestion to append, any text including newlines; ``""`` means no
-    suggestion this round. At most ``MAX_SUGGESTION_CHARS`` (8000) characters: a longer one raises
-    ``ValueError``; a non-``str`` raises ``TypeError``.
+    suggestion this round. At most ``MAX_SUGGESTION_CHARS`` (8000) characters of valid Unicode: a longer
+    one, a non-``str`` or one holding a lone surrogate raises ``InvalidAction`` (a ``TypeError`` and a
+    ``ValueError``), and the episode's state is untouched.
 
     ## Observation Space
     ``Dict`` with ``code`` (the program so far), ``round`` (rounds played, 0 after reset),
@@ -81,7 +107,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
     ## Episode End
     Terminated when the human chooses FINISH; truncated after ``max_rounds`` rounds. Either way the
     hidden tests run exactly once (``env.unwrapped.evaluations`` counts runs). ``step`` after the end
-    raises ``RuntimeError``: call ``reset``.
+    raises ``RuntimeError``: call ``reset``. ``env.unwrapped.fail_agent(reason)`` ends an episode charged to
+    the assistant instead (it passed its deadline, raised, or gave an invalid action): terminated, the
+    hidden tests not run, Pass@1 0 and DPR 0, ``agent_failure`` set (``agents.play_episode`` calls it).
 
     ## Information
     The keys are those of ``codeassist_env.episode`` (a test holds this list to it).
@@ -95,7 +123,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
     ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
     ``simulator_failed``, ``infra_error`` (the hidden tests could not be run: an infrastructure failure,
     not the program's; ``passed`` is then False but says nothing about the agent), ``code`` (the final
-    program), ``tokenizer``, ``transcript`` and ``human_usage`` if the human has a ``usage()`` method.
+    program), ``tokenizer``, ``transcript``, ``human_usage`` if the human has a ``usage()`` method, and
+    ``agent_failure`` if the assistant failed the episode (see Episode End).
     Each ``transcript`` round: ``round``, ``suggestion``, ``decision``, ``reasoning``, ``human_text``,
     ``simulator_failure``, ``tokens_read``, ``tokens_written`` and the human's ``decide_s`` and
     ``write_s`` seconds.
@@ -122,15 +151,15 @@ class CodeAssistEnv(gym.Env[dict, str]):
                  reward: str | Callable[[EpisodeResult], float] = "pass", show_problem_to_agent: bool = False,
                  render_mode: str | None = None):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
-            raise ValueError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
+            raise InputError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
         if isinstance(reward, str) and reward not in metrics.REWARDS:
-            raise ValueError(f"reward {reward!r} is not one of {tuple(metrics.REWARDS)}, nor a function")
+            raise InputError(f"reward {reward!r} is not one of {tuple(metrics.REWARDS)}, nor a function")
         if not isinstance(reward, str) and not callable(reward):
             raise TypeError(f"reward must be a name or a function of the EpisodeResult, got {type(reward).__name__}")
-        if not isinstance(max_rounds, int) or max_rounds < 1:
-            raise ValueError(f"max_rounds must be an int >= 1, got {max_rounds!r}")
-        if not isinstance(human_tokens, int) or human_tokens < 0:
-            raise ValueError(f"human_tokens must be an int >= 0, got {human_tokens!r}")
+        if not isinstance(max_rounds, int) or isinstance(max_rounds, bool) or max_rounds < 1:
+            raise InputError(f"max_rounds must be an int >= 1, got {max_rounds!r}")
+        if not isinstance(human_tokens, int) or isinstance(human_tokens, bool) or human_tokens < 0:
+            raise InputError(f"human_tokens must be an int >= 0, got {human_tokens!r}")
         self.render_mode = render_mode
         self.max_rounds = max_rounds
         self.human_tokens = human_tokens
@@ -165,11 +194,13 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     # ---- gymnasium API ---------------------------------------------------------------------------
     def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        if options is not None and not isinstance(options, Mapping):
+            raise InputError(f"reset options must be a dict such as {{'problem_id': ...}} or None, got {options!r:.80}")
         super().reset(seed=seed)
         options = dict(options or {})
         problem_id = options.pop("problem_id", None)
         if options:
-            raise ValueError(f"unknown reset options {sorted(options)}; the only option is 'problem_id'")
+            raise InputError(f"unknown reset options {sorted(options)}; the only option is 'problem_id'")
         if problem_id is None:
             problem = self.problems[int(self.np_random.integers(len(self.problems)))]
         elif problem_id in self._by_id:
@@ -177,7 +208,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         else:
             close = difflib.get_close_matches(str(problem_id), list(self._by_id), n=3)
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            raise ValueError(f"problem_id {problem_id!r} is not in this environment's problem set "
+            raise InputError(f"problem_id {problem_id!r} is not in this environment's problem set "
                              f"({len(self.problems)} problems){hint}")
         # The human's own randomness (the expert's misses) comes from the episode's generator too.
         self.human.reset(problem, seed=int(self.np_random.integers(2**63)))
@@ -196,12 +227,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
             raise RuntimeError("CodeAssist-v0: call reset() before step()")
         if self._done:
             raise RuntimeError("CodeAssist-v0: the episode has ended (FINISH or max_rounds); call reset()")
-        if not isinstance(action, str):
-            raise TypeError(f"CodeAssist-v0: the action must be a str (the suggestion, '' for none), "
-                            f"got {type(action).__name__}")
-        if len(action) > MAX_SUGGESTION_CHARS:
-            raise ValueError(f"CodeAssist-v0: suggestion of {len(action)} characters exceeds "
-                             f"MAX_SUGGESTION_CHARS={MAX_SUGGESTION_CHARS}")
+        refuse_invalid_action(action)
         problem, suggestion = self._problem, action
         self._round += 1
         failure = None
@@ -257,6 +283,19 @@ class CodeAssistEnv(gym.Env[dict, str]):
             reward = self.reward_function(result)
         return self._observation(), float(reward), terminated, truncated, info
 
+    def fail_agent(self, reason: str):
+        """End the episode as the assistant's failure (docs/protocol.md §2.6): terminated, the hidden tests not
+        run, the result's ``agent_failure`` = ``reason``, Pass@1 and DPR 0. Returns what ``step`` returns."""
+        if self._problem is None or self._done:
+            raise RuntimeError("CodeAssist-v0: fail_agent() needs an episode in progress")
+        self._done = True
+        result = self._final_result(finished=True, agent_failure=reason)
+        info: dict[str, Any] = StepInfo(problem_id=self._problem.id, round=self._round, decision="",
+                                        human_text="", round_tokens_read=0, round_tokens_written=0,
+                                        simulator_failure=None)
+        info.update(result.to_info())
+        return self._observation(), float(self.reward_function(result)), True, False, info
+
     def render(self):
         if self.render_mode is None:
             gym.logger.warn("CodeAssist-v0: render() without a render_mode; create the env with render_mode='ansi'")
@@ -295,8 +334,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self.evaluations += 1
         return self._sandbox.run(self._problem, self._code)
 
-    def _final_result(self, finished: bool) -> EpisodeResult:
-        verdict = self._evaluate()
+    def _final_result(self, finished: bool, agent_failure: str | None = None) -> EpisodeResult:
+        # An assistant's failure scores 0 whatever the program: its hidden tests are not run.
+        verdict = Verdict(self._problem.id, backend="none") if agent_failure else self._evaluate()
         shown = [r for r in self._transcript if r["suggestion"]]
         accepted = sum(r["decision"] == "accept" for r in shown)
         tokens_read = sum(r["tokens_read"] for r in self._transcript)
@@ -319,7 +359,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
             rounds=self._round,
             finished=finished,
             simulator_failed=bool(failures),
-            infra_error=verdict.infra_error,
+            infra_error=verdict.infra_error and not agent_failure,
+            agent_failure=agent_failure,
             code=self._code,
             tokenizer=self.tokenizer.name,
             transcript=[EnvRound(**r) for r in self._transcript],
@@ -327,14 +368,35 @@ class CodeAssistEnv(gym.Env[dict, str]):
         )
 
 
+class CheckedFirstReset(gym.wrappers.PassiveEnvChecker):
+    """gymnasium's passive checker, with reset marked checked only when it succeeded: a refused reset
+    leaves the environment usable, and the next reset is checked instead (``gym.make`` applies it)."""
+
+    def reset(self, *, seed: int | None = None, options: dict[str, Any] | None = None):
+        first = not self.checked_reset
+        try:
+            return super().reset(seed=seed, options=options)
+        except BaseException:
+            if first:
+                self.checked_reset = False
+            raise
+
+    @property
+    def spec(self):
+        return gym.Wrapper.spec.fget(self)  # the registration's: the checker is this wrapper, not gymnasium's
+
+
 def _load(problems: str | os.PathLike | Iterable[Problem] | None) -> list[Problem]:
     from codeassist_env.problems import DEFAULT_SET, load_problems
 
     if problems is None:
         problems = DEFAULT_SET
+    if not isinstance(problems, (str, os.PathLike, Iterable)):
+        raise TypeError(f"CodeAssist-v0: problems must be a problem set's name, a file's path or Problem objects, "
+                        f"got {type(problems).__name__} {problems!r:.80}")
     loaded = load_problems(problems) if isinstance(problems, (str, os.PathLike)) else list(problems)
     if not loaded:
-        raise ValueError(f"CodeAssist-v0: the problem set {problems!r} is empty")
+        raise InputError(f"CodeAssist-v0: the problem set {problems!r} is empty")
     for item in loaded:
         if not isinstance(item, Problem):
             raise TypeError(f"CodeAssist-v0: problems must be Problem objects, got {type(item).__name__}")

@@ -18,10 +18,17 @@ from typing import Any, TypedDict
 
 
 class EpisodeStatus(StrEnum):
-    """How the bench recorded an episode (``EpisodeRecord.status``); --resume runs again all but ``OK``."""
+    """How the bench recorded an episode (``EpisodeRecord.status``), by whose failure it was
+    (docs/protocol.md §2.6); --resume runs again all but the final ones (``OK``, ``AGENT_ERROR``)."""
     OK = "ok"  # played to its end
-    ERROR = "error"  # it raised, or the human's endpoint could not be reached
+    AGENT_ERROR = "agent_error"  # the assistant failed (deadline, raised, invalid action): scored 0, counted
+    ERROR = "error"  # the harness or the simulated programmer raised, or the human's endpoint was down: left out
     INFRA_ERROR = "infra_error"  # the sandbox failed, not the agent: left out of every mean
+
+    @property
+    def final(self) -> bool:
+        """A result: kept by --resume, counted in the headline (unless its human failed)."""
+        return self in (EpisodeStatus.OK, EpisodeStatus.AGENT_ERROR)
 
 
 # Lines written before the vocabulary was one: their words, read as today's.
@@ -90,11 +97,14 @@ class EpisodeResult:
     # Defaulted: episode files written without these fields still load.
     infra_error: bool = False  # the hidden tests could not run (Verdict.infra_error): says nothing about the agent
     human_usage: dict[str, float] | None = None  # humans with a usage() method (the LLM human's tokens)
+    # Why the assistant failed the episode (deadline, raised, invalid action): it scores 0 (§2.6); None if it did not.
+    agent_failure: str | None = None
 
     def to_info(self) -> dict[str, Any]:
         info = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
-        if self.human_usage is None:
-            del info["human_usage"]
+        for optional in ("human_usage", "agent_failure"):
+            if info[optional] is None:
+                del info[optional]
         return info
 
     @classmethod
@@ -131,8 +141,9 @@ class EpisodeRecord:
 
     @property
     def headline(self) -> bool:
-        """Counted in the headline metrics: it ran to its end and its human did not fail."""
-        return self.status == EpisodeStatus.OK and self.result is not None and not self.result.simulator_failed
+        """Counted in the headline metrics: it ran to its end, or its assistant failed it (scored 0), and its
+        human did not fail."""
+        return self.status.final and self.result is not None and not self.result.simulator_failed
 
     def to_json(self) -> dict[str, Any]:
         line = {name: getattr(self, name) for name in _RECORD_FIELDS}

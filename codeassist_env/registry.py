@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, Generic, Protocol, TypeVar
 
+from codeassist_env.errors import InputError
 
-class UnknownName(ValueError):
+
+class UnknownName(InputError):
     """A name no entry of the registry answers to; the message suggests the closest registered names."""
 
 

@@ -23,6 +23,7 @@ import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.errors import MissingFile, MissingModule
 from codeassist_env.extras import needs_extra
 from codeassist_env.machine import cpu_flags
 from codeassist_env.models import smollm2_gguf_path
@@ -129,7 +130,7 @@ def _answers(url: str) -> bool:
 def _check_server_installed() -> None:
     for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
         if importlib.util.find_spec(module) is None:  # bad input (cli.errors)
-            raise ModuleNotFoundError(needs_extra("local", module))
+            raise MissingModule(needs_extra("local", module))
 
 
 def start_local_server(
@@ -139,19 +140,22 @@ def start_local_server(
     n_ctx: int = DEFAULT_N_CTX,
     n_threads: int = DEFAULT_THREADS,
     startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
+    chat_format: str | None = None,
 ) -> LocalServer:
     """Start the server and return once ``/v1/models`` answers; raise with the server's log tail if it
-    exits or does not answer within ``startup_timeout_s``."""
+    exits or does not answer within ``startup_timeout_s``. ``chat_format``: llama-cpp-python's name of the
+    chat template, for a GGUF file that carries none (``gemma`` for Gemma-3-270M); default: the file's."""
     _check_server_installed()
     path = Path(model_path) if model_path else smollm2_gguf_path()
     if not path.is_file():
-        raise FileNotFoundError(f"model file {path} does not exist")
+        raise MissingFile(f"model file {path} does not exist")
     port = port or free_port()
     cmd = [
         sys.executable, "-m", "codeassist_env.llama_server",
         "--model", str(path), "--model_alias", alias,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+        *(["--chat_format", chat_format] if chat_format else []),
     ]
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")

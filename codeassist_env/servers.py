@@ -22,6 +22,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TypeVar
 
+from codeassist_env.errors import InputError
+
 T = TypeVar("T")
 DEFAULT_RETRY_AFTER_S = 10.0
 
@@ -36,7 +38,7 @@ def split_urls(text: str | Sequence[str] | None) -> list[str]:
     urls = [u.strip() for part in parts for u in part.split(",") if u.strip()]
     for url in urls:
         if not url.startswith(("http://", "https://")):
-            raise ValueError(f"server URL must start with http:// or https://, got {url!r}")
+            raise InputError(f"server URL must start with http:// or https://, got {url!r}")
     return list(dict.fromkeys(urls))
 
 
@@ -82,7 +84,7 @@ class ServerPool:
     def __init__(self, urls: Sequence[str], role: str, *, retry_after_s: float = DEFAULT_RETRY_AFTER_S,
                  is_down: Callable[[BaseException], bool] = unreachable, clock: Callable[[], float] = time.monotonic):
         if not urls:
-            raise ValueError(f"{role}: no server URL given")
+            raise InputError(f"{role}: no server URL given")
         self.role, self.retry_after_s, self.is_down, self._clock = role, retry_after_s, is_down, clock
         self._servers = [_Server(url) for url in urls]
         self._next = 0

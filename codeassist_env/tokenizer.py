@@ -20,6 +20,8 @@ import re
 from itertools import islice
 from typing import Protocol, runtime_checkable
 
+from codeassist_env.errors import InputError
+
 CODE_TOKENIZER_NAME = "codeassist-code-v1"
 
 # Alternatives are tried in order at each position; none looks ahead, so the pieces of the text that
@@ -85,7 +87,7 @@ class HFTokenizer:
 
     def __init__(self, name: str, hf_tokenizer):
         if not getattr(hf_tokenizer, "is_fast", False):
-            raise ValueError(f"tokenizer {name!r}: needs a fast (Rust) Hugging Face tokenizer for "
+            raise InputError(f"tokenizer {name!r}: needs a fast (Rust) Hugging Face tokenizer for "
                              "character offsets; this one is a slow Python tokenizer")
         self.name = name
         self._tok = hf_tokenizer

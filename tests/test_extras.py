@@ -64,3 +64,13 @@ def test_every_extra_named_is_one_setup_cfg_declares():
     declared = set(config["options.extras_require"])
     assert set(EXTRA_OF_MODULE.values()) <= declared
     assert missing_extra("torch.nn") == missing_extra("torch") and missing_extra("json") is None
+
+
+def test_the_vllm_environment_gets_the_package_and_train_requirements_only():
+    import re
+
+    from codeassist_env.vllm_setup import requirements
+
+    names = {re.split(r"[<>=!~;\[ ]", line, maxsplit=1)[0].lower() for line in requirements()}
+    assert {"gymnasium", "numpy", "openai", "torch", "transformers", "peft"} <= names, names
+    assert not names & {"pytest", "docker", "ray", "markdown", "vllm"}, names

@@ -35,7 +35,10 @@ def wheel(tmp_path_factory) -> Path:
         copy(REPO / name, source / name, **({"ignore": shutil.ignore_patterns("__pycache__")}
                                            if (REPO / name).is_dir() else {}))
     out = tmp_path_factory.mktemp("wheel")
-    isolation = [] if importlib.util.find_spec("setuptools") is None else ["--no-build-isolation"]
+    # This environment's setuptools when it can build a wheel (>= 70.1, or the wheel package), else pip's own.
+    builds = importlib.util.find_spec("setuptools") and (importlib.util.find_spec("wheel")
+                                                         or importlib.util.find_spec("setuptools.command.bdist_wheel"))
+    isolation = ["--no-build-isolation"] if builds else []
     run([sys.executable, "-m", "pip", "wheel", "-q", "--no-deps", *isolation, "-w", str(out), str(source)],
         cwd=source)
     [built] = out.glob("codeassist_env-*.whl")
@@ -56,7 +59,7 @@ def venv(wheel, tmp_path_factory, user_env) -> Path:
     root = tmp_path_factory.mktemp("venv")
     run([sys.executable, "-m", "venv", "--system-site-packages", "--without-pip", str(root)], env=user_env)
     run([sys.executable, "-m", "pip", "--python", str(root / "bin" / "python"), "install", "-q", "--no-deps",
-         str(wheel)], env=user_env)
+         "--ignore-installed", str(wheel)], env=user_env)
     return root
 
 
@@ -64,7 +67,9 @@ def venv(wheel, tmp_path_factory, user_env) -> Path:
 def prefix(wheel, tmp_path_factory, user_env) -> tuple[Path, dict[str, str]]:
     """``pip install --prefix``: the scheme whose data files do not land under ``sys.prefix``."""
     root = tmp_path_factory.mktemp("prefix")
-    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--prefix", str(root), str(wheel)], env=user_env)
+    # --ignore-installed: else pip uninstalls this interpreter's own installation of the package first.
+    run([sys.executable, "-m", "pip", "install", "-q", "--no-deps", "--ignore-installed", "--prefix", str(root),
+         str(wheel)], env=user_env)
     # lib/pythonX.Y/site-packages, or dist-packages under a distribution's patched schemes
     [package] = root.glob("**/codeassist_env/__init__.py")
     return root, {**user_env, "PYTHONPATH": str(package.parent.parent)}

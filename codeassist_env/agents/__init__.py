@@ -17,12 +17,13 @@ from codeassist_env.agents.factories import (ADAPTERS_DIR, EMPOWER_ADAPTER, make
                                              make_inference_empower, make_sft, model_resources, no_model_resources,
                                              parse_base, parse_eta, parse_sft, sft_adapter)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
+from codeassist_env.errors import InputError
 from codeassist_env.registry import Kind, Registry
 
 
 def _no_argument(arg: str) -> None:
     if arg:
-        raise ValueError(f"agent 'none' takes no argument, got {arg!r}")
+        raise InputError(f"agent 'none' takes no argument, got {arg!r}")
 
 
 @dataclass(frozen=True)
@@ -36,13 +37,13 @@ class AgentKind(Kind):
 
 def _oracle_n(arg: str) -> int:
     if arg and not arg.isdigit():
-        raise ValueError(f"agent 'oracle-{arg}': expected a token count after the dash, e.g. oracle-10")
+        raise InputError(f"agent 'oracle-{arg}': expected a token count after the dash, e.g. oracle-10")
     return int(arg) if arg else 10
 
 
 def _oracle(n: int, problems=None, tokenizer=None, **_: Any) -> OracleAgent:
     if problems is None:
-        raise ValueError("agent 'oracle-N' needs problems= (the problem set the environment uses)")
+        raise InputError("agent 'oracle-N' needs problems= (the problem set the environment uses)")
     return OracleAgent(n, problems=problems, tokenizer=tokenizer)
 
 
@@ -74,15 +75,34 @@ def shipped_adapter_dir(name: str) -> Path | None:
 
 
 def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
-                 act: Callable[[dict[str, Any]], str] | None = None) -> dict[str, Any]:
+                 act: Callable[[dict[str, Any]], str] | None = None,
+                 agent_timeout: float | None = None) -> dict[str, Any]:
     """Play one CodeAssist-v0 episode to its end and return the last ``info`` (transcript, passed,
-    metrics). ``act`` replaces ``agent.act`` for callers that wrap it (timing, locks)."""
+    metrics). ``act`` replaces ``agent.act`` for callers that wrap it (timing, locks).
+
+    The assistant's own failures end the episode charged to it (docs/protocol.md §2.6): a call of
+    ``agent.reset`` or ``act`` that raises or, with ``agent_timeout`` seconds given, takes longer, and an
+    action ``env.step`` refuses (``InvalidAction``). The episode then scores 0 and ``info["agent_failure"]``
+    says why; after a missed deadline do not use ``agent`` again (its call may still be running)."""
+    from codeassist_env.agents.deadline import AgentCalls, AgentFailed
+    from codeassist_env.env import InvalidAction
+
     obs, info = env.reset(seed=seed, options=None if problem_id is None else {"problem_id": problem_id})
-    agent.reset(info)
+    calls = AgentCalls(agent_timeout, name=type(agent).__name__)
     act = act or agent.act
-    terminated = truncated = False
-    while not (terminated or truncated):
-        obs, _, terminated, truncated, info = env.step(act(obs))
+    try:
+        calls.call("reset", agent.reset, info)
+        terminated = truncated = False
+        while not (terminated or truncated):
+            action = calls.call("act", act, obs)
+            try:
+                obs, _, terminated, truncated, info = env.step(action)
+            except InvalidAction as error:
+                raise AgentFailed("invalid_action", str(error)) from error
+    except AgentFailed as failure:
+        return env.unwrapped.fail_agent(str(failure))[-1]
+    finally:
+        calls.close()
     return info
 
 

@@ -24,6 +24,7 @@ from codeassist_env.agents.base import sampling_seed
 from codeassist_env.agents.lm import Generation, LMBackend
 from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, continue_messages,
                                              locate_continuation, prefill_prompt, raw_prompt, retype_messages)
+from codeassist_env.errors import InputError
 from codeassist_env.training.empower import eta_to_nats, longest_within
 
 # A suggestion of 64 tokens is six rounds of a K_H = 10 programmer's typing; an adapter that rarely
@@ -111,9 +112,9 @@ class LMAgent:
 
     def __post_init__(self) -> None:
         if self.mode not in PROMPT_MODES:
-            raise ValueError(f"agent {self.name!r}: prompt mode must be one of {PROMPT_MODES}, got {self.mode!r}")
+            raise InputError(f"agent {self.name!r}: prompt mode must be one of {PROMPT_MODES}, got {self.mode!r}")
         if self.budget < 1:
-            raise ValueError(f"agent {self.name!r}: budget must be >= 1 token, got {self.budget}")
+            raise InputError(f"agent {self.name!r}: budget must be >= 1 token, got {self.budget}")
         self.stop = tuple(self.stop)
 
     def reset(self, info: dict[str, Any]) -> None:
@@ -124,7 +125,7 @@ class LMAgent:
         code = observation["code"]
         statement = observation.get("statement") or ""
         if self.show_statement and not statement:
-            raise ValueError(f"agent {self.name!r} was asked to show the statement but the observation "
+            raise InputError(f"agent {self.name!r} was asked to show the statement but the observation "
                              "has none: make the environment with show_problem_to_agent=True")
         statement = statement if self.show_statement else ""
         round_ = int(observation.get("round") or 0)
@@ -136,7 +137,7 @@ class LMAgent:
         elif self.mode == "prefill":
             render = getattr(self.backend, "render_chat", None)
             if render is None:
-                raise ValueError(f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
+                raise InputError(f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
                                  f"the chat template locally (TransformersBackend), not {self.backend.name}")
             prompt = prefill_prompt(render(continue_messages(statement)), code)
             max_new = self.budget
@@ -179,7 +180,7 @@ def base_agent(backend: LMBackend, max_tokens: int | None = None, *, mode: str =
                **options: Any) -> LMAgent:
     """The untrained model; ``max_tokens=N`` is Base-N (a cap in the model's tokens)."""
     if max_tokens is not None and max_tokens < 1:
-        raise ValueError(f"base_agent: max_tokens must be >= 1 or None, got {max_tokens}")
+        raise InputError(f"base_agent: max_tokens must be >= 1 or None, got {max_tokens}")
     name = "base" if max_tokens is None else f"base-{max_tokens}"
     return LMAgent(backend, mode=mode, length_rule=TokenCap(max_tokens),
                    budget=max_tokens or UNCAPPED_BUDGET, name=name, **options)

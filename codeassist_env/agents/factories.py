@@ -24,10 +24,12 @@ from codeassist_env.agents.assistants import (LMAgent, base_agent, empower_agent
                                               sft_agent)
 from codeassist_env.agents.lm import LMBackend, TransformersBackend
 from codeassist_env.agents.pooled import PooledBackend
+from codeassist_env.errors import InputError, MissingFile
+from codeassist_env.package_data import data_path
 from codeassist_env.servers import join_urls, shared_pool, split_urls
 from codeassist_env.training.finetune import read_manifest
 
-ADAPTERS_DIR = Path(__file__).resolve().parent.parent / "data" / "adapters"
+ADAPTERS_DIR = data_path("adapters")
 DEFAULT_LOCAL_MODEL = "smollm2"
 DEFAULT_ETA_BITS = 0.32
 EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"
@@ -88,7 +90,7 @@ def _served_model(options: BackendOptions, backend_cache: dict) -> str:
 
         backend_cache[key] = shared_pool("agent", split_urls(options.base_url)).call(models)
     if not backend_cache[key]:
-        raise ValueError(f"server {options.base_url} serves no model")
+        raise InputError(f"server {options.base_url} serves no model")
     return backend_cache[key][0]
 
 
@@ -129,7 +131,7 @@ def _trained(kind: str, default_dir: str, path: str, options: BackendOptions, **
     adapter = Path(path).expanduser() if path else ADAPTERS_DIR / default_dir
     if not adapter.is_dir():
         shipped = sorted(p.name for p in ADAPTERS_DIR.glob("*") if p.is_dir()) if ADAPTERS_DIR.is_dir() else []
-        raise FileNotFoundError(f"adapter directory {adapter} does not exist (shipped adapters: {shipped})")
+        raise MissingFile(f"adapter directory {adapter} does not exist (shipped adapters: {shipped})")
     manifest = read_manifest(adapter)
     backend = _backend(options, local_model=manifest.get("base_model"), adapter=adapter.resolve())
     return make(backend, options.stop or manifest["stop"], **common)
@@ -154,16 +156,16 @@ def untrained_mode(options: BackendOptions, backend: LMBackend, local: str = "pr
 # ---- the agent kinds' argument parsers (registered in codeassist_env.agents) and builders -------------
 def parse_base(arg: str) -> int | None:
     if arg and not arg.isdigit():
-        raise ValueError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
+        raise InputError(f"agent 'base-{arg}': expected a token count after 'base-', e.g. base-10")
     return int(arg) if arg else None
 
 
 def parse_sft(arg: str) -> tuple[int, str]:
     n, colon, path = arg.partition(":")
     if colon and not path:
-        raise ValueError(f"agent 'sft-{arg}': empty path after ':'")
+        raise InputError(f"agent 'sft-{arg}': empty path after ':'")
     if not n.isdigit():
-        raise ValueError(f"agent 'sft-{arg}': expected sft-N or sft-N:PATH with N a token count")
+        raise InputError(f"agent 'sft-{arg}': expected sft-N or sft-N:PATH with N a token count")
     return int(n), path
 
 
@@ -173,7 +175,7 @@ def parse_eta(arg: str) -> tuple[float, str]:
     try:
         return float(text.removesuffix("nats").removesuffix("bits")), unit
     except ValueError:
-        raise ValueError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
+        raise InputError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
                          "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
 
 

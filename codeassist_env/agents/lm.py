@@ -31,6 +31,7 @@ from typing import Any, Protocol, Union, runtime_checkable
 
 from codeassist_env.agents.prompt_cache import PromptCache
 from codeassist_env.agents.stop_rules import StopRules
+from codeassist_env.errors import InputError
 
 Message = dict[str, str]
 Prompt = Union[str, Sequence[Message]]
@@ -89,9 +90,9 @@ def cut_at_stop(tokens: list[str], logprobs: list[float] | None, stop: Sequence[
 
 def _check_generate_args(max_tokens: int, temperature: float) -> None:
     if not isinstance(max_tokens, int) or max_tokens < 1:
-        raise ValueError(f"max_tokens must be a positive integer, got {max_tokens!r}")
+        raise InputError(f"max_tokens must be a positive integer, got {max_tokens!r}")
     if temperature < 0:
-        raise ValueError(f"temperature must be >= 0, got {temperature!r}")
+        raise InputError(f"temperature must be >= 0, got {temperature!r}")
 
 
 def empty_prompt_ids(tokenizer: Any) -> list[int]:
@@ -104,7 +105,7 @@ def empty_prompt_ids(tokenizer: Any) -> list[int]:
 def render_chat(tokenizer: Any, model: str, messages: Sequence[Message]) -> str:
     """The chat template's text for ``messages`` up to the start of the assistant's reply."""
     if tokenizer is None or tokenizer.chat_template is None:
-        raise ValueError(f"model {model} has no chat template here (a served model's own tokenizer is read "
+        raise InputError(f"model {model} has no chat template here (a served model's own tokenizer is read "
                          "only where the server names a directory on this machine); use the raw or chat "
                          "prompt mode")
     return tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
@@ -139,7 +140,7 @@ class TransformersBackend:
                 ids = ids.new_tensor([empty_prompt_ids(self.tokenizer)])
             return ids
         if self.tokenizer.chat_template is None:
-            raise ValueError(f"model {self.name} has no chat template; use the raw prompt mode")
+            raise InputError(f"model {self.name} has no chat template; use the raw prompt mode")
         return self.tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True,
                                                   return_tensors="pt", return_dict=True)["input_ids"]
 
@@ -246,7 +247,7 @@ class OpenAICompletionsBackend:
         from openai import OpenAI
 
         if not base_url.startswith(("http://", "https://")):
-            raise ValueError(f"agent base URL must start with http:// or https://, got {base_url!r}")
+            raise InputError(f"agent base URL must start with http:// or https://, got {base_url!r}")
         self.client = OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"),
                              timeout=timeout_s, max_retries=max_retries)
         self.base_url, self.model = base_url, model
@@ -323,7 +324,7 @@ class OpenAICompletionsBackend:
         if self._owned_by is None:
             entries = {m.id: m for m in self.client.models.list().data}
             if self.model not in entries:
-                raise ValueError(f"server {self.base_url} does not serve model {self.model!r}; "
+                raise InputError(f"server {self.base_url} does not serve model {self.model!r}; "
                                  f"it serves {sorted(entries)}")
             self._owned_by = getattr(entries[self.model], "owned_by", "") or ""
         return self._owned_by

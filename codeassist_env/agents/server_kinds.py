@@ -35,6 +35,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
+
 VLLM = "vllm"
 LLAMA_CPP_PYTHON = "me"
 # Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so "" is no
@@ -94,7 +96,7 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
     if kind == LLAMA_CPP_PYTHON and adds_bos(client, model):
         # It starts the completion's token list with the BOS token and pairs the list with the logits
         # rows from there: every returned token is scored one row late, and one is lost.
-        raise ValueError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "
+        raise InputError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "
                          "prompt for a model that adds a BOS token; serve it with vLLM or use "
                          "TransformersBackend for programs without starter code")
     once = client.with_options(max_retries=0)
@@ -104,7 +106,7 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
     except openai.APIStatusError:  # vLLM: "decoder prompt cannot be empty"; llama-cpp-python: status 500
         usage = once.completions.create(model=model, prompt=BOUNDARY, max_tokens=1).usage
     if usage is None or usage.prompt_tokens != 1:
-        raise ValueError(f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
+        raise InputError(f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
                          "vocabulary; give the program some starter code")
     return BOUNDARY
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems.model import Problem
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
@@ -38,7 +39,7 @@ class OracleAgent:
     def __init__(self, n: int = 10, problems: Iterable[Problem] | str = (),
                  tokenizer: Tokenizer | str | None = None):
         if n < 1:
-            raise ValueError(f"OracleAgent: n must be >= 1 tokens, got {n}")
+            raise InputError(f"OracleAgent: n must be >= 1 tokens, got {n}")
         if isinstance(problems, str):
             from codeassist_env.problems import load_problems
 

@@ -13,6 +13,7 @@ from typing import Any
 
 from codeassist_env.bench import stats
 from codeassist_env.episode import EpisodeRecord
+from codeassist_env.errors import InputError
 
 DEFAULT_BASELINE = "none"
 PAIRED_METRICS = (("pass_at_1", "Pass@1"), ("dpr", "DPR"), ("tokens_written", "tokens written"))
@@ -90,7 +91,7 @@ def choose_baseline(requested: str | None, agents: list[str]) -> tuple[str | Non
     name that did not run is bad input."""
     if requested is not None:
         if requested not in agents:
-            raise ValueError(f"--baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
+            raise InputError(f"--baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
         baseline = requested
     elif DEFAULT_BASELINE in agents:
         baseline = DEFAULT_BASELINE
@@ -172,6 +173,7 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
 
     matplotlib.use("Agg")  # files only, no display
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import MaxNLocator
 
     agents = list(differences)
     rows = range(len(agents) - 1, -1, -1)  # the first agent at the top
@@ -192,6 +194,9 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
         ax.set_xlabel(f"mean paired difference, {stats.CONFIDENCE:.0%} interval")
         ax.set_yticks(list(rows), agents)
         ax.set_ylim(-0.7, len(agents) - 0.3)
+        # Few ticks, and tiny differences (a small run's 0.0008) as multiples of a power of ten shown once.
+        ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+        ax.ticklabel_format(axis="x", style="sci", scilimits=(-3, 4), useMathText=True)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
     ax = axes[0, 0]

@@ -5,9 +5,10 @@ and ``Collector`` alone writes them to ``episodes.jsonl``: one writer keeps the 
 ``--resume`` guarantees whatever runs the episodes."""
 from __future__ import annotations
 
+import queue
+import threading
 from collections import defaultdict
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from typing import Any, Protocol
 
 from codeassist_env.bench.guards import EndpointWatch
@@ -58,6 +59,10 @@ class AgentStats:
         return " | ".join(parts)
 
 
+def _name(record: EpisodeRecord) -> str:
+    return f"episode {record.agent} {record.problem_id} seed {record.seed}"
+
+
 class Collector:
     """The driver's end of a run: writes each finished episode, counts it in the summary and the progress bar."""
 
@@ -68,10 +73,13 @@ class Collector:
         self.bar = tqdm(total=total, unit="ep", disable=not progress, dynamic_ncols=True)
 
     def take(self, record: EpisodeRecord) -> None:
-        self.writer.append(record.to_json())
+        self.writer.append(record.to_json(), name=_name(record))
         self.stats.add(record)
-        if record.status == EpisodeStatus.OK:
+        if record.status.final:
             self.summary.finished += 1
+            if record.status == EpisodeStatus.AGENT_ERROR:
+                self.summary.agent_failures += 1
+                self.bar.write(f"episode {_name(record)} scored 0: {record.error}")
         else:
             self.summary.errored += 1
             self.bar.write(f"episode {record.agent} {record.problem_id} seed {record.seed} failed: {record.error}")
@@ -80,7 +88,7 @@ class Collector:
 
     def fatal(self, record: EpisodeRecord, cause: BaseException | None = None) -> None:
         """Write an episode whose error must stop the run (a replay-cache miss) and stop it."""
-        self.writer.append(record.to_json())
+        self.writer.append(record.to_json(), name=_name(record))
         raise RunAborted(f"run stopped: episode {record.agent} {record.problem_id} seed {record.seed}: "
                          f"{record.error}") from cause
 
@@ -92,34 +100,48 @@ Executor = Callable[[EpisodeRunner, list[Triple], Collector], None]
 
 
 def run_threads(runner: EpisodeRunner, todo: list[Triple], collector: Collector) -> None:
-    """Episodes in a pool of ``concurrency`` threads of this process."""
-    concurrency = runner.options.concurrency
-    pending_triples = iter(todo)
-    with ThreadPoolExecutor(concurrency, thread_name_prefix="episode") as pool:
-        # Submit at most `concurrency` at a time so that an interrupt leaves little queued work.
-        running = set()
-        for triple in pending_triples:
-            running.add(pool.submit(runner.run_episode, triple))
-            if len(running) >= concurrency:
-                break
-        try:
-            while running:
-                finished, running = wait(running, return_when=FIRST_COMPLETED)
-                for future in finished:
-                    try:
-                        record = future.result()
-                    except EndpointDownEpisode:
-                        continue  # not recorded: --resume runs it; the other workers stop too
-                    except FatalEpisode as fatal:
-                        collector.fatal(fatal.record, fatal.__cause__)
-                    collector.take(record)
-                    next_triple = None if runner.endpoint_watch.tripped else next(pending_triples, None)
-                    if next_triple is not None:
-                        running.add(pool.submit(runner.run_episode, next_triple))
-            if runner.endpoint_watch.tripped:
-                raise EndpointUnreachable(runner.endpoint_watch.detail)
-        except BaseException:
-            for future in running:
-                future.cancel()
-            raise
+    """Episodes on ``concurrency`` threads of this process, each taking the next triple when it is free.
 
+    The threads are daemons, so that an interrupted run (Ctrl-C) ends at once: the episodes in flight (a
+    sandbox run, an assistant's call before its deadline) are not waited for nor recorded (--resume runs
+    them), and cannot hold the process."""
+    pending, taking, stopped = iter(todo), threading.Lock(), threading.Event()
+    finished: queue.SimpleQueue = queue.SimpleQueue()
+
+    def next_triple() -> Triple | None:
+        with taking:
+            return None if stopped.is_set() or runner.endpoint_watch.tripped else next(pending, None)
+
+    def work() -> None:
+        try:
+            while (triple := next_triple()) is not None:
+                try:
+                    finished.put(runner.run_episode(triple))
+                except BaseException as stop:  # EndpointDownEpisode, FatalEpisode, or a bug: for the driver
+                    finished.put(stop)
+                    return
+        finally:
+            finished.put(None)
+
+    workers = [threading.Thread(target=work, name=f"episode_{i}", daemon=True)
+               for i in range(runner.options.concurrency)]
+    for worker in workers:
+        worker.start()
+    try:
+        running = len(workers)
+        while running:
+            item = finished.get()
+            if item is None:
+                running -= 1
+            elif isinstance(item, FatalEpisode):
+                collector.fatal(item.record, item.__cause__)
+            elif isinstance(item, EndpointDownEpisode):  # not recorded: --resume runs it
+                continue
+            elif isinstance(item, BaseException):
+                raise item
+            else:
+                collector.take(item)
+        if runner.endpoint_watch.tripped:
+            raise EndpointUnreachable(runner.endpoint_watch.detail)
+    finally:
+        stopped.set()

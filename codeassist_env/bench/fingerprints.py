@@ -19,12 +19,13 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.episode import EpisodeRecord, episode_fingerprint, round_hashes
+from codeassist_env.errors import InputError
 
 FINGERPRINTS_FILE = "fingerprints.jsonl"
 Key = tuple[str, str, int]  # (agent, problem_id, seed)
 
 
-class FingerprintError(ValueError):
+class FingerprintError(InputError):
     """A fingerprints file or run that cannot be read: the message names the file and the line."""
 
 

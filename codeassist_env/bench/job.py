@@ -15,10 +15,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.bench import main_job
-from codeassist_env.bench.outcome import RunSummary
+from codeassist_env.bench.outcome import RunInterrupted, RunSummary
 from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
+from codeassist_env.bench.store import run_lock
+from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
 from codeassist_env.sandbox import BENCH_BACKEND
 
@@ -50,10 +53,12 @@ class JobRequest:
     resume: bool = False
     progress: bool = True
     max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES
+    agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S
     report: bool = True
     paper: bool = False
     baseline: str | None = None
     real: tuple[Path, ...] | None = None
+    programmer_validation: Path | None = None  # a folder with the programmer's replay/judge result to quote
 
 
 @dataclass
@@ -75,6 +80,15 @@ def recorded_backend(backend: BackendOptions, engine: str) -> dict[str, Any]:
     return recorded
 
 
+def _kept(out: Path) -> int:
+    """Episodes of ``out`` that ``--resume`` keeps (``EpisodeStatus.final``)."""
+    from codeassist_env.bench.store import EPISODES_FILE, latest_by_triple, load_episodes
+    from codeassist_env.episode import EpisodeStatus
+
+    records = latest_by_triple(load_episodes(out / EPISODES_FILE).records).values()
+    return sum(EpisodeStatus(r["status"]).final for r in records)
+
+
 def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     """Run ``request``; ``log`` gets one line per step (notes, engine, agents ready, episodes done). Bad
     input raises ValueError (or FileNotFoundError) before any episode runs; the runner's EndpointUnreachable
@@ -83,6 +97,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     from codeassist_env.bench.realism import load_real_logs
     from codeassist_env.humans import HUMANS
     from codeassist_env.problems import default_set, default_split
+    from codeassist_env.realism.validation import for_run as validation_lines
     from codeassist_env.sandbox import resolve_backend
 
     engine = main_job.choose_engine(request.engine, served_elsewhere=bool(request.backend.base_url))
@@ -93,6 +108,8 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     choose_baseline(request.baseline, agents)  # a baseline that will not run is bad input before the run
     if request.report:
         load_real_logs(request.real)  # so is a bad real log: read now, not after the run
+        if request.programmer_validation is not None:  # and a folder with no validation result
+            validation_lines({}, request.programmer_validation)
     problems = request.problems or default_set()
     split = request.split if request.split != "auto" else default_split(problems)
     out = request.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
@@ -100,7 +117,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     if request.executor == "ray":
         import ray  # noqa: F401  (the ray extra: missing, it is bad input now, before anything is written)
     if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
-        raise ValueError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
+        raise InputError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
                          "leave --cache off")
     recorded = recorded_backend(request.backend, engine)
     with _agents_engine(engine, request.backend, agents, log) as backend:
@@ -169,13 +186,19 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
                          human_base_url=human_urls, cache_mode=request.cache,
                          progress=request.progress, max_connection_failures=request.max_connection_failures,
                          executor=request.executor, ray_address=request.ray_address,
-                         torch_threads=request.threads if local_models else 0)
+                         torch_threads=request.threads if local_models else 0, agent_timeout=request.agent_timeout)
     runner = BenchRunner(config, options, build_human, build_agent)
     log(f"{len(runner.problems)} problems x {len(agents)} agents x {request.seeds} seed(s) -> {out}")
-    loading = time.perf_counter()
-    facts = {name: agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
-    log(f"agents ready in {time.perf_counter() - loading:.1f} s")
-    summary = runner.run(facts)
+    # A directory that holds a run is locked before the models load, so that a second run on it is refused
+    # at once (a new one is locked by the runner: nothing is created before the run starts).
+    try:
+        with run_lock(out) if out.is_dir() else contextlib.nullcontext():
+            loading = time.perf_counter()
+            facts = {name: agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
+            log(f"agents ready in {time.perf_counter() - loading:.1f} s")
+            summary = runner.run(facts)
+    except KeyboardInterrupt:
+        raise RunInterrupted(out, _kept(out)) from None
     for note in summary.notes:
         log(note)
     retried = f", {summary.retried} run again after their worker died" if summary.retried else ""
@@ -183,5 +206,6 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
         f"{retried}, in {summary.wall_s:.1f} s (wall)")
     report = None
     if request.report:
-        report = write_report([out], with_paper=request.paper, baseline=request.baseline, real=request.real)
+        report = write_report([out], with_paper=request.paper, baseline=request.baseline, real=request.real,
+                              programmer_validation=request.programmer_validation)
     return JobResult(out=out, summary=summary, report=report)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codeassist_env.errors import InputError
+
 AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
 MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
@@ -66,10 +68,10 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
     took as long per problem as on the local backend (docs/vllm.md), and the local backend needs nothing more
     installed."""
     if asked not in ENGINES:
-        raise ValueError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
+        raise InputError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
     if served_elsewhere:
         if asked == VLLM:
-            raise ValueError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
+            raise InputError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
                              "at one already running: give one of the two")
         return None
     if asked == VLLM:

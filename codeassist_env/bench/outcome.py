@@ -14,7 +14,8 @@ class RunSummary:
     out: Path
     planned: int  # triples of this shard
     skipped: int  # already done (resume)
-    finished: int = 0
+    finished: int = 0  # final: played to the end, or failed by the assistant (agent_failures of them)
+    agent_failures: int = 0
     errored: int = 0
     retried: int = 0  # episodes run again because the worker running them died (Ray executor)
     wall_s: float = 0.0
@@ -45,3 +46,12 @@ class FatalEpisode(Exception):
     def __init__(self, record: EpisodeRecord):
         super().__init__(record.error)
         self.record = record
+
+
+class RunInterrupted(Exception):
+    """Ctrl-C (SIGINT) stopped the run: what finished is kept in ``out`` (``kept`` episodes), and the same
+    command with ``--resume`` continues it."""
+
+    def __init__(self, out: Path, kept: int):
+        super().__init__(f"interrupted: {kept} episodes kept in {out}")
+        self.out, self.kept = out, kept

@@ -24,6 +24,7 @@ from codeassist_env.bench.executors import Collector, EpisodeRunner
 from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted
 from codeassist_env.bench.store import Triple
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
+from codeassist_env.errors import InputError
 from codeassist_env.problems import Problem
 
 MAX_ATTEMPTS = 3  # runs of one episode on workers that died under it before it is recorded as an error
@@ -83,7 +84,7 @@ def worker_count(concurrency: int, needs: dict[str, float], cluster: dict[str, f
         if needs.get(key):
             fits = min(fits, int(cluster.get(ray_key, 0) // needs[key]))
     if fits < 1:
-        raise ValueError(f"--executor ray: a worker needs {needs} but the Ray cluster has {cluster}")
+        raise InputError(f"--executor ray: a worker needs {needs} but the Ray cluster has {cluster}")
     return fits
 
 

@@ -89,17 +89,16 @@ def _bound(value: float) -> str:
 class RealismSection:
     human: str  # the run's programmer: its name in the config (and its class, where run.json has it)
     logs: list[RealLog]
-    named: bool  # the logs were named by the user (not the default)
     agents: list[AgentRealism] = field(default_factory=list)  # agents with at least one judged suggestion
     silent: list[str] = field(default_factory=list)  # agents whose suggestions were never judged
 
     @classmethod
-    def build(cls, run: dict[str, Any], records: list[EpisodeRecord], agents: list[str], logs: list[RealLog],
-              named: bool) -> "RealismSection":
+    def build(cls, run: dict[str, Any], records: list[EpisodeRecord], agents: list[str], logs: list[RealLog]
+              ) -> "RealismSection":
         human = f"`{run['config'].get('human')}`"
         if isinstance(run.get("human"), dict) and run["human"].get("class"):
             human += f" ({run['human']['class']})"
-        section = cls(human, logs, named)
+        section = cls(human, logs)
         for agent in agents:
             mine = agent_realism(agent, records, logs)
             if total(mine.curve).shown:
@@ -144,9 +143,7 @@ class RealismSection:
             lines.append(f"- real: {log.name.removesuffix(' (real)')} read from `{log.path}` "
                          f"({total(log.curve).shown:,} decisions of {log.participants} participants)")
         if not self.logs:
-            lines.append("- real: none (no log named)" if self.named else
-                         "- real: none (the Copilot study's copilot_events.jsonl.gz was not found: name a log "
-                         "with --real, or put its copilot-user-study folder in $CODEASSIST_DATA_DIR)")
+            lines.append("- real: none (no log named)")  # the default, the package's copy, is always there
         if not self.agents:
             return lines
         lines += ["", "Realism gap: the mean absolute difference between the agent's acceptance rate and the real "
@@ -201,8 +198,12 @@ class RealismSection:
         ax.set_ylabel("acceptance rate")
         ax.set_ylim(-0.03, 1.03)  # a rate of 0 or 1 stays visible
         ax.legend(fontsize="small")
-        ax.set_title(f"acceptance by length: programmer {self.human.replace('`', '')} (solid) and real logs (dashed), "
+        real = " and real logs (dashed)" if self.logs else ""
+        ax.set_title(f"acceptance by length: programmer {self.human.replace('`', '')} (solid){real}\n"
                      "Wilson 95% intervals", fontsize="medium")
+        if not self.logs:
+            ax.text(0.5, 0.5, "no real log read: no real curve to compare with", transform=ax.transAxes,
+                    ha="center", va="center", color="tab:gray")
         figure.tight_layout()
         figure.savefig(path, dpi=100)
         plt.close(figure)

@@ -3,7 +3,9 @@ agent (markdown and CSV) and PNG plots.
 
 Episodes whose simulated human failed (docs/protocol.md §7) are counted apart and left out of the headline
 metrics; so are episodes whose sandbox failed (status ``infra_error``: the hidden tests never ran) and episodes
-that raised, each counted in a column of its own. Means come with their standard error
+that the harness or the human raised in, each counted in a column of its own. Episodes the assistant failed
+itself (status ``agent_error``: past its deadline, raised, an invalid action) count, scored 0, and have a
+column and a warning of their own. Means come with their standard error
 over episodes (``metrics.mean_stderr``). Below them: warnings where a number rests on too little, a
 table per problem, the simulated programmer's acceptance by suggestion length beside real programmers'
 (``realism``) and each agent's paired difference to a baseline agent (``comparison``), as a table and a
@@ -24,6 +26,7 @@ from codeassist_env.bench.fingerprints import FINGERPRINTS_FILE, write_fingerpri
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
+from codeassist_env.realism.validation import for_run as validation_lines
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -69,6 +72,7 @@ class AgentRow:
     simulator_failed: int
     infra_errors: int  # the hidden tests could not run (status infra_error): no verdict on the agent
     errors: int
+    agent_failures: int  # the assistant failed (status agent_error): counted in the headline, scored 0
     pass_at_1: tuple[float | None, float | None]
     accept_ratio: tuple[float | None, float | None]
     dpr: tuple[float | None, float | None]
@@ -90,15 +94,16 @@ def summarize(records: list[EpisodeRecord], agents: list[str]) -> list[AgentRow]
     rows = []
     for agent in agents:
         mine = [r for r in records if r.agent == agent]
-        ok = sum(r.status == EpisodeStatus.OK for r in mine)
+        final = sum(r.status.final for r in mine)
         head = [r.result for r in mine if r.headline]
         shown = sum(r.suggestions_shown for r in head)
         usage = [r.human_usage for r in head if r.human_usage]
         lengths = [len(t["suggestion"]) for r in head for t in r.transcript if t["suggestion"]]
         rows.append(AgentRow(
-            agent=agent, episodes=len(head), simulator_failed=ok - len(head),
+            agent=agent, episodes=len(head), simulator_failed=final - len(head),
             infra_errors=sum(r.status == EpisodeStatus.INFRA_ERROR for r in mine),
             errors=sum(r.status == EpisodeStatus.ERROR for r in mine),
+            agent_failures=sum(r.headline and r.status == EpisodeStatus.AGENT_ERROR for r in mine),
             pass_at_1=metrics.mean_stderr(r.pass_at_1 for r in head),
             accept_ratio=metrics.mean_stderr(r.accept_ratio for r in head),
             dpr=metrics.mean_stderr(r.dpr for r in head),
@@ -125,13 +130,20 @@ def _num(value: float | None, digits: int = 1) -> str:
 def markdown_table(rows: list[AgentRow]) -> list[str]:
     lines = ["| agent | episodes | Pass@1 | accept ratio | DPR | suggestions/ep | chars/suggestion | "
              "human tokens written | rounds | simulator-failed (excluded) | sandbox-failed (excluded) | "
-             "errors (excluded) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|"]
+             "errors (excluded) | assistant failed (scored 0) |",
+             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
     for r in rows:
         lines.append(f"| {r.agent} | {r.episodes} | {_pm(r.pass_at_1)} | {_pm(r.accept_ratio)} | {_pm(r.dpr)} | "
                      f"{_pm(r.suggestions, 1)} | {_num(r.chars_per_suggestion)} | {_num(r.tokens_written)} | "
-                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.infra_errors} | {r.errors} |")
+                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.infra_errors} | {r.errors} | {r.agent_failures} |")
     return lines
+
+
+def agent_failure_warnings(rows: list[AgentRow]) -> list[str]:
+    """A line per agent that failed episodes itself (docs/protocol.md §2.6): they count, as 0."""
+    return [f"**Warning:** `{r.agent}` failed {r.agent_failures} of its {r.episodes} episodes itself (past its "
+            "deadline, raised, or an invalid action; see the error of its agent_error records in episodes.jsonl): "
+            "each is scored Pass@1 0 and DPR 0." for r in rows if r.agent_failures]
 
 
 def paper_section(rows: list[AgentRow]) -> list[str]:
@@ -164,11 +176,11 @@ def write_csv(rows: list[AgentRow], path: Path) -> None:
                          "dpr", "dpr_stderr", "test_pass_fraction", "suggestions_per_episode",
                          "suggestions_per_episode_stderr", "chars_per_suggestion", "human_tokens_written", "rounds",
                          "human_prompt_tokens", "human_completion_tokens", "simulator_failed_excluded",
-                         "sandbox_failed_excluded", "errors_excluded"])
+                         "sandbox_failed_excluded", "errors_excluded", "agent_failed_scored_0"])
         for r in rows:
             writer.writerow([r.agent, r.episodes, *r.pass_at_1, *r.accept_ratio, *r.dpr, r.pass_fraction,
                              *r.suggestions, r.chars_per_suggestion, r.tokens_written, r.rounds, r.prompt_tokens,
-                             r.completion_tokens, r.simulator_failed, r.infra_errors, r.errors])
+                             r.completion_tokens, r.simulator_failed, r.infra_errors, r.errors, r.agent_failures])
 
 
 def plot(rows: list[AgentRow], out: Path) -> list[Path]:
@@ -212,23 +224,26 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
 
 
 def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
-                 baseline: str | None = None, real: list[Path] | None = None) -> dict[str, Any]:
+                 baseline: str | None = None, real: list[Path] | None = None,
+                 programmer_validation: Path | None = None) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
     there is a baseline), ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into
     ``out`` (default: the first directory); return the rows, the paths, the warnings, the notes and the
     realism section's lines. ``baseline``: the agent the others are paired with (default ``none`` when it
     ran). ``real``: the real decision logs to compare with (None: the Copilot study's, when its file is
-    found; [] none)."""
+    found; [] none). ``programmer_validation``: a folder with the programmer's replay or judge result to quote
+    (default: its response cache's folder, ``realism.validation``)."""
     merged = merge_runs([Path(d) for d in directories])
     agents = list(merged.run["config"]["agents"])
     chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
     logs = load_real_logs(real)  # so does a bad real log: every one is read in full here
+    validated = validation_lines(merged.run, programmer_validation)  # and a folder with no result
     out = Path(out) if out else merged.directories[0]
     out.mkdir(parents=True, exist_ok=True)
     rows = summarize(merged.records, agents)
-    warnings = comparison.warnings(merged.records, agents, merged.run.get("agents"))
+    warnings = [*agent_failure_warnings(rows), *comparison.warnings(merged.records, agents, merged.run.get("agents"))]
     excluded = sum(r.simulator_failed for r in rows)
-    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
+    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), *validated, "",
              f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
              f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)", "",
              "## Per agent", "", *markdown_table(rows), "",
@@ -242,7 +257,7 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
         lines += ["", *(f"- {w}" for w in warnings)]  # a list, so that each warning keeps its own line
     cells = comparison.per_problem(merged.records, agents, merged.run.get("problem_ids", []))
     lines += ["", *comparison.per_problem_section(cells, agents), ""]
-    realism = RealismSection.build(merged.run, merged.records, agents, logs, named=real is not None)
+    realism = RealismSection.build(merged.run, merged.records, agents, logs)
     realism_lines = realism.lines()
     lines += [*realism_lines, ""]
     paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv",

@@ -10,6 +10,7 @@ sampling call runs alone (see ``guards.SamplingGate``).
 """
 from __future__ import annotations
 
+import json
 import threading
 import time
 import traceback
@@ -20,6 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S, AgentFailed
 from codeassist_env.bench.agent_facts import BEHAVIOUR_FACTS
 from codeassist_env.bench.engine import local_numerics, numerics_warning, refuse_mixed_engines, run_engine
 from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
@@ -29,8 +31,9 @@ from codeassist_env.bench.outcome import (EndpointDownEpisode, EndpointUnreachab
 from codeassist_env.bench.ray_executor import run_ray
 from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
                                         Triple, changed_keys, config_hash, environment_facts, human_facts,
-                                        latest_by_triple, load_episodes, read_run, write_run)
+                                        latest_by_triple, load_episodes, read_run, run_lock, write_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeResult, EpisodeStatus
+from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
 from codeassist_env.humans.cache import CacheMiss
 from codeassist_env.problems import Problem, load_problems
@@ -64,17 +67,17 @@ class BenchConfig:
 
     def __post_init__(self) -> None:
         if not self.agents:
-            raise ValueError("give at least one agent")
+            raise InputError("give at least one agent")
         if len(set(self.agents)) != len(self.agents):
-            raise ValueError(f"agent names repeat in {list(self.agents)}")
+            raise InputError(f"agent names repeat in {list(self.agents)}")
         if self.seeds < 1:
-            raise ValueError(f"--seeds must be >= 1, got {self.seeds}")
+            raise InputError(f"--seeds must be >= 1, got {self.seeds}")
         if self.limit is not None and self.limit < 1:
-            raise ValueError(f"--limit must be >= 1, got {self.limit}")
+            raise InputError(f"--limit must be >= 1, got {self.limit}")
         if self.max_rounds < 1:
-            raise ValueError(f"--max-rounds must be >= 1, got {self.max_rounds}")
+            raise InputError(f"--max-rounds must be >= 1, got {self.max_rounds}")
         if self.human_tokens < 0:
-            raise ValueError(f"--human-tokens must be >= 0, got {self.human_tokens}")
+            raise InputError(f"--human-tokens must be >= 0, got {self.human_tokens}")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -99,23 +102,29 @@ class RunOptions:
     executor: str = "threads"  # or "ray"
     ray_address: str | None = None  # None: a Ray cluster of this machine alone (or the one already initialised)
     torch_threads: int = 0  # torch CPU threads a Ray worker sets (0: torch's choice); the CLI sets its own
+    # Seconds each call of an assistant may take; past it the episode is the assistant's failure (§2.6).
+    agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S
 
     def __post_init__(self) -> None:
+        if not self.agent_timeout > 0:
+            raise InputError(f"--agent-timeout must be a number of seconds > 0, got {self.agent_timeout!r}")
         if self.executor not in EXECUTORS:
-            raise ValueError(f"--executor {self.executor!r}: expected one of {', '.join(EXECUTORS)}")
+            raise InputError(f"--executor {self.executor!r}: expected one of {', '.join(EXECUTORS)}")
         if self.concurrency < 1:
-            raise ValueError(f"--concurrency must be >= 1, got {self.concurrency}")
+            raise InputError(f"--concurrency must be >= 1, got {self.concurrency}")
         if self.max_connection_failures < 1:
-            raise ValueError(f"--max-connection-failures must be >= 1, got {self.max_connection_failures}")
+            raise InputError(f"--max-connection-failures must be >= 1, got {self.max_connection_failures}")
+        if self.out.exists() and not self.out.is_dir():
+            raise RunStoreError(f"--out {self.out} is a file, not a directory: name a directory for the run")
         index, count = self.shard
         if not 1 <= index <= count:
-            raise ValueError(f"--shard {index}/{count}: need 1 <= i <= n")
+            raise InputError(f"--shard {index}/{count}: need 1 <= i <= n")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
     index, slash, count = text.partition("/")
     if not slash or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
-        raise ValueError(f"--shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
+        raise InputError(f"--shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
     return int(index), int(count)
 
 
@@ -146,6 +155,15 @@ def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any
         details = "; ".join(f"{name}: {_behaviour(before[name])} -> {_behaviour(now[name])}" for name in changed)
         raise RunStoreError(f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
                             f"({details}); write to another --out")
+
+
+def _refuse_unstorable(agent_info: dict[str, Any] | None) -> None:
+    """What the agent said of its suggestion goes into the episode record: text JSON or UTF-8 cannot hold
+    (a lone surrogate) is the agent's failure, refused here rather than when the record is written."""
+    try:
+        json.dumps(agent_info, ensure_ascii=False).encode("utf-8")
+    except (TypeError, ValueError) as error:
+        raise AgentFailed("invalid_action", f"its last_info cannot be stored ({type(error).__name__}: {error})")
 
 
 PROBLEMS_PER_BLOCK = 10
@@ -206,7 +224,7 @@ class BenchRunner:
                "created_at": previous["created_at"] if previous else now, "updated_at": now,
                "options": {"concurrency": self.options.concurrency, "shard": "/".join(map(str, self.options.shard)),
                            "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url,
-                           "executor": self.options.executor},
+                           "executor": self.options.executor, "agent_timeout": self.options.agent_timeout},
                "tokenizer": get_tokenizer(self.config.tokenizer).name,
                "problem_ids": [p.id for p in self.problems], "agents": agent_facts, "engine": engine,
                **environment_facts()}
@@ -295,20 +313,26 @@ class BenchRunner:
             with self._model_gate(agent):
                 suggestion = agent.act(obs)
             agent_info = getattr(agent, "last_info", None)
-            acts.append((time.perf_counter() - act_started,
-                         {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None))
+            agent_info = {k: v for k, v in agent_info.items() if k != "reply"} if agent_info else None
+            _refuse_unstorable(agent_info)
+            acts.append((time.perf_counter() - act_started, agent_info))
             return suggestion
 
         result = EpisodeResult.from_info(play_episode(local.env, agent, problem_id=problem_id, seed=seed,
-                                                      act=timed_act))
+                                                      act=timed_act, agent_timeout=self.options.agent_timeout))
         for entry, (act_s, agent_info) in zip(result.transcript, acts):
             entry["act_s"] = act_s
             if agent_info is not None:
                 entry["agent_info"] = agent_info
         record.result = result
+        if result.agent_failure:  # an agent object that failed is not used again: its call may still be running
+            local.agents.pop(agent_name, None)
         unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
         if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
             record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
+        elif result.agent_failure:  # charged to the assistant (§2.6)
+            record.status = EpisodeStatus.AGENT_ERROR
+            record.error = f"the assistant failed: {result.agent_failure}"
         elif result.infra_error:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
             record.status = EpisodeStatus.INFRA_ERROR
             record.error = ("the sandbox failed while running the hidden tests: "
@@ -322,12 +346,15 @@ class BenchRunner:
         """Run this shard's episodes that are not done yet. ``execute``: what runs them (default: the
         executor ``options.executor`` names). Raises ``RunAborted`` (``EndpointUnreachable`` when the
         simulated human's endpoint is down); what finished is recorded either way."""
-        execute = execute or EXECUTORS[self.options.executor]
+        with run_lock(self.options.out):
+            return self._run(agent_facts, execute or EXECUTORS[self.options.executor])
+
+    def _run(self, agent_facts: dict[str, Any] | None, execute: Executor) -> RunSummary:
         started = time.perf_counter()
         loaded = self.prepare(agent_facts or {})
         latest = latest_by_triple(loaded.records)
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
-        done = {k for k, r in latest.items() if r["status"] == EpisodeStatus.OK}
+        done = {k for k, r in latest.items() if EpisodeStatus(r["status"]).final}
         todo = run_order([t for t in planned if t not in done], self.config.agents)
         summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
                              notes=loaded.notes)

@@ -8,28 +8,68 @@ and ignores it; opening the file for appending truncates it away first, so the n
 """
 from __future__ import annotations
 
+import contextlib
 import dataclasses
+import fcntl
 import hashlib
 import inspect
 import json
 import os
+import threading
 from importlib import metadata
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.episode import EpisodeStatus
+from codeassist_env.episode import EpisodeRecord, EpisodeStatus
+from codeassist_env.errors import InputError
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.machine import machine_facts
 
 EPISODES_FILE = "episodes.jsonl"
 RUN_FILE = "run.json"
+LOCK_FILE = "bench.lock"
 RUN_FORMAT = 1
 
 Triple = tuple[str, str, int]  # (agent, problem_id, seed)
 
 
-class RunStoreError(ValueError):
+class RunStoreError(InputError):
     """A results directory that cannot be used as asked (corrupt file, config mismatch, ...)."""
+
+
+_held: dict[Path, int] = {}  # run directories this process holds the lock of -> the holding thread
+
+
+@contextlib.contextmanager
+def run_lock(directory: Path) -> Iterator[None]:
+    """Hold ``directory``'s lock while a bench writes it: one writer per run directory, so two runs (or
+    resumes) cannot both run and write the same episodes. ``fcntl.flock`` on ``bench.lock``: the kernel
+    releases it when the holder's process ends, however it ends, so a killed run leaves no stale lock.
+    The file keeps the holder's pid, to name it to a second run, which raises ``RunStoreError``.
+    Re-entrant in the thread that holds it (the job takes it before loading models, the runner again)."""
+    directory.mkdir(parents=True, exist_ok=True)
+    key = directory.resolve()
+    if _held.get(key) == threading.get_ident():
+        yield
+        return
+    fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by child processes
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
+            raise RunStoreError(f"{directory} is being written by another run (pid {holder}); wait for it to end, "
+                                "or write to another --out") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        _held[key] = threading.get_ident()
+        try:
+            yield
+        finally:
+            del _held[key]
+    finally:
+        os.close(fd)  # releases the lock
 
 
 def config_hash(config: dict[str, Any]) -> str:
@@ -93,6 +133,15 @@ def load_episodes(path: Path) -> LoadedEpisodes:
         missing = [key for key in ("agent", "problem_id", "seed", "status") if key not in record]
         if missing:
             raise RunStoreError(f"{path}:{number}: episode record lacks field(s) {missing}")
+        wrong = [key for key, kind in (("agent", str), ("problem_id", str), ("seed", int), ("status", str))
+                 if not isinstance(record[key], kind) or isinstance(record[key], bool)]
+        if wrong:
+            raise RunStoreError(f"{path}:{number}: episode record field {wrong[0]!r} is not a "
+                                f"{'string' if wrong[0] != 'seed' else 'integer'} (got {record[wrong[0]]!r:.80})")
+        try:
+            EpisodeRecord.from_json(record)
+        except (TypeError, ValueError) as error:
+            raise RunStoreError(f"{path}:{number}: not an episode record ({error})") from None
     return loaded
 
 
@@ -127,12 +176,16 @@ def write_run(directory: Path, run: dict[str, Any]) -> None:
     os.replace(temporary, path)
 
 
+def _final(record: dict[str, Any] | None) -> bool:
+    return record is not None and record["status"] in (EpisodeStatus.OK, EpisodeStatus.AGENT_ERROR)
+
+
 def latest_by_triple(records: list[dict[str, Any]]) -> dict[Triple, dict[str, Any]]:
-    """One record per triple: the last finished one, else the last errored one (a resumed run keeps the
-    errored attempts it replaced, the file being append-only)."""
+    """One record per triple: the last final one (``EpisodeStatus.final``), else the last errored one (a
+    resumed run keeps the errored attempts it replaced, the file being append-only)."""
     chosen: dict[Triple, dict[str, Any]] = {}
     for record in records:
         key = triple_of(record)
-        if record["status"] == EpisodeStatus.OK or chosen.get(key, {}).get("status") != EpisodeStatus.OK:
+        if _final(record) or not _final(chosen.get(key)):
             chosen[key] = record
     return chosen

@@ -11,8 +11,9 @@ import importlib
 import os
 import sys
 
-from codeassist_env.cli.errors import BAD_INPUT, EXIT_BAD_INPUT, ArgumentParser, report_bad_input
+from codeassist_env.cli.errors import EXIT_BAD_INPUT, ArgumentParser, is_bad_input, report_bad_input, report_bug
 from codeassist_env.plugins import load_plugin
+from codeassist_env.quiet import no_progress_bars
 
 # Modules under codeassist_env.cli, one per subcommand family.
 SUBCOMMAND_MODULES: list[str] = [
@@ -53,17 +54,22 @@ def _name_commands(parser: argparse.ArgumentParser) -> None:
                 _name_commands(command)
 
 
-def _plugins(argv: list[str]) -> list[str]:
+def _early_options(argv: list[str]) -> argparse.Namespace:
+    """What must act before the commands are imported: plug-ins, and --no-progress (quiet.py)."""
     pre = argparse.ArgumentParser(add_help=False)
     pre.add_argument("--plugin", action="append", default=[])
-    return pre.parse_known_args(argv)[0].plugin
+    pre.add_argument("--no-progress", action="store_true")
+    return pre.parse_known_args(argv)[0]
 
 
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     prog = "codeassist"
     try:
-        for spec in _plugins(argv):
+        early = _early_options(argv)
+        if early.no_progress:
+            no_progress_bars()
+        for spec in early.plugin:
             load_plugin(spec)
         parser = build_parser()
         args = parser.parse_args(argv)
@@ -72,13 +78,13 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_BAD_INPUT
         prog = args.prog
         return int(args.func(args) or 0)
-    except BAD_INPUT as error:
-        return report_bad_input(prog, error)
     except BrokenPipeError:
         # `codeassist ... | head`: the reader left. Point stdout at /dev/null so the interpreter's
         # final flush does not raise again, and exit quietly instead of printing a traceback.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 0
+    except Exception as error:
+        return report_bad_input(prog, error) if is_bad_input(error) else report_bug(prog, error)
 
 
 if __name__ == "__main__":

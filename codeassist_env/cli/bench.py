@@ -19,14 +19,18 @@ BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in
                  "when it ran)")
 REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
              "copilot_events.jsonl[.gz] or RealHumanEval's autocomplete_data.csv[.gz] (default: the Copilot "
-             "study's, when its file is found; docs/protocol.md §7.5)")
+             "study's, shipped with the package; docs/protocol.md §7.5)")
+VALIDATION_HELP = ("a folder holding `codeassist realism replay` / `judge` results (replay.json, judge.json) for the "
+                   "run's programmer, quoted in the report's setup (default: those for its model in its response "
+                   "cache's folder)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
+EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def run_bench(args: argparse.Namespace) -> int:
     from codeassist_env.agents.factories import BackendOptions
     from codeassist_env.bench.job import JobRequest, run_job
-    from codeassist_env.bench.outcome import EndpointUnreachable, RunAborted
+    from codeassist_env.bench.outcome import EndpointUnreachable, RunAborted, RunInterrupted
     from codeassist_env.bench.report import markdown_table
 
     request = JobRequest(
@@ -37,8 +41,9 @@ def run_bench(args: argparse.Namespace) -> int:
         backend=BackendOptions.from_args(args), concurrency=args.concurrency, threads=args.threads,
         executor=args.executor, ray_address=args.ray_address, shard=args.shard, resume=args.resume,
         progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
+        agent_timeout=args.agent_timeout,
         report=not args.no_report, paper=args.paper, baseline=args.baseline,
-        real=tuple(args.real) if args.real else None)
+        real=tuple(args.real) if args.real else None, programmer_validation=args.programmer_validation)
     try:
         done = run_job(request, log=lambda line: print(f"codeassist bench: {line}", file=sys.stderr))
     except EndpointUnreachable as error:
@@ -46,6 +51,10 @@ def run_bench(args: argparse.Namespace) -> int:
         print(f"{args.prog}: stopped: the simulated human's endpoint is down ({error}); what finished is kept. "
               f"Restart the server, then run: codeassist {again}", file=sys.stderr)
         return EXIT_ENDPOINT_DOWN
+    except RunInterrupted as interrupted:
+        how = "--resume" if args.out else f"--out {interrupted.out} --resume"
+        print(f"{args.prog}: {interrupted}; the same command with {how} continues", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except RunAborted as error:
         print(f"{args.prog}: {error}; what finished is kept, continue with --resume", file=sys.stderr)
         return EXIT_EPISODE_ERRORS
@@ -64,7 +73,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return run_compare(args)
 
-    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real)
+    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real,
+                          programmer_validation=args.programmer_validation)
     print(result["text"])
     tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv"),
               result.get("realism_csv")]
@@ -97,7 +107,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
     from codeassist_env.bench import main_job
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
-    from codeassist_env.cli.errors import at_least, registered
+    from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
+    from codeassist_env.cli.errors import at_least, directory, positive_float, registered
     from codeassist_env.humans import BENCH_HUMAN, HUMANS
     from codeassist_env.sandbox import AUTO, BENCH_BACKEND, SANDBOX_BACKENDS
 
@@ -109,7 +120,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     f"{main_job.MAX_ROUNDS} rounds of K_H = 10, all test problems; on local transformers, "
                     "or on vLLM with --engine vllm). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
-                    "simulated human's endpoint is down (restart it, rerun with --resume).")
+                    "simulated human's endpoint is down (restart it, rerun with --resume), 130 interrupted "
+                    "(Ctrl-C; what finished is kept, rerun with --resume).")
     bench.add_argument("--agents", nargs="+", metavar="AGENT", type=registered(AGENTS),
                        help="agent names, e.g. none oracle-10 base base-10 sft-10 empower empower-infer:0.32 ("
                             + AGENTS.help_text() + ")")
@@ -127,6 +139,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        metavar="N",
                        help="llm human: stop the run after N rounds in a row could not connect to the endpoint "
                             f"(each after the client's retries; default {DEFAULT_MAX_CONNECTION_FAILURES})")
+    bench.add_argument("--agent-timeout", type=positive_float, default=DEFAULT_AGENT_TIMEOUT_S, metavar="SECONDS",
+                       help="seconds each call of an assistant may take; one that takes longer, raises or returns an "
+                            "invalid action fails its episode, which is scored 0 (docs/protocol.md §2.6; default "
+                            f"{DEFAULT_AGENT_TIMEOUT_S:g})")
     bench.add_argument("--cache", choices=("off", "record", "replay"), default="off",
                        help="llm human response cache (default: off)")
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
@@ -159,14 +175,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                        help="torch CPU threads of local LM agents (default 1: episodes, sandboxes and other "
                             "programs share the cores, and an oversubscribed CPU generates several times slower; "
                             "0 = torch's choice)")
-    bench.add_argument("--out", type=Path, help="results directory (default: runs/bench-<UTC time>)")
+    bench.add_argument("--out", type=directory, help="results directory (default: runs/bench-<UTC time>)")
     bench.add_argument("--resume", action="store_true", help="continue DIR: run only missing or errored episodes")
     bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")
     bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
+    bench.add_argument("--programmer-validation", type=Path, metavar="DIR", help=VALIDATION_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
-    bench.add_argument("--no-progress", action="store_true", help="no progress bar")
+    bench.add_argument("--no-progress", action="store_true",
+                       help="no progress bar, ours or a library's (model loading)")
     add_backend_arguments(bench)
     bench.set_defaults(func=run_bench)
 
@@ -176,10 +194,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                     "runs with another config are refused) and write report.md, report.csv, realism.csv and PNG "
                     "plots.")
     report.add_argument("dirs", nargs="+", type=Path, metavar="DIR", help="run directories made by codeassist bench")
-    report.add_argument("--out", type=Path, help="where to write the report (default: the first DIR)")
+    report.add_argument("--out", type=directory, help="where to write the report (default: the first DIR)")
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
     report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     report.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
+    report.add_argument("--programmer-validation", type=Path, metavar="DIR", help=VALIDATION_HELP)
     report.add_argument("--compare", type=Path, metavar="OTHER",
                         help="instead of a report: compare the episodes with another run directory or a "
                              "fingerprints.jsonl (e.g. docs/main_job.fingerprints.jsonl) and list those that "

@@ -2,27 +2,36 @@
 and the fix, exit status 2, no traceback, and nothing created on disk (options are checked as the command
 line is read, names against their registries, before any work starts).
 
-Bad input is any exception of ``BAD_INPUT``: the package raises ``ValueError`` (``ProblemError``,
-``RunStoreError``, ``UnknownName``, ``PluginError`` are ones) for what the caller gave, and
-``SandboxUnavailable`` / ``FileNotFoundError`` / ``ModuleNotFoundError`` for what this machine lacks.
+Bad input is an exception of one class, ``codeassist_env.errors.InputError`` (``ProblemError``,
+``RunStoreError``, ``UnknownName``, ``PluginError``, ``SandboxUnavailable`` and ``MissingFile`` are ones):
+what the caller gave, or what this machine lacks for the work asked. Any other exception is a bug of the
+package: ``report_bug`` prints its traceback and asks for a report, exit status 1.
 """
 from __future__ import annotations
 
 import argparse
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.extras import missing_extra
 from codeassist_env.registry import Registry
-from codeassist_env.sandbox import SandboxUnavailable
 
 EXIT_BAD_INPUT = 2
-BAD_INPUT: tuple[type[BaseException], ...] = (ValueError, FileNotFoundError, ModuleNotFoundError, SandboxUnavailable)
+EXIT_BUG = 1
 
 
-class UsageError(ValueError):
+def is_bad_input(error: BaseException) -> bool:
+    """The package's own input errors (``InputError``), and an optional dependency an extra would install
+    (a ``ModuleNotFoundError`` that ``extras.missing_extra`` names the fix of)."""
+    return isinstance(error, InputError) or (isinstance(error, ModuleNotFoundError)
+                                             and missing_extra(error.name) is not None)
+
+
+class UsageError(InputError):
     """A command line argparse refused; ``prog`` is the (sub)command that refused it."""
 
     def __init__(self, prog: str, message: str):
@@ -47,12 +56,21 @@ def report_bad_input(prog: str, error: BaseException) -> int:
     return EXIT_BAD_INPUT
 
 
+def report_bug(prog: str, error: BaseException) -> int:
+    """Print ``error``'s traceback and ask for a report; return exit status 1."""
+    traceback.print_exception(error)
+    print(f"{prog}: this is a bug in codeassist_env, not a problem with your input ({type(error).__name__}). "
+          "Please report it with the traceback above and the command you ran.", file=sys.stderr)
+    return EXIT_BUG
+
+
 def run_script(main: Callable[[], Any], prog: str | None = None) -> int:
-    """Run an example script's ``main()``, turning bad input into one line and exit status 2."""
+    """Run an example script's ``main()``: bad input becomes one line and exit status 2, a bug its traceback."""
+    prog = prog or Path(sys.argv[0]).name
     try:
         return int(main() or 0)
-    except BAD_INPUT as error:
-        return report_bad_input(prog or Path(sys.argv[0]).name, error)
+    except Exception as error:
+        return report_bad_input(prog, error) if is_bad_input(error) else report_bug(prog, error)
 
 
 def at_least(minimum: int) -> Callable[[str], int]:
@@ -66,6 +84,22 @@ def at_least(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
         return value
     return parse
+
+
+def directory(text: str) -> Path:
+    """argparse type: a directory to write into, existing or not; an existing file is refused."""
+    path = Path(text)
+    if path.exists() and not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{text} is a file, not a directory: name a directory")
+    return path
+
+
+def port(text: str) -> int:
+    """argparse type: a TCP port, 0 to 65535 (0: any free port)."""
+    value = int(text) if text.isdigit() else -1
+    if not 0 <= value <= 65535:
+        raise argparse.ArgumentTypeError(f"must be a TCP port, 0 to 65535, got {text!r}")
+    return value
 
 
 def positive_float(text: str) -> float:

@@ -7,6 +7,7 @@ import shlex
 import sys
 from pathlib import Path
 
+from codeassist_env.errors import InputError
 from codeassist_env.realism.known_answers import DEFAULT_CASES
 
 DEFAULT_SETS = ("codeassist-core", "humaneval")
@@ -94,13 +95,13 @@ def run_build(args: argparse.Namespace) -> int:
 
     out = args.out
     if not out.name.endswith(".jsonl.gz"):
-        raise ValueError(f"--out {str(out)!r}: the case file's name must end in .jsonl.gz")
+        raise InputError(f"--out {str(out)!r}: the case file's name must end in .jsonl.gz")
     sets = {name: {p.id: p for p in load_problems(name, default_split(name))} for name in args.problems}
     runs = []
     for directory in args.runs:
         config = read_run(directory)["config"]
         if config.get("problems") not in sets:
-            raise ValueError(f"--runs {str(directory)!r}: its problems {config.get('problems')!r} are not among "
+            raise InputError(f"--runs {str(directory)!r}: its problems {config.get('problems')!r} are not among "
                              f"--problems {' '.join(args.problems)}")
         runs.append((directory, config["problems"]))
     sources = {"problems": {name: default_split(name) or "all" for name in args.problems},
@@ -167,7 +168,7 @@ def run_judge(args: argparse.Namespace) -> int:
     try:
         run = judge.judge(human, cases, args.human, update)
     except CacheMiss as error:
-        raise ValueError(f"--cache replay: {error}") from None
+        raise InputError(f"--cache replay: {error}") from None
     finally:
         if bar is not None:
             bar.close()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from codeassist_env.errors import MissingModule
 from codeassist_env.sandbox import SANDBOX_BACKENDS, SandboxUnavailable, resolve_backend
 from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_context, build_image,
                                                    clean_containers, default_image)
@@ -38,7 +39,7 @@ def run_build(args: argparse.Namespace) -> int:
     try:
         import docker
     except ImportError:
-        raise ModuleNotFoundError(NO_DOCKER_SDK) from None  # bad input (cli.errors): this machine lacks it
+        raise MissingModule(NO_DOCKER_SDK) from None  # bad input (cli.errors): this machine lacks it
     try:
         tag = build_image(base=args.base, tag=args.tag, context=context)
     except docker.errors.BuildError as e:

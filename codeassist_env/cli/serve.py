@@ -6,7 +6,8 @@ import signal
 import sys
 import time
 
-from codeassist_env.cli.errors import at_least, positive_float
+from codeassist_env.cli.errors import at_least, port, positive_float
+from codeassist_env.errors import InputError
 from codeassist_env.serve import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
 
 
@@ -24,13 +25,16 @@ def register(subparsers) -> None:
     serve.add_argument("--adapter", action="append", default=[], metavar="NAME=DIR",
                        help="--vllm: also serve this LoRA adapter as model NAME (repeatable)")
     serve.add_argument("--dtype", default="bfloat16", help="--vllm: compute dtype (default bfloat16)")
-    serve.add_argument("--port", type=at_least(0), default=8000,
+    serve.add_argument("--port", type=port, default=8000,
                        help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
     serve.add_argument("--model-path", default=None, help="a GGUF file (--local) or Hugging Face directory "
                        "(--vllm) to serve instead of the bundled model")
     serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX,
                        help=f"context length (default {DEFAULT_N_CTX})")
+    serve.add_argument("--chat-format", metavar="NAME",
+                       help="--local: llama-cpp-python's chat format for a GGUF file without a chat template "
+                            "(e.g. gemma; default: the file's template)")
     serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS,
                        help=f"CPU threads (default {DEFAULT_THREADS})")
     serve.set_defaults(func=run_serve)
@@ -55,7 +59,7 @@ def _start_vllm(args: argparse.Namespace):
     for given in args.adapter:
         name, equals, path = given.partition("=")
         if not equals or not name or not path:
-            raise ValueError(f"--adapter {given!r}: expected NAME=DIR")
+            raise InputError(f"--adapter {given!r}: expected NAME=DIR")
         extra.append(read_adapter(name, Path(path)))
     adapters = shipped_adapters() + extra  # both read first: a rank vLLM cannot serve is bad input
     return start_vllm_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
@@ -74,7 +78,7 @@ def run_serve(args: argparse.Namespace) -> int:
             server = _start_vllm(args)
         else:
             server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
-                                        n_ctx=args.n_ctx, n_threads=args.threads)
+                                        n_ctx=args.n_ctx, n_threads=args.threads, chat_format=args.chat_format)
     except (RuntimeError, TimeoutError) as e:
         print(f"codeassist serve: {e}", file=sys.stderr)
         return 1

@@ -8,7 +8,7 @@ import sys
 import webbrowser
 from pathlib import Path
 
-from codeassist_env.cli.errors import at_least, positive_float, registered
+from codeassist_env.cli.errors import at_least, directory, port, positive_float, registered
 
 HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect). Another address, e.g. "
              "0.0.0.0, lets anyone who can reach this machine use the page and its API over plain HTTP, with no "
@@ -19,13 +19,17 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 def _common(parser: argparse.ArgumentParser) -> None:
     from codeassist_env.agents.factories import add_backend_arguments
     from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
+    from codeassist_env.study.server import DEFAULT_SANDBOXES
 
     parser.add_argument("--problems", default="codeassist-core",
                         help="problem set name or path (default codeassist-core)")
     parser.add_argument("--host", default="127.0.0.1", help=HOST_HELP)
-    parser.add_argument("--port", type=at_least(0), default=8765, help="port (default 8765; 0 = any free port)")
+    parser.add_argument("--port", type=port, default=8765, help="port (default 8765; 0 = any free port)")
     parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
                         help=f"sandbox backend for the tests (default {DEFAULT_BACKEND})")
+    parser.add_argument("--sandboxes", type=at_least(1), default=DEFAULT_SANDBOXES,
+                        help="sandboxes that run participants' programs at once, shared fairly; more than the "
+                             f"participants whose programs may hang at once (default {DEFAULT_SANDBOXES})")
     parser.add_argument("--tokenizer", default=None, help="tokenizer for token counts (default: the offline code one)")
     parser.add_argument("--suggest-timeout", type=positive_float, default=20.0,
                         help="seconds an assistant may take before the page shows no suggestion (default 20)")
@@ -51,7 +55,7 @@ def register(subparsers) -> None:
                                        "with the same --out resumes the study.")
     serve.add_argument("--agents", nargs=2, required=True, metavar=("AGENT1", "AGENT2"), type=agent_name,
                        help="the two assistants, e.g. empower base-20")
-    serve.add_argument("--out", required=True, type=Path, help="study directory (created; reused to resume)")
+    serve.add_argument("--out", required=True, type=directory, help="study directory (created; reused to resume)")
     serve.add_argument("--seed", type=at_least(0), default=0, help="seed of the schedule (default 0)")
     serve.add_argument("--pairs", type=at_least(1), default=2, help="pairs of problems per participant (default 2)")
     _common(serve)
@@ -60,7 +64,7 @@ def register(subparsers) -> None:
     solo = sub.add_parser("try", help="try one assistant yourself: no blinding, no questionnaire",
                           description="Solve the set's problems with one named assistant. The log goes to --out.")
     solo.add_argument("--agent", required=True, type=agent_name, help="the assistant, e.g. base-10")
-    solo.add_argument("--out", type=Path, default=Path("studies/try"),
+    solo.add_argument("--out", type=directory, default=Path("studies/try"),
                       help="directory of the log (default studies/try; a directory per agent is advised)")
     _common(solo)
     solo.set_defaults(func=run_try)
@@ -85,7 +89,8 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
                              suggest_timeout_s=args.suggest_timeout, pause_ms=args.pause_ms,
                              show_statement=args.agent_sees_problem)
         study, close = build_study(config, out, sandbox=args.sandbox, tokenizer=args.tokenizer,
-                                   agent_options={"backend_options": BackendOptions.from_args(args)})
+                                   agent_options={"backend_options": BackendOptions.from_args(args)},
+                                   sandboxes=args.sandboxes)
     except RuntimeError as error:  # bad input (ValueError, a StudyLogError among them) is cli.errors' to say
         print(f"codeassist study: {error}", file=sys.stderr)
         return 1

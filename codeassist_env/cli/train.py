@@ -14,7 +14,7 @@ import shlex
 import sys
 from pathlib import Path
 
-from codeassist_env.cli.errors import at_least, positive_float
+from codeassist_env.cli.errors import at_least, directory, positive_float
 from codeassist_env.training.empower import UNITS
 from codeassist_env.training.pipeline import SCORERS, DataConfig, parse_method, use_threads
 from codeassist_env.vllm_serve import VLLM_LORA_RANKS
@@ -126,7 +126,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     _add_corpus_args(train)
     _add_method_args(train, "empower")
     _add_method_args(train, "sft-rand")
-    train.add_argument("--out", type=Path, required=True, help="adapter output directory")
+    train.add_argument("--out", type=directory, required=True, help="adapter output directory")
     train.add_argument("--epochs", type=positive_float, default=1.0, help="default 1 (as in the paper)")
     train.add_argument("--lr", type=positive_float, default=2e-4)
     train.add_argument("--rank", type=int, choices=VLLM_LORA_RANKS, default=8, metavar="RANK",

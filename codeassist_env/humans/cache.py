@@ -26,6 +26,9 @@ import time
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError, MissingFile
+from codeassist_env.jsonl_log import UnstorableRecord
+
 STORE_MODES: tuple[str, ...] = ("record", "replay")  # the modes a ResponseCache object has
 CACHE_MODES: tuple[str, ...] = ("off", *STORE_MODES)
 _BUSY_TIMEOUT_MS = 30_000
@@ -56,11 +59,11 @@ class ResponseCache:
 
     def __init__(self, path: str | os.PathLike, mode: str = "record"):
         if mode not in STORE_MODES:
-            raise ValueError(f"cache mode {mode!r} is not one of {STORE_MODES}")
+            raise InputError(f"cache mode {mode!r} is not one of {STORE_MODES}")
         self.path = Path(path)
         self.mode = mode
         if mode == "replay" and not self.path.is_file():
-            raise FileNotFoundError(f"replay cache {self.path} does not exist (record it first with mode 'record')")
+            raise MissingFile(f"replay cache {self.path} does not exist (record it first with mode 'record')")
         self._local = threading.local()
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self._connection()  # create the schema now, so a bad path fails at construction
@@ -94,11 +97,16 @@ class ResponseCache:
         writer's, when another thread or process recorded the same key meanwhile)."""
         if self.mode != "record":
             raise RuntimeError(f"cache {self.path} is in mode {self.mode!r}; only 'record' stores responses")
-        conn = self._connection()
-        conn.execute(
+        try:  # checked whole before the insert: a row is stored entire or not at all
+            texts = [json.dumps(value, ensure_ascii=False) for value in (request, response)]
+            for text in texts:
+                text.encode("utf-8")
+        except (TypeError, ValueError) as error:  # a lone surrogate in a reply is a UnicodeEncodeError
+            raise UnstorableRecord(f"response cache {self.path}: the response to request {key} cannot be stored, "
+                                   f"nothing written: {type(error).__name__}: {error}") from error
+        self._connection().execute(
             "INSERT OR IGNORE INTO responses (key, model, request, response, created) VALUES (?, ?, ?, ?, ?)",
-            (key, model, json.dumps(request, ensure_ascii=False), json.dumps(response, ensure_ascii=False),
-             time.time()),
+            (key, model, *texts, time.time()),
         )
         return self.get(key)
 

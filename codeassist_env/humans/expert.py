@@ -18,6 +18,7 @@ from typing import Any
 
 import numpy as np
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Decision, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems.model import Problem, TestCase
@@ -120,11 +121,11 @@ class ExpertHuman:
                  sandbox: Any = DEFAULT_BACKEND, max_runs: int = DEFAULT_MAX_RUNS,
                  miss_likeness: float = DEFAULT_MISS_LIKENESS):
         if not 0.0 <= miss_rate <= 1.0:
-            raise ValueError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
+            raise InputError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
         if not 0.0 <= miss_likeness <= 1.0:
-            raise ValueError(f"expert human: miss_likeness must be in [0, 1], got {miss_likeness!r}")
+            raise InputError(f"expert human: miss_likeness must be in [0, 1], got {miss_likeness!r}")
         if max_runs < 1:
-            raise ValueError(f"expert human: max_runs must be >= 1, got {max_runs!r}")
+            raise InputError(f"expert human: max_runs must be >= 1, got {max_runs!r}")
         self.miss_rate = miss_rate
         self.miss_likeness = miss_likeness
         self.max_runs = max_runs

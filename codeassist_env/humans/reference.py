@@ -19,6 +19,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Decision
 from codeassist_env.problems.model import Problem
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
@@ -31,10 +32,10 @@ def reference_program(problem: Problem) -> str:
     start with the starter code (the human cannot edit code it did not write)."""
     reference = problem.reference_solution
     if not reference:
-        raise ValueError(f"problem {problem.id!r} has no reference_solution; the reference human "
+        raise InputError(f"problem {problem.id!r} has no reference_solution; the reference human "
                          "(and the oracle agent) need one")
     if not reference.startswith(problem.starter_code):
-        raise ValueError(f"problem {problem.id!r}: reference_solution does not start with starter_code, "
+        raise InputError(f"problem {problem.id!r}: reference_solution does not start with starter_code, "
                          "so the reference human cannot reach it by appending")
     return reference
 
@@ -72,7 +73,7 @@ class ReferenceHuman:
 
     def __init__(self, tolerance: str = "exact", tokenizer: Tokenizer | str | None = None):
         if tolerance not in TOLERANCES:
-            raise ValueError(f"reference human: tolerance {tolerance!r} is not one of {TOLERANCES}")
+            raise InputError(f"reference human: tolerance {tolerance!r} is not one of {TOLERANCES}")
         self.tolerance = tolerance
         self.tokenizer = get_tokenizer(tokenizer)
         self._ref: _Reference | None = None

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from codeassist_env.errors import InputError
+
 VALUE_REPR_MAX = 80  # a whole statement or test input in an error message helps nobody
 
 
-class ProblemError(ValueError):
+class ProblemError(InputError):
     """A problem source is unknown, unreadable or malformed.
 
     The message names where (file and line, or file and record), which field, and the offending value."""

@@ -98,7 +98,7 @@ def _run_reference(sandbox: Any, code: str, entry_point: str, calls: list[bytes]
         if reply.get("status") != "ok":
             raise ProblemError(f"{task}: the canonical solution could not be run in the sandbox "
                                f"({reply.get('status')}): {str(reply.get('stderr', ''))[-300:]}")
-        for kind, text, took in reply["calls"]:
+        for kind, text, took, _cpu in reply["calls"]:
             outputs.append(text if kind == "R" else None)
             seconds.append(float(took))
         if not reply["calls"]:  # the run's wall limit passed before one more answer

@@ -6,6 +6,8 @@ from dataclasses import asdict, dataclass, field, fields
 from types import MappingProxyType
 from typing import Any, Literal
 
+from codeassist_env.errors import InputError
+
 TestKind = Literal["stdin", "functional", "assert", "call"]
 TEST_KINDS: tuple[str, ...] = ("stdin", "functional", "assert", "call")
 NAMED_ENTRY_KINDS: tuple[str, ...] = ("functional", "assert", "call")  # the kinds that call a named function
@@ -32,6 +34,12 @@ class TestCase:
     output: str = ""
 
 
+# The largest limits the sandbox can apply, with room to spare: a test's wall-clock limit (2x + 1 s) must
+# fit a timer, and its memory in bytes a setrlimit value; beyond them the arithmetic overflows.
+MAX_TIME_LIMIT_S = 3600.0
+MAX_MEMORY_LIMIT_MB = 1 << 20  # 1 TiB
+
+
 @dataclass(frozen=True)
 class Problem:
     """Immutable: loaded problems are shared between environments and threads (``load_problems`` caches
@@ -54,9 +62,14 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.test_kind not in TEST_KINDS:
-            raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
+            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
         if self.test_kind in NAMED_ENTRY_KINDS and not self.entry_point:
-            raise ValueError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
+            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
+        if not 0 < self.time_limit_s <= MAX_TIME_LIMIT_S:
+            raise InputError(f"problem {self.id!r}: time_limit_s {self.time_limit_s!r} is not in (0, {MAX_TIME_LIMIT_S:g}]")
+        if not 0 < self.memory_limit_mb <= MAX_MEMORY_LIMIT_MB:
+            raise InputError(f"problem {self.id!r}: memory_limit_mb {self.memory_limit_mb!r} is not in "
+                             f"(0, {MAX_MEMORY_LIMIT_MB}]")
         object.__setattr__(self, "hidden_tests", tuple(self.hidden_tests))
         object.__setattr__(self, "public_tests", tuple(self.public_tests))
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))

@@ -13,7 +13,8 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problems.model import NAMED_ENTRY_KINDS, TEST_KINDS, Problem, TestCase
+from codeassist_env.problems.model import (MAX_MEMORY_LIMIT_MB, MAX_TIME_LIMIT_S, NAMED_ENTRY_KINDS, TEST_KINDS,
+                                          Problem, TestCase)
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Problem))
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "statement", "test_kind", "hidden_tests")
@@ -52,11 +53,13 @@ def parse_problem_record(record: dict[str, Any], where: str) -> Problem:
     public = parse_tests(record.get("public_tests", []), test_kind, where, "public_tests")
 
     time_limit = record.get("time_limit_s", 2.0)
-    if not _is_number(time_limit) or not math.isfinite(time_limit) or time_limit <= 0:
-        raise field_error(where, "time_limit_s", "must be a positive number of seconds", time_limit)
+    if not _is_number(time_limit) or not math.isfinite(time_limit) or not 0 < time_limit <= MAX_TIME_LIMIT_S:
+        raise field_error(where, "time_limit_s", "must be a positive number of seconds, at most "
+                          f"{MAX_TIME_LIMIT_S:g} (the most the sandbox applies)", time_limit)
     memory_limit = record.get("memory_limit_mb", 512)
-    if not _is_int(memory_limit) or memory_limit <= 0:
-        raise field_error(where, "memory_limit_mb", "must be a positive integer (MiB)", memory_limit)
+    if not _is_int(memory_limit) or not 0 < memory_limit <= MAX_MEMORY_LIMIT_MB:
+        raise field_error(where, "memory_limit_mb", "must be a positive integer (MiB), at most "
+                          f"{MAX_MEMORY_LIMIT_MB} (the most the sandbox applies)", memory_limit)
     metadata = record.get("metadata", {})
     if not isinstance(metadata, dict):
         raise field_error(where, "metadata", "must be a JSON object", metadata)

@@ -79,6 +79,9 @@ def _per_char(people: list[Participant]) -> tuple[float, float]:
 
 def reading_vs_writing(path: str | Path, resamples: int = 2000, seed: int = 0) -> ReadingVsWriting:
     people = participants(path)
+    if not any(p.read_chars for p in people) or not any(p.typed_chars for p in people):
+        raise DecisionLogError(f"{path}: {len(people)} participant(s), and none both read a decided suggestion "
+                               "and typed text of their own: reading against writing needs both")
     reading, writing = _per_char(people)
     rng = np.random.default_rng(seed)
     ratios = []

@@ -18,10 +18,11 @@ from pathlib import Path
 
 import numpy as np
 
+from codeassist_env.package_data import data_path
 from codeassist_env.realism.curve import only_whitespace
 from codeassist_env.realism.logs import RealDecision
 
-SHIPPED = Path(__file__).resolve().parents[1] / "data" / "realism" / "worth-copilot.json"
+SHIPPED = data_path("realism", "worth-copilot.json")
 
 
 def non_space_chars(suggestion: str) -> int:

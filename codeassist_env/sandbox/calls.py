@@ -10,7 +10,8 @@ host, which compares each answer by EvalPlus's rules (its evaluator, ``evalplus.
 - the special oracles of a few tasks (``EvalPlusRules.matches``).
 
 Fast mode (``fail_fast``): all inputs in one process, in order, stopping at the first failure, as EvalPlus's
-fast check does. Otherwise every input runs in a process of its own. Time limits come from the problem's
+fast check does. Otherwise every input is graded, in one process where that gives the verdicts a process per
+input gives, else in a process of its own (sandbox/call_batches.py). Time limits come from the problem's
 metadata: EvalPlus's max(1 s, 4 x the canonical solution's time) per input, and min(60 s, their sum) + 1 s
 for a whole run.
 """
@@ -25,6 +26,8 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.sandbox.call_batches import CallInputs, grade_every_input
+from codeassist_env.sandbox.carried_state import may_carry_state
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult
@@ -138,24 +141,25 @@ def time_limits(problem: Problem, tests: Sequence[TestCase]) -> list[float]:
 
 
 def run_call_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[TestCase],
-                   fail_fast: bool) -> list[TestResult]:
+                   fail_fast: bool, one_process: bool = True) -> list[TestResult]:
     tests = tuple(tests)
     if not tests:
         return []
     rules = rules_of(problem)
     args, expected, tolerances = decoded(tests, rules.atol)
     limits = time_limits(problem, tests)
+    program = code
     code, entry_point = with_answer_adapter(code, rules)
     if fail_fast:
         reply = sandbox.call(code, entry_point, [t.input.encode() for t in tests], limits, run_wall_s(limits),
                              problem.memory_limit_mb)
         return grade_calls(reply, rules, args, expected, tolerances)
-    results = []
-    for i, test in enumerate(tests):
-        reply = sandbox.call(code, entry_point, [test.input.encode()], [limits[i]], run_wall_s([limits[i]]),
-                             problem.memory_limit_mb)
-        results += grade_calls(reply, rules, args[i:i + 1], expected[i:i + 1], tolerances[i:i + 1])
-    return results
+    def status_of(index: int, answer: Sequence[Any]) -> str:
+        return _call_status(answer[0], answer[1], rules, args[index], expected[index], tolerances[index])
+
+    every = CallInputs(sandbox, code, entry_point, [t.input.encode() for t in tests], limits,
+                       problem.memory_limit_mb, status_of)
+    return grade_every_input(every, one_process and not may_carry_state(program), run_wall_s)
 
 
 def run_wall_s(limits: Sequence[float]) -> float:
@@ -189,7 +193,7 @@ def grade_calls(reply: dict[str, Any], rules: EvalPlusRules, args: Sequence[Any]
         status = {"output_limit": "runtime_error", "timeout": "time_limit"}.get(reply.get("status"), "infra_error")
         return [TestResult(status, float(reply.get("time_s", 0.0)), stderr)]
     results = []
-    for i, (kind, text, seconds) in enumerate(reply["calls"]):
+    for i, (kind, text, seconds, *_) in enumerate(reply["calls"]):
         status = _call_status(kind, text, rules, args[i], expected[i], tolerances[i])
         results.append(TestResult(status, float(seconds), stderr if status != "passed" else ""))
         if status != "passed":

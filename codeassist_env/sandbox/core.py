@@ -8,9 +8,11 @@ import warnings
 from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 
+from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
+from codeassist_env.sandbox.hang_budget import HangBudget, unrun
 from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES, STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult, TestStatus, Verdict
 
@@ -33,7 +35,7 @@ NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops
 ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
 
 
-class SandboxUnavailable(RuntimeError):
+class SandboxUnavailable(InputError, RuntimeError):
     """The requested backend cannot run here; the message says what is missing and how to install it."""
 
 
@@ -68,34 +70,41 @@ class Sandbox:
         return self._worker
 
     def run(self, problem: Problem, code: str, fail_fast: bool = False,
-            tests: Sequence[TestCase] | None = None) -> Verdict:
-        """Run ``code`` on each test (default: the problem's hidden tests) and grade it."""
+            tests: Sequence[TestCase] | None = None, one_process: bool = True) -> Verdict:
+        """Run ``code`` on each test (default: the problem's hidden tests) and grade it. Call tests run in one
+        process where that gives the verdicts of one process per input (sandbox/call_batches.py); with
+        ``one_process=False`` always one per input (the anchor benchmarks compare against)."""
         started = time.monotonic()
         verdict = Verdict(problem_id=problem.id, backend=self.backend)
         tests = problem.hidden_tests if tests is None else tests
         if problem.test_kind == "call":
             from codeassist_env.sandbox.calls import run_call_tests  # numpy, only for problems that need it
 
-            verdict.tests.extend(run_call_tests(self, problem, code, tests, fail_fast))
+            verdict.tests.extend(run_call_tests(self, problem, code, tests, fail_fast, one_process))
         else:
-            for test in tests:
-                result = self._run_test(problem, code, test)
+            budget = HangBudget()  # a program that hangs stops costing a wall limit an input (hang_budget.py)
+            for i, test in enumerate(tests):
+                if budget.spent:
+                    verdict.tests.extend(unrun(len(tests) - i))
+                    break
+                reply = self.execute(problem, code, test.input, budget.cap(wall_limit_s(problem)))
+                result = grade(problem, test, reply)
                 verdict.tests.append(result)
+                budget.after(result, wall_limit_s(problem))
                 if fail_fast and result.status != "passed":
                     break
         verdict.time_s = time.monotonic() - started
         return verdict
 
-    def _run_test(self, problem: Problem, code: str, test: TestCase) -> TestResult:
-        return grade(problem, test, self.execute(problem, code, test.input))
-
-    def execute(self, problem: Problem, code: str, test_input: str) -> dict[str, Any]:
-        """Run ``code`` on one input under the problem's limits and return the worker's reply, ungraded:
-        ``status`` ("ok", "timeout", "memory", "error", ...), ``stdout``/``result``, ``stderr``,
-        ``time_s``, ``cpu_s``. The problem-set build uses it to produce expected outputs."""
+    def execute(self, problem: Problem, code: str, test_input: str, wall_s: float | None = None) -> dict[str, Any]:
+        """Run ``code`` on one input under the problem's limits (its wall limit, or ``wall_s`` if less) and
+        return the worker's reply, ungraded: ``status`` ("ok", "timeout", "memory", "error", ...),
+        ``stdout``/``result``, ``stderr``, ``time_s``, ``cpu_s``. The problem-set build uses it to produce
+        expected outputs."""
         request = {
             "code": code, "kind": problem.test_kind, "input": test_input, "entry_point": problem.entry_point,
-            "cpu_s": max(1, math.ceil(problem.time_limit_s)), "wall_s": wall_limit_s(problem),
+            "cpu_s": max(1, math.ceil(problem.time_limit_s)),
+            "wall_s": wall_limit_s(problem) if wall_s is None else min(wall_s, wall_limit_s(problem)),
             "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES,
         }
         attachment = b""
@@ -105,15 +114,19 @@ class Sandbox:
         return self.request(request, attachment)
 
     def call(self, code: str, entry_point: str, calls: Sequence[bytes], limits_s: Sequence[float],
-             wall_s: float, memory_mb: int) -> dict[str, Any]:
+             wall_s: float, memory_mb: int, keep_going: bool = False, ready_s: float | None = None) -> dict[str, Any]:
         """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``,
-        sandbox/inside/plain.py) in one process, each within its time limit and all within ``wall_s``; the
-        worker's reply, ungraded: ``calls`` holds [kind, text, seconds] per call answered (sandbox/inside/relay.py)."""
+        sandbox/inside/plain.py) in one process, each within its time limit and all within ``wall_s``, the
+        program's start within ``ready_s`` (default ``wall_s``); the worker's reply, ungraded: ``calls``
+        holds [kind, text, seconds, cpu seconds] per call answered, ``ready_s`` and ``cpu_s`` the start's
+        time and the process's CPU time (sandbox/inside/relay.py). It stops at the first call that raises
+        or returns no plain data, unless ``keep_going``: then only where the process can answer no more."""
         attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
         request = {
             "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),
             "cpu_s": max(1, math.ceil(wall_s)), "wall_s": wall_s, "memory_mb": memory_mb,
             "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES, "calls_bytes": len(attachment),
+            "keep_going": keep_going, "ready_s": wall_s if ready_s is None else ready_s,
         }
         return self.request(request, attachment)
 

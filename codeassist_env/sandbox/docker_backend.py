@@ -13,6 +13,7 @@ import weakref
 from pathlib import Path
 from typing import Any, Callable
 
+from codeassist_env.errors import MissingFile
 from codeassist_env.extras import needs_extra
 from codeassist_env.package_data import data_path
 from codeassist_env.sandbox.channel import READY_TIMEOUT_S, LineChannel, WorkerDied, worker_source
@@ -85,7 +86,7 @@ def build_context(context: str | Path | None = None) -> Path:
     ``data/sandbox/``. A directory without a Dockerfile raises FileNotFoundError naming it."""
     context = Path(context) if context else data_path("sandbox")
     if not (context / "Dockerfile").is_file():
-        raise FileNotFoundError(f"no Dockerfile in the sandbox build context {context}")
+        raise MissingFile(f"no Dockerfile in the sandbox build context {context}")
     return context
 
 

@@ -32,10 +32,18 @@ async def _body(request: Request) -> dict[str, Any]:
             raise StudyError(413, f"request body over {MAX_BODY_BYTES} bytes")
     try:
         body = json.loads(raw)
-    except ValueError as error:
+    except ValueError as error:  # not JSON, or not UTF-8
         raise StudyError(400, f"request body is not JSON: {error}") from None
+    except RecursionError:
+        raise StudyError(400, "request body is JSON nested too deep to read") from None
     if not isinstance(body, dict):
         raise StudyError(400, f"request body must be a JSON object, got a {type(body).__name__}")
+    try:  # what the log could not store is refused here, before any state or record changes
+        json.dumps(body, ensure_ascii=False).encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise StudyError(400, f"request body holds text that is not valid Unicode ({error.reason})") from None
+    except RecursionError:
+        raise StudyError(400, "request body is JSON nested too deep to read") from None
     return body
 
 

@@ -12,9 +12,12 @@ from typing import Any, Callable
 from codeassist_env import metrics
 from codeassist_env.env import MAX_HUMAN_CHARS
 from codeassist_env.episode import EpisodeStatus
+from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem
+from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
+from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
 from codeassist_env.study.schedule import blinded_schedule, solo_schedule
 from codeassist_env.study.statement import statement_html
 from codeassist_env.study.state import Participant, StudyState, seconds_between
@@ -46,9 +49,9 @@ class StudyConfig:
 
     def __post_init__(self) -> None:
         if self.solo and len(self.agents) != 1:
-            raise ValueError(f"solo mode takes one agent, got {list(self.agents)}")
+            raise InputError(f"solo mode takes one agent, got {list(self.agents)}")
         if not self.solo and (len(self.agents) != 2 or self.agents[0] == self.agents[1]):
-            raise ValueError(f"a blinded study compares two different agents (--agents X Y), got {list(self.agents)}")
+            raise InputError(f"a blinded study compares two different agents (--agents X Y), got {list(self.agents)}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)
@@ -56,13 +59,22 @@ class StudyConfig:
         return d
 
 
+def _slow_run(verdict: Any, seconds: float) -> bool:
+    """A run that makes the participant's next one a slow one (``runs.FairRuns``): a test ran into its time
+    limit, or the run took long whatever it gave."""
+    return seconds > SLOW_RUN_S or any(t.status == TestStatus.TIME_LIMIT for t in getattr(verdict, "tests", ()))
+
+
 class Study:
-    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox the study uses
-    (one program at a time) and the caller closes."""
+    """``make_assistant(name)`` builds an agent object; ``sandbox`` is an open sandbox the study runs
+    programs on (one at a time), and ``open_sandbox()`` opens more, up to ``sandboxes`` in all, when every
+    one is busy; all shared fairly (``runs.FairRuns``), and closed by the caller (``runs.sandboxes``)."""
 
     def __init__(self, config: StudyConfig, directory: Path, problems: list[Problem], sandbox: Any,
-                 make_assistant: Callable[[str], Any], tokenizer: Any):
-        self.config, self.directory, self.sandbox, self.tokenizer = config, Path(directory), sandbox, tokenizer
+                 make_assistant: Callable[[str], Any], tokenizer: Any,
+                 open_sandbox: Callable[[], Any] | None = None, sandboxes: int = 1):
+        self.config, self.directory, self.tokenizer = config, Path(directory), tokenizer
+        self.runs = FairRuns([sandbox], slow=_slow_run, open_sandbox=open_sandbox, size=sandboxes)
         self.problems = {p.id: p for p in problems}
         ids = [p.id for p in problems]
         if config.solo:
@@ -82,7 +94,6 @@ class Study:
                            for name in config.agents}
         self._join_lock = threading.Lock()
         self._person_locks: dict[str, threading.Lock] = {}
-        self._sandbox_lock = threading.Lock()  # a sandbox runs one program at a time
 
     def close(self) -> None:
         for assistant in self.assistants.values():
@@ -205,9 +216,9 @@ class Study:
                           "code": program})
             return {"ok": True}
 
-    def _run_tests(self, problem: Problem, program: str, hidden: bool):
-        with self._sandbox_lock:
-            return self.sandbox.run(problem, program, tests=None if hidden else problem.public_tests)
+    def _run_tests(self, person: Participant, problem: Problem, program: str, hidden: bool):
+        return self.runs.run(person.code, lambda sandbox: sandbox.run(
+            problem, program, tests=None if hidden else problem.public_tests))
 
     def run_public(self, code: Any, problem_id: Any, program: Any, typed: Any) -> dict[str, Any]:
         person, lock = self._person(code)
@@ -216,7 +227,7 @@ class Study:
             program = self._program(program)
             typed, typed_tokens = self._typed(typed)
             problem = self.problems[slot.problem_id]
-            verdict = self._run_tests(problem, program, hidden=False)
+            verdict = self._run_tests(person, problem, program, hidden=False)
             tests = [{"status": t.status, "input": case.input, "expected": case.output,
                       "stderr": "\n".join(t.stderr_tail())} for t, case in zip(verdict.tests, problem.public_tests)]
             self._record({"type": "run", **self._base(person, slot), "typed": typed, "typed_tokens": typed_tokens,
@@ -230,7 +241,7 @@ class Study:
             program = self._program(program)
             _, typed_tokens = self._typed(typed)
             progress, problem = person.progress, self.problems[slot.problem_id]
-            verdict = self._run_tests(problem, program, hidden=True)
+            verdict = self._run_tests(person, problem, program, hidden=True)
             shown = list(progress.suggestions.values())
             accepted = sum(s["decision"] == "accept" for s in shown)
             tokens_read = sum(s["tokens"] for s in shown)

@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 
 LOG_FILE = "study.jsonl"
@@ -24,7 +25,7 @@ CONFIG_FILE = "study.json"
 RECORD_TYPES = ("join", "start", "suggestion", "decision", "run", "problem", "preference")
 
 
-class StudyLogError(ValueError):
+class StudyLogError(InputError):
     """A study directory that cannot be used (corrupt log, different configuration)."""
 
 
@@ -48,7 +49,7 @@ class LogWriter(LineWriter):
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         record = {"type": record["type"], "at": now_iso(), **record}
-        super().append(record)
+        super().append(record, name=f"{record['type']} record of participant {record.get('participant')!r}")
         return record
 
 

@@ -13,6 +13,8 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from codeassist_env.errors import InputError
+
 LABELS = ("A", "B")
 # (agent behind label A is agents[0]?, label A comes first in a pair?)
 CONDITIONS = ((True, True), (True, False), (False, True), (False, False))
@@ -52,9 +54,9 @@ def blinded_schedule(seed: int, participant_index: int, agents: tuple[str, str],
                      pairs: int) -> Schedule:
     """The schedule of one participant of a two-assistant study."""
     if len(agents) != 2 or agents[0] == agents[1]:
-        raise ValueError(f"a blinded study compares two different agents, got {list(agents)}")
+        raise InputError(f"a blinded study compares two different agents, got {list(agents)}")
     if pairs < 1 or 2 * pairs > len(problem_ids):
-        raise ValueError(f"pairs={pairs} needs {2 * pairs} problems; the problem set has {len(problem_ids)}")
+        raise InputError(f"pairs={pairs} needs {2 * pairs} problems; the problem set has {len(problem_ids)}")
     condition = condition_of(seed, participant_index)
     first_is_a, a_first = CONDITIONS[condition]
     labels = {"A": agents[0] if first_is_a else agents[1], "B": agents[1] if first_is_a else agents[0]}

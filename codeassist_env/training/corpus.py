@@ -25,6 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Iterator
 
+from codeassist_env.errors import InputError, MissingFile, MissingModule
+
 HF_CODEFORCES = "MatrixStudio/Codeforces-Python-Submissions"
 
 # A small, varied default slice of the standard library for the CPU recipes.
@@ -74,7 +76,7 @@ def jsonl_documents(path: str | Path, *, text_field: str = "text", id_field: str
                            source=str(path))
         return
     if not path.is_file():
-        raise FileNotFoundError(f"corpus not found: {path} (give a .jsonl file or a directory)")
+        raise MissingFile(f"corpus not found: {path} (give a .jsonl file or a directory)")
     for number, record in jsonl_records(path, required=(text_field,)):
         doc_id = record.get(id_field, f"{path.name}:{number}")
         yield Document(id=str(doc_id), text=record[text_field], source=str(path))
@@ -89,10 +91,10 @@ def jsonl_records(path: Path, required: Iterable[str] = ()) -> Iterator[tuple[in
             try:
                 record = json.loads(line)
             except json.JSONDecodeError as error:
-                raise ValueError(f"{path}:{number}: not valid JSON ({error.msg})") from error
+                raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from error
             for key in required:
                 if not isinstance(record, dict) or not isinstance(record.get(key), str):
-                    raise ValueError(f"{path}:{number}: field {key!r} missing or not a string")
+                    raise InputError(f"{path}:{number}: field {key!r} missing or not a string")
             yield number, record
 
 
@@ -110,11 +112,11 @@ def problem_documents(problem_set: str, split: str | None = "train") -> Iterator
 def _module_files(module: str) -> list[Path]:
     spec = importlib.util.find_spec(module)
     if spec is None:
-        raise ModuleNotFoundError(f"python corpus: module {module!r} is not installed")
+        raise MissingModule(f"python corpus: module {module!r} is not installed")
     if spec.submodule_search_locations:  # a package: every .py file under it
         return sorted(p for loc in spec.submodule_search_locations for p in Path(loc).rglob("*.py"))
     if not spec.origin or not spec.origin.endswith(".py"):
-        raise ValueError(f"python corpus: module {module!r} has no Python source ({spec.origin})")
+        raise InputError(f"python corpus: module {module!r} has no Python source ({spec.origin})")
     return [Path(spec.origin)]
 
 
@@ -185,7 +187,7 @@ def hf_documents(dataset: str = HF_CODEFORCES, *, split: str = "train", text_fie
         if limit is not None and number >= limit:
             break
         if text_field not in row:
-            raise ValueError(f"dataset {dataset}: no field {text_field!r} (fields: {sorted(row)})")
+            raise InputError(f"dataset {dataset}: no field {text_field!r} (fields: {sorted(row)})")
         yield Document(id=f"{dataset}/{number}", text=row[text_field], source=f"hf:{dataset}")
 
 
@@ -201,12 +203,12 @@ def load_corpus(spec: str, *, limit: int | None = None) -> list[Document]:
         docs = python_source_documents(rest.split(",") if rest else DEFAULT_STDLIB_MODULES)
     elif kind == "python":
         if not rest:
-            raise ValueError("corpus 'python:' needs module names, e.g. python:json,textwrap")
+            raise InputError("corpus 'python:' needs module names, e.g. python:json,textwrap")
         docs = python_source_documents(rest.split(","))
     elif kind == "hf":
         docs = hf_documents(rest or HF_CODEFORCES, limit=limit)
     else:
-        raise ValueError(f"unknown corpus spec {spec!r}; use jsonl:PATH, problems:SET[:SPLIT], "
+        raise InputError(f"unknown corpus spec {spec!r}; use jsonl:PATH, problems:SET[:SPLIT], "
                          "stdlib[:MODULES], python:MODULES or hf:DATASET")
     out = []
     for doc in deduplicate(docs):

@@ -23,6 +23,7 @@ from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
+from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.training.corpus import jsonl_records
 from codeassist_env.training.empower import (Scorer, Target, TokenizedDocument, document_rng, draw_cuts,
                                              empower_targets, eta_to_nats)
@@ -122,7 +123,7 @@ def build_sft(documents: Sequence[TokenizedDocument], tokenizer: Any, *, n: int,
               stop: str | None = None) -> tuple[list[dict], DatasetStats]:
     """SFT-N: the next ``n`` tokens (fewer where the document ends first)."""
     if n < 1:
-        raise ValueError(f"SFT target length n must be >= 1, got {n}")
+        raise InputError(f"SFT target length n must be >= 1, got {n}")
     lengths = {doc.id: len(doc.ids) for doc in documents}
     targets = {doc_id: Target(cut, min(n, lengths[doc_id] - cut)) for doc_id, cut in draw_cuts(documents, seed).items()}
     return _build(f"sft-{n}", documents, tokenizer, targets, seed=seed, stop=stop or tokenizer.eos_token,
@@ -137,7 +138,7 @@ def build_sft_rand(documents: Sequence[TokenizedDocument], tokenizer: Any, *, lo
                    seed: int = 0, stop: str | None = None) -> tuple[list[dict], DatasetStats]:
     """SFT-RAND: the next k tokens, k uniform in [lo, hi] per document (independent of its cut)."""
     if not 1 <= lo <= hi:
-        raise ValueError(f"SFT-RAND needs 1 <= lo <= hi, got lo={lo}, hi={hi}")
+        raise InputError(f"SFT-RAND needs 1 <= lo <= hi, got lo={lo}, hi={hi}")
     lengths = {doc.id: len(doc.ids) for doc in documents}
     targets = {doc_id: Target(cut, min(_drawn_length(seed, doc_id, lo, hi), lengths[doc_id] - cut))
                for doc_id, cut in draw_cuts(documents, seed).items()}
@@ -165,7 +166,7 @@ def read_dataset(path: str | Path) -> list[dict]:
     """Records of a dataset JSONL, checked for the fields fine-tuning needs."""
     path = Path(path)
     if not path.is_file():
-        raise FileNotFoundError(f"dataset not found: {path}")
+        raise MissingFile(f"dataset not found: {path}")
     return [record for _, record in jsonl_records(path, required=REQUIRED_FIELDS)]
 
 

@@ -21,6 +21,7 @@ from typing import Any, Iterable, Protocol, Sequence
 
 import numpy as np
 
+from codeassist_env.errors import InputError
 from codeassist_env.training.corpus import Document
 
 
@@ -77,9 +78,9 @@ def eta_to_nats(eta: float, unit: str = "bits") -> float:
     """η in nats. The paper bounds the likelihood from below by 2^−η, so its η is in bits (the default);
     everything here computes in nats."""
     if unit not in UNITS:
-        raise ValueError(f"eta unit {unit!r}: unit must be 'bits' or 'nats'")
+        raise InputError(f"eta unit {unit!r}: unit must be 'bits' or 'nats'")
     if not eta >= 0:
-        raise ValueError(f"eta must be a non-negative number, got {eta!r}")
+        raise InputError(f"eta must be a non-negative number, got {eta!r}")
     return eta * math.log(2) if unit == "bits" else eta
 
 

@@ -27,6 +27,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Callable, Sequence
 
+from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.machine import cpu_model
 
 PROMPT_FORMAT = "raw: tokenizer(prefix) + tokenizer(target, no special tokens) + stop"
@@ -68,10 +69,10 @@ def encode_example(tokenizer: Any, record: dict, max_tokens: int) -> tuple[list[
     target = list(tokenizer(record["target"], add_special_tokens=False).input_ids) if record["target"] else []
     stop = tokenizer.convert_tokens_to_ids(record["stop"])
     if stop is None or stop == tokenizer.unk_token_id:
-        raise ValueError(f"stop {record['stop']!r} is not a single token of this tokenizer")
+        raise InputError(f"stop {record['stop']!r} is not a single token of this tokenizer")
     completion = target + [stop]
     if len(completion) >= max_tokens:
-        raise ValueError(f"example {record.get('doc_id', '?')}: target of {len(target)} tokens does not fit "
+        raise InputError(f"example {record.get('doc_id', '?')}: target of {len(target)} tokens does not fit "
                          f"max_tokens={max_tokens}")
     prompt = prompt[-(max_tokens - len(completion)):]
     return prompt + completion, [-100] * len(prompt) + completion
@@ -139,10 +140,10 @@ def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneCo
     from codeassist_env.models import load_causal_lm
 
     if not records:
-        raise ValueError("no training records")
+        raise InputError("no training records")
     stops = {r["stop"] for r in records}
     if len(stops) != 1:
-        raise ValueError(f"records mix stop strings {sorted(stops)}; one adapter has one stop")
+        raise InputError(f"records mix stop strings {sorted(stops)}; one adapter has one stop")
     seed_everything(config.seed)
     base, tokenizer = load_causal_lm(config.base, device=config.device, dtype=config.dtype, shared=False)
     if config.gradient_checkpointing:
@@ -223,11 +224,11 @@ def read_manifest(adapter_dir: str | Path) -> dict[str, Any]:
     """An adapter's manifest, checked for what the agents need from it (valid JSON, a stop token)."""
     path = Path(adapter_dir) / MANIFEST_NAME
     if not path.is_file():
-        raise FileNotFoundError(f"adapter {adapter_dir} has no {MANIFEST_NAME} (made by codeassist train?)")
+        raise MissingFile(f"adapter {adapter_dir} has no {MANIFEST_NAME} (made by codeassist train?)")
     try:
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except json.JSONDecodeError as error:
-        raise ValueError(f"{path}: not valid JSON ({error})") from error
+        raise InputError(f"{path}: not valid JSON ({error})") from error
     if not isinstance(manifest.get("stop"), str) or not manifest["stop"]:
-        raise ValueError(f"{path}: field 'stop' must be the adapter's stop token, got {manifest.get('stop')!r}")
+        raise InputError(f"{path}: field 'stop' must be the adapter's stop token, got {manifest.get('stop')!r}")
     return manifest

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
 
+from codeassist_env.errors import InputError
 from codeassist_env.training.datasets import DatasetStats
 from codeassist_env.training.finetune import FinetuneConfig, FinetuneResult
 
@@ -47,7 +48,7 @@ def parse_method(text: str) -> tuple[str, int | None]:
     match = re.fullmatch(r"sft-(\d+)", text)
     if match and int(match.group(1)) >= 1:
         return "sft", int(match.group(1))
-    raise ValueError(f"unknown method {text!r}; use empower, sft-N (e.g. sft-10) or sft-rand")
+    raise InputError(f"unknown method {text!r}; use empower, sft-N (e.g. sft-10) or sft-rand")
 
 
 def use_threads(threads: int | None) -> None:
@@ -80,7 +81,7 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
     specs = list(config.corpus)
     documents = load_corpora(specs, limit_each=config.limit)
     if not documents:
-        raise ValueError(f"corpus {specs} has no documents")
+        raise InputError(f"corpus {specs} has no documents")
     tokenized = tokenize_documents(documents, tokenizer, max_tokens=config.max_tokens)
     if config.method == "empower":
         if config.scorer == "vllm":
@@ -108,7 +109,7 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
 def build_dataset(config: DataConfig) -> tuple[list[dict], DatasetStats, dict[str, Any]]:
     """The training set's records, their counts and a description of the corpus."""
     if config.method not in METHODS:
-        raise ValueError(f"unknown method {config.method!r}; use one of {', '.join(METHODS)}")
+        raise InputError(f"unknown method {config.method!r}; use one of {', '.join(METHODS)}")
     model, tokenizer = _load(config)
     return _records(config, model, tokenizer)
 
@@ -128,16 +129,16 @@ def train_adapter(out: Path, finetune_config: FinetuneConfig, *, data: DataConfi
     elif data is not None:
         if data.method == "empower" and data.scorer == "vllm":
             # vLLM keeps its GPU memory until the process ends, and fine-tuning would load the model again.
-            raise ValueError("--scorer vllm: build the set first with 'codeassist data empower --scorer vllm "
+            raise InputError("--scorer vllm: build the set first with 'codeassist data empower --scorer vllm "
                              "--out FILE', then train with --data FILE")
         built_records, built_stats, corpus = build_dataset(data)  # its scoring model is freed on return
         log(built_stats.summary())
         records, stats = built_records, built_stats.to_dict()
     else:
-        raise ValueError("train_adapter needs a dataset path or a DataConfig to build one")
+        raise InputError("train_adapter needs a dataset path or a DataConfig to build one")
     built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
     extra = {**built, "command": command, "corpus": corpus,
              "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
     if finetune_config.method == "empower" and "eta" not in extra:
-        raise ValueError(f"{dataset}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
+        raise InputError(f"{dataset}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
     return finetune(records, out, finetune_config, manifest_extra=extra, merge=merge, log=log)

@@ -13,6 +13,8 @@ from typing import Any, Sequence
 
 import numpy as np
 
+from codeassist_env.errors import InputError
+
 
 def bos_ids(tokenizer: Any) -> list[int]:
     """The special tokens the tokenizer puts before a text by default (BOS for most; [] for SmolLM2)."""
@@ -122,7 +124,7 @@ def check_vllm_model(model: str) -> None:
 
     path = Path(str(model)).expanduser()
     if str(model) == SMOLLM2_ALIAS or str(model).endswith(".gguf"):
-        raise ValueError(f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
+        raise InputError(f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
                          "(a GGUF model); use --scorer transformers for GGUF models")
     if path.exists() and not (path / "config.json").is_file():
-        raise ValueError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")
+        raise InputError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")

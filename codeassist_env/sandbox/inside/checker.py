@@ -46,7 +46,8 @@ def serve_candidate(code, entry_point, call_r, resp_w):
         program = compile(code, "<program>", "exec")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
         traceback.print_exc(limit=0)
-        send_frame(resp_w, b"F" + encode(("syntax_error", type(e).__name__)))
+        status = "memory" if isinstance(e, MemoryError) else "syntax_error"  # a huge program may not compile
+        send_frame(resp_w, b"F" + encode((status, type(e).__name__)))
         return
     del code
     try:

@@ -78,7 +78,7 @@ def _run_child(req, result_fd, nonce):
     try:
         program = compile(req["code"], "<program>", "exec")
     except (SyntaxError, ValueError, MemoryError, RecursionError) as e:
-        report(status="syntax_error", error_type=type(e).__name__)
+        report(status="memory" if isinstance(e, MemoryError) else "syntax_error", error_type=type(e).__name__)
         traceback.print_exc(limit=0)
         return 0
     del req["code"]
