@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import SimulatorFailure
 from codeassist_env.problems.loading import load_problems
 from codeassist_env.problems.model import Problem
@@ -35,7 +36,7 @@ CSV_FIELDS = ("id", "problems", "problem_id", "label", "origin", "chars", "bucke
               "failure", "decide_s")
 
 
-class EndpointDown(ValueError):
+class EndpointDown(InputError):
     """The LLM programmer's server does not answer: bad input (a missing endpoint), not a decision."""
 
 

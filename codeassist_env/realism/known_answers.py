@@ -25,6 +25,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.expert import DEFAULT_MAX_RUNS, ExpertHuman, resume_candidates
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.package_data import data_path
@@ -38,7 +39,7 @@ DEFAULT_CASES = DATA_DIR / "known-answers.jsonl.gz"
 DEFAULT_PROVENANCE = DATA_DIR / "known-answers.json"
 
 
-class KnownAnswerError(ValueError):
+class KnownAnswerError(InputError):
     """A case file that cannot be used: the message names the file, the line and the field."""
 
 
