@@ -140,9 +140,11 @@ def start_local_server(
     n_ctx: int = DEFAULT_N_CTX,
     n_threads: int = DEFAULT_THREADS,
     startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
+    chat_format: str | None = None,
 ) -> LocalServer:
     """Start the server and return once ``/v1/models`` answers; raise with the server's log tail if it
-    exits or does not answer within ``startup_timeout_s``."""
+    exits or does not answer within ``startup_timeout_s``. ``chat_format``: llama-cpp-python's name of the
+    chat template, for a GGUF file that carries none (``gemma`` for Gemma-3-270M); default: the file's."""
     _check_server_installed()
     path = Path(model_path) if model_path else smollm2_gguf_path()
     if not path.is_file():
@@ -153,6 +155,7 @@ def start_local_server(
         "--model", str(path), "--model_alias", alias,
         "--host", "127.0.0.1", "--port", str(port),
         "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+        *(["--chat_format", chat_format] if chat_format else []),
     ]
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")

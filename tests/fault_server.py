@@ -6,7 +6,9 @@ once the script is used up):
 - ``Reply(text)``: a well-formed chat completion whose message is ``text``;
 - ``Status(code, retry_after=None)``: an error status with an OpenAI-style JSON error body;
 - ``Slow(seconds, text)``: sleeps, then replies (past the client's timeout);
-- ``Garbage(body)``: HTTP 200 with a body that is not a chat completion.
+- ``Garbage(body)``: HTTP 200 with a body that is not a chat completion;
+- ``Computed(answer)``: a chat completion of ``answer(request body)``, a text or a (text, logprobs) pair
+  (``logprobs``: the choice's OpenAI-style ``logprobs`` object).
 
 ``requests`` holds every request body received, so a test can count what reached the network.
 ``stop()`` also closes the connections clients keep alive, so a stopped server answers nothing, as a
@@ -21,7 +23,7 @@ import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Union
+from typing import Callable, Union
 
 
 @dataclass(frozen=True)
@@ -46,14 +48,21 @@ class Garbage:
     body: str = "<html>upstream proxy error</html>"
 
 
-Behaviour = Union[Reply, Status, Slow, Garbage]
+@dataclass(frozen=True)
+class Computed:
+    answer: Callable[[dict], Union[str, tuple[str, dict | None]]]
 
 
-def completion_body(text: str, model: str) -> dict:
+Behaviour = Union[Reply, Status, Slow, Garbage, Computed]
+
+
+def completion_body(text: str, model: str, logprobs: dict | None = None) -> dict:
+    choice = {"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}
+    if logprobs is not None:
+        choice["logprobs"] = logprobs
     return {
         "id": "chatcmpl-fault", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [{"index": 0, "finish_reason": "stop", "message": {"role": "assistant", "content": text}}],
-        "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
+        "choices": [choice], "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
     }
 
 
@@ -146,6 +155,10 @@ class FaultServer:
                 elif isinstance(behaviour, Slow):
                     time.sleep(behaviour.seconds)
                     self._send(200, json.dumps(completion_body(behaviour.text, model)).encode())
+                elif isinstance(behaviour, Computed):
+                    answer = behaviour.answer(body)
+                    text, logprobs = answer if isinstance(answer, tuple) else (answer, None)
+                    self._send(200, json.dumps(completion_body(text, model, logprobs)).encode())
                 elif isinstance(behaviour, Garbage):
                     self._send(200, behaviour.body.encode())
                 else:

@@ -58,6 +58,7 @@ class JobRequest:
     paper: bool = False
     baseline: str | None = None
     real: tuple[Path, ...] | None = None
+    programmer_validation: Path | None = None  # a folder with the programmer's replay/judge result to quote
 
 
 @dataclass
@@ -96,6 +97,7 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     from codeassist_env.bench.realism import load_real_logs
     from codeassist_env.humans import HUMANS
     from codeassist_env.problems import default_set, default_split
+    from codeassist_env.realism.validation import for_run as validation_lines
     from codeassist_env.sandbox import resolve_backend
 
     engine = main_job.choose_engine(request.engine, served_elsewhere=bool(request.backend.base_url))
@@ -106,6 +108,8 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     choose_baseline(request.baseline, agents)  # a baseline that will not run is bad input before the run
     if request.report:
         load_real_logs(request.real)  # so is a bad real log: read now, not after the run
+        if request.programmer_validation is not None:  # and a folder with no validation result
+            validation_lines({}, request.programmer_validation)
     problems = request.problems or default_set()
     split = request.split if request.split != "auto" else default_split(problems)
     out = request.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
@@ -202,5 +206,6 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
         f"{retried}, in {summary.wall_s:.1f} s (wall)")
     report = None
     if request.report:
-        report = write_report([out], with_paper=request.paper, baseline=request.baseline, real=request.real)
+        report = write_report([out], with_paper=request.paper, baseline=request.baseline, real=request.real,
+                              programmer_validation=request.programmer_validation)
     return JobResult(out=out, summary=summary, report=report)

@@ -26,6 +26,7 @@ from codeassist_env.bench.fingerprints import FINGERPRINTS_FILE, write_fingerpri
 from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
                                         load_episodes, read_run)
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
+from codeassist_env.realism.validation import for_run as validation_lines
 
 PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
            ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
@@ -223,23 +224,26 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
 
 
 def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
-                 baseline: str | None = None, real: list[Path] | None = None) -> dict[str, Any]:
+                 baseline: str | None = None, real: list[Path] | None = None,
+                 programmer_validation: Path | None = None) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
     there is a baseline), ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into
     ``out`` (default: the first directory); return the rows, the paths, the warnings, the notes and the
     realism section's lines. ``baseline``: the agent the others are paired with (default ``none`` when it
     ran). ``real``: the real decision logs to compare with (None: the Copilot study's, when its file is
-    found; [] none)."""
+    found; [] none). ``programmer_validation``: a folder with the programmer's replay or judge result to quote
+    (default: its response cache's folder, ``realism.validation``)."""
     merged = merge_runs([Path(d) for d in directories])
     agents = list(merged.run["config"]["agents"])
     chosen, no_baseline = comparison.choose_baseline(baseline, agents)  # a bad name fails before any file
     logs = load_real_logs(real)  # so does a bad real log: every one is read in full here
+    validated = validation_lines(merged.run, programmer_validation)  # and a folder with no result
     out = Path(out) if out else merged.directories[0]
     out.mkdir(parents=True, exist_ok=True)
     rows = summarize(merged.records, agents)
     warnings = [*agent_failure_warnings(rows), *comparison.warnings(merged.records, agents, merged.run.get("agents"))]
     excluded = sum(r.simulator_failed for r in rows)
-    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), "",
+    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), *validated, "",
              f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
              f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)", "",
              "## Per agent", "", *markdown_table(rows), "",

@@ -20,6 +20,9 @@ BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in
 REAL_HELP = ("real decision logs to compare with in the report's realism section: the Copilot study's "
              "copilot_events.jsonl[.gz] or RealHumanEval's autocomplete_data.csv[.gz] (default: the Copilot "
              "study's, shipped with the package; docs/protocol.md §7.5)")
+VALIDATION_HELP = ("a folder holding `codeassist realism replay` / `judge` results (replay.json, judge.json) for the "
+                   "run's programmer, quoted in the report's setup (default: those for its model in its response "
+                   "cache's folder)")
 EXIT_OK, EXIT_EPISODE_ERRORS, EXIT_ENDPOINT_DOWN = 0, 1, 3  # 2, bad input: cli.errors
 EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
@@ -40,7 +43,7 @@ def run_bench(args: argparse.Namespace) -> int:
         progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
         agent_timeout=args.agent_timeout,
         report=not args.no_report, paper=args.paper, baseline=args.baseline,
-        real=tuple(args.real) if args.real else None)
+        real=tuple(args.real) if args.real else None, programmer_validation=args.programmer_validation)
     try:
         done = run_job(request, log=lambda line: print(f"codeassist bench: {line}", file=sys.stderr))
     except EndpointUnreachable as error:
@@ -70,7 +73,8 @@ def run_report(args: argparse.Namespace) -> int:
     if args.compare is not None:
         return run_compare(args)
 
-    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real)
+    result = write_report(args.dirs, out=args.out, with_paper=args.paper, baseline=args.baseline, real=args.real,
+                          programmer_validation=args.programmer_validation)
     print(result["text"])
     tables = [result["markdown"], result["csv"], result["per_problem_csv"], result.get("paired_csv"),
               result.get("realism_csv")]
@@ -177,6 +181,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
+    bench.add_argument("--programmer-validation", type=Path, metavar="DIR", help=VALIDATION_HELP)
     bench.add_argument("--no-report", action="store_true", help="do not write the report at the end")
     bench.add_argument("--no-progress", action="store_true",
                        help="no progress bar, ours or a library's (model loading)")
@@ -193,6 +198,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     report.add_argument("--paper", action="store_true", help="add the paper's numbers, labelled as the paper's")
     report.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     report.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)
+    report.add_argument("--programmer-validation", type=Path, metavar="DIR", help=VALIDATION_HELP)
     report.add_argument("--compare", type=Path, metavar="OTHER",
                         help="instead of a report: compare the episodes with another run directory or a "
                              "fingerprints.jsonl (e.g. docs/main_job.fingerprints.jsonl) and list those that "

@@ -1,16 +1,15 @@
 """``codeassist realism``: fit the calibrated programmer's model of what is worth taking on real decisions
-(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``), and
-hold a programmer against known answers (``known-answers build``, ``judge``: cli/realism_known.py).
-docs/realism.md shows both outputs."""
+(``fit``), measure what reading a suggestion costs real programmers against writing it (``times``),
+replay real decisions to a simulated programmer (``replay``: cli/replay.py), and hold a programmer against
+known answers (``known-answers build``, ``judge``: cli/realism_known.py). docs/realism.md shows the outputs."""
 from __future__ import annotations
 
 import argparse
 import os
 from pathlib import Path
 
-from codeassist_env.realism.logs import DecisionLogError, default_logs, load_decisions
-
-REAL_HELP = "a real decision log (default: the Copilot study's copilot_events.jsonl.gz, where it is found)"
+from codeassist_env.cli.real_log import REAL_HELP, real_log
+from codeassist_env.realism.logs import DecisionLogError, load_decisions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -32,18 +31,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     times.add_argument("--real", metavar="PATH", help=REAL_HELP)
     times.set_defaults(func=run_times)
     from codeassist_env.cli import realism_known
+    from codeassist_env.cli.replay import register_replay
 
     realism_known.register(sub)
-
-
-def _real_log(path: str | None) -> Path:
-    return Path(path) if path else default_logs()[0]
+    register_replay(sub)
 
 
 def run_fit(args: argparse.Namespace) -> int:
     from codeassist_env.realism.worth import FEATURES, fit, leave_participants_out
 
-    path = _real_log(args.real)
+    path = real_log(args.real)
     decisions = load_decisions(path)
     people = len({d.participant for d in decisions})
     if people < 2 or len({d.accepted for d in decisions}) < 2:
@@ -74,7 +71,7 @@ def run_fit(args: argparse.Namespace) -> int:
 def run_times(args: argparse.Namespace) -> int:
     from codeassist_env.realism.timing import DPR_RATIO, reading_vs_writing
 
-    path = _real_log(args.real)
+    path = real_log(args.real)
     result = reading_vs_writing(path)
     low, high = result.interval
     print(f"{path.name}: {result.participants} participants ({result.typing_participants} with typed text)")

@@ -32,6 +32,9 @@ def register(subparsers) -> None:
                        "(--vllm) to serve instead of the bundled model")
     serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX,
                        help=f"context length (default {DEFAULT_N_CTX})")
+    serve.add_argument("--chat-format", metavar="NAME",
+                       help="--local: llama-cpp-python's chat format for a GGUF file without a chat template "
+                            "(e.g. gemma; default: the file's template)")
     serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS,
                        help=f"CPU threads (default {DEFAULT_THREADS})")
     serve.set_defaults(func=run_serve)
@@ -75,7 +78,7 @@ def run_serve(args: argparse.Namespace) -> int:
             server = _start_vllm(args)
         else:
             server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
-                                        n_ctx=args.n_ctx, n_threads=args.threads)
+                                        n_ctx=args.n_ctx, n_threads=args.threads, chat_format=args.chat_format)
     except (RuntimeError, TimeoutError) as e:
         print(f"codeassist serve: {e}", file=sys.stderr)
         return 1

@@ -31,6 +31,9 @@ class HumanKind(Kind):
     # them its --human-* options (base_url, model, cache_mode, cache_path), records the model and stops
     # the run when their endpoint is down.
     served_model: Callable[..., str | None] | None = None
+    # Humans that judge a suggestion against the problem's reference or tests: they cannot decide on a
+    # real programmer's file, which has neither (``codeassist realism replay`` refuses them).
+    needs_reference: bool = False
 
 
 def _tolerance(arg: str) -> str:
@@ -68,12 +71,13 @@ def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = DEFAULT_BACKEND
 
 
 def _llm_config(arg: str, base_url: str | None = None, model: str | None = None, cache_mode: str | None = None,
-                cache_path: str | None = None, acceptor_mode: str | None = None, **_: Any) -> Any:
+                cache_path: str | None = None, acceptor_mode: str | None = None, score_samples: int | None = None,
+                **_: Any) -> Any:
     # Imported here so that `import codeassist_env` does not pay for the openai client.
     from codeassist_env.humans.llm import LLMHumanConfig
 
     return LLMHumanConfig.from_env(base_url=base_url, model=model or arg or None, cache_mode=cache_mode,
-                                   cache_path=cache_path, acceptor_mode=acceptor_mode)
+                                   cache_path=cache_path, acceptor_mode=acceptor_mode, score_samples=score_samples)
 
 
 def _llm(arg: str, **options: Any) -> Human:
@@ -84,12 +88,13 @@ def _llm(arg: str, **options: Any) -> Human:
 
 HUMANS: Registry[HumanKind] = Registry("human", separators="-")
 HUMANS.register(HumanKind("reference", _reference, "types the reference solution; reference-whitespace "
-                                                   "accepts suggestions equal up to whitespace", _tolerance))
+                                                   "accepts suggestions equal up to whitespace", _tolerance,
+                          needs_reference=True))
 HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs",
-                          _miss_rate_of("expert")))
+                          _miss_rate_of("expert"), needs_reference=True))
 HUMANS.register(HumanKind("expert-real", _calibrated, "the expert, calibrated on real programmers' decisions of "
                           "what is worth taking; expert-real-MISS misses a share of the bugs",
-                          _miss_rate_of("expert-real")))
+                          _miss_rate_of("expert-real"), needs_reference=True))
 HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
                           served_model=lambda arg, **options: _llm_config(arg, **options).model))
 

@@ -38,6 +38,7 @@ from codeassist_env.humans import prompts
 from codeassist_env.humans.base import Decision, SimulatorFailure
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
+from codeassist_env.humans.llm_scoring import accept_probability, from_completion
 from codeassist_env.servers import shared_pool, split_urls
 
 FAILURE_REASONS: tuple[str, ...] = (
@@ -45,6 +46,17 @@ FAILURE_REASONS: tuple[str, ...] = (
 )
 ACCEPTOR_MODES: tuple[str, ...] = ("two_requests", "one_request")
 ENV_PREFIX = "CODEASSIST_HUMAN_"
+LOGPROB_ALTERNATIVES = 20  # OpenAI's most
+_CONFIG_SEED = object()  # "the config's seed", where None means unseeded
+
+
+@dataclass(frozen=True)
+class ScoredDecision:
+    """A decision and how sure the programmer was of ACCEPT: ``score`` in [0, 1] (None where it could not
+    be read), ``score_kind`` one of ``llm_scoring.SCORE_KINDS`` (None when no request was made)."""
+    decision: Decision
+    score: float | None
+    score_kind: str | None
 
 
 @dataclass(frozen=True)
@@ -68,6 +80,9 @@ class LLMHumanConfig:
     write_extra_tokens: int = 16
     cache_mode: str = "off"
     cache_path: str | None = None
+    # decide_scored, where the endpoint returns no log-probabilities: ACCEPT's share over this many samples.
+    score_samples: int = 5
+    score_temperature: float = 1.0
 
     def __post_init__(self) -> None:
         if self.acceptor_mode not in ACCEPTOR_MODES:
@@ -82,6 +97,8 @@ class LLMHumanConfig:
         for name in ("max_retries", "max_reasks"):
             if getattr(self, name) < 0:
                 raise InputError(f"LLMHumanConfig.{name} must be >= 0, got {getattr(self, name)!r}")
+        if self.score_samples < 1:
+            raise InputError(f"LLMHumanConfig.score_samples must be >= 1, got {self.score_samples!r}")
 
     @classmethod
     def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "LLMHumanConfig":
@@ -141,31 +158,59 @@ class LLMHuman:
         return dict(self._usage)
 
     def decide(self, problem, code: str, suggestion: str) -> Decision:
+        return self._decide(problem, code, suggestion, scored=False)[0]
+
+    def decide_scored(self, problem, code: str, suggestion: str) -> ScoredDecision:
+        """The decision with how sure the model is of ACCEPT (``llm_scoring``): from the decision token's
+        log-probabilities where the endpoint returns them, else the share of ACCEPT over
+        ``score_samples`` seeded samples of the decision request."""
+        decision, messages, max_tokens, response = self._decide(problem, code, suggestion, scored=True)
+        if response is None:  # nothing asked: nothing written and nothing proposed
+            return ScoredDecision(decision, None, None)
+        if response.get("logprobs"):
+            return ScoredDecision(decision, accept_probability(response["logprobs"]), "logprobs")
+        c = self.config
+        accepted = 0
+        for sample in range(c.score_samples):
+            seed = None if c.seed is None else c.seed + 1 + sample
+            reply = self._content(self._ask_response(messages, max_tokens, temperature=c.score_temperature, seed=seed))
+            accepted += parse_decision(reply) == "accept"
+        return ScoredDecision(decision, accepted / c.score_samples, "samples")
+
+    def _decide(self, problem, code: str, suggestion: str, scored: bool):
+        """(decision, the last decision request's messages, its max_tokens, its response). With ``scored``
+        the decision requests ask for log-probabilities (the two-request mode's reasoning does not)."""
         if not code.strip() and not suggestion:
             # Nothing written and nothing proposed: there is nothing to judge and nothing to finish.
-            return Decision("reject", "nothing written and nothing proposed")
-        if self.config.acceptor_mode == "one_request":
-            messages = prompts.acceptor_single_messages(problem.statement, code, suggestion)
-            reasoning = answer = self._ask(messages, self.config.reasoning_max_tokens)
+            return Decision("reject", "nothing written and nothing proposed"), [], 0, None
+        c, logprobs = self.config, {"logprobs": True, "top_logprobs": LOGPROB_ALTERNATIVES} if scored else {}
+        if c.acceptor_mode == "one_request":
+            messages, max_tokens = prompts.acceptor_single_messages(problem.statement, code, suggestion), \
+                c.reasoning_max_tokens
+            response = self._ask_response(messages, max_tokens, **logprobs)
+            reasoning = answer = self._content(response)
         else:
-            messages = prompts.acceptor_reasoning_messages(problem.statement, code, suggestion)
-            reasoning = self._ask(messages, self.config.reasoning_max_tokens)
-            messages = prompts.acceptor_decision_messages(reasoning, suggestion)
-            answer = self._ask(messages, self.config.decision_max_tokens)
-        for reask in range(self.config.max_reasks + 1):
+            reasoning = self._ask(prompts.acceptor_reasoning_messages(problem.statement, code, suggestion),
+                                  c.reasoning_max_tokens)
+            messages, max_tokens = prompts.acceptor_decision_messages(reasoning, suggestion), c.decision_max_tokens
+            response = self._ask_response(messages, max_tokens, **logprobs)
+            answer = self._content(response)
+        for reask in range(c.max_reasks + 1):
             choice = parse_decision(answer)
             if choice is not None:
                 if not suggestion and choice == "accept":
                     choice = "reject"  # nothing to accept: same outcome as continuing
-                return Decision(choice, reasoning)
-            if reask == self.config.max_reasks:
+                return Decision(choice, reasoning), messages, max_tokens, response
+            if reask == c.max_reasks:
                 break
             messages = messages + [{"role": "assistant", "content": answer},
                                    prompts.reask_request(answer, suggestion)]
-            answer = self._ask(messages, self.config.decision_max_tokens)
+            max_tokens = c.decision_max_tokens
+            response = self._ask_response(messages, max_tokens, **logprobs)
+            answer = self._content(response)
         reason = "refusal" if looks_like_refusal(answer) or looks_like_refusal(reasoning) else "unparseable"
         raise SimulatorFailure(
-            reason, f"no decision after {self.config.max_reasks} re-asks; last reply {answer[:200]!r}")
+            reason, f"no decision after {c.max_reasks} re-asks; last reply {answer[:200]!r}")
 
     def write(self, problem, code: str, max_tokens: int, tokenizer) -> str:
         if max_tokens <= 0:
@@ -190,23 +235,30 @@ class LLMHuman:
     # --- requests ---
 
     def _ask(self, messages: list[dict[str, str]], max_tokens: int) -> str:
-        """The reply text for ``messages``: from the cache if possible, else from the server with
-        bounded retries; raises ``SimulatorFailure`` (or ``CacheMiss`` in replay mode)."""
+        return self._content(self._ask_response(messages, max_tokens))
+
+    def _ask_response(self, messages: list[dict[str, str]], max_tokens: int, temperature: float | None = None,
+                      seed: Any = _CONFIG_SEED, **extra: Any) -> dict[str, Any]:
+        """The response to ``messages``: from the cache if possible, else from the server with bounded
+        retries; raises ``SimulatorFailure`` (or ``CacheMiss`` in replay mode). ``temperature`` and
+        ``seed`` default to the config's; ``extra`` (log-probabilities) joins the sampling parameters."""
         c = self.config
-        params = {"max_tokens": max_tokens, "temperature": c.temperature, "top_p": c.top_p}
-        key = request_key(c.model, messages, params, c.seed)
+        seed = c.seed if seed is _CONFIG_SEED else seed
+        params = {"max_tokens": max_tokens, "temperature": c.temperature if temperature is None else temperature,
+                  "top_p": c.top_p, **extra}
+        key = request_key(c.model, messages, params, seed)
         if self.cache is not None:
             cached = self.cache.get(key)
             if cached is not None:
                 self._usage["cache_hits"] += 1
-                return self._content(cached)
+                return cached
             if self.cache.mode == "replay":
                 raise CacheMiss(f"request not in replay cache {self.cache.path}: "
                                 f"{describe_request(c.model, messages, key)}")
-        response = self._request_with_retries(messages, params)
+        response = self._request_with_retries(messages, params, seed)
         if self.cache is not None:
-            response = self.cache.put(key, c.model, {"messages": messages, "params": params, "seed": c.seed}, response)
-        return self._content(response)
+            response = self.cache.put(key, c.model, {"messages": messages, "params": params, "seed": seed}, response)
+        return response
 
     @staticmethod
     def _content(response: dict[str, Any]) -> str:
@@ -214,14 +266,15 @@ class LLMHuman:
             raise SimulatorFailure("refusal", f"model refused: {str(response.get('refusal') or '')[:200]!r}")
         return response["content"]
 
-    def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any]) -> dict[str, Any]:
+    def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any],
+                              seed: int | None) -> dict[str, Any]:
         c = self.config
         for attempt in range(c.max_retries + 1):
             started = time.monotonic()
             self._usage["requests"] += 1
             try:
                 completion = self._pool.call(lambda url: self._clients[url].chat.completions.create(
-                    model=c.model, messages=messages, seed=c.seed, **params))
+                    model=c.model, messages=messages, seed=seed, **params))
                 return self._record(completion, started)
             except openai.APIStatusError as e:
                 self._usage["latency_s"] += time.monotonic() - started
@@ -263,7 +316,10 @@ class LLMHuman:
         if usage is not None:
             self._usage["prompt_tokens"] += usage.prompt_tokens or 0
             self._usage["completion_tokens"] += usage.completion_tokens or 0
-        return {"content": content or "", "finish_reason": choice.finish_reason, "refusal": refusal}
+        response = {"content": content or "", "finish_reason": choice.finish_reason, "refusal": refusal}
+        if (logprobs := from_completion(getattr(choice, "logprobs", None))) is not None:
+            response["logprobs"] = logprobs
+        return response
 
 
 def _empty_usage() -> dict[str, float]:

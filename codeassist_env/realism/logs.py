@@ -46,6 +46,7 @@ class RealDecision:
     model: str  # the assistant that suggested it
     seconds: float | None  # time the suggestion was shown before the decision, where the log has it
     source: str  # the log's file name
+    task: str | None = None  # the study's name for the task the person was doing, where the log has one
 
     @property
     def chars(self) -> int:
@@ -121,7 +122,8 @@ def _copilot(path: Path) -> Iterator[RealDecision]:
         if seconds is not None and not isinstance(seconds, (int, float)):
             raise DecisionLogError(f"{where}: TimeSpentInState must be a number, got {seconds!r}")
         yield RealDecision(prefix, suggestion, event["StateName"] == "Accepted", str(event.get("UserId")),
-                           "copilot", None if seconds is None else float(seconds), path.name)
+                           "copilot", None if seconds is None else float(seconds), path.name,
+                           event.get("Task") if isinstance(event.get("Task"), str) else None)
 
 
 _TRUE, _FALSE = {"true", "1", "1.0", "yes"}, {"false", "0", "0.0", "no"}
@@ -145,6 +147,7 @@ def _realhumaneval(path: Path) -> Iterator[RealDecision]:
                 if accepted not in _TRUE | _FALSE:
                     raise DecisionLogError(f"{where}: accepted must be True or False, got {row['accepted']!r}")
                 yield RealDecision(row["prefix_code"], row["suggestion"], accepted in _TRUE,
-                                   row["programmer_id"], row["model"], None, path.name)
+                                   row["programmer_id"], row["model"], None, path.name,
+                                   row.get("task_name") or None)
         except csv.Error as error:
             raise DecisionLogError(f"{path}: not a CSV file ({error})") from None
