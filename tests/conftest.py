@@ -21,6 +21,29 @@ def local_llm_server():
         yield server
 
 
+@pytest.fixture(scope="session")
+def vllm_env() -> dict[str, str]:
+    """What every vLLM process the tests start gets in its environment: vLLM's own switch for its CPU build's
+    CI, under which torch.compile traces the model once and runs it eagerly instead of generating C++ kernels
+    with inductor, and the engine skips its warm-up pass. A CPU engine then starts without compiling for
+    minutes (docs/install.md), and still runs vLLM's engine, scheduler, server and LoRA paths."""
+    return {"VLLM_CPU_CI_ENV": "1"}
+
+
+@pytest.fixture(scope="session")
+def vllm_server(vllm_env):
+    """One vLLM server (``codeassist serve --vllm``'s: SmolLM2 and every shipped adapter) for the whole test
+    run, shared by the vllm tests that talk to a served engine. Tests carry the ``vllm`` marker; outside CI a
+    machine without vLLM skips them (tests/test_vllm.py)."""
+    from codeassist_env.vllm_serve import start_vllm_server
+
+    with pytest.MonkeyPatch.context() as patch:
+        for name, value in vllm_env.items():
+            patch.setenv(name, value)
+        with start_vllm_server() as running:
+            yield running
+
+
 @pytest.fixture(scope="module", params=[pytest.param("bwrap", marks=pytest.mark.bwrap),
                                         pytest.param("docker", marks=pytest.mark.docker)])
 def sandbox(request):

@@ -1,17 +1,20 @@
 """The known-answer set: the label rule on hand-made pieces of each class, the mutants, the case file's
-checks."""
+checks, and the shipped set (balanced, every problem found, its provenance's counts true)."""
 from __future__ import annotations
 
 import gzip
 import json
+from collections import Counter
 
 import pytest
 
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.problems.model import Problem
 from codeassist_env.problems.model import TestCase as Case
-from codeassist_env.realism.known_answers import (LEFT_OUT, PLAUSIBLE_WRONG, RIGHT, WRONG, KnownAnswerError, label_piece,
-                                                  load_cases, mutants, new_names)
+from codeassist_env.realism.curve import bucket_label, bucket_of
+from codeassist_env.realism.known_answers import (DEFAULT_CASES, DEFAULT_PROVENANCE, LABELS, LEFT_OUT, PLAUSIBLE_WRONG,
+                                                  RIGHT, WRONG, KnownAnswerError, label_piece, load_cases, mutants,
+                                                  new_names)
 
 # "big" from 10 on: the public tests (3 and 15) cannot tell >= 10 from > 10, the hidden test at 10 can.
 REFERENCE = 'n = int(input())\nif n >= 10:\n    print("big")\nelse:\n    print("small")\n'
@@ -88,3 +91,22 @@ def test_a_bad_case_file_names_the_line_and_the_field(tmp_path):
         load_cases(path)
     with pytest.raises(KnownAnswerError, match="does not exist"):
         load_cases(tmp_path / "none.jsonl.gz")
+
+
+def test_the_shipped_set_is_balanced_and_its_provenance_true():
+    from codeassist_env.realism.judge import problems_of
+
+    cases = load_cases()
+    about = json.loads(DEFAULT_PROVENANCE.read_text())
+    labels = Counter(case.label for case in cases)
+    assert len(cases) >= 600 and set(labels) == set(LABELS) and len(set(labels.values())) == 1
+    assert about["per_label"] == dict(labels) and about["cases"] == len(cases)
+    buckets = {label: Counter(bucket_label(bucket_of(len(c.piece))) for c in cases if c.label == label)
+               for label in LABELS}
+    assert {label: {k: v for k, v in row.items() if v} for label, row in about["per_label_and_bucket"].items()} \
+        == {label: dict(counts) for label, counts in buckets.items()}
+    assert about["left_out"] > 0 and set(about["licences"]) == {"codeassist-core", "humaneval"}
+    problems = problems_of(cases)  # every case's problem is found, and its program so far is its reference's
+    assert all(problems[c.problems, c.problem_id].reference_solution.startswith(c.code) for c in cases)
+    assert len({case.id for case in cases}) == len(cases)
+    assert DEFAULT_CASES.stat().st_size < 1_000_000

@@ -117,3 +117,13 @@ def test_bad_input_is_one_line_and_status_2(cases_file, tmp_path, capsys, monkey
     assert _judge(broken, tmp_path / "c", "--human", "expert") == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "broken.jsonl.gz:1: field 'problems'" in err
+
+
+def test_a_limited_judge_takes_the_labels_in_turn():
+    from codeassist_env.realism.judge import stratified
+
+    cases = [KnownAnswer(f"{n:02d}", "s", "p", "", "x", label, "o")
+             for n, label in enumerate([RIGHT] * 5 + [WRONG] * 3 + [PLAUSIBLE_WRONG] * 2)]
+    assert [c.label for c in stratified(cases, 7)] == [RIGHT, PLAUSIBLE_WRONG, WRONG] * 2 + [RIGHT]
+    assert [c.id for c in stratified(cases, 3)] == ["00", "08", "05"]  # each label's first id
+    assert stratified(cases, None) == cases

@@ -40,13 +40,11 @@ def _vllm_python() -> str:
         pytest.skip(str(error))
 
 
-@pytest.fixture(scope="module")
-def server():
-    from codeassist_env.vllm_serve import start_vllm_server
-
+@pytest.fixture
+def server(vllm_server):
+    """The test run's one vLLM server (tests/conftest.py), once vLLM is known to be installed."""
     _vllm_python()
-    with start_vllm_server() as running:
-        yield running
+    return vllm_server
 
 
 def _cli(*argv: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
@@ -134,12 +132,12 @@ def test_bad_input_is_one_line_with_exit_status_2(tmp_path):
 
 
 # ---- the scorer, the Empower set, the programmer, and the cases of docs/gpu_training.md ------------------
-def _vllm_env() -> dict:
+def _vllm_env(vllm_env: dict) -> dict:
     # vLLM's CPU backend reserves its KV cache up front: 1 GiB is plenty for 96-token documents.
-    return {**os.environ, "VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
+    return {**os.environ, **vllm_env, "VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path):
+def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path, vllm_env):
     """VLLMScorer (vLLM's prompt_logprobs, in-process engine) on the converted SmolLM2 directory gives the
     per-token log-probs TransformersScorer gives on the bundled GGUF (the same fp32 weights)."""
     from codeassist_env.models import load_causal_lm
@@ -156,7 +154,7 @@ def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path):
     given, out = tmp_path / "documents.json", tmp_path / "scores.json"
     given.write_text(json.dumps(documents))
     done = subprocess.run([python, str(ROOT / "tests" / "vllm_scorer_probe.py"), str(converted_smollm2()), "float32",
-                           str(given), str(out)], capture_output=True, text=True, timeout=1200, env=_vllm_env())
+                           str(given), str(out)], capture_output=True, text=True, timeout=1200, env=_vllm_env(vllm_env))
     assert done.returncode == 0, done.stderr[-3000:]
     served = json.loads(out.read_text())
     local = TransformersScorer(model, tokenizer).score(documents)
@@ -170,7 +168,7 @@ def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path):
     assert len(gaps) > 300 and max(gaps) <= TOLERANCE_FP32, max(gaps)
 
 
-def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path):
+def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm_env):
     """`codeassist data empower --scorer vllm` (vLLM's Python, the converted directory, fp32) writes the
     records `--scorer transformers` writes on the bundled GGUF: the same cuts and targets."""
     from codeassist_env.vllm_serve import converted_smollm2
@@ -179,7 +177,7 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path):
     common = ["data", "empower", *CORPUS, "--eta", "4"]
     served = subprocess.run([python, "-m", "codeassist_env.cli", *common, "--scorer", "vllm", "--dtype", "float32",
                              "--base", str(converted_smollm2()), "--out", str(tmp_path / "vllm.jsonl")],
-                            capture_output=True, text=True, timeout=1200, env=_vllm_env())
+                            capture_output=True, text=True, timeout=1200, env=_vllm_env(vllm_env))
     assert served.returncode == 0, served.stderr[-3000:]
     local = _cli(*common, "--scorer", "transformers", "--out", str(tmp_path / "transformers.jsonl"))
     assert local.returncode == 0, local.stderr[-3000:]
@@ -260,13 +258,14 @@ def test_a_served_model_renders_its_chat_template_as_the_local_backend_does(serv
     assert served.backend.render_chat(messages) == TransformersBackend("smollm2").render_chat(messages)
 
 
-def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path):
+def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_env):
     """`codeassist bench --engine vllm` with no agents: a vLLM server of its own for the agents, the agents in
     the prompt modes the local backend gives them, the engine in run.json and the config, and a resume on
     local transformers refused."""
     _vllm_python()
     out = tmp_path / "main"
-    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out), timeout=1500)
+    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out),
+                env=vllm_env, timeout=1500)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "starting vLLM for the agents" in done.stderr and "vLLM ready at" in done.stderr
     run = json.loads((out / "run.json").read_text())
@@ -280,14 +279,14 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path):
     assert again.returncode == 2, again.stderr[-2000:]
 
 
-def test_gpu_check_passes_on_this_cpu():
+def test_gpu_check_passes_on_this_cpu(vllm_env):
     """benchmarks/gpu_check.py --device cpu: the GPU host's checks (scorer, data, train, serve, served
     scores, generations after != and from an empty prompt, sampling fields) on vLLM's CPU build."""
     from codeassist_env.serve import free_port
 
     python = _vllm_python()
     done = subprocess.run([python, str(ROOT / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--port",
-                           str(free_port())], capture_output=True, text=True, timeout=3000, env=_vllm_env())
+                           str(free_port())], capture_output=True, text=True, timeout=3000, env=_vllm_env(vllm_env))
     lines = done.stdout.splitlines()  # vLLM logs to stdout too, around the script's lines
     verdicts = {line.split()[1]: line.split()[0] for line in lines if line.startswith(("PASS ", "FAIL "))}
     summary = [line for line in lines if line.endswith(" failed") and " passed, " in line]

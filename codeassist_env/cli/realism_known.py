@@ -104,6 +104,11 @@ def run_build(args: argparse.Namespace) -> int:
             raise InputError(f"--runs {str(directory)!r}: its problems {config.get('problems')!r} are not among "
                              f"--problems {' '.join(args.problems)}")
         runs.append((directory, config["problems"]))
+    sources = {"problems": {name: default_split(name) or "all" for name in args.problems},
+               "runs": [{"dir": directory.name, "problems": name,
+                         "agents": sorted(read_run(directory)["config"].get("agents", []))} for directory, name in runs],
+               "oracle": {"tokens": list(known_build.ORACLE_TOKENS), "cuts_per_problem": args.cuts,
+                          "seed": args.seed}}
     rng = np.random.default_rng(args.seed)
     drawn, skipped = [], []
     for name, problems in sets.items():
@@ -122,11 +127,6 @@ def run_build(args: argparse.Namespace) -> int:
         bar.close()
     built.skipped_problems = skipped
     built.cases = known_build.balance(built.cases, args.per_label, args.seed)
-    sources = {"problems": {name: default_split(name) or "all" for name in args.problems},
-               "runs": [{"dir": directory.name, "problems": name,
-                         "agents": sorted(read_run(directory)["config"].get("agents", []))} for directory, name in runs],
-               "oracle": {"tokens": list(known_build.ORACLE_TOKENS), "cuts_per_problem": args.cuts,
-                          "seed": args.seed}}
     command = "codeassist realism known-answers build " + shlex.join(
         [*(["--runs", *map(str, args.runs)] if args.runs else []), "--problems", *args.problems,
          *(["--per-label", str(args.per_label)] if args.per_label else []), "--cuts", str(args.cuts), "--seed", str(args.seed),

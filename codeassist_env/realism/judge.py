@@ -23,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.base import SimulatorFailure
 from codeassist_env.problems.loading import load_problems
 from codeassist_env.problems.model import Problem
@@ -35,7 +36,7 @@ CSV_FIELDS = ("id", "problems", "problem_id", "label", "origin", "chars", "bucke
               "failure", "decide_s")
 
 
-class EndpointDown(ValueError):
+class EndpointDown(InputError):
     """The LLM programmer's server does not answer: bad input (a missing endpoint), not a decision."""
 
 
@@ -64,11 +65,12 @@ class JudgeRun:
 
 
 def stratified(cases: list[KnownAnswer], limit: int | None) -> list[KnownAnswer]:
-    """The first ``limit`` cases taken in turn from each label (each label in file order), so that a subset
-    keeps the classes balanced; all of them when ``limit`` is None."""
+    """``limit`` cases taken in turn from each label, each label in the order of its case ids (hashes of the
+    content, so a spread over problems and origins), so that a subset keeps the classes balanced; all of them
+    when ``limit`` is None."""
     if limit is None or limit >= len(cases):
         return list(cases)
-    queues = {label: [c for c in cases if c.label == label] for label in LABELS}
+    queues = {label: sorted((c for c in cases if c.label == label), key=lambda c: c.id) for label in LABELS}
     chosen: list[KnownAnswer] = []
     while len(chosen) < limit:
         for label in LABELS:

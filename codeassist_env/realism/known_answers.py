@@ -25,19 +25,21 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.errors import InputError
 from codeassist_env.humans.expert import DEFAULT_MAX_RUNS, ExpertHuman, resume_candidates
 from codeassist_env.humans.reference import reference_program
+from codeassist_env.package_data import data_path
 from codeassist_env.problems.model import Problem
 
 RIGHT, PLAUSIBLE_WRONG, WRONG = "right", "plausible-wrong", "wrong"
 LABELS: tuple[str, ...] = (RIGHT, PLAUSIBLE_WRONG, WRONG)
 LEFT_OUT = "left-out"
-DATA_DIR = Path(__file__).resolve().parents[1] / "data" / "realism"
+DATA_DIR = data_path("realism")
 DEFAULT_CASES = DATA_DIR / "known-answers.jsonl.gz"
 DEFAULT_PROVENANCE = DATA_DIR / "known-answers.json"
 
 
-class KnownAnswerError(ValueError):
+class KnownAnswerError(InputError):
     """A case file that cannot be used: the message names the file, the line and the field."""
 
 
