@@ -76,18 +76,29 @@ def test_served_scores_equal_the_local_backends_up_to_bf16(server, served, adapt
 
 
 def test_empower_infer_cuts_served_tokens_where_the_local_backend_cuts_them(server):
-    """The η cut from the served log-probs is the local backend's cut of the same tokens."""
+    """The η cut from the served log-probs is the local backend's cut of the same tokens, wherever bf16 rounding
+    cannot move it: the served tokens' log-probs line up one for one with the local ones and agree to bf16, and
+    an η whose summed NLL is not within that rounding of a cut point cuts both at the same token. (Against
+    the fp32 backend an exact cut everywhere only held for the texts a given vLLM build happened to generate.)"""
     from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
 
-    backend, local = OpenAICompletionsBackend(server.base_url, "smollm2"), TransformersBackend("smollm2")
+    backend, local = OpenAICompletionsBackend(server.base_url, "smollm2"), TransformersBackend("smollm2", dtype="bfloat16")
+    compared = 0
     for prompt in ("def add(a, b):\n", "import sys\n\nn = int(input())\n", "for i in range(10):\n    if i !="):
         generation = backend.generate(prompt, 16, logprobs=True)
         assert "".join(generation.tokens) == generation.text and len(generation.tokens) > 2
         rescored = local.score(prompt, generation.text)
         assert len(rescored) == len(generation.token_logprobs), (prompt, generation.tokens)
+        gaps = [abs(a - b) for a, b in zip(generation.token_logprobs, rescored)]
+        assert max(gaps) <= TOLERANCE_BF16, (prompt, gaps)
+        summed = [-sum(rescored[:i]) for i in range(1, len(rescored) + 1)]
         for eta_bits in (1.0, 4.0, 16.0):
             eta = eta_to_nats(eta_bits)
+            if min(abs(nll - eta) for nll in summed) <= sum(gaps):
+                continue  # a near-tie: bf16 rounding may put the cut on either side
+            compared += 1
             assert longest_within(generation.token_logprobs, eta) == longest_within(rescored, eta), (prompt, eta_bits)
+    assert compared >= 3  # most (prompt, η) pairs are no near-tie
 
 
 def test_bench_over_the_served_engine_records_every_episode(server, tmp_path):
