@@ -48,6 +48,13 @@ def test_a_missing_extra_is_one_line_naming_it(extra, modules, argv, tmp_path):
     assert not any(tmp_path.iterdir()), "a refused command leaves nothing behind"
 
 
+def test_commands_that_do_not_need_an_extra_run_without_it():
+    # vLLM's environment has the train extra but not the study one: its `codeassist data empower --scorer vllm`
+    # must not stop at the study page's Markdown, which every command line imports to build its parser.
+    done = run_without(("markdown", "starlette", "uvicorn"), ["data", "empower", "--help"])
+    assert done.returncode == 0 and "--scorer" in done.stdout, done.stderr[-3000:]
+
+
 def test_vllm_is_its_own_environment_and_the_hint_names_the_command(tmp_path):
     done = run_without(("vllm",), ["bench", "--engine", "vllm", "--limit", "1", "--out", str(tmp_path / "v")],
                        env={"CODEASSIST_VLLM_PYTHON": sys.executable})

@@ -126,3 +126,9 @@ def test_a_bad_fingerprints_file_is_one_line_naming_it(tmp_path):
     done = _cli("report", str(tmp_path / "run"), "--compare", str(bad), cwd=tmp_path)
     assert done.returncode == 2 and "Traceback" not in done.stderr
     assert f"{bad}:1: not a fingerprint line" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+def test_the_main_jobs_published_fingerprints_cover_its_150_episodes():
+    published = read_fingerprints(Path(__file__).resolve().parents[1] / "docs" / "main_job.fingerprints.jsonl")
+    assert len(published) == 150 and all(f.status == "ok" and f.fingerprint for f in published.values())
+    assert {f.agent for f in published.values()} == {"none", "base-10", "sft-10", "empower", "empower-infer:1"}

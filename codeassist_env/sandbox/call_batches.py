@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from codeassist_env.sandbox.hang_budget import HangBudget, unrun
+from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult, TestStatus
 
@@ -128,6 +129,13 @@ def _alone(test: CallInputs, index: int, reply: dict[str, Any]) -> TestResult:
 
 
 def _exception_name(answer: Sequence[Any]) -> str:
-    from codeassist_env.sandbox.calls import _pair
+    return failure_pair(answer[1])[0]
 
-    return _pair(answer[1])[0]
+
+def failure_pair(text: str) -> tuple[str, str]:
+    """The (name, detail) pair the program's process sends about a failure; ("", "") if it is not one."""
+    try:
+        value = plain.decode(text)
+    except plain.NotPlain:
+        return "", ""
+    return value if type(value) is tuple and len(value) == 2 else ("", "")

@@ -26,7 +26,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.problems.model import Problem, TestCase
-from codeassist_env.sandbox.call_batches import CallInputs, grade_every_input
+from codeassist_env.sandbox.call_batches import CallInputs, failure_pair, grade_every_input
 from codeassist_env.sandbox.carried_state import may_carry_state
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
@@ -211,16 +211,7 @@ def _call_status(kind: str, text: str, rules: EvalPlusRules, args: Any, expected
             return "wrong_answer"
         return "passed" if rules.matches(out, expected, args, atol) else "wrong_answer"
     if kind == "E":  # (exception type, message)
-        return "memory_limit" if _pair(text)[0] == "MemoryError" else "runtime_error"
+        return "memory_limit" if failure_pair(text)[0] == "MemoryError" else "runtime_error"
     if kind == "F":  # (status, exception type)
-        return _FAILED_START.get(_pair(text)[0], "runtime_error")
+        return _FAILED_START.get(failure_pair(text)[0], "runtime_error")
     return _FAILED_CALL.get(kind, "runtime_error")
-
-
-def _pair(text: str) -> tuple[str, str]:
-    """The (name, detail) pair the program's process sends about a failure; ("", "") if it is not one."""
-    try:
-        value = plain.decode(text)
-    except plain.NotPlain:
-        return "", ""
-    return value if type(value) is tuple and len(value) == 2 else ("", "")
