@@ -62,6 +62,16 @@ def test_bad_input_is_one_line_exit_2_and_nothing_on_disk(argv, message, tmp_pat
     assert list(tmp_path.iterdir()) == []
 
 
+def test_an_out_directory_that_cannot_be_made_is_one_line(tmp_path, monkeypatch, capfd):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a-file").write_text("")
+    assert main(["bench", "--agents", "none", "--limit", "1", "--out", str(tmp_path / "a-file" / "run")]) == 2
+    err = capfd.readouterr().err
+    last = err.strip().splitlines()[-1]  # after the run's own progress lines
+    assert last.startswith("codeassist bench: cannot make the run directory") and "Traceback" not in err, err
+    assert str(tmp_path / "a-file" / "run") in last
+
+
 def test_the_vllm_engine_without_vllm_is_one_line_before_anything_starts(tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("CODEASSIST_VLLM_PYTHON", "/bin/false")  # a Python that cannot import vllm

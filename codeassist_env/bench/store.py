@@ -48,12 +48,18 @@ def run_lock(directory: Path) -> Iterator[None]:
     releases it when the holder's process ends, however it ends, so a killed run leaves no stale lock.
     The file keeps the holder's pid, to name it to a second run, which raises ``RunStoreError``.
     Re-entrant in the thread that holds it (the job takes it before loading models, the runner again)."""
-    directory.mkdir(parents=True, exist_ok=True)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+    except OSError as error:  # the user's --out: a path under a file, a read-only place, ...
+        raise RunStoreError(f"cannot make the run directory {directory}: {error.strerror or error}") from None
     key = directory.resolve()
     if _held.get(key) == threading.get_ident():
         yield
         return
-    fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by child processes
+    try:
+        fd = os.open(directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o644)  # not inherited by child processes
+    except OSError as error:
+        raise RunStoreError(f"cannot write in the run directory {directory}: {error.strerror or error}") from None
     try:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
