@@ -23,7 +23,8 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from evalplus_side import DATA, SETS, EvalPlusJudge, mutants  # noqa: E402
 
-from codeassist_env.bench.store import EPISODES_FILE, latest_by_triple, load_episodes, read_run  # noqa: E402
+from codeassist_env.bench.store import EPISODES_FILE, RunStoreError, latest_by_triple, read_run  # noqa: E402
+from codeassist_env.jsonl_log import read_lines  # noqa: E402
 from codeassist_env.problems import load_problems  # noqa: E402
 from codeassist_env.sandbox import open_sandbox  # noqa: E402
 
@@ -49,7 +50,9 @@ def run_programs(run_dir: Path) -> tuple[str, list[Program]]:
     """(the run's problem set, the final program of each finished episode) of a ``codeassist bench`` run
     directory: the last finished record of each (agent, problem, seed), in the file's order."""
     problem_set = read_run(run_dir)["config"]["problems"]
-    latest = latest_by_triple(load_episodes(run_dir / EPISODES_FILE).records)
+    # Only each record's key, status, final program and verdict are read, so that a run kept to those fields
+    # (tests/fixtures/humanevalplus_run) reads as well as a whole one.
+    latest = latest_by_triple(read_lines(run_dir / EPISODES_FILE, RunStoreError).records)
     return problem_set, [Program(f"final program ({r['agent']})", r["problem_id"], r["code"], r["passed"])
                          for r in latest.values() if r["status"] == "ok"]
 
