@@ -54,13 +54,22 @@ def test_the_joined_worker_script_compiles_and_defines_every_name_it_uses():
 def test_the_worker_says_how_a_run_ended_in_the_host_s_words():
     """Every status the joined script writes (a "status" key, a ``status=`` argument) is a ``RunStatus``: the
     worker cannot import the host's enum, so this keeps the two vocabularies one."""
+    def words(value: ast.expr | None) -> set:
+        """The constant strings ``value`` can be: a constant, or either branch of ``a if c else b``."""
+        if isinstance(value, ast.Constant):
+            return {value.value}
+        if isinstance(value, ast.IfExp):
+            return words(value.body) | words(value.orelse)
+        return set()
+
     said = set()
     for node in ast.walk(ast.parse(worker_source())):
         if isinstance(node, ast.Dict):
-            said |= {value.value for key, value in zip(node.keys, node.values)
-                     if isinstance(key, ast.Constant) and key.value == "status" and isinstance(value, ast.Constant)}
-        elif isinstance(node, ast.keyword) and node.arg == "status" and isinstance(node.value, ast.Constant):
-            said.add(node.value.value)
+            for key, value in zip(node.keys, node.values):
+                if isinstance(key, ast.Constant) and key.value == "status":
+                    said |= words(value)
+        elif isinstance(node, ast.keyword) and node.arg == "status":
+            said |= words(node.value)
     # "program": the judge's word to the worker that the program, not the check, ended an assert test; the
     # worker turns it into the program's own status before it answers the host.
     assert said - {"program"} == set(RunStatus)
