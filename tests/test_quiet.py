@@ -3,10 +3,13 @@ a bench that loads SmolLM2 from its GGUF file and a peft adapter (transformers' 
 de-quantizing GGUF tensors" and "Loading weights" bars, peft's FutureWarning) prints its own lines only."""
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 
 import pytest
+
+from codeassist_env.quiet import QUIET
 
 TQDM_BAR = "from tqdm.auto import tqdm\nfor _ in tqdm(range(3), desc='a library bar'): pass"
 
@@ -14,7 +17,10 @@ TQDM_BAR = "from tqdm.auto import tqdm\nfor _ in tqdm(range(3), desc='a library 
 @pytest.mark.parametrize("quiet", [False, True])
 def test_no_progress_bars_silences_a_library_tqdm_bar(quiet):
     setup = "from codeassist_env.quiet import no_progress_bars; no_progress_bars()\n" if quiet else ""
-    done = subprocess.run([sys.executable, "-c", setup + TQDM_BAR], capture_output=True, text=True, timeout=60)
+    # Without the switches: a command run in this process with --no-progress (another test) has set them here.
+    env = {k: v for k, v in os.environ.items() if k not in QUIET}
+    done = subprocess.run([sys.executable, "-c", setup + TQDM_BAR], capture_output=True, text=True, timeout=60,
+                          env=env)
     assert done.returncode == 0 and ("a library bar" in done.stderr) != quiet, done.stderr
 
 
