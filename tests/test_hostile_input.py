@@ -4,7 +4,6 @@ A bug of the package, by contrast, shows its traceback and asks to be reported."
 from __future__ import annotations
 
 import json
-import sys
 from pathlib import Path
 
 import gymnasium as gym

@@ -4,7 +4,6 @@ documented typed error, never anything else. Few examples and a deadline each, t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings

@@ -48,9 +48,8 @@ class Fingerprint:
         result = record.result
         if result is None:
             return cls(record.agent, record.problem_id, record.seed, str(record.status), None, ())
-        transcript = [dict(r) for r in result.transcript]
         return cls(record.agent, record.problem_id, record.seed, str(record.status),
-                   episode_fingerprint(transcript, result.code), tuple(round_hashes(transcript)))
+                   episode_fingerprint(result.transcript, result.code), tuple(round_hashes(result.transcript)))
 
     def to_json(self) -> dict[str, Any]:
         return {"agent": self.agent, "problem_id": self.problem_id, "seed": self.seed, "status": self.status,
