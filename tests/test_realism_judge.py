@@ -110,7 +110,8 @@ def test_bad_input_is_one_line_and_status_2(cases_file, tmp_path, capsys, monkey
     server.stop()  # nothing answers there now
     assert _judge(cases_file, tmp_path / "b", "--human", "llm", "--base-url", server.base_url) == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "endpoint cannot be reached" in err
+    assert err.count("\n") == 1 and "no OpenAI-compatible server answers" in err
+    assert not (tmp_path / "b").exists()  # refused before anything is written
     broken = tmp_path / "broken.jsonl.gz"
     with gzip.open(broken, "wt") as handle:
         handle.write('{"id": "x"}\n')

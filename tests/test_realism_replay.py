@@ -139,7 +139,8 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capfd):
     ]
     for options, message in cases:
         out = tmp_path / "out"
-        argv = ["realism", "replay", "--real", str(log), "--out", str(out), "--base-url", url, *options]
+        argv = ["realism", "replay", "--no-progress", "--real", str(log), "--out", str(out), "--base-url", url,
+                *options]
         assert main(argv) == 2, options
         err = capfd.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and message in err, (options, err)

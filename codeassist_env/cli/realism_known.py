@@ -16,7 +16,7 @@ DEFAULT_SETS = ("codeassist-core", "humaneval")
 def register(sub: argparse._SubParsersAction) -> None:
     from codeassist_env.cli.errors import at_least, registered
     from codeassist_env.humans import HUMANS
-    from codeassist_env.humans.llm import ACCEPTOR_MODES
+    from codeassist_env.cli.programmer_options import add_programmer_arguments
     from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
 
     known = sub.add_parser("known-answers", help="the known-answer set: pieces whose rightness hidden tests decide",
@@ -50,24 +50,14 @@ def register(sub: argparse._SubParsersAction) -> None:
                     "intervals and the cooperativeness (acceptance of wrong and plausible-wrong pieces over that of "
                     "right ones). An LLM programmer's requests go through its response cache (default: record in "
                     "DIR/human-cache.sqlite), so that --cache replay reruns offline.")
-    judge.add_argument("--human", required=True, type=registered(HUMANS),
-                       help=f"the programmer: {', '.join(HUMANS.names())} (e.g. expert, expert-0.2, expert-real, llm)")
-    judge.add_argument("--base-url", nargs="+", metavar="URL",
-                       help="llm: OpenAI-compatible endpoint(s) (default: $CODEASSIST_HUMAN_BASE_URL, "
-                            "$OPENAI_BASE_URL or http://127.0.0.1:8000/v1)")
-    judge.add_argument("--model", help="llm: served model name (default: smollm2)")
-    judge.add_argument("--acceptor-mode", choices=ACCEPTOR_MODES,
-                       help="llm: reasoning and decision in two requests or one (default: two_requests)")
-    judge.add_argument("--cache", choices=("off", "record", "replay"), default="record",
-                       help="llm: response cache mode (default: record)")
-    judge.add_argument("--cache-path", type=Path, help="llm: cache file (default: DIR/human-cache.sqlite)")
+    add_programmer_arguments(judge, f"the programmer: {', '.join(HUMANS.names())} (e.g. expert, expert-0.2, "
+                                    "expert-real, llm)")
     judge.add_argument("--cases", type=Path, metavar="FILE", help="known-answer file (default: the shipped set)")
     judge.add_argument("--limit", type=at_least(1), metavar="N",
                        help="only N cases, taken in turn from each label (a balanced subset)")
     judge.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
                        help=f"expert family: sandbox backend for the public tests (default: {DEFAULT_BACKEND})")
     judge.add_argument("--out", type=Path, required=True, metavar="DIR", help="where to write the report")
-    judge.add_argument("--no-progress", action="store_true", help="no progress bar")
     judge.set_defaults(func=run_judge)
 
 
@@ -142,28 +132,23 @@ def run_build(args: argparse.Namespace) -> int:
 
 
 def _command(args: argparse.Namespace) -> str:
-    words = ["--human", args.human]
-    for option in ("model", "acceptor_mode", "cases", "limit"):
+    from codeassist_env.cli.programmer_options import programmer_words
+
+    words = programmer_words(args)
+    for option in ("cases", "limit"):
         if getattr(args, option) is not None:
-            words += [f"--{option.replace('_', '-')}", str(getattr(args, option))]
-    if args.base_url:
-        words += ["--base-url", *args.base_url]
-    if args.cache != "record":
-        words += ["--cache", args.cache]
+            words += [f"--{option}", str(getattr(args, option))]
     return "codeassist realism judge " + shlex.join([*words, "--out", str(args.out)])
 
 
 def run_judge(args: argparse.Namespace) -> int:
-    from codeassist_env.humans import make_human
+    from codeassist_env.cli.programmer_options import build_programmer
     from codeassist_env.humans.cache import CacheMiss
     from codeassist_env.realism import judge
     from codeassist_env.realism.known_answers import load_cases
 
     cases = judge.stratified(load_cases(args.cases), args.limit)
-    cache_path = args.cache_path or args.out / "human-cache.sqlite"
-    human = make_human(args.human, sandbox=args.sandbox, base_url=",".join(args.base_url or []) or None,
-                       model=args.model, acceptor_mode=args.acceptor_mode, cache_mode=args.cache,
-                       cache_path=str(cache_path))
+    human = build_programmer(args, args.out, sandbox=args.sandbox)
     update, bar = _progress(not args.no_progress, f"judge {args.human}")
     try:
         run = judge.judge(human, cases, args.human, update)

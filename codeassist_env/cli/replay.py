@@ -11,17 +11,14 @@ import sys
 import time
 from pathlib import Path
 
-from codeassist_env.cli.errors import at_least, registered
-from codeassist_env.errors import InputError
+from codeassist_env.cli.errors import at_least
+from codeassist_env.cli.programmer_options import (CACHE_FILE, add_programmer_arguments, build_programmer,
+                                                   programmer_words)
 from codeassist_env.cli.real_log import REAL_HELP, real_log
-
-CACHE_FILE = "human-cache.sqlite"
+from codeassist_env.errors import InputError
 
 
 def register_replay(sub: argparse._SubParsersAction) -> None:
-    from codeassist_env.humans import HUMANS
-    from codeassist_env.humans.llm import ACCEPTOR_MODES
-    from codeassist_env.humans.cache import CACHE_MODES
     from codeassist_env.realism.agreement import CLUSTER_RESAMPLES
 
     replay = sub.add_parser(
@@ -33,22 +30,8 @@ def register_replay(sub: argparse._SubParsersAction) -> None:
                     "Writes DIR/replay.md, replay.csv, replay.png and replay.json. Requests go through the "
                     "response cache (default: record into DIR/%s), so an interrupted replay resumes and a "
                     "recorded one reruns offline with --cache replay." % CACHE_FILE)
-    replay.add_argument("--human", required=True, type=registered(HUMANS),
-                        help="the programmer: llm, llm-MODEL, or any registered one that judges without a problem's "
-                             "reference (the expert family and reference are refused)")
-    replay.add_argument("--base-url", help="llm: OpenAI-compatible endpoint(s), comma-separated "
-                                           "(default: $CODEASSIST_HUMAN_BASE_URL, $OPENAI_BASE_URL, then "
-                                           "http://127.0.0.1:8000/v1)")
-    replay.add_argument("--model", help="llm: the served model (default: $CODEASSIST_HUMAN_MODEL, then smollm2)")
-    replay.add_argument("--acceptor-mode", choices=ACCEPTOR_MODES,
-                        help="llm: reasoning and decision in two requests or one (default: "
-                             "$CODEASSIST_HUMAN_ACCEPTOR_MODE, then two_requests)")
-    replay.add_argument("--score-samples", type=at_least(1), metavar="N",
-                        help="llm: where the endpoint returns no log-probabilities, P(accept) is ACCEPT's share "
-                             "over N seeded samples of the decision request (default 5)")
-    replay.add_argument("--cache", choices=CACHE_MODES, default="record",
-                        help="llm: response cache mode (default record; replay = offline, from the cache only)")
-    replay.add_argument("--cache-path", metavar="FILE", help=f"llm: the cache file (default DIR/{CACHE_FILE})")
+    add_programmer_arguments(replay, "the programmer: llm, llm-MODEL, or any registered one that judges without a "
+                                     "problem's reference (the expert family and reference are refused)")
     replay.add_argument("--real", metavar="PATH", help=REAL_HELP)
     replay.add_argument("--limit", type=at_least(1), metavar="N",
                         help="replay a stratified subset of N decisions (by length bucket and participant)")
@@ -61,27 +44,15 @@ def register_replay(sub: argparse._SubParsersAction) -> None:
 
 def _build_human(args: argparse.Namespace, out: Path):
     """(the programmer, its served model or None, its acceptor mode or None); bad input raises InputError."""
-    from codeassist_env.humans import HUMANS, make_human
+    from codeassist_env.humans import HUMANS
 
-    kind, arg = HUMANS.parse(args.human)
+    kind, _ = HUMANS.parse(args.human)
     if kind.needs_reference:
         raise InputError(f"--human {args.human}: this programmer judges suggestions against a problem's reference, "
                          "and a real programmer's file has none; replay an llm programmer (or one of your own)")
+    human = build_programmer(args, out)
     if kind.served_model is None:
-        return make_human(args.human), None, None
-    from codeassist_env.realism.programmer import check_endpoint
-
-    options = dict(base_url=args.base_url, model=args.model, cache_mode=args.cache,
-                   cache_path=str(Path(args.cache_path or out / CACHE_FILE).resolve()),
-                   acceptor_mode=args.acceptor_mode, score_samples=args.score_samples)
-    if args.cache != "replay":  # checked before the cache file is made: bad input leaves nothing behind
-        from codeassist_env.humans.llm import LLMHumanConfig
-
-        endpoint = LLMHumanConfig.from_env(base_url=args.base_url)
-        check_endpoint(endpoint.base_url, endpoint.api_key)
-    elif not Path(options["cache_path"]).is_file():
-        raise InputError(f"--cache replay: no response cache at {options['cache_path']} (record one first)")
-    human = make_human(args.human, **options)
+        return human, None, None
     return human, human.config.model, human.config.acceptor_mode
 
 
@@ -89,12 +60,8 @@ def _command(args: argparse.Namespace) -> str:
     """The command line that reruns this replay (the options given, defaults left out)."""
     from codeassist_env.realism.agreement import CLUSTER_RESAMPLES
 
-    words = ["codeassist", "realism", "replay", "--human", args.human]
-    for option, value, default in (("--base-url", args.base_url, None), ("--model", args.model, None),
-                                   ("--acceptor-mode", args.acceptor_mode, None),
-                                   ("--score-samples", args.score_samples, None), ("--cache", args.cache, "record"),
-                                   ("--cache-path", args.cache_path, None), ("--real", args.real, None),
-                                   ("--limit", args.limit, None), ("--seed", args.seed, 0),
+    words = ["codeassist", "realism", "replay", *programmer_words(args)]
+    for option, value, default in (("--real", args.real, None), ("--limit", args.limit, None), ("--seed", args.seed, 0),
                                    ("--resamples", args.resamples, CLUSTER_RESAMPLES), ("--out", args.out, None)):
         if value is not None and value != default:
             words += [option, str(value)]
@@ -117,7 +84,7 @@ def run_replay(args: argparse.Namespace) -> int:
     started = time.monotonic()
 
     def progress(done: int, total: int) -> None:
-        if done % 5 == 0 or done == total:
+        if not args.no_progress and (done % 5 == 0 or done == total):
             print(f"  {done}/{total} decisions, {time.monotonic() - started:.0f} s", file=sys.stderr, flush=True)
 
     try:
