@@ -103,12 +103,12 @@ def test_empower_infer_cuts_served_tokens_where_the_local_backend_cuts_them(serv
 
 def test_bench_over_the_served_engine_records_every_episode(server, tmp_path):
     out = tmp_path / "run"
-    done = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "2",
-                "--max-rounds", "4", "--agent-base-url", server.base_url, "--concurrency", "8", "--no-progress",
+    done = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "1",
+                "--max-rounds", "4", "--agent-base-url", server.base_url, "--concurrency", "4", "--no-progress",
                 "--out", str(out))
     assert done.returncode == 0, done.stderr[-2000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
-    assert len(records) == 8 and all(r["status"] == "ok" for r in records)
+    assert len(records) == 4 and all(r["status"] == "ok" for r in records)
     assert {r["agent"] for r in records} == {"base-10", "sft-10", "empower", "empower-infer:1"}
     run = json.loads((out / "run.json").read_text())
     assert run["engine"] == {"name": "vllm", "version": "0.32.0", "where": server.base_url, "owned_by": "vllm"}
@@ -116,8 +116,8 @@ def test_bench_over_the_served_engine_records_every_episode(server, tmp_path):
 
     # The same run resumed on the local transformers backend would mix engines: one line, nothing written.
     before = {name: (out / name).read_bytes() for name in ("run.json", "episodes.jsonl", "report.md")}
-    again = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "2",
-                 "--max-rounds", "4", "--concurrency", "8", "--no-progress", "--out", str(out), "--resume")
+    again = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "1",
+                 "--max-rounds", "4", "--concurrency", "4", "--no-progress", "--out", str(out), "--resume")
     refusal = [line for line in again.stderr.splitlines() if line.startswith("codeassist")][-1]
     assert again.returncode == 2 and "cannot resume" in refusal, again.stderr[-2000:]
     assert "it ran on vllm 0.32.0, served at" in refusal and "this run would use transformers" in refusal
@@ -207,13 +207,13 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm
 def test_the_llm_programmer_plays_whole_episodes_over_vllms_chat_endpoint(server, tmp_path):
     out = tmp_path / "llm"
     done = _cli("bench", "--agents", "none", "base-10", "--human", "llm", "--human-base-url", server.base_url,
-                "--human-model", "smollm2", "--agent-base-url", server.base_url, "--limit", "1", "--max-rounds", "3",
+                "--human-model", "smollm2", "--agent-base-url", server.base_url, "--limit", "1", "--max-rounds", "2",
                 "--concurrency", "2", "--no-progress", "--no-report", "--out", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert sorted(r["agent"] for r in records) == ["base-10", "none"]
     for record in records:
-        assert record["status"] == "ok" and (record["rounds"] == 3 or record["finished"]), record.get("error")
+        assert record["status"] == "ok" and (record["rounds"] == 2 or record["finished"]), record.get("error")
         usage = record["human_usage"]  # every decision and every piece of code came from the served chat model
         assert usage["requests"] >= record["rounds"] and usage["prompt_tokens"] > 0 and usage["completion_tokens"] > 0
     run = json.loads((out / "run.json").read_text())
