@@ -205,6 +205,25 @@ def test_worker_killed_by_the_program_is_restarted_once_then_blamed():
         assert sb.run(ADD, ADD_CODE).passed and sb.restarts == 2
 
 
+def test_a_run_that_failed_gets_one_status_whatever_the_kind_of_test():
+    """Call tests (calls.grade_calls) and the others (core.grade) read a failed run alike; in particular a worker
+    that died twice on one test (what Sandbox.request replies then) is the program's runtime error, never an
+    infra_error, which a benchmark would leave out of the program's score."""
+    from codeassist_env.sandbox.calls import EvalPlusRules, grade_calls
+    from codeassist_env.sandbox.core import RunStatus, grade
+
+    rules = EvalPlusRules("humaneval", "f", 0.0)
+    for status in RunStatus:
+        if status == RunStatus.OK:
+            continue
+        reply = {"status": status, "time_s": 1.0, "stderr": "x"}
+        assert [t.status for t in grade_calls(reply, rules, [((1,), {})], [1], [0.0])] == \
+            [grade(ADD, ADD.hidden_tests[0], reply).status], status
+    died_twice = {"status": RunStatus.ERROR, "error_type": "WorkerDied", "time_s": 1.0,
+                  "stderr": "the sandbox worker died twice on this test"}
+    assert grade_calls(died_twice, rules, [((1,), {})], [1], [0.0])[0].status == "runtime_error"
+
+
 @pytest.mark.bwrap
 def test_worker_killed_from_outside_is_restarted_and_the_test_rerun():
     require_backend("bwrap")

@@ -28,6 +28,7 @@ import numpy as np
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox.call_batches import CallInputs, failure_pair, grade_every_input
 from codeassist_env.sandbox.carried_state import may_carry_state
+from codeassist_env.sandbox.core import RunStatus, failed_run_status
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult
@@ -189,9 +190,8 @@ def grade_calls(reply: dict[str, Any], rules: EvalPlusRules, args: Sequence[Any]
     """One TestResult per input answered; a failure ends the list (the inputs after it did not run, or
     ran after a wrong answer and do not count, as in EvalPlus's fast check)."""
     stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
-    if reply.get("status") != "ok":
-        status = {"output_limit": "runtime_error", "timeout": "time_limit"}.get(reply.get("status"), "infra_error")
-        return [TestResult(status, float(reply.get("time_s", 0.0)), stderr)]
+    if reply.get("status") != RunStatus.OK:
+        return [TestResult(failed_run_status(reply.get("status")), float(reply.get("time_s", 0.0)), stderr)]
     results = []
     for i, (kind, text, seconds, *_) in enumerate(reply["calls"]):
         status = _call_status(kind, text, rules, args[i], expected[i], tolerances[i])

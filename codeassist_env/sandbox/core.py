@@ -190,7 +190,14 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
         return TestResult(TestStatus.PASSED if ok else TestStatus.WRONG_ANSWER, time_s, stderr)
     if status == RunStatus.ERROR and reply.get("error_type") in ("AssertionError", "BadResult"):
         return TestResult(TestStatus.WRONG_ANSWER, time_s, stderr)  # a failed check, or a result that is no JSON value
-    return TestResult(_FAILED_RUN.get(status, TestStatus.INFRA_ERROR), time_s, stderr)
+    return TestResult(failed_run_status(status), time_s, stderr)
+
+
+def failed_run_status(status: Any) -> TestStatus:
+    """The test status of a run that did not end "ok", for every kind of test (call tests included). A worker that
+    died twice on one test (``Sandbox.request``: status ``error``) is the program's doing, a runtime error: the
+    worker is retried once, so a second death on the same program is no accident of the machine."""
+    return _FAILED_RUN.get(status, TestStatus.INFRA_ERROR)
 
 
 def warn_no_isolation(backend: str) -> None:
