@@ -4,7 +4,7 @@ import time
 
 import pytest
 
-from codeassist_env.humans.llm import LLMHumanConfig, retry_after_s
+from codeassist_env.humans.llm import FAILURE_REASONS, LLMHumanConfig, retry_after_s
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 
 
@@ -108,3 +108,13 @@ def test_retry_after_reads_seconds_milliseconds_and_http_dates():
     assert 8 <= retry_after_s({"retry-after": in_ten_s}) <= 10
     assert retry_after_s({"retry-after": "soon"}) is None
     assert retry_after_s({}) is None and retry_after_s(None) is None
+
+
+def test_a_failure_reason_is_one_of_the_closed_vocabulary():
+    from codeassist_env.humans.base import FailureReason, SimulatorFailure
+
+    assert SimulatorFailure("connection", "down").reason is FailureReason.CONNECTION
+    assert SimulatorFailure(FailureReason.SANDBOX).reason == "sandbox"  # the expert's, counted like the others
+    with pytest.raises(ValueError, match="'flaky' is not one of timeout, connection"):
+        SimulatorFailure("flaky")
+    assert set(FAILURE_REASONS) == set(FailureReason) - {FailureReason.SANDBOX}

@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from codeassist_env.humans.base import FailureReason
 from codeassist_env.problems import Problem
 
 
@@ -40,7 +41,7 @@ class EndpointWatch:
             result = method(*args)
         except SimulatorFailure as failure:
             with self._lock:
-                self.consecutive = self.consecutive + 1 if failure.reason == "connection" else 0
+                self.consecutive = self.consecutive + 1 if failure.reason == FailureReason.CONNECTION else 0
                 self.detail = str(failure)
                 if self.tripped:
                     raise EndpointDown(self.detail) from failure

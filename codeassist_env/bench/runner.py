@@ -35,6 +35,7 @@ from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter
 from codeassist_env.episode import EpisodeRecord, EpisodeResult, EpisodeStatus
 from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
+from codeassist_env.humans.base import FailureReason
 from codeassist_env.humans.cache import CacheMiss
 from codeassist_env.problems import Problem, load_problems
 from codeassist_env.sandbox import BENCH_BACKEND
@@ -327,7 +328,7 @@ class BenchRunner:
         record.result = result
         if result.agent_failure:  # an agent object that failed is not used again: its call may still be running
             local.agents.pop(agent_name, None)
-        unreachable = sum(entry["simulator_failure"] == "connection" for entry in result.transcript)
+        unreachable = sum(entry["simulator_failure"] == FailureReason.CONNECTION for entry in result.transcript)
         if unreachable:  # not a usable episode: the human was not there to answer; --resume reruns it
             record.error = f"the simulated human's endpoint could not be reached in {unreachable} round(s)"
         elif result.agent_failure:  # charged to the assistant (§2.6)

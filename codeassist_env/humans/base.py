@@ -14,6 +14,7 @@ and flags the episode, so simulator failures are never counted as the assistant'
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
@@ -33,12 +34,30 @@ class Decision:
             raise ValueError(f"decision {self.choice!r} is not one of {CHOICES}")
 
 
-class SimulatorFailure(Exception):
-    """The simulated human could not produce an answer; ``reason`` is a short machine-readable tag
-    (e.g. ``timeout``, ``http_error``, ``unparseable``, ``refusal``, ``connection``)."""
+class FailureReason(StrEnum):
+    """Why a simulated human could not answer: the word an episode records on the round
+    (``simulator_failure``) and the reports count."""
+    TIMEOUT = "timeout"  # the endpoint gave no reply in time
+    CONNECTION = "connection"  # the endpoint cannot be reached: a bench stops when it stays so (bench/guards.py)
+    RATE_LIMITED = "rate_limited"
+    HTTP_ERROR = "http_error"
+    BAD_RESPONSE = "bad_response"  # a reply that is no chat completion
+    UNPARSEABLE = "unparseable"  # no decision, or no code, could be read from the reply
+    REFUSAL = "refusal"
+    SANDBOX = "sandbox"  # the expert's run of the public tests failed on the machine's side
 
-    def __init__(self, reason: str, detail: str = ""):
-        super().__init__(f"{reason}: {detail}" if detail else reason)
+
+class SimulatorFailure(Exception):
+    """The simulated human could not produce an answer; ``reason`` is a ``FailureReason`` (given as the enum or
+    its word; any other word is refused, so that every failure a report counts has a known meaning)."""
+
+    def __init__(self, reason: FailureReason | str, detail: str = ""):
+        try:
+            reason = FailureReason(reason)
+        except ValueError:
+            raise ValueError(f"SimulatorFailure reason {reason!r} is not one of "
+                             f"{', '.join(r.value for r in FailureReason)}") from None
+        super().__init__(f"{reason}: {detail}" if detail else str(reason))
         self.reason = reason
         self.detail = detail
 

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.errors import InputError
-from codeassist_env.humans.base import Decision, SimulatorFailure
+from codeassist_env.humans.base import Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox import DEFAULT_BACKEND
@@ -237,7 +237,7 @@ class ExpertHuman:
             self._sandbox = open_sandbox(self._sandbox_spec)
         result = self._sandbox.run(problem, program, tests=[test]).tests[0]
         if result.status == TestStatus.INFRA_ERROR:  # the sandbox's failure, not the suggestion's
-            raise SimulatorFailure("sandbox", f"the expert's public-test run failed: {result.stderr[-300:]}")
+            raise SimulatorFailure(FailureReason.SANDBOX, f"the expert's public-test run failed: {result.stderr[-300:]}")
         return result
 
     def _examples(self, problem: Problem) -> list[TestCase]:

@@ -35,15 +35,14 @@ import openai
 
 from codeassist_env.errors import InputError
 from codeassist_env.humans import prompts
-from codeassist_env.humans.base import Decision, SimulatorFailure
+from codeassist_env.humans.base import Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 from codeassist_env.humans.llm_scoring import accept_probability, from_completion
 from codeassist_env.servers import shared_pool, split_urls
 
-FAILURE_REASONS: tuple[str, ...] = (
-    "timeout", "connection", "rate_limited", "http_error", "bad_response", "unparseable", "refusal",
-)
+# The reasons this programmer fails with (every FailureReason but the expert's sandbox).
+FAILURE_REASONS: tuple[FailureReason, ...] = tuple(r for r in FailureReason if r is not FailureReason.SANDBOX)
 ACCEPTOR_MODES: tuple[str, ...] = ("two_requests", "one_request")
 ENV_PREFIX = "CODEASSIST_HUMAN_"
 LOGPROB_ALTERNATIVES = 20  # OpenAI's most
@@ -208,7 +207,8 @@ class LLMHuman:
             max_tokens = c.decision_max_tokens
             response = self._ask_response(messages, max_tokens, **logprobs)
             answer = self._content(response)
-        reason = "refusal" if looks_like_refusal(answer) or looks_like_refusal(reasoning) else "unparseable"
+        reason = (FailureReason.REFUSAL if looks_like_refusal(answer) or looks_like_refusal(reasoning)
+                  else FailureReason.UNPARSEABLE)
         raise SimulatorFailure(
             reason, f"no decision after {c.max_reasks} re-asks; last reply {answer[:200]!r}")
 
@@ -222,7 +222,7 @@ class LLMHuman:
         text = strip_retyped_code(code, extract_code(reply))
         first_line = text.strip().split("\n", 1)[0]
         if looks_like_refusal(reply) and (not first_line or looks_like_refusal(first_line)):
-            raise SimulatorFailure("refusal", f"appender replied {reply[:200]!r}")
+            raise SimulatorFailure(FailureReason.REFUSAL, f"appender replied {reply[:200]!r}")
         return tokenizer.truncate(text, max_tokens)
 
     def close(self) -> None:
@@ -263,7 +263,7 @@ class LLMHuman:
     @staticmethod
     def _content(response: dict[str, Any]) -> str:
         if response.get("refusal") or response.get("finish_reason") == "content_filter":
-            raise SimulatorFailure("refusal", f"model refused: {str(response.get('refusal') or '')[:200]!r}")
+            raise SimulatorFailure(FailureReason.REFUSAL, f"model refused: {str(response.get('refusal') or '')[:200]!r}")
         return response["content"]
 
     def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any],
@@ -279,23 +279,23 @@ class LLMHuman:
             except openai.APIStatusError as e:
                 self._usage["latency_s"] += time.monotonic() - started
                 status = e.status_code
-                reason = "rate_limited" if status == 429 else "http_error"
+                reason = FailureReason.RATE_LIMITED if status == 429 else FailureReason.HTTP_ERROR
                 failure = SimulatorFailure(reason, f"HTTP {status} from {c.base_url}: {str(e)[:200]}")
                 if status != 429 and status < 500 and status != 408:
                     raise failure from e
                 wait = retry_after_s(e.response.headers) if status == 429 else None
             except openai.APITimeoutError as e:
                 self._usage["latency_s"] += time.monotonic() - started
-                failure, wait = SimulatorFailure("timeout", f"no reply from {c.base_url} within {c.timeout_s} s"), None
+                failure, wait = SimulatorFailure(FailureReason.TIMEOUT, f"no reply from {c.base_url} within {c.timeout_s} s"), None
                 failure.__cause__ = e
             except openai.APIConnectionError as e:
                 self._usage["latency_s"] += time.monotonic() - started
-                failure, wait = SimulatorFailure("connection", f"cannot reach {c.base_url}: {e}"), None
+                failure, wait = SimulatorFailure(FailureReason.CONNECTION, f"cannot reach {c.base_url}: {e}"), None
                 failure.__cause__ = e
             except (openai.APIResponseValidationError, ValueError, TypeError, AttributeError) as e:
                 # A 200 whose body is not a chat completion; retrying the same server rarely helps.
                 self._usage["latency_s"] += time.monotonic() - started
-                raise SimulatorFailure("bad_response", f"reply from {c.base_url} is not a chat completion: {e}") from e
+                raise SimulatorFailure(FailureReason.BAD_RESPONSE, f"reply from {c.base_url} is not a chat completion: {e}") from e
             if attempt == c.max_retries:
                 raise failure
             backoff = min(c.backoff_s * 2 ** attempt, c.max_backoff_s)

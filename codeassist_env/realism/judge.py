@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.errors import InputError
-from codeassist_env.humans.base import SimulatorFailure
+from codeassist_env.humans.base import FailureReason, SimulatorFailure
 from codeassist_env.problems.loading import load_problems
 from codeassist_env.problems.model import Problem
 from codeassist_env.realism.agreement import (acceptance_rate_interval, balanced_accuracy, cluster_bootstrap,
@@ -103,7 +103,7 @@ def judge(human: Any, cases: list[KnownAnswer], name: str,
         try:
             decision, failure = human.decide(problem, case.code, case.piece).choice, None
         except SimulatorFailure as error:
-            if error.reason == "connection":  # no answer will come: stop at once (recorded ones stay cached)
+            if error.reason == FailureReason.CONNECTION:  # no answer will come: stop at once (recorded ones stay cached)
                 raise EndpointDown(f"the programmer's endpoint cannot be reached ({error.detail[:200]})") from None
             decision, failure = None, error.reason
         judged.append(Judged(case, decision, failure, time.monotonic() - began))
