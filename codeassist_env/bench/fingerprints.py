@@ -20,6 +20,7 @@ from typing import Any
 
 from codeassist_env.episode import EpisodeRecord, episode_fingerprint, round_hashes
 from codeassist_env.errors import InputError
+from codeassist_env.files import write_whole
 
 FINGERPRINTS_FILE = "fingerprints.jsonl"
 Key = tuple[str, str, int]  # (agent, problem_id, seed)
@@ -58,10 +59,7 @@ class Fingerprint:
 
 def write_fingerprints(records: Iterable[EpisodeRecord], path: Path) -> Path:
     prints = sorted((Fingerprint.of(r) for r in records), key=lambda f: f.key)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text("".join(json.dumps(f.to_json(), sort_keys=True) + "\n" for f in prints), encoding="utf-8")
-    temporary.replace(path)
-    return path
+    return write_whole(path, "".join(json.dumps(f.to_json(), sort_keys=True) + "\n" for f in prints))
 
 
 def read_fingerprints(path: Path) -> dict[Key, Fingerprint]:

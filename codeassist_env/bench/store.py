@@ -23,6 +23,7 @@ from typing import Any
 
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 from codeassist_env.errors import InputError
+from codeassist_env.files import write_whole
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.machine import machine_facts
 
@@ -176,10 +177,7 @@ def read_run(directory: Path) -> dict[str, Any]:
 
 
 def write_run(directory: Path, run: dict[str, Any]) -> None:
-    path = directory / RUN_FILE
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(run, indent=2, sort_keys=True, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    write_whole(directory / RUN_FILE, json.dumps(run, indent=2, sort_keys=True, ensure_ascii=False) + "\n")
 
 
 def _final(record: dict[str, Any] | None) -> bool:

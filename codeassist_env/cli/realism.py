@@ -5,11 +5,11 @@ known answers (``known-answers build``, ``judge``: cli/realism_known.py). docs/r
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from codeassist_env.cli.real_log import REAL_HELP, real_log
 from codeassist_env.realism.logs import DecisionLogError, load_decisions
+from codeassist_env.files import write_whole
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -61,9 +61,7 @@ def run_fit(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.parent.mkdir(parents=True, exist_ok=True)
-        temporary = out.with_name(out.name + ".tmp")  # whole or not at all
-        temporary.write_text(model.to_json(), encoding="utf-8")
-        os.replace(temporary, out)
+        write_whole(out, model.to_json())
         print(f"\nwrote {args.out}")
     return 0
 

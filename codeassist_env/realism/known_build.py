@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -21,6 +20,7 @@ import numpy as np
 
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import reference_program
+from codeassist_env.files import write_whole
 from codeassist_env.problems.model import Problem
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.known_answers import LABELS, LEFT_OUT, RIGHT, KnownAnswer, label_piece, mutants
@@ -171,13 +171,12 @@ def write_cases(path: Path, cases: list[KnownAnswer], about: dict[str, Any], abo
     """The cases (gzip JSON Lines, byte-stable: no time stamp in the gzip header) and their provenance, each
     written whole or not at all."""
     import gzip
+    import io
 
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = "".join(json.dumps(case.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for case in cases)
-    temporary = path.with_name(path.name + ".tmp")
-    with open(temporary, "wb") as raw, gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:
+    raw = io.BytesIO()
+    with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, filename="") as handle:  # gzip.compress writes another OS byte
         handle.write(lines.encode("utf-8"))
-    os.replace(temporary, path)
-    temporary = about_path.with_name(about_path.name + ".tmp")
-    temporary.write_text(json.dumps(about, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-    os.replace(temporary, about_path)
+    write_whole(path, raw.getvalue())
+    write_whole(about_path, json.dumps(about, indent=1, ensure_ascii=False) + "\n")

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import csv
 import math
-import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,6 +13,7 @@ from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.programmer import Cost
 from codeassist_env.realism.replay import Estimate, Replayed, ReplayFigures
 from codeassist_env.realism.validation import ProgrammerValidation
+from codeassist_env.files import replaced_whole
 
 CSV_FIELDS = ("index", "participant", "task", "chars", "bucket", "real_accepted", "choice", "score", "score_kind",
               "failure")
@@ -115,9 +115,8 @@ def write(out: Path, setup: ReplaySetup, replayed: list[Replayed], result: Repla
     paths = {"md": out / "replay.md", "csv": out / "replay.csv", "png": out / "replay.png"}
     for key, writer in (("md", lambda p: p.write_text(markdown(setup, result, cost), encoding="utf-8")),
                         ("csv", lambda p: write_csv(p, replayed)), ("png", lambda p: plot(p, setup, result))):
-        temporary = paths[key].with_name("tmp-" + paths[key].name)
-        writer(temporary)
-        os.replace(temporary, paths[key])
+        with replaced_whole(paths[key]) as temporary:
+            writer(temporary)
     kind = max(result.score_kinds, key=result.score_kinds.get) if result.score_kinds else None
     paths["json"] = ProgrammerValidation(
         "replay", setup.human, setup.model, setup.acceptor_mode, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError
+from codeassist_env.files import write_whole
 
 VALIDATION_FILES = {"replay": "replay.json", "judge": "judge.json"}
 Estimate = tuple[float, float, float]  # point, 95% low, high
@@ -39,11 +40,8 @@ class ProgrammerValidation:
     cooperativeness: Estimate | None = None
 
     def write(self, directory: str | os.PathLike) -> Path:
-        path = Path(directory) / VALIDATION_FILES[self.kind]
-        temporary = path.with_name(path.name + ".tmp")
-        temporary.write_text(json.dumps(asdict(self), indent=2, allow_nan=True) + "\n", encoding="utf-8")
-        os.replace(temporary, path)
-        return path
+        return write_whole(Path(directory) / VALIDATION_FILES[self.kind],
+                           json.dumps(asdict(self), indent=2, allow_nan=True) + "\n")
 
     def figures(self) -> str:
         """``kappa 0.05 [-0.02, 0.11], AUC 0.55 [...] (logprobs)``, of whatever this result measured."""

@@ -12,13 +12,13 @@ resumes.
 from __future__ import annotations
 
 import json
-import os
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
+from codeassist_env.files import write_whole
 
 LOG_FILE = "study.jsonl"
 CONFIG_FILE = "study.json"
@@ -69,9 +69,7 @@ def check_config(directory: Path, config: dict[str, Any]) -> None:
                                 f"{', '.join(f'{old.get(k)!r} -> {config.get(k)!r}' for k in changed)}); "
                                 "use a new --out directory")
         return
-    temporary = path.with_suffix(".json.tmp")
-    temporary.write_text(json.dumps(config, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    write_whole(path, json.dumps(config, indent=2, sort_keys=True) + "\n")
 
 
 def read_config(directory: Path) -> dict[str, Any]:
