@@ -12,6 +12,7 @@ import time
 import pytest
 import ray
 
+from codeassist_env.engines import Engine
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.bench import main_job
 from codeassist_env.bench.job import recorded_backend
@@ -100,7 +101,7 @@ def test_workers_are_sized_by_the_agents_declared_resources():
     assert worker_resources(local_gpu) == {"num_cpus": 1, "num_gpus": 1}
     assert worker_resources(served) == {"num_cpus": 1}  # the server holds the model
     own_engine = BenchConfig(agents=("base-10",), problems="codeassist-core",
-                             agent_backend=recorded_backend(BackendOptions(device="cuda"), main_job.VLLM))
+                             agent_backend=recorded_backend(BackendOptions(device="cuda"), Engine.VLLM))
     assert worker_resources(own_engine) == {"num_cpus": 1}  # so does the engine the run started
     assert worker_count(8, {"num_cpus": 1, "num_gpus": 1}, {"CPU": 16.0, "GPU": 2.0}) == 2
     assert worker_count(8, {"num_cpus": 1}, {"CPU": 2.0}) == 2
@@ -112,10 +113,10 @@ def test_workers_are_sized_by_the_agents_declared_resources():
                                      BackendOptions(device="cuda", prompt_mode="chat", show_statement=True)])
 def test_the_config_records_the_local_backend_the_run_was_given(options):
     """Down to batching, which decides the episodes' bits and so whether a run may resume."""
-    assert BackendOptions(**recorded_backend(options, main_job.TRANSFORMERS)) == options
+    assert BackendOptions(**recorded_backend(options, Engine.TRANSFORMERS)) == options
 
 
 def test_a_served_engine_records_no_local_setting():
     served = BackendOptions(base_url="http://127.0.0.1:8001/v1", batched=False)
-    assert recorded_backend(served, main_job.TRANSFORMERS) == {"base_url": served.base_url, "device": "cpu"}
-    assert recorded_backend(BackendOptions(), main_job.VLLM) == {"device": "cpu", "engine": "vllm"}
+    assert recorded_backend(served, Engine.TRANSFORMERS) == {"base_url": served.base_url, "device": "cpu"}
+    assert recorded_backend(BackendOptions(), Engine.VLLM) == {"device": "cpu", "engine": "vllm"}

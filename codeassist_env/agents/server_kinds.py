@@ -35,10 +35,10 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.engines import OwnedBy
 from codeassist_env.errors import InputError
 
-VLLM = "vllm"
-LLAMA_CPP_PYTHON = "me"
+VLLM, LLAMA_CPP_PYTHON = OwnedBy.VLLM, OwnedBy.LLAMA_CPP_PYTHON  # the owned_by of the servers told apart here
 # Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so "" is no
 # tokens): the end-of-text token of GPT-2-style vocabularies (Qwen, SmolLM2, StarCoder), which separates
 # documents in their pretraining data, so a new file follows it.

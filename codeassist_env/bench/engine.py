@@ -11,12 +11,10 @@ from __future__ import annotations
 from importlib import metadata
 from typing import Any
 
-# owned_by -> engine name (server_kinds.VLLM and LLAMA_CPP_PYTHON, not imported: that would import the
-# agents); llama.cpp's own llama-server says "llamacpp", llama-cpp-python's server "me".
-VLLM = "vllm"
-SERVED_ENGINES = {VLLM: "vllm", "me": "llama.cpp", "llamacpp": "llama.cpp"}
-SERVED_OTHER = "openai-compatible"
-LOCAL = "transformers"
+from codeassist_env.engines import Engine, OwnedBy, served_engine
+
+SERVED_OTHER = Engine.OPENAI_COMPATIBLE
+LOCAL = Engine.TRANSFORMERS
 
 
 def _version(package: str) -> str | None:
@@ -27,7 +25,7 @@ def _version(package: str) -> str | None:
 
 
 def _served_version(backend: Any, kind: str) -> str | None:
-    if kind != VLLM:
+    if kind != OwnedBy.VLLM:
         return None
     import httpx
 
@@ -55,7 +53,7 @@ def backend_engine(backend: Any) -> dict[str, Any]:
         kind = backend.server_kind()
     except Exception as error:  # a server that does not answer now: its episodes will say so
         return {"name": None, "where": url, "unknown": f"{type(error).__name__}: {error}"[:200]}
-    return {"name": SERVED_ENGINES.get(kind, SERVED_OTHER), "version": _served_version(backend, kind),
+    return {"name": served_engine(kind), "version": _served_version(backend, kind),
             "where": url, "owned_by": kind}
 
 

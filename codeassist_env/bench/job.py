@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.engines import Engine
 from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.bench import main_job
@@ -73,8 +74,8 @@ def recorded_backend(backend: BackendOptions, engine: str) -> dict[str, Any]:
     starts by its name (its port changes from run to run, and a resumed run starts it again). Batching is a
     local engine's setting, recorded either way: a resumed run must decode as the run did."""
     recorded = {k: v for k, v in vars(backend).items() if v not in (None, False) and k != "batched"}
-    if engine == main_job.VLLM:
-        recorded["engine"] = main_job.VLLM
+    if engine == Engine.VLLM:
+        recorded["engine"] = Engine.VLLM
     elif not backend.base_url:
         recorded["batched"] = backend.batched
     return recorded
@@ -131,7 +132,7 @@ def _agents_engine(engine: str | None, options: BackendOptions, agents: tuple[st
     it, whatever happens) or, for any other engine, the options as given."""
     from codeassist_env.agents import AGENTS
 
-    if engine != main_job.VLLM or not any(AGENTS.parse(name)[0].lm for name in agents):
+    if engine != Engine.VLLM or not any(AGENTS.parse(name)[0].lm for name in agents):
         yield options
         return
     from codeassist_env.vllm_serve import start_vllm_server

@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from codeassist_env.engines import Engine
 from codeassist_env.errors import InputError
 
 AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
 MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 
-ENGINES = ("auto", "vllm", "transformers")
-VLLM, TRANSFORMERS = "vllm", "transformers"
+ENGINES = ("auto", Engine.VLLM, Engine.TRANSFORMERS)
 # Episodes in flight: a served engine batches them, and 16 was vLLM's best on 2 cores
 # (benchmarks/bench_engines.py, docs/vllm.md); the local backend batches the calls of one model
 # (agents.batched_decoding): the main job with 16 in flight took 8 min 7 s, against 15 min 35 s with 2
@@ -70,16 +70,16 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
     if asked not in ENGINES:
         raise InputError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
     if served_elsewhere:
-        if asked == VLLM:
+        if asked == Engine.VLLM:
             raise InputError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
                              "at one already running: give one of the two")
         return None
-    if asked == VLLM:
+    if asked == Engine.VLLM:
         from codeassist_env.vllm_serve import vllm_python
 
         vllm_python()  # not installed: bad input now, before anything starts
-        return VLLM
-    return TRANSFORMERS
+        return Engine.VLLM
+    return Engine.TRANSFORMERS
 
 
 def default_concurrency(served: bool) -> int:

@@ -28,10 +28,9 @@ import numpy as np
 from codeassist_env.problems.model import Problem, TestCase
 from codeassist_env.sandbox.call_batches import CallInputs, failure_pair, grade_every_input
 from codeassist_env.sandbox.carried_state import may_carry_state
-from codeassist_env.sandbox.core import RunStatus, failed_run_status
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
-from codeassist_env.sandbox.result import TestResult
+from codeassist_env.sandbox.result import RunStatus, TestResult, failed_run_status
 
 RUN_CAP_S = 60.0  # EvalPlus's default per-task timeout (EVALPLUS_TIMEOUT_PER_TASK)
 DEFAULT_FLOAT_ATOL = 1e-6

@@ -5,7 +5,6 @@ import math
 import struct
 import time
 import warnings
-from enum import StrEnum
 from typing import Any, Callable, Protocol, Sequence
 
 from codeassist_env.errors import InputError
@@ -14,21 +13,7 @@ from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
 from codeassist_env.sandbox.hang_budget import HangBudget, unrun
 from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES, STDERR_KEEP
-from codeassist_env.sandbox.result import TestResult, TestStatus, Verdict
-
-
-class RunStatus(StrEnum):
-    """How one run of a program ended, as the sandbox worker says it (its reply's ``status``), before
-    ``grade`` turns it into a ``TestStatus``. The worker writes these words as plain strings: it runs inside
-    the sandbox on any python3 >= 3.8 and imports nothing of this package (tests/test_sandbox_worker_script.py
-    holds its words to these)."""
-    OK = "ok"
-    ERROR = "error"
-    TIMEOUT = "timeout"
-    MEMORY = "memory"
-    SYNTAX_ERROR = "syntax_error"
-    OUTPUT_LIMIT = "output_limit"
-    INFRA_ERROR = "infra_error"
+from codeassist_env.sandbox.result import RunStatus, TestResult, TestStatus, Verdict, failed_run_status
 
 
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
@@ -168,11 +153,6 @@ class Sandbox:
         self.close()
 
 
-# A run that did not end "ok" (and was no failed check): the test's status; a word the worker never says
-# is the sandbox's failure.
-_FAILED_RUN = {RunStatus.TIMEOUT: TestStatus.TIME_LIMIT, RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
-               RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR, RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
-               RunStatus.ERROR: TestStatus.RUNTIME_ERROR, RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR}
 
 
 def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult:
@@ -192,12 +172,6 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
         return TestResult(TestStatus.WRONG_ANSWER, time_s, stderr)  # a failed check, or a result that is no JSON value
     return TestResult(failed_run_status(status), time_s, stderr)
 
-
-def failed_run_status(status: Any) -> TestStatus:
-    """The test status of a run that did not end "ok", for every kind of test (call tests included). A worker that
-    died twice on one test (``Sandbox.request``: status ``error``) is the program's doing, a runtime error: the
-    worker is retried once, so a second death on the same program is no accident of the machine."""
-    return _FAILED_RUN.get(status, TestStatus.INFRA_ERROR)
 
 
 def warn_no_isolation(backend: str) -> None:

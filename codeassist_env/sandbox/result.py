@@ -17,6 +17,32 @@ class TestStatus(StrEnum):
     INFRA_ERROR = "infra_error"  # the machine failed, not the program: no verdict on it (§6.4)
 
 
+class RunStatus(StrEnum):
+    """How one run of a program ended, as the sandbox worker says it (its reply's ``status``), before
+    ``grade`` turns it into a ``TestStatus``. The worker writes these words as plain strings: it runs inside
+    the sandbox on any python3 >= 3.8 and imports nothing of this package (tests/test_sandbox_worker_script.py
+    holds its words to these)."""
+    OK = "ok"
+    ERROR = "error"
+    TIMEOUT = "timeout"
+    MEMORY = "memory"
+    SYNTAX_ERROR = "syntax_error"
+    OUTPUT_LIMIT = "output_limit"
+    INFRA_ERROR = "infra_error"
+
+
+# A run that did not end "ok" (and was no failed check): the test's status; a word the worker never says
+# is the sandbox's failure.
+_FAILED_RUN = {RunStatus.TIMEOUT: TestStatus.TIME_LIMIT, RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
+               RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR, RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
+               RunStatus.ERROR: TestStatus.RUNTIME_ERROR, RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR}
+def failed_run_status(status: Any) -> TestStatus:
+    """The test status of a run that did not end "ok", for every kind of test (call tests included). A worker that
+    died twice on one test (``Sandbox.request``: status ``error``) is the program's doing, a runtime error: the
+    worker is retried once, so a second death on the same program is no accident of the machine."""
+    return _FAILED_RUN.get(status, TestStatus.INFRA_ERROR)
+
+
 @dataclass
 class TestResult:
     status: TestStatus  # a TestStatus value given as a string is turned into it
