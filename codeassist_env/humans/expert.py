@@ -21,7 +21,7 @@ import numpy as np
 from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problems.model import Problem, TestCase, TestKind
 from codeassist_env.sandbox import DEFAULT_BACKEND
 from codeassist_env.sandbox.result import TestResult, TestStatus
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
@@ -80,7 +80,7 @@ def static_problem(program: str, problem: Problem) -> str | None:
         tree = ast.parse(program)
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         return f"does not compile ({type(error).__name__})"
-    if problem.test_kind != "stdin" and problem.entry_point:
+    if problem.test_kind != TestKind.STDIN and problem.entry_point:
         names = {node.name for node in ast.walk(tree)
                  if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
         if problem.entry_point not in names:  # methods of class Solution are walked too

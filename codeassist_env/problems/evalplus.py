@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 from codeassist_env.package_data import data_path
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import literal_calls
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problems.model import Problem, TestCase, TestKind
 from codeassist_env.sandbox.inside import plain
 
 DIR_ENV = "CODEASSIST_EVALPLUS_DIR"
@@ -151,7 +151,7 @@ def build_problem(record: dict[str, Any], calls: list[str], truth: dict[str, Any
     return Problem(
         id=record["task_id"],
         statement=record["prompt"],
-        test_kind="call",
+        test_kind=TestKind.CALL,
         hidden_tests=[TestCase(calls[i], outputs[i]) for i in hidden],
         public_tests=[TestCase(calls[i], outputs[i]) for i in public],
         starter_code=record["prompt"],

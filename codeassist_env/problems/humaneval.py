@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.problems.errors import ProblemError, field_error
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problems.model import Problem, TestCase, TestKind
 
 SOURCE = "humaneval"
 FIELDS: tuple[str, ...] = ("task_id", "prompt", "entry_point", "canonical_solution", "test")
@@ -41,7 +41,7 @@ def parse_humaneval_record(record: dict[str, Any], where: str) -> Problem:
     return Problem(
         id=record["task_id"],
         statement=record["prompt"],
-        test_kind="assert",
+        test_kind=TestKind.ASSERT,
         # The prompt before the check: the sandbox runs a check apart from the program, and three checks
         # call helpers the prompt defines (poly, encode_cyclic, encode_shift): the prompt's, not the program's.
         hidden_tests=[TestCase(input=record["prompt"] + "\n" + record["test"])],

@@ -20,7 +20,7 @@ import zlib
 from typing import Any
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problems.model import Problem, TestCase, TestKind
 from codeassist_env.problems.schema import check_functional_json
 
 SOURCE = "livecodebench"
@@ -98,7 +98,7 @@ def parse_livecodebench_record(record: dict[str, Any], where: str) -> Problem:
     if not isinstance(metadata, dict):
         raise field_error(where, "metadata", "must hold a JSON object", metadata)
     entry_point = None
-    if test_kind == "functional":
+    if test_kind == TestKind.FUNCTIONAL:
         entry_point = metadata.get("func_name")
         if not isinstance(entry_point, str) or not entry_point.isidentifier():
             raise field_error(where, "metadata.func_name", "functional problems need the method name", entry_point)

@@ -3,14 +3,24 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field, fields
+from enum import StrEnum
 from types import MappingProxyType
-from typing import Any, Literal
+from typing import Any
 
 from codeassist_env.errors import InputError
 
-TestKind = Literal["stdin", "functional", "assert", "call"]
-TEST_KINDS: tuple[str, ...] = ("stdin", "functional", "assert", "call")
-NAMED_ENTRY_KINDS: tuple[str, ...] = ("functional", "assert", "call")  # the kinds that call a named function
+
+
+class TestKind(StrEnum):
+    """How a problem's tests run its program (TestCase says what each kind's input and output hold)."""
+    STDIN = "stdin"
+    FUNCTIONAL = "functional"
+    ASSERT = "assert"
+    CALL = "call"
+
+
+TEST_KINDS: tuple[TestKind, ...] = tuple(TestKind)
+NAMED_ENTRY_KINDS: tuple[TestKind, ...] = (TestKind.FUNCTIONAL, TestKind.ASSERT, TestKind.CALL)  # call a named function
 
 
 @dataclass(frozen=True)
@@ -62,9 +72,11 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.test_kind not in TEST_KINDS:
-            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {TEST_KINDS}")
+            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of "
+                             f"{', '.join(TEST_KINDS)}")
+        object.__setattr__(self, "test_kind", TestKind(self.test_kind))
         if self.test_kind in NAMED_ENTRY_KINDS and not self.entry_point:
-            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} needs an entry_point")
+            raise InputError(f"problem {self.id!r}: test_kind {str(self.test_kind)!r} needs an entry_point")
         if not 0 < self.time_limit_s <= MAX_TIME_LIMIT_S:
             raise InputError(f"problem {self.id!r}: time_limit_s {self.time_limit_s!r} is not in (0, {MAX_TIME_LIMIT_S:g}]")
         if not 0 < self.memory_limit_mb <= MAX_MEMORY_LIMIT_MB:

@@ -14,7 +14,7 @@ from typing import Any, Iterable
 
 from codeassist_env.problems.errors import field_error
 from codeassist_env.problems.model import (MAX_MEMORY_LIMIT_MB, MAX_TIME_LIMIT_S, NAMED_ENTRY_KINDS, TEST_KINDS,
-                                          Problem, TestCase)
+                                          Problem, TestCase, TestKind)
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Problem))
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "statement", "test_kind", "hidden_tests")
@@ -97,13 +97,13 @@ def parse_tests(value: Any, test_kind: str, where: str, field: str) -> list[Test
             raise field_error(where, f"{name}.{unknown[0]}", "unknown field (known fields: input, output)")
         if "input" not in test:
             raise field_error(where, f"{name}.input", "required field is missing")
-        if "output" not in test and test_kind != "assert":
+        if "output" not in test and test_kind != TestKind.ASSERT:
             raise field_error(where, f"{name}.output", f"required for test_kind {test_kind!r}")
         for key in TEST_FIELDS:
             if key in test and not isinstance(test[key], str):
                 raise field_error(where, f"{name}.{key}", "must be a string", test[key])
         case = TestCase(input=test["input"], output=test.get("output", ""))
-        if test_kind == "functional":
+        if test_kind == TestKind.FUNCTIONAL:
             check_functional_json(case, where, name)
         tests.append(case)
     return tests

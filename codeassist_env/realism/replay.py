@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from codeassist_env.problems.model import Problem
+from codeassist_env.problems.model import Problem, TestKind
 from codeassist_env.realism.agreement import auc, balanced_accuracy, cluster_bootstrap, cohen_kappa
 from codeassist_env.realism.curve import BUCKETS, bucket_of, realism_gap, acceptance_curve
 from codeassist_env.realism.logs import RealDecision
@@ -35,7 +35,7 @@ def replay_problem(decision: RealDecision) -> Problem:
     """A problem with the replay's statement and nothing to test: enough for a programmer that judges from
     the statement and the code."""
     return Problem(id=f"{decision.source}:{decision.task or 'untitled'}", statement=statement_for(decision.task),
-                   test_kind="stdin", hidden_tests=(), source=decision.source)
+                   test_kind=TestKind.STDIN, hidden_tests=(), source=decision.source)
 
 
 def stratified_order(decisions: Sequence[RealDecision], seed: int = 0) -> list[int]:

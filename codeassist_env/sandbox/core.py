@@ -8,7 +8,7 @@ import warnings
 from typing import Any, Callable, Protocol, Sequence
 
 from codeassist_env.errors import InputError
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problems.model import Problem, TestCase, TestKind
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
 from codeassist_env.sandbox.hang_budget import HangBudget, unrun
@@ -62,7 +62,7 @@ class Sandbox:
         started = time.monotonic()
         verdict = Verdict(problem_id=problem.id, backend=self.backend)
         tests = problem.hidden_tests if tests is None else tests
-        if problem.test_kind == "call":
+        if problem.test_kind == TestKind.CALL:
             from codeassist_env.sandbox.calls import run_call_tests  # numpy, only for problems that need it
 
             verdict.tests.extend(run_call_tests(self, problem, code, tests, fail_fast, one_process))
@@ -93,7 +93,7 @@ class Sandbox:
             "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES,
         }
         attachment = b""
-        if problem.test_kind == "assert":  # sent apart, so the worker reads it only after starting the program
+        if problem.test_kind == TestKind.ASSERT:  # sent apart, so the worker reads it only after starting the program
             attachment = request.pop("input").encode()
             request["check_bytes"] = len(attachment)
         return self.request(request, attachment)
@@ -161,9 +161,9 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
     stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
     status = reply.get("status")
     if status == RunStatus.OK:
-        if problem.test_kind == "stdin":
+        if problem.test_kind == TestKind.STDIN:
             ok = compare.tokens_match(reply.get("stdout") or "", test.output)
-        elif problem.test_kind == "functional":
+        elif problem.test_kind == TestKind.FUNCTIONAL:
             ok = compare.json_output_match(reply.get("result"), test.output)
         else:
             ok = True  # check() returned normally
