@@ -15,6 +15,7 @@ from codeassist_env import metrics
 from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
 from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
+from codeassist_env.humans.base import Choice
 from codeassist_env.problems.model import Problem
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, open_sandbox
 from codeassist_env.sandbox.result import Verdict
@@ -236,16 +237,16 @@ class CodeAssistEnv(gym.Env[dict, str]):
         try:
             decision = self.human.decide(problem, self._code, suggestion)
         except SimulatorFailure as error:
-            failure, decision = error.reason, Decision("reject", f"simulator failure: {error}")
+            failure, decision = error.reason, Decision(Choice.REJECT, f"simulator failure: {error}")
         if not isinstance(decision, Decision):
             raise TypeError(f"human {type(self.human).__name__}.decide returned {type(decision).__name__}, "
                             "not a Decision")
         decide_s = time.perf_counter() - started
-        if decision.choice == "accept":
+        if decision.choice == Choice.ACCEPT:
             self._code += suggestion
 
         human_text, write_s = "", 0.0
-        if decision.choice != "finish" and failure is None:
+        if decision.choice != Choice.FINISH and failure is None:
             started = time.perf_counter()
             try:
                 written = self.human.write(problem, self._code, self.human_tokens, self.tokenizer)
@@ -269,7 +270,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self._transcript.append(record)
         self._last_decision, self._last_human_text = decision.choice, human_text
 
-        terminated = decision.choice == "finish"
+        terminated = decision.choice == Choice.FINISH
         truncated = not terminated and self._round >= self.max_rounds
         info: dict[str, Any] = StepInfo(
             problem_id=problem.id, round=self._round, decision=decision.choice, human_text=human_text,
@@ -338,7 +339,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
         # An assistant's failure scores 0 whatever the program: its hidden tests are not run.
         verdict = Verdict(self._problem.id, backend="none") if agent_failure else self._evaluate()
         shown = [r for r in self._transcript if r["suggestion"]]
-        accepted = sum(r["decision"] == "accept" for r in shown)
+        accepted = sum(r["decision"] == Choice.ACCEPT for r in shown)
         tokens_read = sum(r["tokens_read"] for r in self._transcript)
         tokens_written = sum(r["tokens_written"] for r in self._transcript)
         failures = [r["simulator_failure"] for r in self._transcript if r["simulator_failure"]]
@@ -350,7 +351,7 @@ class CodeAssistEnv(gym.Env[dict, str]):
             pass_at_1=1.0 if verdict.passed else 0.0,
             dpr=metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
             accepted=accepted,
-            rejected=sum(r["decision"] == "reject" for r in shown),
+            rejected=sum(r["decision"] == Choice.REJECT for r in shown),
             suggestions_shown=len(shown),
             suggestion_chars=sum(len(r["suggestion"]) for r in shown),
             accept_ratio=metrics.accept_ratio(accepted, len(shown)),

@@ -15,9 +15,18 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus, Round
+from codeassist_env.humans.base import Choice
 from codeassist_env.humans.expert import UNFINISHED_LAST_LINE
-from codeassist_env.realism.curve import (BUCKETS, BucketRate, Rate, acceptance_curve, bucket_label,
-                                          only_whitespace, realism_gap, total)
+from codeassist_env.realism.curve import (
+    BUCKETS,
+    BucketRate,
+    Rate,
+    acceptance_curve,
+    bucket_label,
+    only_whitespace,
+    realism_gap,
+    total,
+)
 from codeassist_env.realism.logs import default_logs, load_decisions
 
 CSV_FIELDS = ("source", "kind", "bucket", "accepted", "shown", "rate", "low", "high")
@@ -57,7 +66,7 @@ def judged_rounds(record: EpisodeRecord) -> list[Round]:
     if record.status != EpisodeStatus.OK or record.result is None:
         return []
     return [r for r in record.result.transcript
-            if r.get("suggestion") and r.get("decision") in ("accept", "reject") and not r.get("simulator_failure")]
+            if r.get("suggestion") and r.get("decision") in (Choice.ACCEPT, Choice.REJECT) and not r.get("simulator_failure")]
 
 
 @dataclass(frozen=True)
@@ -72,11 +81,11 @@ class AgentRealism:
 
 def agent_realism(agent: str, records: list[EpisodeRecord], logs: list[RealLog]) -> AgentRealism:
     rounds = [r for record in records if record.agent == agent for r in judged_rounds(record)]
-    curve = acceptance_curve((r["suggestion"], r["decision"] == "accept") for r in rounds)
-    rejected = [r for r in rounds if r["decision"] == "reject"]
+    curve = acceptance_curve((r["suggestion"], r["decision"] == Choice.ACCEPT) for r in rounds)
+    rejected = [r for r in rounds if r["decision"] == Choice.REJECT]
     return AgentRealism(
         agent, curve,
-        total(Rate(int(r["decision"] == "accept"), 1) for r in rounds if only_whitespace(r["suggestion"])),
+        total(Rate(int(r["decision"] == Choice.ACCEPT), 1) for r in rounds if only_whitespace(r["suggestion"])),
         len(rejected), sum((r.get("reasoning") or "").endswith(UNFINISHED_LAST_LINE) for r in rejected),
         tuple(realism_gap(curve, log.curve) for log in logs))
 

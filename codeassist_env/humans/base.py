@@ -15,13 +15,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import TYPE_CHECKING, Literal, Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
     from codeassist_env.problems.model import Problem
 
-Choice = Literal["accept", "reject", "finish"]
-CHOICES: tuple[str, ...] = ("accept", "reject", "finish")
+class Choice(StrEnum):
+    """The programmer's decision on a suggestion (docs/protocol.md §2.2)."""
+    ACCEPT = "accept"
+    REJECT = "reject"
+    FINISH = "finish"
+
+
+CHOICES: tuple[Choice, ...] = tuple(Choice)
 
 
 @dataclass(frozen=True)
@@ -31,7 +37,8 @@ class Decision:
 
     def __post_init__(self) -> None:
         if self.choice not in CHOICES:
-            raise ValueError(f"decision {self.choice!r} is not one of {CHOICES}")
+            raise ValueError(f"decision {self.choice!r} is not one of {', '.join(CHOICES)}")
+        object.__setattr__(self, "choice", Choice(self.choice))
 
 
 class FailureReason(StrEnum):

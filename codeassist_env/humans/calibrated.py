@@ -21,7 +21,7 @@ from typing import Any
 
 import numpy as np
 
-from codeassist_env.humans.base import Decision
+from codeassist_env.humans.base import Choice, Decision
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.problems.model import Problem
 from codeassist_env.realism.worth import SHIPPED, WorthModel
@@ -62,7 +62,7 @@ class CalibratedHuman(ExpertHuman):
         if suggestion and self._reference[self._resume:].strip():
             chance = self.worth.probability(suggestion)
             if self._worth_rng.random() >= chance:
-                return Decision("reject", f"not worth taking (worth it with probability {chance:.2f})")
+                return Decision(Choice.REJECT, f"not worth taking (worth it with probability {chance:.2f})")
         return super().decide(problem, code, suggestion)
 
     def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.errors import InputError
-from codeassist_env.humans.base import Decision, FailureReason, SimulatorFailure
+from codeassist_env.humans.base import Choice, Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems.model import Problem, TestCase, TestKind
 from codeassist_env.sandbox import DEFAULT_BACKEND
@@ -149,22 +149,22 @@ class ExpertHuman:
     def decide(self, problem: Problem, code: str, suggestion: str) -> Decision:
         self._sync(problem, code)
         if not self._reference[self._resume:].strip():
-            return Decision("finish", "the program is complete")
+            return Decision(Choice.FINISH, "the program is complete")
         if not suggestion:
-            return Decision("reject", "no suggestion")
+            return Decision(Choice.REJECT, "no suggestion")
         point, reason = self._resume_point(problem, code, suggestion)
         if point is not None:
             return self._accept(code + suggestion, point, reason)
         head_point = self._unfinished_line_head(problem, code, suggestion)
         if head_point is not None:
             return self._unfinished_line(problem, code, suggestion, head_point, reason)
-        return Decision("reject", reason)
+        return Decision(Choice.REJECT, reason)
 
     def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,
                          reason: str) -> Decision:
         """A suggestion rejected only for its unfinished last line (its finished lines would resume at
         ``head_point``): the expert rejects it, marked for the reports to count."""
-        return Decision("reject", reason + UNFINISHED_LAST_LINE)
+        return Decision(Choice.REJECT, reason + UNFINISHED_LAST_LINE)
 
     def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
         self._sync(problem, code)
@@ -228,7 +228,7 @@ class ExpertHuman:
 
     def _accept(self, program: str, resume: int, reason: str) -> Decision:
         self._code, self._resume = program, resume
-        return Decision("accept", reason)
+        return Decision(Choice.ACCEPT, reason)
 
     def _run(self, problem: Problem, program: str, test: TestCase) -> TestResult:
         if self._sandbox is None:

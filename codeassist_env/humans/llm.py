@@ -35,7 +35,7 @@ import openai
 
 from codeassist_env.errors import InputError
 from codeassist_env.humans import prompts
-from codeassist_env.humans.base import Decision, FailureReason, SimulatorFailure
+from codeassist_env.humans.base import Choice, Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 from codeassist_env.humans.llm_scoring import accept_probability, from_completion
@@ -173,7 +173,7 @@ class LLMHuman:
         for sample in range(c.score_samples):
             seed = None if c.seed is None else c.seed + 1 + sample
             reply = self._content(self._ask_response(messages, max_tokens, temperature=c.score_temperature, seed=seed))
-            accepted += parse_decision(reply) == "accept"
+            accepted += parse_decision(reply) == Choice.ACCEPT
         return ScoredDecision(decision, accepted / c.score_samples, "samples")
 
     def _decide(self, problem, code: str, suggestion: str, scored: bool):
@@ -181,7 +181,7 @@ class LLMHuman:
         the decision requests ask for log-probabilities (the two-request mode's reasoning does not)."""
         if not code.strip() and not suggestion:
             # Nothing written and nothing proposed: there is nothing to judge and nothing to finish.
-            return Decision("reject", "nothing written and nothing proposed"), [], 0, None
+            return Decision(Choice.REJECT, "nothing written and nothing proposed"), [], 0, None
         c, logprobs = self.config, {"logprobs": True, "top_logprobs": LOGPROB_ALTERNATIVES} if scored else {}
         if c.acceptor_mode == "one_request":
             messages, max_tokens = prompts.acceptor_single_messages(problem.statement, code, suggestion), \
@@ -197,8 +197,8 @@ class LLMHuman:
         for reask in range(c.max_reasks + 1):
             choice = parse_decision(answer)
             if choice is not None:
-                if not suggestion and choice == "accept":
-                    choice = "reject"  # nothing to accept: same outcome as continuing
+                if not suggestion and choice == Choice.ACCEPT:
+                    choice = Choice.REJECT  # nothing to accept: same outcome as continuing
                 return Decision(choice, reasoning), messages, max_tokens, response
             if reask == c.max_reasks:
                 break

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 
+from codeassist_env.humans.base import Choice
+
 # Words that count as each decision (CONTINUE is the answer when no suggestion was shown).
 _CHOICE_WORDS = {
-    "accept": "accept", "accepted": "accept", "accepting": "accept", "accepts": "accept", "yes": "accept",
-    "reject": "reject", "rejected": "reject", "rejecting": "reject", "rejects": "reject", "no": "reject",
-    "decline": "reject", "continue": "reject",
-    "finish": "finish", "finished": "finish", "finishing": "finish", "done": "finish",
+    **dict.fromkeys(("accept", "accepted", "accepting", "accepts", "yes"), Choice.ACCEPT),
+    **dict.fromkeys(("reject", "rejected", "rejecting", "rejects", "no", "decline", "continue"), Choice.REJECT),
+    **dict.fromkeys(("finish", "finished", "finishing", "done"), Choice.FINISH),
 }
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 _NEGATIONS = {"not", "don't", "dont", "won't", "never", "cannot", "can't", "shouldn't", "wouldn't", "no"}
@@ -53,7 +54,7 @@ def parse_decision(text: str) -> str | None:
             continue
         negated = i > 0 and words[i - 1] in _NEGATIONS or i > 1 and words[i - 2] in _NEGATIONS
         if negated:
-            choice = {"accept": "reject", "reject": "accept"}.get(choice)
+            choice = {Choice.ACCEPT: Choice.REJECT, Choice.REJECT: Choice.ACCEPT}.get(choice)
         if choice:
             votes.add(choice)
     if len(votes) == 1:

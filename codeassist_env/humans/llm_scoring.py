@@ -18,12 +18,14 @@ import math
 import re
 from collections.abc import Sequence
 
+from codeassist_env.humans.base import Choice
+
 SCORE_KINDS: tuple[str, ...] = ("logprobs", "samples")
 
 # A token whose letters begin one of these words counts for its decision: two letters at least ("re" is
 # reject's), or one capital letter ("A" of "ACCEPT" split by the tokenizer; a lower-case "a" is an article).
-_DECISION_WORDS = {"accept": "accept", "reject": "reject", "decline": "reject", "continue": "reject",
-                   "finish": "finish"}
+_DECISION_WORDS = {"accept": Choice.ACCEPT, "reject": Choice.REJECT, "decline": Choice.REJECT,
+                   "continue": Choice.REJECT, "finish": Choice.FINISH}
 _LABEL = re.compile(r"(?:decision|answer|choice|verdict)\s*[:=\-]\s*", re.IGNORECASE)
 
 # One reply's log-probabilities as stored in the response cache: per generated token, the token and its
@@ -77,7 +79,7 @@ def accept_probability(logprobs: TokenLogprobs) -> float | None:
     if position is None:
         return None
     chosen, alternatives = logprobs[position]
-    mass = {"accept": 0.0, "reject": 0.0, "finish": 0.0}
+    mass = {choice: 0.0 for choice in Choice}
     seen = set()
     for token, logprob in alternatives:
         choice = decision_of_token(token)
@@ -85,7 +87,7 @@ def accept_probability(logprobs: TokenLogprobs) -> float | None:
             seen.add(token)
             mass[choice] += math.exp(logprob)
     total = sum(mass.values())
-    return mass["accept"] / total if total > 0 else None
+    return mass[Choice.ACCEPT] / total if total > 0 else None
 
 
 def from_completion(choice_logprobs) -> list[tuple[str, list[tuple[str, float]]]] | None:

@@ -20,7 +20,7 @@ from bisect import bisect_right
 from dataclasses import dataclass, field
 
 from codeassist_env.errors import InputError
-from codeassist_env.humans.base import Decision
+from codeassist_env.humans.base import Choice, Decision
 from codeassist_env.problems.model import Problem
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
@@ -110,12 +110,12 @@ class ReferenceHuman:
         ref = self._reference(problem)
         here = self._position(ref, code)
         if here is not None and here >= ref.content_done_at:
-            return Decision("finish", "the program is complete")
+            return Decision(Choice.FINISH, "the program is complete")
         if not suggestion:
-            return Decision("reject", "no suggestion")
+            return Decision(Choice.REJECT, "no suggestion")
         if self._consistent(ref, code + suggestion):
-            return Decision("accept", "matches the reference")
-        return Decision("reject", "differs from the reference")
+            return Decision(Choice.ACCEPT, "matches the reference")
+        return Decision(Choice.REJECT, "differs from the reference")
 
     def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
         ref = self._reference(problem)

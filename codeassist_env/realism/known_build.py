@@ -18,9 +18,10 @@ from typing import Any
 
 import numpy as np
 
+from codeassist_env.files import write_whole
+from codeassist_env.humans.base import Choice
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import reference_program
-from codeassist_env.files import write_whole
 from codeassist_env.problems.model import Problem
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.known_answers import LABELS, LEFT_OUT, RIGHT, KnownAnswer, label_piece, mutants
@@ -64,7 +65,7 @@ def run_suggestions(run_dir: Path, problems: dict[str, Problem], set_name: str) 
             suggestion = round_.get("suggestion") or ""
             if suggestion.strip() and reference.startswith(code) and reference[len(code):].strip():
                 yield Drawn(set_name, problem, code, suggestion, record["agent"])
-            if round_.get("decision") == "accept":
+            if round_.get("decision") == Choice.ACCEPT:
                 code += suggestion
             code += round_.get("human_text") or ""
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from codeassist_env.errors import InputError
-from codeassist_env.humans.base import SimulatorFailure
+from codeassist_env.humans.base import Choice, SimulatorFailure
 
 
 @dataclass(frozen=True)
@@ -27,7 +27,7 @@ class Answer:
 
     @property
     def accepted(self) -> bool:
-        return self.choice == "accept"
+        return self.choice == Choice.ACCEPT
 
 
 @dataclass
@@ -65,7 +65,7 @@ def ask(human: Any, problem: Any, code: str, suggestion: str, cost: Cost) -> Ans
             answer = Answer(human.decide(problem, code, suggestion).choice, None, None, None)
     except SimulatorFailure as failure:
         cost.failures[failure.reason] += 1
-        answer = Answer("reject", None, None, failure.reason)
+        answer = Answer(Choice.REJECT, None, None, failure.reason)
     finally:
         usage = getattr(human, "usage", None)
         cost.add(usage() if usage else {})

@@ -20,11 +20,9 @@ from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso,
 from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
 from codeassist_env.study.schedule import blinded_schedule, solo_schedule
 from codeassist_env.study.statement import statement_html
-from codeassist_env.study.state import Participant, StudyState, seconds_between
+from codeassist_env.study.state import Answer, Participant, StudyState, seconds_between
 
 PARTICIPANT_CODE = re.compile(r"^[A-Za-z0-9_-]{1,40}$")
-# "expired": the suggestion came back after the person had typed on, so the page never displayed it.
-DECISIONS = ("accept", "reject", "expired")
 
 
 class StudyError(Exception):
@@ -202,8 +200,8 @@ class Study:
         person, lock = self._person(code)
         with lock:
             slot = self._current(person, problem_id)
-            if decision not in DECISIONS:
-                raise StudyError(422, f"field 'decision' must be one of {DECISIONS}, got {decision!r}")
+            if decision not in tuple(Answer):
+                raise StudyError(422, f"field 'decision' must be one of {', '.join(Answer)}, got {decision!r}")
             shown = person.progress.suggestions.get(suggestion_id) if isinstance(suggestion_id, int) else None
             if shown is None:
                 raise StudyError(422, f"suggestion_id {suggestion_id!r} is not a suggestion shown on this problem")
@@ -212,7 +210,7 @@ class Study:
             program = self._program(program)
             typed, typed_tokens = self._typed(typed)
             self._record({"type": "decision", **self._base(person, slot), "suggestion_id": suggestion_id,
-                          "decision": decision, "how": str(how)[:20], "typed": typed, "typed_tokens": typed_tokens,
+                          "decision": Answer(decision), "how": str(how)[:20], "typed": typed, "typed_tokens": typed_tokens,
                           "code": program})
             return {"ok": True}
 
@@ -243,7 +241,7 @@ class Study:
             progress, problem = person.progress, self.problems[slot.problem_id]
             verdict = self._run_tests(person, problem, program, hidden=True)
             shown = list(progress.suggestions.values())
-            accepted = sum(s["decision"] == "accept" for s in shown)
+            accepted = sum(s["decision"] == Answer.ACCEPT for s in shown)
             tokens_read = sum(s["tokens"] for s in shown)
             tokens_written = progress.tokens_written + typed_tokens
             finished_at = now_iso()
@@ -256,7 +254,7 @@ class Study:
                 "verdict": verdict.to_dict(), "passed": verdict.passed, "pass_fraction": verdict.pass_fraction,
                 "pass_at_1": 1.0 if verdict.passed else 0.0,
                 "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
-                "accepted": accepted, "rejected": sum(s["decision"] == "reject" for s in shown),
+                "accepted": accepted, "rejected": sum(s["decision"] == Answer.REJECT for s in shown),
                 "suggestions_shown": len(shown), "suggestion_chars": sum(len(s["text"]) for s in shown),
                 "accept_ratio": metrics.accept_ratio(accepted, len(shown)), "tokens_read": tokens_read,
                 "tokens_written": tokens_written, "typed_tokens": typed_tokens, "rounds": progress.requests,

@@ -8,9 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
+from enum import StrEnum
 from typing import Any, Callable
 
+from codeassist_env.humans.base import Choice
 from codeassist_env.study.schedule import Schedule, Slot
+
+
+class Answer(StrEnum):
+    """A participant's answer to a suggestion: a programmer's accept or reject (humans/base.py Choice; a
+    participant finishes with the page's button, not by answering), or expired: the suggestion came back after
+    the person had typed on, so the page never displayed it."""
+    ACCEPT = Choice.ACCEPT.value
+    REJECT = Choice.REJECT.value
+    EXPIRED = "expired"
 
 
 @dataclass
@@ -92,7 +103,7 @@ class StudyState:
                 progress.suggestions[record["suggestion_id"]] = {
                     "text": record["text"], "tokens": record["tokens"], "decision": None}
         elif kind == "decision":
-            if record["decision"] == "expired":  # arrived after the person typed on: never displayed
+            if record["decision"] == Answer.EXPIRED:  # arrived after the person typed on: never displayed
                 del progress.suggestions[record["suggestion_id"]]
                 return
             progress.suggestions[record["suggestion_id"]]["decision"] = record["decision"]
