@@ -28,7 +28,7 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from codeassist_env.agents.factories import BackendOptions
+    from codeassist_env.cli.backend_options import backend_options
     from codeassist_env.bench.job import JobRequest, run_job
     from codeassist_env.bench.outcome import EndpointUnreachable, RunAborted, RunInterrupted
     from codeassist_env.bench.report import markdown_table
@@ -38,7 +38,7 @@ def run_bench(args: argparse.Namespace) -> int:
         limit=args.limit, seeds=args.seeds, human=args.human, human_base_url=tuple(args.human_base_url or ()),
         human_model=args.human_model, cache=args.cache, cache_path=args.cache_path, max_rounds=args.max_rounds,
         human_tokens=args.human_tokens, tokenizer=args.tokenizer, sandbox=args.sandbox, engine=args.engine,
-        backend=BackendOptions.from_args(args), concurrency=args.concurrency, threads=args.threads,
+        backend=backend_options(args), concurrency=args.concurrency, threads=args.threads,
         executor=args.executor, ray_address=args.ray_address, shard=args.shard, resume=args.resume,
         progress=not args.no_progress, max_connection_failures=args.max_connection_failures,
         agent_timeout=args.agent_timeout,
@@ -104,7 +104,7 @@ def run_compare(args: argparse.Namespace) -> int:
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents import AGENTS
-    from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.cli.backend_options import add_backend_arguments
     from codeassist_env.bench import main_job
     from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
     from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S

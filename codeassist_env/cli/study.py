@@ -17,7 +17,7 @@ HOST_HELP = ("address to bind (default 127.0.0.1: only this machine can connect)
 
 
 def _common(parser: argparse.ArgumentParser) -> None:
-    from codeassist_env.agents.factories import add_backend_arguments
+    from codeassist_env.cli.backend_options import add_backend_arguments
     from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
     from codeassist_env.study.server import DEFAULT_SANDBOXES
 
@@ -80,7 +80,7 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
            pairs: int = 1) -> int:
     for module in ("markdown", "starlette", "uvicorn"):  # the study extra, checked before any model loads
         importlib.import_module(module)
-    from codeassist_env.agents.factories import BackendOptions
+    from codeassist_env.cli.backend_options import backend_options
     from codeassist_env.study.core import StudyConfig
     from codeassist_env.study.server import LOOPBACK, build_study, serve
 
@@ -89,7 +89,7 @@ def _start(args: argparse.Namespace, agents: tuple[str, ...], out: Path, *, solo
                              suggest_timeout_s=args.suggest_timeout, pause_ms=args.pause_ms,
                              show_statement=args.agent_sees_problem)
         study, close = build_study(config, out, sandbox=args.sandbox, tokenizer=args.tokenizer,
-                                   agent_options={"backend_options": BackendOptions.from_args(args)},
+                                   agent_options={"backend_options": backend_options(args)},
                                    sandboxes=args.sandboxes)
     except RuntimeError as error:  # bad input (ValueError, a StudyLogError among them) is cli.errors' to say
         print(f"codeassist study: {error}", file=sys.stderr)
