@@ -26,10 +26,17 @@ def bench_command(out: Path, *extra: str) -> list[str]:
             "--no-progress", "--no-report", "--out", str(out), *extra]
 
 
+def _interruptible() -> None:
+    # A test run started in the background by a shell without job control inherits SIGINT ignored (POSIX
+    # shells do that to background jobs), and a Python started so keeps ignoring it: the bench under test
+    # gets Ctrl-C's default, as it would in a terminal, however pytest itself was started.
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def start(command: list[str]) -> subprocess.Popen:
     # Own session: signals go to the bench and its sandbox workers at once, as a terminal's would.
     return subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)})
+                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=_interruptible)
 
 
 def wait_for_episodes(out: Path, process: subprocess.Popen, count: int) -> None:
