@@ -4,7 +4,6 @@ vLLM skips these; in CI (CI=true) they FAIL instead, because .ci/run installs vL
 from __future__ import annotations
 
 import json
-import math
 import os
 import socket
 import subprocess
@@ -148,40 +147,13 @@ def _vllm_env(vllm_env: dict) -> dict:
     return {**os.environ, **vllm_env, "VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-def test_vllm_scorer_equals_the_transformers_scorer_in_fp32(tmp_path, vllm_env):
-    """VLLMScorer (vLLM's prompt_logprobs, in-process engine) on the converted SmolLM2 directory gives the
-    per-token log-probs TransformersScorer gives on the bundled GGUF (the same fp32 weights)."""
-    from codeassist_env.models import load_causal_lm
-    from codeassist_env.training.corpus import load_corpora
-    from codeassist_env.training.empower import tokenize_documents
-    from codeassist_env.training.scoring import TransformersScorer
-    from codeassist_env.vllm_serve import converted_smollm2
-
-    python = _vllm_python()
-    model, tokenizer = load_causal_lm("smollm2")
-    documents = [d.ids for d in tokenize_documents(load_corpora(["stdlib:bisect,heapq"], limit_each=6), tokenizer,
-                                                   max_tokens=96)]
-    documents.append(tokenizer("x = [i != 2 for i in range(10)]\n", add_special_tokens=False).input_ids)
-    given, out = tmp_path / "documents.json", tmp_path / "scores.json"
-    given.write_text(json.dumps(documents))
-    done = subprocess.run([python, str(ROOT / "tests" / "vllm_scorer_probe.py"), str(converted_smollm2()), "float32",
-                           str(given), str(out)], capture_output=True, text=True, timeout=1200, env=_vllm_env(vllm_env))
-    assert done.returncode == 0, done.stderr[-3000:]
-    served = json.loads(out.read_text())
-    local = TransformersScorer(model, tokenizer).score(documents)
-    assert len(served) == len(local) == len(documents) >= 5
-    gaps = []
-    for ids, got, want in zip(documents, served, local):
-        assert len(got) == len(want) == len(ids)
-        # SmolLM2 adds no BOS token: nothing conditions the first token, on either side
-        assert got[0] is None and math.isnan(want[0])
-        gaps += [abs(a - b) for a, b in zip(got[1:], want[1:])]
-    assert len(gaps) > 300 and max(gaps) <= TOLERANCE_FP32, max(gaps)
-
 
 def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm_env):
     """`codeassist data empower --scorer vllm` (vLLM's Python, the converted directory, fp32) writes the
-    records `--scorer transformers` writes on the bundled GGUF: the same cuts and targets."""
+    records `--scorer transformers` writes on the bundled GGUF: the same cuts and targets, each target's NLL
+    within 1e-3 nats a token. This holds VLLMScorer to TransformersScorer on SmolLM2's own weights (every cut
+    is where the summed per-token log-probs cross η); benchmarks/gpu_check.py's vllm-scorer check (the test
+    below) compares their per-token log-probs directly, on a small Llama."""
     from codeassist_env.vllm_serve import converted_smollm2
 
     python = _vllm_python()
@@ -206,12 +178,12 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm
 
 def test_the_llm_programmer_plays_whole_episodes_over_vllms_chat_endpoint(server, tmp_path):
     out = tmp_path / "llm"
-    done = _cli("bench", "--agents", "none", "base-10", "--human", "llm", "--human-base-url", server.base_url,
+    done = _cli("bench", "--agents", "base-10", "--human", "llm", "--human-base-url", server.base_url,
                 "--human-model", "smollm2", "--agent-base-url", server.base_url, "--limit", "1", "--max-rounds", "2",
                 "--concurrency", "2", "--no-progress", "--no-report", "--out", str(out))
     assert done.returncode == 0, done.stderr[-3000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
-    assert sorted(r["agent"] for r in records) == ["base-10", "none"]
+    assert [r["agent"] for r in records] == ["base-10"]
     for record in records:
         assert record["status"] == "ok" and (record["rounds"] == 2 or record["finished"]), record.get("error")
         usage = record["human_usage"]  # every decision and every piece of code came from the served chat model
@@ -275,7 +247,7 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_en
     local transformers refused."""
     _vllm_python()
     out = tmp_path / "main"
-    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "4", "--no-progress", "--out", str(out),
+    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "2", "--no-progress", "--out", str(out),
                 env=vllm_env, timeout=1500)
     assert done.returncode == 0, done.stderr[-3000:]
     assert "starting vLLM for the agents" in done.stderr and "vLLM ready at" in done.stderr
@@ -285,7 +257,7 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_en
     assert run["agents"]["base-10"]["mode"] == "prefill" and run["agents"]["empower-infer:1"]["mode"] == "raw"
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert {r["agent"] for r in records} == set(run["config"]["agents"]) and all(r["status"] == "ok" for r in records)
-    again = _cli("bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "4", "--no-progress",
+    again = _cli("bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "2", "--no-progress",
                  "--out", str(out), "--resume")
     assert again.returncode == 2, again.stderr[-2000:]
 
