@@ -80,7 +80,8 @@ def test_nothing_refers_to_a_file_outside_the_repository(needle):
 def test_the_readme_describes_the_main_job_the_cli_runs():
     """The README's first screen says which problems and assistants `codeassist bench` runs by default:
     it must name the embedded defaults, not the ones of an earlier release."""
-    from codeassist_env.bench.main_job import AGENTS as MAIN_AGENTS, MAX_ROUNDS
+    from codeassist_env.bench.main_job import AGENTS as MAIN_AGENTS
+    from codeassist_env.protocol import MAX_ROUNDS
     from codeassist_env.problems import default_set, default_split, load_problems
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")

@@ -25,6 +25,7 @@ from codeassist_env.bench.store import run_lock
 from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
 from codeassist_env.sandbox import BENCH_BACKEND
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 
 @dataclass(frozen=True)
@@ -40,8 +41,8 @@ class JobRequest:
     human_model: str | None = None
     cache: str = "off"  # the llm human's response cache: off, record or replay
     cache_path: str | None = None  # None: OUT/human-cache.sqlite
-    max_rounds: int = main_job.MAX_ROUNDS
-    human_tokens: int = 10
+    max_rounds: int = MAX_ROUNDS
+    human_tokens: int = HUMAN_TOKENS
     tokenizer: str | None = None
     sandbox: str = BENCH_BACKEND
     engine: str = "auto"  # what computes the LM agents: main_job.ENGINES

@@ -13,7 +13,6 @@ from codeassist_env.engines import Engine
 from codeassist_env.errors import InputError
 
 AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
-MAX_ROUNDS = 50
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 
 ENGINES = ("auto", Engine.VLLM, Engine.TRANSFORMERS)

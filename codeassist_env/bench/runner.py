@@ -42,6 +42,7 @@ from codeassist_env.sandbox import BENCH_BACKEND
 from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.servers import tally
 from codeassist_env.tokenizer import get_tokenizer
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 # Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after
 # the human's own retries, before the run stops: the endpoint is down, and going on would only record
@@ -60,8 +61,8 @@ class BenchConfig:
     seeds: int = 1
     human: str = BENCH_HUMAN  # a registered name (humans.HUMANS)
     human_model: str | None = None  # llm only
-    max_rounds: int = 50
-    human_tokens: int = 10
+    max_rounds: int = MAX_ROUNDS
+    human_tokens: int = HUMAN_TOKENS
     tokenizer: str | None = None
     sandbox: str = BENCH_BACKEND
     agent_backend: dict[str, Any] = field(default_factory=dict)  # BackendOptions of the LM agents

@@ -10,6 +10,7 @@
     codeassist report runs/shard1 runs/shard2 runs/shard3 runs/shard4 --paper --out runs/merged
 """
 from __future__ import annotations
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 import argparse
 import sys
@@ -117,7 +118,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
         description="Run every (agent, problem, seed) episode into DIR/episodes.jsonl and write the report. "
                     "Without --agents: the main job (offline; agents " + ", ".join(main_job.AGENTS)
                     + " on the bundled set's test split, the expert programmer, "
-                    f"{main_job.MAX_ROUNDS} rounds of K_H = 10, all test problems; on local transformers, "
+                    f"{MAX_ROUNDS} rounds of K_H = {HUMAN_TOKENS}, all test problems; on local transformers, "
                     "or on vLLM with --engine vllm). "
                     "Exit status: 0 ok, 1 some episodes errored (rerun with --resume), 2 bad input, 3 the "
                     "simulated human's endpoint is down (restart it, rerun with --resume), 130 interrupted "
@@ -150,9 +151,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
     bench.add_argument("--limit", type=at_least(1), help="only the first N problems (default: all)")
     bench.add_argument("--seeds", type=at_least(1), default=1, help="episodes per (agent, problem): seeds 0..S-1")
-    bench.add_argument("--max-rounds", type=at_least(1), default=main_job.MAX_ROUNDS,
-                       help=f"rounds per episode (default: {main_job.MAX_ROUNDS})")
-    bench.add_argument("--human-tokens", type=at_least(0), default=10, help="K_H, tokens the human writes per round")
+    bench.add_argument("--max-rounds", type=at_least(1), default=MAX_ROUNDS,
+                       help=f"rounds per episode (default: {MAX_ROUNDS})")
+    bench.add_argument("--human-tokens", type=at_least(0), default=HUMAN_TOKENS,
+                       help=f"K_H, tokens the human writes per round (default: {HUMAN_TOKENS})")
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
     bench.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=BENCH_BACKEND,
                        help=f"sandbox backend: {AUTO}, {SANDBOX_BACKENDS.help_text()} (default: {BENCH_BACKEND})")
