@@ -8,7 +8,7 @@ import ast
 import builtins
 import symtable
 
-from codeassist_env.sandbox.channel import WORKER_FILES, worker_source
+from codeassist_env.sandbox.channel import WORKER_FILES, worker_file_source, worker_source
 from codeassist_env.sandbox.core import RunStatus
 
 MODULE_NAMES = {"__name__", "__file__", "__doc__", "__builtins__", "__spec__", "__loader__", "__package__"}
@@ -47,8 +47,37 @@ def test_the_joined_worker_script_compiles_and_defines_every_name_it_uses():
     # the files lean on each other: a function one file defines, renamed, leaves another's call undefined
     assert "def serve_candidate(" in source
     assert undefined_names(source.replace("def serve_candidate(", "def renamed(")) == {"serve_candidate"}
-    with open(WORKER_FILES[0], encoding="utf-8") as f:
-        assert {"Judge", "run_assert", "run_calls"} <= undefined_names(f.read())  # worker.py alone
+    alone = worker_file_source(WORKER_FILES[0])  # worker.py alone, without the imports only checkers read
+    assert {"Judge", "run_assert", "run_calls"} <= undefined_names(alone)
+    assert "from judge import" not in source and "if False:  # joined-script names" not in source
+
+
+def test_each_worker_file_names_what_it_takes_from_the_others():
+    """Each file alone defines every name it uses once its joined-script imports are read (so ruff checks the
+    files one by one), and each such import names a name the other file really defines at top level."""
+    defined_in = {}
+    for path in WORKER_FILES:
+        with open(path, encoding="utf-8") as f:
+            text = f.read()
+        assert undefined_names(text) == set(), path
+        module = ast.parse(worker_file_source(path))
+        defined_in[path.rsplit("/", 1)[-1].removesuffix(".py")] = {
+            name for node in module.body for name in _top_level_names(node)}
+    for path in WORKER_FILES:
+        with open(path, encoding="utf-8") as f:
+            tree = ast.parse(f.read())
+        for node in tree.body:
+            if isinstance(node, ast.If) and isinstance(node.test, ast.Constant) and node.test.value is False:
+                for imported in node.body:
+                    assert {alias.name for alias in imported.names} <= defined_in[imported.module], (path, imported.module)
+
+
+def _top_level_names(node: ast.stmt) -> set:
+    if isinstance(node, (ast.FunctionDef, ast.ClassDef)):
+        return {node.name}
+    if isinstance(node, ast.Assign):
+        return {n.id for target in node.targets for n in ast.walk(target) if isinstance(n, ast.Name)}
+    return set()
 
 
 def test_the_worker_says_how_a_run_ended_in_the_host_s_words():

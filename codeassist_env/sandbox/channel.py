@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import select
 import struct
 import subprocess
@@ -21,12 +22,20 @@ WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), "i
 READY_TIMEOUT_S = 30.0
 
 
+# Each file names what it uses of the others in an ``if False:`` block of imports, so that a checker (ruff,
+# the tests) finds every name defined; the joined script, where those names are its own, leaves the blocks out.
+JOINED_SCRIPT_IMPORTS = re.compile(r"^if False:  # joined-script names\b.*\n(?:    .*\n)+", re.MULTILINE)
+
+
+def worker_file_source(path: str) -> str:
+    """One file of the worker as it goes into the joined script (its joined-script imports left out)."""
+    with open(path, encoding="utf-8") as f:
+        return JOINED_SCRIPT_IMPORTS.sub("", f.read())
+
+
 def worker_source() -> str:
     """The worker's text, passed with ``python3 -c`` so the sandbox needs no access to this package."""
-    parts = []
-    for path in WORKER_FILES:
-        with open(path, encoding="utf-8") as f:
-            parts.append(f.read())
+    parts = [worker_file_source(path) for path in WORKER_FILES]
     return "\n\n".join(parts + ['if __name__ == "__main__":\n    main()\n'])
 
 

@@ -18,6 +18,10 @@ import time
 import traceback
 import types
 
+if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+    from plain import NotPlain, PLAIN_MAX_DEPTH, PLAIN_TYPES, decode, encode, recv_frame, send_frame
+    from worker import _drain
+
 MESSAGE_KEEP = 1000  # characters of an exception's message passed on
 PROGRAM_FAILURES = ("syntax_error", "error", "memory")  # what a program may say about its own failure
 

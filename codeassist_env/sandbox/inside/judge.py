@@ -23,6 +23,12 @@ import struct
 import sys
 import time
 
+if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+    from checker import fork_candidate, run_check
+    from child import _set_limit, _write_all
+    from plain import _recv_exact
+    from worker import MB, _drain, _kill_group, _killed, _stderr_tail
+
 JUDGE_FDS = 3  # per test: the channel's write and read ends, the test's stderr file
 
 

@@ -17,6 +17,11 @@ import select
 import struct
 import time
 
+if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+    from checker import fork_candidate
+    from plain import PLAIN_MAX_BYTES
+    from worker import _kill_group, _stderr_tail
+
 # What the host gets per call: [kind, text, seconds, CPU seconds or None]. Kinds: R (a value, as plain-data JSON), E (the call
 # raised: JSON [type name, message]), B (it returned something that is not plain data), F (the program
 # failed before it could be called: JSON [status, error type]), T (the call's time limit passed), X (the
