@@ -59,3 +59,21 @@ def sandbox(request):
         raise
     with open_sandbox(request.param) as sb:
         yield sb
+
+
+# cc021 (mirrorCost) and its reference up to "total = 0", where the reference loops next: the programmers'
+# tests (test_expert_human.py, test_calibrated_human.py) suggest their pieces there.
+CC021_PREFIX_END_LINE = "        total = 0\n"
+
+
+@pytest.fixture(scope="module")
+def problem():
+    from codeassist_env.problems import load_problems
+
+    return next(p for p in load_problems("codeassist-core", "test") if p.id == "cc021")
+
+
+@pytest.fixture(scope="module")
+def prefix(problem) -> str:
+    reference = problem.reference_solution
+    return reference[: reference.index(CC021_PREFIX_END_LINE) + len(CC021_PREFIX_END_LINE)]

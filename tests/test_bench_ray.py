@@ -14,7 +14,6 @@ import ray
 
 from codeassist_env.engines import Engine
 from codeassist_env.agents.factories import BackendOptions
-from codeassist_env.bench import main_job
 from codeassist_env.bench.job import recorded_backend
 from codeassist_env.bench.ray_executor import worker_count, worker_resources
 from codeassist_env.bench.runner import BenchConfig

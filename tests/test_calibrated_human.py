@@ -17,8 +17,8 @@ from codeassist_env.realism.worth import SHIPPED, WorthModel
 
 pytestmark = pytest.mark.bwrap  # the expert's judgements run in the sandbox
 
-# The expert's tests' cc021 (mirrorCost) and its program up to "total = 0", where the reference loops next.
-from test_expert_human import OFF_BY_ONE, prefix, problem  # noqa: E402,F401 (fixtures)
+# The expert's tests' wrong piece, on the fixtures problem and prefix (cc021 up to "total = 0": tests/conftest.py).
+from test_expert_human import OFF_BY_ONE  # noqa: E402
 
 # Its loop header written differently, then the next line cut short where the reference line is not.
 CUT_SHORT = "        for i in range(len(s) // 2):\n            d = abs(ord(s[i]) - ord(s[-1 -"

@@ -11,23 +11,12 @@ from codeassist_env.problems import load_problems
 
 pytestmark = pytest.mark.bwrap
 
-# cc021 (mirrorCost): after "total = 0" the reference loops over the pairs.
-PREFIX_END_LINE = "        total = 0\n"
+# cc021 (mirrorCost), the fixtures problem and prefix (tests/conftest.py): after "total = 0" the reference
+# loops over the pairs.
 DIFFERENT_BUT_RIGHT = ("        for i in range(n // 2):\n"
                        "            d = abs(ord(s[i]) - ord(s[-1 - i]))\n")
 OFF_BY_ONE = ("        for i in range(n // 2 - 1):\n"
               "            d = abs(ord(s[i]) - ord(s[n - 1 - i]))\n")
-
-
-@pytest.fixture(scope="module")
-def problem():
-    return next(p for p in load_problems("codeassist-core", "test") if p.id == "cc021")
-
-
-@pytest.fixture(scope="module")
-def prefix(problem) -> str:
-    reference = problem.reference_solution
-    return reference[: reference.index(PREFIX_END_LINE) + len(PREFIX_END_LINE)]
 
 
 class SuggestOnce:
