@@ -124,6 +124,11 @@ def first_commands(codeassist, python: str, env: dict[str, str], cwd: Path) -> N
     report = (out / "report.md").read_text(encoding="utf-8")
     assert "copilot_events.jsonl.gz (real)" in report and "real: none" not in report
     assert (out / "realism.png").is_file()
+    # The known-answer set ships in the package: the expert judges three of its cases, offline.
+    judged = cwd / "judge"
+    codeassist("realism", "judge", "--human", "expert", "--limit", "3", "--sandbox", "bwrap", "--no-progress",
+               "--out", str(judged), timeout=600)
+    assert "3 of 3 cases answered" in (judged / "judge.md").read_text(encoding="utf-8")
     dry = codeassist("sandbox", "build", "--dry-run").stdout
     assert "codeassist_env/data/sandbox/Dockerfile" in dry and str(REPO) not in dry, dry
     from test_readme import blocks, readme
