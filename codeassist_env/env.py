@@ -17,10 +17,10 @@ from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.humans.base import Choice
 from codeassist_env.problems.model import Problem
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, open_sandbox
 from codeassist_env.sandbox.result import Verdict
 from codeassist_env.tokenizer import get_tokenizer
-from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 MAX_SUGGESTION_CHARS = 8000  # a longer action is an error, never silently cut
 MAX_HUMAN_CHARS = 2000  # per round, after the K_H-token cut (guards against one huge "token")
@@ -150,9 +150,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = DEFAULT_HUMAN,
                  sandbox: Any = DEFAULT_BACKEND, max_rounds: int = MAX_ROUNDS, human_tokens: int = HUMAN_TOKENS,
-                 tokenizer: Any = None,
-                 reward: str | Callable[[EpisodeResult], float] = "pass", show_problem_to_agent: bool = False,
-                 render_mode: str | None = None):
+                 tokenizer: Any = None, reward: str | Callable[[EpisodeResult], float] = "pass",
+                 show_problem_to_agent: bool = False, render_mode: str | None = None):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise InputError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
         if isinstance(reward, str) and reward not in metrics.REWARDS:

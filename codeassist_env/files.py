@@ -14,7 +14,7 @@ def replaced_whole(path: str | os.PathLike) -> Iterator[Path]:
     """A temporary path beside ``path``, with its suffix, to write to; it replaces ``path`` when the block ends
     without an error, and is removed when it raises."""
     path = Path(path)
-    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")  # the same suffix: writers may read it (a plot's format)
+    temporary = path.with_name(f".tmp-{os.getpid()}-{path.name}")  # its suffix kept: a plot's format reads it
     try:
         yield temporary
         os.replace(temporary, path)

@@ -46,7 +46,6 @@ class BackendOptions:
     batched: bool = True           # local: greedy calls in flight together run as one (agents.batched_decoding)
 
 
-
 def _served_model(options: BackendOptions, backend_cache: dict) -> str:
     if options.model:
         return options.model

@@ -337,14 +337,15 @@ class OpenAICompletionsBackend:
         Trusted from vLLM, and from llama-cpp-python when the model adds a BOS token (without one its
         echo scores every token with the logits after it; see :mod:`codeassist_env.agents.server_kinds`).
         Refused elsewhere: OpenAI's API has no ``echo``, and no other server's echo has been checked."""
-        from codeassist_env.agents.server_kinds import LLAMA_CPP_PYTHON, VLLM, adds_bos, continuation_logprobs, echo
+        from codeassist_env.agents.server_kinds import adds_bos, continuation_logprobs, echo
+        from codeassist_env.engines import OwnedBy
 
         kind = self.server_kind()
         where = f"server {self.base_url} (model {self.model!r}, owned_by={kind!r})"
-        if kind not in (VLLM, LLAMA_CPP_PYTHON):
+        if kind not in (OwnedBy.VLLM, OwnedBy.LLAMA_CPP_PYTHON):
             raise NotImplementedError(f"score() needs prompt log-probs, trusted only from vLLM and "
                                       f"llama-cpp-python; {where} is neither. Score with TransformersBackend.")
-        if kind == LLAMA_CPP_PYTHON and not adds_bos(self.client, self.model):
+        if kind == OwnedBy.LLAMA_CPP_PYTHON and not adds_bos(self.client, self.model):
             raise NotImplementedError(
                 f"score() refused: {where} is llama-cpp-python with a model that adds no BOS token, and "
                 "its echoed prompt log-probs are then one token out of place. Score with TransformersBackend.")

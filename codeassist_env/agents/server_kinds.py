@@ -38,15 +38,14 @@ from typing import Any
 from codeassist_env.engines import OwnedBy
 from codeassist_env.errors import InputError
 
-VLLM, LLAMA_CPP_PYTHON = OwnedBy.VLLM, OwnedBy.LLAMA_CPP_PYTHON  # the owned_by of the servers told apart here
 # Sent in place of an empty prompt when the server refuses one (its tokenizer adds no BOS, so "" is no
 # tokens): the end-of-text token of GPT-2-style vocabularies (Qwen, SmolLM2, StarCoder), which separates
 # documents in their pretraining data, so a new file follows it.
 BOUNDARY = "<|endoftext|>"
 
 _SAMPLING_OFF = {
-    VLLM: {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0},  # -1 = off in every vLLM release
-    LLAMA_CPP_PYTHON: {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0},
+    OwnedBy.VLLM: {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0},  # -1 = off in every vLLM release
+    OwnedBy.LLAMA_CPP_PYTHON: {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0},
 }
 
 
@@ -84,7 +83,7 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
     import openai
 
     where = f"server {client.base_url} (model {model!r})"
-    if kind == VLLM:
+    if kind == OwnedBy.VLLM:
         import httpx
 
         try:
@@ -93,7 +92,7 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
             prefix = []
         if prefix:  # the local backend starts from the same BOS token
             return prefix
-    if kind == LLAMA_CPP_PYTHON and adds_bos(client, model):
+    if kind == OwnedBy.LLAMA_CPP_PYTHON and adds_bos(client, model):
         # It starts the completion's token list with the BOS token and pairs the list with the logits
         # rows from there: every returned token is scored one row late, and one is lost.
         raise InputError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "

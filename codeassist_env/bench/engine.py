@@ -13,8 +13,6 @@ from typing import Any
 
 from codeassist_env.engines import Engine, OwnedBy, served_engine
 
-SERVED_OTHER = Engine.OPENAI_COMPATIBLE
-LOCAL = Engine.TRANSFORMERS
 
 
 def _version(package: str) -> str | None:
@@ -45,7 +43,7 @@ def backend_engine(backend: Any) -> dict[str, Any]:
         return {"name": None, "where": None, "unknown": f"backend {getattr(backend, 'name', type(backend))!r}"}
     if info.served_at is None:
         dtype = str(getattr(backend.model, "dtype", "")).removeprefix("torch.") or None
-        return {"name": LOCAL, "version": _version("transformers"), "where": "local",
+        return {"name": Engine.TRANSFORMERS, "version": _version("transformers"), "where": "local",
                 "device": getattr(backend, "device", None), "dtype": dtype,
                 "batched": getattr(backend, "decoder", None) is not None}
     url = info.served_at
@@ -85,7 +83,7 @@ def recorded_engine_name(run: dict[str, Any]) -> tuple[bool, str | None]:
     if not backends:
         return True, None
     if backends == {"transformers"}:
-        return True, LOCAL
+        return True, Engine.TRANSFORMERS
     return False, None
 
 
@@ -102,7 +100,7 @@ def engine_label(engine: dict[str, Any] | None) -> str:
         details = ", ".join([str(engine[k]) for k in ("device", "dtype") if engine.get(k)]
                             + (["batched"] if engine.get("batched") else []))
         return f"{head}, local" + (f" ({details})" if details else "")
-    owned = f" (owned_by {engine['owned_by']!r})" if engine["name"] == SERVED_OTHER else ""
+    owned = f" (owned_by {engine['owned_by']!r})" if engine["name"] == Engine.OPENAI_COMPATIBLE else ""
     return f"{head}, served at {engine.get('where')}{owned}"
 
 
@@ -115,7 +113,7 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
     if not known or (now is not None and after is None):  # one side cannot be told: nothing to compare
         return
     batched_before = bool((previous.get("engine") or {}).get("batched"))  # not recorded: made before batching
-    if before == after == LOCAL and batched_before != bool(now.get("batched")):
+    if before == after == Engine.TRANSFORMERS and batched_before != bool(now.get("batched")):
         raise RunStoreError(f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
                             f"{before}, this run would use {engine_label(now)}; "
                             "batched and unbatched decoding can differ at near-ties: "
@@ -130,7 +128,7 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
 def local_numerics(engine: dict[str, Any] | None) -> dict[str, Any] | None:
     """What decides the bits of the local engine's numbers (``codeassist_env.numerics``); None for a run with no
     local model, whose numbers come from a server or from no model at all."""
-    if engine is None or engine.get("name") != LOCAL:
+    if engine is None or engine.get("name") != Engine.TRANSFORMERS:
         return None
     from codeassist_env.numerics import numerics_facts
 

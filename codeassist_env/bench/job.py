@@ -15,17 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.engines import Engine
 from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.bench import main_job
 from codeassist_env.bench.outcome import RunInterrupted, RunSummary
 from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
 from codeassist_env.bench.store import run_lock
+from codeassist_env.engines import Engine
 from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
-from codeassist_env.sandbox import BENCH_BACKEND
 from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
+from codeassist_env.sandbox import BENCH_BACKEND
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,8 @@ from typing import Any
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus, Round
 from codeassist_env.humans.base import Choice
 from codeassist_env.humans.expert import UNFINISHED_LAST_LINE
-from codeassist_env.realism.curve import (
-    BUCKETS,
-    BucketRate,
-    Rate,
-    acceptance_curve,
-    bucket_label,
-    only_whitespace,
-    realism_gap,
-    total,
-)
+from codeassist_env.realism.curve import (BUCKETS, BucketRate, Rate, acceptance_curve, bucket_label,
+                                          only_whitespace, realism_gap, total)
 from codeassist_env.realism.logs import default_logs, load_decisions
 
 CSV_FIELDS = ("source", "kind", "bucket", "accepted", "shown", "rate", "low", "high")
@@ -66,7 +58,8 @@ def judged_rounds(record: EpisodeRecord) -> list[Round]:
     if record.status != EpisodeStatus.OK or record.result is None:
         return []
     return [r for r in record.result.transcript
-            if r.get("suggestion") and r.get("decision") in (Choice.ACCEPT, Choice.REJECT) and not r.get("simulator_failure")]
+            if r.get("suggestion") and r.get("decision") in (Choice.ACCEPT, Choice.REJECT)
+            and not r.get("simulator_failure")]
 
 
 @dataclass(frozen=True)

@@ -38,11 +38,11 @@ from codeassist_env.humans import BENCH_HUMAN
 from codeassist_env.humans.base import FailureReason
 from codeassist_env.humans.cache import CacheMiss
 from codeassist_env.problems import Problem, load_problems
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 from codeassist_env.sandbox import BENCH_BACKEND
 from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.servers import tally
 from codeassist_env.tokenizer import get_tokenizer
-from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 # Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after
 # the human's own retries, before the run stops: the endpoint is down, and going on would only record

@@ -10,11 +10,12 @@
     codeassist report runs/shard1 runs/shard2 runs/shard3 runs/shard4 --paper --out runs/merged
 """
 from __future__ import annotations
-from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 import argparse
 import sys
 from pathlib import Path
+
+from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 
 BASELINE_HELP = ("the agent every other agent is compared with, pair by pair, in the report (default: none, "
                  "when it ran)")

@@ -8,8 +8,8 @@ import argparse
 from pathlib import Path
 
 from codeassist_env.cli.real_log import REAL_HELP, real_log
-from codeassist_env.realism.logs import DecisionLogError, load_decisions
 from codeassist_env.files import write_whole
+from codeassist_env.realism.logs import DecisionLogError, load_decisions
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

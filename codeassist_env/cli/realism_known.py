@@ -15,8 +15,8 @@ DEFAULT_SETS = ("codeassist-core", "humaneval")
 
 def register(sub: argparse._SubParsersAction) -> None:
     from codeassist_env.cli.errors import at_least, registered
-    from codeassist_env.humans import HUMANS
     from codeassist_env.cli.programmer_options import add_programmer_arguments
+    from codeassist_env.humans import HUMANS
     from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS
 
     known = sub.add_parser("known-answers", help="the known-answer set: pieces whose rightness hidden tests decide",

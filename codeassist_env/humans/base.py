@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Protocol, runtime_checkable
 if TYPE_CHECKING:
     from codeassist_env.problems.model import Problem
 
+
 class Choice(StrEnum):
     """The programmer's decision on a suggestion (docs/protocol.md §2.2)."""
     ACCEPT = "accept"

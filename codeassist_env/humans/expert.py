@@ -237,7 +237,8 @@ class ExpertHuman:
             self._sandbox = open_sandbox(self._sandbox_spec)
         result = self._sandbox.run(problem, program, tests=[test]).tests[0]
         if result.status == TestStatus.INFRA_ERROR:  # the sandbox's failure, not the suggestion's
-            raise SimulatorFailure(FailureReason.SANDBOX, f"the expert's public-test run failed: {result.stderr[-300:]}")
+            raise SimulatorFailure(FailureReason.SANDBOX,
+                                   f"the expert's public-test run failed: {result.stderr[-300:]}")
         return result
 
     def _examples(self, problem: Problem) -> list[TestCase]:

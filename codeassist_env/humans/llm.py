@@ -263,7 +263,8 @@ class LLMHuman:
     @staticmethod
     def _content(response: dict[str, Any]) -> str:
         if response.get("refusal") or response.get("finish_reason") == "content_filter":
-            raise SimulatorFailure(FailureReason.REFUSAL, f"model refused: {str(response.get('refusal') or '')[:200]!r}")
+            raise SimulatorFailure(FailureReason.REFUSAL,
+                                   f"model refused: {str(response.get('refusal') or '')[:200]!r}")
         return response["content"]
 
     def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any],
@@ -286,7 +287,8 @@ class LLMHuman:
                 wait = retry_after_s(e.response.headers) if status == 429 else None
             except openai.APITimeoutError as e:
                 self._usage["latency_s"] += time.monotonic() - started
-                failure, wait = SimulatorFailure(FailureReason.TIMEOUT, f"no reply from {c.base_url} within {c.timeout_s} s"), None
+                failure = SimulatorFailure(FailureReason.TIMEOUT, f"no reply from {c.base_url} within {c.timeout_s} s")
+                wait = None
                 failure.__cause__ = e
             except openai.APIConnectionError as e:
                 self._usage["latency_s"] += time.monotonic() - started
@@ -295,7 +297,8 @@ class LLMHuman:
             except (openai.APIResponseValidationError, ValueError, TypeError, AttributeError) as e:
                 # A 200 whose body is not a chat completion; retrying the same server rarely helps.
                 self._usage["latency_s"] += time.monotonic() - started
-                raise SimulatorFailure(FailureReason.BAD_RESPONSE, f"reply from {c.base_url} is not a chat completion: {e}") from e
+                raise SimulatorFailure(FailureReason.BAD_RESPONSE,
+                                       f"reply from {c.base_url} is not a chat completion: {e}") from e
             if attempt == c.max_retries:
                 raise failure
             backoff = min(c.backoff_s * 2 ** attempt, c.max_backoff_s)

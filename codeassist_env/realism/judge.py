@@ -102,7 +102,7 @@ def judge(human: Any, cases: list[KnownAnswer], name: str,
         try:
             decision, failure = human.decide(problem, case.code, case.piece).choice, None
         except SimulatorFailure as error:
-            if error.reason == FailureReason.CONNECTION:  # no answer will come: stop at once (recorded ones stay cached)
+            if error.reason == FailureReason.CONNECTION:  # no answer will come: stop now (recorded ones stay cached)
                 raise EndpointDown(f"the programmer's endpoint cannot be reached ({error.detail[:200]})") from None
             decision, failure = None, error.reason
         judged.append(Judged(case, decision, failure, time.monotonic() - began))

@@ -9,11 +9,11 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from codeassist_env.files import replaced_whole
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.programmer import Cost
 from codeassist_env.realism.replay import Estimate, Replayed, ReplayFigures
 from codeassist_env.realism.validation import ProgrammerValidation
-from codeassist_env.files import replaced_whole
 
 CSV_FIELDS = ("index", "participant", "task", "chars", "bucket", "real_accepted", "choice", "score", "score_kind",
               "failure")

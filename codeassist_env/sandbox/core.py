@@ -153,8 +153,6 @@ class Sandbox:
         self.close()
 
 
-
-
 def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult:
     """Turn the worker's answer into a test status; expected outputs are only ever looked at here."""
     time_s = float(reply.get("time_s", 0.0))
@@ -171,7 +169,6 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
     if status == RunStatus.ERROR and reply.get("error_type") in ("AssertionError", "BadResult"):
         return TestResult(TestStatus.WRONG_ANSWER, time_s, stderr)  # a failed check, or a result that is no JSON value
     return TestResult(failed_run_status(status), time_s, stderr)
-
 
 
 def warn_no_isolation(backend: str) -> None:

@@ -36,6 +36,8 @@ class RunStatus(StrEnum):
 _FAILED_RUN = {RunStatus.TIMEOUT: TestStatus.TIME_LIMIT, RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
                RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR, RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
                RunStatus.ERROR: TestStatus.RUNTIME_ERROR, RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR}
+
+
 def failed_run_status(status: Any) -> TestStatus:
     """The test status of a run that did not end "ok", for every kind of test (call tests included). A worker that
     died twice on one test (``Sandbox.request``: status ``error``) is the program's doing, a runtime error: the

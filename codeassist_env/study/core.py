@@ -210,8 +210,8 @@ class Study:
             program = self._program(program)
             typed, typed_tokens = self._typed(typed)
             self._record({"type": "decision", **self._base(person, slot), "suggestion_id": suggestion_id,
-                          "decision": Answer(decision), "how": str(how)[:20], "typed": typed, "typed_tokens": typed_tokens,
-                          "code": program})
+                          "decision": Answer(decision), "how": str(how)[:20], "typed": typed,
+                          "typed_tokens": typed_tokens, "code": program})
             return {"ok": True}
 
     def _run_tests(self, person: Participant, problem: Problem, program: str, hidden: bool):

@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError
-from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.files import write_whole
+from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 
 LOG_FILE = "study.jsonl"
 CONFIG_FILE = "study.json"

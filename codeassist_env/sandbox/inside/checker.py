@@ -18,7 +18,7 @@ import time
 import traceback
 import types
 
-if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
     from plain import NotPlain, PLAIN_MAX_DEPTH, PLAIN_TYPES, decode, encode, recv_frame, send_frame
     from worker import _drain
 

@@ -12,7 +12,7 @@ import sys
 import traceback
 import types
 
-if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
     from worker import MB
 
 FILE_SIZE_LIMIT = 16 * 1024 * 1024

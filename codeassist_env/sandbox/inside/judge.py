@@ -23,7 +23,7 @@ import struct
 import sys
 import time
 
-if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
     from checker import fork_candidate, run_check
     from child import _set_limit, _write_all
     from plain import _recv_exact

@@ -17,7 +17,7 @@ import select
 import struct
 import time
 
-if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
     from checker import fork_candidate
     from plain import PLAIN_MAX_BYTES
     from worker import _kill_group, _stderr_tail

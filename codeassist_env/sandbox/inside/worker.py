@@ -31,7 +31,7 @@ import signal  # noqa: E402
 import struct  # noqa: E402
 import time  # noqa: E402
 
-if False:  # joined-script names: what this file uses of the others, for checkers (worker_source drops it)
+if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
     from child import PR_SET_CHILD_SUBREAPER, PR_SET_DUMPABLE, _child_entry, _prctl, _run_child, _write_all
     from judge import Judge, run_assert
     from plain import _recv_exact
