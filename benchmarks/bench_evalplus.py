@@ -33,7 +33,7 @@ from evalplus_side import DATA, SETS, EvalPlusJudge  # noqa: E402
 from codeassist_env.machine import machine_line  # noqa: E402
 from codeassist_env.problems import load_problems  # noqa: E402
 from codeassist_env.sandbox import open_sandbox  # noqa: E402
-from codeassist_env.sandbox.core import wall_limit_s  # noqa: E402
+from codeassist_env.sandbox.scripts import wall_limit_s  # noqa: E402
 
 
 def time_evalplus(set_name: str) -> tuple[float, float, int]:

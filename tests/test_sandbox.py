@@ -100,6 +100,7 @@ def test_functional_booleans_floats_and_unserializable_results(sandbox):
     q = functional_problem("f", ("2", "0.6666666667"))
     assert sandbox.run(q, "def f(x): return x / 3").passed
     assert statuses(sandbox.run(q, "def f(x): return object()")) == ["wrong_answer"]
+    assert statuses(sandbox.run(q, "def f(x): return 10 ** 400")) == ["wrong_answer"]  # no float: not near one
     assert statuses(sandbox.run(q, "def g(x): return 1")) == ["runtime_error"]  # no such entry point
 
 
@@ -210,7 +211,8 @@ def test_a_run_that_failed_gets_one_status_whatever_the_kind_of_test():
     that died twice on one test (what Sandbox.request replies then) is the program's runtime error, never an
     infra_error, which a benchmark would leave out of the program's score."""
     from codeassist_env.sandbox.calls import EvalPlusRules, grade_calls
-    from codeassist_env.sandbox.core import RunStatus, grade
+    from codeassist_env.sandbox.core import RunStatus
+    from codeassist_env.sandbox.scripts import grade
 
     rules = EvalPlusRules("humaneval", "f", 0.0)
     for status in RunStatus:

@@ -1,6 +1,7 @@
-"""Every input graded in as few processes as keep the verdicts (sandbox/call_batches.py), which programs count
-as carrying state between calls (sandbox/carried_state.py), and the budget that stops a program that hangs
-(sandbox/hang_budget.py), on real sandboxes and EvalPlus's HumanEval+-Mini."""
+"""Every input graded in as few processes as keep the verdicts (sandbox/batches.py), which programs count as
+carrying state between calls (sandbox/carried_state.py) or between whole runs (sandbox/script_state.py), and
+the budget that stops a program that hangs (sandbox/hang_budget.py), on real sandboxes and EvalPlus's
+HumanEval+-Mini."""
 from __future__ import annotations
 
 import sys
@@ -13,23 +14,28 @@ from codeassist_env.problems.model import Problem
 from codeassist_env.problems.model import TestCase as Case
 from codeassist_env.sandbox import open_sandbox
 from codeassist_env.sandbox.carried_state import may_carry_state
-from codeassist_env.sandbox.core import wall_limit_s
+from codeassist_env.sandbox.scripts import wall_limit_s
 from codeassist_env.sandbox.hang_budget import NOT_RUN
+from codeassist_env.sandbox.script_state import may_carry_state_between_runs
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.fixture(scope="module")
 def sandbox():
-    """A bwrap sandbox that keeps the number of inputs of each process it starts for call tests."""
+    """A bwrap sandbox that keeps the number of inputs of each process it starts."""
     with open_sandbox("bwrap") as box:
-        real, box.processes = box.call, []
+        real_call, real_execute, box.processes = box.call, box.execute, []
 
         def call(code, entry_point, calls, *rest, **options):
             box.processes.append(len(calls))
-            return real(code, entry_point, calls, *rest, **options)
+            return real_call(code, entry_point, calls, *rest, **options)
 
-        box.call = call
+        def execute(*args, **options):
+            box.processes.append(1)
+            return real_execute(*args, **options)
+
+        box.call, box.execute = call, execute
         yield box
 
 
@@ -137,3 +143,87 @@ def test_a_stdin_program_that_hangs_on_all_25_tests_takes_at_most_4_wall_limits(
 ])
 def test_which_programs_count_as_carrying_state(code, carries):
     assert may_carry_state(code) is carries
+
+
+DOUBLE = Problem(id="double", statement="Print twice the number.", test_kind="stdin",
+                 hidden_tests=tuple(Case(f"{i}\n", f"{2 * i}\n") for i in range(1, 7)))
+DOUBLE_FUNCTION = Problem(id="double-f", statement="Return twice n.", test_kind="functional", entry_point="f",
+                          hidden_tests=tuple(Case(f"{i}", f"{2 * i}") for i in range(1, 5)))
+PASS, WRONG, ERROR = "passed", "wrong_answer", "runtime_error"
+
+
+@pytest.mark.bwrap
+@pytest.mark.parametrize("problem, code, expected, together", [
+    (DOUBLE, "print(int(input()) * 2)\n", [PASS] * 6, True),
+    # a file object left in the module: the collector must not close the next run's descriptor 0
+    (DOUBLE, "f = open(0)\nn = int(f.read())\nprint(n * 2)\n", [PASS] * 6, True),
+    (DOUBLE, "import os\nn = int(input())\nos.write(1, str(2 * n).encode())\n", [PASS] * 6, True),
+    # output left in a buffer nobody flushes is lost in a process of its own: it must be lost here too
+    (DOUBLE, "import sys, io\nout = sys.stdout\nsys.stdout = io.StringIO()\nout.write(str(2 * int(input())))\n",
+     [WRONG] * 6, True),
+    (DOUBLE, "import sys\nprint(int(input()) * 2)\nsys.exit(0)\nprint('more')\n", [PASS] * 6, True),
+    (DOUBLE, "import sys\nn = int(input())\nprint(n * 2)\nsys.exit(n % 2)\n", [ERROR, PASS] * 3, True),
+    # the recursion limit one run sets is not the next run's
+    (DOUBLE, "import sys\nn = int(input())\nif n == 1:\n    sys.setrecursionlimit(10000)\n"
+             "print(2 * n if n == 1 or sys.getrecursionlimit() < 5000 else -1)\n", [PASS] * 6, True),
+    (DOUBLE, "import random\nn = int(input())\nprint(2 * n + random.randint(0, 0))\n", [PASS] * 6, False),
+    (DOUBLE, "import builtins\nbuiltins.seen = getattr(builtins, 'seen', 0) + 1\nprint(2 * int(input()) * builtins.seen)\n",
+     [PASS] * 6, False),
+    (DOUBLE_FUNCTION, "class Solution:\n    memo = {}\n    def f(self, n):\n        self.memo[n] = 1\n"
+                      "        return 2 * n * len(self.memo)\n", [PASS] * 4, True),
+    # a huge result lifts the digit limit while it is written out; the next run has it again
+    (DOUBLE_FUNCTION, "def f(n):\n    if n == 1:\n        return 10 ** 5000\n    s = str(10 ** 5000)\n    return 2 * n\n",
+     None, True),
+    (DOUBLE_FUNCTION, "def f(n):\n    assert n != 2\n    return {n, 1} if n == 3 else 2 * n\n", [PASS, WRONG, WRONG, PASS],
+     True),
+])
+def test_stdin_and_functional_programs_get_the_statuses_of_one_process_per_test(sandbox, problem, code, expected,
+                                                                               together):
+    sandbox.processes.clear()
+    anchor = sandbox.run(problem, code, one_process=False)
+    assert sandbox.processes == [1] * len(problem.hidden_tests)
+    sandbox.processes.clear()
+    fast = sandbox.run(problem, code)
+    assert [t.status for t in fast.tests] == [t.status for t in anchor.tests]
+    if expected is not None:
+        assert [t.status for t in fast.tests] == expected
+    else:
+        assert fast.tests[0].status == WRONG
+    assert may_carry_state_between_runs(code) is not together
+    if together:
+        assert sandbox.processes[0] > 1, sandbox.processes
+    else:
+        assert sandbox.processes == [1] * len(problem.hidden_tests)
+
+
+@pytest.mark.parametrize("code, carries", [
+    ("n = int(input())\nprint(n * 2)\n", False),
+    ("import sys\ninput = sys.stdin.readline\nsys.setrecursionlimit(10 ** 6)\nprint(input())\n", False),
+    ("import os, io\ninput = io.BytesIO(os.read(0, os.fstat(0).st_size)).readline\nprint(input())\n", False),
+    ("from sys import stdin\nprint(stdin.readline())\n", False),
+    ("print(open(0).read())\n", False),
+    ("from collections import deque, Counter\nd = deque()\nd.append(1)\nprint(Counter('ab').most_common(1))\n",
+     False),
+    ("import heapq\nh = []\nheapq.heappush(h, 1)\n", False),
+    ("import functools\n@functools.lru_cache(None)\ndef f(n):\n    return n\nprint(f(3))\n", False),
+    ("class S:\n    memo = {}\n    def f(self, x):\n        self.memo[x] = 1\n        return len(self.memo)\n", False),
+    ("import sys\nsys.stdout = open(1, 'w')\n", False),
+    ("def f(x:\n", False),  # fails to parse: the same failure in any process
+    ("import os\nr = os.read\nprint(r(0, 10))\n", True),  # a second name for os.read: its descriptor unknown
+    ("import os\nos.write(5, b'x')\n", True),
+    ("print(open('f.txt', 'w'))\n", True),
+    ("import random\nprint(random.random())\n", True),
+    ("import math\nmath.pi = 3\n", True),
+    ("from fractions import Fraction\nFraction.x = 1\n", True),
+    ("import threading\nthreading.Thread(target=print).start()\n", True),
+    ("import collections.abc\ncollections.abc.Sequence.register(int)\n", True),
+    ("import sys\nsys.argv.append(1)\n", True),
+    ("import sys\nsys.modules['x'] = 1\n", True),
+    ("from sys import *\n", True),
+    ("x = eval(input())\n", True),
+    ("import decimal\n", True),
+    ("__builtins__.print = None\n", True),
+    ("x = ().__class__\n", True),
+])
+def test_which_programs_count_as_carrying_state_between_runs(code, carries):
+    assert may_carry_state_between_runs(code) is carries

@@ -7,7 +7,7 @@ import pytest
 from codeassist_env.problems import Problem
 from codeassist_env.problems import TestCase as Case  # a Test* name would be collected by pytest
 from codeassist_env.sandbox import open_sandbox
-from codeassist_env.sandbox.core import grade
+from codeassist_env.sandbox.scripts import grade
 from codeassist_env.sandbox.limits import STDERR_CAP_BYTES, STDERR_KEEP
 
 NOISY = Problem("noisy", "print ok", "stdin", [Case("", "ok")])

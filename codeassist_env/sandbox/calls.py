@@ -11,7 +11,7 @@ host, which compares each answer by EvalPlus's rules (its evaluator, ``evalplus.
 
 Fast mode (``fail_fast``): all inputs in one process, in order, stopping at the first failure, as EvalPlus's
 fast check does. Otherwise every input is graded, in one process where that gives the verdicts a process per
-input gives, else in a process of its own (sandbox/call_batches.py). Time limits come from the problem's
+input gives, else in a process of its own (sandbox/batches.py). Time limits come from the problem's
 metadata: EvalPlus's max(1 s, 4 x the canonical solution's time) per input, and min(60 s, their sum) + 1 s
 for a whole run.
 """
@@ -26,11 +26,11 @@ from typing import Any
 import numpy as np
 
 from codeassist_env.problems.model import Problem, TestCase
-from codeassist_env.sandbox.call_batches import CallInputs, failure_pair, grade_every_input
+from codeassist_env.sandbox.batches import Limits, failure_pair, grade_every_input
 from codeassist_env.sandbox.carried_state import may_carry_state
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
-from codeassist_env.sandbox.result import RunStatus, TestResult, failed_run_status
+from codeassist_env.sandbox.result import RunStatus, TestResult, TestStatus, failed_run_status
 
 RUN_CAP_S = 60.0  # EvalPlus's default per-task timeout (EVALPLUS_TIMEOUT_PER_TASK)
 DEFAULT_FLOAT_ATOL = 1e-6
@@ -154,12 +154,58 @@ def run_call_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[Te
         reply = sandbox.call(code, entry_point, [t.input.encode() for t in tests], limits, run_wall_s(limits),
                              problem.memory_limit_mb)
         return grade_calls(reply, rules, args, expected, tolerances)
-    def status_of(index: int, answer: Sequence[Any]) -> str:
-        return _call_status(answer[0], answer[1], rules, args[index], expected[index], tolerances[index])
-
     every = CallInputs(sandbox, code, entry_point, [t.input.encode() for t in tests], limits,
-                       problem.memory_limit_mb, status_of)
-    return grade_every_input(every, one_process and not may_carry_state(program), run_wall_s)
+                       problem.memory_limit_mb, rules, args, expected, tolerances)
+    return grade_every_input(every, one_process and not may_carry_state(program),
+                             lambda start: run_wall_s(limits[start:]))
+
+
+@dataclass
+class CallInputs:
+    """A program's call test for batches.grade_every_input: one process of its own for an input gets the
+    input's time limit for the call, one second more for its start, and that wall time in CPU seconds."""
+    sandbox: Any
+    code: str
+    entry_point: str
+    inputs: list[bytes]
+    time_limits: list[float]
+    memory_mb: int
+    rules: EvalPlusRules
+    args: list[Any]
+    expected: list[Any]
+    tolerances: list[float]
+    first_fraction: float = 1.0
+
+    @property
+    def count(self) -> int:
+        return len(self.inputs)
+
+    def limits(self, index: int) -> Limits:
+        limit = self.time_limits[index]
+        return Limits(limit, limit + 1.0, max(1, math.ceil(limit + 1.0)))
+
+    def run(self, start: int, wall_s: float) -> dict[str, Any]:
+        return self._call(start, len(self.inputs), wall_s, keep_going=True)
+
+    def alone(self, index: int, wall_s: float) -> TestResult:
+        reply = self._call(index, index + 1, wall_s, keep_going=False)
+        stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
+        if reply.get("status") != RunStatus.OK:
+            return TestResult(failed_run_status(reply.get("status")), float(reply.get("time_s", 0.0)), stderr)
+        if not reply["calls"]:
+            return TestResult(TestStatus.TIME_LIMIT, float(reply.get("time_s", 0.0)), stderr)
+        answer = reply["calls"][0]
+        status = self.status_of(index, answer)
+        return TestResult(status, float(answer[2]), stderr if status != TestStatus.PASSED else "")
+
+    def status_of(self, index: int, answer: Sequence[Any]) -> TestStatus:
+        return _call_status(answer[0], answer[1], self.rules, self.args[index], self.expected[index],
+                            self.tolerances[index])
+
+    def _call(self, start: int, end: int, wall_s: float, keep_going: bool) -> dict[str, Any]:
+        return self.sandbox.call(self.code, self.entry_point, self.inputs[start:end], self.time_limits[start:end],
+                                 wall_s, self.memory_mb, keep_going=keep_going,
+                                 ready_s=min(wall_s, self.time_limits[start] + 1.0))
 
 
 def run_wall_s(limits: Sequence[float]) -> float:

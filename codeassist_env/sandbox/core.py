@@ -9,15 +9,15 @@ from typing import Any, Callable, Protocol, Sequence
 
 from codeassist_env.errors import InputError
 from codeassist_env.problems.model import Problem, TestCase, TestKind
-from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.channel import WorkerDied
-from codeassist_env.sandbox.hang_budget import HangBudget, unrun
-from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES, STDERR_KEEP
-from codeassist_env.sandbox.result import RunStatus, TestResult, TestStatus, Verdict, failed_run_status
+from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES
+from codeassist_env.sandbox.result import RunStatus, Verdict
+from codeassist_env.sandbox.scripts import run_program_tests, wall_limit_s
 
 
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
-ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
+ANSWER_GRACE_S = 10.0
+WRONG_ANSWER_ERRORS = ("AssertionError", "BadResult")  # a failed check, a result that is no JSON value  # beyond the wall limit, before a silent worker is declared dead
 
 
 class SandboxUnavailable(InputError, RuntimeError):
@@ -31,10 +31,6 @@ class Worker(Protocol):
     def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]: ...
 
     def close(self) -> None: ...
-
-
-def wall_limit_s(problem: Problem) -> float:
-    return 2 * problem.time_limit_s + 1.0
 
 
 class Sandbox:
@@ -56,9 +52,10 @@ class Sandbox:
 
     def run(self, problem: Problem, code: str, fail_fast: bool = False,
             tests: Sequence[TestCase] | None = None, one_process: bool = True) -> Verdict:
-        """Run ``code`` on each test (default: the problem's hidden tests) and grade it. Call tests run in one
-        process where that gives the verdicts of one process per input (sandbox/call_batches.py); with
-        ``one_process=False`` always one per input (the anchor benchmarks compare against)."""
+        """Run ``code`` on each test (default: the problem's hidden tests) and grade it. Call, stdin and
+        functional tests run in one process where that gives the verdicts of one process per input
+        (sandbox/batches.py); with ``one_process=False`` always one per input (the anchor benchmarks compare
+        against). A program that hangs is stopped early (sandbox/hang_budget.py)."""
         started = time.monotonic()
         verdict = Verdict(problem_id=problem.id, backend=self.backend)
         tests = problem.hidden_tests if tests is None else tests
@@ -67,17 +64,7 @@ class Sandbox:
 
             verdict.tests.extend(run_call_tests(self, problem, code, tests, fail_fast, one_process))
         else:
-            budget = HangBudget()  # a program that hangs stops costing a wall limit an input (hang_budget.py)
-            for i, test in enumerate(tests):
-                if budget.spent:
-                    verdict.tests.extend(unrun(len(tests) - i))
-                    break
-                reply = self.execute(problem, code, test.input, budget.cap(wall_limit_s(problem)))
-                result = grade(problem, test, reply)
-                verdict.tests.append(result)
-                budget.after(result, wall_limit_s(problem))
-                if fail_fast and result.status != "passed":
-                    break
+            verdict.tests.extend(run_program_tests(self, problem, code, tests, fail_fast, one_process))
         verdict.time_s = time.monotonic() - started
         return verdict
 
@@ -99,13 +86,16 @@ class Sandbox:
         return self.request(request, attachment)
 
     def call(self, code: str, entry_point: str, calls: Sequence[bytes], limits_s: Sequence[float],
-             wall_s: float, memory_mb: int, keep_going: bool = False, ready_s: float | None = None) -> dict[str, Any]:
+             wall_s: float, memory_mb: int, keep_going: bool = False, ready_s: float | None = None,
+             script: str | None = None) -> dict[str, Any]:
         """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``,
         sandbox/inside/plain.py) in one process, each within its time limit and all within ``wall_s``, the
         program's start within ``ready_s`` (default ``wall_s``); the worker's reply, ungraded: ``calls``
         holds [kind, text, seconds, cpu seconds] per call answered, ``ready_s`` and ``cpu_s`` the start's
         time and the process's CPU time (sandbox/inside/relay.py). It stops at the first call that raises
-        or returns no plain data, unless ``keep_going``: then only where the process can answer no more."""
+        or returns no plain data, unless ``keep_going``: then only where the process can answer no more.
+        With ``script`` ("stdin" or "functional"), each call is an input on which the whole program runs
+        again (sandbox/scripts.py)."""
         attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
         request = {
             "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),
@@ -113,6 +103,8 @@ class Sandbox:
             "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES, "calls_bytes": len(attachment),
             "keep_going": keep_going, "ready_s": wall_s if ready_s is None else ready_s,
         }
+        if script is not None:
+            request["script"] = script
         return self.request(request, attachment)
 
     def request(self, request: dict[str, Any], attachment: bytes = b"") -> dict[str, Any]:
@@ -151,24 +143,6 @@ class Sandbox:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
-
-
-def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult:
-    """Turn the worker's answer into a test status; expected outputs are only ever looked at here."""
-    time_s = float(reply.get("time_s", 0.0))
-    stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]
-    status = reply.get("status")
-    if status == RunStatus.OK:
-        if problem.test_kind == TestKind.STDIN:
-            ok = compare.tokens_match(reply.get("stdout") or "", test.output)
-        elif problem.test_kind == TestKind.FUNCTIONAL:
-            ok = compare.json_output_match(reply.get("result"), test.output)
-        else:
-            ok = True  # check() returned normally
-        return TestResult(TestStatus.PASSED if ok else TestStatus.WRONG_ANSWER, time_s, stderr)
-    if status == RunStatus.ERROR and reply.get("error_type") in ("AssertionError", "BadResult"):
-        return TestResult(TestStatus.WRONG_ANSWER, time_s, stderr)  # a failed check, or a result that is no JSON value
-    return TestResult(failed_run_status(status), time_s, stderr)
 
 
 def warn_no_isolation(backend: str) -> None:

@@ -19,6 +19,7 @@ import traceback
 import types
 
 if False:  # joined-script names: this file's use of the others, for checkers; worker_source drops it
+    from child import serve_script
     from plain import NotPlain, PLAIN_MAX_DEPTH, PLAIN_TYPES, decode, encode, recv_frame, send_frame
     from worker import _drain
 
@@ -27,7 +28,8 @@ PROGRAM_FAILURES = ("syntax_error", "error", "memory")  # what a program may say
 
 
 def fork_candidate(worker, req, fds):
-    """Fork the program's child that answers calls (``serve_candidate``), for assert and call tests alike.
+    """Fork the program's child that answers calls (``serve_candidate``), for assert and call tests alike, or
+    runs a stdin or functional program once per input (``serve_script``, when the request names one).
     The descriptors it makes are appended to ``fds`` as they are made, so the caller closes them whatever
     fails; returns (its pid, when it started, input_fd, out_fd, err_fd, call_r, call_w, resp_r, resp_w)."""
     fds += [worker.unlinked_file(), worker.unlinked_file(), worker.unlinked_file()]
@@ -36,8 +38,11 @@ def fork_candidate(worker, req, fds):
     ours = worker.own_fds() + [input_fd, out_fd, err_fd, call_w, resp_r]
     _drain(worker.wake_r)
     start = time.monotonic()
-    program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True,
-                          lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w))
+    if req.get("script"):  # a stdin or functional program run once per input (child.py)
+        body = lambda: serve_script(req, call_r, resp_w)
+    else:
+        body = lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w)
+    program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True, body)
     return (program, start) + tuple(fds[-7:])
 
 
