@@ -11,7 +11,7 @@ in its own process, ours in the sandbox, both cached afterwards, so paid once pe
 mode, one warm bwrap worker). ``--isolated`` also times our per-test mode, every input in a process of its
 own, which EvalPlus has no counterpart of. ``--grading N``: instead, the final grading of an episode
 (``Sandbox.run``, every input graded, as the environment does at the end) of every Nth problem's canonical
-solution, one process per input against the one-process path (sandbox/call_batches.py), and a program that
+solution, one process per input against the one-process path (sandbox/batches.py), and a program that
 hangs on 25 inputs, each input run alone with its full limits against one run under the hang budget
 (sandbox/hang_budget.py). ``--first ours`` runs ours before EvalPlus's (on a shared machine
 whose load drifts, whichever runs second meets a different machine: run both orders). The load average is

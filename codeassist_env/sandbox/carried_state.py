@@ -1,7 +1,7 @@
 """Whether a program could carry state from one call of its functions to the next.
 
 Grading runs a program's inputs in one process only when the answer to one input cannot depend on the inputs
-before it; otherwise each input runs in a process of its own (sandbox/call_batches.py). The test reads the
+before it; otherwise each input runs in a process of its own (sandbox/batches.py). The test reads the
 program's text and errs towards "could". A program counts as carrying state when
 
 - a class of it has an attribute that can change in place (``memo = {}``: every instance shares it), or

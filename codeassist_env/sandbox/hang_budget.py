@@ -1,9 +1,10 @@
 """The budget that stops grading a program that hangs (docs/protocol.md §6.1).
 
-Until an input of a program times out, every input runs within its own limits. After the first time-out,
-the inputs after it share ``HANG_BUDGET_WALL_LIMITS`` more wall limits of that input, in all: each still runs
-within its own limits, and also within what is left of the budget; the inputs that have not answered when
-the budget is spent count as ``time_limit`` without running. A program that hangs on every one of 25 inputs
+Until an input of a program times out, every input runs within its own limits. After the first time-out (in
+a process of its own or in one shared by many inputs), the inputs after it share ``HANG_BUDGET_WALL_LIMITS``
+more wall limits of that input, in all: each still runs within its own limits, and also within what is left
+of the budget; the inputs that have not answered when the budget is spent count as ``time_limit`` without
+running. A program that hangs on every one of 25 inputs
 is graded in about 1 + 2 wall limits instead of 25. The verdict is unchanged (it had already failed); the pass
 fraction can be lower than a run of every input would give, only for a program that timed out, and only by
 the inputs the budget left unrun.
