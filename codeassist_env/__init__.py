@@ -9,7 +9,7 @@ from codeassist_env.numerics import pin_instruction_sets
 # widest instructions (codeassist_env.numerics says why).
 pin_instruction_sets()
 
-from codeassist_env.problems.model import Problem, TestCase  # noqa: E402
+from codeassist_env.problem import Problem, TestCase  # noqa: E402
 
 __version__ = "0.1.0"
 

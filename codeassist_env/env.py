@@ -16,7 +16,7 @@ from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
 from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.humans.base import Choice
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, open_sandbox
 from codeassist_env.sandbox.result import Verdict

@@ -27,7 +27,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from reference_runner import run_program  # noqa: E402
 
-from codeassist_env.problems.model import Problem, TestCase  # noqa: E402
+from codeassist_env.problem import Problem, TestCase  # noqa: E402
 from codeassist_env.problems.schema import problem_line  # noqa: E402
 
 SET_NAME = "codeassist-core"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.sandbox import open_sandbox
 
 

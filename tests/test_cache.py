@@ -6,7 +6,7 @@ import pytest
 
 from codeassist_env.humans.cache import CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm import LLMHuman
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from fault_server import FaultServer, Reply
 
 MESSAGES = [{"role": "system", "content": "You are a programmer."}, {"role": "user", "content": "Decide."}]

@@ -3,8 +3,10 @@
 The graph is read from the source with ``ast``: every ``import`` counts, at module level or inside a
 function (a function-level import is still a dependency, only a later one). An edge goes to the module an
 import names: ``from a.b import c`` goes to ``a.b.c`` when that is a module, else to ``a.b``.
-Importing ``a.b.c`` also runs ``a/__init__.py`` and ``a/b/__init__.py``; those implied edges are left out,
-or every package whose ``__init__`` gathers its submodules would be a cycle with each of them.
+Importing ``a.b.c`` also runs ``a/__init__.py`` and ``a/b/__init__.py``: those are edges too, to each package
+the import enters from outside (a module of ``a.b`` importing ``a.b.d`` is already inside ``a.b``, whose
+``__init__`` may gather its submodules). So two packages that import each other are a cycle even where their
+modules are not.
 """
 from __future__ import annotations
 
@@ -51,7 +53,20 @@ def imports_of(module: str, path: Path, modules: dict[str, Path]) -> list[tuple[
 
 def import_graph() -> dict[str, set[str]]:
     modules = module_files()
-    return {module: {target for target, _, _ in imports_of(module, path, modules)} for module, path in modules.items()}
+    graph = {}
+    for module, path in modules.items():
+        targets = {target for target, _, _ in imports_of(module, path, modules)}
+        graph[module] = targets | {package for target in targets for package in entered_packages(module, target, modules)}
+    return graph
+
+
+def entered_packages(module: str, target: str, modules: dict[str, Path]) -> list[str]:
+    """The packages whose ``__init__`` importing ``target`` runs, from ``module``: those above ``target`` that
+    ``module`` is not inside of (a package's own ``__init__`` counts as inside it)."""
+    parts = target.split(".")
+    own = module if modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
+    return [package for package in (".".join(parts[:i]) for i in range(1, len(parts)))
+            if package in modules and not (own == package or own.startswith(package + "."))]
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -92,6 +107,17 @@ def test_the_graph_holds_known_edges():
     assert "codeassist_env.sandbox.channel" in graph["codeassist_env.sandbox.local"]
     assert "codeassist_env.bench.store" in graph["codeassist_env.bench.runner"]
     assert len(graph) > 100
+    # a package entered from outside: its __init__ runs
+    assert "codeassist_env.sandbox" in graph["codeassist_env.problems.evalplus"]
+    assert "codeassist_env.sandbox" not in graph["codeassist_env.sandbox.core"]
+
+
+def test_an_import_of_a_package_module_from_outside_runs_its_init(tmp_path):
+    modules = {"p": tmp_path / "__init__.py", "p.q": tmp_path / "q" / "__init__.py",
+               "p.q.a": tmp_path / "q" / "a.py", "p.q.b": tmp_path / "q" / "b.py", "p.r": tmp_path / "r.py"}
+    assert entered_packages("p.r", "p.q.a", modules) == ["p.q"]  # p itself: p.r is inside it already
+    assert entered_packages("p.q.b", "p.q.a", modules) == []
+    assert entered_packages("p.q", "p.q.a", modules) == []
 
 
 def test_no_import_cycle_in_the_package():

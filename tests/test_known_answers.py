@@ -9,8 +9,8 @@ from collections import Counter
 import pytest
 
 from codeassist_env.humans.expert import ExpertHuman
-from codeassist_env.problems.model import Problem
-from codeassist_env.problems.model import TestCase as Case
+from codeassist_env.problem import Problem
+from codeassist_env.problem import TestCase as Case
 from codeassist_env.realism.curve import bucket_label, bucket_of
 from codeassist_env.realism.known_answers import (DEFAULT_CASES, DEFAULT_PROVENANCE, LABELS, LEFT_OUT, PLAUSIBLE_WRONG,
                                                   RIGHT, WRONG, KnownAnswerError, label_piece, load_cases, mutants,

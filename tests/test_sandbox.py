@@ -12,8 +12,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from codeassist_env.problems.model import Problem
-from codeassist_env.problems.model import TestCase as Case
+from codeassist_env.problem import Problem
+from codeassist_env.problem import TestCase as Case
 from codeassist_env.sandbox import SandboxUnavailable, evaluate, open_sandbox, resolve_backend
 from codeassist_env.sandbox.compare import json_output_match, tokens_match, values_match
 from codeassist_env.sandbox.local import SANDBOX_PYTHON_ENV

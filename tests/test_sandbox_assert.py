@@ -10,8 +10,8 @@ import uuid
 import pytest
 
 from codeassist_env.problems import get_problem
-from codeassist_env.problems.model import Problem
-from codeassist_env.problems.model import TestCase as Case
+from codeassist_env.problem import Problem
+from codeassist_env.problem import TestCase as Case
 from codeassist_env.sandbox.channel import WORKER_FILES
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from codeassist_env.problems.model import Problem
-from codeassist_env.problems.model import TestCase as Case
+from codeassist_env.problem import Problem
+from codeassist_env.problem import TestCase as Case
 from codeassist_env.sandbox import open_sandbox
 from codeassist_env.sandbox.carried_state import may_carry_state
 from codeassist_env.sandbox.scripts import wall_limit_s

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from codeassist_env.problems.model import Problem
-from codeassist_env.problems.model import TestCase as Case
+from codeassist_env.problem import Problem
+from codeassist_env.problem import TestCase as Case
 from codeassist_env.problems.schema import write_problems
 
 REPO = Path(__file__).resolve().parents[1]

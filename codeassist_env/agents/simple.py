@@ -15,7 +15,7 @@ from typing import Any
 
 from codeassist_env.errors import InputError
 from codeassist_env.humans.reference import reference_program
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
 

@@ -18,7 +18,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 if TYPE_CHECKING:
-    from codeassist_env.problems.model import Problem
+    from codeassist_env.problem import Problem
 
 
 class Choice(StrEnum):

@@ -23,7 +23,7 @@ import numpy as np
 
 from codeassist_env.humans.base import Choice, Decision
 from codeassist_env.humans.expert import ExpertHuman
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.realism.worth import SHIPPED, WorthModel
 
 _TOKEN = re.compile(r"\w+|[^\w\s]")

@@ -21,7 +21,7 @@ import numpy as np
 from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Choice, Decision, FailureReason, SimulatorFailure
 from codeassist_env.humans.reference import reference_program
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 from codeassist_env.sandbox import DEFAULT_BACKEND
 from codeassist_env.sandbox.result import TestResult, TestStatus
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer

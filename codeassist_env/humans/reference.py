@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 
 from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Choice, Decision
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.tokenizer import Tokenizer, get_tokenizer
 
 TOLERANCES = ("exact", "whitespace")

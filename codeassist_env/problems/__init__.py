@@ -10,7 +10,7 @@ from __future__ import annotations
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.loading import (CORE_SET, PROBLEM_SETS, ProblemSet, default_set, default_split,
                                              get_problem, list_sets, load_problems)
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problem import Problem, TestCase
 from codeassist_env.problems.schema import write_problems
 
 __all__ = ["DEFAULT_SET", "PROBLEM_SETS", "Problem", "ProblemError", "ProblemSet", "TestCase", "default_set",

@@ -23,7 +23,7 @@ from typing import Any, Callable, Iterator
 from codeassist_env.package_data import data_path
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import literal_calls
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 from codeassist_env.sandbox.inside import plain
 
 DIR_ENV = "CODEASSIST_EVALPLUS_DIR"

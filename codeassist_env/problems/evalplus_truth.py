@@ -20,7 +20,7 @@ from tqdm import tqdm
 
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.evalplus import MEMORY_LIMIT_MB, build_problem, call_texts, dataset_of, release_records
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 
 CACHE_ENV, SANDBOX_ENV = "CODEASSIST_EVALPLUS_CACHE", "CODEASSIST_EVALPLUS_SANDBOX"
 CACHE_FORMAT = 3  # bump when what is cached, or how it is computed, changes

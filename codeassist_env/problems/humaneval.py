@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.problems.errors import ProblemError, field_error
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 
 SOURCE = "humaneval"
 FIELDS: tuple[str, ...] = ("task_id", "prompt", "entry_point", "canonical_solution", "test")

@@ -20,7 +20,7 @@ import zlib
 from typing import Any
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 from codeassist_env.problems.schema import check_functional_json
 
 SOURCE = "livecodebench"

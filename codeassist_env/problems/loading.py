@@ -15,7 +15,7 @@ from codeassist_env.problems import evalplus
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.humaneval import humaneval_path, is_humaneval_record, parse_humaneval_record
 from codeassist_env.problems.livecodebench import is_livecodebench_record, parse_livecodebench_record
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.problems.schema import SPLITS, is_own_record, parse_problem_record
 from codeassist_env.registry import Registry
 

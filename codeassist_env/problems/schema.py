@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problems.model import (MAX_MEMORY_LIMIT_MB, MAX_TIME_LIMIT_S, NAMED_ENTRY_KINDS, TEST_KINDS,
+from codeassist_env.problem import (MAX_MEMORY_LIMIT_MB, MAX_TIME_LIMIT_S, NAMED_ENTRY_KINDS, TEST_KINDS,
                                           Problem, TestCase, TestKind)
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Problem))

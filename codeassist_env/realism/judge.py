@@ -26,7 +26,7 @@ import numpy as np
 from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Choice, FailureReason, SimulatorFailure
 from codeassist_env.problems.loading import load_problems
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.realism.agreement import acceptance_rate_interval, balanced_accuracy, cluster_bootstrap, cohen_kappa
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.known_answers import LABELS, RIGHT, KnownAnswer, KnownAnswerError

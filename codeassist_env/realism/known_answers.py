@@ -29,7 +29,7 @@ from codeassist_env.errors import InputError
 from codeassist_env.humans.expert import DEFAULT_MAX_RUNS, ExpertHuman, resume_candidates
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.package_data import data_path
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 
 RIGHT, PLAUSIBLE_WRONG, WRONG = "right", "plausible-wrong", "wrong"
 LABELS: tuple[str, ...] = (RIGHT, PLAUSIBLE_WRONG, WRONG)

@@ -22,7 +22,7 @@ from codeassist_env.files import write_whole
 from codeassist_env.humans.base import Choice
 from codeassist_env.humans.expert import ExpertHuman
 from codeassist_env.humans.reference import reference_program
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.known_answers import LABELS, LEFT_OUT, RIGHT, KnownAnswer, label_piece, mutants
 from codeassist_env.tokenizer import get_tokenizer

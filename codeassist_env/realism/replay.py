@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from codeassist_env.problems.model import Problem, TestKind
+from codeassist_env.problem import Problem, TestKind
 from codeassist_env.realism.agreement import auc, balanced_accuracy, cluster_bootstrap, cohen_kappa
 from codeassist_env.realism.curve import BUCKETS, bucket_of, realism_gap, acceptance_curve
 from codeassist_env.realism.logs import RealDecision

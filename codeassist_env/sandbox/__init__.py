@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.registry import Registry
 from codeassist_env.sandbox.core import RunStatus, Sandbox, SandboxUnavailable, Worker, warn_no_isolation
 from codeassist_env.sandbox.local import missing_bwrap_reason, start_bwrap_worker, start_process_worker

@@ -25,7 +25,7 @@ from typing import Any
 
 import numpy as np
 
-from codeassist_env.problems.model import Problem, TestCase
+from codeassist_env.problem import Problem, TestCase
 from codeassist_env.sandbox.batches import Limits, failure_pair, grade_every_input
 from codeassist_env.sandbox.carried_state import may_carry_state
 from codeassist_env.sandbox.inside import plain

@@ -8,7 +8,7 @@ import warnings
 from typing import Any, Callable, Protocol, Sequence
 
 from codeassist_env.errors import InputError
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 from codeassist_env.sandbox.channel import WorkerDied
 from codeassist_env.sandbox.limits import OUTPUT_CAP_BYTES, STDERR_CAP_BYTES
 from codeassist_env.sandbox.result import RunStatus, Verdict

@@ -13,7 +13,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Sequence
 
-from codeassist_env.problems.model import Problem, TestCase, TestKind
+from codeassist_env.problem import Problem, TestCase, TestKind
 from codeassist_env.sandbox import compare
 from codeassist_env.sandbox.batches import ACCEPT_FRACTION, Limits, failure_pair, grade_every_input
 from codeassist_env.sandbox.limits import STDERR_KEEP

@@ -13,7 +13,7 @@ from codeassist_env import metrics
 from codeassist_env.env import MAX_HUMAN_CHARS
 from codeassist_env.episode import EpisodeStatus
 from codeassist_env.errors import InputError
-from codeassist_env.problems.model import Problem
+from codeassist_env.problem import Problem
 from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
