@@ -139,5 +139,5 @@ def test_fit_on_a_missing_or_malformed_log_is_one_line_and_writes_nothing(tmp_pa
     bad.write_text('{"StateName": "Accepted", "CurrentSuggestion": "x", "CurrentPrompt": ""}\nnot json\n')
     assert codeassist(["realism", "fit", "--real", str(bad), "--out", str(out)]) == 2
     error = capsys.readouterr().err.strip()
-    assert len(error.splitlines()) == 1 and "bad.jsonl, line 2" in error
+    assert len(error.splitlines()) == 1 and "bad.jsonl:2" in error
     assert not out.exists() and list(tmp_path.iterdir()) == [bad]

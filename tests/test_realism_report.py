@@ -124,10 +124,10 @@ def test_copilot_jsonl_keeps_accepted_and_rejected_events_only(tmp_path):
 
 
 @pytest.mark.parametrize("name, content, message", [
-    ("copilot_events.jsonl.gz", [copilot_event("Accepted"), "{not json"], "copilot_events.jsonl.gz, line 2: not JSON"),
-    ("copilot_events.jsonl.gz", [copilot_event("Rejected"), {"UserId": "u"}], ", line 2: no StateName field"),
+    ("copilot_events.jsonl.gz", [copilot_event("Accepted"), "{not json"], "copilot_events.jsonl.gz:2: not valid JSON"),
+    ("copilot_events.jsonl.gz", [copilot_event("Rejected"), {"UserId": "u"}], ":2: no StateName field"),
     ("copilot_events.jsonl.gz", [{**copilot_event("Accepted"), "TimeSpentInState": "slow"}],
-     ", line 1: TimeSpentInState must be a number"),
+     ":1: TimeSpentInState must be a number"),
     ("autocomplete_data.csv", [{"accepted": "True"}, {"accepted": "maybe"}],
      "autocomplete_data.csv, row 2 (line 3): accepted must be True or False, got 'maybe'"),
 ])

@@ -20,7 +20,7 @@ from typing import Any
 
 from codeassist_env.episode import EpisodeRecord, episode_fingerprint, round_hashes
 from codeassist_env.errors import InputError
-from codeassist_env.files import write_whole
+from codeassist_env.files import json_lines, write_whole
 
 FINGERPRINTS_FILE = "fingerprints.jsonl"
 Key = tuple[str, str, int]  # (agent, problem_id, seed)
@@ -65,15 +65,8 @@ def write_fingerprints(records: Iterable[EpisodeRecord], path: Path) -> Path:
 def read_fingerprints(path: Path) -> dict[Key, Fingerprint]:
     """A ``fingerprints.jsonl`` file; a line that is not one raises ``FingerprintError`` naming it."""
     prints: dict[Key, Fingerprint] = {}
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise FingerprintError(f"{path}: cannot read ({error})") from None
-    for number, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for number, raw in json_lines(path, FingerprintError, hint=": not a fingerprint line"):
         try:
-            raw = json.loads(line)
             fingerprint = Fingerprint(str(raw["agent"]), str(raw["problem_id"]), int(raw["seed"]), str(raw["status"]),
                                       raw["fingerprint"], tuple(raw["rounds"]))
         except (ValueError, KeyError, TypeError) as error:

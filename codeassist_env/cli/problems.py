@@ -11,6 +11,7 @@ from pathlib import Path
 from tqdm import tqdm
 
 from codeassist_env.cli.errors import registered
+from codeassist_env.files import json_lines
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, Verdict, open_sandbox
 
@@ -69,19 +70,9 @@ def run_list(args: argparse.Namespace) -> int:
 
 def read_solutions(path: Path) -> dict[str, str]:
     """``{"id": str, "code": str}`` per line -> id -> code; anything else is a ProblemError naming the line."""
-    try:
-        lines = path.read_text(encoding="utf-8").split("\n")
-    except (OSError, UnicodeDecodeError) as e:
-        raise ProblemError(f"cannot read solutions file {path}: {e}") from None
     solutions: dict[str, str] = {}
-    for line_no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
+    for line_no, row in json_lines(path, ProblemError):
         where = f"{path}:{line_no}"
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise ProblemError(f"{where}: invalid JSON ({e.msg})") from None
         if not isinstance(row, dict) or set(row) != {"id", "code"}:
             raise ProblemError(f"{where}: a solution must be an object with exactly 'id' and 'code', "
                                f"got {sorted(row) if isinstance(row, dict) else type(row).__name__}")

@@ -17,8 +17,6 @@ The set ships in the package (``DEFAULT_CASES``) with its provenance beside it (
 """
 from __future__ import annotations
 
-import gzip
-import json
 import keyword
 import re
 from dataclasses import asdict, dataclass
@@ -26,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.errors import InputError
+from codeassist_env.files import json_lines
 from codeassist_env.humans.expert import DEFAULT_MAX_RUNS, ExpertHuman, resume_candidates
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.package_data import data_path
@@ -75,25 +74,13 @@ def load_cases(path: str | Path | None = None) -> list[KnownAnswer]:
     path = Path(path) if path is not None else DEFAULT_CASES
     if not path.is_file():
         raise KnownAnswerError(f"known-answer file {str(path)!r} does not exist or is not a file")
-    opener = gzip.open if path.suffix == ".gz" else open
-    cases: list[KnownAnswer] = []
-    try:
-        with opener(path, "rt", encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
-                if line.strip():
-                    cases.append(_parse_case(line, f"{path}:{number}"))
-    except (OSError, EOFError, UnicodeDecodeError) as error:
-        raise KnownAnswerError(f"known-answer file {str(path)!r} cannot be read: {error}") from None
+    cases = [_parse_case(record, f"{path}:{number}") for number, record in json_lines(path, KnownAnswerError)]
     if not cases:
         raise KnownAnswerError(f"known-answer file {str(path)!r} holds no case")
     return cases
 
 
-def _parse_case(line: str, where: str) -> KnownAnswer:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise KnownAnswerError(f"{where}: not a JSON object ({error.msg})") from None
+def _parse_case(record: Any, where: str) -> KnownAnswer:
     if not isinstance(record, dict):
         raise KnownAnswerError(f"{where}: not a JSON object")
     for name, kind in _FIELDS.items():

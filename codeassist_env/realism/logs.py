@@ -15,14 +15,15 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-import json
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codeassist_env.errors import InputError
+from codeassist_env.files import json_lines
 from codeassist_env.package_data import data_path
 
 # A data folder that overrides the package's copy of the Copilot study (its copilot-user-study/ subfolder).
@@ -93,22 +94,18 @@ def _reading(path: Path) -> Iterator[io.TextIOBase]:
         raise DecisionLogError(f"{path}: cannot be read ({type(error).__name__}: {error})") from None
 
 
-def numbered_lines(path: Path) -> Iterator[tuple[int, str]]:
-    """(line number, line) of a log, read as ``_reading`` reads it."""
+COPILOT_HINT = "; is this the Copilot study's copilot_events.jsonl?"
+
+
+def json_events(path: Path) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each line of a JSON Lines log, read as ``_reading`` reads it."""
     with _reading(path) as handle:
-        yield from enumerate(handle, start=1)
+        yield from json_lines(path, DecisionLogError, handle, COPILOT_HINT)
 
 
 def _copilot(path: Path) -> Iterator[RealDecision]:
-    for number, line in numbered_lines(path):
-        if not line.strip():
-            continue
-        where = f"{path}, line {number}"
-        try:
-            event = json.loads(line)
-        except json.JSONDecodeError as error:
-            raise DecisionLogError(f"{where}: not JSON ({error.msg}); is this the Copilot study's "
-                                   "copilot_events.jsonl?") from None
+    for number, event in json_events(path):
+        where = f"{path}:{number}"
         if not isinstance(event, dict) or "StateName" not in event:
             raise DecisionLogError(f"{where}: no StateName field; is this the Copilot study's "
                                    "copilot_events.jsonl?")

@@ -11,14 +11,13 @@ count for reading only. The interval of the ratio comes from resampling particip
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from codeassist_env.metrics import DPR_ALPHA, DPR_BETA
-from codeassist_env.realism.logs import DecisionLogError, numbered_lines
+from codeassist_env.realism.logs import DecisionLogError, json_events
 
 READING, WRITING = "Thinking/Verifying Suggestion (A)", "Writing New Functionality (Z)"
 DPR_RATIO = DPR_ALPHA / DPR_BETA
@@ -46,12 +45,11 @@ def participants(path: str | Path) -> list[Participant]:
     """Per participant, the labelled reading and writing time and characters of a Copilot study log."""
     path = Path(path)
     events: dict[object, list[dict]] = {}
-    for number, line in numbered_lines(path):
+    for number, event in json_events(path):
         try:
-            event = json.loads(line)
             events.setdefault(event["UserId"], []).append(event)
-        except (json.JSONDecodeError, KeyError, TypeError):
-            raise DecisionLogError(f"{path}, line {number}: not a Copilot study event with a UserId") from None
+        except (KeyError, TypeError):
+            raise DecisionLogError(f"{path}:{number}: not a Copilot study event with a UserId") from None
     people = []
     for session in events.values():
         try:

@@ -18,7 +18,6 @@ from __future__ import annotations
 import ast
 import hashlib
 import importlib.util
-import json
 import socket
 import textwrap
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from pathlib import Path
 from typing import Iterable, Iterator
 
 from codeassist_env.errors import InputError, MissingFile, MissingModule
+from codeassist_env.files import json_lines
 
 HF_CODEFORCES = "MatrixStudio/Codeforces-Python-Submissions"
 
@@ -84,18 +84,11 @@ def jsonl_documents(path: str | Path, *, text_field: str = "text", id_field: str
 
 def jsonl_records(path: Path, required: Iterable[str] = ()) -> Iterator[tuple[int, dict]]:
     """(line number, object) for each non-blank line; errors name the file, line and field."""
-    with path.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, 1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except json.JSONDecodeError as error:
-                raise InputError(f"{path}:{number}: not valid JSON ({error.msg})") from error
-            for key in required:
-                if not isinstance(record, dict) or not isinstance(record.get(key), str):
-                    raise InputError(f"{path}:{number}: field {key!r} missing or not a string")
-            yield number, record
+    for number, record in json_lines(path, InputError):
+        for key in required:
+            if not isinstance(record, dict) or not isinstance(record.get(key), str):
+                raise InputError(f"{path}:{number}: field {key!r} missing or not a string")
+        yield number, record
 
 
 def problem_documents(problem_set: str, split: str | None = "train") -> Iterator[Document]:
