@@ -35,7 +35,7 @@ from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import TransformersBackend
 from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
-from codeassist_env.serve import start_local_server
+from codeassist_env.llama_cpp_server import start_local_server
 
 
 def prefixes(count: int) -> list[str]:

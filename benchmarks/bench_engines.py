@@ -66,7 +66,7 @@ def main() -> int:
     parser.add_argument("--json", type=Path, help="also write the cells here")
     args = parser.parse_args()
 
-    from codeassist_env.vllm_serve import start_vllm_server
+    from codeassist_env.vllm_server import start_vllm_server
 
     print(machine_line(), flush=True)
     started = time.perf_counter()

@@ -21,7 +21,7 @@ from codeassist_env.humans.cache import ResponseCache, request_key
 from codeassist_env.humans.llm import LLMHuman
 from codeassist_env.machine import machine_line
 from codeassist_env.problems import load_problems
-from codeassist_env.serve import DEFAULT_THREADS, start_local_server
+from codeassist_env.llama_cpp_server import DEFAULT_THREADS, start_local_server
 
 
 def percentiles(values: list[float]) -> str:

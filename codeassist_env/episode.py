@@ -132,7 +132,7 @@ class EpisodeRecord:
     elapsed_s: float | None = None
     traceback: str | None = None
     # Which inference server answered how many requests, by role: {"human": {url: n}, "agent": {url: n}}
-    # (codeassist_env.servers); None when the episode made no request to a server.
+    # (codeassist_env.server_pool); None when the episode made no request to a server.
     servers: dict[str, dict[str, int]] | None = None
     result: EpisodeResult | None = None  # None when the episode raised before its end
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 EXTRA_OF_MODULE = {
     **dict.fromkeys(("torch", "transformers", "peft", "accelerate", "gguf", "safetensors"), "train"),
     "llama_cpp": "local",
-    **dict.fromkeys(("markdown", "starlette", "uvicorn"), "study"),  # uvicorn: the local server's too (serve.py)
+    **dict.fromkeys(("markdown", "starlette", "uvicorn"), "study"),  # uvicorn: the local server's too (llama_cpp_server.py)
     "docker": "docker",
     "ray": "ray",
 }

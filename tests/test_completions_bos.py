@@ -53,7 +53,7 @@ def gemma_local(gemma_path):
 
 @pytest.fixture(scope="module")
 def gemma_served(gemma_path):
-    from codeassist_env.serve import start_local_server
+    from codeassist_env.llama_cpp_server import start_local_server
 
     with start_local_server(model_path=gemma_path, alias="gemma3-270m", n_ctx=1024) as server:
         yield OpenAICompletionsBackend(server.base_url, server.model)

@@ -12,7 +12,7 @@ from codeassist_env.env import CodeAssistEnv
 from codeassist_env.humans.llm import LLMHuman
 from codeassist_env.problems import Problem
 from codeassist_env.problems import TestCase as HiddenTest
-from codeassist_env.serve import free_port
+from codeassist_env.local_server import free_port
 from fault_server import FaultServer, Garbage, Reply, Slow, Status
 
 ADD = Problem(id="add", statement="Write add(a, b) returning a + b.", test_kind="assert",

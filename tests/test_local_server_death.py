@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from codeassist_env.bench.store import load_episodes
-from codeassist_env.llama_server import EXTRA_BUFFERS_OFF
-from codeassist_env.serve import ServerDied, cpu_has_amx, describe_exit, free_port, start_local_server
+from codeassist_env.llama_cpp_server import EXTRA_BUFFERS_OFF
+from codeassist_env.local_server import ServerDied, cpu_has_amx, describe_exit, free_port
+from codeassist_env.llama_cpp_server import start_local_server
 
 pytestmark = pytest.mark.llm
 
@@ -112,7 +113,7 @@ def test_a_server_dies_with_the_process_that_started_it_even_when_that_is_killed
     """A run killed with SIGKILL runs no clean-up: the kernel stops its server (setpriv --pdeathsig), so no
     orphaned model server keeps the machine's memory and cores."""
     starter = subprocess.Popen(
-        [sys.executable, "-c", "from codeassist_env.serve import start_local_server\n"
+        [sys.executable, "-c", "from codeassist_env.llama_cpp_server import start_local_server\n"
          "server = start_local_server()\nprint(server.process.pid, flush=True)\nimport time\ntime.sleep(600)"],
         stdout=subprocess.PIPE, text=True)
     server_pid = int(starter.stdout.readline())

@@ -11,7 +11,7 @@ import pytest
 
 from codeassist_env.humans.reference import reference_program
 from codeassist_env.problems import get_problem
-from codeassist_env.serve import free_port
+from codeassist_env.local_server import free_port
 from codeassist_env.study.driver import PageParticipant, chrome, read_records, start_server
 from codeassist_env.tokenizer import get_tokenizer
 

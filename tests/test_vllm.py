@@ -29,7 +29,7 @@ CORPUS = ["--corpus", "stdlib:bisect,heapq", "--limit", "8", "--max-tokens", "96
 
 
 def _vllm_python() -> str:
-    from codeassist_env.vllm_serve import vllm_python
+    from codeassist_env.vllm_server import vllm_python
 
     try:
         return vllm_python()
@@ -154,7 +154,7 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm
     within 1e-3 nats a token. This holds VLLMScorer to TransformersScorer on SmolLM2's own weights (every cut
     is where the summed per-token log-probs cross η); benchmarks/gpu_check.py's vllm-scorer check (the test
     below) compares their per-token log-probs directly, on a small Llama."""
-    from codeassist_env.vllm_serve import converted_smollm2
+    from codeassist_env.vllm_server import converted_smollm2
 
     python = _vllm_python()
     common = ["data", "empower", *CORPUS, "--eta", "4"]
@@ -265,7 +265,7 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_en
 def test_gpu_check_passes_on_this_cpu(vllm_env):
     """benchmarks/gpu_check.py --device cpu: the GPU host's checks (scorer, data, train, serve, served
     scores, generations after != and from an empty prompt, sampling fields) on vLLM's CPU build."""
-    from codeassist_env.serve import free_port
+    from codeassist_env.local_server import free_port
 
     python = _vllm_python()
     done = subprocess.run([python, str(ROOT / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--port",

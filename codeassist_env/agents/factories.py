@@ -25,7 +25,7 @@ from codeassist_env.agents.lm import LMBackend, TransformersBackend
 from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.package_data import data_path
-from codeassist_env.servers import shared_pool, split_urls
+from codeassist_env.server_pool import shared_pool, split_urls
 from codeassist_env.training.finetune import read_manifest
 
 ADAPTERS_DIR = data_path("adapters")

@@ -1,5 +1,5 @@
 """An LM backend over several OpenAI-compatible servers that serve the same model (``--agent-base-url A B``):
-each call goes to one server chosen by :class:`codeassist_env.servers.ServerPool` (round-robin with health;
+each call goes to one server chosen by :class:`codeassist_env.server_pool.ServerPool` (round-robin with health;
 a server that does not answer leaves the rotation and the call moves on)."""
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from codeassist_env.agents.lm import BackendInfo, Generation, OpenAICompletionsBackend, Prompt
-from codeassist_env.servers import shared_pool
+from codeassist_env.server_pool import shared_pool
 
 
 class PooledBackend:

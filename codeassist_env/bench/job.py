@@ -136,7 +136,7 @@ def _agents_engine(engine: str | None, options: BackendOptions, agents: tuple[st
     if engine != Engine.VLLM or not any(AGENTS.parse(name)[0].lm for name in agents):
         yield options
         return
-    from codeassist_env.vllm_serve import start_vllm_server
+    from codeassist_env.vllm_server import start_vllm_server
 
     log("starting vLLM for the agents (docs/vllm.md)")
     started = time.perf_counter()
@@ -152,7 +152,7 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
     from codeassist_env.bench.report import write_report
     from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions, parse_shard
     from codeassist_env.humans import HUMANS, make_human
-    from codeassist_env.servers import join_urls
+    from codeassist_env.server_pool import join_urls
 
     human_kind, human_arg = HUMANS.parse(request.human)
     human_urls = join_urls(request.human_base_url)

@@ -74,7 +74,7 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
                              "at one already running: give one of the two")
         return None
     if asked == Engine.VLLM:
-        from codeassist_env.vllm_serve import vllm_python
+        from codeassist_env.vllm_server import vllm_python
 
         vllm_python()  # not installed: bad input now, before anything starts
         return Engine.VLLM

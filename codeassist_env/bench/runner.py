@@ -41,7 +41,7 @@ from codeassist_env.problems import Problem, load_problems
 from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
 from codeassist_env.sandbox import BENCH_BACKEND
 from codeassist_env.sandbox.result import TestStatus
-from codeassist_env.servers import tally
+from codeassist_env.server_pool import tally
 from codeassist_env.tokenizer import get_tokenizer
 
 # Rounds in a row (over all episodes) whose simulated human could not connect to its endpoint, each after

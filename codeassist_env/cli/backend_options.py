@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 
 from codeassist_env.agents.factories import BackendOptions
-from codeassist_env.servers import join_urls
+from codeassist_env.server_pool import join_urls
 
 
 def add_backend_arguments(parser: argparse.ArgumentParser) -> None:

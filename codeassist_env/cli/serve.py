@@ -8,7 +8,7 @@ import time
 
 from codeassist_env.cli.errors import at_least, port, positive_float
 from codeassist_env.errors import InputError
-from codeassist_env.serve import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
+from codeassist_env.llama_cpp_server import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAULT_THREADS
 
 
 def register(subparsers) -> None:
@@ -53,7 +53,7 @@ def register(subparsers) -> None:
 def _start_vllm(args: argparse.Namespace):
     from pathlib import Path
 
-    from codeassist_env.vllm_serve import read_adapter, shipped_adapters, start_vllm_server
+    from codeassist_env.vllm_server import read_adapter, shipped_adapters, start_vllm_server
 
     extra = []
     for given in args.adapter:
@@ -71,7 +71,7 @@ def _interrupt(signum, frame) -> None:
 
 
 def run_serve(args: argparse.Namespace) -> int:
-    from codeassist_env.serve import start_local_server
+    from codeassist_env.llama_cpp_server import start_local_server
 
     try:
         if args.vllm:

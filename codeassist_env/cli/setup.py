@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from codeassist_env.vllm_serve import default_venv
+from codeassist_env.vllm_server import default_venv
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

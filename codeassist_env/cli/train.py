@@ -17,7 +17,7 @@ from pathlib import Path
 from codeassist_env.cli.errors import at_least, directory, positive_float
 from codeassist_env.training.empower import UNITS
 from codeassist_env.training.pipeline import SCORERS, DataConfig, parse_method, use_threads
-from codeassist_env.vllm_serve import VLLM_LORA_RANKS
+from codeassist_env.vllm_server import VLLM_LORA_RANKS
 
 METHOD_OPTIONS = ("eta", "unit", "scorer", "gpu_memory_utilization", "n", "lo", "hi")
 CORPUS_HELP = ("corpus spec, repeatable: jsonl:PATH, problems:SET[:SPLIT], stdlib[:MODULES], python:MODULES, "

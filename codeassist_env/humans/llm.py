@@ -18,7 +18,7 @@ Failures never escape as anything but ``SimulatorFailure`` with ``reason`` one o
 
 The environment then records the reason on the round, rejects the suggestion, writes nothing and flags
 the episode. ``base_url`` may list several servers of the same model, comma-separated: requests go
-round-robin over those that answer (``codeassist_env.servers``), and ``connection`` or ``timeout`` is
+round-robin over those that answer (``codeassist_env.server_pool``), and ``connection`` or ``timeout`` is
 raised only when none of them answered. One ``LLMHuman`` serves one episode at a time; the response
 cache may be shared.
 """
@@ -39,7 +39,7 @@ from codeassist_env.humans.base import Choice, Decision, FailureReason, Simulato
 from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, describe_request, request_key
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 from codeassist_env.humans.llm_scoring import accept_probability, from_completion
-from codeassist_env.servers import shared_pool, split_urls
+from codeassist_env.server_pool import shared_pool, split_urls
 
 # The reasons this programmer fails with (every FailureReason but the expert's sandbox).
 FAILURE_REASONS: tuple[FailureReason, ...] = tuple(r for r in FailureReason if r is not FailureReason.SANDBOX)
@@ -141,7 +141,7 @@ class LLMHuman:
         c = self.config
         self.cache = ResponseCache(c.cache_path, c.cache_mode) if c.cache_mode != "off" else None
         # Replay never builds a client: no code path can reach the network. Several URLs (comma-separated)
-        # are one pool of servers shared by the process's humans (codeassist_env.servers).
+        # are one pool of servers shared by the process's humans (codeassist_env.server_pool).
         urls = split_urls(c.base_url)
         self._clients = {} if c.cache_mode == "replay" else {
             url: openai.OpenAI(base_url=url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0) for url in urls}

@@ -78,7 +78,7 @@ def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None
     single-threaded local server may take a while to answer; a missing one is refused at once)."""
     import openai
 
-    from codeassist_env.servers import split_urls
+    from codeassist_env.server_pool import split_urls
 
     for url in split_urls(base_url):
         client = openai.OpenAI(base_url=url, api_key=api_key, timeout=timeout_s, max_retries=0)

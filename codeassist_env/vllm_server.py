@@ -26,7 +26,7 @@ from pathlib import Path
 
 from codeassist_env.errors import InputError, MissingFile, MissingModule
 from codeassist_env.models import SMOLLM2_ALIAS
-from codeassist_env.serve import LocalServer, stopped_with_parent, wait_until_ready
+from codeassist_env.local_server import LocalServer, stopped_with_parent, wait_until_ready
 
 VLLM_PYTHON_VARIABLE = "CODEASSIST_VLLM_PYTHON"
 # The ranks vLLM's LoRA kernels take (vllm.config.lora); codeassist train offers only these.
@@ -171,7 +171,7 @@ def start_vllm_server(port: int | None = None, model_path: str | os.PathLike | N
                       startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S) -> VLLMServer:
     """Start vLLM and return once a completion has answered; bad input (no vLLM, a port in use, an adapter
     rank vLLM cannot serve) is raised before anything starts."""
-    from codeassist_env.serve import free_port
+    from codeassist_env.local_server import free_port
 
     python = vllm_python()
     adapters = shipped_adapters() if adapters is None else adapters

