@@ -3,7 +3,8 @@
 # of the bundled test split and the 164 HumanEval problems, 50 rounds of K_H = 10, the expert programmer
 # with miss_rate 0 and 0.2, the programmer calibrated on real decisions (expert-real, docs/realism.md)
 # with miss_rate 0 and 0.2 on the 30, and the HumanEval experiment again under HumanEval+-Mini's hidden
-# tests (EvalPlus's release files, found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable:
+# tests and under the full HumanEval+ with expert and expert-real (EvalPlus's release files, shipped, or
+# found through CODEASSIST_EVALPLUS_DIR); one seed. Resumable:
 # rerun the same command after an interruption and each run continues where it stopped (`codeassist bench
 # --resume`). Then the merged reports:
 #
@@ -36,3 +37,5 @@ run core-expert-real codeassist-core test expert-real
 run core-expert-real0.2 codeassist-core test expert-real-0.2
 run humanevalplus-mini-expert humanevalplus-mini auto expert
 run humanevalplus-mini-expert0.2 humanevalplus-mini auto expert-0.2
+run humanevalplus-expert humanevalplus auto expert
+run humanevalplus-expert-real humanevalplus auto expert-real
