@@ -31,9 +31,24 @@ class EpisodeStatus(StrEnum):
         return self in (EpisodeStatus.OK, EpisodeStatus.AGENT_ERROR)
 
 
-# Lines written before the vocabulary was one: their words, read as today's.
-_OLD_STATUSES = {"infra": EpisodeStatus.INFRA_ERROR}
-_OLD_KEYS = {"sandbox_failed": "infra_error"}
+# The format of an episode line (``EpisodeRecord.to_json``), written in each line as ``format``. Format 1 is
+# every line without the number: the sandbox's failure was then the status "infra" and the result's flag
+# "sandbox_failed", and fields added later (infra_error, human_usage, servers) may be missing (their
+# defaults apply). ``migrate_episode_line`` reads a line of any format as this one.
+EPISODE_FORMAT = 2
+_FORMAT_1_STATUSES = {"infra": EpisodeStatus.INFRA_ERROR}
+_FORMAT_1_KEYS = {"sandbox_failed": "infra_error"}
+
+
+def migrate_episode_line(line: dict[str, Any]) -> dict[str, Any]:
+    """An episode line of any format as format ``EPISODE_FORMAT`` has it; a newer format raises ValueError."""
+    version = line.get("format", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= EPISODE_FORMAT:
+        raise ValueError(f"episode line format {version!r}: this codeassist_env reads formats 1 to {EPISODE_FORMAT}")
+    if version == 1:
+        line = {_FORMAT_1_KEYS.get(k, k): v for k, v in line.items()}
+        line["status"] = _FORMAT_1_STATUSES.get(line.get("status"), line.get("status"))
+    return {**line, "format": EPISODE_FORMAT}
 
 
 class ResetInfo(TypedDict):
@@ -109,9 +124,8 @@ class EpisodeResult:
 
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> "EpisodeResult":
-        """The result in a last step's ``info`` (or an episode line, of any version); extra keys are ignored."""
+        """The result in a last step's ``info`` (or an episode line of this format); extra keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
-        info = {_OLD_KEYS.get(k, k): v for k, v in info.items()}
         return cls(**{k: v for k, v in info.items() if k in names})
 
 
@@ -146,7 +160,7 @@ class EpisodeRecord:
         return self.status.final and self.result is not None and not self.result.simulator_failed
 
     def to_json(self) -> dict[str, Any]:
-        line = {name: getattr(self, name) for name in _RECORD_FIELDS}
+        line = {"format": EPISODE_FORMAT, **{name: getattr(self, name) for name in _RECORD_FIELDS}}
         for name in _OPTIONAL_FIELDS:
             if line[name] is None:
                 del line[name]
@@ -157,10 +171,10 @@ class EpisodeRecord:
 
     @classmethod
     def from_json(cls, line: dict[str, Any]) -> "EpisodeRecord":
-        """A line of ``episodes.jsonl``, of this version or an earlier one."""
+        """A line of ``episodes.jsonl``, of this format or an earlier one (``migrate_episode_line``)."""
+        line = migrate_episode_line(line)
         own = {name: line[name] for name in _RECORD_FIELDS if name in line}
         own["seed"] = int(own["seed"])
-        own["status"] = _OLD_STATUSES.get(own["status"], own["status"])
         result = EpisodeResult.from_info(line) if "passed" in line else None
         return cls(**own, result=result)
 

@@ -351,25 +351,27 @@ def test_resume_refuses_to_mix_engines_and_changes_nothing_on_disk(tmp_path):
 
 
 def test_runs_made_before_engines_were_recorded(tmp_path):
-    """An older run.json has no engine: a local run is known by its agents' backends and refuses a served
-    engine; a served one cannot be told and resumes; the report says the engine was not recorded."""
+    """An older run.json (format 1) has no engine: read as today's (``store.migrate_run``), a local run is
+    known by its agents' backends and refuses a served engine; a served one cannot be told and resumes; the
+    report of a run whose agents use no model says so."""
     from codeassist_env.bench.engine import refuse_mixed_engines
-    from codeassist_env.bench.store import RunStoreError
+    from codeassist_env.bench.store import RunStoreError, migrate_run
 
-    local = {"agents": {"none": {"class": "NullAgent"},
-                        "base-10": {"class": "LMAgent", "backend": "transformers:smollm2"}}}
-    with pytest.raises(RunStoreError, match=r"it ran on transformers \(from its agents' backends\), this run "
-                                            r"would use vllm 0.32.0"):
+    def old(agents):
+        return migrate_run({"format": 1, "config": {}, "config_hash": "x", "agents": agents}, tmp_path / "run.json")
+
+    local = old({"none": {"class": "NullAgent"}, "base-10": {"class": "LMAgent", "backend": "transformers:smollm2"}})
+    with pytest.raises(RunStoreError, match=r"it ran on transformers, local, this run would use vllm 0.32.0"):
         refuse_mixed_engines("run", local, VLLM_ENGINE)
     refuse_mixed_engines("run", local, LOCAL_ENGINE)
-    served = {"agents": {"base-10": {"class": "LMAgent", "backend": "openai:smollm2@http://h:8000/v1"}}}
+    served = old({"base-10": {"class": "LMAgent", "backend": "openai:smollm2@http://h:8000/v1"}})
     refuse_mixed_engines("run", served, LOCAL_ENGINE)
-    refuse_mixed_engines("run", {"agents": {"none": {"class": "NullAgent"}}, "engine": None}, None)
+    refuse_mixed_engines("run", old({"none": {"class": "NullAgent"}}), None)
     with pytest.raises(RunStoreError, match="it ran on none .no agent uses a language model."):
-        refuse_mixed_engines("run", {"agents": {}, "engine": None}, LOCAL_ENGINE)
+        refuse_mixed_engines("run", old({}), LOCAL_ENGINE)
 
     out = make_run(tmp_path / "old", [episode("none", "p1")], ["none"], ["p1"])
-    assert "- engine of the agents: not recorded in run.json" in write_report([out])["text"]
+    assert "- engine of the agents: none (no agent uses a language model)" in write_report([out])["text"]
 
 
 def test_batched_and_unbatched_local_runs_do_not_mix():

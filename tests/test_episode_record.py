@@ -58,11 +58,11 @@ def test_lines_written_before_today_s_fields_and_names_still_load_and_report(tmp
     """Lines as the bench wrote them before: without the infrastructure flag (and without human_usage), and
     with the flag and the status under their old names (``sandbox_failed``, ``infra``)."""
     old = episode("none", "p1", passed=True, dpr=0.8).to_json()
-    del old["infra_error"]
+    del old["infra_error"], old["format"]  # format 1: lines without the number
     errored = {"agent": "none", "problem_id": "p2", "seed": 0, "worker": "episode_0", "status": "error",
                "error": "RuntimeError: boom", "traceback": "...", "elapsed_s": 0.1, "started_at": "2026-11-26"}
     renamed = episode("none", "p3", passed=False).to_json()
-    del renamed["infra_error"]
+    del renamed["infra_error"], renamed["format"]
     renamed.update(status="infra", sandbox_failed=True)
     run = make_run(tmp_path / "run", [], ["none"], ["p1", "p2", "p3"])
     (run / "episodes.jsonl").write_text("".join(json.dumps(line) + "\n" for line in (old, errored, renamed)),
@@ -84,3 +84,38 @@ def test_statuses_are_one_vocabulary_and_a_word_outside_it_is_refused():
         EpisodeRecord("a", "p", 0, "infra")  # only a line read from disk may use the old word
     with pytest.raises(ValueError, match="'pass'"):
         Result("pass", 0.1)
+
+
+def test_each_format_of_an_episode_line_and_of_run_json_is_read_as_today_s(tmp_path):
+    """Format 1 of both files (no format number in an episode line; no engine in run.json) is migrated, and a
+    format newer than this package's is refused with the file's name."""
+    from codeassist_env.bench.store import RUN_FORMAT, RunStoreError, read_run
+    from codeassist_env.episode import EPISODE_FORMAT, migrate_episode_line
+
+    line = episode("none", "p1", passed=True, dpr=0.8).to_json()
+    assert line["format"] == EPISODE_FORMAT == 2
+    old = {k: v for k, v in line.items() if k not in ("format", "infra_error")}
+    old.update(status="infra", sandbox_failed=True)
+    migrated = migrate_episode_line(old)
+    assert (migrated["status"], migrated["infra_error"], migrated["format"], "sandbox_failed" in migrated) == (
+        "infra_error", True, EPISODE_FORMAT, False)
+    with pytest.raises(ValueError, match="format 3"):
+        EpisodeRecord.from_json({**line, "format": 3})
+
+    run = tmp_path / "run"
+    run.mkdir()
+    local = {"backend": "transformers:smollm2"}
+    for agents, engine in (({"sft-10": local, "none": {"class": "NullAgent"}},
+                            {"name": "transformers", "where": "local", "batched": False}),
+                           ({"none": {"class": "NullAgent"}}, None),
+                           ({"llm": {"backend": "openai:http://127.0.0.1:8000/v1"}}, "unknown")):
+        (run / "run.json").write_text(json.dumps({"format": 1, "config": {}, "config_hash": "x", "agents": agents}))
+        read = read_run(run)
+        assert read["format"] == RUN_FORMAT == 2
+        if engine == "unknown":
+            assert read["engine"]["name"] is None and "before engines were recorded" in read["engine"]["unknown"]
+        else:
+            assert read["engine"] == engine
+    (run / "run.json").write_text(json.dumps({"format": 3, "config": {}, "config_hash": "x"}))
+    with pytest.raises(RunStoreError, match=r"run\.json: format 3; this codeassist_env reads formats 1 to 2"):
+        read_run(run)

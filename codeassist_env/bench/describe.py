@@ -106,7 +106,7 @@ def setup_lines(run: dict[str, Any], directories: list[Path]) -> list[str]:
     return [
         _problems(run), _human(run), "- agents:",
         *(agent_line(name, agents.get(name)) for name in run["config"]["agents"]),
-        "- engine of the agents: " + (engine_label(run["engine"]) if "engine" in run else NOT_RECORDED),
+        "- engine of the agents: " + engine_label(run["engine"]),
         f"- runs merged: {', '.join(str(d) for d in directories)} (config {run['config_hash']})",
         f"- machine: {machine.get('cpu_count')} CPUs ({machine.get('cpu_model')}), Python {machine.get('python')}",
         *([numerics_line(run["numerics"])] if run.get("numerics") else []),

@@ -71,20 +71,11 @@ def run_engine(agent_facts: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def recorded_engine_name(run: dict[str, Any]) -> tuple[bool, str | None]:
-    """(known, name) of the engine a run recorded. A run made before engines were recorded: a local
-    transformers run is known by its agents' backends; a served one cannot be told (not known)."""
-    if "engine" in run:
-        engine = run["engine"]
-        if engine is None:
-            return True, None
-        return engine.get("name") is not None, engine.get("name")
-    backends = {str(f.get("backend")).partition(":")[0] for f in (run.get("agents") or {}).values()
-                if f and f.get("backend")}
-    if not backends:
+    """(known, name) of the engine a run (its run.json, as ``store.read_run`` reads it) recorded."""
+    engine = run["engine"]
+    if engine is None:
         return True, None
-    if backends == {"transformers"}:
-        return True, Engine.TRANSFORMERS
-    return False, None
+    return engine.get("name") is not None, engine.get("name")
 
 
 def engine_label(engine: dict[str, Any] | None) -> str:
@@ -112,14 +103,14 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
     after = None if now is None else now.get("name")
     if not known or (now is not None and after is None):  # one side cannot be told: nothing to compare
         return
-    batched_before = bool((previous.get("engine") or {}).get("batched"))  # not recorded: made before batching
+    batched_before = bool((previous["engine"] or {}).get("batched"))
     if before == after == Engine.TRANSFORMERS and batched_before != bool(now.get("batched")):
         raise RunStoreError(f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
                             f"{before}, this run would use {engine_label(now)}; "
                             "batched and unbatched decoding can differ at near-ties: "
                             "resume with the same --agent-unbatched setting or write to another --out")
     if before != after:
-        was = engine_label(previous["engine"]) if "engine" in previous else f"{before} (from its agents' backends)"
+        was = engine_label(previous["engine"])
         raise RunStoreError(f"cannot resume {out}: it ran on {was}, this run would use {engine_label(now)}; "
                             "one run's episodes come from one engine: serve the same engine again or write to "
                             "another --out")

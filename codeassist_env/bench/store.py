@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from codeassist_env.engines import Engine
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 from codeassist_env.errors import InputError
 from codeassist_env.files import write_whole
@@ -30,7 +31,10 @@ from codeassist_env.machine import machine_facts
 EPISODES_FILE = "episodes.jsonl"
 RUN_FILE = "run.json"
 LOCK_FILE = "bench.lock"
-RUN_FORMAT = 1
+# The format of run.json, written in it as ``format``. Format 1 may lack ``engine`` (runs made before the
+# engine was recorded) and ``numerics``; format 2 always has ``engine``. ``migrate_run`` reads any format as
+# this one.
+RUN_FORMAT = 2
 
 Triple = tuple[str, str, int]  # (agent, problem_id, seed)
 
@@ -173,7 +177,30 @@ def read_run(directory: Path) -> dict[str, Any]:
     for key in ("config", "config_hash"):
         if key not in run:
             raise RunStoreError(f"{path}: field {key!r} is missing")
-    return run
+    return migrate_run(run, path)
+
+
+def migrate_run(run: dict[str, Any], path: Path) -> dict[str, Any]:
+    """A run.json of any format as format ``RUN_FORMAT`` has it; a newer format raises ``RunStoreError``."""
+    version = run.get("format", 1)
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= RUN_FORMAT:
+        raise RunStoreError(f"{path}: format {version!r}; this codeassist_env reads formats 1 to {RUN_FORMAT}")
+    if version == 1 and "engine" not in run:
+        run = {**run, "engine": _format_1_engine(run)}
+    return {**run, "format": RUN_FORMAT}
+
+
+def _format_1_engine(run: dict[str, Any]) -> dict[str, Any] | None:
+    """The engine of a run made before engines were recorded, from its agents' backends: a local transformers
+    run is known (and was unbatched: batching came later), a served one is not; no backend, no engine."""
+    backends = {str(facts.get("backend")).partition(":")[0] for facts in (run.get("agents") or {}).values()
+                if facts and facts.get("backend")}
+    if not backends:
+        return None
+    if backends == {Engine.TRANSFORMERS.value}:
+        return {"name": Engine.TRANSFORMERS, "where": "local", "batched": False}
+    return {"name": None, "where": "an address not recorded",
+            "unknown": "the run was made before engines were recorded"}
 
 
 def write_run(directory: Path, run: dict[str, Any]) -> None:
