@@ -22,6 +22,7 @@ whole prompt). The first round of each length only fills the cache and is not ti
 backends take turns round by round, so load on a shared host hits both alike. It prints the median
 seconds per suggestion of each and their ratio, and fails if any suggestion differs.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -65,9 +66,11 @@ def bench(name: str, options: BackendOptions, codes: list[str], prompt: str | No
         chars.append(len(suggestion))
         empty += not suggestion
     p90 = statistics.quantiles(seconds, n=10, method="inclusive")[-1] if len(seconds) > 1 else seconds[0]
-    return (f"{name:<20} s/suggestion median {statistics.median(seconds):6.2f}  p90 {p90:6.2f}  "
-            f"max {max(seconds):6.2f} | tokens {statistics.mean(tokens):5.1f}  chars "
-            f"{statistics.mean(chars):6.1f} | empty {empty}/{len(codes)} ({agent.mode} mode)")
+    return (
+        f"{name:<20} s/suggestion median {statistics.median(seconds):6.2f}  p90 {p90:6.2f}  "
+        f"max {max(seconds):6.2f} | tokens {statistics.mean(tokens):5.1f}  chars "
+        f"{statistics.mean(chars):6.1f} | empty {empty}/{len(codes)} ({agent.mode} mode)"
+    )
 
 
 GROWTH_TOKENS = 10  # what the programmer appends per round (K_H)
@@ -87,8 +90,10 @@ def bench_cache(lengths: list[int], rounds: int, prompt: str) -> None:
     backends = {True: TransformersBackend("smollm2"), False: TransformersBackend("smollm2", prompt_cache=False)}
     agents = {cached: base_agent(backend, 10, mode=prompt) for cached, backend in backends.items()}
     ids = long_program(backends[True].tokenizer, max(lengths))
-    print(f"base-10, {prompt} prompt; the program grows by {GROWTH_TOKENS} tokens a round; median of "
-          f"{rounds} rounds per length")
+    print(
+        f"base-10, {prompt} prompt; the program grows by {GROWTH_TOKENS} tokens a round; median of "
+        f"{rounds} rounds per length"
+    )
     print(f"{'program tokens':>14} {'cached s':>9} {'uncached s':>11} {'speed-up':>9} {'reused':>7}")
     for length in lengths:
         seconds: dict[bool, list[float]] = {True: [], False: []}
@@ -104,26 +109,30 @@ def bench_cache(lengths: list[int], rounds: int, prompt: str) -> None:
                 if round_:  # round 0 fills the cache
                     seconds[cached].append(time.perf_counter() - started)
             if suggestions[True] != suggestions[False]:
-                raise AssertionError(f"the prompt cache changed the suggestion at {end} tokens: "
-                                     f"{suggestions[True]!r} vs {suggestions[False]!r}")
+                raise AssertionError(
+                    f"the prompt cache changed the suggestion at {end} tokens: "
+                    f"{suggestions[True]!r} vs {suggestions[False]!r}"
+                )
             if round_:
                 prompt_tokens = len(backends[True].tokenizer(agents[True].last_info["prompt"]).input_ids)
                 reused.append(backends[True].prompt_cache.reused / prompt_tokens)
         cached, uncached = statistics.median(seconds[True]), statistics.median(seconds[False])
-        print(f"{length:>14} {cached:>9.3f} {uncached:>11.3f} {uncached / cached:>8.1f}x "
-              f"{statistics.mean(reused):>6.0%}", flush=True)
+        print(
+            f"{length:>14} {cached:>9.3f} {uncached:>11.3f} {uncached / cached:>8.1f}x {statistics.mean(reused):>6.0%}",
+            flush=True,
+        )
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--agents", nargs="+", default=["base", "base-10", "empower-infer:0.32",
-                                                        "sft-10", "empower"])
+    parser.add_argument("--agents", nargs="+", default=["base", "base-10", "empower-infer:0.32", "sft-10", "empower"])
     parser.add_argument("--backends", nargs="+", choices=["local", "server"], default=["local", "server"])
     parser.add_argument("--prefixes", type=int, default=4, help="code prefixes timed per agent")
     parser.add_argument("--threads", type=int, default=2, help="CPU threads for torch and llama.cpp")
     parser.add_argument("--prompt", choices=["raw", "chat", "prefill"], help="untrained agents' prompt mode")
-    parser.add_argument("--lengths", nargs="+", type=int,
-                        help="time the prompt cache at these program lengths (model tokens) instead")
+    parser.add_argument(
+        "--lengths", nargs="+", type=int, help="time the prompt cache at these program lengths (model tokens) instead"
+    )
     parser.add_argument("--rounds", type=int, default=5, help="timed rounds per length (--lengths)")
     args = parser.parse_args(argv)
 
@@ -135,8 +144,10 @@ def main(argv: list[str] | None = None) -> int:
         bench_cache(args.lengths, args.rounds, args.prompt or "raw")
         return 0
     codes = prefixes(args.prefixes)
-    print(f"{len(codes)} prefixes of HumanEval reference solutions, {min(map(len, codes))}-"
-          f"{max(map(len, codes))} characters; model SmolLM2-135M-Instruct")
+    print(
+        f"{len(codes)} prefixes of HumanEval reference solutions, {min(map(len, codes))}-"
+        f"{max(map(len, codes))} characters; model SmolLM2-135M-Instruct"
+    )
     if "local" in args.backends:
         print("--- local transformers (fp32, dequantised from the Q4_1 GGUF) ---")
         for name in args.agents:
@@ -148,8 +159,11 @@ def main(argv: list[str] | None = None) -> int:
             # only the base model here, so they are timed on it with the adapters' stop token.
             options = BackendOptions(base_url=server.base_url, stop="<|im_end|>")
             for name in args.agents:
-                served = f"{name}:{server.model}" if name.startswith(("sft", "empower")) and \
-                    not name.startswith("empower-infer") and ":" not in name else name
+                served = (
+                    f"{name}:{server.model}"
+                    if name.startswith(("sft", "empower")) and not name.startswith("empower-infer") and ":" not in name
+                    else name
+                )
                 print(bench(served, options, codes, args.prompt), flush=True)
     return 0
 

@@ -14,6 +14,7 @@ threads then Ray, for episodes/second side by side.
     python benchmarks/bench_concurrency.py --levels 1 8 32 --delay 1.0 --episodes-per-slot 3
     python benchmarks/bench_concurrency.py --executor both --levels 1 4 16
 """
+
 from __future__ import annotations
 
 import argparse
@@ -39,9 +40,14 @@ sys.stdin.read()  # until the benchmark closes our stdin
 server.stop()
 """
 # One problem with one cheap hidden test: the sandbox's share of an episode stays small and constant.
-PROBLEM = {"id": "echo", "statement": "Print the input back.", "test_kind": "stdin",
-           "hidden_tests": [{"input": "1\n", "output": "1\n"}], "reference_solution": "print(input())\n",
-           "source": "bench_concurrency"}
+PROBLEM = {
+    "id": "echo",
+    "statement": "Print the input back.",
+    "test_kind": "stdin",
+    "hidden_tests": [{"input": "1\n", "output": "1\n"}],
+    "reference_solution": "print(input())\n",
+    "source": "bench_concurrency",
+}
 
 
 def start_server(delay: float) -> tuple[subprocess.Popen, str]:
@@ -50,24 +56,47 @@ def start_server(delay: float) -> tuple[subprocess.Popen, str]:
     return process, process.stdout.readline().strip()
 
 
-def run_level(concurrency: int, episodes: int, base_url: str, problems: Path, rounds: int, sandbox: str,
-              workdir: Path, executor: str = "threads") -> float:
+def run_level(
+    concurrency: int,
+    episodes: int,
+    base_url: str,
+    problems: Path,
+    rounds: int,
+    sandbox: str,
+    workdir: Path,
+    executor: str = "threads",
+) -> float:
     """Wall seconds to run ``episodes`` episodes at ``concurrency``."""
-    config = BenchConfig(agents=("none",), problems=str(problems), seeds=episodes, human="llm",
-                         human_model="bench", max_rounds=rounds, sandbox=sandbox)
-    options = RunOptions(out=workdir / f"{executor}-k{concurrency}", concurrency=concurrency, progress=False,
-                         human_base_url=base_url, executor=executor)
+    config = BenchConfig(
+        agents=("none",),
+        problems=str(problems),
+        seeds=episodes,
+        human="llm",
+        human_model="bench",
+        max_rounds=rounds,
+        sandbox=sandbox,
+    )
+    options = RunOptions(
+        out=workdir / f"{executor}-k{concurrency}",
+        concurrency=concurrency,
+        progress=False,
+        human_base_url=base_url,
+        executor=executor,
+    )
     human_config = LLMHumanConfig(base_url=base_url, model="bench", max_retries=0, timeout_s=60.0)
 
     def make_agent(name, problem_list):
         from codeassist_env.agents import make_agent as build
+
         return build(name, problems=problem_list)
 
     runner = BenchRunner(config, options, lambda: LLMHuman(human_config), make_agent)
     summary = runner.run()
     if summary.finished != episodes:
-        raise SystemExit(f"concurrency {concurrency}: {summary.errored} of {episodes} episodes errored; "
-                         f"see {options.out / 'episodes.jsonl'}")
+        raise SystemExit(
+            f"concurrency {concurrency}: {summary.errored} of {episodes} episodes errored; "
+            f"see {options.out / 'episodes.jsonl'}"
+        )
     if any(r.get("simulator_failed") for r in load_episodes(options.out / EPISODES_FILE).records):
         raise SystemExit(f"concurrency {concurrency}: the simulated human failed; see {options.out}")
     return summary.wall_s
@@ -78,13 +107,24 @@ def main() -> None:
     parser.add_argument("--levels", type=int, nargs="+", default=[1, 2, 4, 8, 16, 32])
     parser.add_argument("--delay", type=float, default=0.5, help="server delay per chat request, seconds")
     parser.add_argument("--rounds", type=int, default=3, help="rounds per episode")
-    parser.add_argument("--episodes-per-slot", type=int, default=4,
-                        help="episodes run at each level = this x the concurrency (default 4)")
-    parser.add_argument("--sandbox", default="process",
-                        help="sandbox of the final test run (default process: the program is this script's own "
-                             "one-liner, and the benchmark is about the runner, not isolation)")
-    parser.add_argument("--executor", choices=("threads", "ray", "both"), default="threads",
-                        help="what runs the episodes (default threads; both: threads, then Ray)")
+    parser.add_argument(
+        "--episodes-per-slot",
+        type=int,
+        default=4,
+        help="episodes run at each level = this x the concurrency (default 4)",
+    )
+    parser.add_argument(
+        "--sandbox",
+        default="process",
+        help="sandbox of the final test run (default process: the program is this script's own "
+        "one-liner, and the benchmark is about the runner, not isolation)",
+    )
+    parser.add_argument(
+        "--executor",
+        choices=("threads", "ray", "both"),
+        default="threads",
+        help="what runs the episodes (default threads; both: threads, then Ray)",
+    )
     args = parser.parse_args()
     executors = ("threads", "ray") if args.executor == "both" else (args.executor,)
     if "ray" in executors:
@@ -104,14 +144,15 @@ def main() -> None:
                     episodes = args.episodes_per_slot * k
                     wall = run_level(k, episodes, base_url, problems, args.rounds, args.sandbox, workdir, executor)
                     rows.append((executor, k, episodes, wall, episodes / wall))
-                    print(f"  {executor} concurrency {k:3d}: {episodes:4d} episodes in {wall:6.2f} s",
-                          file=sys.stderr)
+                    print(f"  {executor} concurrency {k:3d}: {episodes:4d} episodes in {wall:6.2f} s", file=sys.stderr)
     finally:
         server.stdin.close()
         server.wait(timeout=30)
 
-    print(f"\nbench_concurrency: LLM human over HTTP (127.0.0.1, {args.delay} s per chat request), agent none, "
-          f"{args.rounds} rounds/episode, sandbox {args.sandbox}")
+    print(
+        f"\nbench_concurrency: LLM human over HTTP (127.0.0.1, {args.delay} s per chat request), agent none, "
+        f"{args.rounds} rounds/episode, sandbox {args.sandbox}"
+    )
     print(f"machine: {machine_line()}")
     print("| executor | concurrency | episodes | wall s | episodes/s | speedup vs 1 | efficiency vs linear |")
     print("|---|---|---|---|---|---|---|")
@@ -120,11 +161,14 @@ def main() -> None:
         mine = [row for row in rows if row[0] == executor]
         base = next((eps for _, k, _, _, eps in mine if k == 1), mine[0][4] / mine[0][1])
         for _, k, episodes, wall, eps in mine:
-            print(f"| {executor} | {k} | {episodes} | {wall:.2f} | {eps:.3f} | {eps / base:.2f}x | {eps / base / k:.2f} |")
+            print(
+                f"| {executor} | {k} | {episodes} | {wall:.2f} | {eps:.3f} | {eps / base:.2f}x | {eps / base / k:.2f} |"
+            )
         worst[executor] = min(eps / base / k for _, k, _, _, eps in mine)
     for executor, low in worst.items():
-        print(f"{executor}: lowest efficiency vs linear: {low:.2f} (target >= 0.80): "
-              f"{'met' if low >= 0.8 else 'NOT met'}")
+        print(
+            f"{executor}: lowest efficiency vs linear: {low:.2f} (target >= 0.80): {'met' if low >= 0.8 else 'NOT met'}"
+        )
 
 
 if __name__ == "__main__":

@@ -8,6 +8,7 @@ is moving weights.
 
     python benchmarks/bench_decode.py [--threads 1] [--prompt-tokens 300] [--steps 20]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -29,9 +30,11 @@ def main() -> None:
     torch.set_num_threads(args.threads)
     model, tokenizer = load_causal_lm("smollm2")
     text = "def add(a, b):\n    return a + b\n" * args.prompt_tokens
-    prompt = tokenizer(text, add_special_tokens=False).input_ids[:args.prompt_tokens]
-    print(f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
-          f"{args.threads} thread(s), prompt {len(prompt)} tokens, {args.steps} steps")
+    prompt = tokenizer(text, add_special_tokens=False).input_ids[: args.prompt_tokens]
+    print(
+        f"{platform.processor() or platform.machine()}, {os.cpu_count()} CPUs, torch {torch.__version__}, "
+        f"{args.threads} thread(s), prompt {len(prompt)} tokens, {args.steps} steps"
+    )
     print("| dtype | sequences | prefill (ms) | decode step (ms) | tokens/s | step vs 1 sequence |")
     print("|---|---|---|---|---|---|")
     for dtype in (torch.float32, torch.bfloat16):
@@ -50,8 +53,10 @@ def main() -> None:
                     cache, token = out.past_key_values, out.logits[:, -1:].argmax(-1)
                 step = (time.perf_counter() - started) / args.steps
             single = single or step
-            print(f"| {str(dtype).removeprefix('torch.')} | {batch} | {prefill * 1000:.0f} | {step * 1000:.1f} "
-                  f"| {batch / step:.1f} | {step / single:.2f}x |")
+            print(
+                f"| {str(dtype).removeprefix('torch.')} | {batch} | {prefill * 1000:.0f} | {step * 1000:.1f} "
+                f"| {batch / step:.1f} | {step / single:.2f}x |"
+            )
 
 
 if __name__ == "__main__":

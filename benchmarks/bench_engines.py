@@ -17,6 +17,7 @@ both. The vLLM server is ``codeassist serve --vllm`` (bf16, the shipped adapters
     python benchmarks/bench_engines.py                          # 32 episodes of 4 rounds, concurrency 1 4 16 32
     python benchmarks/bench_engines.py --levels 1 16 --episodes 16 --rounds 3
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,28 @@ WALL = re.compile(r"episodes finished, (\d+) errored.* in ([0-9.]+) s \(wall\)")
 
 def run_cell(engine: str, concurrency: int, args: argparse.Namespace, base_url: str | None, work: Path) -> dict:
     out = work / f"{engine}-c{concurrency}"
-    command = [sys.executable, "-m", "codeassist_env.cli", "bench", "--agents", args.agent, "--agent-prompt", "raw",
-               "--problems", args.problems, "--limit", str(args.episodes), "--max-rounds", str(args.rounds),
-               "--concurrency", str(concurrency), "--no-progress", "--no-report", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "codeassist_env.cli",
+        "bench",
+        "--agents",
+        args.agent,
+        "--agent-prompt",
+        "raw",
+        "--problems",
+        args.problems,
+        "--limit",
+        str(args.episodes),
+        "--max-rounds",
+        str(args.rounds),
+        "--concurrency",
+        str(concurrency),
+        "--no-progress",
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     if base_url:
         command += ["--agent-base-url", base_url]
     done = subprocess.run(command, capture_output=True, text=True, timeout=args.timeout)
@@ -50,9 +70,18 @@ def run_cell(engine: str, concurrency: int, args: argparse.Namespace, base_url: 
     rounds = [t for r in records if r["status"] == "ok" for t in r["transcript"]]
     tokens = sum((t.get("agent_info") or {}).get("generated", 0) for t in rounds)
     ok = sum(r["status"] == "ok" for r in records)
-    return {"engine": engine, "concurrency": concurrency, "episodes": ok, "errored": int(match.group(1)),
-            "suggestions": len(rounds), "tokens": tokens, "wall_s": wall, "tokens_per_s": tokens / wall,
-            "suggestions_per_s": len(rounds) / wall, "episodes_per_min": 60 * ok / wall}
+    return {
+        "engine": engine,
+        "concurrency": concurrency,
+        "episodes": ok,
+        "errored": int(match.group(1)),
+        "suggestions": len(rounds),
+        "tokens": tokens,
+        "wall_s": wall,
+        "tokens_per_s": tokens / wall,
+        "suggestions_per_s": len(rounds) / wall,
+        "episodes_per_min": 60 * ok / wall,
+    }
 
 
 def main() -> int:
@@ -77,21 +106,29 @@ def main() -> int:
             for engine, url in (("transformers", None), ("vllm", server.base_url)):
                 cell = run_cell(engine, level, args, url, Path(work))
                 cells.append(cell)
-                print(f"{engine:12s} c={level:2d}: {cell['episodes']} episodes ({cell['errored']} errored), "
-                      f"{cell['suggestions']} suggestions, {cell['tokens']} tokens in {cell['wall_s']:.1f} s", flush=True)
+                print(
+                    f"{engine:12s} c={level:2d}: {cell['episodes']} episodes ({cell['errored']} errored), "
+                    f"{cell['suggestions']} suggestions, {cell['tokens']} tokens in {cell['wall_s']:.1f} s",
+                    flush=True,
+                )
     print(f"\n{machine_line()}\n")
     print("| concurrency | engine | tokens/s | suggestions/s | episodes/min | wall (s) | vLLM / transformers |")
     print("| --- | --- | --- | --- | --- | --- | --- |")
     for level in args.levels:
-        local, served = (next(c for c in cells if c["engine"] == e and c["concurrency"] == level)
-                         for e in ("transformers", "vllm"))
+        local, served = (
+            next(c for c in cells if c["engine"] == e and c["concurrency"] == level) for e in ("transformers", "vllm")
+        )
         for cell in (local, served):
             ratio = f"{served['tokens_per_s'] / local['tokens_per_s']:.2f}x tokens/s" if cell is served else ""
-            print(f"| {level} | {cell['engine']} | {cell['tokens_per_s']:.1f} | {cell['suggestions_per_s']:.2f} | "
-                  f"{cell['episodes_per_min']:.1f} | {cell['wall_s']:.1f} | {ratio} |")
+            print(
+                f"| {level} | {cell['engine']} | {cell['tokens_per_s']:.1f} | {cell['suggestions_per_s']:.2f} | "
+                f"{cell['episodes_per_min']:.1f} | {cell['wall_s']:.1f} | {ratio} |"
+            )
     best = {e: max(c["tokens_per_s"] for c in cells if c["engine"] == e) for e in ("transformers", "vllm")}
-    print(f"\nbest tokens/s: transformers {best['transformers']:.1f}, vLLM {best['vllm']:.1f} "
-          f"({best['vllm'] / best['transformers']:.1f}x)")
+    print(
+        f"\nbest tokens/s: transformers {best['transformers']:.1f}, vLLM {best['vllm']:.1f} "
+        f"({best['vllm'] / best['transformers']:.1f}x)"
+    )
     if args.json:
         args.json.write_text(json.dumps({"machine": machine_line(), "cells": cells}, indent=2))
     return 0 if all(c["errored"] == 0 for c in cells) else 1

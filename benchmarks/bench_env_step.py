@@ -7,6 +7,7 @@ reference human and an agent (default OracleAgent, 10 tokens) over every HumanEv
 The sandbox is wrapped so the time of each hidden-test run is measured and subtracted from the step that
 ended the episode; the agent's act() is timed separately and is not part of the step.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -50,8 +51,9 @@ def main(argv: list[str] | None = None) -> int:
     problems = load_problems(args.problems)
     sandbox = TimedSandbox(open_sandbox(args.sandbox))
     # Through gym.make, as users create it (with gymnasium's order-enforcing and checking wrappers).
-    env = gymnasium.make("CodeAssist-v0", problems=problems, human=args.human, sandbox=sandbox,
-                         max_rounds=args.max_rounds)
+    env = gymnasium.make(
+        "CodeAssist-v0", problems=problems, human=args.human, sandbox=sandbox, max_rounds=args.max_rounds
+    )
     agent = make_agent(args.agent, problems=problems)
     step_s: list[float] = []
     agent_s = 0.0
@@ -79,13 +81,19 @@ def main(argv: list[str] | None = None) -> int:
 
     ms = sorted(s * 1e3 for s in step_s)
     print(f"machine: {machine_line(gymnasium=gymnasium.__version__)}")
-    print(f"setup: {args.problems} x{args.repeats}, agent {args.agent}, human {args.human}, "
-          f"sandbox {args.sandbox}, max_rounds {args.max_rounds}")
+    print(
+        f"setup: {args.problems} x{args.repeats}, agent {args.agent}, human {args.human}, "
+        f"sandbox {args.sandbox}, max_rounds {args.max_rounds}"
+    )
     print(f"episodes {episodes} (passed {passed}), steps {len(ms)}")
-    print(f"env step overhead (hidden-test runs excluded): mean {statistics.fmean(ms):.4f} ms/step, "
-          f"median {ms[len(ms) // 2]:.4f}, p99 {ms[int(len(ms) * 0.99)]:.4f}, max {ms[-1]:.4f}")
-    print(f"agent act: mean {agent_s / len(ms) * 1e3:.4f} ms/step; hidden tests: "
-          f"{sandbox.seconds / episodes * 1e3:.1f} ms/episode (not included above)")
+    print(
+        f"env step overhead (hidden-test runs excluded): mean {statistics.fmean(ms):.4f} ms/step, "
+        f"median {ms[len(ms) // 2]:.4f}, p99 {ms[int(len(ms) * 0.99)]:.4f}, max {ms[-1]:.4f}"
+    )
+    print(
+        f"agent act: mean {agent_s / len(ms) * 1e3:.4f} ms/step; hidden tests: "
+        f"{sandbox.seconds / episodes * 1e3:.1f} ms/episode (not included above)"
+    )
     return 0
 
 

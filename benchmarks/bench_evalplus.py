@@ -17,6 +17,7 @@ hangs on 25 inputs, each input run alone with its full limits against one run un
 whose load drifts, whichever runs second meets a different machine: run both orders). The load average is
 printed before and after. Needs evalplus (benchmarks/evalplus_side.py).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -43,8 +44,9 @@ def time_evalplus(set_name: str) -> tuple[float, float, int]:
         judge.expected(task_id)
     truth_s = time.perf_counter() - start
     start = time.perf_counter()
-    passed = sum(judge.passes(task_id, task["prompt"] + task["canonical_solution"])
-                 for task_id, task in judge.tasks.items())
+    passed = sum(
+        judge.passes(task_id, task["prompt"] + task["canonical_solution"]) for task_id, task in judge.tasks.items()
+    )
     return truth_s, time.perf_counter() - start, passed
 
 
@@ -70,13 +72,19 @@ def time_grading(set_name: str, every: int) -> list[str]:
                 start = time.perf_counter()
                 passed += sandbox.run(problem, problem.reference_solution, one_process=one_process).passed
                 seconds.append(time.perf_counter() - start)
-            rows.append(f"| episode grading, {name} | {len(problems)} | {statistics.median(seconds):.3f} | "
-                        f"{sum(seconds):.1f} | {passed} passed |")
+            rows.append(
+                f"| episode grading, {name} | {len(problems)} | {statistics.median(seconds):.3f} | "
+                f"{sum(seconds):.1f} | {passed} passed |"
+            )
         stdin = load_problems("codeassist-core")[0]
         for problem, hang, wall in (
-                (problems[0], f"def {problems[0].entry_point}(*args):\n    while True:\n        pass\n",
-                 problems[0].time_limit_s + 1.0),
-                (stdin, "import time\ntime.sleep(600)\n", wall_limit_s(stdin))):
+            (
+                problems[0],
+                f"def {problems[0].entry_point}(*args):\n    while True:\n        pass\n",
+                problems[0].time_limit_s + 1.0,
+            ),
+            (stdin, "import time\ntime.sleep(600)\n", wall_limit_s(stdin)),
+        ):
             rows += _hang_rows(sandbox, problem, hang, wall)
     return rows
 
@@ -92,10 +100,12 @@ def _hang_rows(sandbox, problem, hang: str, wall: float) -> list[str]:
     budgeted = [t.status for t in sandbox.run(problem, hang, tests=tests).tests]
     took = time.perf_counter() - start
     label = f"{problem.test_kind} program that hangs on 25 inputs ({problem.id}, wall limit {wall:.0f} s)"
-    return [f"| {label}, each input alone | 1 | {took_alone:.1f} | {took_alone:.1f} | {took_alone / wall:.1f} wall "
-            f"limits, {alone.count('time_limit')} time_limit |",
-            f"| {label}, hang budget | 1 | {took:.1f} | {took:.1f} | {took / wall:.1f} wall limits, "
-            f"{budgeted.count('time_limit')} time_limit |"]
+    return [
+        f"| {label}, each input alone | 1 | {took_alone:.1f} | {took_alone:.1f} | {took_alone / wall:.1f} wall "
+        f"limits, {alone.count('time_limit')} time_limit |",
+        f"| {label}, hang budget | 1 | {took:.1f} | {took:.1f} | {took / wall:.1f} wall limits, "
+        f"{budgeted.count('time_limit')} time_limit |",
+    ]
 
 
 def main() -> int:
@@ -117,8 +127,10 @@ def main() -> int:
     os.environ["CODEASSIST_EVALPLUS_CACHE"] = tempfile.mkdtemp(prefix="bench-evalplus-")  # timed from scratch
     os.environ["CODEASSIST_EVALPLUS_SANDBOX"] = "bwrap"
     print(machine_line())
-    evaluators = {"evalplus": lambda: ("EvalPlus 0.3.1 evaluator (fast check)", *time_evalplus(args.set)),
-                  "ours": lambda: ("ours, bwrap, fast mode", *time_ours(args.set, fail_fast=True))}
+    evaluators = {
+        "evalplus": lambda: ("EvalPlus 0.3.1 evaluator (fast check)", *time_evalplus(args.set)),
+        "ours": lambda: ("ours, bwrap, fast mode", *time_ours(args.set, fail_fast=True)),
+    }
     rows = [evaluators[args.first]()]
     rows.append(evaluators["ours" if args.first == "evalplus" else "evalplus"]())
     if args.isolated:

@@ -7,6 +7,7 @@ suggestions (by default the ``sft-10`` agent's, on the bundled test split).
 Each decision is timed by the environment (``decide_s`` in the transcript); the agent's own time is not
 part of it. Target (issue: the expert programmer): median decision <= 50 ms on a 2-core machine.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,8 +36,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--agent", default="sft-10")
     parser.add_argument("--sandbox", default="bwrap")
     parser.add_argument("--max-rounds", type=int, default=20)
-    parser.add_argument("--threads", type=int, default=1,
-                        help="torch CPU threads (default 1: spinning threads crawl on a shared 2-core machine)")
+    parser.add_argument(
+        "--threads",
+        type=int,
+        default=1,
+        help="torch CPU threads (default 1: spinning threads crawl on a shared 2-core machine)",
+    )
     args = parser.parse_args(argv)
     import torch
 
@@ -44,8 +49,9 @@ def main(argv: list[str] | None = None) -> int:
 
     problems = load_problems(args.problems, args.split)[: args.limit]
     human = ExpertHuman(sandbox=args.sandbox)
-    env = gymnasium.make("CodeAssist-v0", problems=problems, human=human, sandbox=args.sandbox,
-                         max_rounds=args.max_rounds)
+    env = gymnasium.make(
+        "CodeAssist-v0", problems=problems, human=human, sandbox=args.sandbox, max_rounds=args.max_rounds
+    )
     agent = make_agent(args.agent, problems=problems)
     decide_s: list[float] = []
     shown_s: list[float] = []  # decisions on a non-empty suggestion
@@ -63,17 +69,24 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         env.close()
         human.close()
-    print(machine_line(agent=args.agent, problems=f"{args.problems}:{args.split} x{len(problems)}",
-                       sandbox=args.sandbox))
-    print(f"episodes {len(problems)}, decisions {len(decide_s)} ({len(shown_s)} on a suggestion), "
-          f"wall {time.perf_counter() - started:.1f} s")
+    print(
+        machine_line(agent=args.agent, problems=f"{args.problems}:{args.split} x{len(problems)}", sandbox=args.sandbox)
+    )
+    print(
+        f"episodes {len(problems)}, decisions {len(decide_s)} ({len(shown_s)} on a suggestion), "
+        f"wall {time.perf_counter() - started:.1f} s"
+    )
     for label, values in (("all decisions", decide_s), ("on a suggestion", shown_s)):
         if values:
-            print(f"{label}: median {1000 * statistics.median(values):.2f} ms, p90 "
-                  f"{1000 * percentile(values, 0.9):.2f} ms, max {1000 * max(values):.1f} ms, "
-                  f"{len(values) / sum(values):.0f} decisions/s")
-    print(f"candidate programs run on the public tests: {human.sandbox_runs}, "
-          f"{human.sandbox_runs / max(1, len(shown_s)):.2f} per decision on a suggestion")
+            print(
+                f"{label}: median {1000 * statistics.median(values):.2f} ms, p90 "
+                f"{1000 * percentile(values, 0.9):.2f} ms, max {1000 * max(values):.1f} ms, "
+                f"{len(values) / sum(values):.0f} decisions/s"
+            )
+    print(
+        f"candidate programs run on the public tests: {human.sandbox_runs}, "
+        f"{human.sandbox_runs / max(1, len(shown_s)):.2f} per decision on a suggestion"
+    )
     for reason, count in sorted(reasons.items(), key=lambda kv: -kv[1]):
         print(f"  {count:5d}  {reason}")
     median_ms = 1000 * statistics.median(decide_s) if decide_s else float("nan")

@@ -6,6 +6,7 @@ and the latency of the response cache's hit path.
 Prints the machine, then per-round timings (decide and write, from the transcript), the outcome mix
 (decisions, simulator failures), the human's token usage, and cache-hit latency percentiles.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -52,24 +53,34 @@ def bench_rounds(n_problems: int, rounds: int, cache_path: str) -> None:
         finally:
             env.close()
     per_round = [r["decide_s"] + r["write_s"] for r in records]
-    print(f"local server (llama.cpp, {server.model}, {DEFAULT_THREADS} threads), {len(problems)} HumanEval "
-          f"problems, {len(records)} rounds, {wall:.1f} s wall "
-          f"(episodes include one hidden-test run each)")
+    print(
+        f"local server (llama.cpp, {server.model}, {DEFAULT_THREADS} threads), {len(problems)} HumanEval "
+        f"problems, {len(records)} rounds, {wall:.1f} s wall "
+        f"(episodes include one hidden-test run each)"
+    )
     print(f"  seconds per round (decide + write): mean {statistics.mean(per_round):.2f}, {percentiles(per_round)}")
-    print(f"  decide s: mean {statistics.mean(r['decide_s'] for r in records):.2f}; "
-          f"write s: mean {statistics.mean(r['write_s'] for r in records):.2f}")
+    print(
+        f"  decide s: mean {statistics.mean(r['decide_s'] for r in records):.2f}; "
+        f"write s: mean {statistics.mean(r['write_s'] for r in records):.2f}"
+    )
     print(f"  appender request alone (K_H = 10, starter code): {percentiles(write_s)} s")
-    print(f"  decisions {dict(Counter(r['decision'] for r in records))}, "
-          f"simulator failures {dict(Counter(r['simulator_failure'] for r in records if r['simulator_failure']))}")
-    print(f"  human usage: {usage['requests']} requests, {usage['prompt_tokens']} prompt + "
-          f"{usage['completion_tokens']} completion tokens, {usage['cache_hits']} cache hits, "
-          f"{usage['latency_s']:.1f} s in requests")
+    print(
+        f"  decisions {dict(Counter(r['decision'] for r in records))}, "
+        f"simulator failures {dict(Counter(r['simulator_failure'] for r in records if r['simulator_failure']))}"
+    )
+    print(
+        f"  human usage: {usage['requests']} requests, {usage['prompt_tokens']} prompt + "
+        f"{usage['completion_tokens']} completion tokens, {usage['cache_hits']} cache hits, "
+        f"{usage['latency_s']:.1f} s in requests"
+    )
 
 
 def bench_cache_hits(cache_path: str, n: int) -> None:
     cache = ResponseCache(cache_path, "record")
-    messages = [{"role": "system", "content": "You are a programmer." * 20},
-                {"role": "user", "content": "def f(x):\n    return x\n" * 40}]
+    messages = [
+        {"role": "system", "content": "You are a programmer." * 20},
+        {"role": "user", "content": "def f(x):\n    return x\n" * 40},
+    ]
     params = {"max_tokens": 10, "temperature": 0.0, "top_p": 1.0}
     keys = []
     for i in range(n):
@@ -86,8 +97,10 @@ def bench_cache_hits(cache_path: str, n: int) -> None:
         k = request_key("smollm2", messages + [{"role": "user", "content": str(i)}], params, 0)
         assert replay.get(k) is not None
         full.append((time.perf_counter() - t0) * 1e3)
-    print(f"cache hit path over {n} keys ({len(replay)} rows), ms: SQLite lookup {percentiles(lookup)}; "
-          f"key hash + lookup {percentiles(full)}")
+    print(
+        f"cache hit path over {n} keys ({len(replay)} rows), ms: SQLite lookup {percentiles(lookup)}; "
+        f"key hash + lookup {percentiles(full)}"
+    )
 
 
 def main() -> None:

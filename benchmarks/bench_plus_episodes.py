@@ -9,6 +9,7 @@ instead of HumanEval's 7, so the ratio is what the stronger tests cost an episod
 Each bench is a fresh process with ``--no-progress --no-report``; its median episode time comes from its
 episodes' own ``elapsed_s``. The load average is printed before and after each.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,20 @@ SETS = ("humaneval", "humanevalplus")
 
 def run_bench(problems: str, limit: int, out: Path) -> tuple[float, list[float], int]:
     """(wall seconds, each episode's seconds, episodes that ended ok) of one bench."""
-    command = [sys.executable, "-m", "codeassist_env.cli", "bench", "--problems", problems, "--limit", str(limit),
-               "--no-progress", "--no-report", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "codeassist_env.cli",
+        "bench",
+        "--problems",
+        problems,
+        "--limit",
+        str(limit),
+        "--no-progress",
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     started = time.monotonic()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
     wall = time.monotonic() - started

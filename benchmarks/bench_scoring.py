@@ -19,6 +19,7 @@ comparisons are printed, because "the brute force" can mean two loops:
     python benchmarks/bench_scoring.py                  # SmolLM2-135M on CPU
     python benchmarks/bench_scoring.py --docs 64 --max-tokens 256 --eta 0.32 4 16 64
 """
+
 from __future__ import annotations
 
 import argparse
@@ -30,24 +31,30 @@ import torch
 from codeassist_env.machine import machine_line
 from codeassist_env.models import load_causal_lm
 from codeassist_env.training.corpus import load_corpus
-from codeassist_env.training.empower import (brute_force_target_length, continuation_nll, draw_cuts,
-                                             empower_target_length, eta_to_nats, tokenize_documents)
+from codeassist_env.training.empower import (
+    brute_force_target_length,
+    continuation_nll,
+    draw_cuts,
+    empower_target_length,
+    eta_to_nats,
+    tokenize_documents,
+)
 from codeassist_env.training.scoring import TransformersScorer
 
 SCORING_TARGET = 10.0  # one-pass vs the per-length loop, in throughput
-RAW_TARGET = 0.80      # one-pass as a share of the raw forward pass
+RAW_TARGET = 0.80  # one-pass as a share of the raw forward pass
 
 
 def raw_forward(model, tokenizer, docs, batch_size: int) -> None:
     scorer = TransformersScorer(model, tokenizer, batch_size=batch_size)  # only for its padding rule
     order = sorted(docs, key=len, reverse=True)
     for start in range(0, len(order), batch_size):
-        rows = [scorer.prefix + d for d in order[start:start + batch_size]]
+        rows = [scorer.prefix + d for d in order[start : start + batch_size]]
         width = max(map(len, rows))
         ids = torch.full((len(rows), width), scorer.pad_id)
         mask = torch.zeros_like(ids)
         for r, row in enumerate(rows):
-            ids[r, :len(row)], mask[r, :len(row)] = torch.tensor(row), 1
+            ids[r, : len(row)], mask[r, : len(row)] = torch.tensor(row), 1
         with torch.inference_mode():
             model(input_ids=ids, attention_mask=mask)
 
@@ -79,10 +86,11 @@ def main() -> None:
     cuts = draw_cuts(docs, seed=0)
     tokens = sum(map(len, ids))
     print(f"machine: {machine_line(torch=torch.__version__, torch_threads=torch.get_num_threads())}")
-    print(f"model {args.model}; {len(docs)} documents, {tokens} tokens (max {args.max_tokens}), "
-          f"batch {args.batch_size}")
+    print(
+        f"model {args.model}; {len(docs)} documents, {tokens} tokens (max {args.max_tokens}), batch {args.batch_size}"
+    )
 
-    raw_forward(model, tokenizer, ids[:args.batch_size], args.batch_size)  # warm-up
+    raw_forward(model, tokenizer, ids[: args.batch_size], args.batch_size)  # warm-up
     scorer = TransformersScorer(model, tokenizer, batch_size=args.batch_size)
     single = TransformersScorer(model, tokenizer, batch_size=1)  # the loops score one sequence a call
     raw_s = one_pass_s = float("inf")
@@ -92,47 +100,56 @@ def main() -> None:
         raw_s = min(raw_s, time.perf_counter() - start)
         start = time.perf_counter()
         logprobs = scorer.score(ids)
-        curves = [np.cumsum(-lp[cuts[d.id]:]) for d, lp in zip(docs, logprobs)]
-        targets = {eta: [empower_target_length(lp, cuts[d.id], eta_to_nats(eta)) for d, lp in zip(docs, logprobs)]
-                   for eta in args.eta}
+        curves = [np.cumsum(-lp[cuts[d.id] :]) for d, lp in zip(docs, logprobs)]
+        targets = {
+            eta: [empower_target_length(lp, cuts[d.id], eta_to_nats(eta)) for d, lp in zip(docs, logprobs)]
+            for eta in args.eta
+        }
         one_pass_s = min(one_pass_s, time.perf_counter() - start)
     one_pass_rate = tokens / one_pass_s
 
     print("\n1. scoring: the H(i) curve of every continuation (docs/protocol.md §4 step 2)")
     print(f"   raw forward pass      : {tokens / raw_s:9.1f} tokens/s ({raw_s:.2f} s)")
     print(f"   one-pass scorer       : {one_pass_rate:9.1f} tokens/s ({one_pass_s:.2f} s)")
-    curve_docs = docs[:args.curve_docs]
+    curve_docs = docs[: args.curve_docs]
     start = time.perf_counter()
     for d, one_pass_curve in zip(curve_docs, curves):
         n = cuts[d.id]
-        loop_curve = [continuation_nll(single, d.ids[:n], d.ids[n:n + i])
-                      for i in range(1, len(d.ids) - n + 1)]
+        loop_curve = [continuation_nll(single, d.ids[:n], d.ids[n : n + i]) for i in range(1, len(d.ids) - n + 1)]
         # Same model, different batch shapes: equal up to float32 rounding.
         assert np.allclose(loop_curve, one_pass_curve, rtol=1e-3, atol=1e-2), f"curves differ on {d.id}"
     loop_s = time.perf_counter() - start
     loop_rate = sum(len(d.ids) for d in curve_docs) / loop_s
     calls = sum(len(d.ids) - cuts[d.id] for d in curve_docs) / len(curve_docs)
-    print(f"   per-length loop       : {loop_rate:9.1f} tokens/s ({loop_s:.2f} s, {len(curve_docs)} docs, "
-          f"{calls:.0f} calls/doc; curves equal to one-pass)")
+    print(
+        f"   per-length loop       : {loop_rate:9.1f} tokens/s ({loop_s:.2f} s, {len(curve_docs)} docs, "
+        f"{calls:.0f} calls/doc; curves equal to one-pass)"
+    )
     share, speedup = raw_s / one_pass_s, one_pass_rate / loop_rate
-    print(f"   one-pass = {share:.0%} of raw forward (target >= {RAW_TARGET:.0%}: {verdict(share, RAW_TARGET)}), "
-          f"{speedup:.1f}x the per-length loop (target >= {SCORING_TARGET:g}x: {verdict(speedup, SCORING_TARGET)})")
+    print(
+        f"   one-pass = {share:.0%} of raw forward (target >= {RAW_TARGET:.0%}: {verdict(share, RAW_TARGET)}), "
+        f"{speedup:.1f}x the per-length loop (target >= {SCORING_TARGET:g}x: {verdict(speedup, SCORING_TARGET)})"
+    )
 
     print("\n2. one η's targets: Algorithm 1 with early stop (docs/protocol.md §4 step 3)")
-    sample = docs[:args.brute_docs]
+    sample = docs[: args.brute_docs]
     sample_tokens = sum(len(d.ids) for d in sample)
     for eta in args.eta:
         start = time.perf_counter()
         brute = [brute_force_target_length(single, d.ids, cuts[d.id], eta_to_nats(eta)) for d in sample]
         seconds = time.perf_counter() - start
-        assert brute == targets[eta][:len(sample)], "brute force and one-pass disagree"
+        assert brute == targets[eta][: len(sample)], "brute force and one-pass disagree"
         calls = sum(min(t + 1, len(d.ids) - cuts[d.id]) for t, d in zip(brute, sample)) / len(sample)
         rate = sample_tokens / seconds
-        print(f"   eta={eta:<5g} bits: loop {rate:7.1f} tokens/s ({seconds:5.2f} s), mean target "
-              f"{sum(brute) / len(brute):4.1f} tokens, {calls:4.1f} calls/doc -> "
-              f"one-pass is {one_pass_rate / rate:4.1f}x")
-    print("   (an exact method needs at least one forward pass over each prefix, so with short targets the\n"
-          "    early-stopping loop is within about calls/doc of any one-pass method on a CPU)")
+        print(
+            f"   eta={eta:<5g} bits: loop {rate:7.1f} tokens/s ({seconds:5.2f} s), mean target "
+            f"{sum(brute) / len(brute):4.1f} tokens, {calls:4.1f} calls/doc -> "
+            f"one-pass is {one_pass_rate / rate:4.1f}x"
+        )
+    print(
+        "   (an exact method needs at least one forward pass over each prefix, so with short targets the\n"
+        "    early-stopping loop is within about calls/doc of any one-pass method on a CPU)"
+    )
 
 
 if __name__ == "__main__":

@@ -11,6 +11,7 @@ max), in the hostile setting and in the anchor, where every participant is well-
 same process; and their ratio. The target: p95 <= 2 s for the well-behaved while the others hang.
 Every request must be answered and every run logged, in the time ``--timeout`` bounds.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,9 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def post(url: str, body: dict, timeout: float) -> dict:
-    request = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
-                                     headers={"Content-Type": "application/json"})
+    request = urllib.request.Request(
+        url, data=json.dumps(body).encode(), method="POST", headers={"Content-Type": "application/json"}
+    )
     with urllib.request.urlopen(request, timeout=timeout) as reply:
         return json.loads(reply.read())
 
@@ -50,11 +52,16 @@ def one_setting(hostile: int, participants: int, presses: int, sandboxes: int, t
     """Seconds of every well-behaved Run when ``hostile`` of the ``participants`` run programs that hang."""
     references = {p.id: reference_program(p) for p in load_problems("codeassist-core")}
     with tempfile.TemporaryDirectory() as directory:
-        study, close = build_study(StudyConfig(agents=("none",), problems="codeassist-core", solo=True),
-                                   Path(directory) / "study", sandbox="bwrap", sandboxes=sandboxes)
+        study, close = build_study(
+            StudyConfig(agents=("none",), problems="codeassist-core", solo=True),
+            Path(directory) / "study",
+            sandbox="bwrap",
+            sandboxes=sandboxes,
+        )
         lines: list[str] = []
-        server = threading.Thread(target=serve, args=(study,), kwargs={"port": 0, "announce": lines.append},
-                                  daemon=True)
+        server = threading.Thread(
+            target=serve, args=(study,), kwargs={"port": 0, "announce": lines.append}, daemon=True
+        )
         server.start()
         while not lines:
             time.sleep(0.05)
@@ -71,8 +78,11 @@ def one_setting(hostile: int, participants: int, presses: int, sandboxes: int, t
                 start.wait()
                 for _ in range(presses):
                     began = time.monotonic()
-                    post(base + "run", {"participant": code, "problem_id": view["problem_id"], "code": program,
-                                        "typed": ""}, timeout)
+                    post(
+                        base + "run",
+                        {"participant": code, "problem_id": view["problem_id"], "code": program, "typed": ""},
+                        timeout,
+                    )
                     if index >= hostile:
                         good_times.append(time.monotonic() - began)
             except Exception as error:  # counted: every request must be answered
@@ -93,8 +103,10 @@ def one_setting(hostile: int, participants: int, presses: int, sandboxes: int, t
 
 
 def describe(times: list[float]) -> str:
-    return (f"median {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s, "
-            f"max {max(times):.2f} s over {len(times)} runs")
+    return (
+        f"median {statistics.median(times):.2f} s, p95 {percentile(times, 0.95):.2f} s, "
+        f"max {max(times):.2f} s over {len(times)} runs"
+    )
 
 
 def main() -> int:
@@ -111,8 +123,10 @@ def main() -> int:
     loaded = one_setting(hostile, args.participants, args.presses, args.sandboxes, args.timeout)
     print(f"{hostile} hanging, {args.participants - hostile} well-behaved: {describe(loaded)}")
     p95 = percentile(loaded, 0.95)
-    print(f"well-behaved p95 with others hanging / anchor p95: {p95 / percentile(anchor, 0.95):.2f}x; "
-          f"target p95 <= {TARGET_P95_S:g} s: {'met' if p95 <= TARGET_P95_S else 'NOT met'}")
+    print(
+        f"well-behaved p95 with others hanging / anchor p95: {p95 / percentile(anchor, 0.95):.2f}x; "
+        f"target p95 <= {TARGET_P95_S:g} s: {'met' if p95 <= TARGET_P95_S else 'NOT met'}"
+    )
     return 0
 
 

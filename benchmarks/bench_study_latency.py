@@ -12,6 +12,7 @@ page); trials where the assistant suggested nothing (no ghost within the timeout
 The first trial loads the model and is not timed. ``--screenshot`` saves the page at the first
 ghost text of at least 20 characters.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -42,12 +43,12 @@ def cuts(problems, trials: int) -> list[tuple[str, int]]:
         program = reference_program(problem)
         for fraction in (0.2, 0.45, 0.7)[:per_problem]:
             cut = int(len(program) * fraction)
-            while cut < len(program) - 3 and "\n" in program[cut:cut + 3]:
+            while cut < len(program) - 3 and "\n" in program[cut : cut + 3]:
                 cut += 1
             chosen.append((problem.id, cut))
         if len(chosen) >= trials + 1:
             break
-    return chosen[:trials + 1]
+    return chosen[: trials + 1]
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -69,9 +70,29 @@ def main() -> int:
     plan = cuts(list(problems.values()), args.trials)
     out = Path(tempfile.mkdtemp(prefix="study-latency-"))
     totals, empty, shot = [], 0, args.screenshot is None
-    with start_server(["study", "try", "--agent", args.agent, "--out", str(out), "--port", "0", "--sandbox", "auto",
-                       "--pause-ms", str(args.pause_ms), "--suggest-timeout", str(args.timeout)],
-                      env={"OMP_NUM_THREADS": args.threads}, timeout=300) as server, chrome(1280, 1100) as browser:
+    with (
+        start_server(
+            [
+                "study",
+                "try",
+                "--agent",
+                args.agent,
+                "--out",
+                str(out),
+                "--port",
+                "0",
+                "--sandbox",
+                "auto",
+                "--pause-ms",
+                str(args.pause_ms),
+                "--suggest-timeout",
+                str(args.timeout),
+            ],
+            env={"OMP_NUM_THREADS": args.threads},
+            timeout=300,
+        ) as server,
+        chrome(1280, 1100) as browser,
+    ):
         person = PageParticipant(browser, server.url)
         person.open()
         browser.execute_script(WATCH)
@@ -81,10 +102,13 @@ def main() -> int:
                 person.idle()
                 person.submit()
             person.idle()
-            browser.execute_script("if (ghost) clearGhost(); editor.setValue(arguments[0]);"
-                                   "editor.setCursor(editor.posFromIndex(arguments[0].length));"
-                                   "window.__ghostAt = null; window.__lastKey = null;", program[:cut])
-            person.driver.switch_to.active_element.send_keys(program[cut:cut + 3])
+            browser.execute_script(
+                "if (ghost) clearGhost(); editor.setValue(arguments[0]);"
+                "editor.setCursor(editor.posFromIndex(arguments[0].length));"
+                "window.__ghostAt = null; window.__lastKey = null;",
+                program[:cut],
+            )
+            person.driver.switch_to.active_element.send_keys(program[cut : cut + 3])
             deadline = time.monotonic() + args.timeout + args.pause_ms / 1000
             while time.monotonic() < deadline and browser.execute_script("return window.__ghostAt") is None:
                 time.sleep(0.01)
@@ -96,8 +120,10 @@ def main() -> int:
             else:
                 totals.append((ghost_at - last_key) / 1000)
                 if not shot and len(person.ghost() or "") >= 20:
-                    browser.execute_script("document.getElementById('statement').scrollTop = 0;"
-                                           "editor.scrollIntoView(editor.getCursor(), 120)")
+                    browser.execute_script(
+                        "document.getElementById('statement').scrollTop = 0;"
+                        "editor.scrollIntoView(editor.getCursor(), 120)"
+                    )
                     browser.save_screenshot(str(args.screenshot))
                     shot = True
             person.press("\ue00c")  # Esc: reject, so the next trial starts clean
@@ -106,9 +132,13 @@ def main() -> int:
         return 1
     pause = args.pause_ms / 1000
     print(f"agent {args.agent}, pause {args.pause_ms} ms, {len(totals)} suggestions shown, {empty} trials without one")
-    print(f"keystroke pause -> ghost text: median {statistics.median(totals):.3f} s, p95 {percentile(totals, .95):.3f} s")
-    print(f"  less the pause (assistant + server + page): median {statistics.median(totals) - pause:.3f} s, "
-          f"p95 {percentile(totals, .95) - pause:.3f} s")
+    print(
+        f"keystroke pause -> ghost text: median {statistics.median(totals):.3f} s, p95 {percentile(totals, 0.95):.3f} s"
+    )
+    print(
+        f"  less the pause (assistant + server + page): median {statistics.median(totals) - pause:.3f} s, "
+        f"p95 {percentile(totals, 0.95) - pause:.3f} s"
+    )
     if args.screenshot and not shot:
         print("no ghost text of 20+ characters to take a screenshot of", file=sys.stderr)
     return 0

@@ -10,6 +10,7 @@ report counts them); ``--only-run`` judges those alone. Ours: the sandbox in fas
 Markdown table and every disagreement, and for a run's programs also the verdicts the run itself recorded
 (every input in a process of its own); ``--out`` writes one JSON line per program.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,8 +54,11 @@ def run_programs(run_dir: Path) -> tuple[str, list[Program]]:
     # Only each record's key, status, final program and verdict are read, so that a run kept to those fields
     # (tests/fixtures/humanevalplus_run) reads as well as a whole one.
     latest = latest_by_triple(read_lines(run_dir / EPISODES_FILE, RunStoreError).records)
-    return problem_set, [Program(f"final program ({r['agent']})", r["problem_id"], r["code"], r["passed"])
-                         for r in latest.values() if r["status"] == "ok"]
+    return problem_set, [
+        Program(f"final program ({r['agent']})", r["problem_id"], r["code"], r["passed"])
+        for r in latest.values()
+        if r["status"] == "ok"
+    ]
 
 
 def compare(set_name: str, chosen: list[Program], backend: str) -> list[dict]:
@@ -64,15 +68,25 @@ def compare(set_name: str, chosen: list[Program], backend: str) -> list[dict]:
     with open_sandbox(backend) as sandbox:
         for program in chosen:
             ours = sandbox.run(problems[program.task_id], program.code, fail_fast=True)
-            rows.append({"origin": program.origin, "task_id": program.task_id, "ours": ours.passed,
-                         "ours_status": ours.status, "evalplus": judge.passes(program.task_id, program.code),
-                         "run_passed": program.run_passed, "program": program.code})
+            rows.append(
+                {
+                    "origin": program.origin,
+                    "task_id": program.task_id,
+                    "ours": ours.passed,
+                    "ours_status": ours.status,
+                    "evalplus": judge.passes(program.task_id, program.code),
+                    "run_passed": program.run_passed,
+                    "program": program.code,
+                }
+            )
     return rows
 
 
 def table(rows: list[dict]) -> str:
-    lines = ["| programs | n | both pass | both fail | only ours passes | only EvalPlus passes | agreement |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        "| programs | n | both pass | both fail | only ours passes | only EvalPlus passes | agreement |",
+        "|---|---|---|---|---|---|---|",
+    ]
     groups: dict[str, list[dict]] = {}
     for row in rows:
         groups.setdefault(row["origin"], []).append(row)
@@ -82,8 +96,9 @@ def table(rows: list[dict]) -> str:
         only_ours = sum(r["ours"] and not r["evalplus"] for r in group)
         only_theirs = sum(not r["ours"] and r["evalplus"] for r in group)
         agree = (both_pass + both_fail) / len(group)
-        lines.append(f"| {origin} | {len(group)} | {both_pass} | {both_fail} | {only_ours} | {only_theirs} | "
-                     f"{agree:.1%} |")
+        lines.append(
+            f"| {origin} | {len(group)} | {both_pass} | {both_fail} | {only_ours} | {only_theirs} | {agree:.1%} |"
+        )
     return "\n".join(lines)
 
 
@@ -109,17 +124,23 @@ def main() -> int:
     print(table(rows))
     for row in rows:
         if row["ours"] != row["evalplus"]:
-            print(f"- {row['task_id']} ({row['origin']}): ours {row['ours_status']}, "
-                  f"EvalPlus {'pass' if row['evalplus'] else 'fail'}")
+            print(
+                f"- {row['task_id']} ({row['origin']}): ours {row['ours_status']}, "
+                f"EvalPlus {'pass' if row['evalplus'] else 'fail'}"
+            )
     recorded = [row for row in rows if row["run_passed"] is not None]
     if recorded:
         same = sum(row["run_passed"] == row["ours"] for row in recorded)
-        print(f"\nthe run's own verdicts (every input in its own process) equal ours in fast mode on {same} of "
-              f"{len(recorded)} final programs")
+        print(
+            f"\nthe run's own verdicts (every input in its own process) equal ours in fast mode on {same} of "
+            f"{len(recorded)} final programs"
+        )
         for row in recorded:
             if row["run_passed"] != row["ours"]:
-                print(f"- {row['task_id']} ({row['origin']}): the run {'passed' if row['run_passed'] else 'failed'}"
-                      f" it, ours in fast mode {row['ours_status']}")
+                print(
+                    f"- {row['task_id']} ({row['origin']}): the run {'passed' if row['run_passed'] else 'failed'}"
+                    f" it, ours in fast mode {row['ours_status']}"
+                )
     if args.out:
         args.out.write_text("".join(json.dumps(r) + "\n" for r in rows))
     return 0

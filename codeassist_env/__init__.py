@@ -1,4 +1,5 @@
 """codeassist_env: environments, simulated humans, assistants and benchmarks for assistive coding agents."""
+
 from gymnasium.envs.registration import register as _gym_register
 from gymnasium.envs.registration import WrapperSpec as _WrapperSpec
 from gymnasium.envs.registration import registry as _gym_registry
@@ -20,7 +21,11 @@ __version__ = "0.1.0"
 # The environment is registered with the same checks in a wrapper that marks reset checked only once
 # one succeeded (``env.CheckedFirstReset``).
 if "CodeAssist-v0" not in _gym_registry:
-    _gym_register(id="CodeAssist-v0", entry_point="codeassist_env.env:CodeAssistEnv", disable_env_checker=True,
-                  additional_wrappers=(_WrapperSpec("CheckedFirstReset", "codeassist_env.env:CheckedFirstReset", {}),))
+    _gym_register(
+        id="CodeAssist-v0",
+        entry_point="codeassist_env.env:CodeAssistEnv",
+        disable_env_checker=True,
+        additional_wrappers=(_WrapperSpec("CheckedFirstReset", "codeassist_env.env:CheckedFirstReset", {}),),
+    )
 
 __all__ = ["Problem", "TestCase", "__version__"]

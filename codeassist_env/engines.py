@@ -1,6 +1,7 @@
 """The engines that compute an LM agent's suggestions, by name, and how a served one is recognised: the
 ``owned_by`` its ``/v1/models`` gives. A leaf module, so that the bench can name engines without importing the
 agents."""
+
 from __future__ import annotations
 
 from enum import StrEnum
@@ -15,13 +16,17 @@ class Engine(StrEnum):
 
 class OwnedBy(StrEnum):
     """``owned_by`` of a served model, as each server says it."""
+
     VLLM = "vllm"
     LLAMA_CPP_PYTHON = "me"  # llama-cpp-python's server
     LLAMA_SERVER = "llamacpp"  # llama.cpp's own llama-server
 
 
-ENGINE_OF_OWNER: dict[str, Engine] = {OwnedBy.VLLM: Engine.VLLM, OwnedBy.LLAMA_CPP_PYTHON: Engine.LLAMA_CPP,
-                                      OwnedBy.LLAMA_SERVER: Engine.LLAMA_CPP}
+ENGINE_OF_OWNER: dict[str, Engine] = {
+    OwnedBy.VLLM: Engine.VLLM,
+    OwnedBy.LLAMA_CPP_PYTHON: Engine.LLAMA_CPP,
+    OwnedBy.LLAMA_SERVER: Engine.LLAMA_CPP,
+}
 
 
 def served_engine(owned_by: str | None) -> Engine:

@@ -1,4 +1,5 @@
 """``CodeAssist-v0``: the gymnasium environment for assistive coding agents (docs/protocol.md §2 and §3)."""
+
 from __future__ import annotations
 
 import difflib
@@ -37,16 +38,20 @@ def refuse_invalid_action(action: Any) -> None:
     """Raise ``InvalidAction`` unless ``action`` is a suggestion ``step`` can take; the environment's state
     is untouched either way."""
     if not isinstance(action, str):
-        raise InvalidAction(f"CodeAssist-v0: the action must be a str (the suggestion, '' for none), "
-                            f"got {type(action).__name__}")
+        raise InvalidAction(
+            f"CodeAssist-v0: the action must be a str (the suggestion, '' for none), got {type(action).__name__}"
+        )
     if len(action) > MAX_SUGGESTION_CHARS:
-        raise InvalidAction(f"CodeAssist-v0: suggestion of {len(action)} characters exceeds "
-                            f"MAX_SUGGESTION_CHARS={MAX_SUGGESTION_CHARS}")
+        raise InvalidAction(
+            f"CodeAssist-v0: suggestion of {len(action)} characters exceeds MAX_SUGGESTION_CHARS={MAX_SUGGESTION_CHARS}"
+        )
     try:
         action.encode("utf-8")
     except UnicodeEncodeError as error:
-        raise InvalidAction(f"CodeAssist-v0: the suggestion is not valid Unicode text: "
-                            f"{error.reason} U+{ord(action[error.start]):04X} at index {error.start}") from None
+        raise InvalidAction(
+            f"CodeAssist-v0: the suggestion is not valid Unicode text: "
+            f"{error.reason} U+{ord(action[error.start]):04X} at index {error.start}"
+        ) from None
 
 
 class AnyText(spaces.Text):
@@ -69,8 +74,9 @@ class AnyText(spaces.Text):
         return f"AnyText({self.min_length}, {self.max_length})"
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, AnyText) and self.min_length == other.min_length
-                and self.max_length == other.max_length)
+        return (
+            isinstance(other, AnyText) and self.min_length == other.min_length and self.max_length == other.max_length
+        )
 
 
 class CodeAssistEnv(gym.Env[dict, str]):
@@ -148,10 +154,18 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     metadata = {"render_modes": ["ansi"], "render_fps": 4}
 
-    def __init__(self, problems: str | os.PathLike | Iterable[Problem] | None = None, human: Any = DEFAULT_HUMAN,
-                 sandbox: Any = DEFAULT_BACKEND, max_rounds: int = MAX_ROUNDS, human_tokens: int = HUMAN_TOKENS,
-                 tokenizer: Any = None, reward: str | Callable[[EpisodeResult], float] = "pass",
-                 show_problem_to_agent: bool = False, render_mode: str | None = None):
+    def __init__(
+        self,
+        problems: str | os.PathLike | Iterable[Problem] | None = None,
+        human: Any = DEFAULT_HUMAN,
+        sandbox: Any = DEFAULT_BACKEND,
+        max_rounds: int = MAX_ROUNDS,
+        human_tokens: int = HUMAN_TOKENS,
+        tokenizer: Any = None,
+        reward: str | Callable[[EpisodeResult], float] = "pass",
+        show_problem_to_agent: bool = False,
+        render_mode: str | None = None,
+    ):
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise InputError(f"render_mode {render_mode!r} is not one of {self.metadata['render_modes']}")
         if isinstance(reward, str) and reward not in metrics.REWARDS:
@@ -184,13 +198,15 @@ class CodeAssistEnv(gym.Env[dict, str]):
         longest_statement = max(len(p.statement) for p in self.problems) if show_problem_to_agent else 0
         longest_starter = max(len(p.starter_code) for p in self.problems)
         self.action_space = AnyText(MAX_SUGGESTION_CHARS)
-        self.observation_space = spaces.Dict({
-            "code": AnyText(longest_starter + max_rounds * (MAX_SUGGESTION_CHARS + MAX_HUMAN_CHARS)),
-            "round": spaces.Discrete(max_rounds + 1),
-            "last_decision": spaces.Text(6, min_length=0, charset=string.ascii_lowercase),
-            "last_human_text": AnyText(MAX_HUMAN_CHARS),
-            "statement": AnyText(longest_statement),
-        })
+        self.observation_space = spaces.Dict(
+            {
+                "code": AnyText(longest_starter + max_rounds * (MAX_SUGGESTION_CHARS + MAX_HUMAN_CHARS)),
+                "round": spaces.Discrete(max_rounds + 1),
+                "last_decision": spaces.Text(6, min_length=0, charset=string.ascii_lowercase),
+                "last_human_text": AnyText(MAX_HUMAN_CHARS),
+                "statement": AnyText(longest_statement),
+            }
+        )
         self._problem: Problem | None = None
         self._done = False
 
@@ -210,8 +226,10 @@ class CodeAssistEnv(gym.Env[dict, str]):
         else:
             close = difflib.get_close_matches(str(problem_id), list(self._by_id), n=3)
             hint = f"; did you mean {' or '.join(map(repr, close))}?" if close else ""
-            raise InputError(f"problem_id {problem_id!r} is not in this environment's problem set "
-                             f"({len(self.problems)} problems){hint}")
+            raise InputError(
+                f"problem_id {problem_id!r} is not in this environment's problem set "
+                f"({len(self.problems)} problems){hint}"
+            )
         # The human's own randomness (the expert's misses) comes from the episode's generator too.
         self.human.reset(problem, seed=int(self.np_random.integers(2**63)))
         self._problem = problem
@@ -221,8 +239,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
         self._last_human_text = ""
         self._transcript: list[EnvRound] = []
         self._done = False
-        return self._observation(), ResetInfo(problem_id=problem.id, starter_code=problem.starter_code,
-                                              tokenizer=self.tokenizer.name, seed=seed)
+        return self._observation(), ResetInfo(
+            problem_id=problem.id, starter_code=problem.starter_code, tokenizer=self.tokenizer.name, seed=seed
+        )
 
     def step(self, action: str):
         if self._problem is None:
@@ -240,8 +259,9 @@ class CodeAssistEnv(gym.Env[dict, str]):
         except SimulatorFailure as error:
             failure, decision = error.reason, Decision(Choice.REJECT, f"simulator failure: {error}")
         if not isinstance(decision, Decision):
-            raise TypeError(f"human {type(self.human).__name__}.decide returned {type(decision).__name__}, "
-                            "not a Decision")
+            raise TypeError(
+                f"human {type(self.human).__name__}.decide returned {type(decision).__name__}, not a Decision"
+            )
         decide_s = time.perf_counter() - started
         if decision.choice == Choice.ACCEPT:
             self._code += suggestion
@@ -255,18 +275,22 @@ class CodeAssistEnv(gym.Env[dict, str]):
                 failure, written = error.reason, ""
             write_s = time.perf_counter() - started
             if not isinstance(written, str):
-                raise TypeError(f"human {type(self.human).__name__}.write returned {type(written).__name__}, "
-                                "not a str")
+                raise TypeError(f"human {type(self.human).__name__}.write returned {type(written).__name__}, not a str")
             # The protocol allows at most K_H tokens: extra text is cut here, whoever the human is.
             human_text = self.tokenizer.truncate(written, self.human_tokens)[:MAX_HUMAN_CHARS]
             self._code += human_text
 
         record = EnvRound(
-            round=self._round, suggestion=suggestion, decision=decision.choice,
-            reasoning=decision.reasoning, human_text=human_text, simulator_failure=failure,
+            round=self._round,
+            suggestion=suggestion,
+            decision=decision.choice,
+            reasoning=decision.reasoning,
+            human_text=human_text,
+            simulator_failure=failure,
             tokens_read=self.tokenizer.count(suggestion) if suggestion else 0,
             tokens_written=self.tokenizer.count(human_text) if human_text else 0,
-            decide_s=decide_s, write_s=write_s,
+            decide_s=decide_s,
+            write_s=write_s,
         )
         self._transcript.append(record)
         self._last_decision, self._last_human_text = decision.choice, human_text
@@ -274,9 +298,14 @@ class CodeAssistEnv(gym.Env[dict, str]):
         terminated = decision.choice == Choice.FINISH
         truncated = not terminated and self._round >= self.max_rounds
         info: dict[str, Any] = StepInfo(
-            problem_id=problem.id, round=self._round, decision=decision.choice, human_text=human_text,
-            round_tokens_read=record["tokens_read"], round_tokens_written=record["tokens_written"],
-            simulator_failure=failure)
+            problem_id=problem.id,
+            round=self._round,
+            decision=decision.choice,
+            human_text=human_text,
+            round_tokens_read=record["tokens_read"],
+            round_tokens_written=record["tokens_written"],
+            simulator_failure=failure,
+        )
         reward = 0.0
         if terminated or truncated:
             self._done = True
@@ -292,9 +321,15 @@ class CodeAssistEnv(gym.Env[dict, str]):
             raise RuntimeError("CodeAssist-v0: fail_agent() needs an episode in progress")
         self._done = True
         result = self._final_result(finished=True, agent_failure=reason)
-        info: dict[str, Any] = StepInfo(problem_id=self._problem.id, round=self._round, decision="",
-                                        human_text="", round_tokens_read=0, round_tokens_written=0,
-                                        simulator_failure=None)
+        info: dict[str, Any] = StepInfo(
+            problem_id=self._problem.id,
+            round=self._round,
+            decision="",
+            human_text="",
+            round_tokens_read=0,
+            round_tokens_written=0,
+            simulator_failure=None,
+        )
         info.update(result.to_info())
         return self._observation(), float(self.reward_function(result)), True, False, info
 
@@ -394,8 +429,10 @@ def _load(problems: str | os.PathLike | Iterable[Problem] | None) -> list[Proble
     if problems is None:
         problems = DEFAULT_SET
     if not isinstance(problems, (str, os.PathLike, Iterable)):
-        raise TypeError(f"CodeAssist-v0: problems must be a problem set's name, a file's path or Problem objects, "
-                        f"got {type(problems).__name__} {problems!r:.80}")
+        raise TypeError(
+            f"CodeAssist-v0: problems must be a problem set's name, a file's path or Problem objects, "
+            f"got {type(problems).__name__} {problems!r:.80}"
+        )
     loaded = load_problems(problems) if isinstance(problems, (str, os.PathLike)) else list(problems)
     if not loaded:
         raise InputError(f"CodeAssist-v0: the problem set {problems!r} is empty")

@@ -7,6 +7,7 @@ writes and its report reads.
 - ``EpisodeRecord``: one line of a run's ``episodes.jsonl``: the bench's own fields (agent, seed, status,
   ...) and, unless the episode raised, its ``EpisodeResult``, stored flat, as the line always was.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -20,6 +21,7 @@ from typing import Any, TypedDict
 class EpisodeStatus(StrEnum):
     """How the bench recorded an episode (``EpisodeRecord.status``), by whose failure it was
     (docs/protocol.md §2.6); --resume runs again all but the final ones (``OK``, ``AGENT_ERROR``)."""
+
     OK = "ok"  # played to its end
     AGENT_ERROR = "agent_error"  # the assistant failed (deadline, raised, invalid action): scored 0, counted
     ERROR = "error"  # the harness or the simulated programmer raised, or the human's endpoint was down: left out
@@ -70,6 +72,7 @@ class StepInfo(TypedDict):
 
 class EnvRound(TypedDict):
     """One round of ``transcript`` as the environment records it."""
+
     round: int
     suggestion: str
     decision: str
@@ -84,6 +87,7 @@ class EnvRound(TypedDict):
 
 class Round(EnvRound, total=False):
     """A round as the bench stores it: the environment's, and what the agent said about it."""
+
     act_s: float  # seconds the agent took to suggest
     agent_info: dict[str, Any]  # the agent's ``last_info``
 
@@ -129,8 +133,18 @@ class EpisodeResult:
         return cls(**{k: v for k, v in info.items() if k in names})
 
 
-_RECORD_FIELDS = ("agent", "problem_id", "seed", "status", "error", "worker", "started_at", "elapsed_s",
-                  "traceback", "servers")
+_RECORD_FIELDS = (
+    "agent",
+    "problem_id",
+    "seed",
+    "status",
+    "error",
+    "worker",
+    "started_at",
+    "elapsed_s",
+    "traceback",
+    "servers",
+)
 _OPTIONAL_FIELDS = ("traceback", "servers")  # left out of a line when None (lines before "servers" lack it)
 
 
@@ -192,5 +206,4 @@ def episode_fingerprint(transcript: list[Any], code: str) -> str:
 def round_hashes(transcript: list[Any]) -> list[str]:
     """One short hash (8 hex digits) per round of its suggestion, decision and the programmer's text: where two
     episodes with different fingerprints part."""
-    return [_digest([r.get("suggestion", ""), r.get("decision", ""), r.get("human_text", "")])[:8]
-            for r in transcript]
+    return [_digest([r.get("suggestion", ""), r.get("decision", ""), r.get("human_text", "")])[:8] for r in transcript]

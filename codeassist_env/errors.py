@@ -1,6 +1,7 @@
 """The one base class of the package's input errors: what a caller gave is wrong (an option, a name, a file,
 a field of one) or what it asked for is missing on this machine. The command line reports exactly these as
 one line and exit status 2 (``cli.errors``); any other exception is a bug, shown with its traceback."""
+
 from __future__ import annotations
 
 

@@ -2,12 +2,15 @@
 that a command needing it says the fix in one line instead of Python's "No module named ...".
 
 vLLM is not an extra of this environment: it lives in one of its own (``codeassist setup vllm``)."""
+
 from __future__ import annotations
 
 EXTRA_OF_MODULE = {
     **dict.fromkeys(("torch", "transformers", "peft", "accelerate", "gguf", "safetensors"), "train"),
     "llama_cpp": "local",
-    **dict.fromkeys(("markdown", "starlette", "uvicorn"), "study"),  # uvicorn: the local server's too (llama_cpp_server.py)
+    **dict.fromkeys(
+        ("markdown", "starlette", "uvicorn"), "study"
+    ),  # uvicorn: the local server's too (llama_cpp_server.py)
     "docker": "docker",
     "ray": "ray",
 }

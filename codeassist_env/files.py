@@ -4,6 +4,7 @@ or not at all.
 A file written whole is seen by a reader (a resumed run, a report, another process) as the old file or the new
 one, never half of one: it is written to a temporary file beside the target and renamed over the target, which
 POSIX makes atomic on one file system."""
+
 from __future__ import annotations
 
 import gzip
@@ -15,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 
-def json_lines(path: str | os.PathLike, error: type[Exception], lines: Iterable[str] | None = None,
-               hint: str = "") -> Iterator[tuple[int, Any]]:
+def json_lines(
+    path: str | os.PathLike, error: type[Exception], lines: Iterable[str] | None = None, hint: str = ""
+) -> Iterator[tuple[int, Any]]:
     """(line number, value) for each non-blank line of a JSON Lines file. The file is
     read as UTF-8, gzip-compressed when its name ends in .gz, unless ``lines`` are given (read from it some
     other way). A line that is not JSON raises ``error`` naming the file and the line, then ``hint``; a file

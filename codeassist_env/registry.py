@@ -9,6 +9,7 @@ Names of kinds that take an argument are ``prefix``, or ``prefix`` + a separator
 Code outside the package adds entries with ``register`` (``codeassist --plugin MODULE`` imports such a
 module before the command line is read; see ``codeassist_env.plugins``).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -35,6 +36,7 @@ E = TypeVar("E", bound=Named)
 class Kind:
     """An entry for things built from a name with an argument (agents, humans): ``parse`` turns the
     argument into what ``build`` takes, so that a bad one is refused before anything is built."""
+
     name: str
     build: Callable[..., Any]  # build(parsed_argument, **options)
     help: str = ""
@@ -87,7 +89,7 @@ class Registry(Generic[E]):
             if name == prefix:
                 return self._entries[prefix], ""
             if self.separators and name.startswith(prefix) and name[len(prefix)] in self.separators:
-                return self._entries[prefix], name[len(prefix) + 1:]
+                return self._entries[prefix], name[len(prefix) + 1 :]
         return None
 
     def unknown(self, name: str) -> str:
@@ -98,15 +100,16 @@ class Registry(Generic[E]):
             head = head.split(separator, 1)[0]
         # The closest names ('exprt' is 'expert', not also 'expert-real'), whole name first; the hint is
         # the first that works as a name: 'sft10' gets 'sft-10', since 'sft' alone is refused.
-        close = list(dict.fromkeys(difflib.get_close_matches(name, names, n=3)
-                                   + difflib.get_close_matches(head, names, n=3)))
+        close = list(
+            dict.fromkeys(difflib.get_close_matches(name, names, n=3) + difflib.get_close_matches(head, names, n=3))
+        )
         working = next((w for w in map(lambda c: self._working(c, name), close) if w), None)
         hint = f"; did you mean {working!r}?" if working else ""
         return f"unknown {self.kind} {name!r}{hint} (registered: {', '.join(names)})"
 
     def _working(self, prefix: str, name: str) -> str | None:
         """``prefix`` with the rest of ``name`` as its argument, or alone, whichever parses; None if neither."""
-        rest = name[len(prefix):] if name.startswith(prefix) else ""
+        rest = name[len(prefix) :] if name.startswith(prefix) else ""
         for text in [prefix + separator + rest for separator in self.separators if rest] + [prefix]:
             try:
                 self.parse(text)

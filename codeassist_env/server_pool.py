@@ -13,6 +13,7 @@ completion) comes from a server that is up: it is raised to the caller, whose ow
 Which server answered is counted per episode: the bench opens ``tally()`` around an episode, and every
 pooled request made in that thread adds to ``{role: {url: requests}}``, which the episode record keeps.
 """
+
 from __future__ import annotations
 
 import threading
@@ -81,8 +82,15 @@ class _Server:
 class ServerPool:
     """Round-robin with health over ``urls`` (see the module docstring); thread-safe."""
 
-    def __init__(self, urls: Sequence[str], role: str, *, retry_after_s: float = DEFAULT_RETRY_AFTER_S,
-                 is_down: Callable[[BaseException], bool] = unreachable, clock: Callable[[], float] = time.monotonic):
+    def __init__(
+        self,
+        urls: Sequence[str],
+        role: str,
+        *,
+        retry_after_s: float = DEFAULT_RETRY_AFTER_S,
+        is_down: Callable[[BaseException], bool] = unreachable,
+        clock: Callable[[], float] = time.monotonic,
+    ):
         if not urls:
             raise InputError(f"{role}: no server URL given")
         self.role, self.retry_after_s, self.is_down, self._clock = role, retry_after_s, is_down, clock
@@ -105,8 +113,9 @@ class ServerPool:
             start, self._next = self._next, (self._next + 1) % len(self._servers)
             rotated = self._servers[start:] + self._servers[:start]
             now = self._clock()
-            probe = next((s for s in rotated if s.down_since is not None
-                          and now - s.down_since >= self.retry_after_s), None)
+            probe = next(
+                (s for s in rotated if s.down_since is not None and now - s.down_since >= self.retry_after_s), None
+            )
             if probe is not None:
                 probe.down_since = now  # re-armed: the other requests of this period leave it alone
             up = [s for s in rotated if s.down_since is None]
@@ -158,4 +167,3 @@ def shared_pool(role: str, urls: Sequence[str]) -> ServerPool:
         if key not in _pools:
             _pools[key] = ServerPool(urls, role)
         return _pools[key]
-

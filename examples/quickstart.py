@@ -1,8 +1,9 @@
 """Run one CodeAssist-v0 episode and print it round by round, then the episode's metrics.
 
-    python examples/quickstart.py --problems humaneval --id HumanEval/0 --agent oracle-10
-    python examples/quickstart.py --agent none --max-rounds 5      # a seeded problem of the default set
+python examples/quickstart.py --problems humaneval --id HumanEval/0 --agent oracle-10
+python examples/quickstart.py --agent none --max-rounds 5      # a seeded problem of the default set
 """
+
 from __future__ import annotations
 
 import json
@@ -13,8 +14,21 @@ import codeassist_env  # noqa: F401  (registers CodeAssist-v0)
 from codeassist_env.agents import make_agent
 from codeassist_env.cli.errors import ArgumentParser, at_least, run_script
 
-METRICS = ("passed", "pass_fraction", "dpr", "accept_ratio", "suggestions_shown", "accepted", "rejected",
-           "tokens_read", "tokens_written", "rounds", "finished", "simulator_failed", "tokenizer")
+METRICS = (
+    "passed",
+    "pass_fraction",
+    "dpr",
+    "accept_ratio",
+    "suggestions_shown",
+    "accepted",
+    "rejected",
+    "tokens_read",
+    "tokens_written",
+    "rounds",
+    "finished",
+    "simulator_failed",
+    "tokenizer",
+)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -29,8 +43,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--sandbox", default="auto", help="auto, docker, bwrap or process")
     args = parser.parse_args(argv)
 
-    env = gym.make("CodeAssist-v0", problems=args.problems, human=args.human, sandbox=args.sandbox,
-                   max_rounds=args.max_rounds, human_tokens=args.human_tokens)
+    env = gym.make(
+        "CodeAssist-v0",
+        problems=args.problems,
+        human=args.human,
+        sandbox=args.sandbox,
+        max_rounds=args.max_rounds,
+        human_tokens=args.human_tokens,
+    )
     try:
         agent = make_agent(args.agent, problems=env.unwrapped.problems)
         obs, info = env.reset(seed=args.seed, options={"problem_id": args.id} if args.id else None)
@@ -47,8 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"           human wrote {info['human_text']!r}")
         print("--- final program ---")
         print(info["code"])
-        print(f"--- {'finished' if terminated else 'truncated'}; verdict {info['verdict']['status']} "
-              f"({info['verdict']['n_passed']}/{info['verdict']['n_total']} tests, {info['verdict']['backend']}) ---")
+        print(
+            f"--- {'finished' if terminated else 'truncated'}; verdict {info['verdict']['status']} "
+            f"({info['verdict']['n_passed']}/{info['verdict']['n_total']} tests, {info['verdict']['backend']}) ---"
+        )
         print(json.dumps({key: info[key] for key in METRICS} | {"reward": reward}, indent=2))
     finally:
         env.close()

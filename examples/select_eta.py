@@ -9,6 +9,7 @@ an adapter that stays silent ties with no assistant and one whose suggestions co
     python examples/select_eta.py runs/shipped-adapters/empower-eta0.32 runs/shipped-adapters/empower-eta1 \\
         runs/shipped-adapters/empower-eta4 --out runs/select-eta
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -35,9 +36,30 @@ def main() -> int:
 
     manifests = {f"empower:{path}": read_manifest(path) for path in args.adapters}
     resume = ["--resume"] if (args.out / "run.json").is_file() else []
-    status = codeassist(["bench", "--agents", "none", *manifests, "--problems", args.problems, "--split", args.split,
-                         "--human", args.human, "--max-rounds", str(args.max_rounds), "--sandbox", args.sandbox,
-                         "--concurrency", str(args.concurrency), "--no-progress", "--out", str(args.out), *resume])
+    status = codeassist(
+        [
+            "bench",
+            "--agents",
+            "none",
+            *manifests,
+            "--problems",
+            args.problems,
+            "--split",
+            args.split,
+            "--human",
+            args.human,
+            "--max-rounds",
+            str(args.max_rounds),
+            "--sandbox",
+            args.sandbox,
+            "--concurrency",
+            str(args.concurrency),
+            "--no-progress",
+            "--out",
+            str(args.out),
+            *resume,
+        ]
+    )
     if status:
         return status
 
@@ -46,11 +68,15 @@ def main() -> int:
     for agent, row in rows.items():
         eta = manifests[agent].get("eta") if agent in manifests else None
         accept = row.accept_ratio[0]
-        print(f"{agent:60} {'' if eta is None else f'{eta:g}':>6} {row.dpr[0]:7.4f} "
-              f"{'n/a' if accept is None else f'{accept:.3f}':>7} {row.suggestions[0]:8.1f}")
+        print(
+            f"{agent:60} {'' if eta is None else f'{eta:g}':>6} {row.dpr[0]:7.4f} "
+            f"{'n/a' if accept is None else f'{accept:.3f}':>7} {row.suggestions[0]:8.1f}"
+        )
     best = max(manifests, key=lambda agent: (rows[agent].dpr[0], rows[agent].accept_ratio[0] or 0.0))
-    print(f"best on {args.problems}:{args.split}: eta={manifests[best]['eta']:g} {manifests[best].get('eta_unit', 'bits')} "
-          f"({best}), DPR {rows[best].dpr[0]:.4f} vs no assistant {rows['none'].dpr[0]:.4f}")
+    print(
+        f"best on {args.problems}:{args.split}: eta={manifests[best]['eta']:g} {manifests[best].get('eta_unit', 'bits')} "
+        f"({best}), DPR {rows[best].dpr[0]:.4f} vs no assistant {rows['none'].dpr[0]:.4f}"
+    )
     return 0
 
 

@@ -1,5 +1,6 @@
 """Shared by the LM-agent tests of both backends: a one-line problem and an episode that keeps the
 agent's suggestions, so a test can compare them with the transcript."""
+
 from __future__ import annotations
 
 import gymnasium as gym
@@ -9,10 +10,15 @@ from codeassist_env.agents import play_episode
 from codeassist_env.problems import Problem
 from codeassist_env.problems import TestCase as HiddenTest
 
-ADD = Problem(id="add", statement="Return the sum of a and b.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(2, 3) == 5\n")],
-              starter_code="def add(a, b):\n", reference_solution="def add(a, b):\n    return a + b\n",
-              entry_point="add")
+ADD = Problem(
+    id="add",
+    statement="Return the sum of a and b.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(f):\n    assert f(2, 3) == 5\n")],
+    starter_code="def add(a, b):\n",
+    reference_solution="def add(a, b):\n    return a + b\n",
+    entry_point="add",
+)
 
 
 def short_add_env(sandbox: str = "bwrap") -> gym.Env:

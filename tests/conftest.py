@@ -1,4 +1,5 @@
 """Shared pytest fixtures."""
+
 from __future__ import annotations
 
 import os
@@ -44,8 +45,10 @@ def vllm_server(vllm_env):
             yield running
 
 
-@pytest.fixture(scope="module", params=[pytest.param("bwrap", marks=pytest.mark.bwrap),
-                                        pytest.param("docker", marks=pytest.mark.docker)])
+@pytest.fixture(
+    scope="module",
+    params=[pytest.param("bwrap", marks=pytest.mark.bwrap), pytest.param("docker", marks=pytest.mark.docker)],
+)
 def sandbox(request):
     """An open sandbox of each isolating backend, shared by a module's tests. A missing Docker daemon
     skips the docker half outside CI (CI=true) and fails it in CI, where it must be there."""

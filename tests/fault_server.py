@@ -14,6 +14,7 @@ once the script is used up):
 ``stop()`` also closes the connections clients keep alive, so a stopped server answers nothing, as a
 killed one would; ``port`` lets a test start a server again where a stopped one was.
 """
+
 from __future__ import annotations
 
 import json
@@ -61,8 +62,12 @@ def completion_body(text: str, model: str, logprobs: dict | None = None) -> dict
     if logprobs is not None:
         choice["logprobs"] = logprobs
     return {
-        "id": "chatcmpl-fault", "object": "chat.completion", "created": int(time.time()), "model": model,
-        "choices": [choice], "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
+        "id": "chatcmpl-fault",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": model,
+        "choices": [choice],
+        "usage": {"prompt_tokens": 11, "completion_tokens": 3, "total_tokens": 14},
     }
 
 

@@ -1,5 +1,6 @@
 """A plug-in from outside the package (``codeassist --plugin tests/plugin_demo.py ...``): one new human,
 one new agent and one new problem set, registered without editing the package."""
+
 from pathlib import Path
 
 from codeassist_env.agents import AGENTS, AgentKind
@@ -25,8 +26,16 @@ class EchoLineAgent:
         return lines[-1] + "\n" if observation["code"].endswith("\n") and lines[-1].strip() else ""
 
 
-HUMANS.register(HumanKind("stubborn", lambda arg, tokenizer=None, **_: StubbornHuman(tokenizer=tokenizer),
-                          "types the reference, rejects every suggestion"))
+HUMANS.register(
+    HumanKind(
+        "stubborn",
+        lambda arg, tokenizer=None, **_: StubbornHuman(tokenizer=tokenizer),
+        "types the reference, rejects every suggestion",
+    )
+)
 AGENTS.register(AgentKind("echo", lambda _, **__: EchoLineAgent(), "repeats the last line"))
-PROBLEM_SETS.register(ProblemSet("twice", lambda: Path(__file__).parent / "fixtures" / "plugin_twice.jsonl",
-                                 "one stdin problem: print 2 * n"))
+PROBLEM_SETS.register(
+    ProblemSet(
+        "twice", lambda: Path(__file__).parent / "fixtures" / "plugin_twice.jsonl", "one stdin problem: print 2 * n"
+    )
+)

@@ -1,6 +1,7 @@
 """Assistants that fail on purpose (``codeassist --plugin tests/plugin_faulty.py ...``): one that hangs, one
 that raises and one that suggests a lone surrogate, each from round 2 on; round 1 suggests nothing, so that
 the failure comes mid-episode. Each has failed its episodes by the protocol (docs/protocol.md §2.6)."""
+
 import threading
 
 from codeassist_env.agents import AGENTS, AgentKind
@@ -23,6 +24,9 @@ class FaultyAgent:
         return "# \ud800\n"
 
 
-for fault, help_text in (("hang", "hangs in round 2"), ("crash", "raises in round 2"),
-                         ("surrogate", "suggests a lone surrogate in round 2")):
+for fault, help_text in (
+    ("hang", "hangs in round 2"),
+    ("crash", "raises in round 2"),
+    ("surrogate", "suggests a lone surrogate in round 2"),
+):
     AGENTS.register(AgentKind(fault, lambda _, fault=fault, **__: FaultyAgent(fault), help_text))

@@ -1,6 +1,7 @@
 """The assistant's own failures (docs/protocol.md §2.6): a hang, a raise and an action that is not valid
 Unicode each end the episode charged to the assistant (Pass@1 0, DPR 0), never the run, and never anyone
 else's episode. Plug-in agents from tests/plugin_faulty.py."""
+
 from __future__ import annotations
 
 import json
@@ -23,9 +24,15 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
 from plugin_faulty import FaultyAgent  # noqa: E402
 
-NEG = Problem(id="neg", statement="Return -x.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")], starter_code="",
-              reference_solution="def neg(x):\n    return -x\n", entry_point="neg")
+NEG = Problem(
+    id="neg",
+    statement="Return -x.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")],
+    starter_code="",
+    reference_solution="def neg(x):\n    return -x\n",
+    entry_point="neg",
+)
 
 
 @pytest.mark.parametrize("fault, kind", [("hang", "timeout"), ("crash", "raised"), ("surrogate", "invalid_action")])
@@ -66,19 +73,47 @@ def test_a_record_writer_writes_whole_records_or_names_the_one_it_refuses(tmp_pa
 
 
 def _bench(out: Path, agents: list[str]) -> subprocess.CompletedProcess:
-    command = [sys.executable, "-m", "codeassist_env.cli", "--plugin", str(REPO / "tests" / "plugin_faulty.py"),
-               "bench", "--agents", *agents, "--human", "reference", "--sandbox", "bwrap", "--problems",
-               "codeassist-core", "--split", "test", "--limit", "2", "--max-rounds", "4", "--agent-timeout", "1",
-               "--concurrency", "2", "--no-progress", "--out", str(out)]
-    return subprocess.run(command, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "PYTHONPATH": str(REPO)})
+    command = [
+        sys.executable,
+        "-m",
+        "codeassist_env.cli",
+        "--plugin",
+        str(REPO / "tests" / "plugin_faulty.py"),
+        "bench",
+        "--agents",
+        *agents,
+        "--human",
+        "reference",
+        "--sandbox",
+        "bwrap",
+        "--problems",
+        "codeassist-core",
+        "--split",
+        "test",
+        "--limit",
+        "2",
+        "--max-rounds",
+        "4",
+        "--agent-timeout",
+        "1",
+        "--concurrency",
+        "2",
+        "--no-progress",
+        "--out",
+        str(out),
+    ]
+    return subprocess.run(
+        command, capture_output=True, text=True, timeout=300, env={**os.environ, "PYTHONPATH": str(REPO)}
+    )
 
 
 def _comparable(record: dict) -> dict:
     timed = ("worker", "started_at", "elapsed_s", "verdict")
-    return {**{k: v for k, v in record.items() if k not in timed and k != "transcript"},
-            "transcript": [{k: v for k, v in r.items() if not k.endswith("_s")} for r in record["transcript"]],
-            "verdict": [t["status"] for t in record["verdict"]["tests"]]}
+    return {
+        **{k: v for k, v in record.items() if k not in timed and k != "transcript"},
+        "transcript": [{k: v for k, v in r.items() if not k.endswith("_s")} for r in record["transcript"]],
+        "verdict": [t["status"] for t in record["verdict"]["tests"]],
+    }
 
 
 @pytest.mark.bwrap
@@ -95,8 +130,10 @@ def test_a_bench_with_a_hanging_a_crashing_and_a_surrogate_assistant_finishes_an
     assert all(r["status"] == "agent_error" and r["pass_at_1"] == 0 and r["dpr"] == 0 for r in charged)
     assert {r["agent_failure"].split(":")[0] for r in charged} == {"timeout", "raised", "invalid_action"}
     others = {(r["agent"], r["problem_id"]): _comparable(r) for r in records if r not in charged}
-    expected = {(r["agent"], r["problem_id"]): _comparable(r)
-                for r in load_episodes(tmp_path / "clean" / "episodes.jsonl").records}
+    expected = {
+        (r["agent"], r["problem_id"]): _comparable(r)
+        for r in load_episodes(tmp_path / "clean" / "episodes.jsonl").records
+    }
     assert others == expected
     report = (tmp_path / "faulty" / "report.md").read_text(encoding="utf-8")
     assert "assistant failed (scored 0)" in report

@@ -1,5 +1,6 @@
 """Empower at inference stops generating once its likelihood budget is spent (``nll_limit``): with
 the real SmolLM2 weights, that must give the suggestions of generating the whole cap and cutting."""
+
 from __future__ import annotations
 
 from dataclasses import replace

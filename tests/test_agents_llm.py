@@ -1,4 +1,5 @@
 """The LM agents over a real OpenAI-compatible server: llama.cpp serving SmolLM2-135M-Instruct."""
+
 from __future__ import annotations
 
 import math
@@ -23,8 +24,7 @@ def test_completions_and_chat_return_tokens_and_logprobs(served):
     raw = served.generate("def add(a, b):\n    return", 8, stop=["\n"], logprobs=True)
     assert raw.text and "\n" not in raw.text and "".join(raw.tokens) == raw.text
     assert len(raw.token_logprobs) == len(raw.tokens) and all(v <= 0 for v in raw.token_logprobs)
-    chat = served.generate([{"role": "user", "content": "Write a Python function add(a, b)."}], 24,
-                           logprobs=False)
+    chat = served.generate([{"role": "user", "content": "Write a Python function add(a, b)."}], 24, logprobs=False)
     assert chat.text and "".join(chat.tokens) == chat.text and chat.token_logprobs is None
 
 
@@ -36,10 +36,8 @@ def test_score_is_refused_on_llama_cpp_with_the_reason(served):
 
 def test_inference_empower_cut_matches_the_servers_logprobs(served):
     observation = {"code": "def add(a, b):\n    return", "round": 0, "statement": ""}
-    reference = served.generate(observation["code"], 12, stop=["```"], temperature=0.0, seed=0,
-                                logprobs=True)
-    cumulative_bits = [-sum(reference.token_logprobs[: i + 1]) / math.log(2)
-                       for i in range(len(reference.tokens))]
+    reference = served.generate(observation["code"], 12, stop=["```"], temperature=0.0, seed=0, logprobs=True)
+    cumulative_bits = [-sum(reference.token_logprobs[: i + 1]) / math.log(2) for i in range(len(reference.tokens))]
     for cut in (0, 3):
         eta = ((cumulative_bits[cut - 1] if cut else 0.0) + cumulative_bits[cut]) / 2
         agent = inference_empower_agent(served, eta, cap=12, mode="raw", temperature=0.0)
@@ -59,8 +57,13 @@ def test_each_agent_suggests_in_a_real_episode(local_llm_server):
     # The trained agents address a served adapter by model name; llama.cpp serves only the base
     # model here, so the name is "smollm2" and the stop token is given explicitly.
     options = BackendOptions(base_url=local_llm_server.base_url, stop="<|im_end|>")
-    names = ["base", "base-10", f"sft-10:{local_llm_server.model}", f"empower:{local_llm_server.model}",
-             "empower-infer:8"]
+    names = [
+        "base",
+        "base-10",
+        f"sft-10:{local_llm_server.model}",
+        f"empower:{local_llm_server.model}",
+        "empower-infer:8",
+    ]
     env = short_add_env()
     # Small generation budgets keep the test fast; the agents' length rules still apply within them.
     try:

@@ -1,4 +1,5 @@
 """The LM agents with local transformers and the real SmolLM2-135M-Instruct weights."""
+
 from __future__ import annotations
 
 import json
@@ -30,12 +31,12 @@ def adapter_dir(tmp_path_factory, backend):
     from codeassist_env.models import load_causal_lm
 
     model, _ = load_causal_lm("smollm2", shared=False)
-    tuned = get_peft_model(model, LoraConfig(r=4, lora_alpha=1, target_modules=["q_proj", "v_proj"],
-                                             init_lora_weights=False))
+    tuned = get_peft_model(
+        model, LoraConfig(r=4, lora_alpha=1, target_modules=["q_proj", "v_proj"], init_lora_weights=False)
+    )
     path = tmp_path_factory.mktemp("adapter")
     tuned.save_pretrained(path, save_embedding_layers=False)
-    (path / "manifest.json").write_text(json.dumps({"method": "sft-10", "base_model": "smollm2",
-                                                    "stop": "<|im_end|>"}))
+    (path / "manifest.json").write_text(json.dumps({"method": "sft-10", "base_model": "smollm2", "stop": "<|im_end|>"}))
     return path
 
 
@@ -46,10 +47,11 @@ def _greedy_tokens_and_logprobs(backend, code: str, n: int) -> tuple[list[int], 
 
     prompt = backend.tokenizer(code).input_ids
     with torch.no_grad():
-        out = backend.model.generate(torch.tensor([prompt]), max_new_tokens=n, do_sample=False,
-                                     pad_token_id=backend.tokenizer.pad_token_id)
-        generated = out[0, len(prompt):].tolist()
-        logits = backend.model(out).logits[0, len(prompt) - 1: -1]
+        out = backend.model.generate(
+            torch.tensor([prompt]), max_new_tokens=n, do_sample=False, pad_token_id=backend.tokenizer.pad_token_id
+        )
+        generated = out[0, len(prompt) :].tolist()
+        logits = backend.model(out).logits[0, len(prompt) - 1 : -1]
     logprobs = torch.log_softmax(logits.float(), dim=-1).gather(1, torch.tensor(generated)[:, None])[:, 0]
     return generated, logprobs.tolist()
 
@@ -86,16 +88,19 @@ def test_sampling_is_seeded(backend):
     assert (agent.act(observation), agent.last_info["reply"]) == first
 
 
-@pytest.mark.parametrize("code, aligned, suggestion", [
-    # Re-typed exactly: the suggestion is what follows the code.
-    ("def add(a,b):\n    return a+", False, "b\n"),
-    # The model drops the space in "(x) :", so the alignment rule recovers the continuation.
-    ("def square(x) :\n    return x*", True, "*2\n"),
-    # The model re-spaces "n%2 ==" as "n % 2 ==": aligned, continuation after the last match.
-    ("def is_even(n):\n    return n%2 ==", True, " 0\n"),
-    # The model rewrites the body instead of re-typing it: too little matches, no suggestion.
-    ("def greet(name):\n    print('Hello, '+name)\n    return", True, ""),
-])
+@pytest.mark.parametrize(
+    "code, aligned, suggestion",
+    [
+        # Re-typed exactly: the suggestion is what follows the code.
+        ("def add(a,b):\n    return a+", False, "b\n"),
+        # The model drops the space in "(x) :", so the alignment rule recovers the continuation.
+        ("def square(x) :\n    return x*", True, "*2\n"),
+        # The model re-spaces "n%2 ==" as "n % 2 ==": aligned, continuation after the last match.
+        ("def is_even(n):\n    return n%2 ==", True, " 0\n"),
+        # The model rewrites the body instead of re-typing it: too little matches, no suggestion.
+        ("def greet(name):\n    print('Hello, '+name)\n    return", True, ""),
+    ],
+)
 def test_chat_retype_alignment_on_real_model_output(backend, code, aligned, suggestion):
     agent = base_agent(backend, 10)
     assert agent.act({"code": code, "round": 0, "statement": ""}) == suggestion
@@ -106,8 +111,10 @@ def test_chat_retype_alignment_on_real_model_output(backend, code, aligned, sugg
 
 
 def test_prefill_mode_continues_code_without_retyping_it(backend):
-    code = ('def truncate_number(number: float) -> float:\n    """ Return the decimal part of a positive '
-            'floating point number.\n    >>> truncate_number(3.5)\n    0.5\n    """\n    return')
+    code = (
+        'def truncate_number(number: float) -> float:\n    """ Return the decimal part of a positive '
+        'floating point number.\n    >>> truncate_number(3.5)\n    0.5\n    """\n    return'
+    )
     agent = base_agent(backend, 10, mode="prefill")
     suggestion = agent.act({"code": code, "round": 0, "statement": ""})
     assert suggestion.strip() and 1 <= agent.last_info["tokens"] <= 10, agent.last_info
@@ -116,8 +123,7 @@ def test_prefill_mode_continues_code_without_retyping_it(backend):
 
 
 def test_statement_is_shown_only_when_asked(backend):
-    env = gym.make("CodeAssist-v0", problems=[ADD], sandbox="process", max_rounds=1,
-                   show_problem_to_agent=True)
+    env = gym.make("CodeAssist-v0", problems=[ADD], sandbox="process", max_rounds=1, show_problem_to_agent=True)
     try:
         observation, _ = env.reset(seed=0)
         assert observation["statement"] == ADD.statement

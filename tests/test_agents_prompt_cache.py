@@ -1,6 +1,7 @@
 """The local backend's prompt cache (KV cache reuse between rounds) with the real SmolLM2 weights:
 it must change nothing but the time, so every test compares it with a backend that encodes the whole
 prompt each call."""
+
 from __future__ import annotations
 
 import threading
@@ -90,8 +91,10 @@ def test_each_thread_keeps_its_own_cache():
         reused[name] = cached.prompt_cache.reused
 
     barrier = threading.Barrier(2)
-    threads = [threading.Thread(target=play, args=(name, prompt, barrier))
-               for name, prompt in (("first", first), ("other", other))]
+    threads = [
+        threading.Thread(target=play, args=(name, prompt, barrier))
+        for name, prompt in (("first", first), ("other", other))
+    ]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -101,8 +104,9 @@ def test_each_thread_keeps_its_own_cache():
 
 
 @pytest.mark.bwrap
-@pytest.mark.parametrize("name, mode", [("base-10", "raw"), ("base-10", "prefill"),
-                                        ("empower-infer:8", "raw"), ("sft-10", None)])
+@pytest.mark.parametrize(
+    "name, mode", [("base-10", "raw"), ("base-10", "prefill"), ("empower-infer:8", "raw"), ("sft-10", None)]
+)
 def test_same_suggestions_with_and_without_the_cache_over_an_episode(name, mode):
     """A whole episode of a bundled test problem with the reference programmer (K_H = 10, up to
     50 rounds); ``sft-10`` runs its shipped LoRA adapter, so the cache must hold the adapter's keys.

@@ -1,5 +1,6 @@
 """The LM agents' rules on fixed text (no model): chat alignment, suggestion cleaning, length rules,
 stop handling and registry names."""
+
 from __future__ import annotations
 
 import math
@@ -7,13 +8,17 @@ import math
 import pytest
 
 from codeassist_env.agents import Agent, make_agent
-from codeassist_env.agents.assistants import (LikelihoodCut, TokenCap, base_agent, inference_empower_agent,
-                                              suggestion_tokens)
+from codeassist_env.agents.assistants import (
+    LikelihoodCut,
+    TokenCap,
+    base_agent,
+    inference_empower_agent,
+    suggestion_tokens,
+)
 from codeassist_env.agents.base import EPISODE_SEED_STRIDE
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.agents.lm import Generation, OpenAICompletionsBackend, cut_at_stop
-from codeassist_env.agents.prompting import (clean_suggestion, locate_continuation, raw_prompt,
-                                             retype_messages)
+from codeassist_env.agents.prompting import clean_suggestion, locate_continuation, raw_prompt, retype_messages
 
 CODE = "def mean(xs):\n    total = sum(xs)\n    return total /"
 
@@ -22,7 +27,7 @@ def test_exact_retype_starts_after_the_code_and_skips_the_opening_fence():
     reply = "```python\n" + CODE + " len(xs)\n```"
     found = locate_continuation(reply, CODE)
     assert (found.aligned, found.share) == (False, 1.0)
-    assert reply[found.start:] == " len(xs)\n```"
+    assert reply[found.start :] == " len(xs)\n```"
 
 
 def test_changed_prefix_is_aligned_after_the_last_matched_character():
@@ -30,13 +35,13 @@ def test_changed_prefix_is_aligned_after_the_last_matched_character():
     reply = "def mean(xs: list):\n    total = sum(xs)\n    return total / len(xs)\n"
     found = locate_continuation(reply, CODE)
     assert found.aligned and found.share == 1.0
-    assert reply[found.start:] == " len(xs)\n"
+    assert reply[found.start :] == " len(xs)\n"
     # The model dropped the space before "/": the code's last matched character is that space,
     # aligned with the space after "/", so the continuation starts after it.
     reply = "def mean(xs):\n    total = sum(xs)\n    return total/ len(xs)\n"
     found = locate_continuation(reply, CODE)
     assert found.aligned and 0.9 <= found.share < 1.0
-    assert reply[found.start:] == "len(xs)\n"
+    assert reply[found.start :] == "len(xs)\n"
 
 
 def test_a_reply_that_does_not_retype_the_code_gives_no_continuation():
@@ -51,7 +56,7 @@ def test_empty_code_continues_from_the_start_of_the_reply():
 
 def test_a_sentence_before_the_code_block_is_skipped():
     reply = "Here is the code:\n```python\n" + CODE + " len(xs)\n"
-    assert reply[locate_continuation(reply, CODE).start:] == " len(xs)\n"
+    assert reply[locate_continuation(reply, CODE).start :] == " len(xs)\n"
     assert locate_continuation(CODE + " 2\n```\n", CODE).start == len(CODE)
 
 
@@ -65,7 +70,8 @@ def test_clean_suggestion_stops_at_a_fence_and_at_prose():
 def test_prompts_hide_the_statement_unless_asked():
     assert raw_prompt(CODE) == CODE
     assert raw_prompt(CODE, "Average.\nEmpty lists never occur.").startswith(
-        "# Problem:\n# Average.\n# Empty lists never occur.\n\n")
+        "# Problem:\n# Average.\n# Empty lists never occur.\n\n"
+    )
     assert retype_messages(CODE)[-1]["content"].endswith(f"```python\n{CODE}\n```")
     assert "problem" not in retype_messages(CODE)[-1]["content"]
     assert "Average." in retype_messages(CODE, "Average.")[-1]["content"]
@@ -130,19 +136,23 @@ def test_every_agent_takes_reset_info_and_seeds_itself_from_it():
     agent.reset({"problem_id": "p", "seed": 3})
     assert agent.seed == 3 * EPISODE_SEED_STRIDE and agent.last_info == {}
     for name in ("none", "base-10", "empower-infer:1"):
-        assert isinstance(make_agent(name, backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1",
-                                                                          model="m")), Agent)
+        assert isinstance(
+            make_agent(name, backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1", model="m")), Agent
+        )
     assert not hasattr(make_agent("none"), "wants_reset_info")
 
 
-@pytest.mark.parametrize("name, message", [
-    ("base-x", "token count"),
-    ("sft-ten", "sft-N"),
-    ("sft-10:", "empty path"),
-    ("empower-infer:lots", "number of bits"),
-    ("empower:/nonexistent/adapter", "/nonexistent/adapter"),
-    ("sft-20:/nonexistent/sft", "/nonexistent/sft"),
-])
+@pytest.mark.parametrize(
+    "name, message",
+    [
+        ("base-x", "token count"),
+        ("sft-ten", "sft-N"),
+        ("sft-10:", "empty path"),
+        ("empower-infer:lots", "number of bits"),
+        ("empower:/nonexistent/adapter", "/nonexistent/adapter"),
+        ("sft-20:/nonexistent/sft", "/nonexistent/sft"),
+    ],
+)
 def test_bad_agent_names_name_the_problem(name, message):
     with pytest.raises((ValueError, FileNotFoundError), match=message):
         make_agent(name, backend_options=BackendOptions())
@@ -155,8 +165,9 @@ def test_served_agents_are_addressed_by_model_name():
     assert empower.mode == "raw" and empower.name == "empower"
     sft = make_agent("sft-20:sft20", backend_options=options)
     assert sft.backend.model == "sft20" and sft.name == "sft-20"
-    infer = make_agent("empower-infer:4", backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1",
-                                                                         model="smollm2"))
+    infer = make_agent(
+        "empower-infer:4", backend_options=BackendOptions(base_url="http://127.0.0.1:9/v1", model="smollm2")
+    )
     assert infer.length_rule == LikelihoodCut(4 * math.log(2)) and infer.mode == "chat"
 
 

@@ -4,6 +4,7 @@ model and prompt modes, it suggests something in at least half the rounds whose 
 The one allowed exception is the method working as specified: an Empower adapter whose training targets
 were mostly empty (its manifest's ``empty_target_share``) learned to stop at once, and says so in the
 report's "hardly suggests" warning instead."""
+
 from __future__ import annotations
 
 import pytest
@@ -47,6 +48,8 @@ def test_the_assistant_suggests_in_at_least_half_the_rounds(env, name):
     adapter = shipped_adapter_dir(name)
     manifest = read_manifest(adapter) if adapter is not None else {}
     if share < 0.5 and manifest.get("method") == "empower" and manifest["empty_target_share"] > 0.5:
-        pytest.xfail(f"{name}: {manifest['empty_target_share']:.0%} of its training targets were empty, so "
-                     f"stopping at once is what it learned (it suggested in {share:.0%} of rounds)")
+        pytest.xfail(
+            f"{name}: {manifest['empty_target_share']:.0%} of its training targets were empty, so "
+            f"stopping at once is what it learned (it suggested in {share:.0%} of rounds)"
+        )
     assert share >= 0.5, f"{name} suggested in only {share:.0%} of the rounds"

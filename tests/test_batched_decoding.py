@@ -1,6 +1,7 @@
 """Batched greedy decoding on SmolLM2-135M (``codeassist_env.agents.batched_decoding``): a step's pieces give
 the model's own logits, a request's numbers do not depend on what shares its step, and the local backend
 generates the same text batched as unbatched, alone or with other threads in flight."""
+
 from __future__ import annotations
 
 import copy
@@ -54,7 +55,7 @@ def test_pieces_give_the_models_own_logits(unbatched):
     model = unbatched.model
     ids = _ids(unbatched, PROMPTS[1])
     for piece in (ids[-12:], ids[-1:]):  # a chunk of prompt, and one token as in decoding
-        ours, theirs = _cache_of(model, ids[:-len(piece)]), _cache_of(model, ids[:-len(piece)])
+        ours, theirs = _cache_of(model, ids[: -len(piece)]), _cache_of(model, ids[: -len(piece)])
         with torch.no_grad():
             expected = model(torch.tensor([piece]), cache=theirs, use_cache=True).logits[0, -1].float()
             got = forward_pieces(model, [piece], [ours])[0]
@@ -104,8 +105,11 @@ def test_pieces_beyond_the_step_are_refused(unbatched):
         forward_pieces(unbatched.model, [[1] * (batched_decoding.SLOTS + 1)], [None])
 
 
-@pytest.mark.parametrize("options", [dict(stop=("\n\n",)), dict(logprobs=True, nll_limit=3.0),
-                                     dict(logprobs=True)], ids=["stop", "nll_limit", "logprobs"])
+@pytest.mark.parametrize(
+    "options",
+    [dict(stop=("\n\n",)), dict(logprobs=True, nll_limit=3.0), dict(logprobs=True)],
+    ids=["stop", "nll_limit", "logprobs"],
+)
 def test_batched_generation_is_the_unbatched_one(unbatched, batched, options):
     for prompt in PROMPTS:  # the fourth is longer than a chunk: its prompt is encoded in two steps
         expected = unbatched.generate(prompt, 24, **options)

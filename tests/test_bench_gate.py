@@ -1,4 +1,5 @@
 """SamplingGate: greedy calls into a shared local model overlap; a sampling call runs alone and is not starved."""
+
 from __future__ import annotations
 
 import threading
@@ -14,6 +15,7 @@ def hold(context, entered: threading.Event, release: threading.Event, log: list,
             entered.set()
             release.wait(10)
             log.append(f"{name} out")
+
     thread = threading.Thread(target=body)
     thread.start()
     return thread

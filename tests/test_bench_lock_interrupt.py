@@ -1,6 +1,7 @@
 """One writer per run directory (two processes), and Ctrl-C on a bench (a subprocess sent SIGINT): every
 result is kept exactly once, and the user is told how to continue. A plug-in assistant that hangs
 (tests/plugin_faulty.py) keeps the first run busy for as long as the test needs."""
+
 from __future__ import annotations
 
 import os
@@ -20,10 +21,36 @@ REPO = Path(__file__).resolve().parents[1]
 
 
 def bench_command(out: Path, *extra: str) -> list[str]:
-    return [sys.executable, "-m", "codeassist_env.cli", "--plugin", str(REPO / "tests" / "plugin_faulty.py"),
-            "bench", "--agents", "none", "hang", "--human", "reference", "--sandbox", "bwrap", "--problems",
-            "codeassist-core", "--split", "test", "--limit", "2", "--max-rounds", "4", "--concurrency", "2",
-            "--no-progress", "--no-report", "--out", str(out), *extra]
+    return [
+        sys.executable,
+        "-m",
+        "codeassist_env.cli",
+        "--plugin",
+        str(REPO / "tests" / "plugin_faulty.py"),
+        "bench",
+        "--agents",
+        "none",
+        "hang",
+        "--human",
+        "reference",
+        "--sandbox",
+        "bwrap",
+        "--problems",
+        "codeassist-core",
+        "--split",
+        "test",
+        "--limit",
+        "2",
+        "--max-rounds",
+        "4",
+        "--concurrency",
+        "2",
+        "--no-progress",
+        "--no-report",
+        "--out",
+        str(out),
+        *extra,
+    ]
 
 
 def _interruptible() -> None:
@@ -35,8 +62,15 @@ def _interruptible() -> None:
 
 def start(command: list[str]) -> subprocess.Popen:
     # Own session: signals go to the bench and its sandbox workers at once, as a terminal's would.
-    return subprocess.Popen(command, start_new_session=True, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            text=True, env={**os.environ, "PYTHONPATH": str(REPO)}, preexec_fn=_interruptible)
+    return subprocess.Popen(
+        command,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        preexec_fn=_interruptible,
+    )
 
 
 def wait_for_episodes(out: Path, process: subprocess.Popen, count: int) -> None:
@@ -54,8 +88,13 @@ def test_a_second_run_on_a_directory_in_use_exits_2_naming_the_holder_and_a_kill
     first = start(bench_command(out, "--agent-timeout", "120"))
     try:
         wait_for_episodes(out, first, 1)  # `none` is done; `hang` holds the run (and its lock) for 120 s
-        second = subprocess.run(bench_command(out, "--agent-timeout", "1", "--resume"), capture_output=True,
-                                text=True, timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+        second = subprocess.run(
+            bench_command(out, "--agent-timeout", "1", "--resume"),
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(REPO)},
+        )
         assert second.returncode == 2, second.stderr
         assert f"is being written by another run (pid {first.pid})" in second.stderr
         assert second.stderr.strip().splitlines()[-1].startswith("codeassist bench: ")
@@ -64,8 +103,13 @@ def test_a_second_run_on_a_directory_in_use_exits_2_naming_the_holder_and_a_kill
     finally:
         first.kill()
         first.communicate(timeout=30)
-    third = subprocess.run(bench_command(out, "--agent-timeout", "1", "--resume"), capture_output=True, text=True,
-                           timeout=120, env={**os.environ, "PYTHONPATH": str(REPO)})
+    third = subprocess.run(
+        bench_command(out, "--agent-timeout", "1", "--resume"),
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
     assert third.returncode == 0, third.stderr
     records = load_episodes(out / "episodes.jsonl").records
     assert len(records) == len(latest_by_triple(records)) == 4  # each episode exactly once

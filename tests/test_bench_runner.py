@@ -1,5 +1,6 @@
 """``codeassist bench`` / ``codeassist report`` end to end on the real bwrap sandbox with the deterministic
 reference human: kill -9 and --resume, shards merged, config changes refused, the report's files."""
+
 from __future__ import annotations
 
 import json
@@ -19,8 +20,20 @@ from codeassist_env.problems import load_problems
 
 pytestmark = pytest.mark.bwrap
 
-FAST = ["--agents", "none", "oracle-5", "--human", "reference", "--sandbox", "bwrap", "--problems",
-        "codeassist-core", "--split", "test", "--no-progress"]
+FAST = [
+    "--agents",
+    "none",
+    "oracle-5",
+    "--human",
+    "reference",
+    "--sandbox",
+    "bwrap",
+    "--problems",
+    "codeassist-core",
+    "--split",
+    "test",
+    "--no-progress",
+]
 
 
 def expected_triples(limit: int, agents=("none", "oracle-5"), seeds: int = 1) -> set:
@@ -38,8 +51,22 @@ def bench(*args: str) -> int:
 
 def test_kill_9_then_resume_runs_every_triple_exactly_once(tmp_path, capfd):
     out = tmp_path / "run"
-    command = [sys.executable, "-m", "codeassist_env.cli", "bench", *FAST, "--limit", "10", "--max-rounds", "40",
-               "--concurrency", "2", "--no-report", "--out", str(out)]
+    command = [
+        sys.executable,
+        "-m",
+        "codeassist_env.cli",
+        "bench",
+        *FAST,
+        "--limit",
+        "10",
+        "--max-rounds",
+        "40",
+        "--concurrency",
+        "2",
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     # Own session: the kill takes the bench and its sandbox workers at once, as a crash would.
     process = subprocess.Popen(command, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     episodes = out / "episodes.jsonl"
@@ -57,8 +84,15 @@ def test_kill_9_then_resume_runs_every_triple_exactly_once(tmp_path, capfd):
     before = load_episodes(episodes)
     assert 4 <= len(before.records) < 20, "the kill came too late to test anything"
     # A kill during the write of a line leaves its first part behind: add one, as such a kill would.
-    unfinished = json.dumps({"agent": "oracle-5", "problem_id": "cc099", "seed": 0, "status": "ok",
-                             "transcript": [{"suggestion": "x" * 200}]})
+    unfinished = json.dumps(
+        {
+            "agent": "oracle-5",
+            "problem_id": "cc099",
+            "seed": 0,
+            "status": "ok",
+            "transcript": [{"suggestion": "x" * 200}],
+        }
+    )
     with episodes.open("ab") as f:
         f.write(unfinished[:90].encode())
 
@@ -102,8 +136,9 @@ def test_two_shards_merged_equal_the_unsharded_run(tmp_path):
     # Duplicates across directories count once; the merged report equals the unsharded one.
     merged_rows = write_report([tmp_path / "s1", tmp_path / "s2", tmp_path / "s1"], out=tmp_path / "merged")["rows"]
     whole_rows = write_report([tmp_path / "all"])["rows"]
-    assert [(r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in merged_rows] == \
-        [(r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in whole_rows]
+    assert [(r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in merged_rows] == [
+        (r.agent, r.episodes, r.pass_at_1, r.dpr, r.accept_ratio) for r in whole_rows
+    ]
     assert merged_rows[0].episodes == 10
 
     # One shard alone is reported as incomplete.
@@ -162,8 +197,9 @@ def test_report_files_and_the_simulator_failure_rule(tmp_path, capfd):
 
 def test_bad_input_is_named(tmp_path, capfd):
     assert bench("--limit", "0", "--out", str(tmp_path / "a")) == 2
-    assert capfd.readouterr().err == ("codeassist bench: argument --limit: must be an integer >= 1, got '0' "
-                                      "(see codeassist bench --help)\n")  # one line, the prefix once
+    assert capfd.readouterr().err == (
+        "codeassist bench: argument --limit: must be an integer >= 1, got '0' (see codeassist bench --help)\n"
+    )  # one line, the prefix once
     assert bench("--shard", "3/2", "--out", str(tmp_path / "b")) == 2
     assert "--shard '3/2'" in capfd.readouterr().err
     assert main(["bench", "--agents", "nobody", "--limit", "1", "--out", str(tmp_path / "c"), "--no-progress"]) == 2
@@ -181,8 +217,23 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
     from codeassist_env.bench.main_job import main_job
 
     out = tmp_path / "main"
-    assert main(["bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "4", "--out", str(out),
-                 "--no-progress"]) == 0
+    assert (
+        main(
+            [
+                "bench",
+                "--engine",
+                "transformers",
+                "--limit",
+                "1",
+                "--max-rounds",
+                "4",
+                "--out",
+                str(out),
+                "--no-progress",
+            ]
+        )
+        == 0
+    )
     job = main_job()
     err = capfd.readouterr().err
     assert all(note in err for note in job.notes)  # a missing shipped adapter is said, not hidden
@@ -208,7 +259,9 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
 
     report = (out / "report.md").read_text(encoding="utf-8")
     assert all(f"| {a} |" in report for a in job.agents)
-    assert "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
+    assert (
+        "`base-10`: model `SmolLM2-135M-Instruct." in report and "prompt mode prefill; at most N = 10 tokens" in report
+    )
     assert f"- engine of the agents: transformers {run['engine']['version']}, local (cpu, float32, batched)\n" in report
     assert (out / "metrics.png").read_bytes()[:4] == b"\x89PNG"
     assert (out / "suggestion_lengths.png").read_bytes()[:4] == b"\x89PNG"
@@ -216,9 +269,32 @@ def test_main_job_shortened_writes_the_report_and_plots(tmp_path, capfd):
 
 def llm_bench(server_url: str | None, out: Path, *extra: str) -> int:
     url = ["--human-base-url", server_url] if server_url else []
-    return main(["bench", "--agents", "oracle-5", "--human", "llm", *url, "--human-model", "fault-model",
-                 "--problems", "codeassist-core", "--split", "test", "--limit", "2", "--concurrency", "1",
-                 "--sandbox", "bwrap", "--out", str(out), "--no-progress", *extra])
+    return main(
+        [
+            "bench",
+            "--agents",
+            "oracle-5",
+            "--human",
+            "llm",
+            *url,
+            "--human-model",
+            "fault-model",
+            "--problems",
+            "codeassist-core",
+            "--split",
+            "test",
+            "--limit",
+            "2",
+            "--concurrency",
+            "1",
+            "--sandbox",
+            "bwrap",
+            "--out",
+            str(out),
+            "--no-progress",
+            *extra,
+        ]
+    )
 
 
 def test_llm_human_failure_is_flagged_and_left_out_of_the_headline(tmp_path):
@@ -228,7 +304,9 @@ def test_llm_human_failure_is_flagged_and_left_out_of_the_headline(tmp_path):
     with FaultServer(script=[Status(400)], default=Reply("ACCEPT")) as server:
         assert llm_bench(server.base_url, tmp_path / "run", "--max-rounds", "3") == 0
     records = {r["problem_id"]: r for r in load_episodes(tmp_path / "run" / "episodes.jsonl").records}
-    assert records["cc011"]["simulator_failed"] and records["cc011"]["transcript"][0]["simulator_failure"] == "http_error"
+    assert (
+        records["cc011"]["simulator_failed"] and records["cc011"]["transcript"][0]["simulator_failure"] == "http_error"
+    )
     assert not records["cc012"]["simulator_failed"]
     assert records["cc012"]["human_usage"]["requests"] > 0
     (row,) = write_report([tmp_path / "run"])["rows"]
@@ -241,8 +319,12 @@ def test_llm_human_recorded_run_replays_without_the_server(tmp_path, capfd):
 
     cache = str(tmp_path / "human.sqlite")
     with FaultServer(default=Reply("ACCEPT")) as server:
-        assert llm_bench(server.base_url, tmp_path / "rec", "--max-rounds", "3", "--cache", "record",
-                         "--cache-path", cache) == 0
+        assert (
+            llm_bench(
+                server.base_url, tmp_path / "rec", "--max-rounds", "3", "--cache", "record", "--cache-path", cache
+            )
+            == 0
+        )
         asked = len(server.requests)
     # The server is gone: replay answers from the cache alone, with the same episodes.
     dead = "http://127.0.0.1:9/v1"
@@ -256,8 +338,10 @@ def test_llm_human_recorded_run_replays_without_the_server(tmp_path, capfd):
     # A request the cache never saw (a longer episode) stops the run instead of reaching the network.
     capfd.readouterr()
     assert llm_bench(dead, tmp_path / "miss", "--max-rounds", "4", "--cache", "replay", "--cache-path", cache) == 1
-    assert "run stopped" in capfd.readouterr().err and "not in replay cache" in load_episodes(
-        tmp_path / "miss" / "episodes.jsonl").records[-1]["error"]
+    assert (
+        "run stopped" in capfd.readouterr().err
+        and "not in replay cache" in load_episodes(tmp_path / "miss" / "episodes.jsonl").records[-1]["error"]
+    )
 
 
 def test_episodes_run_block_by_block_and_agent_by_agent():
@@ -270,6 +354,6 @@ def test_episodes_run_block_by_block_and_agent_by_agent():
     triples = [(agent, problem, seed) for problem in problems for agent in agents for seed in (0, 1)][::-1]
     order = run_order(triples, agents)
     assert sorted(order) == sorted(triples)
-    block = order[:2 * 2 * PROBLEMS_PER_BLOCK]
+    block = order[: 2 * 2 * PROBLEMS_PER_BLOCK]
     assert {t[1] for t in block} == set(problems[:PROBLEMS_PER_BLOCK])
     assert [t[0] for t in block] == ["none"] * 2 * PROBLEMS_PER_BLOCK + ["base-10"] * 2 * PROBLEMS_PER_BLOCK

@@ -1,6 +1,7 @@
 """Several inference servers behind one run (``--human-base-url A B``): requests spread round-robin, a server
 that stops answering leaves the rotation without failing any request another server could answer, and
 comes back once it answers again. The servers are real HTTP servers on 127.0.0.1 (``fault_server``)."""
+
 from __future__ import annotations
 
 import json
@@ -18,16 +19,24 @@ from codeassist_env.server_pool import ServerPool, split_urls, tally
 from fault_server import FaultServer, Reply, Slow
 
 # One problem with one cheap hidden test: the run is about the human's servers, not the sandbox.
-PROBLEM = {"id": "echo", "statement": "Print the input back.", "test_kind": "stdin",
-           "hidden_tests": [{"input": "1\n", "output": "1\n"}], "reference_solution": "print(input())\n",
-           "source": "test_bench_servers"}
+PROBLEM = {
+    "id": "echo",
+    "statement": "Print the input back.",
+    "test_kind": "stdin",
+    "hidden_tests": [{"input": "1\n", "output": "1\n"}],
+    "reference_solution": "print(input())\n",
+    "source": "test_bench_servers",
+}
 
 
 def ask(url: str) -> str:
     client = openai.OpenAI(base_url=url, api_key="EMPTY", max_retries=0, timeout=5)
     try:
-        return client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}]) \
-            .choices[0].message.content
+        return (
+            client.chat.completions.create(model="m", messages=[{"role": "user", "content": "hi"}])
+            .choices[0]
+            .message.content
+        )
     finally:
         client.close()
 
@@ -77,8 +86,23 @@ def test_the_agents_backend_moves_on_from_a_dead_server():
 
 def test_a_server_list_that_is_not_urls_is_bad_input(tmp_path, capfd):
     assert split_urls(["http://a/v1,http://b/v1", "http://a/v1"]) == ["http://a/v1", "http://b/v1"]
-    assert main(["bench", "--agents", "none", "--human", "llm", "--human-base-url", "http://127.0.0.1:9/v1",
-                 "127.0.0.1:8000", "--out", str(tmp_path / "run")]) == 2
+    assert (
+        main(
+            [
+                "bench",
+                "--agents",
+                "none",
+                "--human",
+                "llm",
+                "--human-base-url",
+                "http://127.0.0.1:9/v1",
+                "127.0.0.1:8000",
+                "--out",
+                str(tmp_path / "run"),
+            ]
+        )
+        == 2
+    )
     err = capfd.readouterr().err.strip().splitlines()
     assert len(err) == 1 and "'127.0.0.1:8000'" in err[0] and "http://" in err[0]
 
@@ -88,9 +112,30 @@ def test_a_server_stopped_mid_run_fails_no_episode(tmp_path, capfd):
     problems.write_text(json.dumps(PROBLEM) + "\n", encoding="utf-8")
     a, b = FaultServer(default=Slow(0.02, "ACCEPT")), FaultServer(default=Slow(0.02, "ACCEPT"))
     out = tmp_path / "run"
-    args = ["bench", "--agents", "none", "--human", "llm", "--human-base-url", a.base_url, b.base_url,
-            "--problems", str(problems), "--seeds", "16", "--max-rounds", "3", "--sandbox", "bwrap",
-            "--concurrency", "2", "--no-progress", "--no-report", "--out", str(out)]
+    args = [
+        "bench",
+        "--agents",
+        "none",
+        "--human",
+        "llm",
+        "--human-base-url",
+        a.base_url,
+        b.base_url,
+        "--problems",
+        str(problems),
+        "--seeds",
+        "16",
+        "--max-rounds",
+        "3",
+        "--sandbox",
+        "bwrap",
+        "--concurrency",
+        "2",
+        "--no-progress",
+        "--no-report",
+        "--out",
+        str(out),
+    ]
     result: dict[str, int] = {}
     bench = threading.Thread(target=lambda: result.setdefault("code", main(args)))
     try:

@@ -1,4 +1,5 @@
 """episodes.jsonl: atomic appends from many threads, truncated last lines, corruption, run.json merging rules."""
+
 from __future__ import annotations
 
 import json
@@ -6,8 +7,14 @@ import threading
 
 import pytest
 
-from codeassist_env.bench.store import (EpisodeWriter, RunStoreError, config_hash, latest_by_triple,
-                                        load_episodes, triple_of)
+from codeassist_env.bench.store import (
+    EpisodeWriter,
+    RunStoreError,
+    config_hash,
+    latest_by_triple,
+    load_episodes,
+    triple_of,
+)
 
 
 def record(agent="none", problem="p1", seed=0, status="ok", **extra):
@@ -73,13 +80,18 @@ def test_concurrent_appends_from_two_writers_and_many_threads_never_interleave(t
         w.close()
     loaded = load_episodes(path)
     assert not loaded.truncated_tail
-    assert sorted(triple_of(r) for r in loaded.records) == sorted((f"a{t}", f"p{i}", 0)
-                                                                  for t in range(8) for i in range(40))
+    assert sorted(triple_of(r) for r in loaded.records) == sorted(
+        (f"a{t}", f"p{i}", 0) for t in range(8) for i in range(40)
+    )
 
 
 def test_latest_by_triple_prefers_a_finished_attempt_over_errored_ones():
-    records = [record(status="error", error="boom"), record(status="ok", n=1), record(status="error", error="late"),
-               record(problem="p2", status="error", error="only")]
+    records = [
+        record(status="error", error="boom"),
+        record(status="ok", n=1),
+        record(status="error", error="late"),
+        record(problem="p2", status="error", error="only"),
+    ]
     chosen = latest_by_triple(records)
     assert chosen[("none", "p1", 0)]["n"] == 1
     assert chosen[("none", "p2", 0)]["error"] == "only"

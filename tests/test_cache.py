@@ -1,4 +1,5 @@
 """The SQLite response cache: stable keys, record/replay/off, clear misses, concurrent writers."""
+
 import multiprocessing
 import threading
 
@@ -99,11 +100,17 @@ def test_replay_never_touches_the_network(tmp_path):
 
 def test_record_mode_answers_repeats_from_the_cache(tmp_path):
     with FaultServer(default=Reply("REJECT")) as server:
-        human = LLMHuman(base_url=server.base_url, model="m", cache_mode="record",
-                         cache_path=str(tmp_path / "c.sqlite"))
+        human = LLMHuman(
+            base_url=server.base_url, model="m", cache_mode="record", cache_path=str(tmp_path / "c.sqlite")
+        )
         first = human.decide(PROBLEM, "x = 1\n", "y = 2\n")
         human.reset(PROBLEM)
         assert human.decide(PROBLEM, "x = 1\n", "y = 2\n") == first
-        assert human.usage() == {"requests": 0, "prompt_tokens": 0, "completion_tokens": 0,
-                                 "latency_s": 0.0, "cache_hits": 2}
+        assert human.usage() == {
+            "requests": 0,
+            "prompt_tokens": 0,
+            "completion_tokens": 0,
+            "latency_s": 0.0,
+            "cache_hits": 2,
+        }
         assert len(server.requests) == 2

@@ -1,5 +1,6 @@
 """The calibrated programmer (expert-real): the expert's judgement of correctness, a seeded judgement of
 what is worth taking fitted on real decisions, and unfinished last lines finished its own way."""
+
 from __future__ import annotations
 
 import json
@@ -33,10 +34,24 @@ def copilot_log() -> Path:
     return found[0]
 
 
-@pytest.mark.parametrize("line, starts", [
-    ("for i in range(n +", True), ("x = foo(a,", True), ("return x", True), ("else:", True),
-    ("elif x >", True), ("if a and", True), ("except ValueError", True), ("total += 1", True),
-    ("1)", False), (")", False), ("foo bar baz", False), ("", False), ("   ", False)])
+@pytest.mark.parametrize(
+    "line, starts",
+    [
+        ("for i in range(n +", True),
+        ("x = foo(a,", True),
+        ("return x", True),
+        ("else:", True),
+        ("elif x >", True),
+        ("if a and", True),
+        ("except ValueError", True),
+        ("total += 1", True),
+        ("1)", False),
+        (")", False),
+        ("foo bar baz", False),
+        ("", False),
+        ("   ", False),
+    ],
+)
 def test_which_lines_parse_as_the_start_of_a_statement(line, starts):
     assert starts_statement(line) is starts
 
@@ -56,8 +71,11 @@ def test_the_shipped_model_is_what_the_fit_command_makes_of_the_copilot_log(tmp_
     shipped = json.loads(SHIPPED.read_text(encoding="utf-8"))
     assert (shipped["decisions"], shipped["accepted"], shipped["features"]) == (1096, 386, "saved")
     # the cross-validation table: the shipped features beat a constant rate on held-out participants
-    losses = {row.split("|")[1].strip(): float(row.split("|")[2]) for row in printed.splitlines()
-              if row.startswith("| ") and not row.startswith("| features")}
+    losses = {
+        row.split("|")[1].strip(): float(row.split("|")[2])
+        for row in printed.splitlines()
+        if row.startswith("| ") and not row.startswith("| features")
+    }
     assert set(losses) == {"constant", "length", "saved"}
     assert losses["saved"] < losses["constant"]
 
@@ -70,7 +88,7 @@ def test_the_shipped_model_grows_with_what_a_suggestion_saves_and_never_takes_wh
 
 
 def test_worth_draws_are_seeded_and_follow_the_model(problem, prefix):
-    next_line = problem.reference_solution[len(prefix):].split("\n")[0] + "\n"
+    next_line = problem.reference_solution[len(prefix) :].split("\n")[0] + "\n"
     human = CalibratedHuman(sandbox="bwrap")
 
     def choice(seed):

@@ -9,6 +9,7 @@ computes in fp32; per-token log-probs then differ by up to a few tenths of a nat
 these texts), their mean by a few hundredths. A token scored in the wrong place is off by nats (3.8
 on average for Gemma's one-token shift here), so TOLERANCE_MAX / TOLERANCE_MEAN separate the two.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -19,8 +20,7 @@ from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBacke
 pytestmark = [pytest.mark.llm, pytest.mark.model, pytest.mark.slow]
 
 TOLERANCE_MAX, TOLERANCE_MEAN = 0.5, 0.1  # nats
-PAIRS = [("def is_even(n):\n", "    return n % 2 == 0\n"),
-         ("x = [1, 2, 3]\n", "print(len(x) != 3)\n")]
+PAIRS = [("def is_even(n):\n", "    return n % 2 == 0\n"), ("x = [1, 2, 3]\n", "print(len(x) != 3)\n")]
 
 
 def assert_close(served: list[float], local: list[float]) -> None:
@@ -93,8 +93,9 @@ def test_vllm_shaped_echo_with_a_bos_token_scores_the_continuations_tokens(vllm_
     backend = OpenAICompletionsBackend(vllm_shaped.base_url, vllm_shaped.name)
     for prefix, continuation in PAIRS:
         # Exactly the transformers values: the server computes them with the same model.
-        np.testing.assert_allclose(backend.score(prefix, continuation),
-                                   gemma_local.score(prefix, continuation), atol=1e-4)
+        np.testing.assert_allclose(
+            backend.score(prefix, continuation), gemma_local.score(prefix, continuation), atol=1e-4
+        )
     echo = vllm_shaped.requests[-1]
     assert echo["echo"] is True and echo["prompt"] == "".join(PAIRS[-1])
     # The echo starts with the BOS text, which the offsets count and the returned text lacks.

@@ -1,5 +1,6 @@
 """Every section citation in the repository resolves: "docs/protocol.md §N" must name a numbered heading
 of docs/protocol.md, and nothing may point at a contract file outside the repository."""
+
 from __future__ import annotations
 
 import re
@@ -72,8 +73,11 @@ def test_every_protocol_citation_names_an_existing_section():
 @pytest.mark.parametrize("needle", OUTSIDE)
 def test_nothing_refers_to_a_file_outside_the_repository(needle):
     this_file = Path(__file__).resolve()
-    found = [str(path.relative_to(REPO)) for path in text_files()
-             if path != this_file and needle in path.read_text(encoding="utf-8")]
+    found = [
+        str(path.relative_to(REPO))
+        for path in text_files()
+        if path != this_file and needle in path.read_text(encoding="utf-8")
+    ]
     assert not found, f"{needle!r} refers outside the repository (cite docs/protocol.md §N instead): {found}"
 
 
@@ -85,7 +89,7 @@ def test_the_readme_describes_the_main_job_the_cli_runs():
     from codeassist_env.problems import default_set, default_split, load_problems
 
     readme = (REPO / "README.md").read_text(encoding="utf-8")
-    first_screen = " ".join(readme[:readme.index("## ")].split())
+    first_screen = " ".join(readme[: readme.index("## ")].split())
     test_split = load_problems(default_set(), default_split(default_set()))
     assert f"all {len(test_split)} problems of the bundled" in first_screen
     assert f"{MAX_ROUNDS} rounds" in first_screen
@@ -101,9 +105,14 @@ def _words_of(vocabulary: str) -> set[str]:
     return {str(member.value) for member in getattr(importlib.import_module(module), name)}
 
 
-@pytest.mark.parametrize("row, vocabulary", [("test status", "codeassist_env.sandbox.result:TestStatus"),
-                                             ("run status", "codeassist_env.sandbox.result:RunStatus"),
-                                             ("episode status", "codeassist_env.episode:EpisodeStatus")])
+@pytest.mark.parametrize(
+    "row, vocabulary",
+    [
+        ("test status", "codeassist_env.sandbox.result:TestStatus"),
+        ("run status", "codeassist_env.sandbox.result:RunStatus"),
+        ("episode status", "codeassist_env.episode:EpisodeStatus"),
+    ],
+)
 def test_the_glossary_names_the_statuses_the_code_defines(row, vocabulary):
     glossary = PROTOCOL.read_text(encoding="utf-8").split("## 9. Glossary", 1)[1]
     cells = re.search(rf"^\| \*\*{row}\*\* \| (.+?) \|", glossary, re.MULTILINE)

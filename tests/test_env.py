@@ -1,4 +1,5 @@
 """CodeAssist-v0: gymnasium compliance and the interaction protocol of docs/protocol.md §2 (real bwrap sandbox)."""
+
 from __future__ import annotations
 
 import math
@@ -23,12 +24,24 @@ from codeassist_env.problems import TestCase as HiddenTest
 STARTER = "def add(a, b):\n"
 REFERENCE = "def add(a, b):\n    return a + b\n"
 CHECK = "def check(candidate):\n    assert candidate(2, 3) == 5\n    assert candidate(-1, 1) == 0\n"
-ADD = Problem(id="add", statement="Écrivez add(a, b) — renvoie a + b. 漢字 ✓\n", test_kind="assert",
-              hidden_tests=[HiddenTest(CHECK)], starter_code=STARTER, reference_solution=REFERENCE,
-              entry_point="add")
-NEG = Problem(id="neg", statement="Return -x.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")], starter_code="",
-              reference_solution="def neg(x):\n    return -x\n", entry_point="neg")
+ADD = Problem(
+    id="add",
+    statement="Écrivez add(a, b) — renvoie a + b. 漢字 ✓\n",
+    test_kind="assert",
+    hidden_tests=[HiddenTest(CHECK)],
+    starter_code=STARTER,
+    reference_solution=REFERENCE,
+    entry_point="add",
+)
+NEG = Problem(
+    id="neg",
+    statement="Return -x.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")],
+    starter_code="",
+    reference_solution="def neg(x):\n    return -x\n",
+    entry_point="neg",
+)
 
 
 def without_timings(transcript):
@@ -62,7 +75,9 @@ def test_play_episode_runs_to_the_end_and_asks_through_act():
         env.close()
     assert info["problem_id"] == "neg" and info["passed"] and env.evaluations == 1
     assert len(asked) == info["rounds"] == len(info["transcript"])
-    assert asked[0] == ""  # NEG has no starter code; the oracle was reset for this problem (play_episode calls reset(info))
+    assert (
+        asked[0] == ""
+    )  # NEG has no starter code; the oracle was reset for this problem (play_episode calls reset(info))
     assert info["transcript"][0]["suggestion"].startswith("def")
 
 
@@ -85,11 +100,13 @@ def test_check_env_passes_on_the_made_env_and_unwrapped(problems):
 
 
 def test_make_by_module_path_without_prior_import():
-    code = ("import sys, gymnasium as gym\n"
-            "assert 'codeassist_env' not in sys.modules\n"
-            "env = gym.make('codeassist_env:CodeAssist-v0', problems='humaneval')\n"
-            "obs, info = env.reset(seed=0)\n"
-            "print(type(env.unwrapped).__name__, info['problem_id'].startswith('HumanEval/'))\n")
+    code = (
+        "import sys, gymnasium as gym\n"
+        "assert 'codeassist_env' not in sys.modules\n"
+        "env = gym.make('codeassist_env:CodeAssist-v0', problems='humaneval')\n"
+        "obs, info = env.reset(seed=0)\n"
+        "print(type(env.unwrapped).__name__, info['problem_id'].startswith('HumanEval/'))\n"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert out.returncode == 0, out.stderr
     assert out.stdout.split() == ["CodeAssistEnv", "True"]
@@ -99,8 +116,7 @@ def test_spaces_hold_any_text_and_non_ascii_statements():
     env = CodeAssistEnv(problems=[ADD, NEG], show_problem_to_agent=True)
     obs, info = env.reset(options={"problem_id": "add"})
     assert obs["statement"] == ADD.statement and obs in env.observation_space
-    assert obs == {"code": STARTER, "round": 0, "last_decision": "", "last_human_text": "",
-                   "statement": ADD.statement}
+    assert obs == {"code": STARTER, "round": 0, "last_decision": "", "last_human_text": "", "statement": ADD.statement}
     assert info == {"problem_id": "add", "starter_code": STARTER, "tokenizer": "codeassist-code-v1", "seed": None}
     for text in ["", "\n", "x = '漢字'\n\tpass\n", "a" * MAX_SUGGESTION_CHARS]:
         assert text in env.action_space
@@ -129,13 +145,18 @@ def test_bad_actions_and_bad_arguments_are_clear_errors():
         env.reset(options={"problem_id": "nope"})
     with pytest.raises(ValueError, match="unknown reset options"):
         env.reset(options={"problem": "add"})
-    for kwargs, message in [({"reward": "win"}, "reward 'win'"), ({"max_rounds": 0}, "max_rounds"),
-                            ({"render_mode": "human"}, "render_mode 'human'"), ({"human": "robot"}, "unknown human"),
-                            ({"sandbox": "vm"}, "unknown sandbox backend 'vm'")]:
+    for kwargs, message in [
+        ({"reward": "win"}, "reward 'win'"),
+        ({"max_rounds": 0}, "max_rounds"),
+        ({"render_mode": "human"}, "render_mode 'human'"),
+        ({"human": "robot"}, "unknown human"),
+        ({"sandbox": "vm"}, "unknown sandbox backend 'vm'"),
+    ]:
         with pytest.raises(ValueError, match=message):
             CodeAssistEnv(problems=[ADD], **kwargs)
-    no_reference = Problem(id="bare", statement="s", test_kind="assert", hidden_tests=[HiddenTest(CHECK)],
-                           entry_point="add")
+    no_reference = Problem(
+        id="bare", statement="s", test_kind="assert", hidden_tests=[HiddenTest(CHECK)], entry_point="add"
+    )
     with pytest.raises(ValueError, match="problem 'bare' has no reference_solution"):
         CodeAssistEnv(problems=[no_reference]).reset(seed=0)
 
@@ -282,8 +303,7 @@ def test_simulator_failures_fall_back_and_flag_the_episode_and_k_h_is_enforced()
         observations, reward, terminated, truncated, info = play(env, make_agent("none"), seed=0)
         first, second, third = info["transcript"][:3]
         assert (first["decision"], first["simulator_failure"], first["human_text"]) == ("reject", "timeout", "")
-        assert (second["decision"], second["simulator_failure"], second["human_text"]) == ("reject",
-                                                                                           "unparseable", "")
+        assert (second["decision"], second["simulator_failure"], second["human_text"]) == ("reject", "unparseable", "")
         assert third["simulator_failure"] is None and third["human_text"] == "def neg"  # cut to K_H = 3
         assert info["simulator_failed"] and info["passed"] and terminated
         assert info["human_usage"] == {"requests": info["rounds"], "tokens": 0}

@@ -1,6 +1,7 @@
 """All 164 HumanEval problems through CodeAssist-v0 with the reference human and the real bwrap sandbox:
 the Oracle reaches Pass@1 = 1.0 with fewer human-written tokens than the Null agent, and the human alone
 (Null) also reaches 1.0 once max_rounds is large enough."""
+
 from __future__ import annotations
 
 import pytest
@@ -28,9 +29,11 @@ def summary(name: str, results: list[dict]) -> str:
     dpr, _ = mean_stderr(r["dpr"] for r in results)
     accept, _ = mean_stderr(r["accept_ratio"] for r in results)
     accept_text = "n/a" if accept is None else f"{accept:.3f}"
-    return (f"{name:>10}: Pass@1 {pass_at_1:.3f}±{se:.3f}  DPR {dpr:.3f}  accept {accept_text}"
-            f"  written {sum(r['tokens_written'] for r in results)}  read {sum(r['tokens_read'] for r in results)}"
-            f"  rounds {sum(r['rounds'] for r in results)}  finished {sum(r['finished'] for r in results)}/{len(results)}")
+    return (
+        f"{name:>10}: Pass@1 {pass_at_1:.3f}±{se:.3f}  DPR {dpr:.3f}  accept {accept_text}"
+        f"  written {sum(r['tokens_written'] for r in results)}  read {sum(r['tokens_read'] for r in results)}"
+        f"  rounds {sum(r['rounds'] for r in results)}  finished {sum(r['finished'] for r in results)}/{len(results)}"
+    )
 
 
 @pytest.mark.bwrap

@@ -1,6 +1,7 @@
 """CodeAssist-v0 with the LLM human on a real llama.cpp server (SmolLM2-135M-Instruct): episodes run to
 the end, every round is recorded (a decision or a simulator failure), the tests run once, and the human's
 request usage lands in the final info."""
+
 from __future__ import annotations
 
 import pytest
@@ -17,8 +18,14 @@ from codeassist_env.problems import load_problems
 def test_llm_human_episode(local_llm_server):
     problems = [p for p in load_problems("humaneval") if p.id == "HumanEval/2"]
     # Small replies and one request per decision keep this cheap on 2 shared CPU cores.
-    human = LLMHuman(base_url=local_llm_server.base_url, model=local_llm_server.model, timeout_s=120,
-                     acceptor_mode="one_request", reasoning_max_tokens=48, max_reasks=0)
+    human = LLMHuman(
+        base_url=local_llm_server.base_url,
+        model=local_llm_server.model,
+        timeout_s=120,
+        acceptor_mode="one_request",
+        reasoning_max_tokens=48,
+        max_reasks=0,
+    )
     env = CodeAssistEnv(problems=problems, human=human, sandbox="bwrap", max_rounds=2)
     agent = make_agent("oracle-10", problems=problems)
     try:
@@ -39,8 +46,10 @@ def test_llm_human_episode(local_llm_server):
         assert info["human_usage"]["requests"] >= info["rounds"]
         for before, after in zip(codes, codes[1:]):
             assert after.startswith(before)
-        print(f"\nLLM human: decisions {[r['decision'] for r in info['transcript']]}, failures "
-              f"{[r['simulator_failure'] for r in info['transcript']]}, passed {info['passed']}, "
-              f"usage {info['human_usage']}")
+        print(
+            f"\nLLM human: decisions {[r['decision'] for r in info['transcript']]}, failures "
+            f"{[r['simulator_failure'] for r in info['transcript']]}, passed {info['passed']}, "
+            f"usage {info['human_usage']}"
+        )
     finally:
         env.close()

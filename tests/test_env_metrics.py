@@ -1,4 +1,5 @@
 """The metric formulas of docs/protocol.md §3 (codeassist_env.metrics), checked against hand-computed values."""
+
 from __future__ import annotations
 
 import math
@@ -13,7 +14,7 @@ def test_discounted_pass_rate():
     assert discounted_pass_rate(False, 0, 0) == 0.0
     # 100 tokens read and 40 written: 0.999 ** (0.1 * 100 + 0.5 * 40) = 0.999 ** 30
     assert math.isclose(discounted_pass_rate(True, 100, 40), 0.9704310, rel_tol=1e-7)
-    assert math.isclose(discounted_pass_rate(True, 10, 0, gamma=0.5, alpha=1.0), 0.5 ** 10)
+    assert math.isclose(discounted_pass_rate(True, 10, 0, gamma=0.5, alpha=1.0), 0.5**10)
 
 
 def test_accept_ratio_and_mean_stderr():

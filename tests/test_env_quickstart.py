@@ -1,4 +1,5 @@
 """examples/quickstart.py runs an episode end to end and prints the transcript and the metrics."""
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,6 @@ def test_quickstart_prints_rounds_and_metrics(capsys):
     assert "[round 1] suggestion '    for idx, elem in ' -> accept" in out
     assert "human wrote 'enumerate(numbers):\\n        for idx2'" in out
     assert "verdict passed (1/1 tests, bwrap)" in out
-    metrics = json.loads(out[out.index("{"):])
+    metrics = json.loads(out[out.index("{") :])
     assert metrics["passed"] is True and metrics["accept_ratio"] == 1.0 and metrics["reward"] == 1.0
     assert metrics["tokens_read"] == 40 and metrics["tokens_written"] == 37 and metrics["rounds"] == 5

@@ -1,6 +1,7 @@
 """The episode record (codeassist_env.episode) is the one account of an episode: the env's docstring lists
 its keys, the env's last step produces it, the bench writes it and the report reads it back, also from
 lines written before the record had all of today's fields."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -17,9 +18,12 @@ from codeassist_env.sandbox.result import TestResult as Result  # a Test* name w
 from codeassist_env.sandbox.result import TestStatus as Status
 from test_bench_report import episode, make_run
 
-DOC_PARTS = {"reset": r"``reset``:(.*?)Every step:", "step": r"Every step:(.*?)The last step adds",
-             "last": r"The last step adds(.*?)Each ``transcript`` round:",
-             "round": r"Each ``transcript`` round:(.*?)A non-empty"}
+DOC_PARTS = {
+    "reset": r"``reset``:(.*?)Every step:",
+    "step": r"Every step:(.*?)The last step adds",
+    "last": r"The last step adds(.*?)Each ``transcript`` round:",
+    "round": r"Each ``transcript`` round:(.*?)A non-empty",
+}
 
 
 def doc_keys(part: str) -> set[str]:
@@ -59,17 +63,30 @@ def test_lines_written_before_today_s_fields_and_names_still_load_and_report(tmp
     with the flag and the status under their old names (``sandbox_failed``, ``infra``)."""
     old = episode("none", "p1", passed=True, dpr=0.8).to_json()
     del old["infra_error"], old["format"]  # format 1: lines without the number
-    errored = {"agent": "none", "problem_id": "p2", "seed": 0, "worker": "episode_0", "status": "error",
-               "error": "RuntimeError: boom", "traceback": "...", "elapsed_s": 0.1, "started_at": "2026-11-26"}
+    errored = {
+        "agent": "none",
+        "problem_id": "p2",
+        "seed": 0,
+        "worker": "episode_0",
+        "status": "error",
+        "error": "RuntimeError: boom",
+        "traceback": "...",
+        "elapsed_s": 0.1,
+        "started_at": "2026-11-26",
+    }
     renamed = episode("none", "p3", passed=False).to_json()
     del renamed["infra_error"], renamed["format"]
     renamed.update(status="infra", sandbox_failed=True)
     run = make_run(tmp_path / "run", [], ["none"], ["p1", "p2", "p3"])
-    (run / "episodes.jsonl").write_text("".join(json.dumps(line) + "\n" for line in (old, errored, renamed)),
-                                        encoding="utf-8")
+    (run / "episodes.jsonl").write_text(
+        "".join(json.dumps(line) + "\n" for line in (old, errored, renamed)), encoding="utf-8"
+    )
     merged = merge_runs([run])
     assert [(r.problem_id, r.status, r.result is None) for r in merged.records] == [
-        ("p1", EpisodeStatus.OK, False), ("p2", EpisodeStatus.ERROR, True), ("p3", EpisodeStatus.INFRA_ERROR, False)]
+        ("p1", EpisodeStatus.OK, False),
+        ("p2", EpisodeStatus.ERROR, True),
+        ("p3", EpisodeStatus.INFRA_ERROR, False),
+    ]
     assert merged.records[0].result.infra_error is False and merged.records[1].error == "RuntimeError: boom"
     assert merged.records[2].result.infra_error is True
     assert json.loads(json.dumps(merged.records[2].to_json()))["status"] == "infra_error"  # written as today's
@@ -98,17 +115,25 @@ def test_each_format_of_an_episode_line_and_of_run_json_is_read_as_today_s(tmp_p
     old.update(status="infra", sandbox_failed=True)
     migrated = migrate_episode_line(old)
     assert (migrated["status"], migrated["infra_error"], migrated["format"], "sandbox_failed" in migrated) == (
-        "infra_error", True, EPISODE_FORMAT, False)
+        "infra_error",
+        True,
+        EPISODE_FORMAT,
+        False,
+    )
     with pytest.raises(ValueError, match="format 3"):
         EpisodeRecord.from_json({**line, "format": 3})
 
     run = tmp_path / "run"
     run.mkdir()
     local = {"backend": "transformers:smollm2"}
-    for agents, engine in (({"sft-10": local, "none": {"class": "NullAgent"}},
-                            {"name": "transformers", "where": "local", "batched": False}),
-                           ({"none": {"class": "NullAgent"}}, None),
-                           ({"llm": {"backend": "openai:http://127.0.0.1:8000/v1"}}, "unknown")):
+    for agents, engine in (
+        (
+            {"sft-10": local, "none": {"class": "NullAgent"}},
+            {"name": "transformers", "where": "local", "batched": False},
+        ),
+        ({"none": {"class": "NullAgent"}}, None),
+        ({"llm": {"backend": "openai:http://127.0.0.1:8000/v1"}}, "unknown"),
+    ):
         (run / "run.json").write_text(json.dumps({"format": 1, "config": {}, "config_hash": "x", "agents": agents}))
         read = read_run(run)
         assert read["format"] == RUN_FORMAT == 2

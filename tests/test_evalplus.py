@@ -1,5 +1,6 @@
 """EvalPlus's HumanEval+, HumanEval+-Mini and MBPP+ as problem sets, from EvalPlus's release files the package
 ships (``codeassist_env/data/evalplus/``); a directory in ``$CODEASSIST_EVALPLUS_DIR`` overrides them."""
+
 from __future__ import annotations
 
 import gzip
@@ -90,8 +91,8 @@ def test_floats_use_the_tasks_atol_and_1e6_from_the_first_float_answer_on():
     assert rules.matches(0.30000000000000004, 0.3, (), 1e-6) and not rules.matches(0.31, 0.3, (), 1e-6)
     assert not rules.matches(3, 3.0000001, (), 1e-6)  # the types differ and the values are not equal
     assert not rules.matches([1.0, 2.0], [1.0, 2.0, 3.0], (), 1e-6)
-    assert not rules.matches(10 ** 8 + 1, 10 ** 8, (), 0.0)  # exact where no float came first
-    assert rules.matches(10 ** 8 + 1, 10 ** 8, (), 1e-6)  # EvalPlus's allclose once one did (rtol 1e-7)
+    assert not rules.matches(10**8 + 1, 10**8, (), 0.0)  # exact where no float came first
+    assert rules.matches(10**8 + 1, 10**8, (), 1e-6)  # EvalPlus's allclose once one did (rtol 1e-7)
 
 
 def test_special_oracles():
@@ -163,9 +164,18 @@ def test_a_missing_release_file_says_where_to_get_it(monkeypatch, tmp_path, caps
 
 # A fixed sample checked against EvalPlus's own evaluator on every CI run (benchmarks/evalplus_agreement.py runs
 # the whole sets): tasks with float tolerances, big integers, special oracles and MBPP+'s decoded inputs.
-AGREEMENT_SAMPLE = {"humanevalplus-mini": ["HumanEval/0", "HumanEval/2", "HumanEval/12", "HumanEval/32",
-                                           "HumanEval/53", "HumanEval/83", "HumanEval/139"],
-                    "mbppplus": ["Mbpp/2", "Mbpp/63", "Mbpp/581", "Mbpp/124"]}
+AGREEMENT_SAMPLE = {
+    "humanevalplus-mini": [
+        "HumanEval/0",
+        "HumanEval/2",
+        "HumanEval/12",
+        "HumanEval/32",
+        "HumanEval/53",
+        "HumanEval/83",
+        "HumanEval/139",
+    ],
+    "mbppplus": ["Mbpp/2", "Mbpp/63", "Mbpp/581", "Mbpp/124"],
+}
 # EvalPlus 0.3.1 fails every program on HumanEval/32: its find_zero oracle skips the line that records the
 # input as passed (evalplus/evalplus pull request 201's thread). Ours applies the oracle; docs/evalplus.md.
 EVALPLUS_FAILS_ALL = {"HumanEval/32"}
@@ -217,4 +227,3 @@ def test_a_bench_runs_final_programs_get_evalplus_own_verdicts():
     rows = compare("humanevalplus-mini", finals, "bwrap")  # the same tasks, EvalPlus's reduced inputs: cheaper
     assert [(r["task_id"], r["ours"]) for r in rows] == [(r["task_id"], r["evalplus"]) for r in rows]
     assert [r["ours"] for r in rows] == [p.run_passed for p in finals]  # the mini set catches these five too
-

@@ -1,4 +1,5 @@
 """The plug-in examples run as scripts, behave as their docstrings say, and are as short as docs/extending.md says."""
+
 from __future__ import annotations
 
 import ast
@@ -19,25 +20,30 @@ ROUND_LINE = re.compile(r"^round (\d+): ('.*'|\".*\") -> (accept|reject|finish)"
 
 
 def run_example(name: str, *args: str, timeout: float) -> str:
-    done = subprocess.run([sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True,
-                          timeout=timeout, cwd=REPO)
+    done = subprocess.run(
+        [sys.executable, str(EXAMPLES / name), *args], capture_output=True, text=True, timeout=timeout, cwd=REPO
+    )
     assert done.returncode == 0, f"{name} exited with {done.returncode}:\n{done.stderr[-3000:]}"
     return done.stdout
 
 
 def test_docs_state_the_length_of_each_example():
     page = (REPO / "docs" / "extending.md").read_text(encoding="utf-8")
-    claims = re.findall(r"`examples/(custom_\w+\.py)`\s+\(an?\s+(\d+)-line\s+(\w+)\s+class\b[^)]*?"
-                        r"\bin\s+an?\s+(\d+)-line\s+script\)", page)
+    claims = re.findall(
+        r"`examples/(custom_\w+\.py)`\s+\(an?\s+(\d+)-line\s+(\w+)\s+class\b[^)]*?"
+        r"\bin\s+an?\s+(\d+)-line\s+script\)",
+        page,
+    )
     assert {claim[0] for claim in claims} == {"custom_agent.py", "custom_human.py"}, claims
     for name, class_lines, kind, script_lines in claims:
         source = (EXAMPLES / name).read_text(encoding="utf-8")
         classes = [node for node in ast.parse(source).body if isinstance(node, ast.ClassDef)]
         assert len(classes) == 1, f"{name}: one {kind} class expected"
         measured = (classes[0].end_lineno - classes[0].lineno + 1, len(source.splitlines()))
-        assert measured == (int(class_lines), int(script_lines)), \
-            f"docs/extending.md says {name} has a {class_lines}-line class in a {script_lines}-line script; " \
+        assert measured == (int(class_lines), int(script_lines)), (
+            f"docs/extending.md says {name} has a {class_lines}-line class in a {script_lines}-line script; "
             f"it has {measured}"
+        )
 
 
 def test_lazy_human_accepts_what_compiles_even_when_wrong():

@@ -1,5 +1,6 @@
 """The expert programmer on real problems through the real sandbox: it accepts what finishes correctly,
 however it is written, rejects what does not, and misses plausible wrong code at its miss rate."""
+
 from __future__ import annotations
 
 import pytest
@@ -13,10 +14,8 @@ pytestmark = pytest.mark.bwrap
 
 # cc021 (mirrorCost), the fixtures problem and prefix (tests/conftest.py): after "total = 0" the reference
 # loops over the pairs.
-DIFFERENT_BUT_RIGHT = ("        for i in range(n // 2):\n"
-                       "            d = abs(ord(s[i]) - ord(s[-1 - i]))\n")
-OFF_BY_ONE = ("        for i in range(n // 2 - 1):\n"
-              "            d = abs(ord(s[i]) - ord(s[n - 1 - i]))\n")
+DIFFERENT_BUT_RIGHT = "        for i in range(n // 2):\n            d = abs(ord(s[i]) - ord(s[-1 - i]))\n"
+OFF_BY_ONE = "        for i in range(n // 2 - 1):\n            d = abs(ord(s[i]) - ord(s[n - 1 - i]))\n"
 
 
 class SuggestOnce:
@@ -33,7 +32,7 @@ class SuggestOnce:
         if self.done or not self.prefix.startswith(code):
             return ""
         self.done = True
-        return self.prefix[len(code):] + self.text
+        return self.prefix[len(code) :] + self.text
 
 
 def episode(problem, prefix, text, human, seed=0) -> dict:
@@ -47,7 +46,7 @@ def episode(problem, prefix, text, human, seed=0) -> dict:
 def test_accepts_the_references_own_next_tokens_without_running_anything(problem, prefix):
     human = ExpertHuman(sandbox="bwrap")
     human.reset(problem, seed=0)
-    next_line = problem.reference_solution[len(prefix):].split("\n")[0] + "\n"
+    next_line = problem.reference_solution[len(prefix) :].split("\n")[0] + "\n"
     decision = human.decide(problem, prefix, next_line)
     assert (decision.choice, decision.reasoning) == ("accept", "exact prefix")
     assert human.sandbox_runs == 0
@@ -155,12 +154,12 @@ def test_none_and_oracle_pass_every_test_problem_whose_reference_fits_the_budget
     problems = load_problems("codeassist-core", "test")
     env = CodeAssistEnv(problems=problems, human="expert", sandbox="bwrap", max_rounds=50, human_tokens=10)
     agent = make_agent(agent_name, problems=problems)
-    too_long = sorted(p.id for p in problems
-                      if env.tokenizer.count(p.reference_solution[len(p.starter_code):]) > 50 * 10)
+    too_long = sorted(
+        p.id for p in problems if env.tokenizer.count(p.reference_solution[len(p.starter_code) :]) > 50 * 10
+    )
     assert too_long == ["cc012", "cc020", "cc032", "cc036"]
     try:
         failed = sorted(p.id for p in problems if not play_episode(env, agent, problem_id=p.id, seed=0)["passed"])
     finally:
         env.close()
     assert failed == (too_long if agent_name == "none" else [])
-

@@ -2,6 +2,7 @@
 
 Each case runs the real command in a fresh interpreter in which the extra's modules cannot be imported
 (``sys.modules[name] = None``, Python's own way of refusing an import: ``ModuleNotFoundError``)."""
+
 from __future__ import annotations
 
 import os
@@ -18,25 +19,43 @@ pytestmark = pytest.mark.slow
 CASES = [
     ("train", ("torch",), ["bench", "--agents", "empower", "--limit", "1"]),
     ("train", ("torch",), ["bench", "--limit", "1"]),  # the main job runs the LM assistants
-    ("train", ("torch", "transformers"), ["data", "sft", "--n", "4", "--corpus", "stdlib:bisect", "--out", "{tmp}/d.jsonl"]),
-    ("train", ("torch", "transformers", "peft"), ["train", "--method", "sft-10", "--corpus", "stdlib:bisect",
-                                                  "--out", "{tmp}/adapter"]),
+    (
+        "train",
+        ("torch", "transformers"),
+        ["data", "sft", "--n", "4", "--corpus", "stdlib:bisect", "--out", "{tmp}/d.jsonl"],
+    ),
+    (
+        "train",
+        ("torch", "transformers", "peft"),
+        ["train", "--method", "sft-10", "--corpus", "stdlib:bisect", "--out", "{tmp}/adapter"],
+    ),
     ("study", ("markdown",), ["study", "try", "--agent", "none", "--out", "{tmp}/t"]),
     ("study", ("uvicorn", "starlette"), ["study", "serve", "--agents", "none", "base-10", "--out", "{tmp}/s"]),
     ("local", ("llama_cpp",), ["serve", "--local", "--port", "0"]),
     ("docker", ("docker",), ["sandbox", "build"]),
-    ("docker", ("docker",), ["check", "--id", "HumanEval/0", "--problems", "humaneval", "--sandbox", "docker",
-                             "--code", "/dev/null"]),
+    (
+        "docker",
+        ("docker",),
+        ["check", "--id", "HumanEval/0", "--problems", "humaneval", "--sandbox", "docker", "--code", "/dev/null"],
+    ),
     ("ray", ("ray",), ["bench", "--agents", "none", "--limit", "1", "--executor", "ray", "--out", "{tmp}/r"]),
 ]
 
 
-def run_without(modules: tuple[str, ...], argv: list[str], env: dict[str, str] | None = None
-                ) -> subprocess.CompletedProcess:
-    script = ("import sys\nfor name in sys.argv[1].split(','):\n    sys.modules[name] = None\n"
-              "from codeassist_env.cli import main\nsys.exit(main(sys.argv[2:]))")
-    return subprocess.run([sys.executable, "-c", script, ",".join(modules), *argv], capture_output=True,
-                          text=True, timeout=300, env={**os.environ, **(env or {})})
+def run_without(
+    modules: tuple[str, ...], argv: list[str], env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    script = (
+        "import sys\nfor name in sys.argv[1].split(','):\n    sys.modules[name] = None\n"
+        "from codeassist_env.cli import main\nsys.exit(main(sys.argv[2:]))"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", script, ",".join(modules), *argv],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, **(env or {})},
+    )
 
 
 @pytest.mark.parametrize("extra, modules, argv", CASES, ids=[f"{c[0]}:{' '.join(c[2][:2])}" for c in CASES])
@@ -56,8 +75,11 @@ def test_commands_that_do_not_need_an_extra_run_without_it():
 
 
 def test_vllm_is_its_own_environment_and_the_hint_names_the_command(tmp_path):
-    done = run_without(("vllm",), ["bench", "--engine", "vllm", "--limit", "1", "--out", str(tmp_path / "v")],
-                       env={"CODEASSIST_VLLM_PYTHON": sys.executable})
+    done = run_without(
+        ("vllm",),
+        ["bench", "--engine", "vllm", "--limit", "1", "--out", str(tmp_path / "v")],
+        env={"CODEASSIST_VLLM_PYTHON": sys.executable},
+    )
     lines = done.stderr.strip().splitlines()
     assert done.returncode == 2 and len(lines) == 1 and "codeassist setup vllm" in lines[0], done.stderr[-3000:]
 

@@ -1,4 +1,5 @@
 """Files written whole or not at all (codeassist_env/files.py)."""
+
 from __future__ import annotations
 
 import pytest

@@ -1,6 +1,7 @@
 """What the GPU paths check on a CPU: the vLLM scorer's up-front refusals, the LoRA ranks vLLM can serve,
 one copy of a model being fine-tuned, gradient checkpointing, and the server-kind helpers of the
 completions backend (token respelling, echo alignment, sampling fields)."""
+
 from __future__ import annotations
 
 import pytest
@@ -9,16 +10,23 @@ from codeassist_env.agents.server_kinds import continuation_logprobs, respell, s
 from codeassist_env.cli import main
 
 
-@pytest.mark.parametrize("argv, message", [
-    (["data", "empower", "--scorer", "vllm", "--base", "smollm2", "--out", "x"],
-     "--scorer vllm needs --base to be a Hugging Face model directory, got 'smollm2'"),
-    (["data", "empower", "--scorer", "vllm", "--base", "m.gguf", "--out", "x"], "got 'm.gguf' (a GGUF model)"),
-    (["data", "empower", "--scorer", "vllm", "--base", ".", "--out", "x"], "is not a Hugging Face model directory"),
-    (["data", "empower", "--scorer", "vllm", "--gpu-memory-utilization", "1.5", "--out", "x"],
-     "argument --gpu-memory-utilization: must be a number in (0, 1], got '1.5'"),
-    (["train", "--method", "empower", "--scorer", "vllm", "--out", "x"], "build the set first"),
-    (["train", "--method", "sft-10", "--rank", "4", "--out", "x"], "argument --rank: invalid choice: 4"),
-])
+@pytest.mark.parametrize(
+    "argv, message",
+    [
+        (
+            ["data", "empower", "--scorer", "vllm", "--base", "smollm2", "--out", "x"],
+            "--scorer vllm needs --base to be a Hugging Face model directory, got 'smollm2'",
+        ),
+        (["data", "empower", "--scorer", "vllm", "--base", "m.gguf", "--out", "x"], "got 'm.gguf' (a GGUF model)"),
+        (["data", "empower", "--scorer", "vllm", "--base", ".", "--out", "x"], "is not a Hugging Face model directory"),
+        (
+            ["data", "empower", "--scorer", "vllm", "--gpu-memory-utilization", "1.5", "--out", "x"],
+            "argument --gpu-memory-utilization: must be a number in (0, 1], got '1.5'",
+        ),
+        (["train", "--method", "empower", "--scorer", "vllm", "--out", "x"], "build the set first"),
+        (["train", "--method", "sft-10", "--rank", "4", "--out", "x"], "argument --rank: invalid choice: 4"),
+    ],
+)
 def test_gpu_options_are_refused_before_anything_loads(argv, message, tmp_path, monkeypatch, capfd):
     monkeypatch.chdir(tmp_path)
     assert main(argv) == 2
@@ -58,8 +66,15 @@ def tiny_model_dir(tmp_path_factory):
 
     directory = tmp_path_factory.mktemp("tiny-llama")
     tokenizer = load_tokenizer(resolve_model("smollm2"))
-    config = LlamaConfig(vocab_size=len(tokenizer), hidden_size=32, intermediate_size=64, num_hidden_layers=2,
-                         num_attention_heads=4, num_key_value_heads=2, max_position_embeddings=256)
+    config = LlamaConfig(
+        vocab_size=len(tokenizer),
+        hidden_size=32,
+        intermediate_size=64,
+        num_hidden_layers=2,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        max_position_embeddings=256,
+    )
     LlamaForCausalLM(config).save_pretrained(directory)
     tokenizer.save_pretrained(directory)
     return directory
@@ -84,14 +99,24 @@ def test_gradient_checkpointing_trains_the_same_adapter(tiny_model_dir, tmp_path
 
     from codeassist_env.training.finetune import FinetuneConfig, finetune
 
-    records = [{"prefix": f"def f{i}(x):\n", "target": f"    return x + {i}\n", "stop": "<|im_end|>",
-                "target_tokens": 6} for i in range(4)]
+    records = [
+        {"prefix": f"def f{i}(x):\n", "target": f"    return x + {i}\n", "stop": "<|im_end|>", "target_tokens": 6}
+        for i in range(4)
+    ]
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
     try:
-        results = [finetune(records, tmp_path / str(flag), FinetuneConfig(
-            base=str(tiny_model_dir), batch_size=2, epochs=1.5, max_tokens=32, gradient_checkpointing=flag),
-            log=lambda _: None) for flag in (False, True)]
+        results = [
+            finetune(
+                records,
+                tmp_path / str(flag),
+                FinetuneConfig(
+                    base=str(tiny_model_dir), batch_size=2, epochs=1.5, max_tokens=32, gradient_checkpointing=flag
+                ),
+                log=lambda _: None,
+            )
+            for flag in (False, True)
+        ]
     finally:
         torch.set_num_threads(threads)
     plain, checkpointed = results

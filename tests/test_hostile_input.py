@@ -1,6 +1,7 @@
 """Input a hostile but realistic user gives: each is refused with one line naming it and exit status 2 (the
 command line), or the documented typed error (Python), never a traceback; and the environment stays usable.
 A bug of the package, by contrast, shows its traceback and asks to be reported."""
+
 from __future__ import annotations
 
 import json
@@ -18,9 +19,15 @@ from codeassist_env.problems import Problem, ProblemError, load_problems
 from codeassist_env.problems import TestCase as HiddenTest
 
 REPO = Path(__file__).resolve().parents[1]
-NEG = Problem(id="neg", statement="Return -x.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")], starter_code="",
-              reference_solution="def neg(x):\n    return -x\n", entry_point="neg")
+NEG = Problem(
+    id="neg",
+    statement="Return -x.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")],
+    starter_code="",
+    reference_solution="def neg(x):\n    return -x\n",
+    entry_point="neg",
+)
 
 
 def one_line(capsys, code: int) -> str:
@@ -42,8 +49,9 @@ def test_a_refused_reset_leaves_the_environment_usable_under_the_passive_checker
 
 
 def test_unclear_environment_arguments_are_named():
-    with pytest.raises(TypeError, match="problems must be a problem set's name, a file's path or Problem objects, "
-                                        "got int 42"):
+    with pytest.raises(
+        TypeError, match="problems must be a problem set's name, a file's path or Problem objects, got int 42"
+    ):
         gym.make("CodeAssist-v0", problems=42)
     with pytest.raises(ValueError, match="max_rounds must be an int >= 1, got True"):
         gym.make("CodeAssist-v0", problems=[NEG], max_rounds=True)
@@ -57,7 +65,9 @@ def test_problem_limits_beyond_what_the_sandbox_applies_are_refused(tmp_path, ca
     record = {**NEG.to_dict(), field: value}
     path = tmp_path / "big.jsonl"
     path.write_text(json.dumps(record) + "\n", encoding="utf-8")
-    with pytest.raises(ProblemError, match=f"field '{field}': must be a positive .*, at most .*the most the sandbox applies"):
+    with pytest.raises(
+        ProblemError, match=f"field '{field}': must be a positive .*, at most .*the most the sandbox applies"
+    ):
         load_problems(path)
     err = one_line(capsys, main(["problems", "validate", "--problems", str(path), "--sandbox", "process"]))
     assert f"{path}:1" in err and field in err
@@ -67,7 +77,8 @@ def test_problem_limits_beyond_what_the_sandbox_applies_are_refused(tmp_path, ca
 
 def test_command_line_values_out_of_range_are_one_line(tmp_path, capsys):
     assert "must be a TCP port, 0 to 65535, got '99999'" in one_line(
-        capsys, main(["study", "serve", "--port", "99999", "--agents", "none", "--out", str(tmp_path / "s")]))
+        capsys, main(["study", "serve", "--port", "99999", "--agents", "none", "--out", str(tmp_path / "s")])
+    )
     existing = tmp_path / "a-file"
     existing.write_text("x")
     assert "is a file, not a directory" in one_line(capsys, main(["bench", "--agents", "none", "--out", str(existing)]))
@@ -79,13 +90,20 @@ def test_realism_logs_without_what_a_command_needs_say_what_is_missing(tmp_path,
     empty = tmp_path / "empty.jsonl"
     empty.write_text("")
     assert "none both read a decided suggestion and typed text" in one_line(
-        capsys, main(["realism", "times", "--real", str(empty)]))
-    event = {"StateName": "Accepted", "CurrentSuggestion": "x = 1\n", "CurrentPrompt": "", "UserId": "u1",
-             "TimeSpentInState": 1.0}
+        capsys, main(["realism", "times", "--real", str(empty)])
+    )
+    event = {
+        "StateName": "Accepted",
+        "CurrentSuggestion": "x = 1\n",
+        "CurrentPrompt": "",
+        "UserId": "u1",
+        "TimeSpentInState": 1.0,
+    }
     alone = tmp_path / "alone.jsonl"
     alone.write_text("\n".join(json.dumps({**event, "StateName": s}) for s in ("Accepted", "Rejected")) + "\n")
     assert "2 decisions of 1 participant(s); fitting needs accepted and rejected decisions of at least 2" in one_line(
-        capsys, main(["realism", "fit", "--real", str(alone)]))
+        capsys, main(["realism", "fit", "--real", str(alone)])
+    )
 
 
 def test_a_malformed_episode_record_names_its_file_and_line(tmp_path, capsys):
@@ -99,7 +117,9 @@ def test_a_malformed_episode_record_names_its_file_and_line(tmp_path, capsys):
         load_episodes(run / "episodes.jsonl")
     assert "episodes.jsonl:2: not an episode record" in one_line(capsys, main(["report", str(run)]))
     (run / "episodes.jsonl").write_text(json.dumps({**good, "seed": "zero"}) + "\n" + json.dumps(good) + "\n")
-    assert "episodes.jsonl:1: episode record field 'seed' is not a integer" in one_line(capsys, main(["report", str(run)]))
+    assert "episodes.jsonl:1: episode record field 'seed' is not a integer" in one_line(
+        capsys, main(["report", str(run)])
+    )
 
 
 def test_only_the_packages_input_errors_are_one_line_anything_else_is_a_reported_bug(capsys):
@@ -129,9 +149,14 @@ def test_only_the_packages_input_errors_are_one_line_anything_else_is_a_reported
 def test_a_program_too_big_to_compile_in_its_memory_is_a_memory_limit_not_a_syntax_error(kind):
     from codeassist_env.sandbox import open_sandbox
 
-    problem = Problem(id="big", statement="s", test_kind=kind, entry_point="f" if kind == "functional" else None,
-                      hidden_tests=[HiddenTest("1" if kind == "functional" else "", "1\n" if kind == "stdin" else "1")],
-                      memory_limit_mb=64)
+    problem = Problem(
+        id="big",
+        statement="s",
+        test_kind=kind,
+        entry_point="f" if kind == "functional" else None,
+        hidden_tests=[HiddenTest("1" if kind == "functional" else "", "1\n" if kind == "stdin" else "1")],
+        memory_limit_mb=64,
+    )
     program = "x = [" + "1," * 3_000_000 + "]\nprint(1)\ndef f(a):\n    return a\n"
     with open_sandbox("bwrap") as sandbox:
         assert sandbox.run(problem, program).status == "memory_limit"

@@ -8,6 +8,7 @@ the import enters from outside (a module of ``a.b`` importing ``a.b.d`` is alrea
 ``__init__`` may gather its submodules). So two packages that import each other are a cycle even where their
 modules are not.
 """
+
 from __future__ import annotations
 
 import ast
@@ -56,7 +57,9 @@ def import_graph() -> dict[str, set[str]]:
     graph = {}
     for module, path in modules.items():
         targets = {target for target, _, _ in imports_of(module, path, modules)}
-        graph[module] = targets | {package for target in targets for package in entered_packages(module, target, modules)}
+        graph[module] = targets | {
+            package for target in targets for package in entered_packages(module, target, modules)
+        }
     return graph
 
 
@@ -65,8 +68,11 @@ def entered_packages(module: str, target: str, modules: dict[str, Path]) -> list
     ``module`` is not inside of (a package's own ``__init__`` counts as inside it)."""
     parts = target.split(".")
     own = module if modules[module].name == "__init__.py" else module.rsplit(".", 1)[0]
-    return [package for package in (".".join(parts[:i]) for i in range(1, len(parts)))
-            if package in modules and not (own == package or own.startswith(package + "."))]
+    return [
+        package
+        for package in (".".join(parts[:i]) for i in range(1, len(parts)))
+        if package in modules and not (own == package or own.startswith(package + "."))
+    ]
 
 
 def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
@@ -79,7 +85,7 @@ def find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
         path.append(module)
         for target in sorted(graph[module]):
             if state.get(target) == 1:
-                return path[path.index(target):] + [target]
+                return path[path.index(target) :] + [target]
             if target not in state and (cycle := visit(target)):
                 return cycle
         path.pop()
@@ -113,8 +119,13 @@ def test_the_graph_holds_known_edges():
 
 
 def test_an_import_of_a_package_module_from_outside_runs_its_init(tmp_path):
-    modules = {"p": tmp_path / "__init__.py", "p.q": tmp_path / "q" / "__init__.py",
-               "p.q.a": tmp_path / "q" / "a.py", "p.q.b": tmp_path / "q" / "b.py", "p.r": tmp_path / "r.py"}
+    modules = {
+        "p": tmp_path / "__init__.py",
+        "p.q": tmp_path / "q" / "__init__.py",
+        "p.q.a": tmp_path / "q" / "a.py",
+        "p.q.b": tmp_path / "q" / "b.py",
+        "p.r": tmp_path / "r.py",
+    }
     assert entered_packages("p.r", "p.q.a", modules) == ["p.q"]  # p itself: p.r is inside it already
     assert entered_packages("p.q.b", "p.q.a", modules) == []
     assert entered_packages("p.q", "p.q.a", modules) == []
@@ -127,8 +138,10 @@ def test_no_import_cycle_in_the_package():
 
 def test_no_private_name_is_imported_from_another_module():
     modules = module_files()
-    offences = [f"{path.relative_to(ROOT.parent)}:{line} imports {name} from {target}"
-                for module, path in modules.items()
-                for target, name, line in imports_of(module, path, modules)
-                if name.startswith("_") and not name.startswith("__")]
+    offences = [
+        f"{path.relative_to(ROOT.parent)}:{line} imports {name} from {target}"
+        for module, path in modules.items()
+        for target, name, line in imports_of(module, path, modules)
+        if name.startswith("_") and not name.startswith("__")
+    ]
     assert not offences, "\n".join(offences)

@@ -2,6 +2,7 @@
 127.0.0.1. Every fault ends in a completed episode whose rounds carry the right simulator_failure;
 nothing raises out of step(). The ``process`` sandbox runs the final program (it only ever holds
 starter code plus scripted text)."""
+
 from __future__ import annotations
 
 import time
@@ -15,9 +16,14 @@ from codeassist_env.problems import TestCase as HiddenTest
 from codeassist_env.local_server import free_port
 from fault_server import FaultServer, Garbage, Reply, Slow, Status
 
-ADD = Problem(id="add", statement="Write add(a, b) returning a + b.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(candidate):\n    assert candidate(2, 3) == 5\n")],
-              starter_code="def add(a, b):\n", entry_point="add")
+ADD = Problem(
+    id="add",
+    statement="Write add(a, b) returning a + b.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(candidate):\n    assert candidate(2, 3) == 5\n")],
+    starter_code="def add(a, b):\n",
+    entry_point="add",
+)
 SUGGESTION = "    return a + b\n"
 pytestmark = pytest.mark.filterwarnings("ignore:sandbox backend 'process' is NOT a sandbox")
 FAST = dict(model="fault-model", timeout_s=0.3, max_retries=1, backoff_s=0.01, max_reasks=1)
@@ -41,17 +47,20 @@ def failures(info) -> list[str | None]:
     return [r["simulator_failure"] for r in info["transcript"]]
 
 
-@pytest.mark.parametrize("behaviour, reason, requests_per_round", [
-    (Status(500), "http_error", 2),  # retried once, then given up
-    (Status(503), "http_error", 2),
-    (Status(400), "http_error", 1),  # a client error is not retried
-    (Status(429, retry_after="0"), "rate_limited", 2),
-    (Slow(1.0), "timeout", 2),
-    (Garbage(), "bad_response", 1),
-    (Garbage('{"object": "chat.completion", "choices": []}'), "bad_response", 1),
-    (Reply("maybe later"), "unparseable", 3),  # reasoning, decision, one re-ask
-    (Reply("I'm sorry, but I can't help with that."), "refusal", 3),
-])
+@pytest.mark.parametrize(
+    "behaviour, reason, requests_per_round",
+    [
+        (Status(500), "http_error", 2),  # retried once, then given up
+        (Status(503), "http_error", 2),
+        (Status(400), "http_error", 1),  # a client error is not retried
+        (Status(429, retry_after="0"), "rate_limited", 2),
+        (Slow(1.0), "timeout", 2),
+        (Garbage(), "bad_response", 1),
+        (Garbage('{"object": "chat.completion", "choices": []}'), "bad_response", 1),
+        (Reply("maybe later"), "unparseable", 3),  # reasoning, decision, one re-ask
+        (Reply("I'm sorry, but I can't help with that."), "refusal", 3),
+    ],
+)
 def test_each_fault_completes_the_episode_with_its_reason(behaviour, reason, requests_per_round):
     with FaultServer(default=behaviour) as server:
         info = run_episode(server.base_url)
@@ -71,8 +80,12 @@ def test_connection_refused_is_classified():
 
 
 def test_retry_after_is_honoured_then_the_round_succeeds():
-    script = [Status(429, retry_after="0.4"), Reply("Correct and what I would write."), Reply("ACCEPT"),
-              Reply("```python\n    # done\n```")]
+    script = [
+        Status(429, retry_after="0.4"),
+        Reply("Correct and what I would write."),
+        Reply("ACCEPT"),
+        Reply("```python\n    # done\n```"),
+    ]
     with FaultServer(script=script, default=Reply("FINISH")) as server:
         info = run_episode(server.base_url, max_rounds=3)
         first = info["transcript"][0]
@@ -85,8 +98,15 @@ def test_retry_after_is_honoured_then_the_round_succeeds():
 
 
 def test_a_failed_write_is_recorded_and_a_fault_in_one_round_does_not_leak_into_the_next():
-    script = [Reply("Wrong."), Reply("REJECT"), Status(500), Status(500),  # round 1: write fails
-              Reply("Fine."), Reply("**Accept**"), Reply("I'm sorry, I can't do that.")]  # round 2: write refuses
+    script = [
+        Reply("Wrong."),
+        Reply("REJECT"),
+        Status(500),
+        Status(500),  # round 1: write fails
+        Reply("Fine."),
+        Reply("**Accept**"),
+        Reply("I'm sorry, I can't do that."),
+    ]  # round 2: write refuses
     with FaultServer(script=script, default=Reply("Decision: finish")) as server:
         info = run_episode(server.base_url, max_rounds=3)
         assert failures(info) == ["http_error", "refusal", None]

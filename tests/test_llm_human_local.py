@@ -1,6 +1,7 @@
 """LLMHuman against the real llama.cpp server with SmolLM2-135M-Instruct: full CodeAssist-v0 episodes
 hold the protocol (not that the tiny model is smart), record then replay reproduces them offline, and
 ``codeassist serve --local`` / ``codeassist ping`` work end to end."""
+
 from __future__ import annotations
 
 import signal
@@ -85,8 +86,10 @@ def test_episodes_hold_the_protocol_then_replay_offline(local_llm_server, tmp_pa
 
     # A different setting is a different request: a clear miss, not a silent network call.
     with pytest.raises(CacheMiss, match="HumanEval|model='smollm2'"):
-        play_all(LLMHuman(base_url=local_llm_server.base_url, cache_mode="replay",
-                          **{**settings, "temperature": 0.5}), problems[:1])
+        play_all(
+            LLMHuman(base_url=local_llm_server.base_url, cache_mode="replay", **{**settings, "temperature": 0.5}),
+            problems[:1],
+        )
 
 
 def _interruptible() -> None:
@@ -99,9 +102,13 @@ def _interruptible() -> None:
 
 @pytest.mark.llm
 def test_serve_local_prints_base_url_answers_ping_and_stops_on_ctrl_c(capsys):
-    process = subprocess.Popen([sys.executable, "-m", "codeassist_env.cli", "serve", "--local", "--port", "0"],
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=_interruptible)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codeassist_env.cli", "serve", "--local", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        preexec_fn=_interruptible,
+    )
     try:
         first = process.stdout.readline()
         assert first.startswith("base_url=http://127.0.0.1:"), process.stderr.read()

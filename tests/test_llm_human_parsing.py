@@ -1,4 +1,5 @@
 """Reading decisions and code out of LLM replies, and the LLM human's configuration precedence."""
+
 import email.utils
 import time
 
@@ -8,30 +9,33 @@ from codeassist_env.humans.llm import FAILURE_REASONS, LLMHumanConfig, retry_aft
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 
 
-@pytest.mark.parametrize("reply, expected", [
-    ("ACCEPT", "accept"),
-    ("Accept.", "accept"),
-    ("**REJECT**", "reject"),
-    ("`finish`", "finish"),
-    ("```\nReject\n```", "reject"),
-    ("I would accept this suggestion", "accept"),
-    ("Decision: finish", "finish"),
-    ("After thinking it over.\nFINAL ANSWER: Reject", "reject"),
-    ("I would not accept it, the loop bound is off by one.", "reject"),
-    ("My program is not finished yet, so I accept.", "accept"),
-    ("The suggestion is correct. I accept it.\n\nDECISION: ACCEPT", "accept"),
-    ("I think so: accepted!", "accept"),
-    ("Reasoning mentions accept and reject.\nDecision: **reject**", "reject"),
-    ("CONTINUE", "reject"),
-    ("yes", "accept"),
-])
+@pytest.mark.parametrize(
+    "reply, expected",
+    [
+        ("ACCEPT", "accept"),
+        ("Accept.", "accept"),
+        ("**REJECT**", "reject"),
+        ("`finish`", "finish"),
+        ("```\nReject\n```", "reject"),
+        ("I would accept this suggestion", "accept"),
+        ("Decision: finish", "finish"),
+        ("After thinking it over.\nFINAL ANSWER: Reject", "reject"),
+        ("I would not accept it, the loop bound is off by one.", "reject"),
+        ("My program is not finished yet, so I accept.", "accept"),
+        ("The suggestion is correct. I accept it.\n\nDECISION: ACCEPT", "accept"),
+        ("I think so: accepted!", "accept"),
+        ("Reasoning mentions accept and reject.\nDecision: **reject**", "reject"),
+        ("CONTINUE", "reject"),
+        ("yes", "accept"),
+    ],
+)
 def test_parse_decision_reads_the_decision(reply, expected):
     assert parse_decision(reply) == expected
 
 
-@pytest.mark.parametrize("reply", [
-    "", "maybe", "I am not sure what to do here.", "I could accept or reject it.", "Decision: perhaps",
-])
+@pytest.mark.parametrize(
+    "reply", ["", "maybe", "I am not sure what to do here.", "I could accept or reject it.", "Decision: perhaps"]
+)
 def test_parse_decision_gives_none_when_absent_or_ambiguous(reply):
     assert parse_decision(reply) is None
 
@@ -42,14 +46,17 @@ def test_refusal_wording_is_recognised():
     assert not looks_like_refusal("return sorted(xs)")
 
 
-@pytest.mark.parametrize("reply, code", [
-    ("```python\nreturn a + b\n```", "return a + b\n"),
-    ("Here is the next part:\n```python\nreturn a + b\n```\nThis adds them.", "return a + b\n"),
-    ("```python\nreturn a + b", "return a + b"),  # unclosed fence (cut by max_tokens)
-    ("Sure! Here's the continuation:\nreturn a + b", "return a + b"),
-    ("    return a + b", "    return a + b"),
-    ("def f(x):\n    return x", "def f(x):\n    return x"),  # a line ending in ':' is code, not prose
-])
+@pytest.mark.parametrize(
+    "reply, code",
+    [
+        ("```python\nreturn a + b\n```", "return a + b\n"),
+        ("Here is the next part:\n```python\nreturn a + b\n```\nThis adds them.", "return a + b\n"),
+        ("```python\nreturn a + b", "return a + b"),  # unclosed fence (cut by max_tokens)
+        ("Sure! Here's the continuation:\nreturn a + b", "return a + b"),
+        ("    return a + b", "    return a + b"),
+        ("def f(x):\n    return x", "def f(x):\n    return x"),  # a line ending in ':' is code, not prose
+    ],
+)
 def test_extract_code(reply, code):
     assert extract_code(reply) == code
 
@@ -79,12 +86,21 @@ def test_strip_retyped_keeps_genuine_continuations():
 
 
 def test_config_precedence_argument_env_openai_default():
-    env = {"OPENAI_BASE_URL": "http://openai-var/v1", "OPENAI_API_KEY": "sk-openai",
-           "CODEASSIST_HUMAN_API_KEY": "sk-ours", "CODEASSIST_HUMAN_TEMPERATURE": "0.7",
-           "CODEASSIST_HUMAN_SEED": "none"}
+    env = {
+        "OPENAI_BASE_URL": "http://openai-var/v1",
+        "OPENAI_API_KEY": "sk-openai",
+        "CODEASSIST_HUMAN_API_KEY": "sk-ours",
+        "CODEASSIST_HUMAN_TEMPERATURE": "0.7",
+        "CODEASSIST_HUMAN_SEED": "none",
+    }
     c = LLMHumanConfig.from_env(env)
     assert (c.base_url, c.api_key, c.temperature, c.seed, c.model) == (
-        "http://openai-var/v1", "sk-ours", 0.7, None, "smollm2")
+        "http://openai-var/v1",
+        "sk-ours",
+        0.7,
+        None,
+        "smollm2",
+    )
     c = LLMHumanConfig.from_env(env, base_url="http://arg/v1", temperature=0.0, model=None)
     assert (c.base_url, c.temperature, c.model) == ("http://arg/v1", 0.0, "smollm2")
     assert LLMHumanConfig.from_env({}).base_url == "http://127.0.0.1:8000/v1"

@@ -1,6 +1,7 @@
 """The local llama.cpp server: the launcher's setting reaches it, a server that dies is reported (by
 ``codeassist serve`` and by ``start_local_server``), and a bench whose LLM human loses its endpoint stops
 with its own exit status and finishes on ``--resume`` with every episode exactly once."""
+
 from __future__ import annotations
 
 import json
@@ -43,8 +44,12 @@ def test_describe_exit_names_the_signal_and_the_known_cause():
 
 
 def test_serve_reports_a_server_that_dies():
-    serve = subprocess.Popen([sys.executable, "-m", "codeassist_env.cli", "serve", "--local", "--port", "0"],
-                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    serve = subprocess.Popen(
+        [sys.executable, "-m", "codeassist_env.cli", "serve", "--local", "--port", "0"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     try:
         first = serve.stdout.readline()
         assert first.startswith("base_url="), first + serve.stderr.read()
@@ -66,13 +71,45 @@ def test_start_local_server_raises_instead_of_returning_a_dead_server(tmp_path):
 
 
 def bench(out: Path, base_url: str, *extra: str) -> subprocess.Popen:
-    env = dict(os.environ, CODEASSIST_HUMAN_REASONING_MAX_TOKENS="16", CODEASSIST_HUMAN_BACKOFF_S="0.2",
-               CODEASSIST_HUMAN_ACCEPTOR_MODE="one_request", CODEASSIST_HUMAN_TIMEOUT_S="120")
+    env = dict(
+        os.environ,
+        CODEASSIST_HUMAN_REASONING_MAX_TOKENS="16",
+        CODEASSIST_HUMAN_BACKOFF_S="0.2",
+        CODEASSIST_HUMAN_ACCEPTOR_MODE="one_request",
+        CODEASSIST_HUMAN_TIMEOUT_S="120",
+    )
     return subprocess.Popen(
-        [sys.executable, "-m", "codeassist_env.cli", "bench", "--agents", "none", "oracle-10", "--problems",
-         "humaneval", "--limit", "3", "--max-rounds", "3", "--human", "llm", "--human-base-url", base_url,
-         "--no-progress", "--no-report", "--concurrency", "1", "--out", str(out), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        [
+            sys.executable,
+            "-m",
+            "codeassist_env.cli",
+            "bench",
+            "--agents",
+            "none",
+            "oracle-10",
+            "--problems",
+            "humaneval",
+            "--limit",
+            "3",
+            "--max-rounds",
+            "3",
+            "--human",
+            "llm",
+            "--human-base-url",
+            base_url,
+            "--no-progress",
+            "--no-report",
+            "--concurrency",
+            "1",
+            "--out",
+            str(out),
+            *extra,
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env=env,
+    )
 
 
 @pytest.mark.bwrap
@@ -105,17 +142,24 @@ def test_bench_stops_when_the_endpoint_dies_and_resume_finishes_it(tmp_path):
     ok = Counter((r["agent"], r["problem_id"], r["seed"]) for r in records if r["status"] == "ok")
     assert len(ok) == 6 and set(ok.values()) == {1}, (err, json.dumps(records)[:2000])
     # A tiny model's unparseable answers may flag an episode; a round the endpoint was down for may not.
-    assert not any(entry["simulator_failure"] == "connection"
-                   for r in records if r["status"] == "ok" for entry in r["transcript"])
+    assert not any(
+        entry["simulator_failure"] == "connection" for r in records if r["status"] == "ok" for entry in r["transcript"]
+    )
 
 
 def test_a_server_dies_with_the_process_that_started_it_even_when_that_is_killed(tmp_path):
     """A run killed with SIGKILL runs no clean-up: the kernel stops its server (setpriv --pdeathsig), so no
     orphaned model server keeps the machine's memory and cores."""
     starter = subprocess.Popen(
-        [sys.executable, "-c", "from codeassist_env.llama_cpp_server import start_local_server\n"
-         "server = start_local_server()\nprint(server.process.pid, flush=True)\nimport time\ntime.sleep(600)"],
-        stdout=subprocess.PIPE, text=True)
+        [
+            sys.executable,
+            "-c",
+            "from codeassist_env.llama_cpp_server import start_local_server\n"
+            "server = start_local_server()\nprint(server.process.pid, flush=True)\nimport time\ntime.sleep(600)",
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     server_pid = int(starter.stdout.readline())
     os.kill(server_pid, 0)  # running
     starter.kill()

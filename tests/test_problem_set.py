@@ -1,5 +1,6 @@
 """The bundled ``codeassist-core`` set: its shape, byte-identical regeneration from problems/generators/,
 every reference passing and every known-wrong solution failing in the real bwrap sandbox."""
+
 from __future__ import annotations
 
 import json
@@ -18,8 +19,19 @@ REPO = Path(__file__).resolve().parents[1]
 PROBLEMS_DIR = REPO / "problems"
 GENERATORS = PROBLEMS_DIR / "generators"
 DATA = REPO / "codeassist_env" / "data" / "problems" / "codeassist-core.jsonl"
-TOPICS = {"strings", "greedy", "sorting", "two pointers", "prefix sums", "hashing", "graphs", "bfs", "dp", "math",
-          "simulation"}
+TOPICS = {
+    "strings",
+    "greedy",
+    "sorting",
+    "two pointers",
+    "prefix sums",
+    "hashing",
+    "graphs",
+    "bfs",
+    "dp",
+    "math",
+    "simulation",
+}
 
 sys.path.insert(0, str(PROBLEMS_DIR))
 import build  # noqa: E402  (problems/build.py: the set's build script)
@@ -73,11 +85,14 @@ def test_readme_table_lists_every_problem():
         assert f"| {p.id} | {m['title']} | {p.test_kind} | {m['difficulty']} | {', '.join(m['tags'])} |" in readme
 
 
-@pytest.mark.parametrize("field, value, message", [
-    ("difficulty", "tricky", "field 'difficulty' = 'tricky'"),
-    ("entry_point", "solve", "field 'entry_point' = 'solve'"),
-    ("colour", "red", "unknown fields ['colour']"),
-])
+@pytest.mark.parametrize(
+    "field, value, message",
+    [
+        ("difficulty", "tricky", "field 'difficulty' = 'tricky'"),
+        ("entry_point", "solve", "field 'entry_point' = 'solve'"),
+        ("colour", "red", "unknown fields ['colour']"),
+    ],
+)
 def test_bad_source_names_file_and_field(tmp_path, field, value, message):
     copy = tmp_path / "cc001"
     shutil.copytree(GENERATORS / "cc001", copy)
@@ -104,8 +119,13 @@ def test_missing_wrong_solution_and_few_tests_are_errors(tmp_path):
 
 @pytest.mark.slow
 def test_regeneration_is_byte_identical():
-    proc = subprocess.run([sys.executable, str(PROBLEMS_DIR / "build.py"), "--check"], capture_output=True,
-                          text=True, cwd=REPO, check=False)
+    proc = subprocess.run(
+        [sys.executable, str(PROBLEMS_DIR / "build.py"), "--check"],
+        capture_output=True,
+        text=True,
+        cwd=REPO,
+        check=False,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert f"up to date ({len(IDS)} problems)" in proc.stderr
 

@@ -1,5 +1,6 @@
 """Problem loaders: the project's JSONL schema, LiveCodeBench records, HumanEval, set names, caching,
 and the input checks of ``codeassist problems``. No sandbox needed."""
+
 from __future__ import annotations
 
 import base64
@@ -16,7 +17,14 @@ import pytest
 
 from codeassist_env.cli import main
 from codeassist_env.problems import (
-    DEFAULT_SET, Problem, ProblemError, default_set, get_problem, list_sets, load_problems, write_problems,
+    DEFAULT_SET,
+    Problem,
+    ProblemError,
+    default_set,
+    get_problem,
+    list_sets,
+    load_problems,
+    write_problems,
 )
 from codeassist_env.problems import TestCase as Case  # a Test* name would be collected by pytest
 
@@ -26,19 +34,36 @@ REPO = Path(__file__).resolve().parents[1]
 
 def sample_problems() -> list[Problem]:
     return [
-        Problem(id="s1", statement="Print the sum of two integers.", test_kind="stdin",
-                hidden_tests=[Case("1 2\n", "3\n"), Case("-5 5\n", "0\n")],
-                public_tests=[Case("1 2\n", "3\n")], reference_solution="print(sum(map(int, input().split())))",
-                time_limit_s=1.5, memory_limit_mb=256, source="unit",
-                metadata={"difficulty": "easy", "split": "train"}),
-        Problem(id="f1", statement="Return the longer list’s length \u2028 (unicode kept raw).", test_kind="functional",
-                hidden_tests=[Case('[1,2]\n[3]', "2"), Case('[]\n[]', "0")],
-                starter_code="class Solution:\n    def longer(self, a: list, b: list) -> int:\n        ",
-                reference_solution="class Solution:\n    def longer(self, a, b):\n        return max(len(a), len(b))\n",
-                entry_point="longer", metadata={"difficulty": "medium", "split": "test", "tags": ["lists"]}),
-        Problem(id="a1", statement="def inc(x):", test_kind="assert",
-                hidden_tests=[Case("def check(candidate):\n    assert candidate(1) == 2\n")],
-                entry_point="inc", metadata={"split": "test"}),
+        Problem(
+            id="s1",
+            statement="Print the sum of two integers.",
+            test_kind="stdin",
+            hidden_tests=[Case("1 2\n", "3\n"), Case("-5 5\n", "0\n")],
+            public_tests=[Case("1 2\n", "3\n")],
+            reference_solution="print(sum(map(int, input().split())))",
+            time_limit_s=1.5,
+            memory_limit_mb=256,
+            source="unit",
+            metadata={"difficulty": "easy", "split": "train"},
+        ),
+        Problem(
+            id="f1",
+            statement="Return the longer list’s length \u2028 (unicode kept raw).",
+            test_kind="functional",
+            hidden_tests=[Case('[1,2]\n[3]', "2"), Case('[]\n[]', "0")],
+            starter_code="class Solution:\n    def longer(self, a: list, b: list) -> int:\n        ",
+            reference_solution="class Solution:\n    def longer(self, a, b):\n        return max(len(a), len(b))\n",
+            entry_point="longer",
+            metadata={"difficulty": "medium", "split": "test", "tags": ["lists"]},
+        ),
+        Problem(
+            id="a1",
+            statement="def inc(x):",
+            test_kind="assert",
+            hidden_tests=[Case("def check(candidate):\n    assert candidate(1) == 2\n")],
+            entry_point="inc",
+            metadata={"split": "test"},
+        ),
     ]
 
 
@@ -52,6 +77,7 @@ def write_lines(path: Path, records: list) -> Path:
 
 
 # ---- the project's own schema ---------------------------------------------------------------------------
+
 
 def test_schema_round_trip_jsonl_gz_and_json_array(tmp_path):
     problems = sample_problems()
@@ -69,7 +95,11 @@ def test_readme_example_line_loads(tmp_path):
     example = json.loads(readme.split("```json\n", 1)[1].split("```", 1)[0])
     [problem] = load_problems(write_lines(tmp_path / "example.jsonl", [example]))
     assert (problem.id, problem.test_kind, problem.entry_point, len(problem.hidden_tests)) == (
-        "window-sum", "functional", "maxWindowSum", 2)
+        "window-sum",
+        "functional",
+        "maxWindowSum",
+        2,
+    )
 
 
 def test_optional_fields_take_the_problem_defaults(tmp_path):
@@ -101,19 +131,29 @@ BAD_RECORDS = {
     "hidden_tests not a list": (lambda r: _set(r, "hidden_tests", "1 2"), "'hidden_tests': must be a list"),
     "no hidden tests": (lambda r: _set(r, "hidden_tests", []), "'hidden_tests': needs at least one test"),
     "test not an object": (lambda r: _set(r, "hidden_tests", ["1\n2"]), "'hidden_tests[0]': must be an object"),
-    "test unknown key": (lambda r: _set(r, "public_tests", [{"input": "1", "output": "1", "expected": "1"}]),
-                         "'public_tests[0].expected': unknown field"),
+    "test unknown key": (
+        lambda r: _set(r, "public_tests", [{"input": "1", "output": "1", "expected": "1"}]),
+        "'public_tests[0].expected': unknown field",
+    ),
     "test missing input": (lambda r: _set(r, "hidden_tests", [{"output": "1"}]), "'hidden_tests[0].input': required"),
     "test missing output": (lambda r: _set(r, "hidden_tests", [{"input": "1"}]), "'hidden_tests[0].output': required"),
-    "test input not a string": (lambda r: _set(r, "hidden_tests", [{"input": [1], "output": "1"}]),
-                                "'hidden_tests[0].input': must be a string (got [1])"),
-    "functional argument not JSON": (lambda r: _set(r, "hidden_tests", [{"input": "[1,2]\nnums", "output": "1"}]),
-                                     "'hidden_tests[0].input': argument line 2 is not a JSON value"),
-    "functional output not JSON": (lambda r: _set(r, "hidden_tests", [{"input": "[1]", "output": "[1,"}]),
-                                   "'hidden_tests[0].output': expected return value is not JSON"),
+    "test input not a string": (
+        lambda r: _set(r, "hidden_tests", [{"input": [1], "output": "1"}]),
+        "'hidden_tests[0].input': must be a string (got [1])",
+    ),
+    "functional argument not JSON": (
+        lambda r: _set(r, "hidden_tests", [{"input": "[1,2]\nnums", "output": "1"}]),
+        "'hidden_tests[0].input': argument line 2 is not a JSON value",
+    ),
+    "functional output not JSON": (
+        lambda r: _set(r, "hidden_tests", [{"input": "[1]", "output": "[1,"}]),
+        "'hidden_tests[0].output': expected return value is not JSON",
+    ),
     "functional without entry_point": (lambda r: _set(r, "entry_point", None), "'entry_point': required"),
-    "entry_point not an identifier": (lambda r: _set(r, "entry_point", "Solution.longer"),
-                                      "'entry_point': must be a Python identifier (got 'Solution.longer')"),
+    "entry_point not an identifier": (
+        lambda r: _set(r, "entry_point", "Solution.longer"),
+        "'entry_point': must be a Python identifier (got 'Solution.longer')",
+    ),
     "negative time limit": (lambda r: _set(r, "time_limit_s", -1), "'time_limit_s': must be a positive number"),
     "time limit as text": (lambda r: _set(r, "time_limit_s", "2"), "'time_limit_s': must be a positive number"),
     "time limit as bool": (lambda r: _set(r, "time_limit_s", True), "'time_limit_s'"),
@@ -187,21 +227,35 @@ def test_split_filter_and_its_errors(tmp_path):
 
 # ---- LiveCodeBench -------------------------------------------------------------------------------------
 
+
 def test_livecodebench_fixtures_load_with_kinds_counts_and_entry_points():
     plain = {p.id: p for p in load_problems(FIXTURES / "lcb_plain.jsonl")}
     pairs, window = plain["fixture_pairs"], plain["fixture_window"]
     assert (pairs.test_kind, pairs.entry_point, len(pairs.public_tests), len(pairs.hidden_tests)) == (
-        "stdin", None, 2, 7)
+        "stdin",
+        None,
+        2,
+        7,
+    )
     assert (window.test_kind, window.entry_point, len(window.public_tests), len(window.hidden_tests)) == (
-        "functional", "maxWindowSum", 2, 6)
+        "functional",
+        "maxWindowSum",
+        2,
+        6,
+    )
     # LiveCodeBench grades on public and private tests together: public ones come first among the hidden.
     assert pairs.hidden_tests[:2] == pairs.public_tests
     assert pairs.hidden_tests[0] == Case("4 3\n1 2 3 4\n", "2\n")
     assert window.hidden_tests[0] == Case("[1,2,3,4]\n2", "7")
     assert window.starter_code.startswith("class Solution:\n    def maxWindowSum(self, nums: List[int], k: int)")
     assert window.reference_solution is None and window.source == "livecodebench"
-    assert window.metadata == {"title": "Best Window Sum", "difficulty": "easy", "platform": "leetcode",
-                               "contest_id": "leetcode-fixture", "contest_date": "2024-03-02T00:00:00"}
+    assert window.metadata == {
+        "title": "Best Window Sum",
+        "difficulty": "easy",
+        "platform": "leetcode",
+        "contest_id": "leetcode-fixture",
+        "contest_date": "2024-03-02T00:00:00",
+    }
     assert "Count the pairs" in pairs.statement
 
 
@@ -216,14 +270,25 @@ def test_compressed_private_tests_load_equal_to_plain():
 def test_malicious_pickle_is_refused_and_never_runs(tmp_path, monkeypatch):
     marker = tmp_path / "codeassist-pickle-marker"
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(ProblemError, match=r"lcb_malicious\.jsonl:1 .*'private_test_cases': compressed pickle "
-                                           r"refused: refused to load global posix\.system"):
+    with pytest.raises(
+        ProblemError,
+        match=r"lcb_malicious\.jsonl:1 .*'private_test_cases': compressed pickle "
+        r"refused: refused to load global posix\.system",
+    ):
         load_problems(FIXTURES / "lcb_malicious.jsonl")
     assert not marker.exists()
     # The fixture is live: a plain pickle.loads (in a throwaway process) does run its command.
     blob = json.loads((FIXTURES / "lcb_malicious.jsonl").read_text())["private_test_cases"]
-    subprocess.run([sys.executable, "-c", "import base64, pickle, sys, zlib; "
-                    "pickle.loads(zlib.decompress(base64.b64decode(sys.argv[1])))", blob], cwd=tmp_path, check=True)
+    subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import base64, pickle, sys, zlib; pickle.loads(zlib.decompress(base64.b64decode(sys.argv[1])))",
+            blob,
+        ],
+        cwd=tmp_path,
+        check=True,
+    )
     assert marker.read_text() == "pwned\n"
 
 
@@ -233,23 +298,36 @@ def lcb_record(**changes) -> dict:
     return record
 
 
-@pytest.mark.parametrize("changes, expected", [
-    ({"private_test_cases": base64.b64encode(zlib.compress(pickle.dumps([1, 2]))).decode()},
-     "'private_test_cases': compressed pickle must hold a JSON string, not list"),
-    ({"private_test_cases": "not json, not base64!"}, "'private_test_cases': neither JSON nor base64"),
-    ({"private_test_cases": base64.b64encode(zlib.compress(pickle.dumps("{oops"))).decode()},
-     "'private_test_cases': decompressed text is not JSON"),
-    ({"metadata": "{}"}, "'metadata.func_name': functional problems need the method name (got None)"),
-    ({"metadata": "func_name"}, "'metadata': is not a JSON string"),
-    ({"public_test_cases": json.dumps([{"input": "1\n", "output": "1\n", "testtype": "stdin"}])},
-     "'testtype': test cases mix stdin and functional"),
-    ({"public_test_cases": json.dumps([{"input": "1", "output": "1", "testtype": "assert"}])},
-     "'public_test_cases[0].testtype': must be one of stdin, functional"),
-    ({"public_test_cases": json.dumps([{"input": "[1,", "output": "1", "testtype": "functional"}])},
-     "'public_test_cases[0].input': argument line 1 is not a JSON value"),
-    ({"public_test_cases": "[]", "private_test_cases": "[]"}, "the record has no test cases at all"),
-    ({"difficulty": 2}, "'difficulty': must be a string (got 2)"),
-])
+@pytest.mark.parametrize(
+    "changes, expected",
+    [
+        (
+            {"private_test_cases": base64.b64encode(zlib.compress(pickle.dumps([1, 2]))).decode()},
+            "'private_test_cases': compressed pickle must hold a JSON string, not list",
+        ),
+        ({"private_test_cases": "not json, not base64!"}, "'private_test_cases': neither JSON nor base64"),
+        (
+            {"private_test_cases": base64.b64encode(zlib.compress(pickle.dumps("{oops"))).decode()},
+            "'private_test_cases': decompressed text is not JSON",
+        ),
+        ({"metadata": "{}"}, "'metadata.func_name': functional problems need the method name (got None)"),
+        ({"metadata": "func_name"}, "'metadata': is not a JSON string"),
+        (
+            {"public_test_cases": json.dumps([{"input": "1\n", "output": "1\n", "testtype": "stdin"}])},
+            "'testtype': test cases mix stdin and functional",
+        ),
+        (
+            {"public_test_cases": json.dumps([{"input": "1", "output": "1", "testtype": "assert"}])},
+            "'public_test_cases[0].testtype': must be one of stdin, functional",
+        ),
+        (
+            {"public_test_cases": json.dumps([{"input": "[1,", "output": "1", "testtype": "functional"}])},
+            "'public_test_cases[0].input': argument line 1 is not a JSON value",
+        ),
+        ({"public_test_cases": "[]", "private_test_cases": "[]"}, "the record has no test cases at all"),
+        ({"difficulty": 2}, "'difficulty': must be a string (got 2)"),
+    ],
+)
 def test_livecodebench_errors_name_the_field(tmp_path, changes, expected):
     path = write_lines(tmp_path / "lcb.jsonl", [lcb_record(**changes)])
     with pytest.raises(ProblemError) as error:
@@ -260,15 +338,18 @@ def test_livecodebench_errors_name_the_field(tmp_path, changes, expected):
 def test_livecodebench_missing_field(tmp_path):
     record = lcb_record()
     del record["question_content"]
-    with pytest.raises(ProblemError,
-                       match=r"lcb\.jsonl:1 \(question 'fixture_window'\): field 'question_content': required"):
+    with pytest.raises(
+        ProblemError, match=r"lcb\.jsonl:1 \(question 'fixture_window'\): field 'question_content': required"
+    ):
         load_problems(write_lines(tmp_path / "lcb.jsonl", [record]))
-    with pytest.raises(ProblemError,
-                       match=r"lcb2\.jsonl:1: field 'question_id': must be a non-empty string \(got 2847\)"):
+    with pytest.raises(
+        ProblemError, match=r"lcb2\.jsonl:1: field 'question_id': must be a non-empty string \(got 2847\)"
+    ):
         load_problems(write_lines(tmp_path / "lcb2.jsonl", [lcb_record(question_id=2847)]))
 
 
 # ---- HumanEval and set names ----------------------------------------------------------------------------
+
 
 def test_humaneval_loads_164_assert_problems():
     problems = load_problems("humaneval")
@@ -282,8 +363,13 @@ def test_humaneval_loads_164_assert_problems():
 
 
 def test_humaneval_format_file_by_path(tmp_path):
-    record = {"task_id": "Mine/0", "prompt": "def f():\n", "entry_point": "f", "canonical_solution": "    return 1\n",
-              "test": "def check(candidate):\n    assert candidate() == 1\n"}
+    record = {
+        "task_id": "Mine/0",
+        "prompt": "def f():\n",
+        "entry_point": "f",
+        "canonical_solution": "    return 1\n",
+        "test": "def check(candidate):\n    assert candidate() == 1\n",
+    }
     [problem] = load_problems(write_lines(tmp_path / "he.jsonl", [record]))
     assert (problem.id, problem.reference_solution) == ("Mine/0", "def f():\n    return 1\n")
     with pytest.raises(ProblemError, match=r"he2\.jsonl:1: field 'test': required HumanEval field"):
@@ -293,7 +379,9 @@ def test_humaneval_format_file_by_path(tmp_path):
 def test_unknown_problem_id_and_set_names():
     with pytest.raises(ProblemError, match=r"no problem with id 'HumanEval/999' in 'humaneval' \(164 problems\)"):
         get_problem("humaneval", "HumanEval/999")
-    with pytest.raises(ProblemError, match=r"unknown problem set 'human-eval': did you mean 'humaneval'\? known sets are .*humaneval"):
+    with pytest.raises(
+        ProblemError, match=r"unknown problem set 'human-eval': did you mean 'humaneval'\? known sets are .*humaneval"
+    ):
         load_problems("human-eval")
     assert "codeassist-core" in list_sets() and default_set() == DEFAULT_SET == "codeassist-core"
 
@@ -304,18 +392,24 @@ def test_bundled_sets_are_the_package_data_and_an_unknown_set_names_where_they_a
 
     assert bundled_dir() == Path(codeassist_env.__file__).parent / "data" / "problems"
     assert len(load_problems("codeassist-core")) == 40
-    with pytest.raises(ProblemError, match=rf"unknown problem set 'no-such-set': .*\(bundled sets are the "
-                                           rf"package's {bundled_dir()}/<name>\.jsonl\)"):
+    with pytest.raises(
+        ProblemError,
+        match=rf"unknown problem set 'no-such-set': .*\(bundled sets are the "
+        rf"package's {bundled_dir()}/<name>\.jsonl\)",
+    ):
         load_problems("no-such-set")
 
 
 # ---- codeassist problems: listing and input checks --------------------------------------------------------
 
+
 def test_cli_list_json_and_table(capsys):
     assert main(["problems", "list", "--problems", str(FIXTURES / "lcb_compressed.jsonl"), "--json"]) == 0
     rows = json.loads(capsys.readouterr().out)
     assert [(r["id"], r["test_kind"], r["n_hidden_tests"], r["difficulty"]) for r in rows] == [
-        ("fixture_pairs", "stdin", 7, "medium"), ("fixture_window", "functional", 6, "easy")]
+        ("fixture_pairs", "stdin", 7, "medium"),
+        ("fixture_window", "functional", 6, "easy"),
+    ]
     assert main(["problems", "list", "--problems", "humaneval"]) == 0
     out = capsys.readouterr().out.splitlines()
     assert out[1].split() == ["HumanEval/0", "assert", "1", "-", "-"] and out[-1] == "164 problems in humaneval"
@@ -328,9 +422,11 @@ def test_cli_bad_input_exits_2_naming_the_problem(tmp_path, capsys):
     assert "no problem with id 'HumanEval/777'" in capsys.readouterr().err
     assert main(["problems", "validate", "--problems", str(FIXTURES / "lcb_plain.jsonl")]) == 2
     assert "has no reference solution" in capsys.readouterr().err
-    bad_lines = {"extra.jsonl": ({"id": "HumanEval/0", "code": "x", "lang": "py"}, "exactly 'id' and 'code'"),
-                 "type.jsonl": ({"id": "HumanEval/0", "code": 1}, "field 'code' must be a string"),
-                 "unknown.jsonl": ({"id": "HumanEval/999", "code": ""}, "solutions for ids not in 'humaneval'")}
+    bad_lines = {
+        "extra.jsonl": ({"id": "HumanEval/0", "code": "x", "lang": "py"}, "exactly 'id' and 'code'"),
+        "type.jsonl": ({"id": "HumanEval/0", "code": 1}, "field 'code' must be a string"),
+        "unknown.jsonl": ({"id": "HumanEval/999", "code": ""}, "solutions for ids not in 'humaneval'"),
+    }
     for name, (row, expected) in bad_lines.items():
         path = write_lines(tmp_path / name, [row])
         assert main(["problems", "validate", "--problems", "humaneval", "--solutions", str(path)]) == 2

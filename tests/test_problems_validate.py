@@ -1,5 +1,6 @@
 """``codeassist problems validate`` and the LiveCodeBench fixtures' verdicts, in the real sandboxes
 (bwrap; docker where marked)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -51,11 +52,16 @@ def test_humaneval_return_none_set_passes_none(capsys, tmp_path, backend):
 def test_validate_prints_failures_and_the_count(capsys, tmp_path):
     solutions = tmp_path / "mixed.jsonl"
     reference = {p.id: p.reference_solution for p in load_problems("humaneval")}
-    solutions.write_text(json.dumps({"id": "HumanEval/2", "code": reference["HumanEval/2"]}) + "\n"
-                         + json.dumps({"id": "HumanEval/3", "code": "def below_zero(operations):\n    return 1/0\n"})
-                         + "\n")
-    assert main(["problems", "validate", "--problems", "humaneval", "--sandbox", "bwrap",
-                 "--solutions", str(solutions)]) == 1
+    solutions.write_text(
+        json.dumps({"id": "HumanEval/2", "code": reference["HumanEval/2"]})
+        + "\n"
+        + json.dumps({"id": "HumanEval/3", "code": "def below_zero(operations):\n    return 1/0\n"})
+        + "\n"
+    )
+    assert (
+        main(["problems", "validate", "--problems", "humaneval", "--sandbox", "bwrap", "--solutions", str(solutions)])
+        == 1
+    )
     out = capsys.readouterr().out
     assert "FAIL HumanEval/3: runtime_error, 0/1 tests passed" in out and "ZeroDivisionError" in out
     assert "FAIL HumanEval/2" not in out
@@ -102,8 +108,9 @@ def test_own_schema_set_with_split_and_a_solutions_file_covering_both_splits(cap
     code, report = validate_json(capsys, "--problems", str(problems), "--split", "test")
     assert (code, report["n_passed"], report["n_total"], report["skipped"]) == (0, 1, 1, ["a1"])
     solutions = tmp_path / "solutions.jsonl"
-    solutions.write_text("".join(json.dumps({"id": p.id, "code": p.reference_solution or ""}) + "\n"
-                                 for p in sample_problems()))
+    solutions.write_text(
+        "".join(json.dumps({"id": p.id, "code": p.reference_solution or ""}) + "\n" for p in sample_problems())
+    )
     code, report = validate_json(capsys, "--problems", str(problems), "--split", "train", "--solutions", str(solutions))
     assert (code, report["n_passed"], report["n_total"]) == (0, 1, 1)
     assert report["problems"][0]["problem_id"] == "s1"

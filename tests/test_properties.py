@@ -1,6 +1,7 @@
 """Property-based tests (hypothesis): whatever text an assistant sends, whatever JSON a problem file or a
 results file holds, whatever lines a real decision log has, each input either works or raises the
 documented typed error, never anything else. Few examples and a deadline each, to keep CI short."""
+
 from __future__ import annotations
 
 import json
@@ -17,18 +18,28 @@ from codeassist_env.problems.schema import parse_problem_record
 from codeassist_env.realism.logs import DecisionLogError, load_decisions
 from codeassist_env.realism.timing import reading_vs_writing
 
-FEW = settings(max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture,
-                                                                       HealthCheck.too_slow])
-NEG = Problem(id="neg", statement="Return -x.", test_kind="assert",
-              hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")], starter_code="",
-              reference_solution="def neg(x):\n    return -x\n", entry_point="neg")
+FEW = settings(
+    max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
+NEG = Problem(
+    id="neg",
+    statement="Return -x.",
+    test_kind="assert",
+    hidden_tests=[HiddenTest("def check(f):\n    assert f(3) == -3\n")],
+    starter_code="",
+    reference_solution="def neg(x):\n    return -x\n",
+    entry_point="neg",
+)
 # Any Unicode code point, lone surrogates and NUL included, and strings around the length limit.
-ANY_TEXT = st.one_of(st.text(st.characters(codec=None), max_size=200),
-                     st.text(st.sampled_from("a\n\x00\ud800"), min_size=MAX_SUGGESTION_CHARS - 2,
-                             max_size=MAX_SUGGESTION_CHARS + 2))
-JSON = st.recursive(st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
-                    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-                    max_leaves=12)
+ANY_TEXT = st.one_of(
+    st.text(st.characters(codec=None), max_size=200),
+    st.text(st.sampled_from("a\n\x00\ud800"), min_size=MAX_SUGGESTION_CHARS - 2, max_size=MAX_SUGGESTION_CHARS + 2),
+)
+JSON = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=20),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+    max_leaves=12,
+)
 
 
 @pytest.fixture(scope="module")
@@ -60,15 +71,26 @@ def _encodable(text: str) -> bool:
     return True
 
 
-PROBLEM_FIELDS = st.fixed_dictionaries({}, optional={
-    "id": st.one_of(st.text(max_size=8), JSON), "statement": st.one_of(st.text(max_size=8), JSON),
-    "test_kind": st.one_of(st.sampled_from(["stdin", "functional", "assert", "call"]), JSON),
-    "hidden_tests": st.one_of(st.lists(st.fixed_dictionaries({"input": st.text(max_size=5)},
-                                                             optional={"output": st.text(max_size=5)}), max_size=2),
-                              JSON),
-    "entry_point": st.one_of(st.sampled_from(["f", "neg", "1x"]), JSON),
-    "time_limit_s": st.one_of(st.floats(), st.integers(), JSON), "memory_limit_mb": st.one_of(st.integers(), JSON),
-    "metadata": JSON, "starter_code": JSON})
+PROBLEM_FIELDS = st.fixed_dictionaries(
+    {},
+    optional={
+        "id": st.one_of(st.text(max_size=8), JSON),
+        "statement": st.one_of(st.text(max_size=8), JSON),
+        "test_kind": st.one_of(st.sampled_from(["stdin", "functional", "assert", "call"]), JSON),
+        "hidden_tests": st.one_of(
+            st.lists(
+                st.fixed_dictionaries({"input": st.text(max_size=5)}, optional={"output": st.text(max_size=5)}),
+                max_size=2,
+            ),
+            JSON,
+        ),
+        "entry_point": st.one_of(st.sampled_from(["f", "neg", "1x"]), JSON),
+        "time_limit_s": st.one_of(st.floats(), st.integers(), JSON),
+        "memory_limit_mb": st.one_of(st.integers(), JSON),
+        "metadata": JSON,
+        "starter_code": JSON,
+    },
+)
 
 
 @FEW
@@ -83,12 +105,17 @@ def test_any_problem_record_is_a_problem_or_a_problem_error(record):
 
 
 EPISODE_LINE = st.one_of(
-    st.fixed_dictionaries({"agent": st.one_of(st.text(max_size=5), JSON), "problem_id": st.text(max_size=5),
-                           "seed": st.one_of(st.integers(-3, 3), JSON),
-                           "status": st.one_of(st.sampled_from(["ok", "error", "infra_error", "agent_error", "infra"]),
-                                               JSON)},
-                          optional={"passed": st.booleans(), "transcript": JSON, "verdict": JSON}),
-    JSON)
+    st.fixed_dictionaries(
+        {
+            "agent": st.one_of(st.text(max_size=5), JSON),
+            "problem_id": st.text(max_size=5),
+            "seed": st.one_of(st.integers(-3, 3), JSON),
+            "status": st.one_of(st.sampled_from(["ok", "error", "infra_error", "agent_error", "infra"]), JSON),
+        },
+        optional={"passed": st.booleans(), "transcript": JSON, "verdict": JSON},
+    ),
+    JSON,
+)
 
 
 @FEW
@@ -104,11 +131,19 @@ def test_any_episodes_file_loads_or_names_its_bad_line(tmp_path_factory, lines, 
     assert len(loaded.records) <= len(lines)
 
 
-COPILOT_EVENT = st.fixed_dictionaries({}, optional={
-    "StateName": st.one_of(st.sampled_from(["Accepted", "Rejected", "Shown"]), JSON),
-    "CurrentSuggestion": st.one_of(st.text(max_size=8), JSON), "CurrentPrompt": st.one_of(st.text(max_size=8), JSON),
-    "UserId": JSON, "TimeSpentInState": JSON, "TimeGenerated": JSON, "LabeledState": JSON,
-    "Measurements": st.one_of(JSON, st.fixed_dictionaries({"documentLength": JSON}))})
+COPILOT_EVENT = st.fixed_dictionaries(
+    {},
+    optional={
+        "StateName": st.one_of(st.sampled_from(["Accepted", "Rejected", "Shown"]), JSON),
+        "CurrentSuggestion": st.one_of(st.text(max_size=8), JSON),
+        "CurrentPrompt": st.one_of(st.text(max_size=8), JSON),
+        "UserId": JSON,
+        "TimeSpentInState": JSON,
+        "TimeGenerated": JSON,
+        "LabeledState": JSON,
+        "Measurements": st.one_of(JSON, st.fixed_dictionaries({"documentLength": JSON})),
+    },
+)
 
 
 @FEW

@@ -1,6 +1,7 @@
 """What the README, as the front page, guarantees: the two set-up commands on the first screen, an example of
 the environment in the first 40 lines that runs, a table of commands that is the command line's, and links
 (the README's and every docs page's) that lead somewhere. Facts and numbers live in docs/, pinned there."""
+
 from __future__ import annotations
 
 import argparse
@@ -29,7 +30,7 @@ def blocks(text: str) -> list[tuple[str, str, int]]:
 
 def test_the_first_screen_holds_exactly_the_two_set_up_commands():
     text = readme()
-    first_screen = text[:text.index("\n## ")]
+    first_screen = text[: text.index("\n## ")]
     language, body, _ = blocks(text)[0]
     assert body in first_screen and language == "bash"
     commands = [line for line in body.splitlines() if line.strip()]
@@ -61,8 +62,10 @@ def test_the_readme_example_runs():
 
 def _subcommands(parser: argparse.ArgumentParser) -> dict[str, set[str]]:
     """Each command of ``parser`` with the names of its own subcommands (empty when it has none)."""
+
     def children(p: argparse.ArgumentParser) -> dict[str, argparse.ArgumentParser]:
         return next((dict(a.choices) for a in p._actions if isinstance(a, argparse._SubParsersAction)), {})
+
     return {name: set(children(command)) for name, command in children(parser).items()}
 
 

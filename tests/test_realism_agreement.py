@@ -1,6 +1,7 @@
 """Agreement statistics (codeassist_env.realism.agreement) against hand computations: balanced accuracy,
 Cohen's kappa at its extremes and on a 2x2 table worked by hand, the AUC with ties counted half, and the
 participant-resampling bootstrap (whole clusters drawn, reproducible, NaN resamples left out)."""
+
 from __future__ import annotations
 
 import math
@@ -8,8 +9,13 @@ import math
 import numpy as np
 import pytest
 
-from codeassist_env.realism.agreement import (acceptance_rate_interval, auc, balanced_accuracy,
-                                              cluster_bootstrap, cohen_kappa)
+from codeassist_env.realism.agreement import (
+    acceptance_rate_interval,
+    auc,
+    balanced_accuracy,
+    cluster_bootstrap,
+    cohen_kappa,
+)
 
 
 def test_balanced_accuracy_by_hand():

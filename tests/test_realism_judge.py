@@ -1,6 +1,7 @@
 """``codeassist realism judge``: the extremes on fake OpenAI-compatible servers on 127.0.0.1 (one that always
 accepts is fully cooperative; one that answers from the hidden label is perfect), the response cache's
 offline rerun, the expert on the same pieces, and bad input."""
+
 from __future__ import annotations
 
 import csv
@@ -14,17 +15,29 @@ from codeassist_env.realism.known_answers import PLAUSIBLE_WRONG, RIGHT, WRONG, 
 from tests.fault_server import FaultServer, Reply
 from tests.test_known_answers import FIRST_LINE, THRESHOLD
 
-PIECES = [("if n >= 10:\n", RIGHT), ("if n > 9:\n", RIGHT), ("if n > 10:\n", PLAUSIBLE_WRONG),
-          ("if 10 < n:\n", PLAUSIBLE_WRONG), ("if n < 10:\n", WRONG), ("if n <= 10:\n", WRONG)]
+PIECES = [
+    ("if n >= 10:\n", RIGHT),
+    ("if n > 9:\n", RIGHT),
+    ("if n > 10:\n", PLAUSIBLE_WRONG),
+    ("if 10 < n:\n", PLAUSIBLE_WRONG),
+    ("if n < 10:\n", WRONG),
+    ("if n <= 10:\n", WRONG),
+]
 
 
 @pytest.fixture
 def cases_file(tmp_path):
     problems = tmp_path / "threshold.jsonl"
-    record = {"id": THRESHOLD.id, "statement": THRESHOLD.statement, "test_kind": THRESHOLD.test_kind,
-              "reference_solution": THRESHOLD.reference_solution,
-              **{kind: [{"input": t.input, "output": t.output} for t in getattr(THRESHOLD, kind)]
-                 for kind in ("hidden_tests", "public_tests")}}
+    record = {
+        "id": THRESHOLD.id,
+        "statement": THRESHOLD.statement,
+        "test_kind": THRESHOLD.test_kind,
+        "reference_solution": THRESHOLD.reference_solution,
+        **{
+            kind: [{"input": t.input, "output": t.output} for t in getattr(THRESHOLD, kind)]
+            for kind in ("hidden_tests", "public_tests")
+        },
+    }
     problems.write_text(json.dumps(record) + "\n")
     path = tmp_path / "cases.jsonl.gz"
     with gzip.open(path, "wt", encoding="utf-8") as handle:
@@ -66,14 +79,30 @@ def test_a_server_that_always_accepts_is_fully_cooperative_and_replays_offline(c
         asked = [json.dumps(body, sort_keys=True) for body in server.requests]
         assert len(set(asked)) == len(asked) == len(PIECES) + 1
     figures = _figures(out)
-    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == \
-        {RIGHT: 1.0, PLAUSIBLE_WRONG: 1.0, WRONG: 1.0}
+    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == {
+        RIGHT: 1.0,
+        PLAUSIBLE_WRONG: 1.0,
+        WRONG: 1.0,
+    }
     assert figures["cooperativeness"]["value"] == 1.0 and figures["kappa"]["value"] == 0.0
     assert "| 1.00 [0.34, 1.00] (n=2) |" in (out / "judge.md").read_text()
     # The server is gone: the rerun answers from the recorded cache, or it would stop on the endpoint.
     again = tmp_path / "again"
-    assert _judge(cases_file, again, "--human", "llm", "--base-url", server.base_url, "--cache", "replay",
-                  "--cache-path", str(out / "human-cache.sqlite")) == 0
+    assert (
+        _judge(
+            cases_file,
+            again,
+            "--human",
+            "llm",
+            "--base-url",
+            server.base_url,
+            "--cache",
+            "replay",
+            "--cache-path",
+            str(out / "human-cache.sqlite"),
+        )
+        == 0
+    )
     assert _decisions(again) == _decisions(out)
     assert _figures(again)["usage"]["cache_hits"] == 2 * len(PIECES) and _figures(again)["usage"]["requests"] == 0
 
@@ -81,12 +110,17 @@ def test_a_server_that_always_accepts_is_fully_cooperative_and_replays_offline(c
 def test_a_server_that_answers_from_the_label_is_perfect(cases_file, tmp_path):
     out = tmp_path / "label"
     with LabelServer() as server:
-        assert _judge(cases_file, out, "--human", "llm", "--base-url", server.base_url,
-                      "--acceptor-mode", "one_request") == 0
+        assert (
+            _judge(cases_file, out, "--human", "llm", "--base-url", server.base_url, "--acceptor-mode", "one_request")
+            == 0
+        )
         assert len(server.requests) == len(PIECES)
     figures = _figures(out)
-    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == \
-        {RIGHT: 1.0, PLAUSIBLE_WRONG: 0.0, WRONG: 0.0}
+    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == {
+        RIGHT: 1.0,
+        PLAUSIBLE_WRONG: 0.0,
+        WRONG: 0.0,
+    }
     assert figures["cooperativeness"]["value"] == 0.0
     assert figures["kappa"]["value"] == 1.0 and figures["balanced_accuracy"]["value"] == 1.0
 
@@ -97,8 +131,11 @@ def test_the_expert_takes_the_plausible_wrong_pieces(cases_file, tmp_path):
     out = tmp_path / "expert"
     assert _judge(cases_file, out, "--human", "expert", "--sandbox", "bwrap") == 0
     figures = _figures(out)
-    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == \
-        {RIGHT: 1.0, PLAUSIBLE_WRONG: 1.0, WRONG: 0.0}
+    assert {label: cell["rate"] for label, cell in figures["per_label"].items()} == {
+        RIGHT: 1.0,
+        PLAUSIBLE_WRONG: 1.0,
+        WRONG: 0.0,
+    }
     assert figures["cooperativeness"]["value"] == 0.5
 
 
@@ -123,8 +160,10 @@ def test_bad_input_is_one_line_and_status_2(cases_file, tmp_path, capsys, monkey
 def test_a_limited_judge_takes_the_labels_in_turn():
     from codeassist_env.realism.judge import stratified
 
-    cases = [KnownAnswer(f"{n:02d}", "s", "p", "", "x", label, "o")
-             for n, label in enumerate([RIGHT] * 5 + [WRONG] * 3 + [PLAUSIBLE_WRONG] * 2)]
+    cases = [
+        KnownAnswer(f"{n:02d}", "s", "p", "", "x", label, "o")
+        for n, label in enumerate([RIGHT] * 5 + [WRONG] * 3 + [PLAUSIBLE_WRONG] * 2)
+    ]
     assert [c.label for c in stratified(cases, 7)] == [RIGHT, PLAUSIBLE_WRONG, WRONG] * 2 + [RIGHT]
     assert [c.id for c in stratified(cases, 3)] == ["00", "08", "05"]  # each label's first id
     assert stratified(cases, None) == cases

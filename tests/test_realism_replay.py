@@ -4,6 +4,7 @@ label comes out perfect, and the AUC of P(accept) read from log-probabilities ma
 recorded replay reruns offline from the response cache with the same figures. Bad input is one line and
 exit status 2 with nothing written; the stratified subset keeps its strata; the decision token's
 log-probabilities are read as documented; and the bundled llama.cpp server really returns them."""
+
 from __future__ import annotations
 
 import gzip
@@ -23,8 +24,20 @@ from codeassist_env.realism.replay import stratified_subset
 from fault_server import Computed, FaultServer, Reply
 
 # (participant, accepted, P(accept) the scoring server gives): three people, both labels each.
-CASES = [(0, True, 0.9), (0, True, 0.7), (0, False, 0.2), (0, False, 0.8), (1, True, 0.6), (1, False, 0.3),
-         (1, False, 0.1), (2, True, 0.4), (2, True, 0.95), (2, False, 0.5), (2, True, 0.55), (1, True, 0.35)]
+CASES = [
+    (0, True, 0.9),
+    (0, True, 0.7),
+    (0, False, 0.2),
+    (0, False, 0.8),
+    (1, True, 0.6),
+    (1, False, 0.3),
+    (1, False, 0.1),
+    (2, True, 0.4),
+    (2, True, 0.95),
+    (2, False, 0.5),
+    (2, True, 0.55),
+    (1, True, 0.35),
+]
 
 
 def suggestion(i: int) -> str:
@@ -34,12 +47,30 @@ def suggestion(i: int) -> str:
 def write_log(path: Path, cases=CASES) -> Path:
     with gzip.open(path, "wt", encoding="utf-8") as handle:
         for i, (person, accepted, _) in enumerate(cases):
-            handle.write(json.dumps({"UserId": person, "StateName": "Shown", "CurrentSuggestion": suggestion(i),
-                                     "CurrentPrompt": "import numpy as np\n"}) + "\n")
-            handle.write(json.dumps({
-                "UserId": person, "StateName": "Accepted" if accepted else "Rejected", "TimeSpentInState": 1.5,
-                "CurrentSuggestion": suggestion(i), "CurrentPrompt": f"import numpy as np\n# step {i}\n",
-                "Task": "Data Manipulation"}) + "\n")
+            handle.write(
+                json.dumps(
+                    {
+                        "UserId": person,
+                        "StateName": "Shown",
+                        "CurrentSuggestion": suggestion(i),
+                        "CurrentPrompt": "import numpy as np\n",
+                    }
+                )
+                + "\n"
+            )
+            handle.write(
+                json.dumps(
+                    {
+                        "UserId": person,
+                        "StateName": "Accepted" if accepted else "Rejected",
+                        "TimeSpentInState": 1.5,
+                        "CurrentSuggestion": suggestion(i),
+                        "CurrentPrompt": f"import numpy as np\n# step {i}\n",
+                        "Task": "Data Manipulation",
+                    }
+                )
+                + "\n"
+            )
     return path
 
 
@@ -50,8 +81,10 @@ def case_in(body: dict) -> int:
 
 
 def logprobs_of(word: str, p_accept: float) -> dict:
-    top = [{"token": "ACCEPT", "logprob": math.log(p_accept), "bytes": None},
-           {"token": "REJECT", "logprob": math.log(1 - p_accept), "bytes": None}]
+    top = [
+        {"token": "ACCEPT", "logprob": math.log(p_accept), "bytes": None},
+        {"token": "REJECT", "logprob": math.log(1 - p_accept), "bytes": None},
+    ]
     chosen = next(t for t in top if t["token"] == word)
     return {"content": [{**chosen, "top_logprobs": top}]}
 
@@ -67,8 +100,23 @@ def labelled(body: dict):
 
 
 def replay_args(server_url: str, log: Path, out: Path, *extra: str) -> list[str]:
-    return ["realism", "replay", "--human", "llm", "--base-url", server_url, "--model", "fault-model",
-            "--real", str(log), "--out", str(out), "--resamples", "200", *extra]
+    return [
+        "realism",
+        "replay",
+        "--human",
+        "llm",
+        "--base-url",
+        server_url,
+        "--model",
+        "fault-model",
+        "--real",
+        str(log),
+        "--out",
+        str(out),
+        "--resamples",
+        "200",
+        *extra,
+    ]
 
 
 def figures(out: Path) -> dict:
@@ -111,12 +159,17 @@ def test_recorded_replay_reruns_offline_with_the_same_figures(tmp_path):
     log = write_log(tmp_path / "events.jsonl.gz")
     cache = tmp_path / "cache.sqlite"
     with FaultServer(default=Computed(labelled)) as server:
-        assert main(replay_args(server.base_url, log, tmp_path / "first", "--cache-path", str(cache),
-                                "--limit", "8")) == 0
+        assert (
+            main(replay_args(server.base_url, log, tmp_path / "first", "--cache-path", str(cache), "--limit", "8")) == 0
+        )
         url, asked = server.base_url, len(server.requests)
     # The server is gone: the second run can only answer from the cache.
-    assert main(replay_args(url, log, tmp_path / "second", "--cache-path", str(cache), "--limit", "8",
-                            "--cache", "replay")) == 0
+    assert (
+        main(
+            replay_args(url, log, tmp_path / "second", "--cache-path", str(cache), "--limit", "8", "--cache", "replay")
+        )
+        == 0
+    )
     first, second = figures(tmp_path / "first"), figures(tmp_path / "second")
     for key in ("kappa", "balanced_accuracy", "auc", "cases"):
         assert first[key] == second[key]
@@ -139,8 +192,18 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, capfd):
     ]
     for options, message in cases:
         out = tmp_path / "out"
-        argv = ["realism", "replay", "--no-progress", "--real", str(log), "--out", str(out), "--base-url", url,
-                *options]
+        argv = [
+            "realism",
+            "replay",
+            "--no-progress",
+            "--real",
+            str(log),
+            "--out",
+            str(out),
+            "--base-url",
+            url,
+            *options,
+        ]
         assert main(argv) == 2, options
         err = capfd.readouterr().err.strip()
         assert len(err.splitlines()) == 1 and message in err, (options, err)
@@ -154,24 +217,34 @@ def test_stratified_subset_keeps_buckets_and_participants(tmp_path):
     assert stratified_subset(decisions, 20, seed=3) == chosen[:20]  # a larger limit extends a smaller one
     strata = Counter((bucket_of(d.chars), d.participant) for d in decisions)
     for m in (12, 30, 45):
-        picked = Counter((bucket_of(decisions[i].chars), decisions[i].participant)
-                         for i in stratified_subset(decisions, m, seed=3))
+        picked = Counter(
+            (bucket_of(decisions[i].chars), decisions[i].participant) for i in stratified_subset(decisions, m, seed=3)
+        )
         for stratum, n in strata.items():  # each stratum gets its share, within a decision or so
             assert abs(picked[stratum] - m * n / len(decisions)) < 2, (m, stratum)
     assert stratified_subset(decisions, None) == list(range(len(decisions)))
 
 
 def test_decision_token_and_probability():
-    assert [decision_of_token(t) for t in (" AC", "REJECT", "fin", "a", " F", "Decl", "hello", " rejected")] == \
-        ["accept", "reject", "finish", None, "finish", "reject", None, "reject"]
+    assert [decision_of_token(t) for t in (" AC", "REJECT", "fin", "a", " F", "Decl", "hello", " rejected")] == [
+        "accept",
+        "reject",
+        "finish",
+        None,
+        "finish",
+        "reject",
+        None,
+        "reject",
+    ]
     tokens = ["I", " think", " it", " is", " fine", ".\n", "DEC", "ISION", ":", " AC", "CEPT"]
     assert decision_position(tokens) == 9
     assert decision_position(["**", "Reject", "**"]) == 1
     assert decision_position(["The", " code", " is", " rejected", " because"]) == 3  # small models' prose
     assert decision_position(["The", " answer", " is", ":", " F", "INISH"]) == 4
-    lp = [(t, [(t, 0.0)]) for t in tokens[:9]] + [(" AC", [(" AC", math.log(0.6)), (" RE", math.log(0.3)),
-                                                            (" the", math.log(0.05)), (" FIN", math.log(0.05))]),
-                                                   ("CEPT", [("CEPT", 0.0)])]
+    lp = [(t, [(t, 0.0)]) for t in tokens[:9]] + [
+        (" AC", [(" AC", math.log(0.6)), (" RE", math.log(0.3)), (" the", math.log(0.05)), (" FIN", math.log(0.05))]),
+        ("CEPT", [("CEPT", 0.0)]),
+    ]
     assert accept_probability(lp) == pytest.approx(0.6 / 0.95)
     assert accept_probability([("Maybe", [("Maybe", 0.0)])]) is None
 
@@ -180,8 +253,27 @@ def test_decision_token_and_probability():
 def test_llama_cpp_server_returns_decision_logprobs(local_llm_server, tmp_path):
     log = write_log(tmp_path / "events.jsonl.gz", CASES[:3])
     out = tmp_path / "out"
-    assert main(["realism", "replay", "--human", "llm", "--base-url", local_llm_server.base_url, "--model",
-                 local_llm_server.model, "--real", str(log), "--out", str(out), "--resamples", "50"]) == 0
+    assert (
+        main(
+            [
+                "realism",
+                "replay",
+                "--human",
+                "llm",
+                "--base-url",
+                local_llm_server.base_url,
+                "--model",
+                local_llm_server.model,
+                "--real",
+                str(log),
+                "--out",
+                str(out),
+                "--resamples",
+                "50",
+            ]
+        )
+        == 0
+    )
     rows = (out / "replay.csv").read_text().splitlines()[1:]
     kinds = Counter(row.split(",")[8] for row in rows)
     assert kinds["logprobs"] >= 1, rows  # llama.cpp answers logprobs on chat completions
@@ -195,27 +287,52 @@ def test_bench_report_quotes_the_programmers_validation(tmp_path, capfd):
     folder = tmp_path / "programmer"
     with FaultServer(default=Computed(labelled)) as server:
         assert main(replay_args(server.base_url, log, folder)) == 0
-    settings = {"model": "fault-model", "acceptor_mode": "two_requests", "cache_mode": "record",
-                "cache_path": str(folder / "human-cache.sqlite")}
-    run = make_run(tmp_path / "run", [episode("none", "p1", passed=True)], ["none"], ["p1"], human_name="llm",
-                   human={"class": "LLMHuman", "settings": settings})
+    settings = {
+        "model": "fault-model",
+        "acceptor_mode": "two_requests",
+        "cache_mode": "record",
+        "cache_path": str(folder / "human-cache.sqlite"),
+    }
+    run = make_run(
+        tmp_path / "run",
+        [episode("none", "p1", passed=True)],
+        ["none"],
+        ["p1"],
+        human_name="llm",
+        human={"class": "LLMHuman", "settings": settings},
+    )
     text = write_report([run], real=[])["markdown"].read_text()
     quoted = [line for line in text.splitlines() if line.startswith("- Programmer validated")]
     assert len(quoted) == 1 and "12 cases of events.jsonl.gz" in quoted[0]
     assert "kappa 1.00 [1.00, 1.00]" in quoted[0] and "AUC (logprobs) 0.80" in quoted[0]
     # The known-answer judge's result beside it (judge.json, as `codeassist realism judge` writes it) is quoted too.
-    (folder / "judge.json").write_text(json.dumps({
-        "human": "llm", "cases": 600, "answered": 598, "cases_file": "known-answers.jsonl.gz",
-        "command": "codeassist realism judge --human llm --model fault-model --acceptor-mode two_requests --out x",
-        "kappa": {"value": 0.1, "interval": [0.0, 0.2]}, "balanced_accuracy": {"value": 0.55, "interval": [0.5, 0.6]},
-        "cooperativeness": {"value": 0.9, "interval": [0.8, 1.0]}}))
+    (folder / "judge.json").write_text(
+        json.dumps(
+            {
+                "human": "llm",
+                "cases": 600,
+                "answered": 598,
+                "cases_file": "known-answers.jsonl.gz",
+                "command": "codeassist realism judge --human llm --model fault-model --acceptor-mode two_requests --out x",
+                "kappa": {"value": 0.1, "interval": [0.0, 0.2]},
+                "balanced_accuracy": {"value": 0.55, "interval": [0.5, 0.6]},
+                "cooperativeness": {"value": 0.9, "interval": [0.8, 1.0]},
+            }
+        )
+    )
     text = write_report([run], real=[])["markdown"].read_text()
     quoted = [line for line in text.splitlines() if line.startswith("- Programmer validated")]
     assert len(quoted) == 2 and "known-answer set, 598 cases" in quoted[1]
     assert "cooperativeness 0.90 [0.80, 1.00]" in quoted[1]
     # Another model's result in that folder is not this programmer's: not quoted.
-    other = make_run(tmp_path / "other", [episode("none", "p1", passed=True)], ["none"], ["p1"], human_name="llm",
-                     human={"class": "LLMHuman", "settings": {**settings, "model": "another"}})
+    other = make_run(
+        tmp_path / "other",
+        [episode("none", "p1", passed=True)],
+        ["none"],
+        ["p1"],
+        human_name="llm",
+        human={"class": "LLMHuman", "settings": {**settings, "model": "another"}},
+    )
     assert "Programmer validated" not in write_report([other], real=[])["markdown"].read_text()
     # Named, it is quoted with a note; a folder with no result is bad input.
     assert main(["report", str(other), "--programmer-validation", str(folder)]) == 0

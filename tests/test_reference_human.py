@@ -1,4 +1,5 @@
 """The reference-guided human (docs/protocol.md §7) and the Null/Oracle agents, without the sandbox."""
+
 from __future__ import annotations
 
 import pytest
@@ -15,15 +16,22 @@ TOK = get_tokenizer()
 
 
 def add_problem(**changes) -> Problem:
-    fields = dict(id="add", statement="Add two numbers.", test_kind="assert",
-                  hidden_tests=[HiddenTest("def check(f):\n    assert f(2, 3) == 5\n")], starter_code=STARTER,
-                  reference_solution=REFERENCE, entry_point="add")
+    fields = dict(
+        id="add",
+        statement="Add two numbers.",
+        test_kind="assert",
+        hidden_tests=[HiddenTest("def check(f):\n    assert f(2, 3) == 5\n")],
+        starter_code=STARTER,
+        reference_solution=REFERENCE,
+        entry_point="add",
+    )
     fields.update(changes)
     return Problem(**fields)
 
 
 class CharTokenizer:
     """One token per character: a second, real tokenizer to check K_H counting with another one."""
+
     name = "chars"
 
     def encode(self, text):
@@ -33,7 +41,7 @@ class CharTokenizer:
         return len(text)
 
     def truncate(self, text, n):
-        return text[:max(n, 0)]
+        return text[: max(n, 0)]
 
 
 def test_protocol_and_registry():
@@ -123,10 +131,12 @@ def test_null_and_oracle_reach_every_humaneval_reference(tolerance):
                 code, written[name] = code + text, written[name] + TOK.count(text)
             assert choice == "finish", problem.id
             reference = problem.reference_solution
-            assert reference.startswith(code) and not reference[len(code):].strip(), problem.id
+            assert reference.startswith(code) and not reference[len(code) :].strip(), problem.id
         assert accepted == shown
-    print(f"\n{tolerance}: human-written tokens over 164 problems: none={written['none']} "
-          f"oracle-10={written['oracle-10']}")
+    print(
+        f"\n{tolerance}: human-written tokens over 164 problems: none={written['none']} "
+        f"oracle-10={written['oracle-10']}"
+    )
     assert written["oracle-10"] < written["none"] / 1.5
 
 
@@ -145,7 +155,11 @@ def test_agents():
     assert make_agent("oracle-7", problems=[problem]).n == 7
     assert make_agent("oracle", problems=[problem]).n == 10
     assert isinstance(make_agent("none"), NullAgent)
-    for bad, message in [("oracle-x", "expected a token count"), ("oracle-0", "n must be >= 1"),
-                         ("oracle-5", "needs problems="), ("gpt", "unknown agent 'gpt'")]:
+    for bad, message in [
+        ("oracle-x", "expected a token count"),
+        ("oracle-0", "n must be >= 1"),
+        ("oracle-5", "needs problems="),
+        ("gpt", "unknown agent 'gpt'"),
+    ]:
         with pytest.raises(ValueError, match=message):
             make_agent(bad, problems=[problem] if bad != "oracle-5" else None)

@@ -3,6 +3,7 @@
 Runs on the real backends: ``process`` everywhere, ``bwrap`` and ``docker`` (markers) where they exist.
 Docker tests skip outside CI when no daemon answers; with CI=true they must run.
 """
+
 from __future__ import annotations
 
 import os
@@ -30,8 +31,14 @@ def require_backend(name: str) -> None:
         raise
 
 
-@pytest.fixture(scope="module", params=["process", pytest.param("bwrap", marks=pytest.mark.bwrap),
-                                        pytest.param("docker", marks=pytest.mark.docker)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "process",
+        pytest.param("bwrap", marks=pytest.mark.bwrap),
+        pytest.param("docker", marks=pytest.mark.docker),
+    ],
+)
 def sandbox(request):
     require_backend(request.param)
     with open_sandbox(request.param) as sb:
@@ -43,13 +50,17 @@ def stdin_problem(*tests: tuple[str, str], **kw) -> Problem:
 
 
 def functional_problem(entry_point: str, *tests: tuple[str, str]) -> Problem:
-    return Problem(id="functional", statement="", test_kind="functional", entry_point=entry_point,
-                   hidden_tests=[Case(i, o) for i, o in tests])
+    return Problem(
+        id="functional",
+        statement="",
+        test_kind="functional",
+        entry_point=entry_point,
+        hidden_tests=[Case(i, o) for i, o in tests],
+    )
 
 
 def assert_problem(entry_point: str, check: str) -> Problem:
-    return Problem(id="assert", statement="", test_kind="assert", entry_point=entry_point,
-                   hidden_tests=[Case(check)])
+    return Problem(id="assert", statement="", test_kind="assert", entry_point=entry_point, hidden_tests=[Case(check)])
 
 
 ADD = stdin_problem(("1 2\n", "3\n"), ("10 -4\n", "6"))
@@ -219,10 +230,15 @@ def test_a_run_that_failed_gets_one_status_whatever_the_kind_of_test():
         if status == RunStatus.OK:
             continue
         reply = {"status": status, "time_s": 1.0, "stderr": "x"}
-        assert [t.status for t in grade_calls(reply, rules, [((1,), {})], [1], [0.0])] == \
-            [grade(ADD, ADD.hidden_tests[0], reply).status], status
-    died_twice = {"status": RunStatus.ERROR, "error_type": "WorkerDied", "time_s": 1.0,
-                  "stderr": "the sandbox worker died twice on this test"}
+        assert [t.status for t in grade_calls(reply, rules, [((1,), {})], [1], [0.0])] == [
+            grade(ADD, ADD.hidden_tests[0], reply).status
+        ], status
+    died_twice = {
+        "status": RunStatus.ERROR,
+        "error_type": "WorkerDied",
+        "time_s": 1.0,
+        "stderr": "the sandbox worker died twice on this test",
+    }
     assert grade_calls(died_twice, rules, [((1,), {})], [1], [0.0])[0].status == "runtime_error"
 
 

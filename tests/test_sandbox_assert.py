@@ -2,6 +2,7 @@
 that try to pass without computing the answer do not pass, each with a verdict that says why; what a real
 solution does (return plain values, raise, keep state between calls) still works. Docker tests skip outside
 CI when no daemon answers."""
+
 from __future__ import annotations
 
 import ast
@@ -16,8 +17,15 @@ from codeassist_env.sandbox.channel import WORKER_FILES
 
 
 def problem(check: str, entry_point: str = "solve", time_limit_s: float = 1.0) -> Problem:
-    return Problem(id="assert", statement="", test_kind="assert", entry_point=entry_point,
-                   time_limit_s=time_limit_s, memory_limit_mb=512, hidden_tests=[Case(check)])
+    return Problem(
+        id="assert",
+        statement="",
+        test_kind="assert",
+        entry_point=entry_point,
+        time_limit_s=time_limit_s,
+        memory_limit_mb=512,
+        hidden_tests=[Case(check)],
+    )
 
 
 def verdict_of(sb, check: str, code: str, **kw) -> tuple[str, str]:
@@ -34,16 +42,23 @@ CLOSE_TO_HALF = "def check(candidate):\n    assert abs(candidate(2) - 0.5) < 1e-
 ALWAYS_EQUAL = {
     "object whose __eq__ is always True": (
         "class Yes:\n    def __eq__(self, other):\n        return True\n    __hash__ = object.__hash__\n"
-        "def solve(x):\n    return Yes()\n", "of type Yes"),
+        "def solve(x):\n    return Yes()\n",
+        "of type Yes",
+    ),
     "int subclass (bool cannot be subclassed)": (
         "class I(int):\n    def __eq__(self, other):\n        return True\n    __hash__ = int.__hash__\n"
-        "def solve(x):\n    return I(0)\n", "subclass of int"),
+        "def solve(x):\n    return I(0)\n",
+        "subclass of int",
+    ),
     "str subclass": (
         "class S(str):\n    def __eq__(self, other):\n        return True\n    __hash__ = str.__hash__\n"
-        "def solve(x):\n    return S('no')\n", "subclass of str"),
+        "def solve(x):\n    return S('no')\n",
+        "subclass of str",
+    ),
     "list holding a dict subclass": (
-        "class D(dict):\n    def __eq__(self, other):\n        return True\n"
-        "def solve(x):\n    return [1, D()]\n", "[1] is of type D (a subclass of dict)"),
+        "class D(dict):\n    def __eq__(self, other):\n        return True\ndef solve(x):\n    return [1, D()]\n",
+        "[1] is of type D (a subclass of dict)",
+    ),
 }
 
 
@@ -56,18 +71,21 @@ def test_objects_that_equal_anything_are_wrong_answers(sandbox, name):
 
 
 def test_float_subclass_that_defeats_a_tolerance_check(sandbox):
-    code = ("class F(float):\n"
-            "    def __sub__(self, other):\n        return self\n"
-            "    def __abs__(self):\n        return self\n"
-            "    def __lt__(self, other):\n        return True\n"
-            "    def __eq__(self, other):\n        return True\n"
-            "    __hash__ = float.__hash__\n"
-            "def solve(x):\n    return F(123.0)\n")
+    code = (
+        "class F(float):\n"
+        "    def __sub__(self, other):\n        return self\n"
+        "    def __abs__(self):\n        return self\n"
+        "    def __lt__(self, other):\n        return True\n"
+        "    def __eq__(self, other):\n        return True\n"
+        "    __hash__ = float.__hash__\n"
+        "def solve(x):\n    return F(123.0)\n"
+    )
     status, stderr = verdict_of(sandbox, CLOSE_TO_HALF, code)
     assert status == "wrong_answer" and "subclass of float" in stderr
 
 
 # ---- reaching into the checker -------------------------------------------------------------------------
+
 
 def test_hunting_the_report_function_and_nonce(sandbox):
     # Everything callable named like a report, and every 32-hex string, found through the garbage collector
@@ -113,11 +131,13 @@ def solve(x):
 def test_patching_builtins_and_the_callers_globals(sandbox):
     # abs() made to answer 0 for everything: in the builtins when the program starts, and in the globals of
     # whoever calls it (checked by the second assert, since the first looks abs up before the call).
-    code = ("import builtins, sys\n"
-            "builtins.abs = lambda v: 0.0\n"
-            "def solve(x):\n"
-            "    sys._getframe(1).f_globals['abs'] = lambda v: 0.0\n"
-            "    return 42.0\n")
+    code = (
+        "import builtins, sys\n"
+        "builtins.abs = lambda v: 0.0\n"
+        "def solve(x):\n"
+        "    sys._getframe(1).f_globals['abs'] = lambda v: 0.0\n"
+        "    return 42.0\n"
+    )
     check = "def check(candidate):\n    for _ in range(2):\n        assert abs(candidate(2) - 0.5) < 1e-6\n"
     status, stderr = verdict_of(sandbox, check, code)
     assert status == "wrong_answer" and "AssertionError" in stderr
@@ -160,19 +180,22 @@ def solve(x):
     assert control in stderr and secret not in stderr
 
 
-KILL_OTHERS = ("import os, signal\n"
-               "def kill_others(sig):\n"
-               "    for pid in os.listdir('/proc'):\n"
-               "        if pid.isdigit() and int(pid) not in (1, os.getpid()):\n"
-               "            try:\n"
-               "                os.kill(int(pid), sig)\n"
-               "            except OSError:\n"
-               "                pass\n")
+KILL_OTHERS = (
+    "import os, signal\n"
+    "def kill_others(sig):\n"
+    "    for pid in os.listdir('/proc'):\n"
+    "        if pid.isdigit() and int(pid) not in (1, os.getpid()):\n"
+    "            try:\n"
+    "                os.kill(int(pid), sig)\n"
+    "            except OSError:\n"
+    "                pass\n"
+)
 
 
-@pytest.mark.parametrize("when, sig, verdict", [("call", "SIGKILL", "runtime_error"),
-                                                ("start", "SIGKILL", "runtime_error"),
-                                                ("call", "SIGSTOP", "time_limit")])
+@pytest.mark.parametrize(
+    "when, sig, verdict",
+    [("call", "SIGKILL", "runtime_error"), ("start", "SIGKILL", "runtime_error"), ("call", "SIGSTOP", "time_limit")],
+)
 def test_killing_or_stopping_the_judge(sandbox, when, sig, verdict):
     # Same uid as the judge that runs the check: the program can signal it, but a dead or stopped judge passes
     # nothing, and the next test gets a new one.
@@ -192,9 +215,11 @@ def test_closing_or_flooding_the_channel(sandbox):
     assert status == "runtime_error" and "closed its channel" in stderr
     # A forged report where an answer is expected (the channel carries the program's own answers, so a
     # well-formed message would only be an answer like any other).
-    garbage = ("import os\ndef solve(x):\n    for fd in range(3, 64):\n        try:\n"
-               "            os.write(fd, b'{\"status\": \"ok\"}')\n        except OSError:\n"
-               "            pass\n    return 7\n")
+    garbage = (
+        "import os\ndef solve(x):\n    for fd in range(3, 64):\n        try:\n"
+        "            os.write(fd, b'{\"status\": \"ok\"}')\n        except OSError:\n"
+        "            pass\n    return 7\n"
+    )
     status, stderr = verdict_of(sandbox, EQUALS_SEVEN, garbage)
     assert status == "runtime_error" and "wrote to its channel" in stderr
 
@@ -203,15 +228,17 @@ def test_a_full_disk_does_not_turn_a_wrong_answer_into_a_sandbox_failure(sandbox
     # The test's stderr lives in the private /tmp: a program that fills it leaves the judge nowhere to write
     # its traceback. That must still be the program's wrong answer, not an infra_error (which a benchmark
     # would leave out of its scores).
-    fill = ("i = 0\n"
-            "try:\n"
-            "    while True:\n"
-            "        with open('/tmp/fill%d' % i, 'wb') as f:\n"
-            "            f.write(b'x' * (15 * 1024 * 1024))\n"
-            "        i += 1\n"
-            "except OSError:\n"
-            "    pass\n"
-            "def solve(x):\n    return 6 if x == 3 else object()\n")
+    fill = (
+        "i = 0\n"
+        "try:\n"
+        "    while True:\n"
+        "        with open('/tmp/fill%d' % i, 'wb') as f:\n"
+        "            f.write(b'x' * (15 * 1024 * 1024))\n"
+        "        i += 1\n"
+        "except OSError:\n"
+        "    pass\n"
+        "def solve(x):\n    return 6 if x == 3 else object()\n"
+    )
     check = "def check(candidate):\n    candidate(0)\n"  # not plain data: said on stderr, which is full
     assert verdict_of(sandbox, check, fill, time_limit_s=4.0)[0] == "wrong_answer"
     assert verdict_of(sandbox, EQUALS_SEVEN, fill, time_limit_s=4.0)[0] == "wrong_answer"
@@ -222,10 +249,14 @@ def test_a_full_disk_does_not_turn_a_wrong_answer_into_a_sandbox_failure(sandbox
 NOT_PLAIN = {
     "generator": ("def solve(x):\n    return (i for i in range(3))\n", "of type generator"),
     "recursive list": ("def solve(x):\n    a = []\n    a.append(a)\n    return a\n", "nested more than 100 deep"),
-    "deeply nested list": ("def solve(x):\n    a = []\n    for _ in range(100000):\n        a = [a]\n    return a\n",
-                           "nested more than 100 deep"),
-    "a billion values by sharing": ("def solve(x):\n    a = [0] * 1000\n    return [[a] * 1000] * 1000\n",
-                                    "more than 2000000 values"),
+    "deeply nested list": (
+        "def solve(x):\n    a = []\n    for _ in range(100000):\n        a = [a]\n    return a\n",
+        "nested more than 100 deep",
+    ),
+    "a billion values by sharing": (
+        "def solve(x):\n    a = [0] * 1000\n    return [[a] * 1000] * 1000\n",
+        "more than 2000000 values",
+    ),
     "40 MB string": ("def solve(x):\n    return 'x' * (40 * 1024 * 1024)\n", "more than 33554432 bytes"),
     "function": ("def solve(x):\n    return solve\n", "of type function"),
 }
@@ -234,8 +265,9 @@ NOT_PLAIN = {
 @pytest.mark.parametrize("name", NOT_PLAIN)
 def test_values_outside_plain_data_are_wrong_answers(sandbox, name):
     code, reason = NOT_PLAIN[name]
-    status, stderr = verdict_of(sandbox, "def check(candidate):\n    assert list(candidate(3)) == [0, 1, 2]\n",
-                                code, time_limit_s=4.0)
+    status, stderr = verdict_of(
+        sandbox, "def check(candidate):\n    assert list(candidate(3)) == [0, 1, 2]\n", code, time_limit_s=4.0
+    )
     assert status == "wrong_answer" and reason in stderr
 
 
@@ -247,33 +279,39 @@ def test_a_check_that_swallows_exceptions_still_sees_a_bad_value(sandbox):
 
 # ---- what real solutions do still works -----------------------------------------------------------------
 
+
 def test_plain_values_arrive_with_their_exact_types(sandbox):
-    check = ("import math\n"
-             "def check(candidate):\n"
-             "    v = candidate()\n"
-             "    assert type(v) is tuple and v[:3] == (None, True, 10 ** 5000)\n"
-             "    assert v[3] == -0.0 and math.copysign(1, v[3]) == -1 and math.isnan(v[4]) and v[5] == math.inf\n"
-             "    assert v[6] == 'é\\ud800' and v[7] == b'\\x00\\xff' and type(v[8]) is list\n"
-             "    assert v[9] == {(1, 2): {3}, 'k': frozenset({'a'})} and type(v[9][(1, 2)]) is set\n")
-    code = ("def solve():\n"
-            "    return (None, True, 10 ** 5000, -0.0, float('nan'), float('inf'), 'é\\ud800', b'\\x00\\xff',\n"
-            "            [1, [2]], {(1, 2): {3}, 'k': frozenset({'a'})})\n")
+    check = (
+        "import math\n"
+        "def check(candidate):\n"
+        "    v = candidate()\n"
+        "    assert type(v) is tuple and v[:3] == (None, True, 10 ** 5000)\n"
+        "    assert v[3] == -0.0 and math.copysign(1, v[3]) == -1 and math.isnan(v[4]) and v[5] == math.inf\n"
+        "    assert v[6] == 'é\\ud800' and v[7] == b'\\x00\\xff' and type(v[8]) is list\n"
+        "    assert v[9] == {(1, 2): {3}, 'k': frozenset({'a'})} and type(v[9][(1, 2)]) is set\n"
+    )
+    code = (
+        "def solve():\n"
+        "    return (None, True, 10 ** 5000, -0.0, float('nan'), float('inf'), 'é\\ud800', b'\\x00\\xff',\n"
+        "            [1, [2]], {(1, 2): {3}, 'k': frozenset({'a'})})\n"
+    )
     status, stderr = verdict_of(sandbox, check, code)
     assert status == "passed", stderr
 
 
 def test_state_lives_for_the_whole_test_and_keywords_pass(sandbox):
-    check = ("def check(candidate):\n"
-             "    assert [candidate(step=2) for _ in range(3)] == [2, 4, 6]\n")
+    check = "def check(candidate):\n    assert [candidate(step=2) for _ in range(3)] == [2, 4, 6]\n"
     code = "total = 0\ndef solve(step):\n    global total\n    total += step\n    return total\n"
     assert verdict_of(sandbox, check, code) == ("passed", "")
 
 
 def test_exceptions_reach_the_check_as_exceptions(sandbox):
-    check = ("def check(candidate):\n"
-             "    try:\n        candidate(-1)\n    except ValueError as e:\n        assert 'negative' in str(e)\n"
-             "    else:\n        assert False, 'no ValueError'\n"
-             "    assert candidate(4) == 2\n")
+    check = (
+        "def check(candidate):\n"
+        "    try:\n        candidate(-1)\n    except ValueError as e:\n        assert 'negative' in str(e)\n"
+        "    else:\n        assert False, 'no ValueError'\n"
+        "    assert candidate(4) == 2\n"
+    )
     raising = "def solve(x):\n    if x < 0:\n        raise ValueError('negative input')\n    return int(x ** 0.5)\n"
     assert verdict_of(sandbox, check, raising)[0] == "passed"
     status, stderr = verdict_of(sandbox, check, "def solve(x):\n    return int(abs(x) ** 0.5)\n")
@@ -297,8 +335,9 @@ def test_memory_in_a_call_and_arguments_that_are_not_plain(sandbox):
     status, _ = verdict_of(sandbox, EQUALS_SEVEN, "def solve(x):\n    return len(bytearray(2 * 1024 ** 3))\n")
     assert status == "memory_limit"
     # A check that passes a function cannot be run this way: the test's fault, not the program's.
-    status, stderr = verdict_of(sandbox, "def check(candidate):\n    assert candidate(len) == 3\n",
-                                "def solve(f):\n    return f('abc')\n")
+    status, stderr = verdict_of(
+        sandbox, "def check(candidate):\n    assert candidate(len) == 3\n", "def solve(f):\n    return f('abc')\n"
+    )
     assert status == "infra_error" and "an argument" in stderr and "builtin_function_or_method" in stderr
 
 
@@ -308,8 +347,10 @@ def test_time_limits_hold_in_a_call_and_across_both_processes(sandbox):
     status, _ = verdict_of(sandbox, EQUALS_SEVEN, "import time\ndef solve(x):\n    time.sleep(60)\n")
     assert status == "time_limit"
     # 0.7 s of CPU in the program's process and 0.7 s in the checker's: 1.4 s against a 1 s limit.
-    burn = ("import time\ndef burn():\n    t = time.process_time()\n"
-            "    while time.process_time() - t < 0.7:\n        pass\n")
+    burn = (
+        "import time\ndef burn():\n    t = time.process_time()\n"
+        "    while time.process_time() - t < 0.7:\n        pass\n"
+    )
     check = burn + "def check(candidate):\n    burn()\n    assert candidate(3) == 7\n"
     status, _ = verdict_of(sandbox, check, burn + "def solve(x):\n    burn()\n    return 7\n", time_limit_s=1.0)
     assert status == "time_limit"

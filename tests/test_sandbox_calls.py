@@ -1,5 +1,6 @@
 """Call tests on the worker's side (sandbox/inside/relay.py): one process answers many inputs in turn, each
 timed from outside it, with the inputs written into its pipe ahead of its answers."""
+
 from __future__ import annotations
 
 import time

@@ -1,5 +1,6 @@
 """``codeassist check`` and ``codeassist sandbox``: verdicts, exit codes, JSON shape and bad-input messages,
 against HumanEval and the LiveCodeBench fixtures in the real bwrap sandbox."""
+
 from __future__ import annotations
 
 import json
@@ -31,13 +32,17 @@ def check(capsys, *args: str) -> tuple[int, str, str]:
 
 
 def test_check_json_verdicts_and_exit_codes(capsys, humaneval0):
-    code, out, _ = check(capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(humaneval0["right"]), "--json")
+    code, out, _ = check(
+        capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(humaneval0["right"]), "--json"
+    )
     verdict = json.loads(out)
     assert code == 0 and verdict["passed"] is True and verdict["backend"] == "bwrap"
     assert verdict["problem_id"] == "HumanEval/0" and verdict["n_passed"] == verdict["n_total"] == 1
     assert verdict["tests"][0]["status"] == "passed" and verdict["tests"][0]["time_s"] > 0
 
-    code, out, _ = check(capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(humaneval0["wrong"]), "--json")
+    code, out, _ = check(
+        capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(humaneval0["wrong"]), "--json"
+    )
     assert code == 1 and json.loads(out)["tests"][0]["status"] == "wrong_answer"
 
     code, out, _ = check(capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(humaneval0["broken"]))
@@ -47,9 +52,22 @@ def test_check_json_verdicts_and_exit_codes(capsys, humaneval0):
 @pytest.mark.parametrize("fixture", ["lcb_plain.jsonl", "lcb_compressed.jsonl"])
 @pytest.mark.parametrize("name", ["pairs", "window"])  # stdin and functional
 def test_check_livecodebench_fixtures(capsys, fixture, name):
-    codes = {kind: main(["check", "--sandbox", "bwrap", "--problems", str(FIXTURES / fixture),
-                         "--id", f"fixture_{name}", "--code", str(FIXTURES / "lcb_solutions" / f"{name}_{kind}.py")])
-             for kind in ("right", "wrong")}
+    codes = {
+        kind: main(
+            [
+                "check",
+                "--sandbox",
+                "bwrap",
+                "--problems",
+                str(FIXTURES / fixture),
+                "--id",
+                f"fixture_{name}",
+                "--code",
+                str(FIXTURES / "lcb_solutions" / f"{name}_{kind}.py"),
+            ]
+        )
+        for kind in ("right", "wrong")
+    }
     capsys.readouterr()
     assert codes == {"right": 0, "wrong": 1}
 
@@ -57,7 +75,9 @@ def test_check_livecodebench_fixtures(capsys, fixture, name):
 def test_check_bad_input_exits_2_and_names_the_problem(capsys, humaneval0, tmp_path):
     code, _, err = check(capsys, "--problems", "humaneval", "--id", "HumanEval/999", "--code", str(humaneval0["right"]))
     assert code == 2 and "HumanEval/999" in err
-    code, _, err = check(capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(tmp_path / "missing.py"))
+    code, _, err = check(
+        capsys, "--problems", "humaneval", "--id", "HumanEval/0", "--code", str(tmp_path / "missing.py")
+    )
     assert code == 2 and "missing.py" in err
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x", "test_kind": "stdin", "statement": "", "hidden_tests": "nope"}\n')

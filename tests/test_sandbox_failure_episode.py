@@ -1,6 +1,7 @@
 """A sandbox that dies for good mid-run is an infrastructure failure: the episode says so
 (``infra_error``), the bench records it with status ``infra_error`` (retried by --resume), and the report
 keeps it out of every agent mean and counts it apart. Never the agent's failure."""
+
 from __future__ import annotations
 
 import pytest
@@ -51,11 +52,34 @@ def test_a_sandbox_that_dies_for_good_is_an_infrastructure_failure_not_the_agent
 
 def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
     def record(problem_id, status, passed):
-        return EpisodeRecord("a", problem_id, 0, status, result=EpisodeResult(
-            problem_id, verdict={}, passed=passed, pass_fraction=float(passed), pass_at_1=float(passed),
-            dpr=float(passed), accepted=0, rejected=0, suggestions_shown=0, suggestion_chars=0, accept_ratio=None,
-            tokens_read=0, tokens_written=5, rounds=3, finished=True, simulator_failed=False, code="",
-            tokenizer="code", transcript=[], infra_error=status == "infra_error"))
+        return EpisodeRecord(
+            "a",
+            problem_id,
+            0,
+            status,
+            result=EpisodeResult(
+                problem_id,
+                verdict={},
+                passed=passed,
+                pass_fraction=float(passed),
+                pass_at_1=float(passed),
+                dpr=float(passed),
+                accepted=0,
+                rejected=0,
+                suggestions_shown=0,
+                suggestion_chars=0,
+                accept_ratio=None,
+                tokens_read=0,
+                tokens_written=5,
+                rounds=3,
+                finished=True,
+                simulator_failed=False,
+                code="",
+                tokenizer="code",
+                transcript=[],
+                infra_error=status == "infra_error",
+            ),
+        )
 
     (row,) = summarize([record("p1", "ok", True), record("p2", "infra_error", False)], ["a"])
     assert row.episodes == 1 and row.pass_at_1[0] == 1.0

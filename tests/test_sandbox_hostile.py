@@ -1,5 +1,6 @@
 """Hostile programs under the real bwrap and docker sandboxes: each is reported as not passed, and each test
 checks on the host that the attack had no effect. Docker tests skip outside CI when no daemon answers."""
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,14 @@ WALL_S = 3.0  # wall limit of a 1 s problem: 2 * 1 s + 1 s
 
 
 def problem(expected: str = "never printed", *more: Case, time_limit_s: float = 1.0) -> Problem:
-    return Problem(id="hostile", statement="", test_kind="stdin", time_limit_s=time_limit_s,
-                   memory_limit_mb=256, hidden_tests=[Case("", expected), *more])
+    return Problem(
+        id="hostile",
+        statement="",
+        test_kind="stdin",
+        time_limit_s=time_limit_s,
+        memory_limit_mb=256,
+        hidden_tests=[Case("", expected), *more],
+    )
 
 
 def host_processes(uid: int) -> list[int]:
@@ -60,8 +67,13 @@ def contained(sandbox):
     assert sandbox.run(problem("ok"), "print('ok')").passed
 
 
-ASSERT_ONE = Problem(id="one", statement="", test_kind="assert", entry_point="one",
-                     hidden_tests=[Case("def check(candidate):\n    assert candidate() == 1\n")])
+ASSERT_ONE = Problem(
+    id="one",
+    statement="",
+    test_kind="assert",
+    entry_point="one",
+    hidden_tests=[Case("def check(candidate):\n    assert candidate() == 1\n")],
+)
 
 
 def run_hostile(sb, code: str, prob: Problem | None = None) -> tuple[str, float]:
@@ -103,8 +115,10 @@ def test_output_flood(contained):
 
 def test_filling_the_private_tmp(contained):
     # Files of up to 16 MiB each until /tmp (256 MiB) is full: the program fails, the host's memory does not.
-    code = ("i = 0\nwhile True:\n    with open('/tmp/fill%d' % i, 'wb') as f:\n"
-            "        f.write(b'x' * (15 * 1024 * 1024))\n    i += 1\n")
+    code = (
+        "i = 0\nwhile True:\n    with open('/tmp/fill%d' % i, 'wb') as f:\n"
+        "        f.write(b'x' * (15 * 1024 * 1024))\n    i += 1\n"
+    )
     status, _ = run_hostile(contained, code, problem(time_limit_s=5.0))
     assert status == "runtime_error"
     locked = "import os\nos.makedirs('/tmp/a/b')\nopen('/tmp/a/b/f', 'w').write('x')\nos.chmod('/tmp/a', 0)\n"
@@ -122,8 +136,10 @@ def test_network_to_a_host_listener(contained):
     thread = threading.Thread(target=_accept_until, args=(listener, stop, accepted))
     thread.start()
     port = listener.getsockname()[1]
-    code = (f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
-            "s.sendall(b'escaped')\nprint('connected')\n")
+    code = (
+        f"import socket\ns = socket.create_connection(('127.0.0.1', {port}), timeout=2)\n"
+        "s.sendall(b'escaped')\nprint('connected')\n"
+    )
     try:
         status, _ = run_hostile(contained, code, problem("connected"))
     finally:
@@ -145,14 +161,20 @@ def _accept_until(listener: socket.socket, stop: threading.Event, accepted: list
 
 
 def test_writing_into_the_checkout_and_host_tmp(contained, tmp_path):
-    targets = [REPO / f"escape-{uuid.uuid4().hex}.txt", tmp_path / "escape.txt", Path("/tmp") / f"escape-{uuid.uuid4().hex}"]
+    targets = [
+        REPO / f"escape-{uuid.uuid4().hex}.txt",
+        tmp_path / "escape.txt",
+        Path("/tmp") / f"escape-{uuid.uuid4().hex}",
+    ]
     code = "".join(f"open({str(t)!r}, 'w').write('pwned')\n" for t in targets) + "print('written')\n"
     status, _ = run_hostile(contained, code, problem("written"))
     assert status == "runtime_error"
     assert not any(t.exists() for t in targets)
     # Inside, nothing but /tmp and /dev/shm is writable either.
-    count = ("import os\nn = 0\nfor d in ('/', '/etc', '/usr', '/dev', '/proc', '/usr/lib'):\n    try:\n"
-             "        open(os.path.join(d, 'x'), 'w').close()\n        n += 1\n    except OSError:\n        pass\nprint(n)")
+    count = (
+        "import os\nn = 0\nfor d in ('/', '/etc', '/usr', '/dev', '/proc', '/usr/lib'):\n    try:\n"
+        "        open(os.path.join(d, 'x'), 'w').close()\n        n += 1\n    except OSError:\n        pass\nprint(n)"
+    )
     assert contained.run(problem("0"), count).passed
 
 
@@ -220,26 +242,30 @@ def test_reading_later_test_inputs(contained):
 
 
 def test_killing_its_parent_and_the_worker(contained):
-    code = ("import os, signal\n"
-            "for target in (os.getppid(), 1, -1):\n"
-            "    try:\n"
-            "        os.kill(target, signal.SIGKILL)\n"
-            "    except OSError:\n"
-            "        pass\n"
-            "print('still here')\n")
+    code = (
+        "import os, signal\n"
+        "for target in (os.getppid(), 1, -1):\n"
+        "    try:\n"
+        "        os.kill(target, signal.SIGKILL)\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "print('still here')\n"
+    )
     status, _ = run_hostile(contained, code)
     assert status == "wrong_answer"  # the kills were no-ops: the program ran on, the worker lived on
 
 
 def test_background_process_left_behind(contained):
-    leave = ("import os, time\n"
-             "if os.fork() == 0:\n"
-             "    os.setsid()\n"
-             "    if os.fork() == 0:\n"
-             "        while True:\n"
-             "            time.sleep(0.05)\n"
-             "    os._exit(0)\n"
-             "print('left one behind')\n")
+    leave = (
+        "import os, time\n"
+        "if os.fork() == 0:\n"
+        "    os.setsid()\n"
+        "    if os.fork() == 0:\n"
+        "        while True:\n"
+        "            time.sleep(0.05)\n"
+        "    os._exit(0)\n"
+        "print('left one behind')\n"
+    )
     # Seen from inside, the next test finds the same processes as the one before: the worker (PID 1), its
     # judge (for assert tests), itself.
     census = "import os\nprint(sorted(int(p) for p in os.listdir('/proc') if p.isdigit() and int(p) != os.getpid()))"
@@ -254,25 +280,33 @@ def test_background_process_left_behind(contained):
 def test_forging_a_reply_on_the_workers_pipes(contained):
     # An assert test passes on a bare {"status": "ok"}: a program that could write to the worker's stdout
     # (or its memory) would pass without running check(). The worker is not dumpable, so it cannot.
-    forge = ("import os\n"
-             "line = b'{\"status\": \"ok\", \"time_s\": 0}\\n'\n"
-             "hits = 0\n"
-             "for fd in range(64):\n"
-             "    try:\n"
-             "        with open('/proc/1/fd/%d' % fd, 'wb', buffering=0) as f:\n"
-             "            f.write(line)\n"
-             "            hits += 1\n"
-             "    except OSError:\n"
-             "        pass\n"
-             "try:\n"
-             "    open('/proc/1/mem', 'rb').close()\n"
-             "    hits += 1\n"
-             "except OSError:\n"
-             "    pass\n"
-             "def solve():\n"
-             "    return hits\n")
-    prob = Problem(id="forge", statement="", test_kind="assert", entry_point="solve", time_limit_s=1.0,
-                   hidden_tests=[Case("def check(candidate):\n    assert candidate() == -1\n")] * 2)
+    forge = (
+        "import os\n"
+        "line = b'{\"status\": \"ok\", \"time_s\": 0}\\n'\n"
+        "hits = 0\n"
+        "for fd in range(64):\n"
+        "    try:\n"
+        "        with open('/proc/1/fd/%d' % fd, 'wb', buffering=0) as f:\n"
+        "            f.write(line)\n"
+        "            hits += 1\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "try:\n"
+        "    open('/proc/1/mem', 'rb').close()\n"
+        "    hits += 1\n"
+        "except OSError:\n"
+        "    pass\n"
+        "def solve():\n"
+        "    return hits\n"
+    )
+    prob = Problem(
+        id="forge",
+        statement="",
+        test_kind="assert",
+        entry_point="solve",
+        time_limit_s=1.0,
+        hidden_tests=[Case("def check(candidate):\n    assert candidate() == -1\n")] * 2,
+    )
     verdict = contained.run(prob, forge)
     assert [t.status for t in verdict.tests] == ["wrong_answer", "wrong_answer"]
     assert "assert candidate() == -1" in verdict.tests[0].stderr or "AssertionError" in verdict.tests[0].stderr
@@ -282,15 +316,23 @@ def test_forging_a_report_on_the_result_channel(contained):
     # A bare '{"status": "ok"}' written to every descriptor the program has (its only way out is its channel
     # to the judge, which runs the check in another process) and a quick exit must not pass an assert test
     # whose check() never ran.
-    forge = ("import os\n"
-             "for fd in range(3, 64):\n"
-             "    try:\n"
-             "        os.write(fd, b'{\"status\": \"ok\"}')\n"
-             "    except OSError:\n"
-             "        pass\n"
-             "os._exit(0)\n")
-    prob = Problem(id="forge", statement="", test_kind="assert", entry_point="solve", time_limit_s=1.0,
-                   hidden_tests=[Case("def check(candidate):\n    assert False\n")])
+    forge = (
+        "import os\n"
+        "for fd in range(3, 64):\n"
+        "    try:\n"
+        "        os.write(fd, b'{\"status\": \"ok\"}')\n"
+        "    except OSError:\n"
+        "        pass\n"
+        "os._exit(0)\n"
+    )
+    prob = Problem(
+        id="forge",
+        statement="",
+        test_kind="assert",
+        entry_point="solve",
+        time_limit_s=1.0,
+        hidden_tests=[Case("def check(candidate):\n    assert False\n")],
+    )
     verdict = contained.run(prob, forge)
     assert [t.status for t in verdict.tests] == ["runtime_error"]
     assert "wrote to its channel" in verdict.tests[0].stderr

@@ -1,5 +1,6 @@
 """The output and stderr caps live in sandbox/limits.py alone: the host sends them with every request and
 the worker applies what it is sent."""
+
 from __future__ import annotations
 
 import pytest
@@ -29,8 +30,14 @@ def test_no_cap_is_written_down_twice():
     from pathlib import Path
 
     sources = Path(__file__).resolve().parents[1] / "codeassist_env" / "sandbox"
-    for name in ("inside/worker.py", "inside/judge.py", "inside/child.py", "core.py", "channel.py",
-                 "docker_backend.py"):
+    for name in (
+        "inside/worker.py",
+        "inside/judge.py",
+        "inside/child.py",
+        "core.py",
+        "channel.py",
+        "docker_backend.py",
+    ):
         text = (sources / name).read_text(encoding="utf-8")
         # the worker once had its own defaults and stderr cap, the host its own cut of startup errors
         assert 'req.get("output_cap"' not in text and "STDERR_KEEP =" not in text and "[-2000:]" not in text, name

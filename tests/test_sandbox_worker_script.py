@@ -2,6 +2,7 @@
 ``sandbox/inside`` joined into one script compile, and every global name the script uses is defined by one
 of its files or is a builtin. Each file alone uses names it never imports, so only the joined script can be
 checked (with ``symtable``, the compiler's own name resolution)."""
+
 from __future__ import annotations
 
 import ast
@@ -62,14 +63,18 @@ def test_each_worker_file_names_what_it_takes_from_the_others():
         assert undefined_names(text) == set(), path
         module = ast.parse(worker_file_source(path))
         defined_in[path.rsplit("/", 1)[-1].removesuffix(".py")] = {
-            name for node in module.body for name in _top_level_names(node)}
+            name for node in module.body for name in _top_level_names(node)
+        }
     for path in WORKER_FILES:
         with open(path, encoding="utf-8") as f:
             tree = ast.parse(f.read())
         for node in tree.body:
             if isinstance(node, ast.If) and isinstance(node.test, ast.Constant) and node.test.value is False:
                 for imported in node.body:
-                    assert {alias.name for alias in imported.names} <= defined_in[imported.module], (path, imported.module)
+                    assert {alias.name for alias in imported.names} <= defined_in[imported.module], (
+                        path,
+                        imported.module,
+                    )
 
 
 def _top_level_names(node: ast.stmt) -> set:
@@ -83,6 +88,7 @@ def _top_level_names(node: ast.stmt) -> set:
 def test_the_worker_says_how_a_run_ended_in_the_host_s_words():
     """Every status the joined script writes (a "status" key, a ``status=`` argument) is a ``RunStatus``: the
     worker cannot import the host's enum, so this keeps the two vocabularies one."""
+
     def words(value: ast.expr | None) -> set:
         """The constant strings ``value`` can be: a constant, or either branch of ``a if c else b``."""
         if isinstance(value, ast.Constant):

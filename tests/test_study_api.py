@@ -1,5 +1,6 @@
 """The study's JSON API, its log and its failure handling, through Starlette's test client (the browser
 tests drive the same API from the real page)."""
+
 from __future__ import annotations
 
 import json
@@ -76,8 +77,19 @@ def test_bad_input_gets_a_clear_4xx_and_changes_nothing(client):
     assert http.post("/api/run", content=b"[" + b"0," * 600_000 + b"0]").status_code == 413
     assert client.post("run", participant="P1", problem_id=pid, code=123, typed="").status_code == 422
     assert client.post("submit", participant="P1", problem_id="cc999", code="", typed="").status_code == 409
-    assert client.post("decision", participant="P1", problem_id=pid, suggestion_id=0, decision="accept",
-                       how="tab", code="", typed="").status_code == 422  # nothing was shown
+    assert (
+        client.post(
+            "decision",
+            participant="P1",
+            problem_id=pid,
+            suggestion_id=0,
+            decision="accept",
+            how="tab",
+            code="",
+            typed="",
+        ).status_code
+        == 422
+    )  # nothing was shown
     assert client.post("prefer", participant="P1", pair=0, choice="A").status_code == 409  # not due yet
     assert [r["type"] for r in client.records()] == ["join", "start"]
     assert client.state("P1")["problem_id"] == pid  # the session goes on
@@ -89,8 +101,10 @@ def test_the_statement_arrives_as_html_and_its_raw_html_escaped(client):
     assert "## Input" in statement and "`" in statement and "statement" not in view
     html = view["statement_html"]
     assert "<h2>Input</h2>" in html and "<code>" in html and "## " not in html and "`" not in html
-    rendered = statement_html("# Bursts\n\nA *burst* is `a < b` long.\n\n## Input\n<script>alert(1)</script>\n\n"
-                              "Print <b>one</b> line.\n\n```\n2\naab\n```\n")
+    rendered = statement_html(
+        "# Bursts\n\nA *burst* is `a < b` long.\n\n## Input\n<script>alert(1)</script>\n\n"
+        "Print <b>one</b> line.\n\n```\n2\naab\n```\n"
+    )
     assert "<h1>Bursts</h1>" in rendered and "<h2>Input</h2>" in rendered
     assert "<em>burst</em>" in rendered and "<code>a &lt; b</code>" in rendered  # escaped once, not twice
     assert "<pre><code>2\naab\n</code></pre>" in rendered
@@ -107,13 +121,22 @@ def play(client: Client, participant: str, typed: str = "pass") -> list[dict]:
         views.append(view)
         pid, code = view["problem_id"], view["code"]
         while True:
-            answer = client.post("suggest", participant=participant, problem_id=pid, prefix=code, code=code,
-                                 typed="").json()
+            answer = client.post(
+                "suggest", participant=participant, problem_id=pid, prefix=code, code=code, typed=""
+            ).json()
             if not answer["text"]:
                 break
             code += answer["text"]
-            client.post("decision", participant=participant, problem_id=pid, suggestion_id=answer["suggestion_id"],
-                        decision="accept", how="tab", code=code, typed="")
+            client.post(
+                "decision",
+                participant=participant,
+                problem_id=pid,
+                suggestion_id=answer["suggestion_id"],
+                decision="accept",
+                how="tab",
+                code=code,
+                typed="",
+            )
         if code == view["code"]:  # the 'none' assistant: the person types alone
             code += typed
         assert client.post("submit", participant=participant, problem_id=pid, code=code, typed=typed).status_code == 200
@@ -141,6 +164,7 @@ def test_restart_rebuilds_every_participant_and_repairs_a_cut_short_line(client)
 def test_the_announced_url_takes_a_connection_at_once(client):
     """A browser opened on the announced line connects before uvicorn has started: it must wait in the
     backlog, not be refused (a refused first page load failed a restarted-server test)."""
+
     class Announced(Exception):
         pass
 
@@ -156,8 +180,11 @@ def test_the_announced_url_takes_a_connection_at_once(client):
 def test_a_study_directory_refuses_other_settings(client, tmp_path):
     client.close()
     with pytest.raises(StudyLogError, match="started with other settings.*agents"):
-        build_study(StudyConfig(agents=("oracle-10", "none"), problems="codeassist-core", pairs=1),
-                    client.directory, sandbox="bwrap")
+        build_study(
+            StudyConfig(agents=("oracle-10", "none"), problems="codeassist-core", pairs=1),
+            client.directory,
+            sandbox="bwrap",
+        )
     client.study, client._close = build_study(client.config, client.directory, sandbox="bwrap")
 
 
@@ -166,17 +193,26 @@ def test_an_assistant_that_fails_or_hangs_shows_no_suggestion_and_the_session_go
 
     with FaultServer(script=[Status(400), Slow(3.0, "x")], default=Status(400)) as server:
         options = BackendOptions(base_url=server.base_url, model="fault-model", prompt_mode="chat")
-        client = Client(tmp_path / "faults", StudyConfig(agents=("base-10",), problems="codeassist-core", solo=True,
-                                                         suggest_timeout_s=1.0), backend_options=options)
+        client = Client(
+            tmp_path / "faults",
+            StudyConfig(agents=("base-10",), problems="codeassist-core", solo=True, suggest_timeout_s=1.0),
+            backend_options=options,
+        )
         try:
             view = client.post("join", participant="solo", consent=True).json()
             assert view["solo"] and view["label"] == "base-10"
-            ask = dict(participant="solo", problem_id=view["problem_id"], prefix="import sys\n",
-                       code="import sys\n", typed="import sys\n")
+            ask = dict(
+                participant="solo",
+                problem_id=view["problem_id"],
+                prefix="import sys\n",
+                code="import sys\n",
+                typed="import sys\n",
+            )
             answers = [client.post("suggest", **ask).json() for _ in range(3)]
             assert [(a["status"], a["text"]) for a in answers] == [("error", ""), ("timeout", ""), ("busy", "")]
-            submitted = client.post("submit", participant="solo", problem_id=view["problem_id"], code="import sys\n",
-                                    typed="")
+            submitted = client.post(
+                "submit", participant="solo", problem_id=view["problem_id"], code="import sys\n", typed=""
+            )
             assert submitted.status_code == 200 and client.state("solo")["done"] == 1
         finally:
             client.close()

@@ -1,6 +1,7 @@
 """The study page in a real headless Chromium: a scripted participant works through a blinded study
 (oracle-40 against none, so that every suggestion is known in advance), and a server killed in the
 middle of a session is restarted without losing anything answered."""
+
 from __future__ import annotations
 
 import json
@@ -21,19 +22,41 @@ AGENTS = ["oracle-40", "none"]
 
 
 def serve_args(out, port: int = 0) -> list[str]:
-    return ["study", "serve", "--agents", *AGENTS, "--problems", "codeassist-core", "--pairs", "1", "--seed", "3",
-            "--sandbox", "bwrap", "--pause-ms", "150", "--port", str(port), "--out", str(out)]
+    return [
+        "study",
+        "serve",
+        "--agents",
+        *AGENTS,
+        "--problems",
+        "codeassist-core",
+        "--pairs",
+        "1",
+        "--seed",
+        "3",
+        "--sandbox",
+        "bwrap",
+        "--pause-ms",
+        "150",
+        "--port",
+        str(port),
+        "--out",
+        str(out),
+    ]
 
 
 def expected_suggestion(problem_id: str, code: str) -> str:
     reference = reference_program(get_problem("codeassist-core", problem_id))
     assert reference.startswith(code)
-    return get_tokenizer(None).truncate(reference[len(code):], 40)
+    return get_tokenizer(None).truncate(reference[len(code) :], 40)
 
 
 def report_json(out) -> dict:
-    done = subprocess.run([sys.executable, "-m", "codeassist_env.cli", "study", "report", str(out), "--json"],
-                          capture_output=True, text=True, check=True)
+    done = subprocess.run(
+        [sys.executable, "-m", "codeassist_env.cli", "study", "report", str(out), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     return {row["agent"]: row for row in json.loads(done.stdout)["rows"]}
 
 
@@ -43,11 +66,11 @@ def solve_with_oracle(person: PageParticipant) -> int:
     problem_id = person.problem_id()
     reference = reference_program(get_problem("codeassist-core", problem_id))
     start = person.code()  # the starter code, a prefix of the reference
-    person.type(reference[len(start):len(start) + 3])
+    person.type(reference[len(start) : len(start) + 3])
     first = person.wait_ghost()
     assert first == expected_suggestion(problem_id, person.code())
     person.press("\t")
-    assert person.code() == reference[:len(person.code())] and person.code().endswith(first)
+    assert person.code() == reference[: len(person.code())] and person.code().endswith(first)
     second = person.wait_ghost()
     assert second == expected_suggestion(problem_id, person.code())
     person.press("\ue00c")  # Esc: rejected, and the ghost text is gone

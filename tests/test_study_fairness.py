@@ -1,6 +1,7 @@
 """The study server under hostile input and load: a body it cannot take is a 400 that changes nothing, and
 program runs are shared fairly (``study.runs.FairRuns``). The 20-participant measurement on the real
 server is benchmarks/bench_study_fairness.py."""
+
 from __future__ import annotations
 
 import threading
@@ -18,14 +19,19 @@ from codeassist_env.study.server import build_study
 
 @pytest.mark.bwrap
 def test_a_body_the_server_cannot_take_is_a_400_and_changes_nothing(tmp_path):
-    study, close = build_study(StudyConfig(agents=("none",), problems="codeassist-core", solo=True),
-                               tmp_path / "study", sandbox="bwrap", sandboxes=1)
+    study, close = build_study(
+        StudyConfig(agents=("none",), problems="codeassist-core", solo=True),
+        tmp_path / "study",
+        sandbox="bwrap",
+        sandboxes=1,
+    )
     try:
         http = TestClient(create_app(study), raise_server_exceptions=False)
         view = http.post("/api/join", json={"participant": "P1", "consent": True}).json()
         before = (read_log(tmp_path / "study" / LOG_FILE).records, http.get("/api/state?participant=P1").json())
         surrogate = b'{"participant": "P1", "problem_id": "%s", "code": "# \\ud800", "typed": ""}' % (
-            view["problem_id"].encode())
+            view["problem_id"].encode()
+        )
         deep = b'{"participant": "P1", "code": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
         for path in ("/api/run", "/api/submit", "/api/suggest", "/api/join"):
             for body in (surrogate, deep):
@@ -99,8 +105,10 @@ def test_the_pool_grows_to_its_size_only_when_every_sandbox_is_busy():
     runs.run("A", lambda box: None)
     assert opened == []  # one at a time needs one
     gate, started = threading.Event(), []
-    threads = [threading.Thread(target=runs.run, args=(f"P{i}", lambda box: (started.append(box), gate.wait())))
-               for i in range(5)]
+    threads = [
+        threading.Thread(target=runs.run, args=(f"P{i}", lambda box: (started.append(box), gate.wait())))
+        for i in range(5)
+    ]
     for thread in threads:
         thread.start()
     time.sleep(0.3)

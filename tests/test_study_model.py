@@ -1,5 +1,6 @@
 """``codeassist study try`` with a real language model: SmolLM2's suggestion reaches the page as ghost text
 and Tab puts it in the program."""
+
 from __future__ import annotations
 
 import pytest
@@ -12,8 +13,26 @@ pytestmark = [pytest.mark.browser, pytest.mark.model, pytest.mark.bwrap, pytest.
 
 def test_base10_suggests_in_the_browser_and_tab_accepts_it(tmp_path):
     out = tmp_path / "try"
-    with start_server(["study", "try", "--agent", "base-10", "--out", str(out), "--port", "0", "--sandbox", "bwrap",
-                       "--pause-ms", "300"], env={"OMP_NUM_THREADS": "1"}) as server, chrome() as browser:
+    with (
+        start_server(
+            [
+                "study",
+                "try",
+                "--agent",
+                "base-10",
+                "--out",
+                str(out),
+                "--port",
+                "0",
+                "--sandbox",
+                "bwrap",
+                "--pause-ms",
+                "300",
+            ],
+            env={"OMP_NUM_THREADS": "1"},
+        ) as server,
+        chrome() as browser,
+    ):
         person = PageParticipant(browser, server.url)
         person.open()
         assert person.stage() == "work"  # try mode: no participant code, no consent screen
@@ -25,7 +44,7 @@ def test_base10_suggests_in_the_browser_and_tab_accepts_it(tmp_path):
         person.press("\t")
         assert person.code() == before + ghost
         person.idle()
-    suggestion, = [r for r in read_records(out) if r["type"] == "suggestion" and r["text"]][:1]
+    (suggestion,) = [r for r in read_records(out) if r["type"] == "suggestion" and r["text"]][:1]
     assert suggestion["agent"] == "base-10" and suggestion["text"] == ghost and suggestion["status"] == "ok"
     decision = next(r for r in read_records(out) if r["type"] == "decision")
     assert (decision["decision"], decision["how"], decision["code"]) == ("accept", "tab", before + ghost)

@@ -1,4 +1,5 @@
 """The study's counterbalanced schedule and the report's exact binomial test."""
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,7 +17,7 @@ def test_every_block_of_four_participants_covers_the_four_conditions():
     for seed in (0, 1, 7):
         conditions = [condition_of(seed, i) for i in range(40)]
         for block in range(10):
-            assert sorted(conditions[4 * block: 4 * block + 4]) == [0, 1, 2, 3]
+            assert sorted(conditions[4 * block : 4 * block + 4]) == [0, 1, 2, 3]
     assert [condition_of(0, i) for i in range(8)] != [condition_of(1, i) for i in range(8)]  # the seed matters
 
 
@@ -56,4 +57,10 @@ def test_exact_binomial_test_against_the_papers_numbers():
 
 def test_our_agents_map_to_the_papers_study_arms():
     assert [paper_role(a) for a in ("empower", "empower:adapters/x", "base-20", "base", "sft-10", "none")] == [
-        "Empower", "Empower", "Base-20", "Base-20", None, None]
+        "Empower",
+        "Empower",
+        "Base-20",
+        "Base-20",
+        None,
+        None,
+    ]

@@ -1,4 +1,5 @@
 """The offline code tokenizer and the Hugging Face wrapper behind the same protocol."""
+
 from __future__ import annotations
 
 import pytest
@@ -6,8 +7,10 @@ import pytest
 from codeassist_env.problems import load_problems
 from codeassist_env.tokenizer import CODE_TOKENIZER_NAME, CodeTokenizer, HFTokenizer, Tokenizer, get_tokenizer
 
-TRICKY = ('def f(x: int) -> int:\r\n\t"""Doc é 漢字 ✓"""\n    return x**2 + 0x1F + 1.5e-3 + .5j  # ok\n'
-          "    y //= 3; z ->= ...\n\n")
+TRICKY = (
+    'def f(x: int) -> int:\r\n\t"""Doc é 漢字 ✓"""\n    return x**2 + 0x1F + 1.5e-3 + .5j  # ok\n'
+    "    y //= 3; z ->= ...\n\n"
+)
 
 
 def test_default_is_the_named_code_tokenizer():
@@ -53,8 +56,8 @@ def test_pieces_are_stable_at_every_boundary_of_every_humaneval_reference():
             offset += len(piece)
             if i % 5:  # every fifth boundary keeps the test fast; the property is local anyway
                 continue
-            assert tok.encode(text[offset:]) == pieces[i + 1:], (problem.id, offset)
-            assert tok.encode(text[:offset]) == pieces[:i + 1], (problem.id, offset)
+            assert tok.encode(text[offset:]) == pieces[i + 1 :], (problem.id, offset)
+            assert tok.encode(text[:offset]) == pieces[: i + 1], (problem.id, offset)
             checked += 1
     assert checked > 3000
 

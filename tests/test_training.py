@@ -1,4 +1,5 @@
 """Empower training pipeline: corpora, units, Algorithm 1 (one pass vs brute force), dataset builders."""
+
 from __future__ import annotations
 
 import json
@@ -7,11 +8,23 @@ import math
 import numpy as np
 import pytest
 
-from codeassist_env.training.corpus import (Document, deduplicate, hf_documents, jsonl_documents, load_corpus,
-                                            normalized_hash, python_source_documents)
+from codeassist_env.training.corpus import (
+    Document,
+    deduplicate,
+    hf_documents,
+    jsonl_documents,
+    load_corpus,
+    normalized_hash,
+    python_source_documents,
+)
 from codeassist_env.training.datasets import build_empower, build_sft, build_sft_rand, read_dataset, write_dataset
-from codeassist_env.training.empower import (brute_force_target_length, draw_cuts, empower_target_length, eta_to_nats,
-                                             tokenize_documents)
+from codeassist_env.training.empower import (
+    brute_force_target_length,
+    draw_cuts,
+    empower_target_length,
+    eta_to_nats,
+    tokenize_documents,
+)
 from codeassist_env.training.scoring import TransformersScorer
 
 # Short real code, so the brute force (one model call per length i) stays fast.
@@ -26,6 +39,7 @@ SNIPPETS = [
 
 
 # ---- units and the target rule on hand-written log-probs ------------------------------------------
+
 
 def test_eta_units():
     assert eta_to_nats(1.0) == pytest.approx(math.log(2))
@@ -61,6 +75,7 @@ def test_bits_and_nats_differ_where_they_should():
 
 
 # ---- corpora --------------------------------------------------------------------------------------
+
 
 def test_jsonl_corpus_and_errors(tmp_path):
     path = tmp_path / "docs.jsonl"
@@ -110,6 +125,7 @@ def test_problem_set_references_and_hub_refusal():
 
 
 # ---- model log-probs: one pass vs Algorithm 1 written literally -----------------------------------
+
 
 @pytest.fixture(scope="module")
 def smollm2():
@@ -171,8 +187,8 @@ def test_builders_edge_cases_on_real_log_probs(smollm2, tmp_path):
     assert [r["target"] for r in in_bits] == [r["target"] for r in in_nats]
     # prefix and target are the document's own tokens, cut on a token boundary
     for doc, r in zip([d for d in docs if len(d.ids) >= 2], in_bits):
-        assert r["prefix"] == tokenizer.decode(doc.ids[:r["cut"]])
-        assert r["target"] == tokenizer.decode(doc.ids[r["cut"]:r["cut"] + r["target_tokens"]])
+        assert r["prefix"] == tokenizer.decode(doc.ids[: r["cut"]])
+        assert r["target"] == tokenizer.decode(doc.ids[r["cut"] : r["cut"] + r["target_tokens"]])
 
 
 @pytest.mark.model

@@ -1,5 +1,6 @@
 """The whole Empower pipeline offline with SmolLM2-135M (CLI data builds -> LoRA -> agent in an episode),
 fine-tuning details, and the shipped adapters."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,10 +15,29 @@ from codeassist_env.training.datasets import read_dataset, read_stats
 from codeassist_env.training.finetune import FinetuneConfig, encode_example, finetune, read_manifest
 
 ADAPTERS = Path(codeassist_env.__file__).parent / "data" / "adapters"
-SHIPPED = {"empower-smollm2": "empower", "empower-eta0.32-smollm2": "empower", "empower-eta4-smollm2": "empower",
-           "sft10-smollm2": "sft-10", "sft20-smollm2": "sft-20"}
-MANIFEST_KEYS = {"method", "base_model", "stop", "prompt_format", "command", "corpus", "seed", "n_examples",
-                 "steps", "final_loss", "packages", "created", "hardware", "train_seconds"}
+SHIPPED = {
+    "empower-smollm2": "empower",
+    "empower-eta0.32-smollm2": "empower",
+    "empower-eta4-smollm2": "empower",
+    "sft10-smollm2": "sft-10",
+    "sft20-smollm2": "sft-20",
+}
+MANIFEST_KEYS = {
+    "method",
+    "base_model",
+    "stop",
+    "prompt_format",
+    "command",
+    "corpus",
+    "seed",
+    "n_examples",
+    "steps",
+    "final_loss",
+    "packages",
+    "created",
+    "hardware",
+    "train_seconds",
+}
 
 
 def run_episode(agent, max_rounds: int = 4) -> list[dict]:
@@ -42,11 +62,11 @@ def test_encode_example_masks_the_prompt():
     record = {"prefix": "def f(x):\n    return", "target": " x + 1", "stop": tokenizer.eos_token}
     ids, labels = encode_example(tokenizer, record, max_tokens=64)
     target = tokenizer(" x + 1", add_special_tokens=False).input_ids
-    assert ids[-len(target) - 1:] == target + [tokenizer.eos_token_id]
+    assert ids[-len(target) - 1 :] == target + [tokenizer.eos_token_id]
     assert labels == [-100] * (len(ids) - len(target) - 1) + target + [tokenizer.eos_token_id]
     # a long prefix keeps its end (the code right before the cut); the target is whole
     ids, labels = encode_example(tokenizer, {**record, "prefix": "x = 1\n" * 50}, max_tokens=16)
-    assert len(ids) == 16 and ids[-len(target) - 1:] == target + [tokenizer.eos_token_id]
+    assert len(ids) == 16 and ids[-len(target) - 1 :] == target + [tokenizer.eos_token_id]
     with pytest.raises(ValueError, match="not a single token"):
         encode_example(tokenizer, {**record, "stop": "<no such token>"}, max_tokens=64)
 
@@ -67,8 +87,13 @@ def test_pipeline_corpus_to_episode(tmp_path, capsys):
     # a few steps on one fixed batch: the training loss on it goes down
     batch = empower[:8]
     config = FinetuneConfig(method="empower", epochs=4, batch_size=8, learning_rate=2e-3, max_tokens=48)
-    result = finetune(batch, tmp_path / "adapter", config, manifest_extra={"eta": 4.0, "eta_unit": "bits", "corpus": {"specs": [corpus]}},
-                      log=lambda _: None)
+    result = finetune(
+        batch,
+        tmp_path / "adapter",
+        config,
+        manifest_extra={"eta": 4.0, "eta_unit": "bits", "corpus": {"specs": [corpus]}},
+        log=lambda _: None,
+    )
     assert result.steps == 4 and result.losses[-1] < result.losses[0]
     manifest = read_manifest(tmp_path / "adapter")
     assert MANIFEST_KEYS <= set(manifest) and manifest["eta"] == 4.0 and manifest["steps"] == 4

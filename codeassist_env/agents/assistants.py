@@ -13,6 +13,7 @@ The paper's agents are named configurations of it, each built by a factory funct
 Every length (caps, budgets) counts tokens of the *model's own tokenizer*, not the environment's.
 "No cap" still bounds one suggestion by :data:`UNCAPPED_BUDGET` tokens.
 """
+
 from __future__ import annotations
 
 import math
@@ -22,8 +23,15 @@ from typing import Any
 
 from codeassist_env.agents.base import sampling_seed
 from codeassist_env.agents.lm import Generation, LMBackend
-from codeassist_env.agents.prompting import (PROMPT_MODES, clean_suggestion, continue_messages,
-                                             locate_continuation, prefill_prompt, raw_prompt, retype_messages)
+from codeassist_env.agents.prompting import (
+    PROMPT_MODES,
+    clean_suggestion,
+    continue_messages,
+    locate_continuation,
+    prefill_prompt,
+    raw_prompt,
+    retype_messages,
+)
 from codeassist_env.errors import InputError
 from codeassist_env.training.empower import eta_to_nats, longest_within
 
@@ -44,6 +52,7 @@ CLOSING_FENCE = "\n```\n"
 @dataclass(frozen=True)
 class TokenCap:
     """Keep at most ``n`` tokens (``None``: all generated tokens)."""
+
     n: int | None = None
 
     needs_logprobs = False
@@ -56,6 +65,7 @@ class TokenCap:
 @dataclass(frozen=True)
 class LikelihoodCut:
     """Keep the longest run of tokens whose cumulative NLL stays <= ``eta_nats`` (docs/protocol.md §4)."""
+
     eta_nats: float
 
     needs_logprobs = True
@@ -80,7 +90,7 @@ def suggestion_tokens(generation: Generation, start: int) -> tuple[list[str], li
     for i, token in enumerate(generation.tokens):
         end = position + len(token)
         if end > start:
-            tokens.append(token[max(0, start - position):])
+            tokens.append(token[max(0, start - position) :])
             if logprobs is not None:
                 logprobs.append(generation.token_logprobs[i])
         position = end
@@ -99,6 +109,7 @@ class LMAgent:
     ``show_statement``: put the problem statement in the prompt (the environment must be made with
     ``show_problem_to_agent``). After each ``act``, ``last_info`` says how the suggestion was obtained (``aligned`` is True when
     the chat alignment rule had to recover the continuation)."""
+
     backend: LMBackend
     mode: str = "chat"
     length_rule: TokenCap | LikelihoodCut = field(default_factory=TokenCap)
@@ -125,8 +136,10 @@ class LMAgent:
         code = observation["code"]
         statement = observation.get("statement") or ""
         if self.show_statement and not statement:
-            raise InputError(f"agent {self.name!r} was asked to show the statement but the observation "
-                             "has none: make the environment with show_problem_to_agent=True")
+            raise InputError(
+                f"agent {self.name!r} was asked to show the statement but the observation "
+                "has none: make the environment with show_problem_to_agent=True"
+            )
         statement = statement if self.show_statement else ""
         round_ = int(observation.get("round") or 0)
         seed = None if self.seed is None else self.seed + round_
@@ -137,8 +150,10 @@ class LMAgent:
         elif self.mode == "prefill":
             render = getattr(self.backend, "render_chat", None)
             if render is None:
-                raise InputError(f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
-                                 f"the chat template locally (TransformersBackend), not {self.backend.name}")
+                raise InputError(
+                    f"agent {self.name!r}: the prefill prompt mode needs a backend that renders "
+                    f"the chat template locally (TransformersBackend), not {self.backend.name}"
+                )
             prompt = prefill_prompt(render(continue_messages(statement)), code)
             max_new = self.budget
             stop = self.stop + ("```",)
@@ -147,12 +162,24 @@ class LMAgent:
             max_new = self.budget + math.ceil(len(code) * RETYPE_TOKENS_PER_CHAR) + RETYPE_MARGIN
             stop = self.stop + (CLOSING_FENCE,)
         early = {} if self.length_rule.nll_limit is None else {"nll_limit": self.length_rule.nll_limit}
-        generation = self.backend.generate(prompt, max_new, stop=stop, temperature=self.temperature,
-                                           seed=seed, logprobs=self.length_rule.needs_logprobs, **early)
+        generation = self.backend.generate(
+            prompt,
+            max_new,
+            stop=stop,
+            temperature=self.temperature,
+            seed=seed,
+            logprobs=self.length_rule.needs_logprobs,
+            **early,
+        )
         # "generated": the model tokens the backend produced for this call (the engine's work, what
         # benchmarks/bench_engines.py counts; the reply itself is left out of episode records).
-        info: dict[str, Any] = {"mode": self.mode, "prompt": prompt, "reply": generation.text,
-                                "generated": len(generation.tokens), "aligned": False}
+        info: dict[str, Any] = {
+            "mode": self.mode,
+            "prompt": prompt,
+            "reply": generation.text,
+            "generated": len(generation.tokens),
+            "aligned": False,
+        }
         start = 0
         if self.mode == "chat":
             located = locate_continuation(generation.text, code)
@@ -163,7 +190,7 @@ class LMAgent:
             return ""
         tokens, logprobs = suggestion_tokens(generation, start)
         kept = self.length_rule.keep(tokens, logprobs)
-        tokens = tokens[:min(kept, self.budget)]
+        tokens = tokens[: min(kept, self.budget)]
         suggestion = clean_suggestion("".join(tokens))
         # Tokens of the suggestion itself (cleaning can only shorten it).
         n, length = 0, 0
@@ -176,41 +203,51 @@ class LMAgent:
         return suggestion
 
 
-def base_agent(backend: LMBackend, max_tokens: int | None = None, *, mode: str = "chat",
-               **options: Any) -> LMAgent:
+def base_agent(backend: LMBackend, max_tokens: int | None = None, *, mode: str = "chat", **options: Any) -> LMAgent:
     """The untrained model; ``max_tokens=N`` is Base-N (a cap in the model's tokens)."""
     if max_tokens is not None and max_tokens < 1:
         raise InputError(f"base_agent: max_tokens must be >= 1 or None, got {max_tokens}")
     name = "base" if max_tokens is None else f"base-{max_tokens}"
-    return LMAgent(backend, mode=mode, length_rule=TokenCap(max_tokens),
-                   budget=max_tokens or UNCAPPED_BUDGET, name=name, **options)
+    return LMAgent(
+        backend, mode=mode, length_rule=TokenCap(max_tokens), budget=max_tokens or UNCAPPED_BUDGET, name=name, **options
+    )
 
 
-def trained_agent(backend: LMBackend, stop: str | Sequence[str] | None, *, name: str,
-                  mode: str = "raw", **options: Any) -> LMAgent:
+def trained_agent(
+    backend: LMBackend, stop: str | Sequence[str] | None, *, name: str, mode: str = "raw", **options: Any
+) -> LMAgent:
     """A fine-tuned assistant: raw continuation of the code (the training format) until its stop
     token (``None``: the model's end-of-turn token only)."""
     stops = () if stop is None else ((stop,) if isinstance(stop, str) else tuple(stop))
     return LMAgent(backend, mode=mode, stop=stops, name=name, **options)
 
 
-def sft_agent(backend: LMBackend, stop: str | Sequence[str] | None = None, *, n: int | None = None,
-              **options: Any) -> LMAgent:
+def sft_agent(
+    backend: LMBackend, stop: str | Sequence[str] | None = None, *, n: int | None = None, **options: Any
+) -> LMAgent:
     """SFT-N: generates until its stop token, and at most ``n`` tokens, the length of every target it
     was trained on. In the raw training format nothing marks where the code ends and the target
     begins, so the model cannot count its own tokens and does not learn to stop after N of them
     (docs/results.md); the bound keeps it to what it was trained to produce. (``n < 1`` is refused by ``LMAgent``'s budget check.)"""
-    return trained_agent(backend, stop, name="sft" if n is None else f"sft-{n}",
-                         budget=UNCAPPED_BUDGET if n is None else n, **options)
+    return trained_agent(
+        backend, stop, name="sft" if n is None else f"sft-{n}", budget=UNCAPPED_BUDGET if n is None else n, **options
+    )
 
 
 def empower_agent(backend: LMBackend, stop: str | Sequence[str] | None = None, **options: Any) -> LMAgent:
     return trained_agent(backend, stop, name="empower", **options)
 
 
-def inference_empower_agent(backend: LMBackend, eta: float, unit: str = "bits",
-                            cap: int = INFERENCE_EMPOWER_CAP, *, mode: str = "chat",
-                            temperature: float = 0.0, **options: Any) -> LMAgent:
+def inference_empower_agent(
+    backend: LMBackend,
+    eta: float,
+    unit: str = "bits",
+    cap: int = INFERENCE_EMPOWER_CAP,
+    *,
+    mode: str = "chat",
+    temperature: float = 0.0,
+    **options: Any,
+) -> LMAgent:
     """Cut a suggestion where its cumulative NLL first exceeds ``eta`` (``unit``: "bits", as in the
     paper, or "nats"; converted to nats, the unit of the backends' log-probs).
 
@@ -218,6 +255,12 @@ def inference_empower_agent(backend: LMBackend, eta: float, unit: str = "bits",
     Base; ``temperature > 0`` samples (seeded). The log-probs are always those of the model's own
     distribution. In chat mode sampling also perturbs the re-typed code, and SmolLM2-135M then
     rarely re-types it (no suggestion in a whole episode at temperature 1)."""
-    return LMAgent(backend, mode=mode, length_rule=LikelihoodCut(eta_to_nats(eta, unit)), budget=cap,
-                   temperature=temperature, name=f"empower-infer:{eta:g}{'' if unit == 'bits' else unit}",
-                   **options)
+    return LMAgent(
+        backend,
+        mode=mode,
+        length_rule=LikelihoodCut(eta_to_nats(eta, unit)),
+        budget=cap,
+        temperature=temperature,
+        name=f"empower-infer:{eta:g}{'' if unit == 'bits' else unit}",
+        **options,
+    )

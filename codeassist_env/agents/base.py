@@ -12,6 +12,7 @@ that seed (see :func:`sampling_seed`), so that nothing outside the agent has to 
         def act(self, observation: dict) -> str:
             return "    return 0\n" if observation["code"].endswith(":\n") else ""
 """
+
 from __future__ import annotations
 
 from typing import Any, Protocol, runtime_checkable

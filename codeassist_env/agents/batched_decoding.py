@@ -20,6 +20,7 @@ to be in flight together. Three things make a request's tokens independent of th
 A request stops by the rules of a call alone (``agents.stop_rules``): an end token, a stop string in the
 new text, the NLL budget, ``max_tokens``.
 """
+
 from __future__ import annotations
 
 import threading
@@ -44,8 +45,9 @@ def batchable(model: Any) -> bool:
     if core is None or not layers or not hasattr(core, "rotary_emb") or not hasattr(core, "norm"):
         return False
     attention = getattr(layers[0], "self_attn", None)
-    return all(hasattr(attention, name) for name in ("q_proj", "k_proj", "v_proj", "o_proj", "head_dim")) \
-        and hasattr(layers[0], "mlp")
+    return all(hasattr(attention, name) for name in ("q_proj", "k_proj", "v_proj", "o_proj", "head_dim")) and hasattr(
+        layers[0], "mlp"
+    )
 
 
 def _causal_lm(model: Any) -> Any:
@@ -67,8 +69,10 @@ def forward_pieces(model: Any, pieces: Sequence[Sequence[int]], caches: Sequence
 
     sizes = [len(piece) for piece in pieces]
     if not 0 < len(pieces) <= ROWS or len(caches) != len(pieces) or sum(sizes) > SLOTS or 0 in sizes:
-        raise ValueError(f"forward_pieces takes 1 to {ROWS} non-empty pieces of {SLOTS} tokens in all, one cache "
-                         f"each; got pieces of {sizes} tokens and {len(caches)} caches")
+        raise ValueError(
+            f"forward_pieces takes 1 to {ROWS} non-empty pieces of {SLOTS} tokens in all, one cache "
+            f"each; got pieces of {sizes} tokens and {len(caches)} caches"
+        )
     lm = _causal_lm(model)
     core = lm.model
     device = core.embed_tokens.weight.device
@@ -78,11 +82,13 @@ def forward_pieces(model: Any, pieces: Sequence[Sequence[int]], caches: Sequence
     ids = torch.zeros(slots, 1, dtype=torch.long, device=device)
     positions = torch.zeros(slots, 1, dtype=torch.long, device=device)
     for piece, start, length in zip(pieces, starts, lengths):
-        ids[start:start + len(piece), 0] = torch.tensor(list(piece))
-        positions[start:start + len(piece), 0] = torch.arange(length, length + len(piece))
+        ids[start : start + len(piece), 0] = torch.tensor(list(piece))
+        positions[start : start + len(piece), 0] = torch.arange(length, length + len(piece))
     # A piece's tokens see the cache and the tokens before them in the piece.
-    masks = [None if size == 1 else torch.ones(size, length + size, dtype=torch.bool, device=device).tril(length)
-             for size, length in zip(sizes, lengths)]
+    masks = [
+        None if size == 1 else torch.ones(size, length + size, dtype=torch.bool, device=device).tril(length)
+        for size, length in zip(sizes, lengths)
+    ]
     hidden = core.embed_tokens(ids)
     cos, sin = core.rotary_emb(hidden, positions)
     for index, layer in enumerate(core.layers):
@@ -97,20 +103,22 @@ def forward_pieces(model: Any, pieces: Sequence[Sequence[int]], caches: Sequence
         for start, size, cache, mask in zip(starts, sizes, caches, masks):
             piece = slice(start, start + size)  # slots x heads x 1 x dim -> 1 x heads x size x dim
             keys, values = cache.update(key[piece].transpose(0, 2), value[piece].transpose(0, 2), index)
-            out = scaled_dot_product_attention(query[piece].transpose(0, 2), keys, values, attn_mask=mask,
-                                               scale=attention.scaling, enable_gqa=True)
+            out = scaled_dot_product_attention(
+                query[piece].transpose(0, 2), keys, values, attn_mask=mask, scale=attention.scaling, enable_gqa=True
+            )
             mixed[piece] = out.transpose(1, 2).reshape(size, 1, -1)
         hidden = hidden + attention.o_proj(mixed)
         hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
     last = torch.zeros(_padded(len(pieces)), 1, hidden.shape[-1], dtype=hidden.dtype, device=device)
-    last[:len(pieces)] = hidden[[start + size - 1 for start, size in zip(starts, sizes)]]
-    return lm.lm_head(core.norm(last))[:len(pieces), 0].float()
+    last[: len(pieces)] = hidden[[start + size - 1 for start, size in zip(starts, sizes)]]
+    return lm.lm_head(core.norm(last))[: len(pieces), 0].float()
 
 
 @dataclass
 class Continuation:
     """One request: ``pending`` holds the prompt tokens its cache does not hold yet; once they are encoded
     the cache holds the prompt and every generated token but the last."""
+
     cache: Any
     pending: list[int]
     rules: StopRules
@@ -158,7 +166,7 @@ class BatchedDecoder:
     def decode(self, cache: Any, prompt_ids: list[int], rules: StopRules) -> tuple[list[int], list[float]]:
         """The greedy continuation of ``prompt_ids`` (``cache`` holds a prefix of them and gets the rest)
         under ``rules``, up to its first end token, and the tokens' log-probs."""
-        continuation = Continuation(cache, list(prompt_ids[cache.get_seq_length():]), rules)
+        continuation = Continuation(cache, list(prompt_ids[cache.get_seq_length() :]), rules)
         with self._condition:
             self._waiting.append(continuation)
             if self._thread is None:

@@ -7,6 +7,7 @@ and the caller must not use that agent object again (the bench builds a fresh on
 A hung thread holds its memory until the process ends, never the run: it is a daemon, and nothing waits
 for it.
 """
+
 from __future__ import annotations
 
 import queue

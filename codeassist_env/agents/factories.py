@@ -12,6 +12,7 @@ The backend comes from :class:`BackendOptions` (CLI: ``--agent-base-url``, ``--a
   directory name. The stop token comes from ``--agent-stop``, else from the manifest of a local
   directory of that name, else the server stops at the model's end-of-turn token.
 """
+
 from __future__ import annotations
 
 import os
@@ -19,8 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.agents.assistants import (LMAgent, base_agent, empower_agent, inference_empower_agent,
-                                              sft_agent)
+from codeassist_env.agents.assistants import LMAgent, base_agent, empower_agent, inference_empower_agent, sft_agent
 from codeassist_env.agents.lm import LMBackend, TransformersBackend
 from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.errors import InputError, MissingFile
@@ -36,14 +36,14 @@ EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"
 
 @dataclass(frozen=True)
 class BackendOptions:
-    base_url: str | None = None    # OpenAI-compatible server(s), comma-separated; None = local transformers
-    model: str | None = None       # local: HF dir / .gguf / "smollm2"; served: the model name
+    base_url: str | None = None  # OpenAI-compatible server(s), comma-separated; None = local transformers
+    model: str | None = None  # local: HF dir / .gguf / "smollm2"; served: the model name
     api_key: str | None = None
     device: str = "cpu"
     prompt_mode: str | None = None  # "raw" | "chat" | "prefill"; None = each agent's default
-    stop: str | None = None        # overrides the adapter's stop token
+    stop: str | None = None  # overrides the adapter's stop token
     show_statement: bool = False
-    batched: bool = True           # local: greedy calls in flight together run as one (agents.batched_decoding)
+    batched: bool = True  # local: greedy calls in flight together run as one (agents.batched_decoding)
 
 
 def _served_model(options: BackendOptions, backend_cache: dict) -> str:
@@ -66,8 +66,13 @@ def _served_model(options: BackendOptions, backend_cache: dict) -> str:
 _backends: dict[Any, Any] = {}
 
 
-def _backend(options: BackendOptions, *, served_model: str | None = None,
-             local_model: str | None = None, adapter: Path | None = None) -> LMBackend:
+def _backend(
+    options: BackendOptions,
+    *,
+    served_model: str | None = None,
+    local_model: str | None = None,
+    adapter: Path | None = None,
+) -> LMBackend:
     if options.base_url:
         model = served_model or _served_model(options, _backends)
         key = ("openai", options.base_url, model, options.api_key)
@@ -144,8 +149,10 @@ def parse_eta(arg: str) -> tuple[float, str]:
     try:
         return float(text.removesuffix("nats").removesuffix("bits")), unit
     except ValueError:
-        raise InputError(f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
-                         "empower-infer:0.32) or nats (empower-infer:0.22nats)") from None
+        raise InputError(
+            f"agent 'empower-infer:{arg}': η must be a number of bits (e.g. "
+            "empower-infer:0.32) or nats (empower-infer:0.22nats)"
+        ) from None
 
 
 def make_base(n: int | None, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
@@ -163,13 +170,15 @@ def make_empower(path: str, backend_options: BackendOptions | None = None, **_: 
     return _trained("empower", EMPOWER_ADAPTER, path, backend_options or BackendOptions())
 
 
-def make_inference_empower(parsed: tuple[float, str], backend_options: BackendOptions | None = None,
-                           **_: Any) -> LMAgent:
+def make_inference_empower(
+    parsed: tuple[float, str], backend_options: BackendOptions | None = None, **_: Any
+) -> LMAgent:
     options = backend_options or BackendOptions()
     eta, unit = parsed
     backend = _backend(options)
-    return inference_empower_agent(backend, eta, unit, mode=untrained_mode(options, backend, local="raw"),
-                                   show_statement=options.show_statement)
+    return inference_empower_agent(
+        backend, eta, unit, mode=untrained_mode(options, backend, local="raw"), show_statement=options.show_statement
+    )
 
 
 # ---- what a worker running the agent kinds needs (Ray's resources; codeassist bench --executor ray) -------

@@ -22,6 +22,7 @@ Backends:
 Every :class:`Generation` satisfies ``"".join(tokens) == text``: stop strings and the end-of-turn
 token are removed from the text, and a token that straddles the cut is shortened to fit.
 """
+
 from __future__ import annotations
 
 import os
@@ -60,15 +61,23 @@ class Generation:
 class LMBackend(Protocol):
     name: str
 
-    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False, nll_limit: float | None = None) -> Generation: ...
+    def generate(
+        self,
+        prompt: Prompt,
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        seed: int | None = None,
+        logprobs: bool = False,
+        nll_limit: float | None = None,
+    ) -> Generation: ...
 
     def score(self, prefix: str, continuation: str) -> list[float]: ...
 
 
-def cut_at_stop(tokens: list[str], logprobs: list[float] | None, stop: Sequence[str],
-                limit: int | None = None) -> Generation:
+def cut_at_stop(
+    tokens: list[str], logprobs: list[float] | None, stop: Sequence[str], limit: int | None = None
+) -> Generation:
     """Build a :class:`Generation` from token strings, ending the text before the first stop
     string (or at ``limit`` characters) and shortening/dropping the tokens past that point."""
     text = "".join(tokens)
@@ -105,9 +114,11 @@ def empty_prompt_ids(tokenizer: Any) -> list[int]:
 def render_chat(tokenizer: Any, model: str, messages: Sequence[Message]) -> str:
     """The chat template's text for ``messages`` up to the start of the assistant's reply."""
     if tokenizer is None or tokenizer.chat_template is None:
-        raise InputError(f"model {model} has no chat template here (a served model's own tokenizer is read "
-                         "only where the server names a directory on this machine); use the raw or chat "
-                         "prompt mode")
+        raise InputError(
+            f"model {model} has no chat template here (a served model's own tokenizer is read "
+            "only where the server names a directory on this machine); use the raw or chat "
+            "prompt mode"
+        )
     return tokenizer.apply_chat_template(list(messages), add_generation_prompt=True, tokenize=False)
 
 
@@ -120,8 +131,16 @@ class TransformersBackend:
     (:mod:`codeassist_env.agents.batched_decoding`; a call's tokens do not depend on what it ran with).
     Sampled calls run alone."""
 
-    def __init__(self, model: str | os.PathLike = "smollm2", *, adapter: str | os.PathLike | None = None,
-                 device: str = "cpu", dtype: Any = None, prompt_cache: bool = True, batched: bool = True):
+    def __init__(
+        self,
+        model: str | os.PathLike = "smollm2",
+        *,
+        adapter: str | os.PathLike | None = None,
+        device: str = "cpu",
+        dtype: Any = None,
+        prompt_cache: bool = True,
+        batched: bool = True,
+    ):
         from codeassist_env.agents.batched_decoding import BatchedDecoder, batchable
         from codeassist_env.models import load_causal_lm
 
@@ -141,8 +160,9 @@ class TransformersBackend:
             return ids
         if self.tokenizer.chat_template is None:
             raise InputError(f"model {self.name} has no chat template; use the raw prompt mode")
-        return self.tokenizer.apply_chat_template(list(prompt), add_generation_prompt=True,
-                                                  return_tensors="pt", return_dict=True)["input_ids"]
+        return self.tokenizer.apply_chat_template(
+            list(prompt), add_generation_prompt=True, return_tensors="pt", return_dict=True
+        )["input_ids"]
 
     def render_chat(self, messages: Sequence[Message]) -> str:
         return render_chat(self.tokenizer, self.name, messages)
@@ -157,24 +177,34 @@ class TransformersBackend:
         # punctuation (" !=" -> "!="), which changes code; tokenizers such as Llama-3.1's ask for it.
         strings, previous = [], ""
         for i in range(len(ids)):
-            current = self.tokenizer.decode(ids[: i + 1], skip_special_tokens=True,
-                                            clean_up_tokenization_spaces=False)
+            current = self.tokenizer.decode(ids[: i + 1], skip_special_tokens=True, clean_up_tokenization_spaces=False)
             if current.endswith("\ufffd") and i + 1 < len(ids):
                 strings.append("")  # incomplete UTF-8 sequence: the next token completes it
                 continue
-            strings.append(current[len(previous):])
+            strings.append(current[len(previous) :])
             previous = current
         return strings
 
-    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False, nll_limit: float | None = None) -> Generation:
+    def generate(
+        self,
+        prompt: Prompt,
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        seed: int | None = None,
+        logprobs: bool = False,
+        nll_limit: float | None = None,
+    ) -> Generation:
         _check_generate_args(max_tokens, temperature)
         input_ids = self._prompt_ids(prompt).to(self.device)
         # End of turn, or a stop string that is a special token (decoding skips those).
-        rules = StopRules(frozenset({self.tokenizer.eos_token_id} | self._special_ids(stop)), max_tokens,
-                          tuple(s for s in stop if s), nll_limit,
-                          lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True))
+        rules = StopRules(
+            frozenset({self.tokenizer.eos_token_id} | self._special_ids(stop)),
+            max_tokens,
+            tuple(s for s in stop if s),
+            nll_limit,
+            lambda ids: self.tokenizer.decode(ids, skip_special_tokens=True),
+        )
         prompt_ids = input_ids[0].tolist()
         cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else None
         if temperature == 0 and self.decoder is not None:
@@ -188,8 +218,9 @@ class TransformersBackend:
             self.prompt_cache.keep(prompt_ids, cache)
         return cut_at_stop(self._token_strings(new_ids), values if logprobs else None, stop)
 
-    def _generate_alone(self, input_ids: Any, cache: Any, rules: StopRules, temperature: float, seed: int | None,
-                        logprobs: bool) -> tuple[list[int], list[float] | None]:
+    def _generate_alone(
+        self, input_ids: Any, cache: Any, rules: StopRules, temperature: float, seed: int | None, logprobs: bool
+    ) -> tuple[list[int], list[float] | None]:
         """transformers' ``generate`` with ``rules`` as its hooks; ``cache`` (None: no prompt cache) holds a
         prefix of the prompt and gets the rest."""
         import torch
@@ -205,14 +236,21 @@ class TransformersBackend:
             if seed is not None:
                 torch.manual_seed(seed)
             out = self.model.generate(
-                input_ids=input_ids, attention_mask=torch.ones_like(input_ids),
-                max_new_tokens=rules.max_tokens, eos_token_id=sorted(rules.end_ids), output_logits=logprobs,
-                return_dict_in_generate=True, pad_token_id=self.tokenizer.pad_token_id, **kwargs)
-        new_ids, _ = rules.until_end(out.sequences[0, input_ids.shape[1]:].tolist())
+                input_ids=input_ids,
+                attention_mask=torch.ones_like(input_ids),
+                max_new_tokens=rules.max_tokens,
+                eos_token_id=sorted(rules.end_ids),
+                output_logits=logprobs,
+                return_dict_in_generate=True,
+                pad_token_id=self.tokenizer.pad_token_id,
+                **kwargs,
+            )
+        new_ids, _ = rules.until_end(out.sequences[0, input_ids.shape[1] :].tolist())
         if not logprobs:
             return new_ids, None
-        return new_ids, [torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item()
-                         for i, tid in enumerate(new_ids)]
+        return new_ids, [
+            torch.log_softmax(out.logits[i][0].float(), dim=-1)[tid].item() for i, tid in enumerate(new_ids)
+        ]
 
     def token_logprobs(self, prompt_ids: list[int], continuation_ids: list[int]) -> list[float]:
         """Log-probs of ``continuation_ids`` after ``prompt_ids`` in one forward pass."""
@@ -222,7 +260,7 @@ class TransformersBackend:
             raise ValueError("scoring needs a non-empty prefix (the first token has no context)")
         ids = torch.tensor([prompt_ids + continuation_ids], device=self.device)
         with torch.no_grad():
-            logits = self.model(ids).logits[0, len(prompt_ids) - 1: -1].float()
+            logits = self.model(ids).logits[0, len(prompt_ids) - 1 : -1].float()
         chosen = torch.tensor(continuation_ids, device=self.device)
         return torch.log_softmax(logits, dim=-1).gather(1, chosen[:, None])[:, 0].tolist()
 
@@ -232,8 +270,9 @@ class TransformersBackend:
         default special tokens, the continuation none), then scored in one forward pass."""
         if not continuation:
             return []
-        return self.token_logprobs(self.tokenizer(prefix).input_ids,
-                                   self.tokenizer(continuation, add_special_tokens=False).input_ids)
+        return self.token_logprobs(
+            self.tokenizer(prefix).input_ids, self.tokenizer(continuation, add_special_tokens=False).input_ids
+        )
 
 
 class OpenAICompletionsBackend:
@@ -242,14 +281,19 @@ class OpenAICompletionsBackend:
     server kinds (sampling defaults, echoed log-probs, token strings) is in
     :mod:`codeassist_env.agents.server_kinds`."""
 
-    def __init__(self, base_url: str, model: str, *, api_key: str | None = None,
-                 timeout_s: float = 120.0, max_retries: int = 2):
+    def __init__(
+        self, base_url: str, model: str, *, api_key: str | None = None, timeout_s: float = 120.0, max_retries: int = 2
+    ):
         from openai import OpenAI
 
         if not base_url.startswith(("http://", "https://")):
             raise InputError(f"agent base URL must start with http:// or https://, got {base_url!r}")
-        self.client = OpenAI(base_url=base_url, api_key=api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"),
-                             timeout=timeout_s, max_retries=max_retries)
+        self.client = OpenAI(
+            base_url=base_url,
+            api_key=api_key or os.environ.get("OPENAI_API_KEY", "EMPTY"),
+            timeout=timeout_s,
+            max_retries=max_retries,
+        )
         self.base_url, self.model = base_url, model
         self.info = BackendInfo(model, served_at=base_url)
         self.name = f"openai:{model}@{base_url}"
@@ -257,17 +301,31 @@ class OpenAICompletionsBackend:
         self._empty_prompt: str | list[int] | None = None
         self._tokenizer: Any = _NOT_READ
 
-    def generate(self, prompt: Prompt, max_tokens: int, stop: Sequence[str] = (),
-                 temperature: float = 0.0, seed: int | None = None,
-                 logprobs: bool = False, nll_limit: float | None = None) -> Generation:
+    def generate(
+        self,
+        prompt: Prompt,
+        max_tokens: int,
+        stop: Sequence[str] = (),
+        temperature: float = 0.0,
+        seed: int | None = None,
+        logprobs: bool = False,
+        nll_limit: float | None = None,
+    ) -> Generation:
         from codeassist_env.agents.server_kinds import respell, sampling_fields
 
         # nll_limit is not sent: the OpenAI API has no such stop rule, so the server generates up to
         # max_tokens and the agent's length rule cuts the suggestion.
         _check_generate_args(max_tokens, temperature)
         fields, extra = sampling_fields(self.server_kind())
-        common = dict(model=self.model, max_tokens=max_tokens, temperature=temperature,
-                      stop=list(stop) or None, seed=seed, extra_body=extra or None, **fields)
+        common = dict(
+            model=self.model,
+            max_tokens=max_tokens,
+            temperature=temperature,
+            stop=list(stop) or None,
+            seed=seed,
+            extra_body=extra or None,
+            **fields,
+        )
         # Top-1 log-probs are always requested: they also give the token strings, which the agents
         # need to count tokens in the model's own tokenizer.
         if isinstance(prompt, str):
@@ -277,7 +335,8 @@ class OpenAICompletionsBackend:
             values = list(choice.logprobs.token_logprobs) if choice.logprobs else []
         else:
             choice = self.client.chat.completions.create(
-                messages=list(prompt), logprobs=True, top_logprobs=1, **common).choices[0]
+                messages=list(prompt), logprobs=True, top_logprobs=1, **common
+            ).choices[0]
             text = choice.message.content or ""
             content = (choice.logprobs.content or []) if choice.logprobs else []
             tokens = [entry.token for entry in content]
@@ -286,7 +345,8 @@ class OpenAICompletionsBackend:
         if spelled is None:
             raise RuntimeError(
                 f"server {self.base_url} (model {self.model!r}) returned tokens that do not spell its "
-                f"text; it must support logprobs for {'completions' if isinstance(prompt, str) else 'chat'}")
+                f"text; it must support logprobs for {'completions' if isinstance(prompt, str) else 'chat'}"
+            )
         return cut_at_stop(spelled, [float(v) for v in values] if logprobs else None, stop, limit=len(text))
 
     @property
@@ -314,9 +374,11 @@ class OpenAICompletionsBackend:
         if not prompt:  # a program with no starter code
             if self._empty_prompt is None:
                 tokenizer = self.tokenizer  # known: the local backend's rule, on the same tokenizer
-                self._empty_prompt = ((list(tokenizer("").input_ids) or empty_prompt_ids(tokenizer))
-                                      if tokenizer is not None
-                                      else empty_prompt(self.client, self.model, self.server_kind()))
+                self._empty_prompt = (
+                    (list(tokenizer("").input_ids) or empty_prompt_ids(tokenizer))
+                    if tokenizer is not None
+                    else empty_prompt(self.client, self.model, self.server_kind())
+                )
             prompt = self._empty_prompt
         return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
 
@@ -324,8 +386,9 @@ class OpenAICompletionsBackend:
         if self._owned_by is None:
             entries = {m.id: m for m in self.client.models.list().data}
             if self.model not in entries:
-                raise InputError(f"server {self.base_url} does not serve model {self.model!r}; "
-                                 f"it serves {sorted(entries)}")
+                raise InputError(
+                    f"server {self.base_url} does not serve model {self.model!r}; it serves {sorted(entries)}"
+                )
             self._owned_by = getattr(entries[self.model], "owned_by", "") or ""
         return self._owned_by
 
@@ -343,18 +406,22 @@ class OpenAICompletionsBackend:
         kind = self.server_kind()
         where = f"server {self.base_url} (model {self.model!r}, owned_by={kind!r})"
         if kind not in (OwnedBy.VLLM, OwnedBy.LLAMA_CPP_PYTHON):
-            raise NotImplementedError(f"score() needs prompt log-probs, trusted only from vLLM and "
-                                      f"llama-cpp-python; {where} is neither. Score with TransformersBackend.")
+            raise NotImplementedError(
+                f"score() needs prompt log-probs, trusted only from vLLM and "
+                f"llama-cpp-python; {where} is neither. Score with TransformersBackend."
+            )
         if kind == OwnedBy.LLAMA_CPP_PYTHON and not adds_bos(self.client, self.model):
             raise NotImplementedError(
                 f"score() refused: {where} is llama-cpp-python with a model that adds no BOS token, and "
-                "its echoed prompt log-probs are then one token out of place. Score with TransformersBackend.")
+                "its echoed prompt log-probs are then one token out of place. Score with TransformersBackend."
+            )
         if not continuation:
             return []
         if not prefix:
             raise ValueError("scoring needs a non-empty prefix (the first token has no context)")
-        picked = continuation_logprobs(echo(self.client, self.model, prefix),
-                                       echo(self.client, self.model, prefix + continuation))
+        picked = continuation_logprobs(
+            echo(self.client, self.model, prefix), echo(self.client, self.model, prefix + continuation)
+        )
         if not picked or any(v is None for v in picked):
             raise RuntimeError(f"{where} returned no prompt log-probs for the continuation")
         return [float(v) for v in picked]

@@ -1,5 +1,6 @@
 """The KV cache of a local backend's last prompt, reused by its next prompt (an episode's program only
 grows, so each round mostly extends the last prompt)."""
+
 from __future__ import annotations
 
 import inspect

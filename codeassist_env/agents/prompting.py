@@ -15,6 +15,7 @@
 By default the assistant sees only the code (as in the paper). With ``show_statement`` the problem
 statement is added: as a leading comment block in raw mode, as a separate section in chat mode.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -27,12 +28,16 @@ PROMPT_MODES = ("raw", "chat", "prefill")
 
 # One user message (the chat template's default system prompt stays): SmolLM2-135M-Instruct then
 # answers with the code block first more often than with a system prompt of ours.
-RETYPE_INSTRUCTIONS = ("Re-type this Python code exactly, character for character, and continue it "
-                       "with the code that most likely comes next. Reply with only a code block.")
+RETYPE_INSTRUCTIONS = (
+    "Re-type this Python code exactly, character for character, and continue it "
+    "with the code that most likely comes next. Reply with only a code block."
+)
 
 # The prefill request: the code follows in the (prefilled) reply, not in the request.
-CONTINUE_INSTRUCTIONS = ("Write the Python code that most likely comes next, continuing the code block "
-                         "of your reply. Reply with only a code block.")
+CONTINUE_INSTRUCTIONS = (
+    "Write the Python code that most likely comes next, continuing the code block "
+    "of your reply. Reply with only a code block."
+)
 
 # The alignment rule accepts a reply that reproduces at least this share of the code's characters.
 MIN_ALIGNED_SHARE = 0.9
@@ -77,6 +82,7 @@ class Continuation:
     ``start``: character offset in the reply (``None`` = no usable continuation); ``aligned``:
     the model did not re-type the code exactly and the alignment rule located the start;
     ``share``: the share of the code's characters the reply reproduced."""
+
     start: int | None
     aligned: bool
     share: float

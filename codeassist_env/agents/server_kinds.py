@@ -29,6 +29,7 @@ llama-cpp-python's server. Four things depend on it:
   without a BOS token, :data:`BOUNDARY`. llama-cpp-python fails without a BOS token and misaligns the
   completion's log-probs with one.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -59,8 +60,12 @@ def adds_bos(client: Any, model: str) -> bool:
     import httpx
 
     root = str(client.base_url).rstrip("/").removesuffix("/v1")
-    response = httpx.post(f"{root}/extras/tokenize/count", json={"input": "", "model": model},
-                          headers={"Authorization": f"Bearer {client.api_key}"}, timeout=client.timeout)
+    response = httpx.post(
+        f"{root}/extras/tokenize/count",
+        json={"input": "", "model": model},
+        headers={"Authorization": f"Bearer {client.api_key}"},
+        timeout=client.timeout,
+    )
     response.raise_for_status()
     return response.json()["count"] > 0
 
@@ -70,8 +75,12 @@ def special_prefix(client: Any, model: str) -> list[int]:
     import httpx
 
     root = str(client.base_url).rstrip("/").removesuffix("/v1")
-    response = httpx.post(f"{root}/tokenize", json={"model": model, "prompt": ""},
-                          headers={"Authorization": f"Bearer {client.api_key}"}, timeout=client.timeout)
+    response = httpx.post(
+        f"{root}/tokenize",
+        json={"model": model, "prompt": ""},
+        headers={"Authorization": f"Bearer {client.api_key}"},
+        timeout=client.timeout,
+    )
     response.raise_for_status()
     return [int(token) for token in response.json()["tokens"]]
 
@@ -95,9 +104,11 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
     if kind == OwnedBy.LLAMA_CPP_PYTHON and adds_bos(client, model):
         # It starts the completion's token list with the BOS token and pairs the list with the logits
         # rows from there: every returned token is scored one row late, and one is lost.
-        raise InputError(f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "
-                         "prompt for a model that adds a BOS token; serve it with vLLM or use "
-                         "TransformersBackend for programs without starter code")
+        raise InputError(
+            f"{where}: llama-cpp-python misaligns the log-probs of a completion of an empty "
+            "prompt for a model that adds a BOS token; serve it with vLLM or use "
+            "TransformersBackend for programs without starter code"
+        )
     once = client.with_options(max_retries=0)
     try:
         once.completions.create(model=model, prompt="", max_tokens=1)
@@ -105,8 +116,10 @@ def empty_prompt(client: Any, model: str, kind: str) -> str | list[int]:
     except openai.APIStatusError:  # vLLM: "decoder prompt cannot be empty"; llama-cpp-python: status 500
         usage = once.completions.create(model=model, prompt=BOUNDARY, max_tokens=1).usage
     if usage is None or usage.prompt_tokens != 1:
-        raise InputError(f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
-                         "vocabulary; give the program some starter code")
+        raise InputError(
+            f"{where} refuses an empty prompt and {BOUNDARY!r} is not one token of its "
+            "vocabulary; give the program some starter code"
+        )
     return BOUNDARY
 
 
@@ -134,8 +147,7 @@ def echo(client: Any, model: str, text: str) -> list[tuple[str, float | None]]:
     at the end removed)."""
     # logprobs=1, not 0: an echo's prompt log-probs come from vLLM's engine option prompt_logprobs,
     # which the request's logprobs sets, and some V1 releases read 0 there as "off".
-    response = client.completions.create(model=model, prompt=text, max_tokens=1, temperature=0.0,
-                                         echo=True, logprobs=1)
+    response = client.completions.create(model=model, prompt=text, max_tokens=1, temperature=0.0, echo=True, logprobs=1)
     logprobs = response.choices[0].logprobs
     if logprobs is None or not logprobs.tokens:
         return []
@@ -144,8 +156,9 @@ def echo(client: Any, model: str, text: str) -> list[tuple[str, float | None]]:
     return entries[: len(entries) - generated]
 
 
-def continuation_logprobs(head: Sequence[tuple[str, float | None]],
-                          full: Sequence[tuple[str, float | None]]) -> list[float | None]:
+def continuation_logprobs(
+    head: Sequence[tuple[str, float | None]], full: Sequence[tuple[str, float | None]]
+) -> list[float | None]:
     """The log-probs of the tokens that ``full`` (echo of prefix + continuation) has past ``head``
     (echo of the prefix alone). The tokens they share from the start are the prefix's (a BOS token
     included, whatever its text); a token that crosses the prefix's end differs from the prefix's last
@@ -160,6 +173,7 @@ def respell(tokens: Sequence[str], text: str) -> list[str] | None:
     """``tokens`` made to spell ``text`` (at least up to its end) where a server's decoding dropped
     whitespace before a token (``clean_up_tokenization_spaces``): the dropped whitespace goes back to
     the token after it. None when the tokens differ from the text in any other way."""
+
     def fits(token: str, at: int) -> bool:  # the token's text is there, or runs past the text's end
         return text.startswith(token, at) or token.startswith(text[at:])
 

@@ -8,6 +8,7 @@ the oracle is built with the problem set and reads ``info["problem_id"]`` from `
     agent.reset(info)                 # every agent's contract (agents/base.py)
     suggestion = agent.act(obs)
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -36,8 +37,7 @@ class OracleAgent:
     ``problems``: the problem set the environment draws from (``Problem`` objects or a set name).
     ``reset(info)`` must be called with the info of every ``env.reset``."""
 
-    def __init__(self, n: int = 10, problems: Iterable[Problem] | str = (),
-                 tokenizer: Tokenizer | str | None = None):
+    def __init__(self, n: int = 10, problems: Iterable[Problem] | str = (), tokenizer: Tokenizer | str | None = None):
         if n < 1:
             raise InputError(f"OracleAgent: n must be >= 1 tokens, got {n}")
         if isinstance(problems, str):
@@ -52,16 +52,17 @@ class OracleAgent:
     def reset(self, info: dict[str, Any]) -> None:
         problem_id = info.get("problem_id")
         if problem_id not in self._problems:
-            raise KeyError(f"OracleAgent: problem {problem_id!r} is not in the problem set it was given "
-                           f"({len(self._problems)} problems)")
+            raise KeyError(
+                f"OracleAgent: problem {problem_id!r} is not in the problem set it was given "
+                f"({len(self._problems)} problems)"
+            )
         self._reference = reference_program(self._problems[problem_id])
 
     def act(self, observation: dict[str, Any]) -> str:
         if self._reference is None:
-            raise RuntimeError("OracleAgent.act before reset(info): call agent.reset(info) "
-                               "after every env.reset")
+            raise RuntimeError("OracleAgent.act before reset(info): call agent.reset(info) after every env.reset")
         code = observation["code"]
         if not self._reference.startswith(code):
             return ""
-        rest = self._reference[len(code):]
+        rest = self._reference[len(code) :]
         return "" if rest.isspace() or not rest else self.tokenizer.truncate(rest, self.n)

@@ -5,6 +5,7 @@ A call alone runs transformers' ``generate``, which applies the rules through it
 applies them token by token (:meth:`StopRules.done`). Both then keep the tokens up to the first end token
 (:meth:`StopRules.until_end`), so the two paths stop at the same token.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
@@ -14,10 +15,10 @@ from typing import Any
 
 @dataclass(frozen=True)
 class StopRules:
-    end_ids: frozenset[int]          # end of turn, and stop strings that are special tokens
+    end_ids: frozenset[int]  # end of turn, and stop strings that are special tokens
     max_tokens: int
-    stop: tuple[str, ...]            # stop strings, matched in the generated text only
-    nll_limit: float | None          # nats: stop after the token whose cumulative NLL exceeds it
+    stop: tuple[str, ...]  # stop strings, matched in the generated text only
+    nll_limit: float | None  # nats: stop after the token whose cumulative NLL exceeds it
     detokenize: Callable[[list[int]], str]  # generated token ids -> text
 
     def stop_in(self, new_ids: list[int]) -> bool:
@@ -30,8 +31,12 @@ class StopRules:
 
     def done(self, new_ids: list[int], nll: float) -> bool:
         """Whether generation stops after ``new_ids`` (non-empty) whose cumulative NLL is ``nll``."""
-        return (new_ids[-1] in self.end_ids or len(new_ids) >= self.max_tokens
-                or self.over_budget(nll) or self.stop_in(new_ids))
+        return (
+            new_ids[-1] in self.end_ids
+            or len(new_ids) >= self.max_tokens
+            or self.over_budget(nll)
+            or self.stop_in(new_ids)
+        )
 
     def until_end(self, new_ids: list[int], values: Sequence[Any] | None = None) -> tuple[list[int], list[Any] | None]:
         """``new_ids`` (and their ``values``) before the first end token."""
@@ -62,8 +67,9 @@ class StopRules:
         class Charge(StoppingCriteria):
             def __call__(self, input_ids, scores, **kwargs):
                 nll[0] -= last[0][0, input_ids[0, -1]].item()
-                return torch.full((input_ids.shape[0],), rules.over_budget(nll[0]), dtype=torch.bool,
-                                  device=input_ids.device)
+                return torch.full(
+                    (input_ids.shape[0],), rules.over_budget(nll[0]), dtype=torch.bool, device=input_ids.device
+                )
 
         hooks: dict[str, list[Any]] = {"stopping_criteria": []}
         if self.stop:

@@ -1,5 +1,6 @@
 """What ``run.json`` records of each agent: what it does (its behaviour, which ``--resume`` compares) and what
 computes it (engine, model, weights, adapter, which the report's setup line says)."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -41,8 +42,12 @@ def agent_facts(agent: Any) -> dict[str, Any]:
     backend = getattr(agent, "backend", None)
     if backend is None:
         return facts
-    facts.update(backend=backend.name, mode=getattr(agent, "mode", None), stop=list(getattr(agent, "stop", ())),
-                 budget=getattr(agent, "budget", None))
+    facts.update(
+        backend=backend.name,
+        mode=getattr(agent, "mode", None),
+        stop=list(getattr(agent, "stop", ())),
+        budget=getattr(agent, "budget", None),
+    )
     rule = getattr(agent, "length_rule", None)
     if dataclasses.is_dataclass(rule):
         facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}

@@ -4,6 +4,7 @@ difference to a baseline agent, and warnings where a number rests on too little.
 All of them use the headline episodes only (finished, and the simulated human did not fail), like the
 per-agent table.
 """
+
 from __future__ import annotations
 
 import csv
@@ -49,26 +50,39 @@ def per_problem(records: list[EpisodeRecord], agents: list[str], problem_ids: li
             mine = [r for r in records if r.agent == agent and r.problem_id == problem_id]
             head = [r.result for r in headline(mine)]
             n = len(head)
-            cells.append(ProblemCell(
-                agent, problem_id, n, len(mine) - n, sum(bool(r.passed) for r in head),
-                sum(r.dpr for r in head) / n if n else None, sum(r.suggestions_shown for r in head),
-                sum(r.accepted for r in head), sum(r.tokens_written for r in head) / n if n else None))
+            cells.append(
+                ProblemCell(
+                    agent,
+                    problem_id,
+                    n,
+                    len(mine) - n,
+                    sum(bool(r.passed) for r in head),
+                    sum(r.dpr for r in head) / n if n else None,
+                    sum(r.suggestions_shown for r in head),
+                    sum(r.accepted for r in head),
+                    sum(r.tokens_written for r in head) / n if n else None,
+                )
+            )
     return cells
 
 
 def _cell_text(cell: ProblemCell) -> str:
     if not cell.episodes:
         return f"— ({cell.excluded} excluded)" if cell.excluded else "—"
-    text = (f"{cell.passed}/{cell.episodes} · {cell.dpr:.3f} · {cell.shown}/{cell.accepted} · "
-            f"{cell.tokens_written:.0f}")
+    text = f"{cell.passed}/{cell.episodes} · {cell.dpr:.3f} · {cell.shown}/{cell.accepted} · {cell.tokens_written:.0f}"
     return text + (f" (+{cell.excluded} excluded)" if cell.excluded else "")
 
 
 def per_problem_section(cells: list[ProblemCell], agents: list[str]) -> list[str]:
-    lines = ["## Per problem", "",
-             "Each cell: episodes passed / episodes · DPR (mean) · suggestions shown / accepted · tokens the "
-             "human wrote (mean). Excluded: errored or simulator-failed episodes, left out of the cell.", "",
-             "| problem | " + " | ".join(agents) + " |", "|---|" + "---|" * len(agents)]
+    lines = [
+        "## Per problem",
+        "",
+        "Each cell: episodes passed / episodes · DPR (mean) · suggestions shown / accepted · tokens the "
+        "human wrote (mean). Excluded: errored or simulator-failed episodes, left out of the cell.",
+        "",
+        "| problem | " + " | ".join(agents) + " |",
+        "|---|" + "---|" * len(agents),
+    ]
     by_key = {(c.problem_id, c.agent): c for c in cells}
     for problem_id in dict.fromkeys(c.problem_id for c in cells):
         lines.append(f"| {problem_id} | " + " | ".join(_cell_text(by_key[problem_id, a]) for a in agents) + " |")
@@ -78,11 +92,35 @@ def per_problem_section(cells: list[ProblemCell], agents: list[str]) -> list[str
 def write_per_problem_csv(cells: list[ProblemCell], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["agent", "problem_id", "episodes", "passed", "pass_at_1", "dpr", "suggestions_shown",
-                         "suggestions_accepted", "human_tokens_written", "excluded"])
+        writer.writerow(
+            [
+                "agent",
+                "problem_id",
+                "episodes",
+                "passed",
+                "pass_at_1",
+                "dpr",
+                "suggestions_shown",
+                "suggestions_accepted",
+                "human_tokens_written",
+                "excluded",
+            ]
+        )
         for c in cells:
-            writer.writerow([c.agent, c.problem_id, c.episodes, c.passed, c.passed / c.episodes if c.episodes else None,
-                             c.dpr, c.shown, c.accepted, c.tokens_written, c.excluded])
+            writer.writerow(
+                [
+                    c.agent,
+                    c.problem_id,
+                    c.episodes,
+                    c.passed,
+                    c.passed / c.episodes if c.episodes else None,
+                    c.dpr,
+                    c.shown,
+                    c.accepted,
+                    c.tokens_written,
+                    c.excluded,
+                ]
+            )
 
 
 # ---- paired to a baseline ------------------------------------------------------------------------
@@ -96,18 +134,26 @@ def choose_baseline(requested: str | None, agents: list[str]) -> tuple[str | Non
     elif DEFAULT_BASELINE in agents:
         baseline = DEFAULT_BASELINE
     else:
-        return None, (f"no paired comparison: the default baseline `{DEFAULT_BASELINE}` did not run "
-                      f"(agents: {', '.join(agents)}); name one with --baseline AGENT")
+        return None, (
+            f"no paired comparison: the default baseline `{DEFAULT_BASELINE}` did not run "
+            f"(agents: {', '.join(agents)}); name one with --baseline AGENT"
+        )
     if len(agents) == 1:
         return None, f"no paired comparison: `{baseline}` is the only agent"
     return baseline, None
 
 
-def paired(records: list[EpisodeRecord], agents: list[str], baseline: str, *,
-           resamples: int = stats.BOOTSTRAP_RESAMPLES, seed: int = stats.BOOTSTRAP_SEED
-           ) -> dict[str, list[stats.PairedDifference]]:
+def paired(
+    records: list[EpisodeRecord],
+    agents: list[str],
+    baseline: str,
+    *,
+    resamples: int = stats.BOOTSTRAP_RESAMPLES,
+    seed: int = stats.BOOTSTRAP_SEED,
+) -> dict[str, list[stats.PairedDifference]]:
     """For every agent but the baseline, its paired differences on the (problem, seed) pairs that both
     have a headline episode for (an empty list when there is none)."""
+
     def by_pair(agent: str) -> dict[tuple[str, int], Any]:
         return {(r.problem_id, r.seed): r.result for r in headline(records) if r.agent == agent}
 
@@ -118,11 +164,22 @@ def paired(records: list[EpisodeRecord], agents: list[str], baseline: str, *,
             continue
         mine = by_pair(agent)
         common = sorted(set(mine) & set(base))
-        result[agent] = [stats.paired_difference(metric, agent, baseline,
-                                                 [float(getattr(mine[k], metric)) for k in common],
-                                                 [float(getattr(base[k], metric)) for k in common],
-                                                 resamples=resamples, seed=seed)
-                         for metric, _ in PAIRED_METRICS] if common else []
+        result[agent] = (
+            [
+                stats.paired_difference(
+                    metric,
+                    agent,
+                    baseline,
+                    [float(getattr(mine[k], metric)) for k in common],
+                    [float(getattr(base[k], metric)) for k in common],
+                    resamples=resamples,
+                    seed=seed,
+                )
+                for metric, _ in PAIRED_METRICS
+            ]
+            if common
+            else []
+        )
     return result
 
 
@@ -131,38 +188,74 @@ def _signed(value: float, digits: int) -> str:
     return text[1:] if float(text) == 0 else text  # no sign on a zero (nor on "-0.000")
 
 
-def paired_section(differences: dict[str, list[stats.PairedDifference]], baseline: str,
-                   resamples: int = stats.BOOTSTRAP_RESAMPLES, seed: int = stats.BOOTSTRAP_SEED) -> list[str]:
+def paired_section(
+    differences: dict[str, list[stats.PairedDifference]],
+    baseline: str,
+    resamples: int = stats.BOOTSTRAP_RESAMPLES,
+    seed: int = stats.BOOTSTRAP_SEED,
+) -> list[str]:
     labels = dict(PAIRED_METRICS)
-    lines = [f"## Paired differences to `{baseline}`", "",
-             f"Each agent minus `{baseline}` on the same (problem, seed) pairs (pairs where either episode "
-             f"errored or its simulated human failed are left out). Mean difference; "
-             f"{stats.CONFIDENCE:.0%} percentile bootstrap interval ({resamples:,} resamples of the pairs, "
-             f"seed {seed}); exact two-sided sign test on the non-zero differences: ties (equal values) "
-             "are dropped and counted in + / − / ties. Fewer tokens written means the human typed less.", "",
-             "| agent | metric | pairs | mean difference | 95% CI | + / − / ties | sign-test p |",
-             "|---|---|---|---|---|---|---|"]
+    lines = [
+        f"## Paired differences to `{baseline}`",
+        "",
+        f"Each agent minus `{baseline}` on the same (problem, seed) pairs (pairs where either episode "
+        f"errored or its simulated human failed are left out). Mean difference; "
+        f"{stats.CONFIDENCE:.0%} percentile bootstrap interval ({resamples:,} resamples of the pairs, "
+        f"seed {seed}); exact two-sided sign test on the non-zero differences: ties (equal values) "
+        "are dropped and counted in + / − / ties. Fewer tokens written means the human typed less.",
+        "",
+        "| agent | metric | pairs | mean difference | 95% CI | + / − / ties | sign-test p |",
+        "|---|---|---|---|---|---|---|",
+    ]
     for agent, rows in differences.items():
         if not rows:
             lines.append(f"| {agent} | — | 0 | no (problem, seed) pair in common with `{baseline}` | | | |")
         for d in rows:
             digits = 1 if d.metric == "tokens_written" else 3
             p = "n/a (all ties)" if d.p_value is None else f"{d.p_value:.4g}"
-            lines.append(f"| {agent} | {labels[d.metric]} | {d.pairs} | {_signed(d.mean, digits)} | "
-                         f"[{_signed(d.ci_low, digits)}, {_signed(d.ci_high, digits)}] | "
-                         f"{d.positive} / {d.negative} / {d.ties} | {p} |")
+            lines.append(
+                f"| {agent} | {labels[d.metric]} | {d.pairs} | {_signed(d.mean, digits)} | "
+                f"[{_signed(d.ci_low, digits)}, {_signed(d.ci_high, digits)}] | "
+                f"{d.positive} / {d.negative} / {d.ties} | {p} |"
+            )
     return lines
 
 
 def write_paired_csv(differences: dict[str, list[stats.PairedDifference]], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
-        writer.writerow(["agent", "baseline", "metric", "pairs", "mean_difference", "ci95_low", "ci95_high",
-                         "positive", "negative", "ties", "sign_test_p"])
+        writer.writerow(
+            [
+                "agent",
+                "baseline",
+                "metric",
+                "pairs",
+                "mean_difference",
+                "ci95_low",
+                "ci95_high",
+                "positive",
+                "negative",
+                "ties",
+                "sign_test_p",
+            ]
+        )
         for rows in differences.values():
             for d in rows:
-                writer.writerow([d.agent, d.baseline, d.metric, d.pairs, d.mean, d.ci_low, d.ci_high, d.positive,
-                                 d.negative, d.ties, d.p_value])
+                writer.writerow(
+                    [
+                        d.agent,
+                        d.baseline,
+                        d.metric,
+                        d.pairs,
+                        d.mean,
+                        d.ci_low,
+                        d.ci_high,
+                        d.positive,
+                        d.negative,
+                        d.ties,
+                        d.p_value,
+                    ]
+                )
 
 
 def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: str, path: Path) -> list[str]:
@@ -177,18 +270,28 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
 
     agents = list(differences)
     rows = range(len(agents) - 1, -1, -1)  # the first agent at the top
-    figure, axes = plt.subplots(1, len(FOREST_METRICS), figsize=(5 * len(FOREST_METRICS), 1.2 + 0.45 * len(agents)),
-                                squeeze=False, sharey=True)
+    figure, axes = plt.subplots(
+        1, len(FOREST_METRICS), figsize=(5 * len(FOREST_METRICS), 1.2 + 0.45 * len(agents)), squeeze=False, sharey=True
+    )
     for ax, (metric, label) in zip(axes[0], FOREST_METRICS):
         for y, agent in zip(rows, agents):
             found = [d for d in differences[agent] if d.metric == metric]
             if not found:  # no (problem, seed) pair in common with the baseline
-                ax.text(0, y, "no pairs", ha="center", va="center", color="tab:gray", fontsize=8,
-                        bbox={"facecolor": "white", "edgecolor": "none"})
+                ax.text(
+                    0,
+                    y,
+                    "no pairs",
+                    ha="center",
+                    va="center",
+                    color="tab:gray",
+                    fontsize=8,
+                    bbox={"facecolor": "white", "edgecolor": "none"},
+                )
                 continue
             d = found[0]
-            ax.errorbar(d.mean, y, xerr=[[d.mean - d.ci_low], [d.ci_high - d.mean]], fmt="o", color="tab:blue",
-                        capsize=4)
+            ax.errorbar(
+                d.mean, y, xerr=[[d.mean - d.ci_low], [d.ci_high - d.mean]], fmt="o", color="tab:blue", capsize=4
+            )
         ax.axvline(0, color="tab:gray", linestyle="--", linewidth=1)
         ax.set_title(f"{label}: agent − {baseline}")
         ax.set_xlabel(f"mean paired difference, {stats.CONFIDENCE:.0%} interval")
@@ -206,8 +309,7 @@ def plot_paired(differences: dict[str, list[stats.PairedDifference]], baseline: 
 
 
 # ---- warnings ------------------------------------------------------------------------------------
-def warnings(records: list[EpisodeRecord], agents: list[str], agent_facts: dict[str, Any] | None = None
-             ) -> list[str]:
+def warnings(records: list[EpisodeRecord], agents: list[str], agent_facts: dict[str, Any] | None = None) -> list[str]:
     """A line per agent that suggested in fewer than 10% of its rounds, and per agent whose accept
     ratio and characters per suggestion rest on 1 to 9 shown suggestions (none shown: they are n/a)."""
     facts = agent_facts or {}
@@ -218,10 +320,14 @@ def warnings(records: list[EpisodeRecord], agents: list[str], agent_facts: dict[
         shown = sum(r.suggestions_shown for r in head)
         if rounds and shown < HARDLY_SUGGESTS * rounds:
             expected = " (expected: it never suggests)" if facts.get(agent, {}).get("class") == "NullAgent" else ""
-            lines.append(f"**Warning:** `{agent}` suggested in {shown} of {rounds} rounds ({shown / rounds:.1%}, "
-                         f"under {HARDLY_SUGGESTS:.0%}): it hardly suggests, so its numbers say more about the "
-                         f"human than about the assistant{expected}.")
+            lines.append(
+                f"**Warning:** `{agent}` suggested in {shown} of {rounds} rounds ({shown / rounds:.1%}, "
+                f"under {HARDLY_SUGGESTS:.0%}): it hardly suggests, so its numbers say more about the "
+                f"human than about the assistant{expected}."
+            )
         if 0 < shown < FEW_SHOWN:
-            lines.append(f"**Warning:** `{agent}`'s accept ratio and characters per suggestion rest on {shown} "
-                         f"shown suggestion{'s' if shown > 1 else ''} (fewer than {FEW_SHOWN}).")
+            lines.append(
+                f"**Warning:** `{agent}`'s accept ratio and characters per suggestion rest on {shown} "
+                f"shown suggestion{'s' if shown > 1 else ''} (fewer than {FEW_SHOWN})."
+            )
     return lines

@@ -1,6 +1,7 @@
 """The setup of a run in words, for the top of the report: problems, the human and its settings, the
 protocol (K_H, rounds), and each agent's model, weights, prompt mode and adapter, all read from what
 ``run.json`` recorded. A fact an older run did not record is said to be missing, not guessed."""
+
 from __future__ import annotations
 
 import math
@@ -30,9 +31,11 @@ def _human(run: dict[str, Any]) -> str:
         what = f"{facts['class']}" + (f"; {settings}" if settings else "")
     else:
         what = "settings " + NOT_RECORDED + (f"; model {config['human_model']}" if config.get("human_model") else "")
-    return (f"- human: `{config['human']}` ({what}); writes K_H = {config['human_tokens']} tokens a round; "
-            f"at most {config['max_rounds']} rounds an episode; tokens counted with "
-            f"`{run.get('tokenizer', CODE_TOKENIZER_NAME)}`; sandbox {config['sandbox']}")
+    return (
+        f"- human: `{config['human']}` ({what}); writes K_H = {config['human_tokens']} tokens a round; "
+        f"at most {config['max_rounds']} rounds an episode; tokens counted with "
+        f"`{run.get('tokenizer', CODE_TOKENIZER_NAME)}`; sandbox {config['sandbox']}"
+    )
 
 
 def _weights(facts: dict[str, Any]) -> str:
@@ -55,8 +58,10 @@ def _length_rule(facts: dict[str, Any]) -> str:
         budget = facts.get("budget")
         return "suggestions up to the stop token" + (f", at most {budget} tokens" if budget else "")
     if rule["rule"] == "LikelihoodCut":
-        return (f"cut where the suggestion's summed NLL passes η = {rule['eta_nats'] / math.log(2):.3g} bits "
-                f"({rule['eta_nats']:.3g} nats)")
+        return (
+            f"cut where the suggestion's summed NLL passes η = {rule['eta_nats'] / math.log(2):.3g} bits "
+            f"({rule['eta_nats']:.3g} nats)"
+        )
     return f"length rule {rule}"
 
 
@@ -104,7 +109,9 @@ def setup_lines(run: dict[str, Any], directories: list[Path]) -> list[str]:
     machine = run.get("machine", {})
     agents = run.get("agents", {})
     return [
-        _problems(run), _human(run), "- agents:",
+        _problems(run),
+        _human(run),
+        "- agents:",
         *(agent_line(name, agents.get(name)) for name in run["config"]["agents"]),
         "- engine of the agents: " + engine_label(run["engine"]),
         f"- runs merged: {', '.join(str(d) for d in directories)} (config {run['config_hash']})",
@@ -116,6 +123,8 @@ def setup_lines(run: dict[str, Any], directories: list[Path]) -> list[str]:
 def numerics_line(numerics: dict[str, Any]) -> str:
     """What decided the local engine's bits (``codeassist_env.numerics``), in one line."""
     flags = ", ".join(numerics.get("cpu_flags") or []) or "none of note"
-    return (f"- numerics of the local engine: CPU flags {flags}; {numerics.get('math_library')} dispatching to "
-            f"{numerics.get('mkl_instructions')!r} (CNR {numerics.get('mkl_cnr')}); torch {numerics.get('torch')} "
-            f"with {numerics.get('torch_capability')} kernels, {numerics.get('torch_threads')} thread(s)")
+    return (
+        f"- numerics of the local engine: CPU flags {flags}; {numerics.get('math_library')} dispatching to "
+        f"{numerics.get('mkl_instructions')!r} (CNR {numerics.get('mkl_cnr')}); torch {numerics.get('torch')} "
+        f"with {numerics.get('torch_capability')} kernels, {numerics.get('torch_threads')} thread(s)"
+    )

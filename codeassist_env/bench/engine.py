@@ -6,13 +6,13 @@ kernels and batching; llama.cpp on quantised weights), so one run's episodes com
 A served engine is known by the ``owned_by`` of its models in ``/v1/models`` (see
 :mod:`codeassist_env.agents.server_kinds`) and, for vLLM, its ``/version`` route.
 """
+
 from __future__ import annotations
 
 from importlib import metadata
 from typing import Any
 
 from codeassist_env.engines import Engine, OwnedBy, served_engine
-
 
 
 def _version(package: str) -> str | None:
@@ -43,16 +43,20 @@ def backend_engine(backend: Any) -> dict[str, Any]:
         return {"name": None, "where": None, "unknown": f"backend {getattr(backend, 'name', type(backend))!r}"}
     if info.served_at is None:
         dtype = str(getattr(backend.model, "dtype", "")).removeprefix("torch.") or None
-        return {"name": Engine.TRANSFORMERS, "version": _version("transformers"), "where": "local",
-                "device": getattr(backend, "device", None), "dtype": dtype,
-                "batched": getattr(backend, "decoder", None) is not None}
+        return {
+            "name": Engine.TRANSFORMERS,
+            "version": _version("transformers"),
+            "where": "local",
+            "device": getattr(backend, "device", None),
+            "dtype": dtype,
+            "batched": getattr(backend, "decoder", None) is not None,
+        }
     url = info.served_at
     try:
         kind = backend.server_kind()
     except Exception as error:  # a server that does not answer now: its episodes will say so
         return {"name": None, "where": url, "unknown": f"{type(error).__name__}: {error}"[:200]}
-    return {"name": served_engine(kind), "version": _served_version(backend, kind),
-            "where": url, "owned_by": kind}
+    return {"name": served_engine(kind), "version": _served_version(backend, kind), "where": url, "owned_by": kind}
 
 
 def run_engine(agent_facts: dict[str, Any]) -> dict[str, Any] | None:
@@ -88,8 +92,10 @@ def engine_label(engine: dict[str, Any] | None) -> str:
         return f"unknown (served at {engine.get('where')}; {engine.get('unknown')})"
     head = engine["name"] + (f" {engine['version']}" if engine.get("version") else "")
     if engine.get("where") == "local":
-        details = ", ".join([str(engine[k]) for k in ("device", "dtype") if engine.get(k)]
-                            + (["batched"] if engine.get("batched") else []))
+        details = ", ".join(
+            [str(engine[k]) for k in ("device", "dtype") if engine.get(k)]
+            + (["batched"] if engine.get("batched") else [])
+        )
         return f"{head}, local" + (f" ({details})" if details else "")
     owned = f" (owned_by {engine['owned_by']!r})" if engine["name"] == Engine.OPENAI_COMPATIBLE else ""
     return f"{head}, served at {engine.get('where')}{owned}"
@@ -105,15 +111,19 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
         return
     batched_before = bool((previous["engine"] or {}).get("batched"))
     if before == after == Engine.TRANSFORMERS and batched_before != bool(now.get("batched")):
-        raise RunStoreError(f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
-                            f"{before}, this run would use {engine_label(now)}; "
-                            "batched and unbatched decoding can differ at near-ties: "
-                            "resume with the same --agent-unbatched setting or write to another --out")
+        raise RunStoreError(
+            f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
+            f"{before}, this run would use {engine_label(now)}; "
+            "batched and unbatched decoding can differ at near-ties: "
+            "resume with the same --agent-unbatched setting or write to another --out"
+        )
     if before != after:
         was = engine_label(previous["engine"])
-        raise RunStoreError(f"cannot resume {out}: it ran on {was}, this run would use {engine_label(now)}; "
-                            "one run's episodes come from one engine: serve the same engine again or write to "
-                            "another --out")
+        raise RunStoreError(
+            f"cannot resume {out}: it ran on {was}, this run would use {engine_label(now)}; "
+            "one run's episodes come from one engine: serve the same engine again or write to "
+            "another --out"
+        )
 
 
 def local_numerics(engine: dict[str, Any] | None) -> dict[str, Any] | None:
@@ -138,6 +148,8 @@ def numerics_warning(out: Any, previous: dict[str, Any] | None, now: dict[str, A
     changed = numerics_differences(before, now)
     if not changed:
         return []
-    return [f"warning: {out} was run with other numerics than this machine's ({'; '.join(changed)}); episodes "
-            "computed here may differ from those the first machine would have given: compare a rerun with "
-            "codeassist report --compare"]
+    return [
+        f"warning: {out} was run with other numerics than this machine's ({'; '.join(changed)}); episodes "
+        "computed here may differ from those the first machine would have given: compare a rerun with "
+        "codeassist report --compare"
+    ]

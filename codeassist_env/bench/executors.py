@@ -3,6 +3,7 @@
 given one (``BenchRunner.run(execute=...)``). Either way the finished episodes come back to this process,
 and ``Collector`` alone writes them to ``episodes.jsonl``: one writer keeps the exactly-once and
 ``--resume`` guarantees whatever runs the episodes."""
+
 from __future__ import annotations
 
 import queue
@@ -22,6 +23,7 @@ class EpisodeRunner(Protocol):
     """What an executor uses of ``runner.BenchRunner``: a protocol, so that the runner can name its
     executors without either module importing the other. An executor running episodes elsewhere (a Ray
     worker) builds a runner of the same class from the same config, options, builders and problems."""
+
     config: Any  # runner.BenchConfig
     options: Any  # runner.RunOptions
     problems: list[Problem]
@@ -89,8 +91,9 @@ class Collector:
     def fatal(self, record: EpisodeRecord, cause: BaseException | None = None) -> None:
         """Write an episode whose error must stop the run (a replay-cache miss) and stop it."""
         self.writer.append(record.to_json(), name=_name(record))
-        raise RunAborted(f"run stopped: episode {record.agent} {record.problem_id} seed {record.seed}: "
-                         f"{record.error}") from cause
+        raise RunAborted(
+            f"run stopped: episode {record.agent} {record.problem_id} seed {record.seed}: {record.error}"
+        ) from cause
 
     def close(self) -> None:
         self.bar.close()
@@ -123,8 +126,9 @@ def run_threads(runner: EpisodeRunner, todo: list[Triple], collector: Collector)
         finally:
             finished.put(None)
 
-    workers = [threading.Thread(target=work, name=f"episode_{i}", daemon=True)
-               for i in range(runner.options.concurrency)]
+    workers = [
+        threading.Thread(target=work, name=f"episode_{i}", daemon=True) for i in range(runner.options.concurrency)
+    ]
     for worker in workers:
         worker.start()
     try:

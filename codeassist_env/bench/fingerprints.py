@@ -10,6 +10,7 @@ A run's fingerprints are one line per episode in ``fingerprints.jsonl`` (written
 ``codeassist report RUN --compare OTHER`` compares a run with another run or with such a file, e.g. the main
 job's published one, ``docs/main_job.fingerprints.jsonl``.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,6 +34,7 @@ class FingerprintError(InputError):
 @dataclass(frozen=True)
 class Fingerprint:
     """One episode's fingerprint; ``fingerprint`` is None for an episode that did not run to its end."""
+
     agent: str
     problem_id: str
     seed: int
@@ -49,12 +51,24 @@ class Fingerprint:
         result = record.result
         if result is None:
             return cls(record.agent, record.problem_id, record.seed, str(record.status), None, ())
-        return cls(record.agent, record.problem_id, record.seed, str(record.status),
-                   episode_fingerprint(result.transcript, result.code), tuple(round_hashes(result.transcript)))
+        return cls(
+            record.agent,
+            record.problem_id,
+            record.seed,
+            str(record.status),
+            episode_fingerprint(result.transcript, result.code),
+            tuple(round_hashes(result.transcript)),
+        )
 
     def to_json(self) -> dict[str, Any]:
-        return {"agent": self.agent, "problem_id": self.problem_id, "seed": self.seed, "status": self.status,
-                "fingerprint": self.fingerprint, "rounds": list(self.rounds)}
+        return {
+            "agent": self.agent,
+            "problem_id": self.problem_id,
+            "seed": self.seed,
+            "status": self.status,
+            "fingerprint": self.fingerprint,
+            "rounds": list(self.rounds),
+        }
 
 
 def write_fingerprints(records: Iterable[EpisodeRecord], path: Path) -> Path:
@@ -67,11 +81,18 @@ def read_fingerprints(path: Path) -> dict[Key, Fingerprint]:
     prints: dict[Key, Fingerprint] = {}
     for number, raw in json_lines(path, FingerprintError, hint=": not a fingerprint line"):
         try:
-            fingerprint = Fingerprint(str(raw["agent"]), str(raw["problem_id"]), int(raw["seed"]), str(raw["status"]),
-                                      raw["fingerprint"], tuple(raw["rounds"]))
+            fingerprint = Fingerprint(
+                str(raw["agent"]),
+                str(raw["problem_id"]),
+                int(raw["seed"]),
+                str(raw["status"]),
+                raw["fingerprint"],
+                tuple(raw["rounds"]),
+            )
         except (ValueError, KeyError, TypeError) as error:
-            raise FingerprintError(f"{path}:{number}: not a fingerprint line ({type(error).__name__}: {error})") \
-                from None
+            raise FingerprintError(
+                f"{path}:{number}: not a fingerprint line ({type(error).__name__}: {error})"
+            ) from None
         prints[fingerprint.key] = fingerprint
     return prints
 

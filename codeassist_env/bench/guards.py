@@ -1,6 +1,7 @@
 """What keeps a benchmark's concurrent episodes honest: ``SamplingGate`` (a sampling call into a local model
 runs alone, so its seeded suggestion is reproducible) and ``EndpointWatch`` (the run stops once the simulated
 human's endpoint is down, instead of recording rounds of failures)."""
+
 from __future__ import annotations
 
 import threading

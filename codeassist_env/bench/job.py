@@ -5,6 +5,7 @@ checks every input that can be checked before the first episode, starts the agen
 owns one, builds the runner and writes the report. The CLI parses its arguments into a ``JobRequest``, calls
 ``run_job`` and prints what comes back.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -119,16 +120,16 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     if request.executor == "ray":
         import ray  # noqa: F401  (the ray extra: missing, it is bad input now, before anything is written)
     if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
-        raise InputError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; "
-                         "leave --cache off")
+        raise InputError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; leave --cache off")
     recorded = recorded_backend(request.backend, engine)
     with _agents_engine(engine, request.backend, agents, log) as backend:
         return _run(request, list(agents), str(problems), split, Path(out), backend, recorded, log)
 
 
 @contextlib.contextmanager
-def _agents_engine(engine: str | None, options: BackendOptions, agents: tuple[str, ...],
-                   log: Callable[[str], None]) -> Iterator[BackendOptions]:
+def _agents_engine(
+    engine: str | None, options: BackendOptions, agents: tuple[str, ...], log: Callable[[str], None]
+) -> Iterator[BackendOptions]:
     """The backend options with the agents on ``engine``: a vLLM server started for this run (stopped after
     it, whatever happens) or, for any other engine, the options as given."""
     from codeassist_env.agents import AGENTS
@@ -145,8 +146,16 @@ def _agents_engine(engine: str | None, options: BackendOptions, agents: tuple[st
         yield dataclasses.replace(options, base_url=server.base_url)
 
 
-def _run(request: JobRequest, agents: list[str], problems: str, split: str | None, out: Path,
-         backend: BackendOptions, recorded_backend: dict[str, Any], log: Callable[[str], None]) -> JobResult:
+def _run(
+    request: JobRequest,
+    agents: list[str],
+    problems: str,
+    split: str | None,
+    out: Path,
+    backend: BackendOptions,
+    recorded_backend: dict[str, Any],
+    log: Callable[[str], None],
+) -> JobResult:
     from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.bench.agent_facts import agent_facts
     from codeassist_env.bench.report import write_report
@@ -160,20 +169,32 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
     if human_kind.served_model is not None:  # a human behind an endpoint: the human_* fields are its options
         # The cache path is absolute: a Ray worker runs in a directory of its own.
         cache_path = str(Path(request.cache_path or out / "human-cache.sqlite").resolve())
-        human_options = dict(base_url=human_urls, model=request.human_model,
-                             cache_mode=request.cache, cache_path=cache_path)
+        human_options = dict(
+            base_url=human_urls, model=request.human_model, cache_mode=request.cache, cache_path=cache_path
+        )
         human_model = human_kind.served_model(human_arg, **human_options)
 
         def build_human() -> Any:
             return make_human(request.human, **human_options)
     else:
+
         def build_human() -> Any:
             return request.human  # built inside each environment, with its tokenizer and sandbox
 
-    config = BenchConfig(agents=tuple(agents), problems=problems, split=split, limit=request.limit, seeds=request.seeds,
-                         human=request.human, human_model=human_model, max_rounds=request.max_rounds,
-                         human_tokens=request.human_tokens, tokenizer=request.tokenizer, sandbox=request.sandbox,
-                         agent_backend=recorded_backend)
+    config = BenchConfig(
+        agents=tuple(agents),
+        problems=problems,
+        split=split,
+        limit=request.limit,
+        seeds=request.seeds,
+        human=request.human,
+        human_model=human_model,
+        max_rounds=request.max_rounds,
+        human_tokens=request.human_tokens,
+        tokenizer=request.tokenizer,
+        sandbox=request.sandbox,
+        agent_backend=recorded_backend,
+    )
 
     def build_agent(name: str, problem_list: list) -> Any:
         return make_agent(name, problems=problem_list, tokenizer=request.tokenizer, backend_options=backend)
@@ -184,11 +205,20 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
 
         torch.set_num_threads(request.threads)
     concurrency = request.concurrency or main_job.default_concurrency(served=bool(backend.base_url))
-    options = RunOptions(out=out, concurrency=concurrency, shard=parse_shard(request.shard), resume=request.resume,
-                         human_base_url=human_urls, cache_mode=request.cache,
-                         progress=request.progress, max_connection_failures=request.max_connection_failures,
-                         executor=request.executor, ray_address=request.ray_address,
-                         torch_threads=request.threads if local_models else 0, agent_timeout=request.agent_timeout)
+    options = RunOptions(
+        out=out,
+        concurrency=concurrency,
+        shard=parse_shard(request.shard),
+        resume=request.resume,
+        human_base_url=human_urls,
+        cache_mode=request.cache,
+        progress=request.progress,
+        max_connection_failures=request.max_connection_failures,
+        executor=request.executor,
+        ray_address=request.ray_address,
+        torch_threads=request.threads if local_models else 0,
+        agent_timeout=request.agent_timeout,
+    )
     runner = BenchRunner(config, options, build_human, build_agent)
     log(f"{len(runner.problems)} problems x {len(agents)} agents x {request.seeds} seed(s) -> {out}")
     # A directory that holds a run is locked before the models load, so that a second run on it is refused
@@ -204,10 +234,17 @@ def _run(request: JobRequest, agents: list[str], problems: str, split: str | Non
     for note in summary.notes:
         log(note)
     retried = f", {summary.retried} run again after their worker died" if summary.retried else ""
-    log(f"{summary.finished} episodes finished, {summary.errored} errored, {summary.skipped} already done"
-        f"{retried}, in {summary.wall_s:.1f} s (wall)")
+    log(
+        f"{summary.finished} episodes finished, {summary.errored} errored, {summary.skipped} already done"
+        f"{retried}, in {summary.wall_s:.1f} s (wall)"
+    )
     report = None
     if request.report:
-        report = write_report([out], with_paper=request.paper, baseline=request.baseline, real=request.real,
-                              programmer_validation=request.programmer_validation)
+        report = write_report(
+            [out],
+            with_paper=request.paper,
+            baseline=request.baseline,
+            real=request.real,
+            programmer_validation=request.programmer_validation,
+        )
     return JobResult(out=out, summary=summary, report=report)

@@ -5,6 +5,7 @@ rounds of K_H = 10, bubblewrap, and five agents on SmolLM2-135M with the adapter
 It covers all 30 test problems, on the local transformers backend or, with ``--engine vllm``, on a vLLM
 server of its own (docs/bench.md and docs/vllm.md have both times).
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -70,8 +71,10 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
         raise InputError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
     if served_elsewhere:
         if asked == Engine.VLLM:
-            raise InputError("--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
-                             "at one already running: give one of the two")
+            raise InputError(
+                "--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
+                "at one already running: give one of the two"
+            )
         return None
     if asked == Engine.VLLM:
         from codeassist_env.vllm_server import vllm_python

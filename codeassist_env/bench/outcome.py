@@ -1,6 +1,7 @@
 """How a bench run ends: its summary, and the errors that stop it. Shared by the runner, which raises and
 returns them, and its executors, which catch an episode's stop signal and raise the run's error; kept
 apart so that neither has to import the other for them."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

@@ -12,6 +12,7 @@ per concurrent episode. A worker that dies (killed, out of memory, its node lost
 episodes it was running: they are run again on a fresh worker, up to ``MAX_ATTEMPTS`` times each, and
 the run's summary counts them (``RunSummary.retried``).
 """
+
 from __future__ import annotations
 
 import math
@@ -34,8 +35,15 @@ class EpisodeWorker:
     """The Ray actor: runs episodes and hands back ``(outcome, payload)``, never raising for one episode.
     Its runner is of the driver's runner's class (``runner_class``), built from the driver's arguments."""
 
-    def __init__(self, runner_class: type[EpisodeRunner], config: Any, options: Any, make_human: Any,
-                 make_agent: Any, problems: list[Problem]):
+    def __init__(
+        self,
+        runner_class: type[EpisodeRunner],
+        config: Any,
+        options: Any,
+        make_human: Any,
+        make_agent: Any,
+        problems: list[Problem],
+    ):
         if options.torch_threads:
             import torch
 
@@ -107,8 +115,9 @@ def _drive(ray: Any, runner: EpisodeRunner, todo: list[Triple], collector: Colle
     concurrency = runner.options.concurrency
     needs = worker_resources(runner.config)
     count = worker_count(concurrency, needs, ray.cluster_resources())
-    actor_class = ray.remote(EpisodeWorker).options(max_concurrency=math.ceil(concurrency / count), max_restarts=0,
-                                                    **needs)
+    actor_class = ray.remote(EpisodeWorker).options(
+        max_concurrency=math.ceil(concurrency / count), max_restarts=0, **needs
+    )
     arguments = (type(runner), runner.config, runner.options, runner.make_human, runner.make_agent, runner.problems)
 
     def start() -> Any:
@@ -147,9 +156,13 @@ def _drive(ray: Any, runner: EpisodeRunner, todo: list[Triple], collector: Colle
                 collector.summary.retried += 1
                 queue.appendleft(triple)
             else:
-                collector.take(EpisodeRecord(*triple, status=EpisodeStatus.ERROR,
-                                             error=f"the Ray worker running it died {attempts[triple]} times; "
-                                                   f"last: {str(error)[:300]}"))
+                collector.take(
+                    EpisodeRecord(
+                        *triple,
+                        status=EpisodeStatus.ERROR,
+                        error=f"the Ray worker running it died {attempts[triple]} times; last: {str(error)[:300]}",
+                    )
+                )
         else:
             if outcome == "done":
                 collector.take(EpisodeRecord.from_json(payload))

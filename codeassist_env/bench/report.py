@@ -11,6 +11,7 @@ table per problem, the simulated programmer's acceptance by suggestion length be
 (``realism``) and each agent's paired difference to a baseline agent (``comparison``), as a table and a
 forest plot.
 """
+
 from __future__ import annotations
 
 import csv
@@ -23,13 +24,24 @@ from codeassist_env.bench import comparison, paper
 from codeassist_env.bench.realism import RealismSection, load_real_logs
 from codeassist_env.bench.describe import setup_lines
 from codeassist_env.bench.fingerprints import FINGERPRINTS_FILE, write_fingerprints
-from codeassist_env.bench.store import (EPISODES_FILE, RunStoreError, changed_keys, latest_by_triple,
-                                        load_episodes, read_run)
+from codeassist_env.bench.store import (
+    EPISODES_FILE,
+    RunStoreError,
+    changed_keys,
+    latest_by_triple,
+    load_episodes,
+    read_run,
+)
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
 from codeassist_env.realism.validation import for_run as validation_lines
 
-PLOTTED = (("pass_at_1", "Pass@1"), ("accept_ratio", "accept ratio"), ("dpr", "DPR"),
-           ("suggestions", "suggestions / episode"), ("chars_per_suggestion", "characters / suggestion"))
+PLOTTED = (
+    ("pass_at_1", "Pass@1"),
+    ("accept_ratio", "accept ratio"),
+    ("dpr", "DPR"),
+    ("suggestions", "suggestions / episode"),
+    ("chars_per_suggestion", "characters / suggestion"),
+)
 
 
 @dataclass
@@ -51,8 +63,10 @@ def merge_runs(directories: list[Path]) -> MergedRun:
         run = read_run(directory)
         if run["config_hash"] != first["config_hash"]:
             keys = changed_keys(first["config"], run["config"])
-            raise RunStoreError(f"{directory} has another config than {directories[0]} "
-                                f"(differs in {', '.join(keys)}); only shards of one run can be merged")
+            raise RunStoreError(
+                f"{directory} has another config than {directories[0]} "
+                f"(differs in {', '.join(keys)}); only shards of one run can be merged"
+            )
         loaded = load_episodes(directory / EPISODES_FILE)
         notes += loaded.notes
         records += loaded.records
@@ -60,8 +74,10 @@ def merge_runs(directories: list[Path]) -> MergedRun:
     config = first["config"]
     expected = len(config["agents"]) * len(first.get("problem_ids", [])) * config["seeds"]
     if expected and len(chosen) < expected:
-        notes.append(f"incomplete: {len(chosen)} of {expected} episodes present "
-                     "(a shard missing, or a run stopped early: continue it with --resume)")
+        notes.append(
+            f"incomplete: {len(chosen)} of {expected} episodes present "
+            "(a shard missing, or a run stopped early: continue it with --resume)"
+        )
     return MergedRun(first, list(directories), [EpisodeRecord.from_json(chosen[k]) for k in sorted(chosen)], notes)
 
 
@@ -99,22 +115,27 @@ def summarize(records: list[EpisodeRecord], agents: list[str]) -> list[AgentRow]
         shown = sum(r.suggestions_shown for r in head)
         usage = [r.human_usage for r in head if r.human_usage]
         lengths = [len(t["suggestion"]) for r in head for t in r.transcript if t["suggestion"]]
-        rows.append(AgentRow(
-            agent=agent, episodes=len(head), simulator_failed=final - len(head),
-            infra_errors=sum(r.status == EpisodeStatus.INFRA_ERROR for r in mine),
-            errors=sum(r.status == EpisodeStatus.ERROR for r in mine),
-            agent_failures=sum(r.headline and r.status == EpisodeStatus.AGENT_ERROR for r in mine),
-            pass_at_1=metrics.mean_stderr(r.pass_at_1 for r in head),
-            accept_ratio=metrics.mean_stderr(r.accept_ratio for r in head),
-            dpr=metrics.mean_stderr(r.dpr for r in head),
-            pass_fraction=_mean([r.pass_fraction for r in head]),
-            suggestions=metrics.mean_stderr(r.suggestions_shown for r in head),
-            chars_per_suggestion=sum(r.suggestion_chars for r in head) / shown if shown else None,
-            tokens_written=_mean([r.tokens_written for r in head]),
-            rounds=_mean([r.rounds for r in head]),
-            prompt_tokens=_mean([u.get("prompt_tokens", 0) for u in usage]) if usage else None,
-            completion_tokens=_mean([u.get("completion_tokens", 0) for u in usage]) if usage else None,
-            suggestion_lengths=lengths))
+        rows.append(
+            AgentRow(
+                agent=agent,
+                episodes=len(head),
+                simulator_failed=final - len(head),
+                infra_errors=sum(r.status == EpisodeStatus.INFRA_ERROR for r in mine),
+                errors=sum(r.status == EpisodeStatus.ERROR for r in mine),
+                agent_failures=sum(r.headline and r.status == EpisodeStatus.AGENT_ERROR for r in mine),
+                pass_at_1=metrics.mean_stderr(r.pass_at_1 for r in head),
+                accept_ratio=metrics.mean_stderr(r.accept_ratio for r in head),
+                dpr=metrics.mean_stderr(r.dpr for r in head),
+                pass_fraction=_mean([r.pass_fraction for r in head]),
+                suggestions=metrics.mean_stderr(r.suggestions_shown for r in head),
+                chars_per_suggestion=sum(r.suggestion_chars for r in head) / shown if shown else None,
+                tokens_written=_mean([r.tokens_written for r in head]),
+                rounds=_mean([r.rounds for r in head]),
+                prompt_tokens=_mean([u.get("prompt_tokens", 0) for u in usage]) if usage else None,
+                completion_tokens=_mean([u.get("completion_tokens", 0) for u in usage]) if usage else None,
+                suggestion_lengths=lengths,
+            )
+        )
     return rows
 
 
@@ -128,32 +149,45 @@ def _num(value: float | None, digits: int = 1) -> str:
 
 
 def markdown_table(rows: list[AgentRow]) -> list[str]:
-    lines = ["| agent | episodes | Pass@1 | accept ratio | DPR | suggestions/ep | chars/suggestion | "
-             "human tokens written | rounds | simulator-failed (excluded) | sandbox-failed (excluded) | "
-             "errors (excluded) | assistant failed (scored 0) |",
-             "|---|---|---|---|---|---|---|---|---|---|---|---|---|"]
+    lines = [
+        "| agent | episodes | Pass@1 | accept ratio | DPR | suggestions/ep | chars/suggestion | "
+        "human tokens written | rounds | simulator-failed (excluded) | sandbox-failed (excluded) | "
+        "errors (excluded) | assistant failed (scored 0) |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
     for r in rows:
-        lines.append(f"| {r.agent} | {r.episodes} | {_pm(r.pass_at_1)} | {_pm(r.accept_ratio)} | {_pm(r.dpr)} | "
-                     f"{_pm(r.suggestions, 1)} | {_num(r.chars_per_suggestion)} | {_num(r.tokens_written)} | "
-                     f"{_num(r.rounds)} | {r.simulator_failed} | {r.infra_errors} | {r.errors} | {r.agent_failures} |")
+        lines.append(
+            f"| {r.agent} | {r.episodes} | {_pm(r.pass_at_1)} | {_pm(r.accept_ratio)} | {_pm(r.dpr)} | "
+            f"{_pm(r.suggestions, 1)} | {_num(r.chars_per_suggestion)} | {_num(r.tokens_written)} | "
+            f"{_num(r.rounds)} | {r.simulator_failed} | {r.infra_errors} | {r.errors} | {r.agent_failures} |"
+        )
     return lines
 
 
 def agent_failure_warnings(rows: list[AgentRow]) -> list[str]:
     """A line per agent that failed episodes itself (docs/protocol.md §2.6): they count, as 0."""
-    return [f"**Warning:** `{r.agent}` failed {r.agent_failures} of its {r.episodes} episodes itself (past its "
-            "deadline, raised, or an invalid action; see the error of its agent_error records in episodes.jsonl): "
-            "each is scored Pass@1 0 and DPR 0." for r in rows if r.agent_failures]
+    return [
+        f"**Warning:** `{r.agent}` failed {r.agent_failures} of its {r.episodes} episodes itself (past its "
+        "deadline, raised, or an invalid action; see the error of its agent_error records in episodes.jsonl): "
+        "each is scored Pass@1 0 and DPR 0."
+        for r in rows
+        if r.agent_failures
+    ]
 
 
 def paper_section(rows: list[AgentRow]) -> list[str]:
-    lines = ["## The paper's numbers, beside ours", "",
-             f"*Caption: the right-hand columns are the paper's ({paper.CITATION}), not ours: different "
-             f"(much larger) models, a different simulated human and different problems. {paper.SETUP}. "
-             "Read them as the shape to look for, not as a target to match.*", "",
-             "| our agent | ours: Pass@1 / accept / DPR | paper column | "
-             + " | ".join(f"paper {a}: Pass@1 / accept / DPR" for a in paper.ASSISTANTS) + " |",
-             "|---|---|---|" + "---|" * len(paper.ASSISTANTS)]
+    lines = [
+        "## The paper's numbers, beside ours",
+        "",
+        f"*Caption: the right-hand columns are the paper's ({paper.CITATION}), not ours: different "
+        f"(much larger) models, a different simulated human and different problems. {paper.SETUP}. "
+        "Read them as the shape to look for, not as a target to match.*",
+        "",
+        "| our agent | ours: Pass@1 / accept / DPR | paper column | "
+        + " | ".join(f"paper {a}: Pass@1 / accept / DPR" for a in paper.ASSISTANTS)
+        + " |",
+        "|---|---|---|" + "---|" * len(paper.ASSISTANTS),
+    ]
     for r in rows:
         column = paper.paper_column(r.agent)
         ours = " / ".join(_num(v[0], 3) for v in (r.pass_at_1, r.accept_ratio, r.dpr))
@@ -163,8 +197,11 @@ def paper_section(rows: list[AgentRow]) -> list[str]:
             theirs = ["(not in the paper)"] * len(paper.ASSISTANTS)
         lines.append(f"| {r.agent} | {ours} | {column or '-'} | " + " | ".join(theirs) + " |")
     llama = ", ".join(f"{k} {v:.3f}" for k, v in paper.LLAMA70B_HUMAN_PASS.items())
-    lines += ["", f"- paper, Llama-3.3-70B human, Llama-3.1-8B assistant, Pass@1: {llama}",
-              f"- paper, {paper.USER_STUDY}"]
+    lines += [
+        "",
+        f"- paper, Llama-3.3-70B human, Llama-3.1-8B assistant, Pass@1: {llama}",
+        f"- paper, {paper.USER_STUDY}",
+    ]
     return lines
 
 
@@ -172,15 +209,51 @@ def write_csv(rows: list[AgentRow], path: Path) -> None:
     with path.open("w", newline="", encoding="utf-8") as f:
         writer = csv.writer(f)
         # sandbox_failed_excluded counts infra_error episodes: the column keeps the name readers' scripts know.
-        writer.writerow(["agent", "episodes", "pass_at_1", "pass_at_1_stderr", "accept_ratio", "accept_ratio_stderr",
-                         "dpr", "dpr_stderr", "test_pass_fraction", "suggestions_per_episode",
-                         "suggestions_per_episode_stderr", "chars_per_suggestion", "human_tokens_written", "rounds",
-                         "human_prompt_tokens", "human_completion_tokens", "simulator_failed_excluded",
-                         "sandbox_failed_excluded", "errors_excluded", "agent_failed_scored_0"])
+        writer.writerow(
+            [
+                "agent",
+                "episodes",
+                "pass_at_1",
+                "pass_at_1_stderr",
+                "accept_ratio",
+                "accept_ratio_stderr",
+                "dpr",
+                "dpr_stderr",
+                "test_pass_fraction",
+                "suggestions_per_episode",
+                "suggestions_per_episode_stderr",
+                "chars_per_suggestion",
+                "human_tokens_written",
+                "rounds",
+                "human_prompt_tokens",
+                "human_completion_tokens",
+                "simulator_failed_excluded",
+                "sandbox_failed_excluded",
+                "errors_excluded",
+                "agent_failed_scored_0",
+            ]
+        )
         for r in rows:
-            writer.writerow([r.agent, r.episodes, *r.pass_at_1, *r.accept_ratio, *r.dpr, r.pass_fraction,
-                             *r.suggestions, r.chars_per_suggestion, r.tokens_written, r.rounds, r.prompt_tokens,
-                             r.completion_tokens, r.simulator_failed, r.infra_errors, r.errors, r.agent_failures])
+            writer.writerow(
+                [
+                    r.agent,
+                    r.episodes,
+                    *r.pass_at_1,
+                    *r.accept_ratio,
+                    *r.dpr,
+                    r.pass_fraction,
+                    *r.suggestions,
+                    r.chars_per_suggestion,
+                    r.tokens_written,
+                    r.rounds,
+                    r.prompt_tokens,
+                    r.completion_tokens,
+                    r.simulator_failed,
+                    r.infra_errors,
+                    r.errors,
+                    r.agent_failures,
+                ]
+            )
 
 
 def plot(rows: list[AgentRow], out: Path) -> list[Path]:
@@ -223,9 +296,14 @@ def plot(rows: list[AgentRow], out: Path) -> list[Path]:
     return [metrics_png, lengths_png]
 
 
-def write_report(directories: list[Path], out: Path | None = None, with_paper: bool = False,
-                 baseline: str | None = None, real: list[Path] | None = None,
-                 programmer_validation: Path | None = None) -> dict[str, Any]:
+def write_report(
+    directories: list[Path],
+    out: Path | None = None,
+    with_paper: bool = False,
+    baseline: str | None = None,
+    real: list[Path] | None = None,
+    programmer_validation: Path | None = None,
+) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
     there is a baseline), ``realism.csv``, ``metrics.png``, ``suggestion_lengths.png`` and ``realism.png`` into
     ``out`` (default: the first directory); return the rows, the paths, the warnings, the notes and the
@@ -243,15 +321,29 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     rows = summarize(merged.records, agents)
     warnings = [*agent_failure_warnings(rows), *comparison.warnings(merged.records, agents, merged.run.get("agents"))]
     excluded = sum(r.simulator_failed for r in rows)
-    lines = ["# Benchmark report", "", "## Setup", "", *setup_lines(merged.run, merged.directories), *validated, "",
-             f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
-             f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)", "",
-             "## Per agent", "", *markdown_table(rows), "",
-             "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
-             "Characters per suggestion: all suggestion characters over all suggestions shown."]
+    lines = [
+        "# Benchmark report",
+        "",
+        "## Setup",
+        "",
+        *setup_lines(merged.run, merged.directories),
+        *validated,
+        "",
+        f"Episode fingerprints: {FINGERPRINTS_FILE} (check a rerun against this one: "
+        f"`codeassist report RERUN --compare {FINGERPRINTS_FILE}`)",
+        "",
+        "## Per agent",
+        "",
+        *markdown_table(rows),
+        "",
+        "Pass@1, accept ratio, DPR and suggestions per episode: mean ± standard error over episodes. "
+        "Characters per suggestion: all suggestion characters over all suggestions shown.",
+    ]
     if excluded:
-        lines.append(f"Note: {excluded} episode(s) whose simulated human failed (timeouts, HTTP errors, refusals, "
-                     "unparseable answers) are counted in 'simulator-failed' and left out of every headline column.")
+        lines.append(
+            f"Note: {excluded} episode(s) whose simulated human failed (timeouts, HTTP errors, refusals, "
+            "unparseable answers) are counted in 'simulator-failed' and left out of every headline column."
+        )
     lines += [f"Note: {n}" for n in merged.notes]
     if warnings:
         lines += ["", *(f"- {w}" for w in warnings)]  # a list, so that each warning keeps its own line
@@ -260,8 +352,12 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
     realism = RealismSection.build(merged.run, merged.records, agents, logs)
     realism_lines = realism.lines()
     lines += [*realism_lines, ""]
-    paths = {"markdown": out / "report.md", "csv": out / "report.csv", "per_problem_csv": out / "per_problem.csv",
-             "fingerprints": write_fingerprints(merged.records, out / FINGERPRINTS_FILE)}
+    paths = {
+        "markdown": out / "report.md",
+        "csv": out / "report.csv",
+        "per_problem_csv": out / "per_problem.csv",
+        "fingerprints": write_fingerprints(merged.records, out / FINGERPRINTS_FILE),
+    }
     paired_png: list[Path] = []
     if chosen is None:
         lines += ["## Paired differences", "", no_baseline + "."]
@@ -289,5 +385,12 @@ def write_report(directories: list[Path], out: Path | None = None, with_paper: b
         realism.write_csv(paths["realism_csv"])
         realism.plot(out / "realism.png")
         pngs.append(out / "realism.png")
-    return {"rows": rows, **paths, "plots": pngs, "warnings": warnings, "notes": merged.notes,
-            "realism": realism_lines, "text": "\n".join(lines)}
+    return {
+        "rows": rows,
+        **paths,
+        "plots": pngs,
+        "warnings": warnings,
+        "notes": merged.notes,
+        "realism": realism_lines,
+        "text": "\n".join(lines),
+    }

@@ -8,6 +8,7 @@ the tokenizer, loaded language models (the agents' backends are cached per proce
 response cache. Greedy calls into *local* models run side by side (torch inference is thread-safe); a
 sampling call runs alone (see ``guards.SamplingGate``).
 """
+
 from __future__ import annotations
 
 import json
@@ -26,12 +27,25 @@ from codeassist_env.bench.agent_facts import BEHAVIOUR_FACTS
 from codeassist_env.bench.engine import local_numerics, numerics_warning, refuse_mixed_engines, run_engine
 from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
 from codeassist_env.bench.guards import EndpointDown, EndpointWatch, SamplingGate, WatchedHuman
-from codeassist_env.bench.outcome import (EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted,
-                                          RunSummary)
+from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted, RunSummary
 from codeassist_env.bench.ray_executor import run_ray
-from codeassist_env.bench.store import (EPISODES_FILE, RUN_FORMAT, EpisodeWriter, LoadedEpisodes, RunStoreError,
-                                        Triple, changed_keys, config_hash, environment_facts, human_facts,
-                                        latest_by_triple, load_episodes, read_run, run_lock, write_run)
+from codeassist_env.bench.store import (
+    EPISODES_FILE,
+    RUN_FORMAT,
+    EpisodeWriter,
+    LoadedEpisodes,
+    RunStoreError,
+    Triple,
+    changed_keys,
+    config_hash,
+    environment_facts,
+    human_facts,
+    latest_by_triple,
+    load_episodes,
+    read_run,
+    run_lock,
+    write_run,
+)
 from codeassist_env.episode import EpisodeRecord, EpisodeResult, EpisodeStatus
 from codeassist_env.errors import InputError
 from codeassist_env.humans import BENCH_HUMAN
@@ -54,6 +68,7 @@ DEFAULT_MAX_CONNECTION_FAILURES = 3
 class BenchConfig:
     """Everything that decides an episode's outcome; hashed into ``run.json`` so that a resumed run or a
     merged shard is known to be the same experiment."""
+
     agents: tuple[str, ...]
     problems: str
     split: str | None = None
@@ -93,6 +108,7 @@ EXECUTORS: dict[str, Executor] = {"threads": run_threads, "ray": run_ray}
 @dataclass(frozen=True)
 class RunOptions:
     """How a run executes; not part of the config hash (changing them cannot change an episode)."""
+
     out: Path
     concurrency: int = 2
     shard: tuple[int, int] = (1, 1)
@@ -142,21 +158,25 @@ def all_triples(config: BenchConfig, problems: list[Problem]) -> list[Triple]:
 def shard_of(triples: list[Triple], shard: tuple[int, int]) -> list[Triple]:
     """Shard i of n: every n-th triple of the sorted list starting at the i-th (spreads agents evenly)."""
     index, count = shard
-    return sorted(triples)[index - 1::count]
+    return sorted(triples)[index - 1 :: count]
 
 
 def _behaviour(facts: dict[str, Any]) -> dict[str, Any]:
     manifest = facts.get("adapter_manifest") or {}
-    return {**{k: facts.get(k) for k in BEHAVIOUR_FACTS},
-            "adapter": {k: manifest.get(k) for k in ("method", "created", "final_loss")} if manifest else None}
+    return {
+        **{k: facts.get(k) for k in BEHAVIOUR_FACTS},
+        "adapter": {k: manifest.get(k) for k in ("method", "created", "final_loss")} if manifest else None,
+    }
 
 
 def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any]) -> None:
     changed = sorted(name for name in set(before) & set(now) if _behaviour(before[name]) != _behaviour(now[name]))
     if changed:
         details = "; ".join(f"{name}: {_behaviour(before[name])} -> {_behaviour(now[name])}" for name in changed)
-        raise RunStoreError(f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
-                            f"({details}); write to another --out")
+        raise RunStoreError(
+            f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
+            f"({details}); write to another --out"
+        )
 
 
 def _refuse_unstorable(agent_info: dict[str, Any] | None) -> None:
@@ -185,8 +205,14 @@ class BenchRunner:
     """``make_human()`` returns a fresh simulated human (or a registered name) for one worker thread;
     ``make_agent(name, problems)`` a fresh agent for one worker thread."""
 
-    def __init__(self, config: BenchConfig, options: RunOptions, make_human: Callable[[], Any],
-                 make_agent: Callable[[str, list[Problem]], Any], problems: list[Problem] | None = None):
+    def __init__(
+        self,
+        config: BenchConfig,
+        options: RunOptions,
+        make_human: Callable[[], Any],
+        make_agent: Callable[[str, list[Problem]], Any],
+        problems: list[Problem] | None = None,
+    ):
         """``problems``: the run's problems when the caller has them (a Ray worker gets the driver's)."""
         self.config, self.options = config, options
         self.make_human, self.make_agent = make_human, make_agent
@@ -216,20 +242,34 @@ class BenchRunner:
         if previous is not None and previous["config_hash"] != digest:
             changed = changed_keys(previous["config"], config)
             details = "; ".join(f"{k}: {previous['config'].get(k)!r} -> {config.get(k)!r}" for k in changed)
-            raise RunStoreError(f"cannot resume {out}: the config changed ({details}). Rerun with the "
-                                "original settings or write to another --out")
+            raise RunStoreError(
+                f"cannot resume {out}: the config changed ({details}). Rerun with the "
+                "original settings or write to another --out"
+            )
         if previous is not None:
             _refuse_changed_agents(out, previous.get("agents") or {}, agent_facts)
         loaded = load_episodes(episodes)
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
-        run = {"format": RUN_FORMAT, "config": config, "config_hash": digest,
-               "created_at": previous["created_at"] if previous else now, "updated_at": now,
-               "options": {"concurrency": self.options.concurrency, "shard": "/".join(map(str, self.options.shard)),
-                           "cache_mode": self.options.cache_mode, "human_base_url": self.options.human_base_url,
-                           "executor": self.options.executor, "agent_timeout": self.options.agent_timeout},
-               "tokenizer": get_tokenizer(self.config.tokenizer).name,
-               "problem_ids": [p.id for p in self.problems], "agents": agent_facts, "engine": engine,
-               **environment_facts()}
+        run = {
+            "format": RUN_FORMAT,
+            "config": config,
+            "config_hash": digest,
+            "created_at": previous["created_at"] if previous else now,
+            "updated_at": now,
+            "options": {
+                "concurrency": self.options.concurrency,
+                "shard": "/".join(map(str, self.options.shard)),
+                "cache_mode": self.options.cache_mode,
+                "human_base_url": self.options.human_base_url,
+                "executor": self.options.executor,
+                "agent_timeout": self.options.agent_timeout,
+            },
+            "tokenizer": get_tokenizer(self.config.tokenizer).name,
+            "problem_ids": [p.id for p in self.problems],
+            "agents": agent_facts,
+            "engine": engine,
+            **environment_facts(),
+        }
         run["numerics"] = local_numerics(engine)
         loaded.notes += numerics_warning(out, previous, run["numerics"])
         out.mkdir(parents=True, exist_ok=True)  # before a human is built: the LLM human's cache may live there
@@ -261,9 +301,15 @@ class BenchRunner:
             human = self.make_human()
             if not isinstance(human, str):  # a registered name builds an offline human inside the env
                 human = WatchedHuman(human, self.endpoint_watch)
-            local.env = gym.make("CodeAssist-v0", problems=self.problems, human=human,
-                                 sandbox=self.config.sandbox, max_rounds=self.config.max_rounds,
-                                 human_tokens=self.config.human_tokens, tokenizer=self.config.tokenizer)
+            local.env = gym.make(
+                "CodeAssist-v0",
+                problems=self.problems,
+                human=human,
+                sandbox=self.config.sandbox,
+                max_rounds=self.config.max_rounds,
+                human_tokens=self.config.human_tokens,
+                tokenizer=self.config.tokenizer,
+            )
             local.agents = {}
             with self._envs_lock:
                 self._envs.append(local.env)
@@ -281,9 +327,14 @@ class BenchRunner:
 
     def run_episode(self, triple: Triple) -> EpisodeRecord:
         agent_name, problem_id, seed = triple
-        record = EpisodeRecord(agent_name, problem_id, seed, status=EpisodeStatus.ERROR,
-                               worker=threading.current_thread().name,
-                               started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
+        record = EpisodeRecord(
+            agent_name,
+            problem_id,
+            seed,
+            status=EpisodeStatus.ERROR,
+            worker=threading.current_thread().name,
+            started_at=datetime.now(timezone.utc).isoformat(timespec="milliseconds"),
+        )
         started = time.perf_counter()
         with tally() as servers:  # which inference servers answered this episode's requests
             try:
@@ -320,8 +371,16 @@ class BenchRunner:
             acts.append((time.perf_counter() - act_started, agent_info))
             return suggestion
 
-        result = EpisodeResult.from_info(play_episode(local.env, agent, problem_id=problem_id, seed=seed,
-                                                      act=timed_act, agent_timeout=self.options.agent_timeout))
+        result = EpisodeResult.from_info(
+            play_episode(
+                local.env,
+                agent,
+                problem_id=problem_id,
+                seed=seed,
+                act=timed_act,
+                agent_timeout=self.options.agent_timeout,
+            )
+        )
         for entry, (act_s, agent_info) in zip(result.transcript, acts):
             entry["act_s"] = act_s
             if agent_info is not None:
@@ -337,9 +396,12 @@ class BenchRunner:
             record.error = f"the assistant failed: {result.agent_failure}"
         elif result.infra_error:  # the hidden tests never ran: no verdict on the agent; --resume reruns it
             record.status = EpisodeStatus.INFRA_ERROR
-            record.error = ("the sandbox failed while running the hidden tests: "
-                            + "; ".join(t["stderr"][-200:] for t in result.verdict["tests"]
-                                        if t["status"] == TestStatus.INFRA_ERROR)[:600])
+            record.error = (
+                "the sandbox failed while running the hidden tests: "
+                + "; ".join(
+                    t["stderr"][-200:] for t in result.verdict["tests"] if t["status"] == TestStatus.INFRA_ERROR
+                )[:600]
+            )
         else:
             record.status = EpisodeStatus.OK
 
@@ -358,8 +420,9 @@ class BenchRunner:
         planned = shard_of(all_triples(self.config, self.problems), self.options.shard)
         done = {k for k, r in latest.items() if EpisodeStatus(r["status"]).final}
         todo = run_order([t for t in planned if t not in done], self.config.agents)
-        summary = RunSummary(self.options.out, planned=len(planned), skipped=len(planned) - len(todo),
-                             notes=loaded.notes)
+        summary = RunSummary(
+            self.options.out, planned=len(planned), skipped=len(planned) - len(todo), notes=loaded.notes
+        )
         stats = AgentStats()
         for record in latest.values():
             stats.add(EpisodeRecord.from_json(record))
@@ -383,8 +446,16 @@ class BenchRunner:
             env.close()
 
 
-
 # The runner's callers build its config and options, and catch what ``run`` raises, from here (the errors
 # and the summary are defined in ``outcome``, where the executors that raise them find them too).
-__all__ = ["DEFAULT_MAX_CONNECTION_FAILURES", "EXECUTORS", "BenchConfig", "BenchRunner", "EndpointUnreachable",
-           "RunAborted", "RunOptions", "RunSummary", "parse_shard"]
+__all__ = [
+    "DEFAULT_MAX_CONNECTION_FAILURES",
+    "EXECUTORS",
+    "BenchConfig",
+    "BenchRunner",
+    "EndpointUnreachable",
+    "RunAborted",
+    "RunOptions",
+    "RunSummary",
+    "parse_shard",
+]

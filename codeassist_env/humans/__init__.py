@@ -4,6 +4,7 @@ prefix, optionally followed by a dash and an argument (``"whitespace"`` in ``"re
 A kind parses the argument first (``parse``: bad arguments are refused before anything is built), then
 builds its human with ``build(parsed, **options)``, options being keyword arguments such as
 ``tokenizer`` and ``sandbox`` (builders ignore options they do not use)."""
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -38,8 +39,9 @@ class HumanKind(Kind):
 
 def _tolerance(arg: str) -> str:
     if (arg or "exact") not in TOLERANCES:
-        raise InputError(f"human 'reference-{arg}': the part after 'reference-' is the tolerance, one of "
-                         f"{', '.join(TOLERANCES)}")
+        raise InputError(
+            f"human 'reference-{arg}': the part after 'reference-' is the tolerance, one of {', '.join(TOLERANCES)}"
+        )
     return arg or "exact"
 
 
@@ -50,9 +52,11 @@ def _miss_rate_of(kind: str) -> Callable[[str], float]:
         except ValueError:
             miss_rate = -1.0
         if not 0.0 <= miss_rate <= 1.0:
-            raise InputError(f"human '{kind}-{arg}': the part after '{kind}-' is the miss rate, a number in "
-                             f"[0, 1] (e.g. {kind}-0.2)")
+            raise InputError(
+                f"human '{kind}-{arg}': the part after '{kind}-' is the miss rate, a number in [0, 1] (e.g. {kind}-0.2)"
+            )
         return miss_rate
+
     return parse
 
 
@@ -70,14 +74,27 @@ def _calibrated(miss_rate: float, tokenizer=None, sandbox: Any = DEFAULT_BACKEND
     return CalibratedHuman(miss_rate=miss_rate, tokenizer=tokenizer, sandbox=sandbox)
 
 
-def _llm_config(arg: str, base_url: str | None = None, model: str | None = None, cache_mode: str | None = None,
-                cache_path: str | None = None, acceptor_mode: str | None = None, score_samples: int | None = None,
-                **_: Any) -> Any:
+def _llm_config(
+    arg: str,
+    base_url: str | None = None,
+    model: str | None = None,
+    cache_mode: str | None = None,
+    cache_path: str | None = None,
+    acceptor_mode: str | None = None,
+    score_samples: int | None = None,
+    **_: Any,
+) -> Any:
     # Imported here so that `import codeassist_env` does not pay for the openai client.
     from codeassist_env.humans.llm import LLMHumanConfig
 
-    return LLMHumanConfig.from_env(base_url=base_url, model=model or arg or None, cache_mode=cache_mode,
-                                   cache_path=cache_path, acceptor_mode=acceptor_mode, score_samples=score_samples)
+    return LLMHumanConfig.from_env(
+        base_url=base_url,
+        model=model or arg or None,
+        cache_mode=cache_mode,
+        cache_path=cache_path,
+        acceptor_mode=acceptor_mode,
+        score_samples=score_samples,
+    )
 
 
 def _llm(arg: str, **options: Any) -> Human:
@@ -87,16 +104,42 @@ def _llm(arg: str, **options: Any) -> Human:
 
 
 HUMANS: Registry[HumanKind] = Registry("human", separators="-")
-HUMANS.register(HumanKind("reference", _reference, "types the reference solution; reference-whitespace "
-                                                   "accepts suggestions equal up to whitespace", _tolerance,
-                          needs_reference=True))
-HUMANS.register(HumanKind("expert", _expert, "the expert programmer; expert-MISS misses a share of the bugs",
-                          _miss_rate_of("expert"), needs_reference=True))
-HUMANS.register(HumanKind("expert-real", _calibrated, "the expert, calibrated on real programmers' decisions of "
-                          "what is worth taking; expert-real-MISS misses a share of the bugs",
-                          _miss_rate_of("expert-real"), needs_reference=True))
-HUMANS.register(HumanKind("llm", _llm, "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
-                          served_model=lambda arg, **options: _llm_config(arg, **options).model))
+HUMANS.register(
+    HumanKind(
+        "reference",
+        _reference,
+        "types the reference solution; reference-whitespace accepts suggestions equal up to whitespace",
+        _tolerance,
+        needs_reference=True,
+    )
+)
+HUMANS.register(
+    HumanKind(
+        "expert",
+        _expert,
+        "the expert programmer; expert-MISS misses a share of the bugs",
+        _miss_rate_of("expert"),
+        needs_reference=True,
+    )
+)
+HUMANS.register(
+    HumanKind(
+        "expert-real",
+        _calibrated,
+        "the expert, calibrated on real programmers' decisions of "
+        "what is worth taking; expert-real-MISS misses a share of the bugs",
+        _miss_rate_of("expert-real"),
+        needs_reference=True,
+    )
+)
+HUMANS.register(
+    HumanKind(
+        "llm",
+        _llm,
+        "an LLM behind an OpenAI-compatible endpoint (llm-MODEL names the model)",
+        served_model=lambda arg, **options: _llm_config(arg, **options).model,
+    )
+)
 
 
 def make_human(name: str, **options: Any) -> Human:
@@ -107,5 +150,17 @@ def make_human(name: str, **options: Any) -> Human:
     return HUMANS.build(name, **options)
 
 
-__all__ = ["BENCH_HUMAN", "CHOICES", "DEFAULT_HUMAN", "Decision", "ExpertHuman", "HUMANS", "Human", "HumanKind",
-           "ReferenceHuman", "SimulatorFailure", "make_human", "reference_program"]
+__all__ = [
+    "BENCH_HUMAN",
+    "CHOICES",
+    "DEFAULT_HUMAN",
+    "Decision",
+    "ExpertHuman",
+    "HUMANS",
+    "Human",
+    "HumanKind",
+    "ReferenceHuman",
+    "SimulatorFailure",
+    "make_human",
+    "reference_program",
+]

@@ -11,6 +11,7 @@ A human that cannot answer (server down, unparseable reply, ...) raises ``Simula
 environment records the reason for the round, takes the documented fallback (REJECT, write nothing)
 and flags the episode, so simulator failures are never counted as the assistant's failures.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -23,6 +24,7 @@ if TYPE_CHECKING:
 
 class Choice(StrEnum):
     """The programmer's decision on a suggestion (docs/protocol.md §2.2)."""
+
     ACCEPT = "accept"
     REJECT = "reject"
     FINISH = "finish"
@@ -45,6 +47,7 @@ class Decision:
 class FailureReason(StrEnum):
     """Why a simulated human could not answer: the word an episode records on the round
     (``simulator_failure``) and the reports count."""
+
     TIMEOUT = "timeout"  # the endpoint gave no reply in time
     CONNECTION = "connection"  # the endpoint cannot be reached: a bench stops when it stays so (bench/guards.py)
     RATE_LIMITED = "rate_limited"
@@ -63,8 +66,9 @@ class SimulatorFailure(Exception):
         try:
             reason = FailureReason(reason)
         except ValueError:
-            raise ValueError(f"SimulatorFailure reason {reason!r} is not one of "
-                             f"{', '.join(r.value for r in FailureReason)}") from None
+            raise ValueError(
+                f"SimulatorFailure reason {reason!r} is not one of {', '.join(r.value for r in FailureReason)}"
+            ) from None
         super().__init__(f"{reason}: {detail}" if detail else str(reason))
         self.reason = reason
         self.detail = detail

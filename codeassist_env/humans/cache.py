@@ -15,6 +15,7 @@ Storage is one SQLite file in WAL mode. Each thread (and each process: a forked 
 parent's connection) opens its own connection, so concurrent episodes in threads or processes can share
 a file; writers wait on SQLite's lock (``busy_timeout``) rather than failing.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -42,7 +43,9 @@ class CacheMiss(LookupError):
 def request_key(model: str, messages: list[dict[str, str]], params: dict[str, Any], seed: int | None) -> str:
     canonical = json.dumps(
         {"model": model, "messages": messages, "params": params, "seed": seed},
-        sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+        sort_keys=True,
+        separators=(",", ":"),
+        ensure_ascii=False,
     )
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
 
@@ -102,8 +105,10 @@ class ResponseCache:
             for text in texts:
                 text.encode("utf-8")
         except (TypeError, ValueError) as error:  # a lone surrogate in a reply is a UnicodeEncodeError
-            raise UnstorableRecord(f"response cache {self.path}: the response to request {key} cannot be stored, "
-                                   f"nothing written: {type(error).__name__}: {error}") from error
+            raise UnstorableRecord(
+                f"response cache {self.path}: the response to request {key} cannot be stored, "
+                f"nothing written: {type(error).__name__}: {error}"
+            ) from error
         self._connection().execute(
             "INSERT OR IGNORE INTO responses (key, model, request, response, created) VALUES (?, ?, ?, ?, ?)",
             (key, model, *texts, time.time()),

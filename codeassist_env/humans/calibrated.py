@@ -14,6 +14,7 @@ that point, after the longest run of the line's last tokens found there, and tak
 the completed program passes the public tests. It then types that completion and the rest of its
 reference.
 """
+
 from __future__ import annotations
 
 import re
@@ -39,9 +40,9 @@ def line_completion(last_line: str, reference_line: str) -> str | None:
     words = [word for word, _ in spans]
     for size in range(len(tokens), 0, -1):
         tail = tokens[-size:]
-        ends = [spans[i + size - 1][1] for i in range(len(words) - size + 1) if words[i:i + size] == tail]
+        ends = [spans[i + size - 1][1] for i in range(len(words) - size + 1) if words[i : i + size] == tail]
         if ends:
-            return reference_line[ends[-1]:]
+            return reference_line[ends[-1] :]
     return None
 
 
@@ -59,20 +60,19 @@ class CalibratedHuman(ExpertHuman):
 
     def decide(self, problem: Problem, code: str, suggestion: str) -> Decision:
         self._sync(problem, code)
-        if suggestion and self._reference[self._resume:].strip():
+        if suggestion and self._reference[self._resume :].strip():
             chance = self.worth.probability(suggestion)
             if self._worth_rng.random() >= chance:
                 return Decision(Choice.REJECT, f"not worth taking (worth it with probability {chance:.2f})")
         return super().decide(problem, code, suggestion)
 
-    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,
-                         reason: str) -> Decision:
+    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int, reason: str) -> Decision:
         """Take ``suggestion`` and finish its last line from the reference, when that program passes the
         public tests; otherwise the expert's marked rejection stands."""
         rejected = super()._unfinished_line(problem, code, suggestion, head_point, reason)
         end_of_line = self._reference.find("\n", head_point)
         end_of_line = len(self._reference) if end_of_line == -1 else end_of_line
-        last_line = suggestion[suggestion.rfind("\n") + 1:]
+        last_line = suggestion[suggestion.rfind("\n") + 1 :]
         completion = line_completion(last_line, self._reference[head_point:end_of_line])
         if completion is None:
             return rejected

@@ -7,6 +7,7 @@ so the program it is heading for is always ``code + reference[resume:]``. A sugg
 is the reference's next text, or when a later resume point (:func:`resume_candidates`) gives a program that
 passes the problem's public tests in the sandbox; with ``miss_rate`` a plausible wrong one slips through.
 """
+
 from __future__ import annotations
 
 import ast
@@ -42,14 +43,14 @@ RAN_EVERYWHERE = frozenset({TestStatus.PASSED, TestStatus.WRONG_ANSWER})  # a te
 @dataclass(frozen=True)
 class Judgement:
     """What running one candidate program on the public tests showed."""
+
     passed: bool
     plausible: bool  # ran everywhere, only wrong answers
     reason: str
     ran: bool = True  # False: a static check settled it, no sandbox run
 
 
-def resume_candidates(reference: str, resume: int, suggestion: str,
-                      tokenizer: Tokenizer) -> list[tuple[int, float]]:
+def resume_candidates(reference: str, resume: int, suggestion: str, tokenizer: Tokenizer) -> list[tuple[int, float]]:
     """Resume points for ``suggestion`` with their likeness (0 to 1), best first (see the module doc)."""
     departs = resume + len(os.path.commonprefix([suggestion, reference[resume:]]))
     points = {len(reference)}
@@ -57,7 +58,7 @@ def resume_candidates(reference: str, resume: int, suggestion: str,
     while (newline := reference.find("\n", start)) != -1:  # every line start after resume
         points.add(newline + 1)
         start = newline + 1
-    fragment = suggestion[suggestion.rfind("\n") + 1:].lstrip()
+    fragment = suggestion[suggestion.rfind("\n") + 1 :].lstrip()
     if fragment:
         found, start = 0, departs
         while found < MAX_FRAGMENT_MATCHES and (at := reference.find(fragment, start)) != -1:
@@ -81,8 +82,11 @@ def static_problem(program: str, problem: Problem) -> str | None:
     except (SyntaxError, ValueError, MemoryError, RecursionError) as error:
         return f"does not compile ({type(error).__name__})"
     if problem.test_kind != TestKind.STDIN and problem.entry_point:
-        names = {node.name for node in ast.walk(tree)
-                 if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))}
+        names = {
+            node.name
+            for node in ast.walk(tree)
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef))
+        }
         if problem.entry_point not in names:  # methods of class Solution are walked too
             return f"no longer defines {problem.entry_point}"
     return None
@@ -117,9 +121,14 @@ class ExpertHuman:
     ``sandbox`` is a backend name (opened on first use, closed by ``close()``) or an open ``Sandbox``
     shared with the caller (the environment passes its own spec)."""
 
-    def __init__(self, miss_rate: float = 0.0, tokenizer: Tokenizer | str | None = None,
-                 sandbox: Any = DEFAULT_BACKEND, max_runs: int = DEFAULT_MAX_RUNS,
-                 miss_likeness: float = DEFAULT_MISS_LIKENESS):
+    def __init__(
+        self,
+        miss_rate: float = 0.0,
+        tokenizer: Tokenizer | str | None = None,
+        sandbox: Any = DEFAULT_BACKEND,
+        max_runs: int = DEFAULT_MAX_RUNS,
+        miss_likeness: float = DEFAULT_MISS_LIKENESS,
+    ):
         if not 0.0 <= miss_rate <= 1.0:
             raise InputError(f"expert human: miss_rate must be in [0, 1], got {miss_rate!r}")
         if not 0.0 <= miss_likeness <= 1.0:
@@ -148,7 +157,7 @@ class ExpertHuman:
 
     def decide(self, problem: Problem, code: str, suggestion: str) -> Decision:
         self._sync(problem, code)
-        if not self._reference[self._resume:].strip():
+        if not self._reference[self._resume :].strip():
             return Decision(Choice.FINISH, "the program is complete")
         if not suggestion:
             return Decision(Choice.REJECT, "no suggestion")
@@ -160,15 +169,14 @@ class ExpertHuman:
             return self._unfinished_line(problem, code, suggestion, head_point, reason)
         return Decision(Choice.REJECT, reason)
 
-    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int,
-                         reason: str) -> Decision:
+    def _unfinished_line(self, problem: Problem, code: str, suggestion: str, head_point: int, reason: str) -> Decision:
         """A suggestion rejected only for its unfinished last line (its finished lines would resume at
         ``head_point``): the expert rejects it, marked for the reports to count."""
         return Decision(Choice.REJECT, reason + UNFINISHED_LAST_LINE)
 
     def write(self, problem: Problem, code: str, max_tokens: int, tokenizer: Tokenizer) -> str:
         self._sync(problem, code)
-        text = tokenizer.truncate(self._reference[self._resume:], max_tokens)
+        text = tokenizer.truncate(self._reference[self._resume :], max_tokens)
         self._code, self._resume = code + text, self._resume + len(text)
         return text
 
@@ -185,15 +193,18 @@ class ExpertHuman:
             self.reset(problem)
         if code != self._code:
             if not self._reference.startswith(code):
-                raise ValueError(f"expert human: the program is not the one it has been writing for problem "
-                                 f"{problem.id!r} (call reset() at the start of each episode)")
+                raise ValueError(
+                    f"expert human: the program is not the one it has been writing for problem "
+                    f"{problem.id!r} (call reset() at the start of each episode)"
+                )
             self._code, self._resume = code, len(code)
 
-    def _resume_point(self, problem: Problem, code: str, suggestion: str,
-                      may_miss: bool = True) -> tuple[int | None, str]:
+    def _resume_point(
+        self, problem: Problem, code: str, suggestion: str, may_miss: bool = True
+    ) -> tuple[int | None, str]:
         """Where the expert would go on typing its reference after ``code + suggestion``, and why; (None,
         the reason) when it would reject. Changes nothing but the seeded draw of a miss (``may_miss``)."""
-        if self._reference[self._resume:].startswith(suggestion):
+        if self._reference[self._resume :].startswith(suggestion):
             return self._resume + len(suggestion), "exact prefix"
         if not self._examples(problem):
             return None, "differs from the reference (no public tests to judge it by)"
@@ -237,8 +248,9 @@ class ExpertHuman:
             self._sandbox = open_sandbox(self._sandbox_spec)
         result = self._sandbox.run(problem, program, tests=[test]).tests[0]
         if result.status == TestStatus.INFRA_ERROR:  # the sandbox's failure, not the suggestion's
-            raise SimulatorFailure(FailureReason.SANDBOX,
-                                   f"the expert's public-test run failed: {result.stderr[-300:]}")
+            raise SimulatorFailure(
+                FailureReason.SANDBOX, f"the expert's public-test run failed: {result.stderr[-300:]}"
+            )
         return result
 
     def _examples(self, problem: Problem) -> list[TestCase]:
@@ -246,8 +258,10 @@ class ExpertHuman:
         (HumanEval/47, /116, /130, /148): the expert trusts its solution over a contradicting example."""
         if problem.id not in self._trusted_examples:
             self._trusted_examples[problem.id] = [
-                test for test in problem.public_tests
-                if self._run(problem, self._reference, test).status == TestStatus.PASSED]
+                test
+                for test in problem.public_tests
+                if self._run(problem, self._reference, test).status == TestStatus.PASSED
+            ]
         return self._trusted_examples[problem.id]
 
     def judge(self, problem: Problem, program: str) -> Judgement:
@@ -271,7 +285,8 @@ class ExpertHuman:
         if failing is None:
             judgement = Judgement(True, False, "passes the public tests")
         else:
-            judgement = Judgement(False, set(statuses) <= RAN_EVERYWHERE,
-                                  f"would fail public test {failing + 1} ({statuses[failing]})")
+            judgement = Judgement(
+                False, set(statuses) <= RAN_EVERYWHERE, f"would fail public test {failing + 1} ({statuses[failing]})"
+            )
         self._judged[program] = judgement
         return judgement

@@ -22,6 +22,7 @@ round-robin over those that answer (``codeassist_env.server_pool``), and ``conne
 raised only when none of them answered. One ``LLMHuman`` serves one episode at a time; the response
 cache may be shared.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -53,6 +54,7 @@ _CONFIG_SEED = object()  # "the config's seed", where None means unseeded
 class ScoredDecision:
     """A decision and how sure the programmer was of ACCEPT: ``score`` in [0, 1] (None where it could not
     be read), ``score_kind`` one of ``llm_scoring.SCORE_KINDS`` (None when no request was made)."""
+
     decision: Decision
     score: float | None
     score_kind: str | None
@@ -143,8 +145,13 @@ class LLMHuman:
         # Replay never builds a client: no code path can reach the network. Several URLs (comma-separated)
         # are one pool of servers shared by the process's humans (codeassist_env.server_pool).
         urls = split_urls(c.base_url)
-        self._clients = {} if c.cache_mode == "replay" else {
-            url: openai.OpenAI(base_url=url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0) for url in urls}
+        self._clients = (
+            {}
+            if c.cache_mode == "replay"
+            else {
+                url: openai.OpenAI(base_url=url, api_key=c.api_key, timeout=c.timeout_s, max_retries=0) for url in urls
+            }
+        )
         self._pool = shared_pool("human", urls)
         self._usage = _empty_usage()
 
@@ -184,13 +191,16 @@ class LLMHuman:
             return Decision(Choice.REJECT, "nothing written and nothing proposed"), [], 0, None
         c, logprobs = self.config, {"logprobs": True, "top_logprobs": LOGPROB_ALTERNATIVES} if scored else {}
         if c.acceptor_mode == "one_request":
-            messages, max_tokens = prompts.acceptor_single_messages(problem.statement, code, suggestion), \
-                c.reasoning_max_tokens
+            messages, max_tokens = (
+                prompts.acceptor_single_messages(problem.statement, code, suggestion),
+                c.reasoning_max_tokens,
+            )
             response = self._ask_response(messages, max_tokens, **logprobs)
             reasoning = answer = self._content(response)
         else:
-            reasoning = self._ask(prompts.acceptor_reasoning_messages(problem.statement, code, suggestion),
-                                  c.reasoning_max_tokens)
+            reasoning = self._ask(
+                prompts.acceptor_reasoning_messages(problem.statement, code, suggestion), c.reasoning_max_tokens
+            )
             messages, max_tokens = prompts.acceptor_decision_messages(reasoning, suggestion), c.decision_max_tokens
             response = self._ask_response(messages, max_tokens, **logprobs)
             answer = self._content(response)
@@ -202,15 +212,16 @@ class LLMHuman:
                 return Decision(choice, reasoning), messages, max_tokens, response
             if reask == c.max_reasks:
                 break
-            messages = messages + [{"role": "assistant", "content": answer},
-                                   prompts.reask_request(answer, suggestion)]
+            messages = messages + [{"role": "assistant", "content": answer}, prompts.reask_request(answer, suggestion)]
             max_tokens = c.decision_max_tokens
             response = self._ask_response(messages, max_tokens, **logprobs)
             answer = self._content(response)
-        reason = (FailureReason.REFUSAL if looks_like_refusal(answer) or looks_like_refusal(reasoning)
-                  else FailureReason.UNPARSEABLE)
-        raise SimulatorFailure(
-            reason, f"no decision after {c.max_reasks} re-asks; last reply {answer[:200]!r}")
+        reason = (
+            FailureReason.REFUSAL
+            if looks_like_refusal(answer) or looks_like_refusal(reasoning)
+            else FailureReason.UNPARSEABLE
+        )
+        raise SimulatorFailure(reason, f"no decision after {c.max_reasks} re-asks; last reply {answer[:200]!r}")
 
     def write(self, problem, code: str, max_tokens: int, tokenizer) -> str:
         if max_tokens <= 0:
@@ -237,15 +248,25 @@ class LLMHuman:
     def _ask(self, messages: list[dict[str, str]], max_tokens: int) -> str:
         return self._content(self._ask_response(messages, max_tokens))
 
-    def _ask_response(self, messages: list[dict[str, str]], max_tokens: int, temperature: float | None = None,
-                      seed: Any = _CONFIG_SEED, **extra: Any) -> dict[str, Any]:
+    def _ask_response(
+        self,
+        messages: list[dict[str, str]],
+        max_tokens: int,
+        temperature: float | None = None,
+        seed: Any = _CONFIG_SEED,
+        **extra: Any,
+    ) -> dict[str, Any]:
         """The response to ``messages``: from the cache if possible, else from the server with bounded
         retries; raises ``SimulatorFailure`` (or ``CacheMiss`` in replay mode). ``temperature`` and
         ``seed`` default to the config's; ``extra`` (log-probabilities) joins the sampling parameters."""
         c = self.config
         seed = c.seed if seed is _CONFIG_SEED else seed
-        params = {"max_tokens": max_tokens, "temperature": c.temperature if temperature is None else temperature,
-                  "top_p": c.top_p, **extra}
+        params = {
+            "max_tokens": max_tokens,
+            "temperature": c.temperature if temperature is None else temperature,
+            "top_p": c.top_p,
+            **extra,
+        }
         key = request_key(c.model, messages, params, seed)
         if self.cache is not None:
             cached = self.cache.get(key)
@@ -253,8 +274,9 @@ class LLMHuman:
                 self._usage["cache_hits"] += 1
                 return cached
             if self.cache.mode == "replay":
-                raise CacheMiss(f"request not in replay cache {self.cache.path}: "
-                                f"{describe_request(c.model, messages, key)}")
+                raise CacheMiss(
+                    f"request not in replay cache {self.cache.path}: {describe_request(c.model, messages, key)}"
+                )
         response = self._request_with_retries(messages, params, seed)
         if self.cache is not None:
             response = self.cache.put(key, c.model, {"messages": messages, "params": params, "seed": seed}, response)
@@ -263,19 +285,24 @@ class LLMHuman:
     @staticmethod
     def _content(response: dict[str, Any]) -> str:
         if response.get("refusal") or response.get("finish_reason") == "content_filter":
-            raise SimulatorFailure(FailureReason.REFUSAL,
-                                   f"model refused: {str(response.get('refusal') or '')[:200]!r}")
+            raise SimulatorFailure(
+                FailureReason.REFUSAL, f"model refused: {str(response.get('refusal') or '')[:200]!r}"
+            )
         return response["content"]
 
-    def _request_with_retries(self, messages: list[dict[str, str]], params: dict[str, Any],
-                              seed: int | None) -> dict[str, Any]:
+    def _request_with_retries(
+        self, messages: list[dict[str, str]], params: dict[str, Any], seed: int | None
+    ) -> dict[str, Any]:
         c = self.config
         for attempt in range(c.max_retries + 1):
             started = time.monotonic()
             self._usage["requests"] += 1
             try:
-                completion = self._pool.call(lambda url: self._clients[url].chat.completions.create(
-                    model=c.model, messages=messages, seed=seed, **params))
+                completion = self._pool.call(
+                    lambda url: self._clients[url].chat.completions.create(
+                        model=c.model, messages=messages, seed=seed, **params
+                    )
+                )
                 return self._record(completion, started)
             except openai.APIStatusError as e:
                 self._usage["latency_s"] += time.monotonic() - started
@@ -297,11 +324,12 @@ class LLMHuman:
             except (openai.APIResponseValidationError, ValueError, TypeError, AttributeError) as e:
                 # A 200 whose body is not a chat completion; retrying the same server rarely helps.
                 self._usage["latency_s"] += time.monotonic() - started
-                raise SimulatorFailure(FailureReason.BAD_RESPONSE,
-                                       f"reply from {c.base_url} is not a chat completion: {e}") from e
+                raise SimulatorFailure(
+                    FailureReason.BAD_RESPONSE, f"reply from {c.base_url} is not a chat completion: {e}"
+                ) from e
             if attempt == c.max_retries:
                 raise failure
-            backoff = min(c.backoff_s * 2 ** attempt, c.max_backoff_s)
+            backoff = min(c.backoff_s * 2**attempt, c.max_backoff_s)
             time.sleep(min(wait, c.max_backoff_s) if wait is not None else backoff)
         raise AssertionError("unreachable")
 
@@ -349,4 +377,3 @@ def retry_after_s(headers: Any) -> float | None:
         return max(email.utils.parsedate_to_datetime(raw).timestamp() - time.time(), 0.0)
     except (TypeError, ValueError):
         return None  # unreadable: fall back to our own backoff
-

@@ -3,6 +3,7 @@
 Models wrap answers in markdown, prose and code fences, and small ones often re-type the program
 instead of continuing it; these functions undo that without ever touching code already written.
 """
+
 from __future__ import annotations
 
 import re
@@ -20,7 +21,9 @@ _NEGATIONS = {"not", "don't", "dont", "won't", "never", "cannot", "can't", "shou
 _LABEL = re.compile(r"(?:final\s+)?(?:decision|answer|choice|verdict)\s*[:=\-]\s*([a-z]+)")
 _REFUSAL = re.compile(
     r"\b(i'm sorry|i am sorry|i apologi[sz]e|i can(?:no|')t (?:help|assist|comply|do that|provide)|"
-    r"i(?: am|'m) (?:not able|unable) to|as an ai\b)", re.IGNORECASE)
+    r"i(?: am|'m) (?:not able|unable) to|as an ai\b)",
+    re.IGNORECASE,
+)
 
 
 def _plain(text: str) -> str:
@@ -71,7 +74,9 @@ def looks_like_refusal(text: str) -> bool:
 _FENCE = re.compile(r"```[^\n`]*\n?(.*?)(?:```|\Z)", re.DOTALL)
 _PROSE_LEAD = re.compile(
     r"^\s*(?:here(?:'s| is| are)|sure|okay|ok|certainly|of course|the next|next|continuing|continuation)\b"
-    r"[^\n]*[:.!]\s*$", re.IGNORECASE)
+    r"[^\n]*[:.!]\s*$",
+    re.IGNORECASE,
+)
 
 
 def extract_code(text: str) -> str:
@@ -96,7 +101,7 @@ def strip_retyped_code(code: str, text: str, min_overlap_chars: int = 8) -> str:
     if not code.strip() or not text:
         return text
     if text.startswith(code):
-        return text[len(code):]
+        return text[len(code) :]
     code_lines, text_lines = code.split("\n"), text.split("\n")
     for start in range(len(code_lines)):
         tail = code_lines[start:]
@@ -110,7 +115,7 @@ def strip_retyped_code(code: str, text: str, min_overlap_chars: int = 8) -> str:
             continue
         if len("".join(tail).replace(" ", "").replace("\t", "")) < min_overlap_chars:
             return text
-        rest = "\n".join([line[len(last):]] + text_lines[len(complete) + 1:])
+        rest = "\n".join([line[len(last) :]] + text_lines[len(complete) + 1 :])
         # An unfinished last line continues on the same line; a finished one (code ends with a
         # newline, so ``last`` is "") already has its newline in ``code``.
         return rest

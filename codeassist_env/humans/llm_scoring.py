@@ -12,6 +12,7 @@ Two ways, said by ``SCORE_KINDS``:
 - ``samples``: where the endpoint gives no log-probabilities, the share of ACCEPT over n seeded samples of
   the decision request (temperature above 0).
 """
+
 from __future__ import annotations
 
 import math
@@ -24,8 +25,13 @@ SCORE_KINDS: tuple[str, ...] = ("logprobs", "samples")
 
 # A token whose letters begin one of these words counts for its decision: two letters at least ("re" is
 # reject's), or one capital letter ("A" of "ACCEPT" split by the tokenizer; a lower-case "a" is an article).
-_DECISION_WORDS = {"accept": Choice.ACCEPT, "reject": Choice.REJECT, "decline": Choice.REJECT,
-                   "continue": Choice.REJECT, "finish": Choice.FINISH}
+_DECISION_WORDS = {
+    "accept": Choice.ACCEPT,
+    "reject": Choice.REJECT,
+    "decline": Choice.REJECT,
+    "continue": Choice.REJECT,
+    "finish": Choice.FINISH,
+}
 _LABEL = re.compile(r"(?:decision|answer|choice|verdict)\s*[:=\-]\s*", re.IGNORECASE)
 
 # One reply's log-probabilities as stored in the response cache: per generated token, the token and its
@@ -47,7 +53,7 @@ def _word_from(tokens: Sequence[str], index: int) -> str:
     """The letters of the word that starts at token ``index`` (the token, then the following tokens that
     continue it without a space or punctuation)."""
     word = tokens[index].lstrip()
-    for token in tokens[index + 1:]:
+    for token in tokens[index + 1 :]:
         if not token[:1].isalpha():
             break
         word += token
@@ -61,8 +67,9 @@ def decision_position(tokens: Sequence[str]) -> int | None:
     start_char = labels[-1].end() if labels else 0
     offset = 0
     for index, token in enumerate(tokens):
-        begins_word = token[:1] in (" ", "\n", "\t", "*", '"', "'", "(") or index == 0 or \
-            not tokens[index - 1][-1:].isalpha()
+        begins_word = (
+            token[:1] in (" ", "\n", "\t", "*", '"', "'", "(") or index == 0 or not tokens[index - 1][-1:].isalpha()
+        )
         if offset + len(token) > start_char and begins_word and token.strip(" \n\t*\"'(")[:1].isalpha():
             word = _word_from(tokens, index)
             if any(word.startswith(w) for w in _DECISION_WORDS):

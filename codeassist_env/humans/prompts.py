@@ -6,6 +6,7 @@ Two roles, following the interaction protocol:
   appended and the diff; it first reasons, then answers ACCEPT, REJECT or FINISH;
 - the *appender* writes the next few tokens of its program, code only.
 """
+
 from __future__ import annotations
 
 import difflib
@@ -38,8 +39,11 @@ def _program_block(code: str) -> str:
 def suggestion_diff(code: str, suggestion: str) -> str:
     after = code + suggestion
     lines = difflib.unified_diff(
-        code.splitlines(keepends=True), after.splitlines(keepends=True),
-        fromfile="your program", tofile="with the suggestion", n=2,
+        code.splitlines(keepends=True),
+        after.splitlines(keepends=True),
+        fromfile="your program",
+        tofile="with the suggestion",
+        n=2,
     )
     return "".join(line if line.endswith("\n") else line + "\n" for line in lines)
 
@@ -58,8 +62,10 @@ def _situation(statement: str, code: str, suggestion: str) -> str:
 def acceptor_reasoning_messages(statement: str, code: str, suggestion: str) -> list[Message]:
     """First request of the two-request acceptor: reasoning only."""
     if suggestion:
-        task = ("Think briefly (a few sentences) about whether the proposal is correct and is what you "
-                "would write next, and whether your program is already complete. Do not answer yet.")
+        task = (
+            "Think briefly (a few sentences) about whether the proposal is correct and is what you "
+            "would write next, and whether your program is already complete. Do not answer yet."
+        )
     else:
         task = "Think briefly (a few sentences) about whether your program already solves the problem."
     return [
@@ -77,16 +83,21 @@ def acceptor_decision_messages(reasoning: str, suggestion: str) -> list[Message]
     about = "a code suggestion from an assistant" if suggestion else "whether their program is complete"
     return [
         {"role": "system", "content": "You answer with exactly one word."},
-        {"role": "user", "content": f"A programmer thought about {about} and wrote:\n\n"
-                                    f"\"{reasoning.strip()}\"\n\nWhich is their decision: {words}?"},
+        {
+            "role": "user",
+            "content": f"A programmer thought about {about} and wrote:\n\n"
+            f"\"{reasoning.strip()}\"\n\nWhich is their decision: {words}?",
+        },
     ]
 
 
 def acceptor_single_messages(statement: str, code: str, suggestion: str) -> list[Message]:
     """One-request acceptor: reasoning and decision in one reply, decision on the last line."""
     words = DECISION_WORDS if suggestion else NO_SUGGESTION_WORDS
-    task = ("Think briefly (a few sentences) about the situation, then end your reply with one line of "
-            f"the form 'DECISION: <word>' where <word> is {words}.")
+    task = (
+        "Think briefly (a few sentences) about the situation, then end your reply with one line of "
+        f"the form 'DECISION: <word>' where <word> is {words}."
+    )
     return [
         {"role": "system", "content": ACCEPTOR_SYSTEM},
         {"role": "user", "content": f"{_situation(statement, code, suggestion)}\n\n{task}"},
@@ -97,20 +108,26 @@ def reask_request(answer: str, suggestion: str) -> Message:
     """Sent when a decision could not be read from ``answer``."""
     words = DECISION_WORDS if suggestion else NO_SUGGESTION_WORDS
     shown = " ".join(answer.split())[:80]
-    return {"role": "user",
-            "content": f"I could not read a decision from {shown!r}. Reply with exactly one word: {words}."}
+    return {
+        "role": "user",
+        "content": f"I could not read a decision from {shown!r}. Reply with exactly one word: {words}.",
+    }
 
 
 def appender_messages(statement: str, code: str, max_tokens: int) -> list[Message]:
     if code:
-        where = (f"Your program so far:\n{_program_block(code)}\n\n"
-                 "Type the next code that continues it exactly where it stops (mind the indentation; "
-                 "if the last line is unfinished, continue that line).")
+        where = (
+            f"Your program so far:\n{_program_block(code)}\n\n"
+            "Type the next code that continues it exactly where it stops (mind the indentation; "
+            "if the last line is unfinished, continue that line)."
+        )
     else:
         where = "You have not written anything yet. Type the first code of your program."
     return [
         {"role": "system", "content": APPENDER_SYSTEM},
-        {"role": "user",
-         "content": f"## Problem\n{statement.strip()}\n\n{where} Write at most about {max_tokens} tokens "
-                    "(a short line or two). Reply with the new code only."},
+        {
+            "role": "user",
+            "content": f"## Problem\n{statement.strip()}\n\n{where} Write at most about {max_tokens} tokens "
+            "(a short line or two). Reply with the new code only.",
+        },
     ]

@@ -14,6 +14,7 @@ is accepted iff the program with the suggestion applied is still consistent with
 It finishes once everything but whitespace of the reference is in the program. Its next tokens
 always continue the reference right after the last matched token, so it never edits earlier code.
 """
+
 from __future__ import annotations
 
 from bisect import bisect_right
@@ -32,17 +33,21 @@ def reference_program(problem: Problem) -> str:
     start with the starter code (the human cannot edit code it did not write)."""
     reference = problem.reference_solution
     if not reference:
-        raise InputError(f"problem {problem.id!r} has no reference_solution; the reference human "
-                         "(and the oracle agent) need one")
+        raise InputError(
+            f"problem {problem.id!r} has no reference_solution; the reference human (and the oracle agent) need one"
+        )
     if not reference.startswith(problem.starter_code):
-        raise InputError(f"problem {problem.id!r}: reference_solution does not start with starter_code, "
-                         "so the reference human cannot reach it by appending")
+        raise InputError(
+            f"problem {problem.id!r}: reference_solution does not start with starter_code, "
+            "so the reference human cannot reach it by appending"
+        )
     return reference
 
 
 @dataclass
 class _Reference:
     """The reference program split once per episode, so each decision is a few slices and compares."""
+
     text: str
     ends: list[int]  # end offset of every token
     end_set: frozenset[int]
@@ -93,11 +98,11 @@ class ReferenceHuman:
         if self.tolerance == "exact":
             return len(code) if ref.text.startswith(code) else None
         content = [piece for piece in self.tokenizer.encode(code) if not piece.isspace()]
-        if content != ref.content[:len(content)]:
+        if content != ref.content[: len(content)]:
             return None
         here = ref.content_ends[len(content) - 1] if content else 0
         # Whitespace the program already ends with is not typed again where the reference agrees.
-        trailing = code[len(code.rstrip()):]
+        trailing = code[len(code.rstrip()) :]
         return here + len(trailing) if trailing and ref.text.startswith(trailing, here) else here
 
     def _consistent(self, ref: _Reference, code: str) -> bool:
@@ -129,5 +134,5 @@ class ReferenceHuman:
             # At a token boundary the next tokens are precomputed slices of the reference.
             first = bisect_right(ref.ends, here)
             last = min(first + max_tokens, len(ref.ends)) - 1
-            return ref.text[here:ref.ends[last]] if last >= first else ""
+            return ref.text[here : ref.ends[last]] if last >= first else ""
         return tokenizer.truncate(ref.text[here:], max_tokens)

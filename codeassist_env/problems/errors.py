@@ -1,4 +1,5 @@
 """The one error every problem loader raises."""
+
 from __future__ import annotations
 
 from typing import Any

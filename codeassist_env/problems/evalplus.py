@@ -14,6 +14,7 @@ every expected output is what the canonical solution returns, computed in the sa
 (problems/evalplus_truth.py). The ``contract`` field (assertions on valid inputs) is not run: EvalPlus used
 it to generate the inputs and its evaluator never runs it either.
 """
+
 from __future__ import annotations
 
 import os
@@ -29,10 +30,19 @@ from codeassist_env.sandbox.inside import plain
 DIR_ENV = "CODEASSIST_EVALPLUS_DIR"
 MEMORY_LIMIT_MB = 4096  # EvalPlus's evaluator caps a program at 4 GiB
 MIN_TIME_LIMIT_S, TIME_LIMIT_FACTOR = 1.0, 4.0  # EvalPlus's per-input limit: max(1 s, 4 x the reference's time)
-FIELDS = {"task_id": str, "prompt": str, "entry_point": str, "canonical_solution": str, "base_input": list,
-          "plus_input": list, "atol": (int, float, str)}
-RELEASES = {"HumanEval": "https://github.com/evalplus/humanevalplus_release/releases (v0.1.10)",
-            "Mbpp": "https://github.com/evalplus/mbppplus_release/releases (v0.2.0)"}
+FIELDS = {
+    "task_id": str,
+    "prompt": str,
+    "entry_point": str,
+    "canonical_solution": str,
+    "base_input": list,
+    "plus_input": list,
+    "atol": (int, float, str),
+}
+RELEASES = {
+    "HumanEval": "https://github.com/evalplus/humanevalplus_release/releases (v0.1.10)",
+    "Mbpp": "https://github.com/evalplus/mbppplus_release/releases (v0.2.0)",
+}
 
 
 def _release_path(set_name: str, file_name: str, override_env: str) -> Callable[[], Path]:
@@ -45,9 +55,12 @@ def _release_path(set_name: str, file_name: str, override_env: str) -> Callable[
             found, where = data_path("evalplus", file_name), "the package's copy"
         if not found.is_file():
             release = RELEASES["Mbpp" if file_name.startswith("Mbpp") else "HumanEval"]
-            raise ProblemError(f"problem set {set_name!r} reads EvalPlus's {file_name}: {found} ({where}) does not "
-                               f"exist; its release is at {release}")
+            raise ProblemError(
+                f"problem set {set_name!r} reads EvalPlus's {file_name}: {found} ({where}) does not "
+                f"exist; its release is at {release}"
+            )
         return found
+
     return path
 
 
@@ -72,8 +85,9 @@ def check_record(record: dict[str, Any], where: str) -> str:
         record["plus_input"] = []
     for name, kinds in FIELDS.items():
         if not isinstance(record.get(name), kinds):
-            raise ProblemError(f"{where}: field {name!r} is missing or not a {_names(kinds)} "
-                               f"(got {type(record.get(name)).__name__})")
+            raise ProblemError(
+                f"{where}: field {name!r} is missing or not a {_names(kinds)} (got {type(record.get(name)).__name__})"
+            )
     for name in ("base_input", "plus_input"):
         bad = next((i for i, args in enumerate(record[name]) if not isinstance(args, list)), None)
         if bad is not None:
@@ -99,7 +113,9 @@ def inputs_of(record: dict[str, Any]) -> tuple[list[Any], list[Any]]:
     convert = MBPP_INPUT_TYPES.get(int(task.split("/")[1])) if dataset_of(task) == "mbpp" else None
     if convert is None:
         return record["base_input"], record["plus_input"]
-    return [list(convert(args)) for args in record["base_input"]], [list(convert(args)) for args in record["plus_input"]]
+    return [list(convert(args)) for args in record["base_input"]], [
+        list(convert(args)) for args in record["plus_input"]
+    ]
 
 
 def _all_tuples(value: Any) -> Any:
@@ -107,10 +123,33 @@ def _all_tuples(value: Any) -> Any:
 
 
 _INPUT_RULES: dict[tuple[int, ...], Callable[[list[Any]], Any]] = {
-    (2, 116, 132, 143, 222, 261, 273, 394, 399, 421, 424, 429, 470, 560, 579, 596, 616, 630, 726, 740, 744, 809):
-        lambda args: [tuple(a) for a in args],
-    (63, 64, 70, 94, 120, 237, 272, 299, 400, 409, 417, 438, 473, 614, 780):
-        lambda args: [[tuple(x) for x in a] for a in args],
+    (
+        2,
+        116,
+        132,
+        143,
+        222,
+        261,
+        273,
+        394,
+        399,
+        421,
+        424,
+        429,
+        470,
+        560,
+        579,
+        596,
+        616,
+        630,
+        726,
+        740,
+        744,
+        809,
+    ): lambda args: [tuple(a) for a in args],
+    (63, 64, 70, 94, 120, 237, 272, 299, 400, 409, 417, 438, 473, 614, 780): lambda args: [
+        [tuple(x) for x in a] for a in args
+    ],
     (75, 413, 444, 753): lambda args: [[tuple(x) for x in args[0]], args[1]],
     (106, 750): lambda args: [args[0], tuple(args[1])],
     (115,): lambda args: [[set(x) if isinstance(x, list) and x else {} for x in args[0]]],
@@ -160,11 +199,16 @@ def build_problem(record: dict[str, Any], calls: list[str], truth: dict[str, Any
         time_limit_s=MIN_TIME_LIMIT_S,
         memory_limit_mb=MEMORY_LIMIT_MB,
         source=source,
-        metadata={"evalplus": {"dataset": dataset, "atol": float(record["atol"]),
-                               "hidden_limits_s": [limits[i] for i in hidden],
-                               "public_limits_s": [limits[i] for i in public],
-                               "n_base": sum(i < len(base) for i in hidden),
-                               "dropped_inputs": len(base) + len(plus) - len(hidden)}},
+        metadata={
+            "evalplus": {
+                "dataset": dataset,
+                "atol": float(record["atol"]),
+                "hidden_limits_s": [limits[i] for i in hidden],
+                "public_limits_s": [limits[i] for i in public],
+                "n_base": sum(i < len(base) for i in hidden),
+                "dropped_inputs": len(base) + len(plus) - len(hidden),
+            }
+        },
     )
 
 
@@ -173,8 +217,10 @@ def release_records(records: Iterator[tuple[str, Any]]) -> list[tuple[str, dict[
     checked, seen = [], {}
     for where, record in records:
         if not is_release_record(record):
-            raise ProblemError(f"{where}: not an EvalPlus task (every record of an EvalPlus release file has "
-                               "'task_id' and 'plus_input')")
+            raise ProblemError(
+                f"{where}: not an EvalPlus task (every record of an EvalPlus release file has "
+                "'task_id' and 'plus_input')"
+            )
         task = check_record(record, where)
         if task in seen:
             raise ProblemError(f"{where} (task {task!r}): task id already used at {seen[task]}")

@@ -5,6 +5,7 @@ runs it in one), timed per input for the time limits, once per file and cached u
 Cache: ``$CODEASSIST_EVALPLUS_CACHE`` (default ``~/.cache/codeassist_env/evalplus``), one gzipped JSON file
 per release file and content hash. Sandbox: ``$CODEASSIST_EVALPLUS_SANDBOX`` (default ``auto``).
 """
+
 from __future__ import annotations
 
 import gzip
@@ -46,8 +47,9 @@ def load_release(path: Path, records: list[tuple[str, Any]]) -> tuple[Problem, .
     calls = {record["task_id"]: call_texts(record) for record in checked}
     truth = ground_truth(path, checked, calls)
     source = f"evalplus:{path.name}"
-    return tuple(build_problem(record, calls[record["task_id"]], truth[record["task_id"]], source)
-                 for record in checked)
+    return tuple(
+        build_problem(record, calls[record["task_id"]], truth[record["task_id"]], source) for record in checked
+    )
 
 
 def ground_truth(path: Path, records: list[dict[str, Any]], calls: dict[str, list[str]]) -> dict[str, dict[str, list]]:
@@ -71,15 +73,17 @@ def ground_truth(path: Path, records: list[dict[str, Any]], calls: dict[str, lis
     return truth
 
 
-def compute_ground_truth(path: Path, records: list[dict[str, Any]],
-                         calls: dict[str, list[str]]) -> dict[str, dict[str, list]]:
+def compute_ground_truth(
+    path: Path, records: list[dict[str, Any]], calls: dict[str, list[str]]
+) -> dict[str, dict[str, list]]:
     from codeassist_env.sandbox import open_sandbox  # the sandbox imports this package's problem model
     from codeassist_env.sandbox.calls import EvalPlusRules, with_answer_adapter
 
     truth = {}
     with open_sandbox(os.environ.get(SANDBOX_ENV, "auto"), trusted_code=True) as sandbox:
-        for record in tqdm(records, desc=f"expected outputs of {path.name} (once, then cached)", unit="task",
-                           file=sys.stderr):
+        for record in tqdm(
+            records, desc=f"expected outputs of {path.name} (once, then cached)", unit="task", file=sys.stderr
+        ):
             rules = EvalPlusRules(dataset_of(record["task_id"]), record["entry_point"], float(record["atol"]))
             code, entry_point = with_answer_adapter(record["prompt"] + record["canonical_solution"], rules)
             task = record["task_id"]
@@ -92,12 +96,15 @@ def _run_reference(sandbox: Any, code: str, entry_point: str, calls: list[bytes]
     outputs: list[str | None] = []
     seconds: list[float] = []
     while len(outputs) < len(calls):
-        rest = calls[len(outputs):]
-        reply = sandbox.call(code, entry_point, rest, [REFERENCE_CALL_LIMIT_S] * len(rest), REFERENCE_RUN_LIMIT_S,
-                             MEMORY_LIMIT_MB)
+        rest = calls[len(outputs) :]
+        reply = sandbox.call(
+            code, entry_point, rest, [REFERENCE_CALL_LIMIT_S] * len(rest), REFERENCE_RUN_LIMIT_S, MEMORY_LIMIT_MB
+        )
         if reply.get("status") != "ok":
-            raise ProblemError(f"{task}: the canonical solution could not be run in the sandbox "
-                               f"({reply.get('status')}): {str(reply.get('stderr', ''))[-300:]}")
+            raise ProblemError(
+                f"{task}: the canonical solution could not be run in the sandbox "
+                f"({reply.get('status')}): {str(reply.get('stderr', ''))[-300:]}"
+            )
         for kind, text, took, _cpu in reply["calls"]:
             outputs.append(text if kind == "R" else None)
             seconds.append(float(took))

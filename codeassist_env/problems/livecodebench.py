@@ -9,6 +9,7 @@ base64 of a zlib-compressed pickle of that JSON string). ``testtype`` is ``"stdi
 LiveCodeBench grades a program on the public and the private tests together, so both become hidden
 tests here (the public ones are also kept as ``public_tests``). There is no reference solution.
 """
+
 from __future__ import annotations
 
 import base64
@@ -25,8 +26,15 @@ from codeassist_env.problems.schema import check_functional_json
 
 SOURCE = "livecodebench"
 REQUIRED_FIELDS: tuple[str, ...] = (
-    "question_id", "question_title", "question_content", "platform", "difficulty", "starter_code",
-    "public_test_cases", "private_test_cases", "metadata",
+    "question_id",
+    "question_title",
+    "question_content",
+    "platform",
+    "difficulty",
+    "starter_code",
+    "public_test_cases",
+    "private_test_cases",
+    "metadata",
 )
 OPTIONAL_FIELDS: tuple[str, ...] = ("contest_id", "contest_date")
 TEST_TYPES: tuple[str, ...] = ("stdin", "functional")
@@ -138,4 +146,3 @@ def _tests(record: dict[str, Any], field: str, where: str) -> list[tuple[str, Te
             check_functional_json(test, where, name)
         tests.append((case["testtype"], test))
     return tests
-

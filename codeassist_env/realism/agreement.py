@@ -13,6 +13,7 @@ the piece is right) and scores (a programmer's P(accept)):
   one person's decisions are not independent of each other. The seed and resample count follow the
   bench's paired bootstrap (``codeassist_env.bench.stats``), so a report is reproducible.
 """
+
 from __future__ import annotations
 
 import math
@@ -84,9 +85,14 @@ def acceptance_rate_interval(accepted: Sequence) -> tuple[float, Interval]:
     return (float(a.mean()) if len(a) else math.nan), wilson(int(a.sum()), len(a))
 
 
-def cluster_bootstrap(statistic: Callable[[np.ndarray], float], groups: Sequence[Hashable], *,
-                      resamples: int = CLUSTER_RESAMPLES, seed: int = BOOTSTRAP_SEED,
-                      confidence: float = CONFIDENCE) -> Interval:
+def cluster_bootstrap(
+    statistic: Callable[[np.ndarray], float],
+    groups: Sequence[Hashable],
+    *,
+    resamples: int = CLUSTER_RESAMPLES,
+    seed: int = BOOTSTRAP_SEED,
+    confidence: float = CONFIDENCE,
+) -> Interval:
     """Percentile interval of ``statistic(indices)`` with groups resampled whole, with replacement.
 
     ``groups[i]`` is the participant of case i; each resample draws as many participants as there are,

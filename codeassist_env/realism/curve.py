@@ -2,6 +2,7 @@
 §7.5). A suggestion falls in one of six length buckets (characters); each bucket's rate comes with its
 count and a Wilson 95% interval; ``realism_gap`` is the one number that says how far a simulated curve is
 from a real one."""
+
 from __future__ import annotations
 
 import math
@@ -30,15 +31,16 @@ def wilson(accepted: int, shown: int) -> tuple[float, float]:
     """The Wilson score 95% interval of a binomial proportion (it stays inside [0, 1] at 0 and n)."""
     if shown == 0:
         return (math.nan, math.nan)
-    p, z2 = accepted / shown, Z95 ** 2
+    p, z2 = accepted / shown, Z95**2
     centre = (p + z2 / (2 * shown)) / (1 + z2 / shown)
-    half = Z95 * math.sqrt(p * (1 - p) / shown + z2 / (4 * shown ** 2)) / (1 + z2 / shown)
+    half = Z95 * math.sqrt(p * (1 - p) / shown + z2 / (4 * shown**2)) / (1 + z2 / shown)
     # At 0 of n and n of n the bound is 0 or 1 exactly; rounding would leave 0.9999999999999999.
     return (0.0 if accepted == 0 else max(0.0, centre - half), 1.0 if accepted == shown else min(1.0, centre + half))
 
 
 class _Proportion:
     """What a count of accepted out of shown suggestions reads as (shared by the two kinds below)."""
+
     accepted: int
     shown: int
 
@@ -61,6 +63,7 @@ class _Proportion:
 @dataclass(frozen=True)
 class Rate(_Proportion):
     """Accepted out of shown, in no particular bucket (all of them, or the whitespace-only suggestions)."""
+
     accepted: int
     shown: int
 

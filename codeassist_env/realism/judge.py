@@ -9,6 +9,7 @@ failure, not an answer. Rates carry Wilson 95% intervals; cooperativeness, balan
 (against "the piece is right") carry intervals from resampling whole problems (``agreement.cluster_bootstrap``),
 since the pieces of one problem are not independent.
 """
+
 from __future__ import annotations
 
 import csv
@@ -31,8 +32,19 @@ from codeassist_env.realism.agreement import acceptance_rate_interval, balanced_
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
 from codeassist_env.realism.known_answers import LABELS, RIGHT, KnownAnswer, KnownAnswerError
 
-CSV_FIELDS = ("id", "problems", "problem_id", "label", "origin", "chars", "bucket", "decision", "accepted",
-              "failure", "decide_s")
+CSV_FIELDS = (
+    "id",
+    "problems",
+    "problem_id",
+    "label",
+    "origin",
+    "chars",
+    "bucket",
+    "decision",
+    "accepted",
+    "failure",
+    "decide_s",
+)
 
 
 class EndpointDown(InputError):
@@ -89,8 +101,9 @@ def problems_of(cases: list[KnownAnswer]) -> dict[tuple[str, str], Problem]:
     return found
 
 
-def judge(human: Any, cases: list[KnownAnswer], name: str,
-          progress: Callable[[int, int], None] | None = None) -> JudgeRun:
+def judge(
+    human: Any, cases: list[KnownAnswer], name: str, progress: Callable[[int, int], None] | None = None
+) -> JudgeRun:
     """Put every case to ``human`` (one episode each, seeded by its position)."""
     problems = problems_of(cases)
     usage: dict[str, float] = {}
@@ -114,6 +127,7 @@ def judge(human: Any, cases: list[KnownAnswer], name: str,
 
 
 # ---- figures -----------------------------------------------------------------------------------------------
+
 
 def cooperativeness(accepted: np.ndarray, right: np.ndarray) -> float:
     """Acceptance of wrong and plausible-wrong pieces over acceptance of right ones (two boolean arrays, one
@@ -147,16 +161,27 @@ def figures(run: JudgeRun) -> dict[str, Any]:
             per_bucket[label][bucket_label(index)] = {"shown": len(chosen), "rate": rate, "interval": interval}
     everything = np.arange(len(answered))
     result = {
-        "human": run.human, "cases": len(run.judged), "answered": len(answered),
+        "human": run.human,
+        "cases": len(run.judged),
+        "answered": len(answered),
         "failures": dict(sorted(Counter(j.failure for j in run.judged if j.failure).items())),
-        "per_label": per_label, "per_label_and_bucket": per_bucket,
-        "cooperativeness": {"value": over(everything, cooperativeness),
-                            "interval": cluster_bootstrap(lambda idx: over(idx, cooperativeness), groups)},
-        "balanced_accuracy": {"value": over(everything, balanced_accuracy),
-                              "interval": cluster_bootstrap(lambda idx: over(idx, balanced_accuracy), groups)},
-        "kappa": {"value": over(everything, cohen_kappa),
-                  "interval": cluster_bootstrap(lambda idx: over(idx, cohen_kappa), groups)},
-        "problems": len(set(groups)), "wall_s": run.wall_s, "usage": run.usage,
+        "per_label": per_label,
+        "per_label_and_bucket": per_bucket,
+        "cooperativeness": {
+            "value": over(everything, cooperativeness),
+            "interval": cluster_bootstrap(lambda idx: over(idx, cooperativeness), groups),
+        },
+        "balanced_accuracy": {
+            "value": over(everything, balanced_accuracy),
+            "interval": cluster_bootstrap(lambda idx: over(idx, balanced_accuracy), groups),
+        },
+        "kappa": {
+            "value": over(everything, cohen_kappa),
+            "interval": cluster_bootstrap(lambda idx: over(idx, cohen_kappa), groups),
+        },
+        "problems": len(set(groups)),
+        "wall_s": run.wall_s,
+        "usage": run.usage,
     }
     return result
 
@@ -171,30 +196,49 @@ def _cell(rate: float, interval: tuple[float, float], shown: int | None = None) 
 def markdown(result: dict[str, Any], command: str, cases_path: str) -> str:
     per_label = result["per_label"]
     coop, ba, kappa = result["cooperativeness"], result["balanced_accuracy"], result["kappa"]
-    lines = [f"# Known answers: {result['human']}", "",
-             f"{result['answered']} of {result['cases']} cases answered, from {result['problems']} problems "
-             f"(cases: `{cases_path}`); command: `{command}`.", "",
-             "Acceptance per label, Wilson 95% interval; cooperativeness = acceptance of wrong and plausible-wrong "
-             "pieces over acceptance of right ones, and balanced accuracy and Cohen's κ against \"the piece is "
-             "right\", each with a 95% interval from resampling problems.", "",
-             "| right | plausible-wrong | wrong | cooperativeness | balanced accuracy | κ |", "|---|---|---|---|---|---|",
-             "| " + " | ".join(_cell(per_label[label]["rate"], per_label[label]["interval"], per_label[label]["shown"])
-                              for label in LABELS)
-             + f" | {_cell(coop['value'], coop['interval'])} | {_cell(ba['value'], ba['interval'])} "
-               f"| {_cell(kappa['value'], kappa['interval'])} |", "",
-             "## Acceptance by length bucket (characters)", "",
-             "| label | " + " | ".join(bucket_label(i) for i in range(len(BUCKETS))) + " |",
-             "|---|" + "---|" * len(BUCKETS)]
+    lines = [
+        f"# Known answers: {result['human']}",
+        "",
+        f"{result['answered']} of {result['cases']} cases answered, from {result['problems']} problems "
+        f"(cases: `{cases_path}`); command: `{command}`.",
+        "",
+        "Acceptance per label, Wilson 95% interval; cooperativeness = acceptance of wrong and plausible-wrong "
+        "pieces over acceptance of right ones, and balanced accuracy and Cohen's κ against \"the piece is "
+        "right\", each with a 95% interval from resampling problems.",
+        "",
+        "| right | plausible-wrong | wrong | cooperativeness | balanced accuracy | κ |",
+        "|---|---|---|---|---|---|",
+        "| "
+        + " | ".join(
+            _cell(per_label[label]["rate"], per_label[label]["interval"], per_label[label]["shown"]) for label in LABELS
+        )
+        + f" | {_cell(coop['value'], coop['interval'])} | {_cell(ba['value'], ba['interval'])} "
+        f"| {_cell(kappa['value'], kappa['interval'])} |",
+        "",
+        "## Acceptance by length bucket (characters)",
+        "",
+        "| label | " + " | ".join(bucket_label(i) for i in range(len(BUCKETS))) + " |",
+        "|---|" + "---|" * len(BUCKETS),
+    ]
     for label in LABELS:
         cells = [_cell(c["rate"], c["interval"], c["shown"]) for c in result["per_label_and_bucket"][label].values()]
         lines.append(f"| {label} | " + " | ".join(cells) + " |")
     failures = ", ".join(f"{reason} {n}" for reason, n in result["failures"].items()) or "none"
     usage = result["usage"]
-    lines += ["", f"Failures of the programmer (left out of every figure): {failures}.",
-              f"Wall time {result['wall_s']:.0f} s"
-              + (f"; {usage.get('requests', 0):.0f} requests, {usage.get('cache_hits', 0):.0f} answered from the "
-                 f"response cache, {usage.get('prompt_tokens', 0):.0f} prompt and "
-                 f"{usage.get('completion_tokens', 0):.0f} completion tokens" if usage else "") + ".", ""]
+    lines += [
+        "",
+        f"Failures of the programmer (left out of every figure): {failures}.",
+        f"Wall time {result['wall_s']:.0f} s"
+        + (
+            f"; {usage.get('requests', 0):.0f} requests, {usage.get('cache_hits', 0):.0f} answered from the "
+            f"response cache, {usage.get('prompt_tokens', 0):.0f} prompt and "
+            f"{usage.get('completion_tokens', 0):.0f} completion tokens"
+            if usage
+            else ""
+        )
+        + ".",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -208,11 +252,21 @@ def write_report(run: JudgeRun, out: Path, command: str, cases_path: str) -> dic
         writer.writeheader()
         for j in run.judged:
             c = j.case
-            writer.writerow({"id": c.id, "problems": c.problems, "problem_id": c.problem_id, "label": c.label,
-                             "origin": c.origin, "chars": len(c.piece), "bucket": bucket_label(bucket_of(len(c.piece))),
-                             "decision": j.decision or "", "accepted": int(j.accepted), "failure": j.failure or "",
-                             "decide_s": f"{j.decide_s:.3f}"})
+            writer.writerow(
+                {
+                    "id": c.id,
+                    "problems": c.problems,
+                    "problem_id": c.problem_id,
+                    "label": c.label,
+                    "origin": c.origin,
+                    "chars": len(c.piece),
+                    "bucket": bucket_label(bucket_of(len(c.piece))),
+                    "decision": j.decision or "",
+                    "accepted": int(j.accepted),
+                    "failure": j.failure or "",
+                    "decide_s": f"{j.decide_s:.3f}",
+                }
+            )
     (out / "judge.json").write_text(json.dumps(result, indent=1, default=float) + "\n", encoding="utf-8")
     (out / "judge.md").write_text(markdown(result, command, cases_path), encoding="utf-8")
     return result
-

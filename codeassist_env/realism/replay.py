@@ -6,6 +6,7 @@ study's task where the log names it. The programmer's decisions are then held ag
 acceptance by length beside the real curve, balanced accuracy, Cohen's kappa and, where the programmer gives
 a score, the AUC; every figure with a 95% interval from resampling participants (``agreement``).
 """
+
 from __future__ import annotations
 
 import math
@@ -23,7 +24,8 @@ from codeassist_env.realism.programmer import Answer, Cost, ask
 NO_STATEMENT = (
     "There is no written problem statement. The program below is a real programmer's file, as it stood "
     "when the assistant's proposal appeared{task}. Judge the proposal from the code alone: whether it is "
-    "correct and is what the author of this file would write next.")
+    "correct and is what the author of this file would write next."
+)
 
 
 def statement_for(task: str | None) -> str:
@@ -34,8 +36,13 @@ def statement_for(task: str | None) -> str:
 def replay_problem(decision: RealDecision) -> Problem:
     """A problem with the replay's statement and nothing to test: enough for a programmer that judges from
     the statement and the code."""
-    return Problem(id=f"{decision.source}:{decision.task or 'untitled'}", statement=statement_for(decision.task),
-                   test_kind=TestKind.STDIN, hidden_tests=(), source=decision.source)
+    return Problem(
+        id=f"{decision.source}:{decision.task or 'untitled'}",
+        statement=statement_for(decision.task),
+        test_kind=TestKind.STDIN,
+        hidden_tests=(),
+        source=decision.source,
+    )
 
 
 def stratified_order(decisions: Sequence[RealDecision], seed: int = 0) -> list[int]:
@@ -65,13 +72,15 @@ def stratified_subset(decisions: Sequence[RealDecision], limit: int | None, seed
 @dataclass(frozen=True)
 class Replayed:
     """One real decision and the programmer's answer to it."""
+
     index: int  # the decision's place in the log
     decision: RealDecision
     answer: Answer
 
 
-def replay(decisions: Sequence[RealDecision], indices: Sequence[int], human,
-           progress: Callable[[int, int], None] | None = None) -> tuple[list[Replayed], Cost]:
+def replay(
+    decisions: Sequence[RealDecision], indices: Sequence[int], human, progress: Callable[[int, int], None] | None = None
+) -> tuple[list[Replayed], Cost]:
     """Ask ``human`` about each chosen decision, in order."""
     cost, replayed = Cost(), []
     for n, index in enumerate(indices, start=1):
@@ -102,8 +111,9 @@ class ReplayFigures:
     realism_gap: float | None
 
 
-def _estimate(statistic: Callable[[np.ndarray], float], n: int, groups: np.ndarray, resamples: int,
-              seed: int) -> Estimate:
+def _estimate(
+    statistic: Callable[[np.ndarray], float], n: int, groups: np.ndarray, resamples: int, seed: int
+) -> Estimate:
     low, high = cluster_bootstrap(statistic, groups, resamples=resamples, seed=seed)
     return (statistic(np.arange(n)), low, high)
 
@@ -112,6 +122,7 @@ def _rate(values: np.ndarray, where: np.ndarray) -> Callable[[np.ndarray], float
     def rate(i: np.ndarray) -> float:
         i = i[where[i]]
         return float(values[i].mean()) if len(i) else math.nan
+
     return rate
 
 
@@ -131,14 +142,17 @@ def figures(replayed: Sequence[Replayed], resamples: int, seed: int = 0) -> Repl
     has_score = ~np.isnan(scores)
     auc_estimate = None
     if has_score.any():
+
         def scored_auc(i: np.ndarray) -> float:
             i = i[has_score[i]]
             return auc(scores[i], real[i])
+
         auc_estimate = estimate(scored_auc)
     curves = []
     for values in (real, simulated):
-        curves.append([estimate(_rate(values, buckets == b)) if (buckets == b).any() else None
-                       for b in range(len(BUCKETS))])
+        curves.append(
+            [estimate(_rate(values, buckets == b)) if (buckets == b).any() else None for b in range(len(BUCKETS))]
+        )
     kinds: dict[str, int] = {}
     for r in replayed:
         if r.answer.score is not None:
@@ -146,8 +160,17 @@ def figures(replayed: Sequence[Replayed], resamples: int, seed: int = 0) -> Repl
     pairs = [(r.decision.suggestion, r.answer.accepted) for r in replayed]
     real_pairs = [(r.decision.suggestion, r.decision.accepted) for r in replayed]
     return ReplayFigures(
-        n, len(set(groups)), estimate(_rate(real, everywhere)), estimate(_rate(simulated, everywhere)),
+        n,
+        len(set(groups)),
+        estimate(_rate(real, everywhere)),
+        estimate(_rate(simulated, everywhere)),
         estimate(lambda i: balanced_accuracy(simulated[i], real[i])),
-        estimate(lambda i: cohen_kappa(simulated[i], real[i])), auc_estimate, int(has_score.sum()), kinds,
-        curves[0], curves[1], [int((buckets == b).sum()) for b in range(len(BUCKETS))],
-        realism_gap(acceptance_curve(pairs), acceptance_curve(real_pairs)))
+        estimate(lambda i: cohen_kappa(simulated[i], real[i])),
+        auc_estimate,
+        int(has_score.sum()),
+        kinds,
+        curves[0],
+        curves[1],
+        [int((buckets == b).sum()) for b in range(len(BUCKETS))],
+        realism_gap(acceptance_curve(pairs), acceptance_curve(real_pairs)),
+    )

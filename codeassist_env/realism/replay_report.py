@@ -1,6 +1,7 @@
 """A replay's report: ``replay.md`` (the figures), ``replay.csv`` (one row per decision), ``replay.png``
 (acceptance by length, the programmer's beside the people's) and ``replay.json`` (the figures a bench
 report quotes, ``validation``)."""
+
 from __future__ import annotations
 
 import csv
@@ -15,8 +16,18 @@ from codeassist_env.realism.programmer import Cost
 from codeassist_env.realism.replay import Estimate, Replayed, ReplayFigures
 from codeassist_env.realism.validation import ProgrammerValidation
 
-CSV_FIELDS = ("index", "participant", "task", "chars", "bucket", "real_accepted", "choice", "score", "score_kind",
-              "failure")
+CSV_FIELDS = (
+    "index",
+    "participant",
+    "task",
+    "chars",
+    "bucket",
+    "real_accepted",
+    "choice",
+    "score",
+    "score_kind",
+    "failure",
+)
 
 
 @dataclass(frozen=True)
@@ -39,38 +50,57 @@ def cell(value: Estimate | None) -> str:
 
 
 def markdown(setup: ReplaySetup, result: ReplayFigures, cost: Cost) -> str:
-    who = setup.human + (f" (model {setup.model}" + (f", {setup.acceptor_mode}" if setup.acceptor_mode else "")
-                         + ")" if setup.model else "")
-    subset = (f"a stratified subset of {result.cases} (by length bucket and participant; `--limit {setup.limit}`)"
-              if result.cases < setup.log_decisions else f"all {result.cases}")
+    who = setup.human + (
+        f" (model {setup.model}" + (f", {setup.acceptor_mode}" if setup.acceptor_mode else "") + ")"
+        if setup.model
+        else ""
+    )
+    subset = (
+        f"a stratified subset of {result.cases} (by length bucket and participant; `--limit {setup.limit}`)"
+        if result.cases < setup.log_decisions
+        else f"all {result.cases}"
+    )
     kinds = ", ".join(f"{n} from {kind}" for kind, n in sorted(result.score_kinds.items())) or "none"
     lines = [
-        f"# Replay of real decisions: {who}", "",
+        f"# Replay of real decisions: {who}",
+        "",
         f"- Log: {setup.log.name}, {subset} of its {setup.log_decisions} decisions, "
         f"{result.participants} participants.",
         f"- Command: `{setup.command}`",
         f"- Intervals: 95%, {setup.resamples} resamples of whole participants.",
-        f"- Cost: {cost.line()}.", "",
-        "| figure | value [95% interval] |", "|---|---|",
+        f"- Cost: {cost.line()}.",
+        "",
+        "| figure | value [95% interval] |",
+        "|---|---|",
         f"| real acceptance rate | {cell(result.real_rate)} |",
         f"| programmer's acceptance rate | {cell(result.simulated_rate)} |",
         f"| balanced accuracy vs the person | {cell(result.balanced_accuracy)} |",
         f"| Cohen's kappa vs the person | {cell(result.kappa)} |",
         f"| AUC of the programmer's P(accept) | {cell(result.auc)} |",
         f"| realism gap (mean absolute rate difference by bucket) | "
-        f"{'n/a' if result.realism_gap is None else f'{result.realism_gap:.3f}'} |", "",
+        f"{'n/a' if result.realism_gap is None else f'{result.realism_gap:.3f}'} |",
+        "",
         f"Scores behind the AUC: {kinds} ({result.scored} of {result.cases} decisions scored; logprobs = "
         "P(ACCEPT) from the decision token's log-probabilities, samples = ACCEPT's share over seeded samples). "
-        "A programmer failure counts as a reject, as in an episode.", "",
-        "## Acceptance by suggestion length", "",
-        "| length (chars) | decisions | real | programmer |", "|---|---|---|---|",
+        "A programmer failure counts as a reject, as in an episode.",
+        "",
+        "## Acceptance by suggestion length",
+        "",
+        "| length (chars) | decisions | real | programmer |",
+        "|---|---|---|---|",
     ]
     for b in range(len(BUCKETS)):
-        lines.append(f"| {bucket_label(b)} | {result.bucket_counts[b]} | {cell(result.real_curve[b])} | "
-                     f"{cell(result.simulated_curve[b])} |")
-    lines += ["", "Kappa 0 is chance (a programmer that always answers the same gets 0); 1 is the person's every "
-              "decision. Balanced accuracy 0.5 is chance whatever the acceptance rate. AUC 0.5: the programmer's "
-              "confidence does not order the decisions the person took above those they turned down.", ""]
+        lines.append(
+            f"| {bucket_label(b)} | {result.bucket_counts[b]} | {cell(result.real_curve[b])} | "
+            f"{cell(result.simulated_curve[b])} |"
+        )
+    lines += [
+        "",
+        "Kappa 0 is chance (a programmer that always answers the same gets 0); 1 is the person's every "
+        "decision. Balanced accuracy 0.5 is chance whatever the acceptance rate. AUC 0.5: the programmer's "
+        "confidence does not order the decisions the person took above those they turned down.",
+        "",
+    ]
     return "\n".join(lines)
 
 
@@ -80,9 +110,20 @@ def write_csv(path: Path, replayed: list[Replayed]) -> None:
         writer.writerow(CSV_FIELDS)
         for r in replayed:
             d, a = r.decision, r.answer
-            writer.writerow([r.index, d.participant, d.task or "", d.chars, bucket_label(bucket_of(d.chars)),
-                             int(d.accepted), a.choice, "" if a.score is None else f"{a.score:.6f}",
-                             a.score_kind or "", a.failure or ""])
+            writer.writerow(
+                [
+                    r.index,
+                    d.participant,
+                    d.task or "",
+                    d.chars,
+                    bucket_label(bucket_of(d.chars)),
+                    int(d.accepted),
+                    a.choice,
+                    "" if a.score is None else f"{a.score:.6f}",
+                    a.score_kind or "",
+                    a.failure or "",
+                ]
+            )
 
 
 def plot(path: Path, setup: ReplaySetup, result: ReplayFigures) -> None:
@@ -92,12 +133,19 @@ def plot(path: Path, setup: ReplaySetup, result: ReplayFigures) -> None:
     import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(8, 4.5))
-    for offset, curve, label, style in ((-0.06, result.real_curve, "real programmers", dict(fmt="s--", color="black")),
-                                        (0.06, result.simulated_curve, setup.model or setup.human, dict(fmt="o-"))):
+    for offset, curve, label, style in (
+        (-0.06, result.real_curve, "real programmers", dict(fmt="s--", color="black")),
+        (0.06, result.simulated_curve, setup.model or setup.human, dict(fmt="o-")),
+    ):
         shown = [(b, e) for b, e in enumerate(curve) if e is not None and not math.isnan(e[0])]
-        ax.errorbar([b + offset for b, _ in shown], [e[0] for _, e in shown],
-                    yerr=[[max(0.0, e[0] - e[1]) for _, e in shown], [max(0.0, e[2] - e[0]) for _, e in shown]],
-                    capsize=3, label=label, **style)
+        ax.errorbar(
+            [b + offset for b, _ in shown],
+            [e[0] for _, e in shown],
+            yerr=[[max(0.0, e[0] - e[1]) for _, e in shown], [max(0.0, e[2] - e[0]) for _, e in shown]],
+            capsize=3,
+            label=label,
+            **style,
+        )
     ax.set_xticks(range(len(BUCKETS)), [bucket_label(i) for i in range(len(BUCKETS))])
     ax.set_xlabel("suggestion length (characters)")
     ax.set_ylabel("acceptance rate")
@@ -113,13 +161,25 @@ def write(out: Path, setup: ReplaySetup, replayed: list[Replayed], result: Repla
     """Every file of the report, each written whole (a temporary file renamed)."""
     out.mkdir(parents=True, exist_ok=True)
     paths = {"md": out / "replay.md", "csv": out / "replay.csv", "png": out / "replay.png"}
-    for key, writer in (("md", lambda p: p.write_text(markdown(setup, result, cost), encoding="utf-8")),
-                        ("csv", lambda p: write_csv(p, replayed)), ("png", lambda p: plot(p, setup, result))):
+    for key, writer in (
+        ("md", lambda p: p.write_text(markdown(setup, result, cost), encoding="utf-8")),
+        ("csv", lambda p: write_csv(p, replayed)),
+        ("png", lambda p: plot(p, setup, result)),
+    ):
         with replaced_whole(paths[key]) as temporary:
             writer(temporary)
     kind = max(result.score_kinds, key=result.score_kinds.get) if result.score_kinds else None
     paths["json"] = ProgrammerValidation(
-        "replay", setup.human, setup.model, setup.acceptor_mode, time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        result.cases, setup.log.name, kappa=result.kappa, balanced_accuracy=result.balanced_accuracy,
-        auc=result.auc, auc_kind=kind).write(out)
+        "replay",
+        setup.human,
+        setup.model,
+        setup.acceptor_mode,
+        time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+        result.cases,
+        setup.log.name,
+        kappa=result.kappa,
+        balanced_accuracy=result.balanced_accuracy,
+        auc=result.auc,
+        auc_kind=kind,
+    ).write(out)
     return paths

@@ -9,6 +9,7 @@ the document less the characters of the suggestions they accepted). Both are poo
 participants whose document shrank (they deleted more than they typed, so typed characters are unknown)
 count for reading only. The interval of the ratio comes from resampling participants.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -56,15 +57,23 @@ def participants(path: str | Path) -> list[Participant]:
             session.sort(key=lambda e: e["TimeGenerated"])  # ISO 8601 in UTC: sorts as text
             lengths = [e["Measurements"]["documentLength"] for e in session]
             decided = [e for e in session if e["StateName"] in ("Accepted", "Rejected")]
-            people.append(Participant(
-                sum(e["TimeSpentInState"] for e in session if e["LabeledState"] == READING),
-                sum(len(e["CurrentSuggestion"]) for e in decided),
-                sum(e["TimeSpentInState"] for e in session if e["LabeledState"] == WRITING),
-                int(max(lengths) - lengths[0] - sum(len(e["CurrentSuggestion"]) for e in decided
-                                                   if e["StateName"] == "Accepted"))))
+            people.append(
+                Participant(
+                    sum(e["TimeSpentInState"] for e in session if e["LabeledState"] == READING),
+                    sum(len(e["CurrentSuggestion"]) for e in decided),
+                    sum(e["TimeSpentInState"] for e in session if e["LabeledState"] == WRITING),
+                    int(
+                        max(lengths)
+                        - lengths[0]
+                        - sum(len(e["CurrentSuggestion"]) for e in decided if e["StateName"] == "Accepted")
+                    ),
+                )
+            )
         except (KeyError, TypeError) as error:
-            raise DecisionLogError(f"{path}: participant {session[0].get('UserId')!r} lacks the labelled "
-                                   f"times this needs ({type(error).__name__}: {error})") from None
+            raise DecisionLogError(
+                f"{path}: participant {session[0].get('UserId')!r} lacks the labelled "
+                f"times this needs ({type(error).__name__}: {error})"
+            ) from None
     return people
 
 
@@ -78,8 +87,10 @@ def _per_char(people: list[Participant]) -> tuple[float, float]:
 def reading_vs_writing(path: str | Path, resamples: int = 2000, seed: int = 0) -> ReadingVsWriting:
     people = participants(path)
     if not any(p.read_chars for p in people) or not any(p.typed_chars for p in people):
-        raise DecisionLogError(f"{path}: {len(people)} participant(s), and none both read a decided suggestion "
-                               "and typed text of their own: reading against writing needs both")
+        raise DecisionLogError(
+            f"{path}: {len(people)} participant(s), and none both read a decided suggestion "
+            "and typed text of their own: reading against writing needs both"
+        )
     reading, writing = _per_char(people)
     rng = np.random.default_rng(seed)
     ratios = []
@@ -88,5 +99,11 @@ def reading_vs_writing(path: str | Path, resamples: int = 2000, seed: int = 0) -
         if w > 0:
             ratios.append(r / w)
     low, high = np.percentile(ratios, [2.5, 97.5])
-    return ReadingVsWriting(reading, writing, reading / writing, (float(low), float(high)), len(people),
-                            sum(p.typed_chars > 0 for p in people))
+    return ReadingVsWriting(
+        reading,
+        writing,
+        reading / writing,
+        (float(low), float(high)),
+        len(people),
+        sum(p.typed_chars > 0 for p in people),
+    )

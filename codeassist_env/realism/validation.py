@@ -5,6 +5,7 @@
 folder. A bench report whose LLM programmer has such a file in its response cache's folder, or in a folder
 named with ``--programmer-validation DIR``, quotes them in its setup section with the date and the model.
 """
+
 from __future__ import annotations
 
 import json
@@ -40,14 +41,18 @@ class ProgrammerValidation:
     cooperativeness: Estimate | None = None
 
     def write(self, directory: str | os.PathLike) -> Path:
-        return write_whole(Path(directory) / VALIDATION_FILES[self.kind],
-                           json.dumps(asdict(self), indent=2, allow_nan=True) + "\n")
+        return write_whole(
+            Path(directory) / VALIDATION_FILES[self.kind], json.dumps(asdict(self), indent=2, allow_nan=True) + "\n"
+        )
 
     def figures(self) -> str:
         """``kappa 0.05 [-0.02, 0.11], AUC 0.55 [...] (logprobs)``, of whatever this result measured."""
-        named = [("kappa", self.kappa), ("balanced accuracy", self.balanced_accuracy),
-                 ("AUC" + (f" ({self.auc_kind})" if self.auc_kind else ""), self.auc),
-                 ("cooperativeness", self.cooperativeness)]
+        named = [
+            ("kappa", self.kappa),
+            ("balanced accuracy", self.balanced_accuracy),
+            ("AUC" + (f" ({self.auc_kind})" if self.auc_kind else ""), self.auc),
+            ("cooperativeness", self.cooperativeness),
+        ]
         return ", ".join(f"{name} {_cell(value)}" for name, value in named if value is not None)
 
 
@@ -79,11 +84,18 @@ def _from_judge(data: dict, path: Path) -> ProgrammerValidation:
     if model is None and human == "llm":
         model = "smollm2"  # the judge's documented default
     date = data.get("date") or time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(path.stat().st_mtime))
-    return ProgrammerValidation("judge", human, model, data.get("acceptor_mode") or option("--acceptor-mode"), date,
-                                int(data["answered"]), str(data.get("cases_file", "known answers")),
-                                kappa=_estimate(data.get("kappa")),
-                                balanced_accuracy=_estimate(data.get("balanced_accuracy")),
-                                cooperativeness=_estimate(data.get("cooperativeness")))
+    return ProgrammerValidation(
+        "judge",
+        human,
+        model,
+        data.get("acceptor_mode") or option("--acceptor-mode"),
+        date,
+        int(data["answered"]),
+        str(data.get("cases_file", "known answers")),
+        kappa=_estimate(data.get("kappa")),
+        balanced_accuracy=_estimate(data.get("balanced_accuracy")),
+        cooperativeness=_estimate(data.get("cooperativeness")),
+    )
 
 
 def find_validations(directory: str | os.PathLike, model: str | None = None) -> list[ProgrammerValidation]:
@@ -101,8 +113,7 @@ def find_validations(directory: str | os.PathLike, model: str | None = None) -> 
             else:
                 validation = ProgrammerValidation(**{k: _estimate(v) if k in _FIGURES else v for k, v in data.items()})
         except (json.JSONDecodeError, TypeError, KeyError, ValueError, UnicodeDecodeError) as error:
-            raise InputError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") \
-                from None
+            raise InputError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") from None
         if validation.kind != kind:
             raise InputError(f"{path}: kind {validation.kind!r}, expected {kind!r}")
         if model is None or validation.model == model:
@@ -114,11 +125,16 @@ def setup_lines(validations: list[ProgrammerValidation]) -> list[str]:
     """The report's lines quoting each result (none: nothing)."""
     lines = []
     for v in validations:
-        what = ("replayed real decisions" if v.kind == "replay" else "known-answer set")
-        who = f"{v.human}" + (f", model {v.model}" if v.model else "") + (
-            f", {v.acceptor_mode}" if v.acceptor_mode else "")
-        lines.append(f"- Programmer validated ({what}, {v.cases} cases of {v.source}, {v.date[:10]}; {who}): "
-                     f"{v.figures()}; 95% intervals.")
+        what = "replayed real decisions" if v.kind == "replay" else "known-answer set"
+        who = (
+            f"{v.human}"
+            + (f", model {v.model}" if v.model else "")
+            + (f", {v.acceptor_mode}" if v.acceptor_mode else "")
+        )
+        lines.append(
+            f"- Programmer validated ({what}, {v.cases} cases of {v.source}, {v.date[:10]}; {who}): "
+            f"{v.figures()}; 95% intervals."
+        )
     return lines
 
 
@@ -130,13 +146,16 @@ def for_run(run: dict, named: str | os.PathLike | None = None) -> list[str]:
     if named is not None:
         found = find_validations(named)
         if not found:
-            raise InputError(f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
-                             "(write one with codeassist realism replay or judge)")
-        return [line + ("" if v.model == model else f" Note: this run's programmer model is {model}.")
-                for v, line in zip(found, setup_lines(found))]
+            raise InputError(
+                f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
+                "(write one with codeassist realism replay or judge)"
+            )
+        return [
+            line + ("" if v.model == model else f" Note: this run's programmer model is {model}.")
+            for v, line in zip(found, setup_lines(found))
+        ]
     if not model or not settings.get("cache_path"):
         return []
     mode = settings.get("acceptor_mode")
-    found = [v for v in find_validations(Path(settings["cache_path"]).parent, model)
-             if v.acceptor_mode in (None, mode)]
+    found = [v for v in find_validations(Path(settings["cache_path"]).parent, model) if v.acceptor_mode in (None, mode)]
     return setup_lines(found)

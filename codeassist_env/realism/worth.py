@@ -7,6 +7,7 @@ cross-validation).
 A suggestion of only whitespace saves nothing a person types on purpose (an editor indents after Enter),
 and no real log has one to fit on: it is never worth taking.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -37,8 +38,10 @@ def spans_lines(suggestion: str) -> bool:
 FEATURES: dict[str, tuple[tuple[str, Callable[[str], float]], ...]] = {
     "constant": (),
     "length": (("log1p_chars", lambda s: math.log1p(len(s))),),
-    "saved": (("log1p_non_space_chars", lambda s: math.log1p(non_space_chars(s))),
-              ("spans_lines", lambda s: float(spans_lines(s)))),
+    "saved": (
+        ("log1p_non_space_chars", lambda s: math.log1p(non_space_chars(s))),
+        ("spans_lines", lambda s: float(spans_lines(s))),
+    ),
 }
 
 
@@ -75,8 +78,12 @@ class WorthModel:
         return float(1.0 / (1.0 + np.exp(-design([suggestion], self.features)[0] @ np.array(self.weights))))
 
     def to_json(self) -> str:
-        return json.dumps({**asdict(self), "feature_names": ["intercept", *(n for n, _ in FEATURES[self.features])]},
-                          indent=2) + "\n"
+        return (
+            json.dumps(
+                {**asdict(self), "feature_names": ["intercept", *(n for n, _ in FEATURES[self.features])]}, indent=2
+            )
+            + "\n"
+        )
 
     @classmethod
     def load(cls, path: str | Path = SHIPPED) -> "WorthModel":
@@ -93,8 +100,14 @@ def fit(decisions: list[RealDecision], path: str | Path, features: str = "saved"
     """The model fitted on every decision of the log at ``path``."""
     y = np.array([d.accepted for d in decisions], dtype=float)
     weights = fit_logistic(design([d.suggestion for d in decisions], features), y)
-    return WorthModel(features, tuple(round(float(w), 10) for w in weights), len(decisions), int(y.sum()),
-                      Path(path).name, sha256_of(path))
+    return WorthModel(
+        features,
+        tuple(round(float(w), 10) for w in weights),
+        len(decisions),
+        int(y.sum()),
+        Path(path).name,
+        sha256_of(path),
+    )
 
 
 def auc(scores: np.ndarray, labels: np.ndarray) -> float | None:
@@ -129,5 +142,6 @@ def leave_participants_out(decisions: list[RealDecision], features: str) -> Cros
         if (score := auc(p, y[held])) is not None:
             aucs.append((score, held.sum()))
     weight = sum(n for _, n in aucs)
-    return CrossValidation(features, float(losses.mean()), float(sum(a * n for a, n in aucs) / weight),
-                           len(set(people)))
+    return CrossValidation(
+        features, float(losses.mean()), float(sum(a * n for a, n in aucs) / weight), len(set(people))
+    )

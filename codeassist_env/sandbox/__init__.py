@@ -5,6 +5,7 @@ their names: ``docker`` (one warm container per sandbox), ``bwrap`` (bubblewrap,
 ``process`` (resource limits only, not a sandbox; only when asked for by name). ``auto`` tries the
 backends of ``AUTO_ORDER`` in turn.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -17,9 +18,23 @@ from codeassist_env.sandbox.core import RunStatus, Sandbox, SandboxUnavailable, 
 from codeassist_env.sandbox.local import missing_bwrap_reason, start_bwrap_worker, start_process_worker
 from codeassist_env.sandbox.result import TestResult, TestStatus, Verdict
 
-__all__ = ["AUTO", "AUTO_ORDER", "BENCH_BACKEND", "DEFAULT_BACKEND", "SANDBOX_BACKENDS", "RunStatus", "Sandbox",
-           "SandboxBackend", "SandboxUnavailable", "TestResult", "TestStatus", "Verdict", "evaluate", "open_sandbox",
-           "resolve_backend"]
+__all__ = [
+    "AUTO",
+    "AUTO_ORDER",
+    "BENCH_BACKEND",
+    "DEFAULT_BACKEND",
+    "SANDBOX_BACKENDS",
+    "RunStatus",
+    "Sandbox",
+    "SandboxBackend",
+    "SandboxUnavailable",
+    "TestResult",
+    "TestStatus",
+    "Verdict",
+    "evaluate",
+    "open_sandbox",
+    "resolve_backend",
+]
 
 
 @dataclass(frozen=True)
@@ -44,12 +59,21 @@ def _docker_starter(**options: Any) -> Callable[[], Worker]:
 
 
 SANDBOX_BACKENDS: Registry[SandboxBackend] = Registry("sandbox backend")
-SANDBOX_BACKENDS.register(SandboxBackend("docker", _docker_missing, _docker_starter,
-                                         help="one warm container per sandbox"))
-SANDBOX_BACKENDS.register(SandboxBackend("bwrap", missing_bwrap_reason, lambda **_: start_bwrap_worker,
-                                         help="bubblewrap namespaces"))
-SANDBOX_BACKENDS.register(SandboxBackend("process", lambda: None, lambda **_: start_process_worker, isolates=False,
-                                         help="resource limits only, no isolation"))
+SANDBOX_BACKENDS.register(
+    SandboxBackend("docker", _docker_missing, _docker_starter, help="one warm container per sandbox")
+)
+SANDBOX_BACKENDS.register(
+    SandboxBackend("bwrap", missing_bwrap_reason, lambda **_: start_bwrap_worker, help="bubblewrap namespaces")
+)
+SANDBOX_BACKENDS.register(
+    SandboxBackend(
+        "process",
+        lambda: None,
+        lambda **_: start_process_worker,
+        isolates=False,
+        help="resource limits only, no isolation",
+    )
+)
 AUTO = "auto"  # not a backend: the first of AUTO_ORDER that works here
 AUTO_ORDER = ["docker", "bwrap"]  # what AUTO tries, in turn; a plug-in may insert its backend
 # The backend when none is named: the environment, the humans that run code, the tools. The benchmark
@@ -72,8 +96,10 @@ def resolve_backend(backend: str = DEFAULT_BACKEND) -> str:
         if missing is None:
             return name
         reasons.append(f"{name}: {missing}")
-    raise SandboxUnavailable("no sandbox is available: " + "; ".join(reasons) + ". Install one of them, or ask "
-                             "for backend='process' (no isolation) explicitly.")
+    raise SandboxUnavailable(
+        "no sandbox is available: " + "; ".join(reasons) + ". Install one of them, or ask "
+        "for backend='process' (no isolation) explicitly."
+    )
 
 
 def open_sandbox(backend: str = DEFAULT_BACKEND, *, trusted_code: bool = False, **options: Any) -> Sandbox:

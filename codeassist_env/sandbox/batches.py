@@ -22,6 +22,7 @@ input). A run that ends without its answers (the worker failed) leaves the input
 each. After a time-out the hang budget applies (sandbox/hang_budget.py); it starts at the first time-out in a
 shared process too, so that the input then run alone spends its wall limit inside the budget.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -42,6 +43,7 @@ _ANSWERS = ("R", "E", "B")  # a value, an exception, something not plain: the pr
 class Limits:
     """What a process of its own for one input gets: the time its answer may take, its wall clock (start
     included) and its CPU seconds."""
+
     answer_s: float
     wall_s: float
     cpu_s: float
@@ -49,6 +51,7 @@ class Limits:
 
 class Inputs(Protocol):
     """A program's inputs and how to run and grade them (calls.py, scripts.py)."""
+
     count: int
     first_fraction: float  # of its limits, what the first input of a shared process may use
 
@@ -65,8 +68,9 @@ class Inputs(Protocol):
         """The status an answer gives its input; None where a process of its own might say otherwise."""
 
 
-def grade_every_input(inputs: Inputs, in_one_process: bool, run_wall_s: Callable[[int], float],
-                      stop_at_failure: bool = False) -> list[TestResult]:
+def grade_every_input(
+    inputs: Inputs, in_one_process: bool, run_wall_s: Callable[[int], float], stop_at_failure: bool = False
+) -> list[TestResult]:
     """One TestResult per input, in order (with ``stop_at_failure``, up to the first that did not pass)."""
     results: list[TestResult] = []
     budget = HangBudget()
@@ -82,7 +86,7 @@ def grade_every_input(inputs: Inputs, in_one_process: bool, run_wall_s: Callable
                 in_one_process = False  # the run as a whole failed: its inputs one process each from here
                 continue
             taken = _accepted(inputs, start, reply, budget.active)
-            stopped = reply["calls"][len(taken):len(taken) + 1]
+            stopped = reply["calls"][len(taken) : len(taken) + 1]
             if stopped and stopped[0][0] == "T":  # it timed out there: the hang budget starts now, whatever
                 budget.after(TestResult(TestStatus.TIME_LIMIT, 0.0), inputs.limits(start + len(taken)).wall_s)
         if not taken:
@@ -117,9 +121,11 @@ def _accepted(inputs: Inputs, start: int, reply: dict[str, Any], after_time_out:
             first_s, first_cpu = seconds, cpu
         else:
             held = kind == "E" and _exception_name(answer) in _HELD_EXCEPTIONS
-            within = (first_s + seconds <= ACCEPT_FRACTION * limits.answer_s
-                      and ready_s + first_s + seconds <= ACCEPT_FRACTION * limits.wall_s
-                      and first_cpu + cpu <= ACCEPT_FRACTION * limits.cpu_s)
+            within = (
+                first_s + seconds <= ACCEPT_FRACTION * limits.answer_s
+                and ready_s + first_s + seconds <= ACCEPT_FRACTION * limits.wall_s
+                and first_cpu + cpu <= ACCEPT_FRACTION * limits.cpu_s
+            )
             if kind == "T" and after_time_out:
                 results.append(TestResult(TestStatus.TIME_LIMIT, seconds, stderr))
                 break

@@ -15,6 +15,7 @@ input gives, else in a process of its own (sandbox/batches.py). Time limits come
 metadata: EvalPlus's max(1 s, 4 x the canonical solution's time) per input, and min(60 s, their sum) + 1 s
 for a whole run.
 """
+
 from __future__ import annotations
 
 import functools
@@ -35,11 +36,26 @@ from codeassist_env.sandbox.result import RunStatus, TestResult, TestStatus, fai
 RUN_CAP_S = 60.0  # EvalPlus's default per-task timeout (EVALPLUS_TIMEOUT_PER_TASK)
 DEFAULT_FLOAT_ATOL = 1e-6
 # MBPP+ tasks compared as sets, or only on whether the answer is None (EvalPlus's _special_oracle.py).
-MBPP_SET_EQUAL = frozenset({"similar_elements", "find_char_long", "common_in_nested_lists", "extract_singly",
-                            "larg_nnum", "intersection_array", "find_dissimilar", "Diff"})
+MBPP_SET_EQUAL = frozenset(
+    {
+        "similar_elements",
+        "find_char_long",
+        "common_in_nested_lists",
+        "extract_singly",
+        "larg_nnum",
+        "intersection_array",
+        "find_dissimilar",
+        "Diff",
+    }
+)
 MBPP_NOT_NONE = frozenset({"check_str", "text_match_three", "text_starta_endb"})
-_FAILED_CALL = {"E": "runtime_error", "B": "wrong_answer", "T": "time_limit", "X": "runtime_error",
-                "G": "runtime_error"}
+_FAILED_CALL = {
+    "E": "runtime_error",
+    "B": "wrong_answer",
+    "T": "time_limit",
+    "X": "runtime_error",
+    "G": "runtime_error",
+}
 _FAILED_START = {"syntax_error": "syntax_error", "memory": "memory_limit"}
 
 
@@ -52,8 +68,8 @@ def is_floats(value: Any) -> bool:
 
 def pyramid_surface_area(base_edge: float, height: float) -> int:
     """Mbpp/581's oracle: base plus four faces whose slant height is measured from the base's edge."""
-    slant = math.sqrt((base_edge / 2) ** 2 + height ** 2)
-    return round(base_edge ** 2 + 2 * base_edge * slant)
+    slant = math.sqrt((base_edge / 2) ** 2 + height**2)
+    return round(base_edge**2 + 2 * base_edge * slant)
 
 
 def padded_digit_distance(a: int, b: int) -> int:
@@ -140,8 +156,9 @@ def time_limits(problem: Problem, tests: Sequence[TestCase]) -> list[float]:
     return [problem.time_limit_s] * len(tests)
 
 
-def run_call_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[TestCase],
-                   fail_fast: bool, one_process: bool = True) -> list[TestResult]:
+def run_call_tests(
+    sandbox: Any, problem: Problem, code: str, tests: Sequence[TestCase], fail_fast: bool, one_process: bool = True
+) -> list[TestResult]:
     tests = tuple(tests)
     if not tests:
         return []
@@ -151,19 +168,32 @@ def run_call_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[Te
     program = code
     code, entry_point = with_answer_adapter(code, rules)
     if fail_fast:
-        reply = sandbox.call(code, entry_point, [t.input.encode() for t in tests], limits, run_wall_s(limits),
-                             problem.memory_limit_mb)
+        reply = sandbox.call(
+            code, entry_point, [t.input.encode() for t in tests], limits, run_wall_s(limits), problem.memory_limit_mb
+        )
         return grade_calls(reply, rules, args, expected, tolerances)
-    every = CallInputs(sandbox, code, entry_point, [t.input.encode() for t in tests], limits,
-                       problem.memory_limit_mb, rules, args, expected, tolerances)
-    return grade_every_input(every, one_process and not may_carry_state(program),
-                             lambda start: run_wall_s(limits[start:]))
+    every = CallInputs(
+        sandbox,
+        code,
+        entry_point,
+        [t.input.encode() for t in tests],
+        limits,
+        problem.memory_limit_mb,
+        rules,
+        args,
+        expected,
+        tolerances,
+    )
+    return grade_every_input(
+        every, one_process and not may_carry_state(program), lambda start: run_wall_s(limits[start:])
+    )
 
 
 @dataclass
 class CallInputs:
     """A program's call test for batches.grade_every_input: one process of its own for an input gets the
     input's time limit for the call, one second more for its start, and that wall time in CPU seconds."""
+
     sandbox: Any
     code: str
     entry_point: str
@@ -199,13 +229,21 @@ class CallInputs:
         return TestResult(status, float(answer[2]), stderr if status != TestStatus.PASSED else "")
 
     def status_of(self, index: int, answer: Sequence[Any]) -> TestStatus:
-        return _call_status(answer[0], answer[1], self.rules, self.args[index], self.expected[index],
-                            self.tolerances[index])
+        return _call_status(
+            answer[0], answer[1], self.rules, self.args[index], self.expected[index], self.tolerances[index]
+        )
 
     def _call(self, start: int, end: int, wall_s: float, keep_going: bool) -> dict[str, Any]:
-        return self.sandbox.call(self.code, self.entry_point, self.inputs[start:end], self.time_limits[start:end],
-                                 wall_s, self.memory_mb, keep_going=keep_going,
-                                 ready_s=min(wall_s, self.time_limits[start] + 1.0))
+        return self.sandbox.call(
+            self.code,
+            self.entry_point,
+            self.inputs[start:end],
+            self.time_limits[start:end],
+            wall_s,
+            self.memory_mb,
+            keep_going=keep_going,
+            ready_s=min(wall_s, self.time_limits[start] + 1.0),
+        )
 
 
 def run_wall_s(limits: Sequence[float]) -> float:
@@ -222,16 +260,26 @@ def with_answer_adapter(code: str, rules: EvalPlusRules) -> tuple[str, str]:
     judged on whether the answer is None (their answers are ``re.Match`` objects) it becomes ``answer is
     not None``, a bool staying itself, as EvalPlus compares a bool."""
     judged_on_none = rules.dataset == "mbpp" and rules.entry_point in MBPP_NOT_NONE
-    last = ("answer if isinstance(answer, bool) else answer is not None" if judged_on_none else
-            "dict(answer) if type(answer) in (Counter, OrderedDict, defaultdict) else answer")
-    return (f"{code}\n\ndef {ANSWER_ADAPTER}(*args, **kwargs):\n"
-            f"    from collections import Counter, OrderedDict, defaultdict\n"
-            f"    answer = {rules.entry_point}(*args, **kwargs)\n"
-            f"    return {last}\n"), ANSWER_ADAPTER
+    last = (
+        "answer if isinstance(answer, bool) else answer is not None"
+        if judged_on_none
+        else "dict(answer) if type(answer) in (Counter, OrderedDict, defaultdict) else answer"
+    )
+    return (
+        f"{code}\n\ndef {ANSWER_ADAPTER}(*args, **kwargs):\n"
+        f"    from collections import Counter, OrderedDict, defaultdict\n"
+        f"    answer = {rules.entry_point}(*args, **kwargs)\n"
+        f"    return {last}\n"
+    ), ANSWER_ADAPTER
 
 
-def grade_calls(reply: dict[str, Any], rules: EvalPlusRules, args: Sequence[Any], expected: Sequence[Any],
-                tolerances: Sequence[float]) -> list[TestResult]:
+def grade_calls(
+    reply: dict[str, Any],
+    rules: EvalPlusRules,
+    args: Sequence[Any],
+    expected: Sequence[Any],
+    tolerances: Sequence[float],
+) -> list[TestResult]:
     """One TestResult per input answered; a failure ends the list (the inputs after it did not run, or
     ran after a wrong answer and do not count, as in EvalPlus's fast check)."""
     stderr = str(reply.get("stderr", ""))[-STDERR_KEEP:]

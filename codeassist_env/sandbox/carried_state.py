@@ -23,6 +23,7 @@ through these. Memoisation
 with ``functools.lru_cache`` is not state in this sense: it returns what the function would compute. A
 program that cannot be parsed carries none (it fails the same way in any process).
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,36 +31,167 @@ import functools
 from dataclasses import dataclass
 
 # Methods that read their object and never change it (on str, bytes, tuple, list, dict, set, frozenset).
-READING_METHODS = frozenset({
-    "count", "index", "get", "keys", "values", "items", "copy", "find", "rfind", "rindex", "startswith",
-    "endswith", "join", "split", "rsplit", "splitlines", "strip", "lstrip", "rstrip", "lower", "upper",
-    "casefold", "title", "capitalize", "swapcase", "replace", "format", "format_map", "isdigit", "isalpha",
-    "isalnum", "isspace", "islower", "isupper", "isdecimal", "isnumeric", "isidentifier", "isprintable",
-    "istitle", "partition", "rpartition", "center", "ljust", "rjust", "zfill", "expandtabs", "encode",
-    "decode", "translate", "maketrans", "removeprefix", "removesuffix", "union", "intersection",
-    "difference", "symmetric_difference", "issubset", "issuperset", "isdisjoint", "bit_length", "hex",
-    "fromkeys", "match", "fullmatch", "search", "findall", "finditer", "sub", "subn", "pattern",
-})
+READING_METHODS = frozenset(
+    {
+        "count",
+        "index",
+        "get",
+        "keys",
+        "values",
+        "items",
+        "copy",
+        "find",
+        "rfind",
+        "rindex",
+        "startswith",
+        "endswith",
+        "join",
+        "split",
+        "rsplit",
+        "splitlines",
+        "strip",
+        "lstrip",
+        "rstrip",
+        "lower",
+        "upper",
+        "casefold",
+        "title",
+        "capitalize",
+        "swapcase",
+        "replace",
+        "format",
+        "format_map",
+        "isdigit",
+        "isalpha",
+        "isalnum",
+        "isspace",
+        "islower",
+        "isupper",
+        "isdecimal",
+        "isnumeric",
+        "isidentifier",
+        "isprintable",
+        "istitle",
+        "partition",
+        "rpartition",
+        "center",
+        "ljust",
+        "rjust",
+        "zfill",
+        "expandtabs",
+        "encode",
+        "decode",
+        "translate",
+        "maketrans",
+        "removeprefix",
+        "removesuffix",
+        "union",
+        "intersection",
+        "difference",
+        "symmetric_difference",
+        "issubset",
+        "issuperset",
+        "isdisjoint",
+        "bit_length",
+        "hex",
+        "fromkeys",
+        "match",
+        "fullmatch",
+        "search",
+        "findall",
+        "finditer",
+        "sub",
+        "subn",
+        "pattern",
+    }
+)
 # Builtins that leave their arguments as they found them (an iterator argument is advanced: see next/iter).
-PURE_BUILTINS = frozenset({
-    "len", "sorted", "sum", "min", "max", "abs", "all", "any", "list", "tuple", "set", "frozenset", "dict",
-    "str", "int", "float", "bool", "repr", "range", "enumerate", "zip", "map", "filter", "reversed",
-    "isinstance", "issubclass", "type", "hash", "id", "round", "divmod", "pow", "chr", "ord", "bin", "oct",
-    "hex", "format", "bytes", "complex", "print", "callable", "hasattr", "getattr", "slice", "ascii",
-})
-REACHING_BUILTINS = frozenset({"setattr", "delattr", "globals", "vars", "exec", "eval", "compile",
-                               "open", "__import__", "input", "breakpoint"})
+PURE_BUILTINS = frozenset(
+    {
+        "len",
+        "sorted",
+        "sum",
+        "min",
+        "max",
+        "abs",
+        "all",
+        "any",
+        "list",
+        "tuple",
+        "set",
+        "frozenset",
+        "dict",
+        "str",
+        "int",
+        "float",
+        "bool",
+        "repr",
+        "range",
+        "enumerate",
+        "zip",
+        "map",
+        "filter",
+        "reversed",
+        "isinstance",
+        "issubclass",
+        "type",
+        "hash",
+        "id",
+        "round",
+        "divmod",
+        "pow",
+        "chr",
+        "ord",
+        "bin",
+        "oct",
+        "hex",
+        "format",
+        "bytes",
+        "complex",
+        "print",
+        "callable",
+        "hasattr",
+        "getattr",
+        "slice",
+        "ascii",
+    }
+)
+REACHING_BUILTINS = frozenset(
+    {"setattr", "delattr", "globals", "vars", "exec", "eval", "compile", "open", "__import__", "input", "breakpoint"}
+)
 # Modules that keep state between calls of their functions (the random generators, the interpreter, the
 # process, files): a call into one of them inside a function counts as carrying state.
-STATEFUL_MODULES = frozenset({"random", "os", "sys", "builtins", "gc", "atexit", "signal", "threading",
-                              "multiprocessing", "secrets", "tempfile", "shelve", "pickle", "io", "shutil",
-                              "pathlib", "importlib", "ctypes", "socket", "subprocess"})
+STATEFUL_MODULES = frozenset(
+    {
+        "random",
+        "os",
+        "sys",
+        "builtins",
+        "gc",
+        "atexit",
+        "signal",
+        "threading",
+        "multiprocessing",
+        "secrets",
+        "tempfile",
+        "shelve",
+        "pickle",
+        "io",
+        "shutil",
+        "pathlib",
+        "importlib",
+        "ctypes",
+        "socket",
+        "subprocess",
+    }
+)
 
 
 @dataclass(frozen=True)
 class _Module:
     """What the program's top level binds: module aliases (name -> module), names imported from stateful
     modules, and its functions and classes."""
+
     modules: dict[str, str]
     stateful_names: frozenset[str]
     code_names: frozenset[str]
@@ -78,7 +210,8 @@ def may_carry_state(code: str) -> bool:
         if isinstance(node, ast.ClassDef) and _class_keeps_state(node):
             return True
         if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef, ast.Lambda)) and _function_may_carry_state(
-                node, module):
+            node, module
+        ):
             return True
     return False
 
@@ -255,6 +388,29 @@ def _attribute_path(node: ast.AST) -> list[str]:
 
 
 # Modules whose functions keep nothing between calls and change none of their arguments.
-READING_MODULES = frozenset({"math", "cmath", "re", "string", "operator", "statistics", "fractions", "decimal",
-                             "functools", "itertools", "collections", "numpy", "copy", "json", "hashlib",
-                             "datetime", "typing", "unicodedata", "textwrap", "calendar", "struct", "bisect"})
+READING_MODULES = frozenset(
+    {
+        "math",
+        "cmath",
+        "re",
+        "string",
+        "operator",
+        "statistics",
+        "fractions",
+        "decimal",
+        "functools",
+        "itertools",
+        "collections",
+        "numpy",
+        "copy",
+        "json",
+        "hashlib",
+        "datetime",
+        "typing",
+        "unicodedata",
+        "textwrap",
+        "calendar",
+        "struct",
+        "bisect",
+    }
+)

@@ -1,5 +1,6 @@
 """Talking to one worker over a pipe pair (process, bwrap) or an attached socket (docker): requests go as
 frames (4-byte length, then JSON, then an optional attachment), answers come back as JSON lines."""
+
 from __future__ import annotations
 
 import json
@@ -17,8 +18,10 @@ from codeassist_env.sandbox.limits import STDERR_KEEP
 # The worker's script: the files of inside/ joined in this order, then a call of worker.py's main() (see
 # inside/README.md). worker.py comes first so that its "ready" line goes out before the others' imports;
 # each uses the others' names only inside functions, so no two of them may define the same top-level name.
-WORKER_FILES = tuple(os.path.join(os.path.dirname(os.path.abspath(__file__)), "inside", name)
-                     for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py", "relay.py"))
+WORKER_FILES = tuple(
+    os.path.join(os.path.dirname(os.path.abspath(__file__)), "inside", name)
+    for name in ("worker.py", "child.py", "plain.py", "checker.py", "judge.py", "relay.py")
+)
 READY_TIMEOUT_S = 30.0
 
 
@@ -48,8 +51,9 @@ class LineChannel:
     (b"" at end of stream, None when the transport consumed bytes but has nothing to hand over yet) and
     ``wait_readable`` blocks up to a timeout; both come from the transport."""
 
-    def __init__(self, send: Callable[[bytes], None], recv: Callable[[], bytes | None],
-                 wait_readable: Callable[[float], bool]):
+    def __init__(
+        self, send: Callable[[bytes], None], recv: Callable[[], bytes | None], wait_readable: Callable[[float], bool]
+    ):
         self._send, self._recv, self._wait = send, recv, wait_readable
         self._buf = bytearray()
 
@@ -79,7 +83,7 @@ class LineChannel:
                 raise WorkerDied("the worker exited")
             self._buf += chunk
         line = self._buf[:end]
-        del self._buf[:end + 1]
+        del self._buf[: end + 1]
         try:
             return json.loads(line)
         except ValueError as e:
@@ -99,18 +103,34 @@ def run_as(uid: int | None) -> dict[str, Any]:
 class SubprocessWorker:
     """A worker started as a child process of this one (the process and bwrap backends)."""
 
-    def __init__(self, argv: list[str], *, uid: int | None = None, env: dict[str, str] | None = None,
-                 pid1: bool = True, on_close: Callable[[], None] | None = None):
+    def __init__(
+        self,
+        argv: list[str],
+        *,
+        uid: int | None = None,
+        env: dict[str, str] | None = None,
+        pid1: bool = True,
+        on_close: Callable[[], None] | None = None,
+    ):
         self.uid = uid if uid is not None else os.getuid()  # the host uid the sandboxed processes run as
         self.pid1 = pid1  # whether the worker is PID 1 of its own PID namespace
         self._on_close = on_close
         # stderr goes to a file, not a pipe nobody drains: only read when the worker fails to start.
         self._stderr = tempfile.TemporaryFile()
-        self.proc = subprocess.Popen(argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self._stderr,
-                                     env=env, cwd="/", start_new_session=True, **run_as(uid))
+        self.proc = subprocess.Popen(
+            argv,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=self._stderr,
+            env=env,
+            cwd="/",
+            start_new_session=True,
+            **run_as(uid),
+        )
         out = self.proc.stdout.fileno()
-        self.channel = LineChannel(send=self._send, recv=lambda: os.read(out, 1 << 20),
-                                   wait_readable=lambda t: _fd_readable(out, t))
+        self.channel = LineChannel(
+            send=self._send, recv=lambda: os.read(out, 1 << 20), wait_readable=lambda t: _fd_readable(out, t)
+        )
         try:
             self.channel.read(READY_TIMEOUT_S)  # the worker's ready line
         except WorkerDied as e:

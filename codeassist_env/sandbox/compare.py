@@ -1,4 +1,5 @@
 """Comparing a program's output with the expected one, on the host (expected outputs never enter the sandbox)."""
+
 from __future__ import annotations
 
 import json

@@ -1,4 +1,5 @@
 """The host side: a ``Sandbox`` holds one long-lived worker, sends it one test at a time and grades the answers."""
+
 from __future__ import annotations
 
 import math
@@ -17,7 +18,10 @@ from codeassist_env.sandbox.scripts import run_program_tests, wall_limit_s
 
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
 ANSWER_GRACE_S = 10.0
-WRONG_ANSWER_ERRORS = ("AssertionError", "BadResult")  # a failed check, a result that is no JSON value  # beyond the wall limit, before a silent worker is declared dead
+WRONG_ANSWER_ERRORS = (
+    "AssertionError",
+    "BadResult",
+)  # a failed check, a result that is no JSON value  # beyond the wall limit, before a silent worker is declared dead
 
 
 class SandboxUnavailable(InputError, RuntimeError):
@@ -50,8 +54,14 @@ class Sandbox:
     def worker(self) -> Worker | None:
         return self._worker
 
-    def run(self, problem: Problem, code: str, fail_fast: bool = False,
-            tests: Sequence[TestCase] | None = None, one_process: bool = True) -> Verdict:
+    def run(
+        self,
+        problem: Problem,
+        code: str,
+        fail_fast: bool = False,
+        tests: Sequence[TestCase] | None = None,
+        one_process: bool = True,
+    ) -> Verdict:
         """Run ``code`` on each test (default: the problem's hidden tests) and grade it. Call, stdin and
         functional tests run in one process where that gives the verdicts of one process per input
         (sandbox/batches.py); with ``one_process=False`` always one per input (the anchor benchmarks compare
@@ -74,10 +84,15 @@ class Sandbox:
         ``stdout``/``result``, ``stderr``, ``time_s``, ``cpu_s``. The problem-set build uses it to produce
         expected outputs."""
         request = {
-            "code": code, "kind": problem.test_kind, "input": test_input, "entry_point": problem.entry_point,
+            "code": code,
+            "kind": problem.test_kind,
+            "input": test_input,
+            "entry_point": problem.entry_point,
             "cpu_s": max(1, math.ceil(problem.time_limit_s)),
             "wall_s": wall_limit_s(problem) if wall_s is None else min(wall_s, wall_limit_s(problem)),
-            "memory_mb": problem.memory_limit_mb, "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES,
+            "memory_mb": problem.memory_limit_mb,
+            "output_cap": self.output_cap,
+            "stderr_cap": STDERR_CAP_BYTES,
         }
         attachment = b""
         if problem.test_kind == TestKind.ASSERT:  # sent apart, so the worker reads it only after starting the program
@@ -85,9 +100,18 @@ class Sandbox:
             request["check_bytes"] = len(attachment)
         return self.request(request, attachment)
 
-    def call(self, code: str, entry_point: str, calls: Sequence[bytes], limits_s: Sequence[float],
-             wall_s: float, memory_mb: int, keep_going: bool = False, ready_s: float | None = None,
-             script: str | None = None) -> dict[str, Any]:
+    def call(
+        self,
+        code: str,
+        entry_point: str,
+        calls: Sequence[bytes],
+        limits_s: Sequence[float],
+        wall_s: float,
+        memory_mb: int,
+        keep_going: bool = False,
+        ready_s: float | None = None,
+        script: str | None = None,
+    ) -> dict[str, Any]:
         """Run ``code``'s function ``entry_point`` on each call (plain-data ``(args, kwargs)``,
         sandbox/inside/plain.py) in one process, each within its time limit and all within ``wall_s``, the
         program's start within ``ready_s`` (default ``wall_s``); the worker's reply, ungraded: ``calls``
@@ -98,10 +122,18 @@ class Sandbox:
         again (sandbox/scripts.py)."""
         attachment = b"".join(struct.pack(">I", len(c)) + c for c in calls)
         request = {
-            "code": code, "kind": "call", "entry_point": entry_point, "limits": list(limits_s),
-            "cpu_s": max(1, math.ceil(wall_s)), "wall_s": wall_s, "memory_mb": memory_mb,
-            "output_cap": self.output_cap, "stderr_cap": STDERR_CAP_BYTES, "calls_bytes": len(attachment),
-            "keep_going": keep_going, "ready_s": wall_s if ready_s is None else ready_s,
+            "code": code,
+            "kind": "call",
+            "entry_point": entry_point,
+            "limits": list(limits_s),
+            "cpu_s": max(1, math.ceil(wall_s)),
+            "wall_s": wall_s,
+            "memory_mb": memory_mb,
+            "output_cap": self.output_cap,
+            "stderr_cap": STDERR_CAP_BYTES,
+            "calls_bytes": len(attachment),
+            "keep_going": keep_going,
+            "ready_s": wall_s if ready_s is None else ready_s,
         }
         if script is not None:
             request["script"] = script
@@ -116,8 +148,11 @@ class Sandbox:
                 try:
                     self._worker = self._start_worker()
                 except (WorkerDied, SandboxUnavailable, OSError) as e:
-                    return {"status": RunStatus.INFRA_ERROR, "time_s": 0.0,
-                            "stderr": f"could not restart the sandbox worker: {e}"}
+                    return {
+                        "status": RunStatus.INFRA_ERROR,
+                        "time_s": 0.0,
+                        "stderr": f"could not restart the sandbox worker: {e}",
+                    }
                 self.restarts += 1
             request["nproc"] = NPROC_LIMIT if self._worker.pid1 else None
             try:
@@ -125,8 +160,12 @@ class Sandbox:
             except WorkerDied as e:
                 deaths.append(str(e))
                 self._discard_worker()
-        return {"status": RunStatus.ERROR, "error_type": "WorkerDied", "time_s": timeout,
-                "stderr": f"the sandbox worker died twice on this test: {deaths}"}
+        return {
+            "status": RunStatus.ERROR,
+            "error_type": "WorkerDied",
+            "time_s": timeout,
+            "stderr": f"the sandbox worker died twice on this test: {deaths}",
+        }
 
     def _discard_worker(self) -> None:
         if self._worker is not None:
@@ -146,6 +185,9 @@ class Sandbox:
 
 
 def warn_no_isolation(backend: str) -> None:
-    warnings.warn(f"sandbox backend {backend!r} is NOT a sandbox: the program runs as this user with full access "
-                  "to this machine; only resource limits apply", RuntimeWarning, stacklevel=3)
-
+    warnings.warn(
+        f"sandbox backend {backend!r} is NOT a sandbox: the program runs as this user with full access "
+        "to this machine; only resource limits apply",
+        RuntimeWarning,
+        stacklevel=3,
+    )

@@ -2,6 +2,7 @@
 
 Talks to the daemon named by DOCKER_HOST (or the default socket) through the docker SDK.
 """
+
 from __future__ import annotations
 
 import functools
@@ -98,8 +99,9 @@ def build_image(base: str | None = None, tag: str | None = None, context: str | 
     import docker
 
     builder = docker.from_env(timeout=600)  # a build step may print nothing for minutes
-    builder.images.build(path=str(context), tag=tag, buildargs={"BASE": base or DEFAULT_BASE},
-                                     rm=True, forcerm=True, pull=False)
+    builder.images.build(
+        path=str(context), tag=tag, buildargs={"BASE": base or DEFAULT_BASE}, rm=True, forcerm=True, pull=False
+    )
     return tag
 
 
@@ -130,8 +132,8 @@ class _Demultiplexer:
             if len(self._pending) < 8 + size:
                 break
             if stream == 1:  # stdout; the worker writes nothing else
-                out += self._pending[8:8 + size]
-            self._pending = self._pending[8 + size:]
+                out += self._pending[8 : 8 + size]
+            self._pending = self._pending[8 + size :]
         return bytes(out)
 
 
@@ -152,11 +154,22 @@ class DockerWorker:
         self.uid = allocate_uid()
         try:
             self.container = client().containers.create(
-                image, command=["-S", "-c", worker_source(), "--pid1"], user=f"{self.uid}:{self.uid}",
-                network_mode="none", read_only=True, tmpfs={"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
-                cap_drop=["ALL"], security_opt=["no-new-privileges"], mem_limit=f"{memory_mb}m",
-                memswap_limit=f"{memory_mb}m", pids_limit=pids, nano_cpus=int(cpus * 1e9),
-                stdin_open=True, detach=True, labels={LABEL: "worker", HOST_PID_LABEL: str(os.getpid())})
+                image,
+                command=["-S", "-c", worker_source(), "--pid1"],
+                user=f"{self.uid}:{self.uid}",
+                network_mode="none",
+                read_only=True,
+                tmpfs={"/tmp": "rw,nosuid,nodev,size=256m,mode=1777"},
+                cap_drop=["ALL"],
+                security_opt=["no-new-privileges"],
+                mem_limit=f"{memory_mb}m",
+                memswap_limit=f"{memory_mb}m",
+                pids_limit=pids,
+                nano_cpus=int(cpus * 1e9),
+                stdin_open=True,
+                detach=True,
+                labels={LABEL: "worker", HOST_PID_LABEL: str(os.getpid())},
+            )
         except Exception as e:
             release_uid(self.uid)
             raise WorkerDied(f"could not create the sandbox container: {e}") from e
@@ -170,8 +183,10 @@ class DockerWorker:
             raise WorkerDied(f"could not start the sandbox container: {e}") from e
         demux = _Demultiplexer()
         self.channel = LineChannel(
-            send=self._sock.sendall, recv=self._recv(demux),
-            wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]))
+            send=self._sock.sendall,
+            recv=self._recv(demux),
+            wait_readable=lambda t: bool(select.select([self._sock], [], [], t)[0]),
+        )
         try:
             self.channel.read(READY_TIMEOUT_S)  # the worker's ready line
         except WorkerDied as e:
@@ -184,6 +199,7 @@ class DockerWorker:
             data = self._sock.recv(1 << 20)
             # Only part of a frame arrived: the stream goes on, there is just nothing to hand over yet.
             return (demux.feed(data) or None) if data else b""
+
         return recv
 
     def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]:
@@ -196,8 +212,9 @@ class DockerWorker:
             self._finalizer()
 
 
-def worker_starter(image: str | None = None, memory_mb: int = 2048, cpus: float = 1.0,
-                   pids: int = NPROC_LIMIT + 16) -> Callable[[], DockerWorker]:
+def worker_starter(
+    image: str | None = None, memory_mb: int = 2048, cpus: float = 1.0, pids: int = NPROC_LIMIT + 16
+) -> Callable[[], DockerWorker]:
     """How a Sandbox starts (and restarts) its container."""
     image = image or default_image()
     return lambda: DockerWorker(image, memory_mb, cpus, pids)

@@ -9,6 +9,7 @@ is graded in about 1 + 2 wall limits instead of 25. The verdict is unchanged (it
 fraction can be lower than a run of every input would give, only for a program that timed out, and only by
 the inputs the budget left unrun.
 """
+
 from __future__ import annotations
 
 import time

@@ -1,4 +1,5 @@
 """Workers on this machine: ``bwrap`` (bubblewrap, the local sandbox) and ``process`` (rlimits only)."""
+
 from __future__ import annotations
 
 import functools
@@ -47,11 +48,34 @@ def sandbox_python() -> str:
 
 
 def bwrap_argv(command: list[str]) -> list[str]:
-    argv = ["bwrap", "--unshare-all", "--unshare-pid", "--as-pid-1", "--die-with-parent", "--new-session",
-            "--cap-drop", "ALL", "--hostname", "sandbox", "--clearenv",
-            "--setenv", "PATH", "/usr/local/bin:/usr/bin:/bin", "--setenv", "HOME", "/tmp",
-            "--setenv", "LANG", "C.UTF-8", "--setenv", "PYTHONDONTWRITEBYTECODE", "1",
-            "--ro-bind", "/usr", "/usr"]
+    argv = [
+        "bwrap",
+        "--unshare-all",
+        "--unshare-pid",
+        "--as-pid-1",
+        "--die-with-parent",
+        "--new-session",
+        "--cap-drop",
+        "ALL",
+        "--hostname",
+        "sandbox",
+        "--clearenv",
+        "--setenv",
+        "PATH",
+        "/usr/local/bin:/usr/bin:/bin",
+        "--setenv",
+        "HOME",
+        "/tmp",
+        "--setenv",
+        "LANG",
+        "C.UTF-8",
+        "--setenv",
+        "PYTHONDONTWRITEBYTECODE",
+        "1",
+        "--ro-bind",
+        "/usr",
+        "/usr",
+    ]
     for top in ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32"):
         if os.path.islink(top):  # merged /usr: recreate the symlink
             argv += ["--symlink", os.readlink(top), top]
@@ -64,8 +88,15 @@ def bwrap_argv(command: list[str]) -> list[str]:
     argv += _tmpfs("/tmp", TMP_SIZE_BYTES) + ["--proc", "/proc", "--dev", "/dev"]
     # /dev/shm stays writable (multiprocessing needs it) but small; the rest of /dev and the root bwrap
     # builds everything on are made read-only.
-    argv += _tmpfs("/dev/shm", SHM_SIZE_BYTES) + ["--remount-ro", "/dev", "--remount-ro", "/",
-                                                  "--chdir", "/tmp", *command]
+    argv += _tmpfs("/dev/shm", SHM_SIZE_BYTES) + [
+        "--remount-ro",
+        "/dev",
+        "--remount-ro",
+        "/",
+        "--chdir",
+        "/tmp",
+        *command,
+    ]
     return argv
 
 
@@ -97,8 +128,10 @@ def _probe_bwrap(python: str) -> str | None:
     if shutil.which("bwrap") is None:
         return "bubblewrap is not installed (apt-get install bubblewrap)"
     if not os.access(python, os.X_OK):
-        return (f"{python} is missing: the sandbox runs the system python3 (apt-get install python3, "
-                f"or set {SANDBOX_PYTHON_ENV})")
+        return (
+            f"{python} is missing: the sandbox runs the system python3 (apt-get install python3, "
+            f"or set {SANDBOX_PYTHON_ENV})"
+        )
     try:
         with open("/proc/sys/user/max_user_namespaces") as f:
             if int(f.read()) == 0:

@@ -1,4 +1,5 @@
 """Plain records the sandbox returns (building, running and grading pass these, nothing else)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -8,6 +9,7 @@ from typing import Any
 
 class TestStatus(StrEnum):
     """What one hidden test gave (docs/protocol.md §6.1)."""
+
     PASSED = "passed"
     WRONG_ANSWER = "wrong_answer"
     TIME_LIMIT = "time_limit"
@@ -22,6 +24,7 @@ class RunStatus(StrEnum):
     ``grade`` turns it into a ``TestStatus``. The worker writes these words as plain strings: it runs inside
     the sandbox on any python3 >= 3.8 and imports nothing of this package (tests/test_sandbox_worker_script.py
     holds its words to these)."""
+
     OK = "ok"
     ERROR = "error"
     TIMEOUT = "timeout"
@@ -33,9 +36,14 @@ class RunStatus(StrEnum):
 
 # A run that did not end "ok" (and was no failed check): the test's status; a word the worker never says
 # is the sandbox's failure.
-_FAILED_RUN = {RunStatus.TIMEOUT: TestStatus.TIME_LIMIT, RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
-               RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR, RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
-               RunStatus.ERROR: TestStatus.RUNTIME_ERROR, RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR}
+_FAILED_RUN = {
+    RunStatus.TIMEOUT: TestStatus.TIME_LIMIT,
+    RunStatus.MEMORY: TestStatus.MEMORY_LIMIT,
+    RunStatus.SYNTAX_ERROR: TestStatus.SYNTAX_ERROR,
+    RunStatus.OUTPUT_LIMIT: TestStatus.RUNTIME_ERROR,
+    RunStatus.ERROR: TestStatus.RUNTIME_ERROR,
+    RunStatus.INFRA_ERROR: TestStatus.INFRA_ERROR,
+}
 
 
 def failed_run_status(status: Any) -> TestStatus:

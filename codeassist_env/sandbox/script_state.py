@@ -20,6 +20,7 @@ its inputs in one process only when
 
 A program that cannot be parsed carries nothing (it fails the same way in any process).
 """
+
 from __future__ import annotations
 
 import ast
@@ -27,20 +28,62 @@ import functools
 
 from codeassist_env.sandbox.carried_state import READING_METHODS
 
-PURE_MODULES = frozenset({
-    "math", "cmath", "collections", "itertools", "functools", "heapq", "bisect", "string", "re", "operator",
-    "typing", "fractions", "statistics", "copy", "dataclasses", "enum", "array", "json", "datetime", "time",
-    "textwrap", "unicodedata", "struct", "hashlib", "abc", "numbers", "types", "queue", "keyword",
-})
-SYS_ATTRIBUTES = frozenset({"stdin", "stdout", "stderr", "setrecursionlimit", "getrecursionlimit", "maxsize",
-                            "exit", "set_int_max_str_digits", "get_int_max_str_digits", "version_info",
-                            "float_info", "byteorder"})
+PURE_MODULES = frozenset(
+    {
+        "math",
+        "cmath",
+        "collections",
+        "itertools",
+        "functools",
+        "heapq",
+        "bisect",
+        "string",
+        "re",
+        "operator",
+        "typing",
+        "fractions",
+        "statistics",
+        "copy",
+        "dataclasses",
+        "enum",
+        "array",
+        "json",
+        "datetime",
+        "time",
+        "textwrap",
+        "unicodedata",
+        "struct",
+        "hashlib",
+        "abc",
+        "numbers",
+        "types",
+        "queue",
+        "keyword",
+    }
+)
+SYS_ATTRIBUTES = frozenset(
+    {
+        "stdin",
+        "stdout",
+        "stderr",
+        "setrecursionlimit",
+        "getrecursionlimit",
+        "maxsize",
+        "exit",
+        "set_int_max_str_digits",
+        "get_int_max_str_digits",
+        "version_info",
+        "float_info",
+        "byteorder",
+    }
+)
 RESET_SYS_ATTRIBUTES = frozenset({"stdin", "stdout", "stderr"})  # assigned anew before each run
 OS_CALLS = frozenset({"read", "write", "fstat"})
 IO_CLASSES = frozenset({"StringIO", "BytesIO", "TextIOWrapper", "BufferedReader", "BufferedWriter"})
 STANDARD_FDS = (0, 1, 2)
-REACHING_NAMES = frozenset({"setattr", "delattr", "vars", "exec", "eval", "compile", "__import__", "breakpoint",
-                            "__builtins__"})
+REACHING_NAMES = frozenset(
+    {"setattr", "delattr", "vars", "exec", "eval", "compile", "__import__", "breakpoint", "__builtins__"}
+)
 ALLOWED_DUNDERS = frozenset({"__name__", "__init__"})
 
 
@@ -55,8 +98,11 @@ def may_carry_state_between_runs(code: str) -> bool:
         return True
     # ``open`` and os's functions are allowed only where they are called on a standard descriptor: the
     # nodes of those calls' functions, so that a second name for them (``r = os.read``) still counts.
-    standard = {id(node.func) for node in ast.walk(tree)
-                if isinstance(node, ast.Call) and _on_standard_fd(node) and _is_fd_call(node.func, imports)}
+    standard = {
+        id(node.func)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and _on_standard_fd(node) and _is_fd_call(node.func, imports)
+    }
     return any(_node_may_carry_state(node, imports, standard) for node in ast.walk(tree))
 
 

@@ -7,6 +7,7 @@ cannot carry state from one run to the next (sandbox/script_state.py). Every oth
 shared process's answer does not settle, runs in a process of its own, under the problem's limits: its CPU
 time limit and a wall limit of twice that plus one second (``wall_limit_s``).
 """
+
 from __future__ import annotations
 
 import math
@@ -45,18 +46,23 @@ def grade(problem: Problem, test: TestCase, reply: dict[str, Any]) -> TestResult
     return TestResult(failed_run_status(status), time_s, stderr)
 
 
-def run_program_tests(sandbox: Any, problem: Problem, code: str, tests: Sequence[TestCase], fail_fast: bool,
-                      one_process: bool = True) -> list[TestResult]:
+def run_program_tests(
+    sandbox: Any, problem: Problem, code: str, tests: Sequence[TestCase], fail_fast: bool, one_process: bool = True
+) -> list[TestResult]:
     """One TestResult per test (with ``fail_fast``, up to the first that did not pass)."""
     inputs = ProgramInputs(sandbox, problem, code, tuple(tests))
-    together = (one_process and problem.test_kind in (TestKind.STDIN, TestKind.FUNCTIONAL)
-                and not may_carry_state_between_runs(code))
+    together = (
+        one_process
+        and problem.test_kind in (TestKind.STDIN, TestKind.FUNCTIONAL)
+        and not may_carry_state_between_runs(code)
+    )
     return grade_every_input(inputs, together, inputs.run_wall_s, stop_at_failure=fail_fast)
 
 
 @dataclass
 class ProgramInputs:
     """A program's tests for batches.grade_every_input."""
+
     sandbox: Any
     problem: Problem
     code: str
@@ -78,10 +84,17 @@ class ProgramInputs:
 
     def run(self, start: int, wall_s: float) -> dict[str, Any]:
         wall = self.limits(start).wall_s
-        return self.sandbox.call(self.code, self.problem.entry_point or "",
-                                 [t.input.encode() for t in self.tests[start:]], [wall] * (self.count - start),
-                                 wall_s, self.problem.memory_limit_mb, keep_going=True, ready_s=min(wall_s, wall),
-                                 script=self.problem.test_kind.value)
+        return self.sandbox.call(
+            self.code,
+            self.problem.entry_point or "",
+            [t.input.encode() for t in self.tests[start:]],
+            [wall] * (self.count - start),
+            wall_s,
+            self.problem.memory_limit_mb,
+            keep_going=True,
+            ready_s=min(wall_s, wall),
+            script=self.problem.test_kind.value,
+        )
 
     def alone(self, index: int, wall_s: float) -> TestResult:
         test = self.tests[index]

@@ -6,6 +6,7 @@ its developer, ``codeassist study report`` the paper's user-study table (docs/st
 log), ``assist`` (agents with deadlines), ``core`` (the actions), ``app`` (the web API and page),
 ``server`` (building and serving), ``report``.
 """
+
 from codeassist_env.study.core import Study, StudyConfig, StudyError
 
 __all__ = ["Study", "StudyConfig", "StudyError"]

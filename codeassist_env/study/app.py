@@ -1,6 +1,7 @@
 """The web application: the page, its static files (CodeMirror bundled, nothing fetched from the
 internet) and a small JSON API over ``Study``. Handlers read and check the body here, then run the
 study's blocking work (agents, sandbox, fsync) in Starlette's thread pool."""
+
 from __future__ import annotations
 
 import json
@@ -52,8 +53,13 @@ def create_app(study: Study) -> Starlette:
         return FileResponse(STATIC / "index.html", headers={"Cache-Control": "no-store"})
 
     async def config(request: Request) -> JSONResponse:
-        return JSONResponse({"solo": study.config.solo, "pause_ms": study.config.pause_ms,
-                             "participant": "solo" if study.config.solo else None})
+        return JSONResponse(
+            {
+                "solo": study.config.solo,
+                "pause_ms": study.config.pause_ms,
+                "participant": "solo" if study.config.solo else None,
+            }
+        )
 
     async def state(request: Request) -> JSONResponse:
         return JSONResponse(await run_in_threadpool(study.view, request.query_params.get("participant")))
@@ -63,6 +69,7 @@ def create_app(study: Study) -> Starlette:
             body = await _body(request)
             args = [body.get(name) for name in fields]
             return JSONResponse(await run_in_threadpool(getattr(study, method), body.get("participant"), *args))
+
         return handle
 
     async def study_error(request: Request, error: StudyError) -> JSONResponse:
@@ -74,8 +81,11 @@ def create_app(study: Study) -> Starlette:
         Route("/api/state", state),
         Route("/api/join", action("join", "consent"), methods=["POST"]),
         Route("/api/suggest", action("suggest", "problem_id", "prefix", "code", "typed"), methods=["POST"]),
-        Route("/api/decision", action("decide", "problem_id", "suggestion_id", "decision", "how", "code", "typed"),
-              methods=["POST"]),
+        Route(
+            "/api/decision",
+            action("decide", "problem_id", "suggestion_id", "decision", "how", "code", "typed"),
+            methods=["POST"],
+        ),
         Route("/api/run", action("run_public", "problem_id", "code", "typed"), methods=["POST"]),
         Route("/api/submit", action("submit", "problem_id", "code", "typed"), methods=["POST"]),
         Route("/api/prefer", action("prefer", "pair", "choice", "why"), methods=["POST"]),

@@ -7,6 +7,7 @@ or does not answer within the deadline, becomes "no suggestion" with the reason;
 session goes on. A call still running past its deadline keeps the agent busy: the next requests get
 "no suggestion (busy)" at once instead of queueing behind it.
 """
+
 from __future__ import annotations
 
 import threading
@@ -50,8 +51,7 @@ class Assistant:
         if not isinstance(text, str):
             raise TypeError(f"agent {self.name!r} returned {type(text).__name__}, not a str")
         if len(text) > MAX_SUGGESTION_CHARS:
-            raise ValueError(f"agent {self.name!r} suggested {len(text)} characters "
-                             f"(more than {MAX_SUGGESTION_CHARS})")
+            raise ValueError(f"agent {self.name!r} suggested {len(text)} characters (more than {MAX_SUGGESTION_CHARS})")
         return text
 
     def suggest(self, participant: str, info: dict[str, Any], observation: dict[str, Any]) -> Answer:
@@ -67,8 +67,7 @@ class Assistant:
         try:
             text = future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return Answer("", "timeout", f"no answer within {self.timeout_s:g} s",
-                          time.perf_counter() - started)
+            return Answer("", "timeout", f"no answer within {self.timeout_s:g} s", time.perf_counter() - started)
         except Exception as error:  # any agent failure is "no suggestion", logged with its reason
             return Answer("", "error", f"{type(error).__name__}: {error}"[:500], time.perf_counter() - started)
         return Answer(text, "ok", None, time.perf_counter() - started)

@@ -1,6 +1,7 @@
 """A study: its configuration, its participants' state, its assistants and sandbox, and the actions the
 web page asks for. Every action validates its input (``StudyError`` with an HTTP status and one clear
 line), appends its record to the log, then applies the record to the state (see ``state.py``)."""
+
 from __future__ import annotations
 
 import re
@@ -68,9 +69,17 @@ class Study:
     programs on (one at a time), and ``open_sandbox()`` opens more, up to ``sandboxes`` in all, when every
     one is busy; all shared fairly (``runs.FairRuns``), and closed by the caller (``runs.sandboxes``)."""
 
-    def __init__(self, config: StudyConfig, directory: Path, problems: list[Problem], sandbox: Any,
-                 make_assistant: Callable[[str], Any], tokenizer: Any,
-                 open_sandbox: Callable[[], Any] | None = None, sandboxes: int = 1):
+    def __init__(
+        self,
+        config: StudyConfig,
+        directory: Path,
+        problems: list[Problem],
+        sandbox: Any,
+        make_assistant: Callable[[str], Any],
+        tokenizer: Any,
+        open_sandbox: Callable[[], Any] | None = None,
+        sandboxes: int = 1,
+    ):
         self.config, self.directory, self.tokenizer = config, Path(directory), tokenizer
         self.runs = FairRuns([sandbox], slow=_slow_run, open_sandbox=open_sandbox, size=sandboxes)
         self.problems = {p.id: p for p in problems}
@@ -79,8 +88,7 @@ class Study:
             self._schedule_for = lambda index: solo_schedule(config.agents[0], ids)
         else:
             blinded_schedule(config.seed, 0, config.agents, ids, config.pairs)  # fail at start, not at join
-            self._schedule_for = lambda index: blinded_schedule(config.seed, index, config.agents, ids,
-                                                                config.pairs)
+            self._schedule_for = lambda index: blinded_schedule(config.seed, index, config.agents, ids, config.pairs)
         check_config(self.directory, {**config.to_dict(), "problem_ids": ids})
         loaded = read_log(self.directory / LOG_FILE)
         self.repair_notes = loaded.notes
@@ -88,8 +96,9 @@ class Study:
         for record in loaded.records:
             self.state.apply(record)
         self._log = LogWriter(self.directory / LOG_FILE, loaded)
-        self.assistants = {name: Assistant(name, make_assistant(name), config.suggest_timeout_s)
-                           for name in config.agents}
+        self.assistants = {
+            name: Assistant(name, make_assistant(name), config.suggest_timeout_s) for name in config.agents
+        }
         self._join_lock = threading.Lock()
         self._person_locks: dict[str, threading.Lock] = {}
 
@@ -116,16 +125,20 @@ class Study:
             raise StudyError(409, f"participant {person.code!r} is at stage {stage!r}, not solving a problem")
         slot = person.slot
         if problem_id != slot.problem_id:
-            raise StudyError(409, f"problem_id {problem_id!r} is not the participant's current problem "
-                                  f"({slot.problem_id}); reload the page")
+            raise StudyError(
+                409,
+                f"problem_id {problem_id!r} is not the participant's current problem "
+                f"({slot.problem_id}); reload the page",
+            )
         return slot
 
     def _program(self, value: Any, field: str = "code") -> str:
         if not isinstance(value, str):
             raise StudyError(422, f"field {field!r} must be a string, got {type(value).__name__}")
         if len(value) > self.config.max_program_chars:
-            raise StudyError(413, f"field {field!r} has {len(value)} characters; the limit is "
-                                  f"{self.config.max_program_chars}")
+            raise StudyError(
+                413, f"field {field!r} has {len(value)} characters; the limit is {self.config.max_program_chars}"
+            )
         return value
 
     def _typed(self, value: Any) -> tuple[str, int]:
@@ -134,8 +147,14 @@ class Study:
         return typed, self.tokenizer.count(typed) if typed else 0
 
     def _base(self, person: Participant, slot: Any) -> dict[str, Any]:
-        return {"participant": person.code, "slot": slot.index, "pair": slot.pair, "problem_id": slot.problem_id,
-                "label": slot.label, "agent": slot.agent}
+        return {
+            "participant": person.code,
+            "slot": slot.index,
+            "pair": slot.pair,
+            "problem_id": slot.problem_id,
+            "label": slot.label,
+            "agent": slot.agent,
+        }
 
     # ---- actions ---------------------------------------------------------------------------------
     def join(self, code: Any, consent: Any) -> dict[str, Any]:
@@ -147,8 +166,15 @@ class Study:
             if code not in self.state.participants:
                 index = len(self.state.participants)
                 schedule = self._schedule_for(index)
-                self._record({"type": "join", "participant": code, "participant_index": index,
-                              "condition": schedule.condition, "labels": schedule.labels})
+                self._record(
+                    {
+                        "type": "join",
+                        "participant": code,
+                        "participant_index": index,
+                        "condition": schedule.condition,
+                        "labels": schedule.labels,
+                    }
+                )
         return self.view(code)
 
     def view(self, code: Any) -> dict[str, Any]:
@@ -157,9 +183,14 @@ class Study:
         with lock:
             blinded = not self.config.solo
             stage = person.stage(blinded)
-            view: dict[str, Any] = {"participant": person.code, "stage": stage, "solo": self.config.solo,
-                                    "pause_ms": self.config.pause_ms, "done": person.position,
-                                    "total": len(person.schedule.slots)}
+            view: dict[str, Any] = {
+                "participant": person.code,
+                "stage": stage,
+                "solo": self.config.solo,
+                "pause_ms": self.config.pause_ms,
+                "done": person.position,
+                "total": len(person.schedule.slots),
+            }
             if stage == "prefer":
                 view["pair"] = person.pending_preference(blinded)
             if stage != "solve":
@@ -168,11 +199,15 @@ class Study:
             problem = self.problems[slot.problem_id]
             if progress.started_at is None:
                 self._record({"type": "start", **self._base(person, slot)})
-            view.update(problem_id=problem.id, label=slot.label, slot=slot.index,
-                        title=problem.metadata.get("title") or problem.id,
-                        statement_html=statement_html(problem.statement),
-                        code=problem.starter_code if progress.code is None else progress.code,
-                        public_tests=len(problem.public_tests))
+            view.update(
+                problem_id=problem.id,
+                label=slot.label,
+                slot=slot.index,
+                title=problem.metadata.get("title") or problem.id,
+                statement_html=statement_html(problem.statement),
+                code=problem.starter_code if progress.code is None else progress.code,
+                public_tests=len(problem.public_tests),
+            )
             return view
 
     def suggest(self, code: Any, problem_id: Any, prefix: Any, program: Any, typed: Any) -> dict[str, Any]:
@@ -182,21 +217,42 @@ class Study:
             prefix, program = self._program(prefix, "prefix"), self._program(program)
             typed, typed_tokens = self._typed(typed)
             problem, progress = self.problems[slot.problem_id], person.progress
-            observation = {"code": prefix, "round": progress.requests, "last_decision": progress.last_decision,
-                           "last_human_text": typed[-MAX_HUMAN_CHARS:],
-                           "statement": problem.statement if self.config.show_statement else ""}
-            info = {"problem_id": problem.id, "starter_code": problem.starter_code,
-                    "tokenizer": self.tokenizer.name, "seed": self.config.seed * 1_000_003 + person.index}
+            observation = {
+                "code": prefix,
+                "round": progress.requests,
+                "last_decision": progress.last_decision,
+                "last_human_text": typed[-MAX_HUMAN_CHARS:],
+                "statement": problem.statement if self.config.show_statement else "",
+            }
+            info = {
+                "problem_id": problem.id,
+                "starter_code": problem.starter_code,
+                "tokenizer": self.tokenizer.name,
+                "seed": self.config.seed * 1_000_003 + person.index,
+            }
             answer = self.assistants[slot.agent].suggest(person.code, info, observation)
-            record = self._record({
-                "type": "suggestion", **self._base(person, slot), "suggestion_id": progress.requests,
-                "status": answer.status, "error": answer.error, "text": answer.text, "chars": len(answer.text),
-                "tokens": self.tokenizer.count(answer.text) if answer.text else 0, "act_s": answer.act_s,
-                "typed": typed, "typed_tokens": typed_tokens, "code": program, "cursor": len(prefix)})
+            record = self._record(
+                {
+                    "type": "suggestion",
+                    **self._base(person, slot),
+                    "suggestion_id": progress.requests,
+                    "status": answer.status,
+                    "error": answer.error,
+                    "text": answer.text,
+                    "chars": len(answer.text),
+                    "tokens": self.tokenizer.count(answer.text) if answer.text else 0,
+                    "act_s": answer.act_s,
+                    "typed": typed,
+                    "typed_tokens": typed_tokens,
+                    "code": program,
+                    "cursor": len(prefix),
+                }
+            )
             return {"suggestion_id": record["suggestion_id"], "text": answer.text, "status": answer.status}
 
-    def decide(self, code: Any, problem_id: Any, suggestion_id: Any, decision: Any, how: Any,
-               program: Any, typed: Any) -> dict[str, Any]:
+    def decide(
+        self, code: Any, problem_id: Any, suggestion_id: Any, decision: Any, how: Any, program: Any, typed: Any
+    ) -> dict[str, Any]:
         person, lock = self._person(code)
         with lock:
             slot = self._current(person, problem_id)
@@ -209,14 +265,24 @@ class Study:
                 raise StudyError(409, f"suggestion {suggestion_id} was already answered ({shown['decision']})")
             program = self._program(program)
             typed, typed_tokens = self._typed(typed)
-            self._record({"type": "decision", **self._base(person, slot), "suggestion_id": suggestion_id,
-                          "decision": Answer(decision), "how": str(how)[:20], "typed": typed,
-                          "typed_tokens": typed_tokens, "code": program})
+            self._record(
+                {
+                    "type": "decision",
+                    **self._base(person, slot),
+                    "suggestion_id": suggestion_id,
+                    "decision": Answer(decision),
+                    "how": str(how)[:20],
+                    "typed": typed,
+                    "typed_tokens": typed_tokens,
+                    "code": program,
+                }
+            )
             return {"ok": True}
 
     def _run_tests(self, person: Participant, problem: Problem, program: str, hidden: bool):
-        return self.runs.run(person.code, lambda sandbox: sandbox.run(
-            problem, program, tests=None if hidden else problem.public_tests))
+        return self.runs.run(
+            person.code, lambda sandbox: sandbox.run(problem, program, tests=None if hidden else problem.public_tests)
+        )
 
     def run_public(self, code: Any, problem_id: Any, program: Any, typed: Any) -> dict[str, Any]:
         person, lock = self._person(code)
@@ -226,10 +292,20 @@ class Study:
             typed, typed_tokens = self._typed(typed)
             problem = self.problems[slot.problem_id]
             verdict = self._run_tests(person, problem, program, hidden=False)
-            tests = [{"status": t.status, "input": case.input, "expected": case.output,
-                      "stderr": "\n".join(t.stderr_tail())} for t, case in zip(verdict.tests, problem.public_tests)]
-            self._record({"type": "run", **self._base(person, slot), "typed": typed, "typed_tokens": typed_tokens,
-                          "code": program, "verdict": verdict.to_dict()})
+            tests = [
+                {"status": t.status, "input": case.input, "expected": case.output, "stderr": "\n".join(t.stderr_tail())}
+                for t, case in zip(verdict.tests, problem.public_tests)
+            ]
+            self._record(
+                {
+                    "type": "run",
+                    **self._base(person, slot),
+                    "typed": typed,
+                    "typed_tokens": typed_tokens,
+                    "code": program,
+                    "verdict": verdict.to_dict(),
+                }
+            )
             return {"passed": verdict.n_passed, "total": verdict.n_total, "tests": tests}
 
     def submit(self, code: Any, problem_id: Any, program: Any, typed: Any) -> dict[str, Any]:
@@ -245,21 +321,36 @@ class Study:
             tokens_read = sum(s["tokens"] for s in shown)
             tokens_written = progress.tokens_written + typed_tokens
             finished_at = now_iso()
-            self._record({
-                "type": "problem", **self._base(person, slot), "seed": person.index,
-                "status": EpisodeStatus.INFRA_ERROR if verdict.infra_error else EpisodeStatus.OK,
-                "started_at": progress.started_at,
-                "finished_at": finished_at, "elapsed_s": seconds_between(progress.started_at or finished_at,
-                                                                         finished_at),
-                "verdict": verdict.to_dict(), "passed": verdict.passed, "pass_fraction": verdict.pass_fraction,
-                "pass_at_1": 1.0 if verdict.passed else 0.0,
-                "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
-                "accepted": accepted, "rejected": sum(s["decision"] == Answer.REJECT for s in shown),
-                "suggestions_shown": len(shown), "suggestion_chars": sum(len(s["text"]) for s in shown),
-                "accept_ratio": metrics.accept_ratio(accepted, len(shown)), "tokens_read": tokens_read,
-                "tokens_written": tokens_written, "typed_tokens": typed_tokens, "rounds": progress.requests,
-                "public_runs": progress.public_runs, "finished": True, "infra_error": verdict.infra_error,
-                "tokenizer": self.tokenizer.name, "code": program})
+            self._record(
+                {
+                    "type": "problem",
+                    **self._base(person, slot),
+                    "seed": person.index,
+                    "status": EpisodeStatus.INFRA_ERROR if verdict.infra_error else EpisodeStatus.OK,
+                    "started_at": progress.started_at,
+                    "finished_at": finished_at,
+                    "elapsed_s": seconds_between(progress.started_at or finished_at, finished_at),
+                    "verdict": verdict.to_dict(),
+                    "passed": verdict.passed,
+                    "pass_fraction": verdict.pass_fraction,
+                    "pass_at_1": 1.0 if verdict.passed else 0.0,
+                    "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
+                    "accepted": accepted,
+                    "rejected": sum(s["decision"] == Answer.REJECT for s in shown),
+                    "suggestions_shown": len(shown),
+                    "suggestion_chars": sum(len(s["text"]) for s in shown),
+                    "accept_ratio": metrics.accept_ratio(accepted, len(shown)),
+                    "tokens_read": tokens_read,
+                    "tokens_written": tokens_written,
+                    "typed_tokens": typed_tokens,
+                    "rounds": progress.requests,
+                    "public_runs": progress.public_runs,
+                    "finished": True,
+                    "infra_error": verdict.infra_error,
+                    "tokenizer": self.tokenizer.name,
+                    "code": program,
+                }
+            )
             return {"passed": verdict.n_passed, "total": verdict.n_total, "status": verdict.status}
 
     def prefer(self, code: Any, pair: Any, choice: Any, why: Any) -> dict[str, Any]:
@@ -275,7 +366,15 @@ class Study:
             if why is not None and (not isinstance(why, str) or len(why) > 2000):
                 raise StudyError(422, "field 'why' must be a string of at most 2000 characters")
             labels = person.schedule.labels
-            self._record({"type": "preference", "participant": person.code, "pair": pair, "choice": choice,
-                          "agent": labels[choice], "other_agent": labels["B" if choice == "A" else "A"],
-                          "why": why or ""})
+            self._record(
+                {
+                    "type": "preference",
+                    "participant": person.code,
+                    "pair": pair,
+                    "choice": choice,
+                    "agent": labels[choice],
+                    "other_agent": labels["B" if choice == "A" else "A"],
+                    "why": why or "",
+                }
+            )
         return self.view(code)

@@ -6,6 +6,7 @@ screenshot in the docs use it; it also smoke-tests a study before real people ar
         person = PageParticipant(browser, server.url)
         person.open(); person.type("import sys"); print(person.wait_ghost())
 """
+
 from __future__ import annotations
 
 import os
@@ -44,13 +45,23 @@ class ServerProcess:
         self.stop()
 
 
-def start_server(cli_args: list[str], *, cwd: str | os.PathLike | None = None, timeout: float = 120,
-                 env: dict[str, str] | None = None) -> ServerProcess:
+def start_server(
+    cli_args: list[str],
+    *,
+    cwd: str | os.PathLike | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> ServerProcess:
     """Run ``codeassist CLI_ARGS`` (a ``study serve`` or ``study try``) and wait for its URL line;
     ``env``: variables added to this process's environment."""
-    process = subprocess.Popen([sys.executable, "-m", "codeassist_env.cli", *cli_args], cwd=cwd,
-                               env={**os.environ, **(env or {})},
-                               stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "codeassist_env.cli", *cli_args],
+        cwd=cwd,
+        env={**os.environ, **(env or {})},
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
     deadline = time.monotonic() + timeout
     seen: list[str] = []
     while time.monotonic() < deadline:
@@ -59,7 +70,7 @@ def start_server(cli_args: list[str], *, cwd: str | os.PathLike | None = None, t
             break  # the process ended before it served
         seen.append(line)
         if line.startswith(READY_PREFIX):
-            return ServerProcess(process, line[len(READY_PREFIX):].strip())
+            return ServerProcess(process, line[len(READY_PREFIX) :].strip())
     process.kill()
     process.wait()
     raise RuntimeError(f"codeassist {' '.join(cli_args)} did not start serving: {''.join(seen)[-2000:]}")
@@ -74,12 +85,19 @@ def chrome(width: int = 1280, height: int = 1000) -> Iterator["object"]:
     binary = shutil.which("chromium") or shutil.which("chromium-browser")
     driver_path = shutil.which("chromedriver")
     if not binary or not driver_path:
-        raise RuntimeError("headless browser tests need Debian's chromium and chromium-driver "
-                           "(apt-get install chromium chromium-driver)")
+        raise RuntimeError(
+            "headless browser tests need Debian's chromium and chromium-driver "
+            "(apt-get install chromium chromium-driver)"
+        )
     options = webdriver.ChromeOptions()
     options.binary_location = binary
-    for flag in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                 f"--window-size={width},{height}"):
+    for flag in (
+        "--headless=new",
+        "--no-sandbox",
+        "--disable-dev-shm-usage",
+        "--disable-gpu",
+        f"--window-size={width},{height}",
+    ):
         options.add_argument(flag)
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     try:
@@ -128,8 +146,9 @@ class PageParticipant:
         from selenium.webdriver.common.by import By
 
         self.driver.find_element(By.CSS_SELECTOR, "#editor .CodeMirror").click()
-        self.driver.execute_script("editor.focus(); editor.setCursor(editor.lastLine(), "
-                                   "editor.getLine(editor.lastLine()).length)")
+        self.driver.execute_script(
+            "editor.focus(); editor.setCursor(editor.lastLine(), editor.getLine(editor.lastLine()).length)"
+        )
         self.driver.switch_to.active_element.send_keys(text)
 
     def ghost(self) -> str | None:
@@ -150,8 +169,10 @@ class PageParticipant:
         from selenium.webdriver.common.by import By
 
         self.driver.find_element(By.ID, "run").click()
-        return self._wait(lambda d: (t := d.find_element(By.ID, "results").text).startswith("Public tests:") and t,
-                          message="public test results")
+        return self._wait(
+            lambda d: (t := d.find_element(By.ID, "results").text).startswith("Public tests:") and t,
+            message="public test results",
+        )
 
     def submit(self) -> None:
         from selenium.webdriver.common.by import By

@@ -9,6 +9,7 @@ and opening the log for appending truncates it away so the next line starts clea
 its whole state from this file when it starts, which is how a restart loses nothing and a participant
 resumes.
 """
+
 from __future__ import annotations
 
 import json
@@ -65,9 +66,11 @@ def check_config(directory: Path, config: dict[str, Any]) -> None:
             raise StudyLogError(f"{path}: not JSON ({error})") from None
         changed = sorted(k for k in set(old) | set(config) if old.get(k) != config.get(k))
         if changed:
-            raise StudyLogError(f"{path}: this study was started with other settings ({', '.join(changed)}: "
-                                f"{', '.join(f'{old.get(k)!r} -> {config.get(k)!r}' for k in changed)}); "
-                                "use a new --out directory")
+            raise StudyLogError(
+                f"{path}: this study was started with other settings ({', '.join(changed)}: "
+                f"{', '.join(f'{old.get(k)!r} -> {config.get(k)!r}' for k in changed)}); "
+                "use a new --out directory"
+            )
         return
     write_whole(path, json.dumps(config, indent=2, sort_keys=True) + "\n")
 

@@ -10,6 +10,7 @@ people, other models and other problems.
 The paper's p = 0.015 for 14 of 18 (78%) is the one-sided binomial tail (0.0154); the two-sided test
 gives 0.031. Both are printed for our data.
 """
+
 from __future__ import annotations
 
 import math
@@ -26,8 +27,10 @@ PAPER_STUDY = {
     "Empower": {"preference": 0.78, "p_value": 0.015, "acceptance": 0.0808, "chars": 43.6},
     "Base-20": {"preference": 0.22, "p_value": 0.015, "acceptance": 0.0618, "chars": 82.2},
 }
-PAPER_NOTE = (f"paper ({CITATION}): 18 people, Llama-3.1-8B; Empower preferred 78% (p = 0.015), 38% fewer "
-              "suggestions than Base-20; it gives no absolute suggestions per problem, Pass@1 or time")
+PAPER_NOTE = (
+    f"paper ({CITATION}): 18 people, Llama-3.1-8B; Empower preferred 78% (p = 0.015), 38% fewer "
+    "suggestions than Base-20; it gives no absolute suggestions per problem, Pass@1 or time"
+)
 
 
 def paper_role(agent: str) -> str | None:
@@ -45,10 +48,10 @@ def binomial_p(successes: int, n: int, *, two_sided: bool = True) -> float | Non
     if n == 0:
         return None
     if not two_sided:
-        return float(Fraction(sum(math.comb(n, k) for k in range(successes, n + 1)), 2 ** n))
+        return float(Fraction(sum(math.comb(n, k) for k in range(successes, n + 1)), 2**n))
     low = min(successes, n - successes)
     tail = sum(math.comb(n, k) for k in range(low + 1))
-    return float(min(Fraction(1), Fraction(2 * tail, 2 ** n)))
+    return float(min(Fraction(1), Fraction(2 * tail, 2**n)))
 
 
 @dataclass
@@ -91,12 +94,23 @@ class Row:
         return self.seconds / 60 / self.problems if self.problems else None
 
     def to_dict(self) -> dict[str, Any]:
-        return {"agent": self.agent, "preference": self.preference, "preferred": self.preferred,
-                "answered": self.answered, "p_two_sided": self.p_two_sided, "p_one_sided": self.p_one_sided,
-                "acceptance": self.acceptance, "suggestions_shown": self.shown, "accepted": self.accepted,
-                "problems": self.problems, "suggestions_per_problem": self.per_problem,
-                "chars_per_suggestion": self.chars_per, "pass_at_1": self.pass_at_1,
-                "minutes_per_problem": self.minutes, "paper_role": paper_role(self.agent)}
+        return {
+            "agent": self.agent,
+            "preference": self.preference,
+            "preferred": self.preferred,
+            "answered": self.answered,
+            "p_two_sided": self.p_two_sided,
+            "p_one_sided": self.p_one_sided,
+            "acceptance": self.acceptance,
+            "suggestions_shown": self.shown,
+            "accepted": self.accepted,
+            "problems": self.problems,
+            "suggestions_per_problem": self.per_problem,
+            "chars_per_suggestion": self.chars_per,
+            "pass_at_1": self.pass_at_1,
+            "minutes_per_problem": self.minutes,
+            "paper_role": paper_role(self.agent),
+        }
 
 
 def summarize(directory: Path) -> tuple[dict[str, Any], list[Row], list[str]]:
@@ -126,8 +140,10 @@ def summarize(directory: Path) -> tuple[dict[str, Any], list[Row], list[str]]:
         row.p_two_sided = binomial_p(row.preferred, row.answered)
         row.p_one_sided = binomial_p(row.preferred, row.answered, two_sided=False) if row.answered else None
     people = {r["participant"] for r in records if r["type"] == "join"}
-    notes = [f"{len(people)} participant(s), {sum(r['type'] == 'problem' for r in records)} problem(s) finished, "
-             f"{sum(r['type'] == 'preference' for r in records)} preference(s) answered"] + loaded.notes
+    notes = [
+        f"{len(people)} participant(s), {sum(r['type'] == 'problem' for r in records)} problem(s) finished, "
+        f"{sum(r['type'] == 'preference' for r in records)} preference(s) answered"
+    ] + loaded.notes
     errors = sum(r["type"] == "suggestion" and r["status"] != "ok" for r in records)
     if errors:
         notes.append(f"{errors} suggestion request(s) ended without a suggestion (assistant error, timeout or busy)")
@@ -137,36 +153,64 @@ def summarize(directory: Path) -> tuple[dict[str, Any], list[Row], list[str]]:
 def _fmt(value: float | None, kind: str) -> str:
     if value is None:
         return "-"
-    return {"pct": f"{100 * value:.1f}%", "pct2": f"{100 * value:.2f}%", "p": f"{value:.3f}",
-            "f1": f"{value:.1f}", "f2": f"{value:.2f}"}[kind]
+    return {
+        "pct": f"{100 * value:.1f}%",
+        "pct2": f"{100 * value:.2f}%",
+        "p": f"{value:.3f}",
+        "f1": f"{value:.1f}",
+        "f2": f"{value:.2f}",
+    }[kind]
 
 
 def render(directory: Path) -> str:
     """The markdown report."""
     config, rows, notes = summarize(directory)
-    lines = [f"# Study {directory}", "", f"assistants: {', '.join(config['agents'])}; problems: {config['problems']}"
-             f"{' (solo mode)' if config.get('solo') else ''}", ""]
+    lines = [
+        f"# Study {directory}",
+        "",
+        f"assistants: {', '.join(config['agents'])}; problems: {config['problems']}"
+        f"{' (solo mode)' if config.get('solo') else ''}",
+        "",
+    ]
     lines += [f"- {note}" for note in notes] + [""]
-    lines += ["| metric | " + " | ".join(r.agent for r in rows) + " | paper Empower | paper Base-20 |",
-              "|---|" + "---|" * (len(rows) + 2)]
+    lines += [
+        "| metric | " + " | ".join(r.agent for r in rows) + " | paper Empower | paper Base-20 |",
+        "|---|" + "---|" * (len(rows) + 2),
+    ]
     paper_e, paper_b = PAPER_STUDY["Empower"], PAPER_STUDY["Base-20"]
     table = [
-        ("preferred (share of pairs)", [f"{_fmt(r.preference, 'pct')} ({r.preferred}/{r.answered})" for r in rows],
-         "78%", "22%"),
+        (
+            "preferred (share of pairs)",
+            [f"{_fmt(r.preference, 'pct')} ({r.preferred}/{r.answered})" for r in rows],
+            "78%",
+            "22%",
+        ),
         ("p, exact binomial, two-sided", [_fmt(r.p_two_sided, "p") for r in rows], "-", "-"),
         ("p, exact binomial, one-sided", [_fmt(r.p_one_sided, "p") for r in rows], "0.015", "-"),
-        ("acceptance rate", [f"{_fmt(r.acceptance, 'pct2')} ({r.accepted}/{r.shown})" for r in rows],
-         _fmt(paper_e["acceptance"], "pct2"), _fmt(paper_b["acceptance"], "pct2")),
+        (
+            "acceptance rate",
+            [f"{_fmt(r.acceptance, 'pct2')} ({r.accepted}/{r.shown})" for r in rows],
+            _fmt(paper_e["acceptance"], "pct2"),
+            _fmt(paper_b["acceptance"], "pct2"),
+        ),
         ("suggestions per problem", [_fmt(r.per_problem, "f2") for r in rows], "38% fewer", "-"),
-        ("characters per suggestion", [_fmt(r.chars_per, "f1") for r in rows],
-         _fmt(paper_e["chars"], "f1"), _fmt(paper_b["chars"], "f1")),
+        (
+            "characters per suggestion",
+            [_fmt(r.chars_per, "f1") for r in rows],
+            _fmt(paper_e["chars"], "f1"),
+            _fmt(paper_b["chars"], "f1"),
+        ),
         ("Pass@1 (hidden tests)", [f"{_fmt(r.pass_at_1, 'pct')} ({r.passed}/{r.graded})" for r in rows], "-", "-"),
         ("minutes per problem", [_fmt(r.minutes, "f2") for r in rows], "-", "-"),
         ("problems", [str(r.problems) for r in rows], "-", "-"),
     ]
     for name, ours, e, b in table:
         lines.append(f"| {name} | " + " | ".join(ours) + f" | {e} | {b} |")
-    lines += ["", f"Paper columns: {PAPER_NOTE}. The paper's p = 0.015 matches the one-sided test; "
-              "its arms map to ours by name (empower* -> Empower, base* -> Base-20): "
-              + ", ".join(f"{r.agent} -> {paper_role(r.agent) or 'none'}" for r in rows) + "."]
+    lines += [
+        "",
+        f"Paper columns: {PAPER_NOTE}. The paper's p = 0.015 matches the one-sided test; "
+        "its arms map to ours by name (empower* -> Empower, base* -> Base-20): "
+        + ", ".join(f"{r.agent} -> {paper_role(r.agent) or 'none'}" for r in rows)
+        + ".",
+    ]
     return "\n".join(lines) + "\n"

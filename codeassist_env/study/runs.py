@@ -13,6 +13,7 @@ hold at most ``slow_slots`` sandboxes at once, so the rest of the pool always se
 participants whose programs hang then cost the well-behaved little more than the first run of each, which
 nobody can tell from a good one beforehand, and which runs beside the others' on the pool's other sandboxes.
 """
+
 from __future__ import annotations
 
 import threading
@@ -36,9 +37,14 @@ class FairRuns:
     ``slow(result, seconds)`` says which (default: it took over ``SLOW_RUN_S``). ``sandboxes`` lists every
     sandbox opened, for the caller to close."""
 
-    def __init__(self, sandboxes: Sequence[Any], slow_slots: int = 1,
-                 slow: Callable[[Any, float], bool] = lambda result, seconds: seconds > SLOW_RUN_S,
-                 open_sandbox: Callable[[], Any] | None = None, size: int | None = None):
+    def __init__(
+        self,
+        sandboxes: Sequence[Any],
+        slow_slots: int = 1,
+        slow: Callable[[Any, float], bool] = lambda result, seconds: seconds > SLOW_RUN_S,
+        open_sandbox: Callable[[], Any] | None = None,
+        size: int | None = None,
+    ):
         if not sandboxes:
             raise ValueError("FairRuns needs at least one sandbox")
         self.sandboxes = list(sandboxes)

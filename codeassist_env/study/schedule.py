@@ -8,6 +8,7 @@ participants (in the order they joined) gets all four, in an order drawn from th
 any prefix of the participant list is balanced to within one block. Problems are drawn per
 participant, also from the seed, so a restarted server rebuilds the same schedule.
 """
+
 from __future__ import annotations
 
 import random
@@ -23,6 +24,7 @@ CONDITIONS = ((True, True), (True, False), (False, True), (False, False))
 @dataclass(frozen=True)
 class Slot:
     """One problem of a participant's schedule."""
+
     index: int  # position in the participant's schedule, from 0
     pair: int  # which pair it belongs to, from 0 (solo mode: every problem is its own "pair")
     problem_id: str
@@ -50,8 +52,9 @@ def condition_of(seed: int, participant_index: int) -> int:
     return order[position]
 
 
-def blinded_schedule(seed: int, participant_index: int, agents: tuple[str, str], problem_ids: list[str],
-                     pairs: int) -> Schedule:
+def blinded_schedule(
+    seed: int, participant_index: int, agents: tuple[str, str], problem_ids: list[str], pairs: int
+) -> Schedule:
     """The schedule of one participant of a two-assistant study."""
     if len(agents) != 2 or agents[0] == agents[1]:
         raise InputError(f"a blinded study compares two different agents, got {list(agents)}")
@@ -62,8 +65,9 @@ def blinded_schedule(seed: int, participant_index: int, agents: tuple[str, str],
     labels = {"A": agents[0] if first_is_a else agents[1], "B": agents[1] if first_is_a else agents[0]}
     chosen = random.Random(f"{seed}:problems:{participant_index}").sample(problem_ids, 2 * pairs)
     order = ("A", "B") if a_first else ("B", "A")
-    slots = tuple(Slot(i, i // 2, problem_id, order[i % 2], labels[order[i % 2]])
-                  for i, problem_id in enumerate(chosen))
+    slots = tuple(
+        Slot(i, i // 2, problem_id, order[i % 2], labels[order[i % 2]]) for i, problem_id in enumerate(chosen)
+    )
     return Schedule(participant_index, condition, labels, slots)
 
 

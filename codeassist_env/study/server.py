@@ -1,4 +1,5 @@
 """Build a study from its settings and serve it with uvicorn until Ctrl-C."""
+
 from __future__ import annotations
 
 import socket
@@ -21,9 +22,15 @@ LOOPBACK = "127.0.0.1"
 DEFAULT_SANDBOXES = 12
 
 
-def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_BACKEND, tokenizer: Any = None,
-                agent_options: dict[str, Any] | None = None,
-                sandboxes: int = 1) -> tuple[Study, Callable[[], None]]:
+def build_study(
+    config: StudyConfig,
+    directory: Path,
+    *,
+    sandbox: str = DEFAULT_BACKEND,
+    tokenizer: Any = None,
+    agent_options: dict[str, Any] | None = None,
+    sandboxes: int = 1,
+) -> tuple[Study, Callable[[], None]]:
     """The study and a function that closes it and its sandboxes: ``sandboxes`` of them, shared fairly
     (``runs.FairRuns``; the command line's default is ``DEFAULT_SANDBOXES``), the first opened here, the
     others on a thread of their own."""
@@ -40,8 +47,16 @@ def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_
 
     box = open_sandbox(sandbox)  # one at once: a backend that cannot start fails here, not at a participant's Run
     try:
-        study = Study(config, directory, problems, box, make_assistant, tok,
-                      open_sandbox=lambda: open_sandbox(sandbox), sandboxes=sandboxes)
+        study = Study(
+            config,
+            directory,
+            problems,
+            box,
+            make_assistant,
+            tok,
+            open_sandbox=lambda: open_sandbox(sandbox),
+            sandboxes=sandboxes,
+        )
     except BaseException:
         box.close()
         raise
@@ -54,6 +69,7 @@ def build_study(config: StudyConfig, directory: Path, *, sandbox: str = DEFAULT_
             study.close()
         finally:
             study.runs.close()
+
     return study, close
 
 

@@ -4,6 +4,7 @@ Every action of the server first appends its record to the log and then applies 
 here (``StudyState.apply``); starting the server replays the whole log through the same method. So the
 state after a restart is, by construction, the state before it, as far as anything was answered.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -19,6 +20,7 @@ class Answer(StrEnum):
     """A participant's answer to a suggestion: a programmer's accept or reject (humans/base.py Choice; a
     participant finishes with the page's button, not by answering), or expired: the suggestion came back after
     the person had typed on, so the page never displayed it."""
+
     ACCEPT = Choice.ACCEPT.value
     REJECT = Choice.REJECT.value
     EXPIRED = "expired"
@@ -27,6 +29,7 @@ class Answer(StrEnum):
 @dataclass
 class SlotProgress:
     """What happened so far on the participant's current problem."""
+
     started_at: str | None = None
     requests: int = 0  # suggestion requests (the bench's rounds)
     last_decision: str = ""
@@ -80,8 +83,9 @@ class StudyState:
         kind = record["type"]
         if kind == "join":
             index = record["participant_index"]
-            self.participants[record["participant"]] = Participant(record["participant"], index,
-                                                                   self._schedule_for(index))
+            self.participants[record["participant"]] = Participant(
+                record["participant"], index, self._schedule_for(index)
+            )
             return
         person = self.participants[record["participant"]]
         progress = person.progress
@@ -101,7 +105,10 @@ class StudyState:
             progress.requests += 1
             if record["text"]:
                 progress.suggestions[record["suggestion_id"]] = {
-                    "text": record["text"], "tokens": record["tokens"], "decision": None}
+                    "text": record["text"],
+                    "tokens": record["tokens"],
+                    "decision": None,
+                }
         elif kind == "decision":
             if record["decision"] == Answer.EXPIRED:  # arrived after the person typed on: never displayed
                 del progress.suggestions[record["suggestion_id"]]

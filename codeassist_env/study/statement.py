@@ -1,6 +1,7 @@
 """The problem statement as the page shows it: its Markdown (headings, emphasis, code spans and fenced
 examples) rendered to HTML on the server, with any raw HTML in the statement escaped, not passed through,
 so that a statement can never put markup or script of its own on the page."""
+
 from __future__ import annotations
 
 from functools import lru_cache

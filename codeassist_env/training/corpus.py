@@ -13,6 +13,7 @@ Sources, each selectable with a one-line spec (see :func:`load_corpus`):
 Every source is deduplicated by a normalised hash (see :func:`normalized_hash`). Documents longer
 than the model context are handled where they are tokenised (:mod:`codeassist_env.training.datasets`).
 """
+
 from __future__ import annotations
 
 import ast
@@ -30,14 +31,34 @@ from codeassist_env.files import json_lines
 HF_CODEFORCES = "MatrixStudio/Codeforces-Python-Submissions"
 
 # A small, varied default slice of the standard library for the CPU recipes.
-DEFAULT_STDLIB_MODULES = ("json", "textwrap", "string", "heapq", "bisect", "fractions", "statistics",
-                          "calendar", "shlex", "difflib", "csv", "glob", "fnmatch", "colorsys",
-                          "functools", "random", "base64", "html", "ipaddress", "graphlib")
+DEFAULT_STDLIB_MODULES = (
+    "json",
+    "textwrap",
+    "string",
+    "heapq",
+    "bisect",
+    "fractions",
+    "statistics",
+    "calendar",
+    "shlex",
+    "difflib",
+    "csv",
+    "glob",
+    "fnmatch",
+    "colorsys",
+    "functools",
+    "random",
+    "base64",
+    "html",
+    "ipaddress",
+    "graphlib",
+)
 
 
 @dataclass(frozen=True)
 class Document:
     """One program (or program fragment) written by "the human": code only, no problem statement."""
+
     id: str
     text: str
     source: str = ""
@@ -65,15 +86,18 @@ def deduplicate(documents: Iterable[Document]) -> Iterator[Document]:
             yield doc
 
 
-def jsonl_documents(path: str | Path, *, text_field: str = "text", id_field: str = "id",
-                    pattern: str = "*.py") -> Iterator[Document]:
+def jsonl_documents(
+    path: str | Path, *, text_field: str = "text", id_field: str = "id", pattern: str = "*.py"
+) -> Iterator[Document]:
     """Documents from a JSONL file, or one document per file matching ``pattern`` under a directory."""
     path = Path(path)
     if path.is_dir():
         for file in sorted(path.rglob(pattern)):
-            yield Document(id=str(file.relative_to(path)), text=file.read_text(encoding="utf-8",
-                                                                                 errors="replace"),
-                           source=str(path))
+            yield Document(
+                id=str(file.relative_to(path)),
+                text=file.read_text(encoding="utf-8", errors="replace"),
+                source=str(path),
+            )
         return
     if not path.is_file():
         raise MissingFile(f"corpus not found: {path} (give a .jsonl file or a directory)")
@@ -98,8 +122,11 @@ def problem_documents(problem_set: str, split: str | None = "train") -> Iterator
     problems = load_problems(problem_set, split=split) if split else load_problems(problem_set)
     for problem in problems:
         if problem.reference_solution:
-            yield Document(id=f"{problem_set}/{problem.id}", text=problem.reference_solution,
-                           source=f"problems:{problem_set}:{split or 'all'}")
+            yield Document(
+                id=f"{problem_set}/{problem.id}",
+                text=problem.reference_solution,
+                source=f"problems:{problem_set}:{split or 'all'}",
+            )
 
 
 def _module_files(module: str) -> list[Path]:
@@ -121,7 +148,7 @@ def _chunks(source: str, max_chars: int) -> Iterator[tuple[str, str]]:
 
     def segment(node: ast.AST) -> str:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
-        return textwrap.dedent("".join(lines[start - 1:node.end_lineno]))
+        return textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
 
     defs = (ast.FunctionDef, ast.AsyncFunctionDef, ast.ClassDef)
     for node in tree.body:
@@ -136,8 +163,7 @@ def _chunks(source: str, max_chars: int) -> Iterator[tuple[str, str]]:
             yield node.name, text
 
 
-def python_source_documents(modules: Iterable[str], *, min_lines: int = 3,
-                            max_chars: int = 4000) -> Iterator[Document]:
+def python_source_documents(modules: Iterable[str], *, min_lines: int = 3, max_chars: int = 4000) -> Iterator[Document]:
     """Function/class-level chunks of installed modules' source (tests and unparseable files skipped).
 
     Chunks shorter than ``min_lines`` lines are dropped; longer than ``max_chars`` characters are kept
@@ -153,8 +179,7 @@ def python_source_documents(modules: Iterable[str], *, min_lines: int = 3,
                 continue
             for name, text in chunks:
                 if text.count("\n") + 1 >= min_lines:
-                    yield Document(id=f"{module}:{file.name}:{name}", text=text,
-                                   source=f"python:{module}")
+                    yield Document(id=f"{module}:{file.name}:{name}", text=text, source=f"python:{module}")
 
 
 def _hub_reachable(host: str = "huggingface.co", timeout_s: float = 3.0) -> bool:
@@ -165,14 +190,17 @@ def _hub_reachable(host: str = "huggingface.co", timeout_s: float = 3.0) -> bool
         return False
 
 
-def hf_documents(dataset: str = HF_CODEFORCES, *, split: str = "train", text_field: str = "code",
-                 limit: int | None = None) -> Iterator[Document]:
+def hf_documents(
+    dataset: str = HF_CODEFORCES, *, split: str = "train", text_field: str = "code", limit: int | None = None
+) -> Iterator[Document]:
     """Programs from a Hugging Face dataset; refuses at once (no hang) when it cannot be fetched."""
     if importlib.util.find_spec("datasets") is None:
         raise RuntimeError(f"corpus hf:{dataset} needs the 'datasets' package (pip install datasets)")
     if not _hub_reachable():
-        raise RuntimeError(f"corpus hf:{dataset}: the Hugging Face hub (huggingface.co:443) is not "
-                           "reachable from this machine; use a jsonl:, problems: or python: corpus")
+        raise RuntimeError(
+            f"corpus hf:{dataset}: the Hugging Face hub (huggingface.co:443) is not "
+            "reachable from this machine; use a jsonl:, problems: or python: corpus"
+        )
     import datasets
 
     rows = datasets.load_dataset(dataset, split=split, streaming=True)
@@ -201,8 +229,10 @@ def load_corpus(spec: str, *, limit: int | None = None) -> list[Document]:
     elif kind == "hf":
         docs = hf_documents(rest or HF_CODEFORCES, limit=limit)
     else:
-        raise InputError(f"unknown corpus spec {spec!r}; use jsonl:PATH, problems:SET[:SPLIT], "
-                         "stdlib[:MODULES], python:MODULES or hf:DATASET")
+        raise InputError(
+            f"unknown corpus spec {spec!r}; use jsonl:PATH, problems:SET[:SPLIT], "
+            "stdlib[:MODULES], python:MODULES or hf:DATASET"
+        )
     out = []
     for doc in deduplicate(docs):
         if limit is not None and len(out) >= limit:
@@ -214,4 +244,3 @@ def load_corpus(spec: str, *, limit: int | None = None) -> list[Document]:
 def load_corpora(specs: Iterable[str], *, limit_each: int | None = None) -> list[Document]:
     """Several specs concatenated, deduplicated across sources as well."""
     return list(deduplicate(doc for spec in specs for doc in load_corpus(spec, limit=limit_each)))
-

@@ -12,6 +12,7 @@ written to disk are :mod:`codeassist_env.training.datasets`'s; the engines that 
 log-probs are :mod:`codeassist_env.training.scoring`'s. :func:`brute_force_target_length` is the
 algorithm written literally, one model call per i, to check the one-pass version against.
 """
+
 from __future__ import annotations
 
 import math
@@ -38,8 +39,7 @@ def encode_document(tokenizer: Any, text: str) -> list[int]:
     return list(tokenizer(text, add_special_tokens=False).input_ids)
 
 
-def tokenize_documents(documents: Iterable[Document], tokenizer: Any,
-                       max_tokens: int = 384) -> list[TokenizedDocument]:
+def tokenize_documents(documents: Iterable[Document], tokenizer: Any, max_tokens: int = 384) -> list[TokenizedDocument]:
     """Model tokens of each document, truncated to the first ``max_tokens`` tokens (the prefix a model
     sees must fit its context; the cut is drawn inside the kept part)."""
     out = []
@@ -58,8 +58,7 @@ def document_rng(seed: int, doc_id: str, salt: int = 0) -> np.random.Generator:
 def draw_cuts(documents: Sequence[TokenizedDocument], seed: int) -> dict[str, int]:
     """One cut n per document with N >= 2 tokens, uniform in [1, N); keyed by document id. Shorter
     documents have no cut and give no example."""
-    return {doc.id: int(document_rng(seed, doc.id).integers(1, len(doc.ids)))
-            for doc in documents if len(doc.ids) >= 2}
+    return {doc.id: int(document_rng(seed, doc.id).integers(1, len(doc.ids))) for doc in documents if len(doc.ids) >= 2}
 
 
 # ---- step 2: one forward pass per program ---------------------------------------------------------
@@ -105,13 +104,15 @@ def empower_target_length(logprobs: np.ndarray, cut: int, eta_nats: float) -> in
 class Target:
     """A document's training target: its tokens ``ids[cut:cut + length]``, and their NLL under the
     untrained model where the target was chosen by it (Empower; None for the SFT baselines)."""
+
     cut: int
     length: int
     nll_nats: float | None = None
 
 
-def empower_targets(documents: Sequence[TokenizedDocument], scorer: Scorer, *, eta_nats: float,
-                    seed: int) -> dict[str, Target]:
+def empower_targets(
+    documents: Sequence[TokenizedDocument], scorer: Scorer, *, eta_nats: float, seed: int
+) -> dict[str, Target]:
     """Algorithm 1's target for every document that has a cut, keyed by document id."""
     cuts = draw_cuts(documents, seed)
     logprobs = scorer.score([doc.ids for doc in documents])
@@ -121,7 +122,7 @@ def empower_targets(documents: Sequence[TokenizedDocument], scorer: Scorer, *, e
             continue
         cut = cuts[doc.id]
         length = empower_target_length(doc_logprobs, cut, eta_nats)
-        targets[doc.id] = Target(cut, length, float(-doc_logprobs[cut:cut + length].sum()))
+        targets[doc.id] = Target(cut, length, float(-doc_logprobs[cut : cut + length].sum()))
     return targets
 
 
@@ -129,7 +130,7 @@ def empower_targets(documents: Sequence[TokenizedDocument], scorer: Scorer, *, e
 def continuation_nll(scorer: Scorer, prefix: Sequence[int], continuation: Sequence[int]) -> float:
     """-log π̂(continuation | prefix) in nats, from a scoring call of its own."""
     logprobs = scorer.score([list(prefix) + list(continuation)])[0]
-    return float(-logprobs[len(prefix):].sum())
+    return float(-logprobs[len(prefix) :].sum())
 
 
 def brute_force_target_length(scorer: Scorer, ids: Sequence[int], cut: int, eta_nats: float) -> int:
@@ -138,6 +139,6 @@ def brute_force_target_length(scorer: Scorer, ids: Sequence[int], cut: int, eta_
     if not 1 <= cut < len(ids):
         raise ValueError(f"cut {cut} outside [1, {len(ids)})")
     for i in range(1, len(ids) - cut + 1):
-        if continuation_nll(scorer, ids[:cut], ids[cut:cut + i]) > eta_nats:
+        if continuation_nll(scorer, ids[:cut], ids[cut : cut + i]) > eta_nats:
             return i - 1
     return len(ids) - cut

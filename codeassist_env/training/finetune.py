@@ -12,6 +12,7 @@ versions, hardware, wall time). ``merge=True`` also writes the merged full model
 An adapter trained on a Hugging Face base is servable by vLLM with ``--enable-lora --lora-modules
 NAME=OUT`` (see docs/gpu_training.md).
 """
+
 from __future__ import annotations
 
 import json
@@ -72,9 +73,10 @@ def encode_example(tokenizer: Any, record: dict, max_tokens: int) -> tuple[list[
         raise InputError(f"stop {record['stop']!r} is not a single token of this tokenizer")
     completion = target + [stop]
     if len(completion) >= max_tokens:
-        raise InputError(f"example {record.get('doc_id', '?')}: target of {len(target)} tokens does not fit "
-                         f"max_tokens={max_tokens}")
-    prompt = prompt[-(max_tokens - len(completion)):]
+        raise InputError(
+            f"example {record.get('doc_id', '?')}: target of {len(target)} tokens does not fit max_tokens={max_tokens}"
+        )
+    prompt = prompt[-(max_tokens - len(completion)) :]
     return prompt + completion, [-100] * len(prompt) + completion
 
 
@@ -86,9 +88,9 @@ def collate(batch: Sequence[tuple[list[int], list[int]]], pad_id: int):
     labels = torch.full((len(batch), width), -100, dtype=torch.long)
     mask = torch.zeros((len(batch), width), dtype=torch.long)
     for row, (x, y) in enumerate(batch):
-        ids[row, :len(x)] = torch.tensor(x)
-        labels[row, :len(y)] = torch.tensor(y)
-        mask[row, :len(x)] = 1
+        ids[row, : len(x)] = torch.tensor(x)
+        labels[row, : len(y)] = torch.tensor(y)
+        mask[row, : len(x)] = 1
     return ids, labels, mask
 
 
@@ -122,17 +124,28 @@ def seed_everything(seed: int) -> None:
 def lora_model(base_model: Any, config: FinetuneConfig) -> Any:
     from peft import LoraConfig, get_peft_model
 
-    lora = LoraConfig(r=config.lora_rank, lora_alpha=config.lora_alpha, lora_dropout=config.lora_dropout,
-                      target_modules=list(config.target_modules), task_type="CAUSAL_LM")
+    lora = LoraConfig(
+        r=config.lora_rank,
+        lora_alpha=config.lora_alpha,
+        lora_dropout=config.lora_dropout,
+        target_modules=list(config.target_modules),
+        task_type="CAUSAL_LM",
+    )
     model = get_peft_model(base_model, lora)
     # Record the portable name (e.g. "smollm2"), not the absolute path it was loaded from.
     model.peft_config["default"].base_model_name_or_path = config.base
     return model
 
 
-def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneConfig, *,
-             manifest_extra: dict[str, Any] | None = None, merge: bool = False,
-             log: Callable[[str], None] = print) -> FinetuneResult:
+def finetune(
+    records: Sequence[dict],
+    output_dir: str | Path,
+    config: FinetuneConfig,
+    *,
+    manifest_extra: dict[str, Any] | None = None,
+    merge: bool = False,
+    log: Callable[[str], None] = print,
+) -> FinetuneResult:
     """Train a LoRA adapter on ``records`` and save it with its manifest; returns the per-step losses."""
     import torch
     from transformers import get_linear_schedule_with_warmup
@@ -172,10 +185,11 @@ def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneCo
     for step in range(total):
         if step % batches_per_epoch == 0:
             generator.shuffle(order)
-        chunk = order[(step % batches_per_epoch) * config.batch_size:][:config.batch_size]
+        chunk = order[(step % batches_per_epoch) * config.batch_size :][: config.batch_size]
         ids, labels, mask = collate([examples[k] for k in chunk], tokenizer.pad_token_id)
-        loss = model(input_ids=ids.to(config.device), attention_mask=mask.to(config.device),
-                     labels=labels.to(config.device)).loss
+        loss = model(
+            input_ids=ids.to(config.device), attention_mask=mask.to(config.device), labels=labels.to(config.device)
+        ).loss
         loss.backward()
         optimizer.step()
         schedule.step()
@@ -188,7 +202,7 @@ def finetune(records: Sequence[dict], output_dir: str | Path, config: FinetuneCo
     # No embedding layers are trained; saying so keeps peft from looking the base model up on the hub.
     model.save_pretrained(str(output_dir), save_embedding_layers=False)
     (output_dir / "README.md").unlink(missing_ok=True)  # peft's empty model-card template
-    tail = losses[-min(10, len(losses)):]
+    tail = losses[-min(10, len(losses)) :]
     manifest = {
         "method": config.method,
         "base_model": config.base,

@@ -4,6 +4,7 @@
 :mod:`codeassist_env.training.datasets`; :func:`train_adapter` fine-tunes on a set read from disk or
 built on the spot (:mod:`codeassist_env.training.finetune`).
 """
+
 from __future__ import annotations
 
 import re
@@ -23,6 +24,7 @@ SCORERS = ("transformers", "vllm")
 class DataConfig:
     """One training set: the documents, the model whose tokens (and, for Empower, log-probs) it uses, and
     the method's target rule."""
+
     method: str = "empower"  # one of METHODS
     corpus: tuple[str, ...] = ("stdlib",)
     limit: int | None = None  # documents per corpus spec
@@ -86,22 +88,32 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
     if config.method == "empower":
         if config.scorer == "vllm":
             # Documents hold at most max_tokens tokens after the BOS: the engine needs no longer context.
-            scorer = VLLMScorer(config.base, tokenizer, dtype=config.dtype or "auto",
-                                max_model_len=config.max_tokens + 8,
-                                gpu_memory_utilization=config.gpu_memory_utilization)
+            scorer = VLLMScorer(
+                config.base,
+                tokenizer,
+                dtype=config.dtype or "auto",
+                max_model_len=config.max_tokens + 8,
+                gpu_memory_utilization=config.gpu_memory_utilization,
+            )
         else:
             scorer = TransformersScorer(model, tokenizer, batch_size=config.batch_size)
         try:
-            records, stats = build_empower(tokenized, tokenizer, scorer, eta=config.eta, unit=config.unit,
-                                           seed=config.seed)
+            records, stats = build_empower(
+                tokenized, tokenizer, scorer, eta=config.eta, unit=config.unit, seed=config.seed
+            )
         finally:
             getattr(scorer, "close", lambda: None)()
     elif config.method == "sft":
         records, stats = build_sft(tokenized, tokenizer, n=config.n, seed=config.seed)
     else:
         records, stats = build_sft_rand(tokenized, tokenizer, lo=config.lo, hi=config.hi, seed=config.seed)
-    corpus = {"specs": specs, "documents": len(documents), "limit_each": config.limit,
-              "max_tokens": config.max_tokens, "long_documents": "truncated to the first max_tokens tokens"}
+    corpus = {
+        "specs": specs,
+        "documents": len(documents),
+        "limit_each": config.limit,
+        "max_tokens": config.max_tokens,
+        "long_documents": "truncated to the first max_tokens tokens",
+    }
     stats.params.update(corpus=corpus, base_model=config.base)
     return records, stats, corpus
 
@@ -114,9 +126,16 @@ def build_dataset(config: DataConfig) -> tuple[list[dict], DatasetStats, dict[st
     return _records(config, model, tokenizer)
 
 
-def train_adapter(out: Path, finetune_config: FinetuneConfig, *, data: DataConfig | None = None,
-                  dataset: Path | None = None, command: str, merge: bool = False,
-                  log: Callable[[str], None] = print) -> FinetuneResult:
+def train_adapter(
+    out: Path,
+    finetune_config: FinetuneConfig,
+    *,
+    data: DataConfig | None = None,
+    dataset: Path | None = None,
+    command: str,
+    merge: bool = False,
+    log: Callable[[str], None] = print,
+) -> FinetuneResult:
     """Fine-tune ``finetune_config.base`` on the set at ``dataset``, or on one built from ``data``; the
     adapter's manifest records the set's parameters, counts and corpus, and ``command``."""
     from codeassist_env.training.datasets import read_dataset, read_stats
@@ -129,16 +148,22 @@ def train_adapter(out: Path, finetune_config: FinetuneConfig, *, data: DataConfi
     elif data is not None:
         if data.method == "empower" and data.scorer == "vllm":
             # vLLM keeps its GPU memory until the process ends, and fine-tuning would load the model again.
-            raise InputError("--scorer vllm: build the set first with 'codeassist data empower --scorer vllm "
-                             "--out FILE', then train with --data FILE")
+            raise InputError(
+                "--scorer vllm: build the set first with 'codeassist data empower --scorer vllm "
+                "--out FILE', then train with --data FILE"
+            )
         built_records, built_stats, corpus = build_dataset(data)  # its scoring model is freed on return
         log(built_stats.summary())
         records, stats = built_records, built_stats.to_dict()
     else:
         raise InputError("train_adapter needs a dataset path or a DataConfig to build one")
     built = {k: v for k, v in stats.get("params", {}).items() if k in ("eta", "eta_unit", "n", "lo", "hi")}
-    extra = {**built, "command": command, "corpus": corpus,
-             "dataset_stats": {k: v for k, v in stats.items() if k != "params"}}
+    extra = {
+        **built,
+        "command": command,
+        "corpus": corpus,
+        "dataset_stats": {k: v for k, v in stats.items() if k != "params"},
+    }
     if finetune_config.method == "empower" and "eta" not in extra:
         raise InputError(f"{dataset}: no .stats.json with eta next to it; rebuild it with codeassist data empower")
     return finetune(records, out, finetune_config, manifest_extra=extra, merge=merge, log=log)

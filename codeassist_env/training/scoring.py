@@ -7,6 +7,7 @@ documents batched with right padding and an attention mask, longest first to kee
 token the document is scored after it and ``logprobs[0]`` is log π̂(t_0 | BOS); otherwise ``logprobs[0]``
 is NaN (nothing to condition on).
 """
+
 from __future__ import annotations
 
 from typing import Any, Sequence
@@ -48,8 +49,8 @@ class TransformersScorer:
             ids = torch.full((len(rows), width), self.pad_id, dtype=torch.long)
             mask = torch.zeros((len(rows), width), dtype=torch.long)
             for r, row in enumerate(rows):
-                ids[r, :len(row)] = torch.tensor(row, dtype=torch.long)
-                mask[r, :len(row)] = 1
+                ids[r, : len(row)] = torch.tensor(row, dtype=torch.long)
+                mask[r, : len(row)] = 1
             with torch.inference_mode():
                 logits = self.model(input_ids=ids.to(device), attention_mask=mask.to(device)).logits
                 # log p(t_j | t_<j) = logit[j-1, t_j] - logsumexp(logit[j-1]); done in fp32.
@@ -63,7 +64,7 @@ class TransformersScorer:
                 if n:
                     # token_logprobs[r, j-1] scores row position j; document token 0 sits at `skip`.
                     first = max(skip, 1)
-                    values[first - skip:] = token_logprobs[r, first - 1:skip + n - 1]
+                    values[first - skip :] = token_logprobs[r, first - 1 : skip + n - 1]
                 out[k] = values
         return out  # type: ignore[return-value]
 
@@ -77,16 +78,24 @@ class VLLMScorer:
     ``max_tokens`` long, far below an 8B model's 128k default, whose KV-cache reservation may not fit)
     and ``gpu_memory_utilization`` its share of the GPU."""
 
-    def __init__(self, model: str, tokenizer: Any, *, max_model_len: int, gpu_memory_utilization: float = 0.85,
-                 **engine_kwargs: Any) -> None:
+    def __init__(
+        self,
+        model: str,
+        tokenizer: Any,
+        *,
+        max_model_len: int,
+        gpu_memory_utilization: float = 0.85,
+        **engine_kwargs: Any,
+    ) -> None:
         check_vllm_model(model)
         from vllm import LLM  # only importable on GPU hosts with vLLM installed
 
         # Prompt log-probs and the prefix cache have a history of crashes and stale values in vLLM;
         # documents rarely share prefixes, so the cache buys nothing here.
         engine_kwargs.setdefault("enable_prefix_caching", False)
-        self.llm = LLM(model=model, max_model_len=max_model_len, gpu_memory_utilization=gpu_memory_utilization,
-                       **engine_kwargs)
+        self.llm = LLM(
+            model=model, max_model_len=max_model_len, gpu_memory_utilization=gpu_memory_utilization, **engine_kwargs
+        )
         self.prefix = bos_ids(tokenizer)
 
     def close(self) -> None:
@@ -109,9 +118,10 @@ class VLLMScorer:
         for doc, result in zip(documents, self.llm.generate(prompts, params, use_tqdm=False)):
             row_ids = self.prefix + list(doc)
             # prompt_logprobs[j] maps token id -> Logprob for row position j (None at j = 0).
-            per_position = [np.nan if entry is None else entry[row_ids[j]].logprob
-                            for j, entry in enumerate(result.prompt_logprobs)]
-            out.append(np.asarray(per_position[len(self.prefix):], dtype=np.float64))
+            per_position = [
+                np.nan if entry is None else entry[row_ids[j]].logprob for j, entry in enumerate(result.prompt_logprobs)
+            ]
+            out.append(np.asarray(per_position[len(self.prefix) :], dtype=np.float64))
         return out
 
 
@@ -124,7 +134,9 @@ def check_vllm_model(model: str) -> None:
 
     path = Path(str(model)).expanduser()
     if str(model) == SMOLLM2_ALIAS or str(model).endswith(".gguf"):
-        raise InputError(f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
-                         "(a GGUF model); use --scorer transformers for GGUF models")
+        raise InputError(
+            f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
+            "(a GGUF model); use --scorer transformers for GGUF models"
+        )
     if path.exists() and not (path / "config.json").is_file():
         raise InputError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")

@@ -11,6 +11,7 @@ Messages from the program: ``+`` ready; ``F`` + (status, error_type) the program
 called; ``R`` + value a call returned; ``E`` + (type name, message) a call raised; ``B`` + reason a call
 returned something that is not plain data. To the program: (args, kwargs) of one call.
 """
+
 import builtins
 import os
 import sys
@@ -135,8 +136,14 @@ class _Program:
         kind, payload = self.receive()
         if kind == "F":  # it printed its own traceback
             status, error_type = payload
-            self.fail({"status": "program", "program_status": status if status in PROGRAM_FAILURES else "error",
-                       "error_type": error_type[:100]}, "")
+            self.fail(
+                {
+                    "status": "program",
+                    "program_status": status if status in PROGRAM_FAILURES else "error",
+                    "error_type": error_type[:100],
+                },
+                "",
+            )
         if kind != "+":
             self.garbage("a %r message before it was ready" % kind)
         self.ready = True
@@ -151,9 +158,11 @@ class _Program:
             if kind == b"+" and not body:
                 return "+", None
             if kind == b"B":
-                return self.fail({"status": "error", "error_type": "BadResult"},
-                                 "%s: an assert-style program may return only %s (exact types, at most %d deep)"
-                                 % (body.decode("utf-8", "replace")[:MESSAGE_KEEP], PLAIN_TYPES, PLAIN_MAX_DEPTH))
+                return self.fail(
+                    {"status": "error", "error_type": "BadResult"},
+                    "%s: an assert-style program may return only %s (exact types, at most %d deep)"
+                    % (body.decode("utf-8", "replace")[:MESSAGE_KEEP], PLAIN_TYPES, PLAIN_MAX_DEPTH),
+                )
             if kind in (b"R", b"E", b"F"):
                 payload = decode(body)
                 if kind == b"R" or _is_pair_of_str(payload):
@@ -164,8 +173,10 @@ class _Program:
         return self.garbage(problem)
 
     def garbage(self, problem):
-        return self.fail({"status": "error", "error_type": "ForgedResult"},
-                         "the program's process wrote to its channel to the judge: %s" % problem)
+        return self.fail(
+            {"status": "error", "error_type": "ForgedResult"},
+            "the program's process wrote to its channel to the judge: %s" % problem,
+        )
 
     def fail(self, report, text):
         if self.failure is None:
@@ -178,8 +189,10 @@ class _Program:
         try:
             data = encode((args, kwargs), "an argument")
         except NotPlain as e:
-            return self.fail({"status": "infra_error"}, "the check passed the candidate something the sandbox cannot "
-                             "send to the program's process: %s" % e)
+            return self.fail(
+                {"status": "infra_error"},
+                "the check passed the candidate something the sandbox cannot send to the program's process: %s" % e,
+            )
         try:
             send_frame(self.call_w, data)
             sent = True
@@ -273,8 +286,13 @@ def _print_check_traceback(e):
     try:
         own = sys._getframe().f_code.co_filename
         frames = [f for f in traceback.extract_tb(e.__traceback__) if f.filename != own]
-        sys.stderr.write("".join(["Traceback (most recent call last):\n"] + traceback.format_list(frames[-8:])
-                                 + traceback.format_exception_only(type(e), e)))
+        sys.stderr.write(
+            "".join(
+                ["Traceback (most recent call last):\n"]
+                + traceback.format_list(frames[-8:])
+                + traceback.format_exception_only(type(e), e)
+            )
+        )
         sys.stderr.flush()
     except BaseException:
         pass

@@ -4,6 +4,7 @@ stderr) and the program of a stdin or functional test (an assert test's program:
 Part of the sandbox worker's script (see README.md), not a module of its own: it uses the names
 of worker.py directly, and the other files use its. Standard library only, python3 >= 3.8.
 """
+
 import gc
 import json
 import os
@@ -31,6 +32,7 @@ def _prctl(option, value):
     try:
         if _libc is None:
             import ctypes
+
             _libc = ctypes.CDLL(None, use_errno=True)
         return _libc.prctl(option, value, 0, 0, 0) == 0
     except (ImportError, OSError, AttributeError):
@@ -40,7 +42,7 @@ def _prctl(option, value):
 def _write_all(fd, data):
     data = memoryview(data)  # sliced without copying the rest: a reply of many MB goes in many writes
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def _set_limit(which, soft, hard=None):
@@ -52,6 +54,7 @@ def _set_limit(which, soft, hard=None):
 
 def _jsonable_result(value):
     """The return value as JSON text (tuples become lists, sets sorted lists), or raise TypeError."""
+
     def default(obj):
         if isinstance(obj, (set, frozenset)):
             try:

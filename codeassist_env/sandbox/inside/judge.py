@@ -12,6 +12,7 @@ its stderr file as SCM_RIGHTS; it answers one JSON line per test.
 Part of the sandbox worker's script (see README.md), not a module of its own. Standard library
 only, python3 >= 3.8.
 """
+
 import array
 import json
 import os
@@ -147,7 +148,7 @@ def _recv_test(sock):
         data, ancillary, _, _ = sock.recvmsg(8 - len(prefix), socket.CMSG_SPACE(JUDGE_FDS * 4))
         for level, kind, payload in ancillary:
             if level == socket.SOL_SOCKET and kind == socket.SCM_RIGHTS:
-                fds.extend(array.array("i", payload[:len(payload) - len(payload) % 4]))
+                fds.extend(array.array("i", payload[: len(payload) - len(payload) % 4]))
         if not data:
             return fds, None, None
         prefix += data
@@ -172,8 +173,7 @@ def run_assert(worker, req):
             program, start, _, out_fd, err_fd, call_r, call_w, resp_r, resp_w = fork_candidate(worker, req, fds)
         finally:
             head = json.dumps({"entry_point": req["entry_point"], "memory_mb": req["memory_mb"]}).encode()
-            message = worker.read_check(struct.pack(">II", len(head), req["check_bytes"]) + head,
-                                        req["check_bytes"])
+            message = worker.read_check(struct.pack(">II", len(head), req["check_bytes"]) + head, req["check_bytes"])
         for fd in (call_r, resp_w):
             fds.remove(fd)
             os.close(fd)
@@ -211,8 +211,11 @@ def collect_assert(worker, req, program, start, out_fd, err_fd, submitted):
     if os.fstat(out_fd).st_size > cap:
         reply.update(status="output_limit", stderr=stderr + "\noutput exceeded %d bytes" % cap)
     elif report is None:  # a program may kill the judge: same uid
-        reply.update(status="error", error_type="CheckerKilled",
-                     stderr=stderr + "\nthe judge's process, which runs the check, was killed during the test")
+        reply.update(
+            status="error",
+            error_type="CheckerKilled",
+            stderr=stderr + "\nthe judge's process, which runs the check, was killed during the test",
+        )
     elif cpu > int(req["cpu_s"]):  # the test's CPU limit holds for both processes together
         reply.update(status="timeout")
     elif report["status"] != "program":
@@ -222,6 +225,9 @@ def collect_assert(worker, req, program, start, out_fd, err_fd, submitted):
     elif os.WIFSIGNALED(done[program][0]):
         reply.update(_killed(done[program][0], cpu, req, stderr, None))
     else:
-        reply.update(status="error", error_type="Exit",
-                     stderr=stderr + "\nexited with code %d during the test" % os.WEXITSTATUS(done[program][0]))
+        reply.update(
+            status="error",
+            error_type="Exit",
+            stderr=stderr + "\nexited with code %d during the test" % os.WEXITSTATUS(done[program][0]),
+        )
     return reply

@@ -12,6 +12,7 @@ i1, ...) beside it, since writing and reading floats in decimal costs more than 
 together. The receiving side rebuilds fresh builtin objects from that, so nothing the sender defined (a
 class, an ``__eq__``) ever reaches it. No pickle: unpickling can run code of the sender's choosing.
 """
+
 import array
 import binascii
 import itertools
@@ -62,8 +63,12 @@ def _tree(value, budget, depth):
     if kind in _SCALAR_KINDS:
         return value
     if depth >= PLAIN_MAX_DEPTH:
-        raise _Refused(lambda where: "%s is nested more than %d deep (a container that contains itself?)"
-                       % (where.split("[")[0], PLAIN_MAX_DEPTH))
+        raise _Refused(
+            lambda where: (
+                "%s is nested more than %d deep (a container that contains itself?)"
+                % (where.split("[")[0], PLAIN_MAX_DEPTH)
+            )
+        )
     if kind is bytes:
         return ["b", value.hex()]
     if kind is complex:  # MBPP+ passes and returns complex numbers
@@ -177,8 +182,11 @@ def _unpacked(tag, text, others):
         doubles.byteswap()
     values = doubles.tolist()
     at, exact = others[::2], others[1::2]
-    if (len(at) != len(exact) or not set(map(type, exact)) <= _SCALAR_KINDS
-            or not all(type(i) is int and 0 <= i < len(values) for i in at)):
+    if (
+        len(at) != len(exact)
+        or not set(map(type, exact)) <= _SCALAR_KINDS
+        or not all(type(i) is int and 0 <= i < len(values) for i in at)
+    ):
         raise NotPlain("malformed message")
     for i, value in zip(at, exact):
         values[i] = value
@@ -281,7 +289,7 @@ def send_frame(fd, data):
     """One message: its length (4 bytes, big-endian), then the bytes."""
     data = memoryview(struct.pack(">I", len(data)) + data)  # sliced without copying what is left to write
     while data:
-        data = data[os.write(fd, data):]
+        data = data[os.write(fd, data) :]
 
 
 def recv_frame(fd):

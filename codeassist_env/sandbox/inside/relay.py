@@ -12,6 +12,7 @@ host can tell whether each answer is one a process of its own would have given w
 Part of the sandbox worker's script (see README.md), not a module of its own: it uses the names
 of worker.py, plain.py and checker.py directly. Standard library only, python3 >= 3.8.
 """
+
 import os
 import select
 import struct
@@ -41,13 +42,19 @@ def run_calls(worker, req):
             os.close(fd)
         deadline = start + float(req["wall_s"])
         ready_by = min(deadline, start + float(req.get("ready_s", req["wall_s"])))
-        answers, ready_s = _relay(call_w, resp_r, calls, req["limits"], ready_by, deadline,
-                                  bool(req.get("keep_going")), program)
+        answers, ready_s = _relay(
+            call_w, resp_r, calls, req["limits"], ready_by, deadline, bool(req.get("keep_going")), program
+        )
         _kill_group(program)  # its answers are in; whatever it still does is moot
         usage = os.wait4(program, 0)[2]
-        reply = {"status": "ok", "calls": answers, "time_s": round(time.monotonic() - start, 6),
-                 "ready_s": round(ready_s - start, 6), "cpu_s": round(usage.ru_utime + usage.ru_stime, 6),
-                 "stderr": _stderr_tail(err_fd, req)}
+        reply = {
+            "status": "ok",
+            "calls": answers,
+            "time_s": round(time.monotonic() - start, 6),
+            "ready_s": round(ready_s - start, 6),
+            "cpu_s": round(usage.ru_utime + usage.ru_stime, 6),
+            "stderr": _stderr_tail(err_fd, req),
+        }
         if os.fstat(out_fd).st_size > int(req["output_cap"]):
             reply.update(status="output_limit", stderr=reply["stderr"] + "\noutput exceeded the cap")
         return reply
@@ -65,7 +72,7 @@ class _Inputs:
 
     def push(self):
         try:
-            self.left = self.left[os.write(self.fd, self.left):]
+            self.left = self.left[os.write(self.fd, self.left) :]
         except BlockingIOError:
             pass
         except OSError:  # its process is gone: the end of its stream says so
@@ -148,8 +155,8 @@ def _next_message(fd, buffer, until, inputs=None):
             if size > PLAIN_MAX_BYTES or size == 0:
                 return b"G", b""
             if len(buffer) >= RELAY_FRAME_HEAD + size:
-                frame = bytes(buffer[RELAY_FRAME_HEAD:RELAY_FRAME_HEAD + size])
-                del buffer[:RELAY_FRAME_HEAD + size]
+                frame = bytes(buffer[RELAY_FRAME_HEAD : RELAY_FRAME_HEAD + size])
+                del buffer[: RELAY_FRAME_HEAD + size]
                 return frame[:1], frame[1:]
         remaining = until - time.monotonic()
         if remaining <= 0:

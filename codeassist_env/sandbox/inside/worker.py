@@ -15,6 +15,7 @@ assert test's child only answers calls; its check runs in the judge (judge.py).
 ``--pid1`` means the worker is PID 1 of its own PID namespace; without it (the ``process`` backend) it
 becomes a child subreaper. Either way every process a test leaves running ends up our child, and is killed.
 """
+
 import os
 import sys
 
@@ -40,8 +41,25 @@ if False:  # joined-script names: this file's use of the others, for checkers; w
 MB = 1024 * 1024
 # Imported once by the worker so that each forked child finds them loaded: importing typing alone costs a
 # forked child more than the rest of a short test.
-WARM_MODULES = ("typing", "math", "collections", "itertools", "functools", "heapq", "bisect", "string", "random",
-                "copy", "hashlib", "fractions", "decimal", "statistics", "operator", "dataclasses", "datetime")
+WARM_MODULES = (
+    "typing",
+    "math",
+    "collections",
+    "itertools",
+    "functools",
+    "heapq",
+    "bisect",
+    "string",
+    "random",
+    "copy",
+    "hashlib",
+    "fractions",
+    "decimal",
+    "statistics",
+    "operator",
+    "dataclasses",
+    "datetime",
+)
 
 
 class Worker:
@@ -78,7 +96,8 @@ class Worker:
     def own_fds(self):
         """The worker's descriptors, which no child keeps."""
         return [self.proto_in, self.proto_out, self.wake_r, self.wake_w] + (
-            [self.judge.sock.fileno()] if self.judge.sock is not None else [])
+            [self.judge.sock.fileno()] if self.judge.sock is not None else []
+        )
 
     def send(self, obj):
         _write_all(self.proto_out, (json.dumps(obj) + "\n").encode())
@@ -89,6 +108,7 @@ class Worker:
         if sys.flags.no_site:
             try:
                 import site
+
                 site.main()
             except Exception:
                 pass  # a broken .pth file must not take the sandbox down; the stdlib still works
@@ -105,8 +125,13 @@ class Worker:
             self.children = []
             try:
                 kind = req["kind"]
-                reply = (run_assert(self, req) if kind == "assert" else run_calls(self, req) if kind == "call"
-                         else self.run_one(req))
+                reply = (
+                    run_assert(self, req)
+                    if kind == "assert"
+                    else run_calls(self, req)
+                    if kind == "call"
+                    else self.run_one(req)
+                )
             except Exception as e:  # a worker bug: say so, the host reports infra_error
                 reply = {"status": "infra_error", "stderr": "worker: %s: %s" % (type(e).__name__, e)}
             self.send(reply)
@@ -231,16 +256,22 @@ class Worker:
             reply.update(_killed(wait_status, reply["cpu_s"], req, stderr, result))
             return reply
         if result is None:
-            reply.update(status="error", error_type="ForgedResult",
-                         stderr=stderr + "\nthe program wrote to the sandbox's result channel")
+            reply.update(
+                status="error",
+                error_type="ForgedResult",
+                stderr=stderr + "\nthe program wrote to the sandbox's result channel",
+            )
             return reply
         if not result:  # the program ended the process itself (os._exit, exec, ...)
             code = os.WEXITSTATUS(wait_status)
             if req["kind"] == "stdin" and code == 0:
                 result = {"status": "ok"}
             else:
-                reply.update(status="error", error_type="Exit",
-                             stderr=stderr + "\nexited with code %d before reporting a result" % code)
+                reply.update(
+                    status="error",
+                    error_type="Exit",
+                    stderr=stderr + "\nexited with code %d before reporting a result" % code,
+                )
                 return reply
         reply.update(status=result["status"], error_type=result.get("error_type"))
         if result["status"] == "ok":
