@@ -118,3 +118,12 @@ def test_the_glossary_names_the_statuses_the_code_defines(row, vocabulary):
     cells = re.search(rf"^\| \*\*{row}\*\* \| (.+?) \|", glossary, re.MULTILINE)
     assert cells, f"the glossary of docs/protocol.md has no row for {row!r}"
     assert set(re.findall(r"`(\w+)`", cells.group(1))) == _words_of(vocabulary)
+
+
+def test_the_glossary_has_a_row_for_every_programmer_the_registry_builds():
+    from codeassist_env.humans import HUMANS
+
+    glossary = PROTOCOL.read_text(encoding="utf-8").split("## 9. Glossary", 1)[1]
+    rows = set(re.findall(r"^\| \*\*([^*]+)\*\*", glossary, re.MULTILINE))
+    missing = [name for name in HUMANS.names() if name not in rows]
+    assert not missing, f"the glossary of docs/protocol.md has no row for the programmer(s) {missing}"

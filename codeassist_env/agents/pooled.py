@@ -13,7 +13,7 @@ from codeassist_env.server_pool import shared_pool
 
 class PooledBackend:
     def __init__(self, urls: Sequence[str], model: str, *, api_key: str | None = None):
-        # One server: the client's own retries as before. Several: none, the next server is the retry.
+        # One server: the client's own two retries. Several: none, the next server is the retry.
         retries = 2 if len(urls) == 1 else 0
         self.backends = {
             url: OpenAICompletionsBackend(url, model, api_key=api_key, max_retries=retries) for url in urls

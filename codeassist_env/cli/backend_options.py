@@ -44,8 +44,8 @@ def add_backend_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument(
         "--agent-unbatched",
         action="store_true",
-        help="local transformers: run each call alone, as before calls in flight together were "
-        "batched (slower; greedy tokens can differ at near-ties: docs/bench.md)",
+        help="local transformers: run each call alone instead of batching the calls in flight together "
+        "(slower; greedy tokens can differ at near-ties: docs/bench.md)",
     )
 
 
