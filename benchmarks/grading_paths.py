@@ -19,6 +19,7 @@ import ast
 import json
 import os
 import platform
+import statistics
 import sys
 import time
 from collections import defaultdict
@@ -141,9 +142,11 @@ def main() -> int:
             key = (record["problem_id"], record.get("code", ""))
             if record["status"] == "ok" and key not in seen:
                 seen.add(key)
-                programs.append((config["problems"], by_id[record["problem_id"]], f"run:{record['agent']}", key[1]))
+                label = f"{config['problems']}, final programs of {run.name}"
+                programs.append((label, by_id[record["problem_id"]], f"run:{record['agent']}", key[1]))
 
     totals = defaultdict(lambda: defaultdict(float))
+    seconds = defaultdict(list)  # set -> (per input, one process) seconds of each program
     differences, rows = [], []
     with open_sandbox(args.sandbox) as sandbox:
         for done, (set_name, problem, variant, code) in enumerate(programs):
@@ -160,6 +163,7 @@ def main() -> int:
             total["tests"] += len(a)
             total["per-input s"] += middle - started
             total["one-process s"] += ended - middle
+            seconds[set_name].append((middle - started, ended - middle))
             total["passed"] += anchor.passed
             unrun = "unrun" in a or "unrun" in b
             differ = a != b and not (
@@ -172,7 +176,17 @@ def main() -> int:
             total["hang budget"] += unrun
             if differ:
                 differences.append((problem.id, variant, a, b))
-            rows.append({"set": set_name, "problem": problem.id, "variant": variant, "per_input": a, "one_process": b})
+            rows.append(
+                {
+                    "set": set_name,
+                    "problem": problem.id,
+                    "variant": variant,
+                    "per_input": a,
+                    "one_process": b,
+                    "per_input_s": round(middle - started, 4),
+                    "one_process_s": round(ended - middle, 4),
+                }
+            )
 
     print(
         f"grading paths on {os.cpu_count()} CPUs ({platform.processor() or platform.machine()}), "
@@ -180,14 +194,16 @@ def main() -> int:
     )
     print(
         "| set | programs | passed | tests | differ | verdicts differ | hang budget used | per input (s) | "
-        "one process (s) | ratio |"
+        "one process (s) | ratio | median per input (s) | median one process (s) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for set_name, t in totals.items():
+        medians = [statistics.median(pair[i] for pair in seconds[set_name]) for i in (0, 1)]
         print(
             f"| {set_name} | {t['programs']:.0f} | {t['passed']:.0f} | {t['tests']:.0f} | {t['differ']:.0f} | "
             f"{t['verdicts differ']:.0f} | {t['hang budget']:.0f} | {t['per-input s']:.1f} | "
-            f"{t['one-process s']:.1f} | {t['per-input s'] / max(t['one-process s'], 1e-9):.1f}x |"
+            f"{t['one-process s']:.1f} | {t['per-input s'] / max(t['one-process s'], 1e-9):.1f}x | "
+            f"{medians[0]:.3f} | {medians[1]:.3f} |"
         )
     for problem_id, variant, a, b in differences[:20]:
         print(f"DIFFER {problem_id} {variant}: per input {a} / one process {b}")
