@@ -13,7 +13,7 @@ import gymnasium as gym
 from gymnasium import spaces
 
 from codeassist_env import metrics
-from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, StepInfo
+from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, Round, StepInfo
 from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.humans.base import Choice
@@ -297,14 +297,17 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
         terminated = decision.choice == Choice.FINISH
         truncated = not terminated and self._round >= self.max_rounds
-        info: dict[str, Any] = StepInfo(
-            problem_id=problem.id,
-            round=self._round,
-            decision=decision.choice,
-            human_text=human_text,
-            round_tokens_read=record["tokens_read"],
-            round_tokens_written=record["tokens_written"],
-            simulator_failure=failure,
+        # A plain dict: the last step adds the EpisodeResult's keys.
+        info: dict[str, Any] = dict(
+            StepInfo(
+                problem_id=problem.id,
+                round=self._round,
+                decision=decision.choice,
+                human_text=human_text,
+                round_tokens_read=record["tokens_read"],
+                round_tokens_written=record["tokens_written"],
+                simulator_failure=failure,
+            )
         )
         reward = 0.0
         if terminated or truncated:
@@ -321,14 +324,16 @@ class CodeAssistEnv(gym.Env[dict, str]):
             raise RuntimeError("CodeAssist-v0: fail_agent() needs an episode in progress")
         self._done = True
         result = self._final_result(finished=True, agent_failure=reason)
-        info: dict[str, Any] = StepInfo(
-            problem_id=self._problem.id,
-            round=self._round,
-            decision="",
-            human_text="",
-            round_tokens_read=0,
-            round_tokens_written=0,
-            simulator_failure=None,
+        info: dict[str, Any] = dict(
+            StepInfo(
+                problem_id=self._problem.id,
+                round=self._round,
+                decision="",
+                human_text="",
+                round_tokens_read=0,
+                round_tokens_written=0,
+                simulator_failure=None,
+            )
         )
         info.update(result.to_info())
         return self._observation(), float(self.reward_function(result)), True, False, info
@@ -356,13 +361,20 @@ class CodeAssistEnv(gym.Env[dict, str]):
             self.human.close()
 
     # ---- internals -------------------------------------------------------------------------------
+    @property
+    def _episode_problem(self) -> Problem:
+        """The problem of the episode in progress (or just ended): reset() sets it before any step."""
+        if self._problem is None:
+            raise RuntimeError("CodeAssist-v0: call reset() before step()")
+        return self._problem
+
     def _observation(self) -> dict[str, Any]:
         return {
             "code": self._code,
             "round": self._round,
             "last_decision": self._last_decision,
             "last_human_text": self._last_human_text,
-            "statement": self._problem.statement if self.show_problem_to_agent else "",
+            "statement": self._episode_problem.statement if self.show_problem_to_agent else "",
         }
 
     def _evaluate(self):
@@ -373,14 +385,14 @@ class CodeAssistEnv(gym.Env[dict, str]):
 
     def _final_result(self, finished: bool, agent_failure: str | None = None) -> EpisodeResult:
         # An assistant's failure scores 0 whatever the program: its hidden tests are not run.
-        verdict = Verdict(self._problem.id, backend="none") if agent_failure else self._evaluate()
+        verdict = Verdict(self._episode_problem.id, backend="none") if agent_failure else self._evaluate()
         shown = [r for r in self._transcript if r["suggestion"]]
         accepted = sum(r["decision"] == Choice.ACCEPT for r in shown)
         tokens_read = sum(r["tokens_read"] for r in self._transcript)
         tokens_written = sum(r["tokens_written"] for r in self._transcript)
         failures = [r["simulator_failure"] for r in self._transcript if r["simulator_failure"]]
         return EpisodeResult(
-            problem_id=self._problem.id,
+            problem_id=self._episode_problem.id,
             verdict=verdict.to_dict(),
             passed=verdict.passed,
             pass_fraction=verdict.pass_fraction,
@@ -400,8 +412,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
             agent_failure=agent_failure,
             code=self._code,
             tokenizer=self.tokenizer.name,
-            transcript=[EnvRound(**r) for r in self._transcript],
-            human_usage=dict(self.human.usage()) if callable(getattr(self.human, "usage", None)) else None,
+            transcript=[Round(**r) for r in self._transcript],
+            human_usage=dict(usage()) if callable(usage := getattr(self.human, "usage", None)) else None,
         )
 
 

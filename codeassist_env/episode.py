@@ -38,7 +38,7 @@ class EpisodeStatus(StrEnum):
 # "sandbox_failed", and fields added later (infra_error, human_usage, servers) may be missing (their
 # defaults apply). ``migrate_episode_line`` reads a line of any format as this one.
 EPISODE_FORMAT = 2
-_FORMAT_1_STATUSES = {"infra": EpisodeStatus.INFRA_ERROR}
+_FORMAT_1_STATUSES: dict[object, EpisodeStatus] = {"infra": EpisodeStatus.INFRA_ERROR}  # looked up with any status
 _FORMAT_1_KEYS = {"sandbox_failed": "infra_error"}
 
 

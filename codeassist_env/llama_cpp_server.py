@@ -111,7 +111,7 @@ def main() -> None:
         params.use_extra_bufts = False
         return params
 
-    if "use_extra_bufts" not in {name for name, _ in lib.llama_model_params._fields_}:
+    if "use_extra_bufts" not in {field[0] for field in lib.llama_model_params._fields_}:  # (name, type[, bits])
         sys.exit(
             "codeassist launcher: this llama-cpp-python has no llama_model_params.use_extra_bufts; "
             "upgrade it: pip install -U 'llama-cpp-python[server]'"

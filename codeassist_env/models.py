@@ -127,7 +127,8 @@ def _load_base(source: ModelSource, device: str, dtype) -> tuple[Any, Any]:
         raise MissingFile(f"cannot load model {source.label!r} offline (no hub access): {error}") from error
     if tokenizer.pad_token is None:
         tokenizer.pad_token = tokenizer.eos_token
-    model.to(device)
+    # transformers decorates PreTrainedModel.to with functools.wraps, whose type mypy does not bind to the instance.
+    model.to(device)  # type: ignore[arg-type]
     model.eval()
     return model, tokenizer
 

@@ -36,6 +36,10 @@ def load_plugin(spec: str) -> ModuleType:
         if name in sys.modules:
             return sys.modules[name]
         module_spec = importlib.util.spec_from_file_location(name, path)
+        if module_spec is None or module_spec.loader is None:
+            # No loader takes the file's suffix (a path with a "/" that does not end in .py); a spec it
+            # returns always has its loader.
+            raise AttributeError(f"plugin file {spec}: no module loader takes this file")
         module = importlib.util.module_from_spec(module_spec)
         sys.modules[name] = module
         try:

@@ -25,11 +25,23 @@ class UnknownName(InputError):
 
 
 class Named(Protocol):
-    name: str
-    help: str
+    # Read-only, so that frozen dataclasses are entries.
+    @property
+    def name(self) -> str: ...
+
+    @property
+    def help(self) -> str: ...
+
+
+class Buildable(Named, Protocol):
+    """An entry ``Registry.build`` can use: a ``Kind`` or a subclass of one."""
+
+    @property
+    def build(self) -> Callable[..., Any]: ...
 
 
 E = TypeVar("E", bound=Named)
+B = TypeVar("B", bound=Buildable)
 
 
 @dataclass(frozen=True)
@@ -79,7 +91,7 @@ class Registry(Generic[E]):
         parse = getattr(entry, "parse", None)
         return entry, parse(arg) if callable(parse) else arg
 
-    def build(self, name: str, **options: Any) -> Any:
+    def build(self: Registry[B], name: str, **options: Any) -> Any:
         """What the ``Kind`` that ``name`` stands for builds from its parsed argument and ``options``."""
         entry, parsed = self.parse(name)
         return entry.build(parsed, **options)

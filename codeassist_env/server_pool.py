@@ -52,7 +52,8 @@ def join_urls(urls: str | Sequence[str] | None) -> str | None:
 def tally() -> Iterator[dict[str, dict[str, int]]]:
     """Count, in this thread, the pooled requests answered per role and server until the block ends."""
     previous = getattr(_local, "counts", None)
-    _local.counts = counts = {}
+    counts: dict[str, dict[str, int]] = {}
+    _local.counts = counts
     try:
         yield counts
     finally:

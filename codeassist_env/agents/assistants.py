@@ -85,14 +85,15 @@ def suggestion_tokens(generation: Generation, start: int) -> tuple[list[str], li
     """The tokens of ``generation`` from character ``start`` on (a token straddling ``start`` is
     shortened to its part after it and still counts as one token)."""
     tokens: list[str] = []
-    logprobs: list[float] | None = None if generation.token_logprobs is None else []
+    values = generation.token_logprobs
+    logprobs: list[float] | None = None if values is None else []
     position = 0
     for i, token in enumerate(generation.tokens):
         end = position + len(token)
         if end > start:
             tokens.append(token[max(0, start - position) :])
-            if logprobs is not None:
-                logprobs.append(generation.token_logprobs[i])
+            if values is not None and logprobs is not None:  # both are None or neither
+                logprobs.append(values[i])
         position = end
     return tokens, logprobs
 
@@ -180,7 +181,7 @@ class LMAgent:
             "generated": len(generation.tokens),
             "aligned": False,
         }
-        start = 0
+        start: int | None = 0  # None: the reply does not continue the code
         if self.mode == "chat":
             located = locate_continuation(generation.text, code)
             info.update(aligned=located.aligned, retyped_share=round(located.share, 4))

@@ -101,12 +101,12 @@ def forward_pieces(model: Any, pieces: Sequence[Sequence[int]], caches: Sequence
         query, key = apply_rotary_pos_emb(query, key, cos, sin)
         mixed = torch.zeros(slots, 1, query.shape[1] * attention.head_dim, dtype=hidden.dtype, device=device)
         for start, size, cache, mask in zip(starts, sizes, caches, masks):
-            piece = slice(start, start + size)  # slots x heads x 1 x dim -> 1 x heads x size x dim
-            keys, values = cache.update(key[piece].transpose(0, 2), value[piece].transpose(0, 2), index)
+            span = slice(start, start + size)  # slots x heads x 1 x dim -> 1 x heads x size x dim
+            keys, values = cache.update(key[span].transpose(0, 2), value[span].transpose(0, 2), index)
             out = scaled_dot_product_attention(
-                query[piece].transpose(0, 2), keys, values, attn_mask=mask, scale=attention.scaling, enable_gqa=True
+                query[span].transpose(0, 2), keys, values, attn_mask=mask, scale=attention.scaling, enable_gqa=True
             )
-            mixed[piece] = out.transpose(1, 2).reshape(size, 1, -1)
+            mixed[span] = out.transpose(1, 2).reshape(size, 1, -1)
         hidden = hidden + attention.o_proj(mixed)
         hidden = hidden + layer.mlp(layer.post_attention_layernorm(hidden))
     last = torch.zeros(_padded(len(pieces)), 1, hidden.shape[-1], dtype=hidden.dtype, device=device)
@@ -187,7 +187,9 @@ class BatchedDecoder:
                 self._condition.wait_for(lambda: bool(self._waiting or active))
                 active += self._waiting
                 self._waiting.clear()
-            step, pieces, used = [], [], 0
+            step: list[Continuation] = []
+            pieces: list[list[int]] = []
+            used = 0
             for continuation in active:
                 piece = continuation.piece()
                 if len(step) == ROWS or used + len(piece) > SLOTS:

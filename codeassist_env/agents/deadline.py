@@ -63,16 +63,17 @@ class AgentCalls:
         if self._requests is None:
             self._requests = queue.SimpleQueue()
             threading.Thread(target=_serve, args=(self._requests,), name=f"{self.name}-calls", daemon=True).start()
-        done, box = threading.Event(), {}
+        done = threading.Event()
+        box: dict[str, Any] = {}  # "value" or "error", set by _serve
         self._requests.put((function, args, box, done))
         if not done.wait(min(self.timeout, threading.TIMEOUT_MAX)):
             self._requests = None  # that thread is left to its call; a later call would get a new one
             raise AgentFailed("timeout", f"{what} took longer than the deadline of {self.timeout:g} s")
         if "error" in box:
-            error = box["error"]
-            if isinstance(error, AgentFailed):  # the caller's wrapper refused what the agent gave
-                raise error
-            raise AgentFailed("raised", f"{what} raised {type(error).__name__}: {error}{_where(error)}") from error
+            raised = box["error"]
+            if isinstance(raised, AgentFailed):  # the caller's wrapper refused what the agent gave
+                raise raised
+            raise AgentFailed("raised", f"{what} raised {type(raised).__name__}: {raised}{_where(raised)}") from raised
         return box["value"]
 
     def close(self) -> None:

@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from codeassist_env.agents.assistants import LMAgent, base_agent, empower_agent, inference_empower_agent, sft_agent
 from codeassist_env.agents.lm import LMBackend, TransformersBackend
@@ -75,7 +75,7 @@ def _backend(
 ) -> LMBackend:
     if options.base_url:
         model = served_model or _served_model(options, _backends)
-        key = ("openai", options.base_url, model, options.api_key)
+        key: tuple[Any, ...] = ("openai", options.base_url, model, options.api_key)
         if key not in _backends:
             _backends[key] = PooledBackend(split_urls(options.base_url), model, api_key=options.api_key)
         return _backends[key]
@@ -163,7 +163,8 @@ def make_base(n: int | None, backend_options: BackendOptions | None = None, **_:
 
 def make_sft(parsed: tuple[int, str], backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:
     n, path = parsed
-    return _trained("sft", sft_adapter((n, "")), path, backend_options or BackendOptions(), n=n)
+    adapter = cast(str, sft_adapter((n, "")))  # a str: no path is given
+    return _trained("sft", adapter, path, backend_options or BackendOptions(), n=n)
 
 
 def make_empower(path: str, backend_options: BackendOptions | None = None, **_: Any) -> LMAgent:

@@ -28,11 +28,14 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Protocol, Union, runtime_checkable
+from typing import TYPE_CHECKING, Any, Protocol, Union, cast, runtime_checkable
 
 from codeassist_env.agents.prompt_cache import PromptCache
 from codeassist_env.agents.stop_rules import StopRules
 from codeassist_env.errors import InputError
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 Message = dict[str, str]
 Prompt = Union[str, Sequence[Message]]
@@ -207,6 +210,7 @@ class TransformersBackend:
         )
         prompt_ids = input_ids[0].tolist()
         cache = self.prompt_cache.take(prompt_ids) if self.prompt_cache is not None else None
+        values: list[float] | None
         if temperature == 0 and self.decoder is not None:
             from transformers import DynamicCache
 
@@ -231,7 +235,8 @@ class TransformersBackend:
         else:
             kwargs.update(do_sample=False, temperature=None, top_k=None, top_p=None)
         if cache is not None:
-            kwargs[self.prompt_cache.keyword] = cache
+            # The cache came from the prompt cache (``generate`` makes one itself only for batched decoding).
+            kwargs[cast(PromptCache, self.prompt_cache).keyword] = cache
         with torch.random.fork_rng(devices=[]), torch.no_grad():
             if seed is not None:
                 torch.manual_seed(seed)
@@ -335,7 +340,11 @@ class OpenAICompletionsBackend:
             values = list(choice.logprobs.token_logprobs) if choice.logprobs else []
         else:
             choice = self.client.chat.completions.create(
-                messages=list(prompt), logprobs=True, top_logprobs=1, **common
+                # Each message is a {"role", "content"} dict, the form the chat API takes.
+                messages=cast("list[ChatCompletionMessageParam]", list(prompt)),
+                logprobs=True,
+                top_logprobs=1,
+                **common,
             ).choices[0]
             text = choice.message.content or ""
             content = (choice.logprobs.content or []) if choice.logprobs else []
@@ -371,6 +380,7 @@ class OpenAICompletionsBackend:
     def _complete(self, prompt: str, **kwargs: Any) -> Any:
         from codeassist_env.agents.server_kinds import empty_prompt
 
+        sent: str | list[int] = prompt
         if not prompt:  # a program with no starter code
             if self._empty_prompt is None:
                 tokenizer = self.tokenizer  # known: the local backend's rule, on the same tokenizer
@@ -379,8 +389,8 @@ class OpenAICompletionsBackend:
                     if tokenizer is not None
                     else empty_prompt(self.client, self.model, self.server_kind())
                 )
-            prompt = self._empty_prompt
-        return self.client.completions.create(prompt=prompt, **kwargs).choices[0]
+            sent = self._empty_prompt
+        return self.client.completions.create(prompt=sent, **kwargs).choices[0]
 
     def server_kind(self) -> str:
         if self._owned_by is None:
@@ -424,4 +434,4 @@ class OpenAICompletionsBackend:
         )
         if not picked or any(v is None for v in picked):
             raise RuntimeError(f"{where} returned no prompt log-probs for the continuation")
-        return [float(v) for v in picked]
+        return [float(v) for v in picked if v is not None]  # each is (checked above)

@@ -55,7 +55,7 @@ class PromptCache:
             while common < limit and entry.ids[common] == ids[common]:
                 common += 1
         self._local.reused = common
-        if common == 0:
+        if entry is None or common == 0:  # (common is 0 whenever entry is None)
             # No config: every layer keeps all its tokens, so a later crop can always go back
             # (sliding-window layers drop old tokens and could not).
             return DynamicCache()

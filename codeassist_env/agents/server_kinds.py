@@ -44,7 +44,8 @@ from codeassist_env.errors import InputError
 # documents in their pretraining data, so a new file follows it.
 BOUNDARY = "<|endoftext|>"
 
-_SAMPLING_OFF = {
+# Keyed by str, as ``sampling_fields`` is given the kind a server reports (an OwnedBy is that str).
+_SAMPLING_OFF: dict[str, dict[str, float]] = {
     OwnedBy.VLLM: {"top_k": -1, "min_p": 0.0, "repetition_penalty": 1.0},  # -1 = off in every vLLM release
     OwnedBy.LLAMA_CPP_PYTHON: {"top_k": 0, "min_p": 0.0, "repeat_penalty": 1.0},
 }

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar, overload
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -37,6 +39,12 @@ class StopRules:
             or self.over_budget(nll)
             or self.stop_in(new_ids)
         )
+
+    @overload
+    def until_end(self, new_ids: list[int], values: None = None) -> tuple[list[int], None]: ...
+
+    @overload
+    def until_end(self, new_ids: list[int], values: Sequence[T]) -> tuple[list[int], list[T]]: ...
 
     def until_end(self, new_ids: list[int], values: Sequence[Any] | None = None) -> tuple[list[int], list[Any] | None]:
         """``new_ids`` (and their ``values``) before the first end token."""

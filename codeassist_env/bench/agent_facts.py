@@ -6,9 +6,12 @@ from __future__ import annotations
 import dataclasses
 import functools
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from codeassist_env.bench.engine import backend_engine
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 # The facts that decide what an agent suggests (the runner compares them on --resume): a default that changes
 # between releases (a prompt mode, a retrained shipped adapter) must not mix old and new episodes under one
@@ -50,7 +53,8 @@ def agent_facts(agent: Any) -> dict[str, Any]:
     )
     rule = getattr(agent, "length_rule", None)
     if dataclasses.is_dataclass(rule):
-        facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(rule)}
+        # An agent's length rule is an instance (TokenCap, LikelihoodCut), not a dataclass type.
+        facts["length_rule"] = {"rule": type(rule).__name__, **dataclasses.asdict(cast("DataclassInstance", rule))}
     info = backend.info
     facts["engine"] = backend_engine(backend)
     facts["weights"] = {"served": True}

@@ -8,12 +8,13 @@ per-agent table.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from codeassist_env.bench import stats
-from codeassist_env.episode import EpisodeRecord
+from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.errors import InputError
 
 DEFAULT_BASELINE = "none"
@@ -25,6 +26,12 @@ FEW_SHOWN = 10  # shown suggestions below which accept ratio and characters per 
 
 def headline(records: list[EpisodeRecord]) -> list[EpisodeRecord]:
     return [r for r in records if r.headline]
+
+
+def headline_results(records: list[EpisodeRecord]) -> list[EpisodeResult]:
+    """The results of the headline episodes, in order. A headline record always has a result
+    (``EpisodeRecord.headline``); the ``is not None`` test tells the type checker so."""
+    return [r.result for r in records if r.headline and r.result is not None]
 
 
 # ---- per problem ---------------------------------------------------------------------------------
@@ -48,7 +55,7 @@ def per_problem(records: list[EpisodeRecord], agents: list[str], problem_ids: li
     for problem_id in order:
         for agent in agents:
             mine = [r for r in records if r.agent == agent and r.problem_id == problem_id]
-            head = [r.result for r in headline(mine)]
+            head = headline_results(mine)
             n = len(head)
             cells.append(
                 ProblemCell(
@@ -124,7 +131,7 @@ def write_per_problem_csv(cells: list[ProblemCell], path: Path) -> None:
 
 
 # ---- paired to a baseline ------------------------------------------------------------------------
-def choose_baseline(requested: str | None, agents: list[str]) -> tuple[str | None, str | None]:
+def choose_baseline(requested: str | None, agents: Sequence[str]) -> tuple[str | None, str | None]:
     """The baseline agent, or None and the reason there is no paired section. A baseline asked for by
     name that did not run is bad input."""
     if requested is not None:
@@ -315,7 +322,7 @@ def warnings(records: list[EpisodeRecord], agents: list[str], agent_facts: dict[
     facts = agent_facts or {}
     lines = []
     for agent in agents:
-        head = [r.result for r in headline(records) if r.agent == agent]
+        head = headline_results([r for r in records if r.agent == agent])
         rounds = sum(r.rounds for r in head)
         shown = sum(r.suggestions_shown for r in head)
         if rounds and shown < HARDLY_SUGGESTS * rounds:

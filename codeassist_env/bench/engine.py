@@ -110,7 +110,8 @@ def refuse_mixed_engines(out: Any, previous: dict[str, Any], now: dict[str, Any]
     if not known or (now is not None and after is None):  # one side cannot be told: nothing to compare
         return
     batched_before = bool((previous["engine"] or {}).get("batched"))
-    if before == after == Engine.TRANSFORMERS and batched_before != bool(now.get("batched")):
+    # ``after`` names an engine only when ``now`` is given.
+    if before == after == Engine.TRANSFORMERS and now is not None and batched_before != bool(now.get("batched")):
         raise RunStoreError(
             f"cannot resume {out}: it ran {'batched' if batched_before else 'unbatched'} on "
             f"{before}, this run would use {engine_label(now)}; "

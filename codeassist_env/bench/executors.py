@@ -14,8 +14,9 @@ from typing import Any, Protocol
 
 from codeassist_env.bench.guards import EndpointWatch
 from codeassist_env.bench.outcome import EndpointDownEpisode, EndpointUnreachable, FatalEpisode, RunAborted, RunSummary
-from codeassist_env.bench.store import EpisodeWriter, Triple
+from codeassist_env.bench.store import Triple
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
+from codeassist_env.jsonl_log import LineWriter
 from codeassist_env.problems import Problem
 
 
@@ -31,6 +32,16 @@ class EpisodeRunner(Protocol):
     make_agent: Callable[[str, list[Problem]], Any]
     endpoint_watch: EndpointWatch
 
+    def __init__(
+        self,
+        config: Any,
+        options: Any,
+        make_human: Callable[[], Any],
+        make_agent: Callable[[str, list[Problem]], Any],
+        problems: list[Problem] | None = None,
+    ) -> None:
+        """The runner of ``config`` and ``options``; ``problems``: the run's, when the caller has them."""
+
     def run_episode(self, triple: Triple) -> EpisodeRecord:
         """Raises ``EndpointDownEpisode`` or ``FatalEpisode``; any other error is in the record."""
 
@@ -45,11 +56,12 @@ class AgentStats:
         self.ratios: dict[str, list[float]] = defaultdict(list)
 
     def add(self, record: EpisodeRecord) -> None:
-        if not record.headline:
+        result = record.result
+        if not record.headline or result is None:  # a headline record has a result: the test narrows its type
             return
-        self.passed[record.agent].append(record.result.pass_at_1)
-        if record.result.accept_ratio is not None:
-            self.ratios[record.agent].append(record.result.accept_ratio)
+        self.passed[record.agent].append(result.pass_at_1)
+        if result.accept_ratio is not None:
+            self.ratios[record.agent].append(result.accept_ratio)
 
     def postfix(self) -> str:
         parts = []
@@ -68,7 +80,7 @@ def _name(record: EpisodeRecord) -> str:
 class Collector:
     """The driver's end of a run: writes each finished episode, counts it in the summary and the progress bar."""
 
-    def __init__(self, writer: EpisodeWriter, summary: RunSummary, stats: AgentStats, total: int, progress: bool):
+    def __init__(self, writer: LineWriter, summary: RunSummary, stats: AgentStats, total: int, progress: bool):
         from tqdm import tqdm
 
         self.writer, self.summary, self.stats = writer, summary, stats

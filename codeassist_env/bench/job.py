@@ -71,7 +71,7 @@ class JobResult:
     report: dict[str, Any] | None  # what bench.report.write_report returned, None with report=False
 
 
-def recorded_backend(backend: BackendOptions, engine: str) -> dict[str, Any]:
+def recorded_backend(backend: BackendOptions, engine: str | None) -> dict[str, Any]:
     """What a run's config records of the agents' backend: the options as given, and an engine the run
     starts by its name (its port changes from run to run, and a resumed run starts it again). Batching is a
     local engine's setting, recorded either way: a resumed run must decode as the run did."""
@@ -104,10 +104,13 @@ def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
     from codeassist_env.sandbox import resolve_backend
 
     engine = main_job.choose_engine(request.engine, served_elsewhere=bool(request.backend.base_url))
-    job = main_job.main_job() if request.agents is None else None
-    for note in job.notes if job else ():
-        log(note)
-    agents = job.agents if job else request.agents
+    if request.agents is None:
+        job = main_job.main_job()
+        for note in job.notes:
+            log(note)
+        agents = job.agents
+    else:
+        agents = request.agents
     choose_baseline(request.baseline, agents)  # a baseline that will not run is bad input before the run
     if request.report:
         load_real_logs(request.real)  # so is a bad real log: read now, not after the run

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -46,7 +47,7 @@ class RealLog:
         return f"{self.path.name} (real)"
 
 
-def load_real_logs(paths: list[Path] | None) -> list[RealLog]:
+def load_real_logs(paths: Sequence[Path] | None) -> list[RealLog]:
     """Every log read in full (``None``: the default ones, ``default_logs``). Called before the report
     writes anything, so that a bad log stops it with nothing half-written."""
     logs = []
@@ -232,12 +233,13 @@ class RealismSection:
         for n, (source, kind, curve, _) in enumerate(rows):
             # Side by side within a bucket, so that overlapping intervals stay readable.
             offset = (n - (len(rows) - 1) / 2) * 0.08
-            shown = [c for c in curve if c.shown]
-            x = [c.index + offset for c in shown]
-            y = [c.rate for c in shown]
-            errors = [[c.rate - c.interval[0] for c in shown], [c.interval[1] - c.rate for c in shown]]
+            # The buckets with a suggestion shown, each with its rate (None only where none was shown).
+            shown = [(c, c.rate) for c in curve if c.rate is not None]
+            x = [c.index + offset for c, _ in shown]
+            y = [rate for _, rate in shown]
+            errors = [[rate - c.interval[0] for c, rate in shown], [c.interval[1] - rate for c, rate in shown]]
             real = n - len(self.agents)  # real logs: dashed, in greys, after the agents
-            style = (
+            style: dict[str, Any] = (
                 dict(fmt="s--", color=("black", "dimgray", "darkgray")[real % 3]) if kind == "real" else dict(fmt="o-")
             )
             ax.errorbar(x, y, yerr=errors, capsize=3, label=f"{source} (real)" if kind == "real" else source, **style)
@@ -246,9 +248,9 @@ class RealismSection:
         ax.set_ylabel("acceptance rate")
         ax.set_ylim(-0.03, 1.03)  # a rate of 0 or 1 stays visible
         ax.legend(fontsize="small")
-        real = " and real logs (dashed)" if self.logs else ""
+        dashed = " and real logs (dashed)" if self.logs else ""
         ax.set_title(
-            f"acceptance by length: programmer {self.human.replace('`', '')} (solid){real}\nWilson 95% intervals",
+            f"acceptance by length: programmer {self.human.replace('`', '')} (solid){dashed}\nWilson 95% intervals",
             fontsize="medium",
         )
         if not self.logs:

@@ -15,6 +15,7 @@ forest plot.
 from __future__ import annotations
 
 import csv
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -111,7 +112,7 @@ def summarize(records: list[EpisodeRecord], agents: list[str]) -> list[AgentRow]
     for agent in agents:
         mine = [r for r in records if r.agent == agent]
         final = sum(r.status.final for r in mine)
-        head = [r.result for r in mine if r.headline]
+        head = comparison.headline_results(mine)
         shown = sum(r.suggestions_shown for r in head)
         usage = [r.human_usage for r in head if r.human_usage]
         lengths = [len(t["suggestion"]) for r in head for t in r.transcript if t["suggestion"]]
@@ -301,7 +302,7 @@ def write_report(
     out: Path | None = None,
     with_paper: bool = False,
     baseline: str | None = None,
-    real: list[Path] | None = None,
+    real: Sequence[Path] | None = None,
     programmer_validation: Path | None = None,
 ) -> dict[str, Any]:
     """Write ``report.md``, ``report.csv``, ``per_problem.csv``, ``paired.csv`` and ``paired.png`` (when
@@ -360,6 +361,8 @@ def write_report(
     }
     paired_png: list[Path] = []
     if chosen is None:
+        if no_baseline is None:  # choose_baseline gives its reason whenever it gives no baseline
+            raise TypeError("choose_baseline gave neither a baseline nor a reason")
         lines += ["## Paired differences", "", no_baseline + "."]
         for stale in ("paired.csv", "paired.png"):  # a stale one from an earlier report would mislead
             (out / stale).unlink(missing_ok=True)

@@ -20,7 +20,7 @@ import threading
 from importlib import metadata
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 from codeassist_env.engines import Engine
 from codeassist_env.episode import EpisodeRecord, EpisodeStatus
@@ -28,6 +28,9 @@ from codeassist_env.errors import InputError
 from codeassist_env.files import write_whole
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, read_lines
 from codeassist_env.machine import machine_facts
+
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
 
 EPISODES_FILE = "episodes.jsonl"
 RUN_FILE = "run.json"
@@ -134,7 +137,9 @@ def human_facts(human: Any) -> dict[str, Any]:
     for name in inspect.signature(type(human).__init__).parameters:
         value = getattr(human, name, None)
         if name == "config" and dataclasses.is_dataclass(value):
-            settings.update((k, v) for k, v in dataclasses.asdict(value).items() if _scalar(v) and "key" not in k)
+            # A setting the object keeps is an instance (the LLM human's LLMHumanConfig), not a dataclass type.
+            config = cast("DataclassInstance", value)
+            settings.update((k, v) for k, v in dataclasses.asdict(config).items() if _scalar(v) and "key" not in k)
         elif name != "self" and hasattr(human, name):
             settings[name] = value if _scalar(value) else getattr(value, "name", type(value).__name__)
     return {"class": type(human).__name__, "settings": settings}

@@ -8,11 +8,13 @@ import json
 import sys
 import time
 from pathlib import Path
+from typing import Any, TypedDict
 
 from tqdm import tqdm
 
 from codeassist_env.cli.errors import registered
 from codeassist_env.files import json_lines
+from codeassist_env.problem import TestKind
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
 from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, Verdict, open_sandbox
 
@@ -70,10 +72,22 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     validate.set_defaults(func=run_validate)
 
 
+class ListRow(TypedDict):
+    """One problem of ``codeassist problems list``, as --json prints it."""
+
+    id: str
+    test_kind: TestKind
+    n_hidden_tests: int
+    n_public_tests: int
+    difficulty: Any  # metadata values, None when absent
+    split: Any
+    has_reference: bool
+
+
 def run_list(args: argparse.Namespace) -> int:
     source = args.problems or default_set()
     problems = load_problems(source, split=args.split)
-    rows = [
+    rows: list[ListRow] = [
         {
             "id": p.id,
             "test_kind": p.test_kind,

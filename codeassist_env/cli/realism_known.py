@@ -144,7 +144,8 @@ def run_build(args: argparse.Namespace) -> int:
         "oracle": {"tokens": list(known_build.ORACLE_TOKENS), "cuts_per_problem": args.cuts, "seed": args.seed},
     }
     rng = np.random.default_rng(args.seed)
-    drawn, skipped = [], []
+    drawn: list[known_build.Drawn] = []
+    skipped: list[str] = []
     for name, problems in sets.items():
         for problem in problems.values():
             if not problem.public_tests or not problem.reference_solution:

@@ -25,7 +25,7 @@ import sqlite3
 import threading
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.jsonl_log import UnstorableRecord
@@ -113,7 +113,8 @@ class ResponseCache:
             "INSERT OR IGNORE INTO responses (key, model, request, response, created) VALUES (?, ?, ?, ?, ?)",
             (key, model, *texts, time.time()),
         )
-        return self.get(key)
+        # The key's row is there: inserted just now, or already stored (INSERT OR IGNORE).
+        return cast(dict[str, Any], self.get(key))
 
     def __len__(self) -> int:
         return self._connection().execute("SELECT COUNT(*) FROM responses").fetchone()[0]

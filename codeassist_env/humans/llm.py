@@ -29,8 +29,9 @@ import dataclasses
 import email.utils
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import openai
 
@@ -41,6 +42,9 @@ from codeassist_env.humans.cache import CACHE_MODES, CacheMiss, ResponseCache, d
 from codeassist_env.humans.llm_parsing import extract_code, looks_like_refusal, parse_decision, strip_retyped_code
 from codeassist_env.humans.llm_scoring import accept_probability, from_completion
 from codeassist_env.server_pool import shared_pool, split_urls
+
+if TYPE_CHECKING:
+    from openai.types.chat import ChatCompletionMessageParam
 
 # The reasons this programmer fails with (every FailureReason but the expert's sandbox).
 FAILURE_REASONS: tuple[FailureReason, ...] = tuple(r for r in FailureReason if r is not FailureReason.SANDBOX)
@@ -102,7 +106,7 @@ class LLMHumanConfig:
             raise InputError(f"LLMHumanConfig.score_samples must be >= 1, got {self.score_samples!r}")
 
     @classmethod
-    def from_env(cls, environ: dict[str, str] | None = None, **overrides: Any) -> "LLMHumanConfig":
+    def from_env(cls, environ: Mapping[str, str] | None = None, **overrides: Any) -> "LLMHumanConfig":
         """Build a config with the documented precedence; ``overrides`` set to None are ignored."""
         environ = os.environ if environ is None else environ
         values: dict[str, Any] = {}
@@ -141,7 +145,8 @@ class LLMHuman:
             config = dataclasses.replace(config, **overrides)
         self.config = config or LLMHumanConfig.from_env(**overrides)
         c = self.config
-        self.cache = ResponseCache(c.cache_path, c.cache_mode) if c.cache_mode != "off" else None
+        # A cache_mode other than "off" comes with a cache_path (LLMHumanConfig refuses one without).
+        self.cache = ResponseCache(cast(str, c.cache_path), c.cache_mode) if c.cache_mode != "off" else None
         # Replay never builds a client: no code path can reach the network. Several URLs (comma-separated)
         # are one pool of servers shared by the process's humans (codeassist_env.server_pool).
         urls = split_urls(c.base_url)
@@ -300,7 +305,11 @@ class LLMHuman:
             try:
                 completion = self._pool.call(
                     lambda url: self._clients[url].chat.completions.create(
-                        model=c.model, messages=messages, seed=seed, **params
+                        # Role and content pairs, as the prompts module builds them: chat messages.
+                        model=c.model,
+                        messages=cast("list[ChatCompletionMessageParam]", messages),
+                        seed=seed,
+                        **params,
                     )
                 )
                 return self._record(completion, started)

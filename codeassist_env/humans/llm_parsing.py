@@ -33,7 +33,7 @@ def _plain(text: str) -> str:
     return re.sub(r"[*_`#>\[\]\"]", " ", text)
 
 
-def parse_decision(text: str) -> str | None:
+def parse_decision(text: str) -> Choice | None:
     """``accept``, ``reject`` or ``finish`` read from a reply, or None when it is absent or ambiguous.
 
     Order of evidence: a labelled answer ("Decision: finish", the last one wins), then the reply's
@@ -50,7 +50,7 @@ def parse_decision(text: str) -> str | None:
         return None
     if words[0] in _CHOICE_WORDS and words[0] not in ("yes", "no"):
         return _CHOICE_WORDS[words[0]]
-    votes: set[str] = set()
+    votes: set[Choice] = set()
     for i, word in enumerate(words):
         choice = _CHOICE_WORDS.get(word)
         if choice is None or word in ("yes", "no", "done"):

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 import re
 from collections.abc import Sequence
+from typing import cast
 
 from codeassist_env.humans.base import Choice
 
@@ -39,7 +40,7 @@ _LABEL = re.compile(r"(?:decision|answer|choice|verdict)\s*[:=\-]\s*", re.IGNORE
 TokenLogprobs = Sequence[tuple[str, Sequence[tuple[str, float]]]]
 
 
-def decision_of_token(token: str) -> str | None:
+def decision_of_token(token: str) -> Choice | None:
     """The decision whose word ``token`` begins (``" AC"`` -> accept), or None."""
     stripped = re.sub(r"[^A-Za-z]", "", token)
     letters = stripped.lower()
@@ -57,7 +58,8 @@ def _word_from(tokens: Sequence[str], index: int) -> str:
         if not token[:1].isalpha():
             break
         word += token
-    return re.match(r"[A-Za-z]*", word).group(0).lower()
+    letters = cast(re.Match[str], re.match(r"[A-Za-z]*", word))  # matches every string (empty at worst)
+    return letters.group(0).lower()
 
 
 def decision_position(tokens: Sequence[str]) -> int | None:

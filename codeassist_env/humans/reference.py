@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from dataclasses import dataclass, field
+from typing import cast
 
 from codeassist_env.errors import InputError
 from codeassist_env.humans.base import Choice, Decision
@@ -91,7 +92,7 @@ class ReferenceHuman:
     def _reference(self, problem: Problem) -> _Reference:
         if self._ref is None or self._problem_id != problem.id:
             self.reset(problem)
-        return self._ref
+        return cast(_Reference, self._ref)  # set by reset(), here or by the caller, for this problem
 
     def _position(self, ref: _Reference, code: str) -> int | None:
         """Offset in the reference right after the part ``code`` matches, or None if inconsistent."""

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, cast
 
 from codeassist_env.package_data import data_path
 from codeassist_env.problems.errors import ProblemError
@@ -30,7 +30,7 @@ from codeassist_env.sandbox.inside import plain
 DIR_ENV = "CODEASSIST_EVALPLUS_DIR"
 MEMORY_LIMIT_MB = 4096  # EvalPlus's evaluator caps a program at 4 GiB
 MIN_TIME_LIMIT_S, TIME_LIMIT_FACTOR = 1.0, 4.0  # EvalPlus's per-input limit: max(1 s, 4 x the reference's time)
-FIELDS = {
+FIELDS: dict[str, type | tuple[type, ...]] = {
     "task_id": str,
     "prompt": str,
     "entry_point": str,
@@ -98,7 +98,7 @@ def check_record(record: dict[str, Any], where: str) -> str:
         raise ProblemError(f"{where}: field 'atol' is not a number (got {record['atol']!r})") from None
     if not record["entry_point"].isidentifier():
         raise ProblemError(f"{where}: field 'entry_point' is not a Python identifier")
-    return task
+    return cast(str, task)  # a str: checked against FIELDS above
 
 
 def _names(kinds: Any) -> str:
@@ -191,8 +191,8 @@ def build_problem(record: dict[str, Any], calls: list[str], truth: dict[str, Any
         id=record["task_id"],
         statement=record["prompt"],
         test_kind=TestKind.CALL,
-        hidden_tests=[TestCase(calls[i], outputs[i]) for i in hidden],
-        public_tests=[TestCase(calls[i], outputs[i]) for i in public],
+        hidden_tests=tuple(TestCase(calls[i], outputs[i]) for i in hidden),
+        public_tests=tuple(TestCase(calls[i], outputs[i]) for i in public),
         starter_code=record["prompt"],
         reference_solution=record["prompt"] + record["canonical_solution"],
         entry_point=record["entry_point"],
@@ -214,7 +214,8 @@ def build_problem(record: dict[str, Any], calls: list[str], truth: dict[str, Any
 
 def release_records(records: Iterator[tuple[str, Any]]) -> list[tuple[str, dict[str, Any]]]:
     """(where, record) of every record of a release file, each checked."""
-    checked, seen = [], {}
+    checked: list[tuple[str, dict[str, Any]]] = []
+    seen: dict[str, str] = {}  # task id -> where it first was
     for where, record in records:
         if not is_release_record(record):
             raise ProblemError(

@@ -46,8 +46,8 @@ def parse_humaneval_record(record: dict[str, Any], where: str) -> Problem:
         test_kind=TestKind.ASSERT,
         # The prompt before the check: the sandbox runs a check apart from the program, and three checks
         # call helpers the prompt defines (poly, encode_cyclic, encode_shift): the prompt's, not the program's.
-        hidden_tests=[TestCase(input=record["prompt"] + "\n" + record["test"])],
-        public_tests=docstring_tests(record["prompt"], record["entry_point"]),
+        hidden_tests=(TestCase(input=record["prompt"] + "\n" + record["test"]),),
+        public_tests=tuple(docstring_tests(record["prompt"], record["entry_point"])),
         starter_code=record["prompt"],
         reference_solution=record["prompt"] + record["canonical_solution"],
         entry_point=record["entry_point"],

@@ -116,9 +116,9 @@ def parse_livecodebench_record(record: dict[str, Any], where: str) -> Problem:
     return Problem(
         id=problem_id,
         statement=record["question_content"],
-        test_kind=test_kind,
-        hidden_tests=[case for _, case in public + private],
-        public_tests=[case for _, case in public],
+        test_kind=TestKind(test_kind),  # one of TEST_TYPES, each a TestKind's value
+        hidden_tests=tuple(case for _, case in public + private),
+        public_tests=tuple(case for _, case in public),
         starter_code=record["starter_code"],
         entry_point=entry_point,
         time_limit_s=TIME_LIMIT_S,

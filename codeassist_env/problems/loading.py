@@ -133,7 +133,7 @@ def load_problems(src: str | os.PathLike | None = None, split: str | None = None
         return list(problems)
     if split not in SPLITS:
         raise ProblemError(f"unknown split {split!r}: splits are {', '.join(SPLITS)}")
-    present = sorted({p.metadata.get("split") for p in problems} - {None})
+    present = sorted({s for p in problems if (s := p.metadata.get("split")) is not None})
     if split not in present:
         have = f"its splits are {', '.join(present)}" if present else "its problems carry no metadata.split"
         raise ProblemError(f"problem source {os.fspath(src)!r} has no {split!r} split: {have}")

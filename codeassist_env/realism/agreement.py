@@ -29,9 +29,10 @@ from codeassist_env.realism.worth import auc as _mann_whitney
 CLUSTER_RESAMPLES = 2_000
 
 Interval = tuple[float, float]
+Binary = Sequence | np.ndarray  # 0/1 (or False/True) values, one a case
 
 
-def _binary(values: Sequence, name: str) -> np.ndarray:
+def _binary(values: Binary, name: str) -> np.ndarray:
     array = np.asarray(values)
     if array.ndim != 1:
         raise ValueError(f"{name}: a flat sequence of 0/1 values is needed, got shape {array.shape}")
@@ -40,14 +41,14 @@ def _binary(values: Sequence, name: str) -> np.ndarray:
     return array.astype(int)
 
 
-def _pair(pred: Sequence, truth: Sequence) -> tuple[np.ndarray, np.ndarray]:
+def _pair(pred: Binary, truth: Binary) -> tuple[np.ndarray, np.ndarray]:
     p, t = _binary(pred, "pred"), _binary(truth, "truth")
     if len(p) != len(t):
         raise ValueError(f"pred has {len(p)} values but truth has {len(t)}")
     return p, t
 
 
-def balanced_accuracy(pred: Sequence, truth: Sequence) -> float:
+def balanced_accuracy(pred: Binary, truth: Binary) -> float:
     """(true-positive rate + true-negative rate) / 2; NaN unless truth holds both classes."""
     p, t = _pair(pred, truth)
     if not t.any() or t.all():
@@ -55,7 +56,7 @@ def balanced_accuracy(pred: Sequence, truth: Sequence) -> float:
     return float((p[t == 1].mean() + (1 - p[t == 0]).mean()) / 2)
 
 
-def cohen_kappa(pred: Sequence, truth: Sequence) -> float:
+def cohen_kappa(pred: Binary, truth: Binary) -> float:
     """(observed agreement - chance agreement) / (1 - chance agreement), chance from the two marginal
     rates. Undefined (NaN) only when both always give the same one answer, so chance agreement is 1."""
     p, t = _pair(pred, truth)
@@ -87,7 +88,7 @@ def acceptance_rate_interval(accepted: Sequence) -> tuple[float, Interval]:
 
 def cluster_bootstrap(
     statistic: Callable[[np.ndarray], float],
-    groups: Sequence[Hashable],
+    groups: Sequence[Hashable] | np.ndarray,
     *,
     resamples: int = CLUSTER_RESAMPLES,
     seed: int = BOOTSTRAP_SEED,

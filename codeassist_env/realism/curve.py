@@ -99,6 +99,11 @@ def realism_gap(simulated: list[BucketRate], real: list[BucketRate]) -> float | 
     decisions (each bucket weighted by how many suggestions the simulated programmer judged in it; buckets
     the real log has no decision in are left out). 0 = the real curve wherever the agent suggests; None when
     nothing comparable was shown."""
-    pairs = [(s.shown, abs(s.rate - r.rate)) for s, r in zip(simulated, real) if s.shown and r.shown]
+    # Both counts are non-zero here, so each rate is accepted / shown (``rate`` is None only at 0 shown).
+    pairs = [
+        (s.shown, abs(s.accepted / s.shown - r.accepted / r.shown))
+        for s, r in zip(simulated, real)
+        if s.shown and r.shown
+    ]
     weight = sum(n for n, _ in pairs)
     return sum(n * gap for n, gap in pairs) / weight if weight else None

@@ -153,7 +153,7 @@ def figures(run: JudgeRun) -> dict[str, Any]:
     for label in LABELS:
         rate, interval = acceptance_rate_interval([j.accepted for j in answered if j.case.label == label])
         per_label[label] = {"shown": sum(j.case.label == label for j in answered), "rate": rate, "interval": interval}
-    per_bucket = {label: {} for label in LABELS}
+    per_bucket: dict[str, dict[str, dict[str, Any]]] = {label: {} for label in LABELS}
     for label in LABELS:
         for index in range(len(BUCKETS)):
             chosen = [j.accepted for j in answered if j.case.label == label and bucket_of(len(j.case.piece)) == index]

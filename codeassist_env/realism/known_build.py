@@ -61,7 +61,8 @@ def run_suggestions(run_dir: Path, problems: dict[str, Problem], set_name: str) 
     from codeassist_env.bench.store import EPISODES_FILE, load_episodes
 
     for record in load_episodes(run_dir / EPISODES_FILE).records:
-        problem = problems.get(record.get("problem_id"))
+        problem_id = record.get("problem_id")
+        problem = None if problem_id is None else problems.get(problem_id)
         if problem is None or "transcript" not in record:
             continue
         reference, code = reference_program(problem), problem.starter_code

@@ -153,10 +153,9 @@ def _realhumaneval(path: Path) -> Iterator[RealDecision]:
     with _reading(path) as handle:
         try:
             reader = csv.DictReader(handle)
+            columns = reader.fieldnames or []
             missing = [
-                c
-                for c in ("prefix_code", "suggestion", "accepted", "programmer_id", "model")
-                if c not in (reader.fieldnames or [])
+                c for c in ("prefix_code", "suggestion", "accepted", "programmer_id", "model") if c not in columns
             ]
             if missing:
                 raise DecisionLogError(
@@ -167,7 +166,7 @@ def _realhumaneval(path: Path) -> Iterator[RealDecision]:
                 # A quoted cell may span lines: the row's number among the data rows, and the line it ends on.
                 where = f"{path}, row {number} (line {reader.line_num})"
                 if None in row or any(v is None for v in row.values()):
-                    raise DecisionLogError(f"{where}: {len(reader.fieldnames)} columns expected")
+                    raise DecisionLogError(f"{where}: {len(columns)} columns expected")
                 accepted = row["accepted"].strip().lower()
                 if accepted not in _TRUE | _FALSE:
                     raise DecisionLogError(f"{where}: accepted must be True or False, got {row['accepted']!r}")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 
@@ -156,7 +157,9 @@ def figures(replayed: Sequence[Replayed], resamples: int, seed: int = 0) -> Repl
     kinds: dict[str, int] = {}
     for r in replayed:
         if r.answer.score is not None:
-            kinds[r.answer.score_kind] = kinds.get(r.answer.score_kind, 0) + 1
+            # A score comes with its kind: score_kind is None only where no request was made, hence no score.
+            kind = cast(str, r.answer.score_kind)
+            kinds[kind] = kinds.get(kind, 0) + 1
     pairs = [(r.decision.suggestion, r.answer.accepted) for r in replayed]
     real_pairs = [(r.decision.suggestion, r.decision.accepted) for r in replayed]
     return ReplayFigures(

@@ -9,6 +9,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from codeassist_env.files import replaced_whole
 from codeassist_env.realism.curve import BUCKETS, bucket_label, bucket_of
@@ -133,10 +134,12 @@ def plot(path: Path, setup: ReplaySetup, result: ReplayFigures) -> None:
     import matplotlib.pyplot as plt
 
     figure, ax = plt.subplots(figsize=(8, 4.5))
-    for offset, curve, label, style in (
+    # Per curve: its x offset, its estimates, its legend and errorbar's other keyword arguments.
+    curves: tuple[tuple[float, list[Estimate | None], str, dict[str, Any]], ...] = (
         (-0.06, result.real_curve, "real programmers", dict(fmt="s--", color="black")),
         (0.06, result.simulated_curve, setup.model or setup.human, dict(fmt="o-")),
-    ):
+    )
+    for offset, curve, label, style in curves:
         shown = [(b, e) for b, e in enumerate(curve) if e is not None and not math.isnan(e[0])]
         ax.errorbar(
             [b + offset for b, _ in shown],
@@ -168,7 +171,7 @@ def write(out: Path, setup: ReplaySetup, replayed: list[Replayed], result: Repla
     ):
         with replaced_whole(paths[key]) as temporary:
             writer(temporary)
-    kind = max(result.score_kinds, key=result.score_kinds.get) if result.score_kinds else None
+    kind = max(result.score_kinds, key=result.score_kinds.__getitem__) if result.score_kinds else None
     paths["json"] = ProgrammerValidation(
         "replay",
         setup.human,

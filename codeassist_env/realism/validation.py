@@ -15,7 +15,7 @@ import shlex
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from codeassist_env.errors import InputError
 from codeassist_env.files import write_whole
@@ -67,9 +67,11 @@ def _estimate(figure: Any) -> Estimate | None:
     """A figure as (point, low, high): stored so (replay.json), or as {"value", "interval"} (judge.json)."""
     if figure is None:
         return None
+    # Not checked: ProgrammerValidation.write stores (point, low, high) and the judge (low, high) intervals;
+    # a figure of another length is kept as it is (``_cell`` fails on it).
     if isinstance(figure, dict):
-        return (float(figure["value"]), *(float(v) for v in figure["interval"]))
-    return tuple(float(v) for v in figure)
+        return cast(Estimate, (float(figure["value"]), *(float(v) for v in figure["interval"])))
+    return cast(Estimate, tuple(float(v) for v in figure))
 
 
 def _from_judge(data: dict, path: Path) -> ProgrammerValidation:
@@ -111,7 +113,8 @@ def find_validations(directory: str | os.PathLike, model: str | None = None) -> 
             if kind == "judge" and "kind" not in data:
                 validation = _from_judge(data, path)
             else:
-                validation = ProgrammerValidation(**{k: _estimate(v) if k in _FIGURES else v for k, v in data.items()})
+                fields: dict[str, Any] = {k: _estimate(v) if k in _FIGURES else v for k, v in data.items()}
+                validation = ProgrammerValidation(**fields)
         except (json.JSONDecodeError, TypeError, KeyError, ValueError, UnicodeDecodeError) as error:
             raise InputError(f"{path}: not a programmer validation result ({type(error).__name__}: {error})") from None
         if validation.kind != kind:

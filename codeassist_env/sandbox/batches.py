@@ -52,7 +52,9 @@ class Limits:
 class Inputs(Protocol):
     """A program's inputs and how to run and grade them (calls.py, scripts.py)."""
 
-    count: int
+    @property
+    def count(self) -> int: ...  # how many inputs
+
     first_fraction: float  # of its limits, what the first input of a shared process may use
 
     def limits(self, index: int) -> Limits: ...

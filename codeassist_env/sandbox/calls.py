@@ -50,13 +50,13 @@ MBPP_SET_EQUAL = frozenset(
 )
 MBPP_NOT_NONE = frozenset({"check_str", "text_match_three", "text_starta_endb"})
 _FAILED_CALL = {
-    "E": "runtime_error",
-    "B": "wrong_answer",
-    "T": "time_limit",
-    "X": "runtime_error",
-    "G": "runtime_error",
+    "E": TestStatus.RUNTIME_ERROR,
+    "B": TestStatus.WRONG_ANSWER,
+    "T": TestStatus.TIME_LIMIT,
+    "X": TestStatus.RUNTIME_ERROR,
+    "G": TestStatus.RUNTIME_ERROR,
 }
-_FAILED_START = {"syntax_error": "syntax_error", "memory": "memory_limit"}
+_FAILED_START = {"syntax_error": TestStatus.SYNTAX_ERROR, "memory": TestStatus.MEMORY_LIMIT}
 
 
 def is_floats(value: Any) -> bool:
@@ -100,7 +100,8 @@ class EvalPlusRules:
     def _matches(self, out: Any, expected: Any, args: Sequence[Any], atol: float) -> bool:
         exact = out == expected
         if self.dataset == "humaneval" and self.entry_point == "find_zero":
-            return abs(polynomial(*args, out)) <= atol
+            (coefficients,) = args  # find_zero(xs): another count of arguments raises, failing the input
+            return abs(polynomial(coefficients, out)) <= atol
         if self.dataset == "mbpp":
             exact = self._mbpp_oracle(exact, out, expected, args)
         if not exact and atol != 0:
@@ -292,19 +293,19 @@ def grade_calls(
         if status != "passed":
             return results
     if len(results) < len(expected):  # the run's wall limit passed before every input was answered
-        results.append(TestResult("time_limit", float(reply.get("time_s", 0.0)), stderr))
+        results.append(TestResult(TestStatus.TIME_LIMIT, float(reply.get("time_s", 0.0)), stderr))
     return results
 
 
-def _call_status(kind: str, text: str, rules: EvalPlusRules, args: Any, expected: Any, atol: float) -> str:
+def _call_status(kind: str, text: str, rules: EvalPlusRules, args: Any, expected: Any, atol: float) -> TestStatus:
     if kind == "R":
         try:
             out = plain.decode(text)
         except plain.NotPlain:
-            return "wrong_answer"
-        return "passed" if rules.matches(out, expected, args, atol) else "wrong_answer"
+            return TestStatus.WRONG_ANSWER
+        return TestStatus.PASSED if rules.matches(out, expected, args, atol) else TestStatus.WRONG_ANSWER
     if kind == "E":  # (exception type, message)
-        return "memory_limit" if failure_pair(text)[0] == "MemoryError" else "runtime_error"
+        return TestStatus.MEMORY_LIMIT if failure_pair(text)[0] == "MemoryError" else TestStatus.RUNTIME_ERROR
     if kind == "F":  # (status, exception type)
-        return _FAILED_START.get(failure_pair(text)[0], "runtime_error")
-    return _FAILED_CALL.get(kind, "runtime_error")
+        return _FAILED_START.get(failure_pair(text)[0], TestStatus.RUNTIME_ERROR)
+    return _FAILED_CALL.get(kind, TestStatus.RUNTIME_ERROR)

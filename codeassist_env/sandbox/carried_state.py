@@ -272,7 +272,11 @@ def _is_constant(node: ast.AST) -> bool:
     return isinstance(node, ast.Tuple) and all(_is_constant(e) for e in node.elts)
 
 
-def _bound_names(function: ast.AST) -> set[str]:
+# What ``_bound_names``, ``_own_nodes`` and ``_function_may_carry_state`` look into: a node with ``args`` and ``body``.
+_Function = ast.FunctionDef | ast.AsyncFunctionDef | ast.Lambda
+
+
+def _bound_names(function: _Function) -> set[str]:
     """The names a function binds itself: its parameters and what its own body assigns (not nested ones')."""
     arguments = function.args
     bound = {a.arg for a in arguments.posonlyargs + arguments.args + arguments.kwonlyargs}
@@ -292,7 +296,7 @@ def _bound_names(function: ast.AST) -> set[str]:
     return bound - declared
 
 
-def _own_nodes(function: ast.AST):
+def _own_nodes(function: _Function):
     """The nodes of a function's body, not descending into the functions and classes defined in it (each
     is judged on its own), but through their decorators and defaults, which run here."""
     body = function.body if isinstance(function.body, list) else [function.body]
@@ -317,7 +321,7 @@ def _root(node: ast.AST) -> str | None:
     return node.id if isinstance(node, ast.Name) else None
 
 
-def _function_may_carry_state(function: ast.AST, module: _Module) -> bool:
+def _function_may_carry_state(function: _Function, module: _Module) -> bool:
     arguments = function.args
     if not all(_is_constant(d) for d in arguments.defaults + [d for d in arguments.kw_defaults if d is not None]):
         return True  # a default list, dict, set or object lives as long as the function

@@ -11,7 +11,7 @@ import struct
 import subprocess
 import tempfile
 import time
-from typing import Any, Callable
+from typing import IO, Any, Callable, cast
 
 from codeassist_env.sandbox.limits import STDERR_KEEP
 
@@ -127,7 +127,10 @@ class SubprocessWorker:
             start_new_session=True,
             **run_as(uid),
         )
-        out = self.proc.stdout.fileno()
+        # Popen opens both, as they are pipes (stdin=PIPE, stdout=PIPE above).
+        self._stdin = cast(IO[bytes], self.proc.stdin)
+        self._stdout = cast(IO[bytes], self.proc.stdout)
+        out = self._stdout.fileno()
         self.channel = LineChannel(
             send=self._send, recv=lambda: os.read(out, 1 << 20), wait_readable=lambda t: _fd_readable(out, t)
         )
@@ -141,8 +144,8 @@ class SubprocessWorker:
             raise WorkerDied(f"the worker did not start ({e}): {err or 'no output'}") from None
 
     def _send(self, data: bytes) -> None:
-        self.proc.stdin.write(data)
-        self.proc.stdin.flush()
+        self._stdin.write(data)
+        self._stdin.flush()
 
     def request(self, obj: dict[str, Any], timeout: float, attachment: bytes = b"") -> dict[str, Any]:
         return self.channel.request(obj, timeout, attachment)
@@ -154,7 +157,7 @@ class SubprocessWorker:
 
     def close(self) -> None:
         self._stop()
-        for stream in (self.proc.stdin, self.proc.stdout, self._stderr):
+        for stream in (self._stdin, self._stdout, self._stderr):
             try:
                 stream.close()
             except OSError:

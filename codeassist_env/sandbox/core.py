@@ -83,7 +83,7 @@ class Sandbox:
         return the worker's reply, ungraded: ``status`` ("ok", "timeout", "memory", "error", ...),
         ``stdout``/``result``, ``stderr``, ``time_s``, ``cpu_s``. The problem-set build uses it to produce
         expected outputs."""
-        request = {
+        request: dict[str, Any] = {
             "code": code,
             "kind": problem.test_kind,
             "input": test_input,

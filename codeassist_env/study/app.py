@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 from starlette.applications import Starlette
 from starlette.concurrency import run_in_threadpool
@@ -72,8 +72,9 @@ def create_app(study: Study) -> Starlette:
 
         return handle
 
-    async def study_error(request: Request, error: StudyError) -> JSONResponse:
-        return JSONResponse({"error": str(error)}, status_code=error.status)
+    async def study_error(request: Request, error: Exception) -> JSONResponse:
+        # Starlette types every handler for any Exception; this one is registered for StudyError only.
+        return JSONResponse({"error": str(error)}, status_code=cast(StudyError, error).status)
 
     routes = [
         Route("/", index),

@@ -8,7 +8,7 @@ import re
 import threading
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, cast
 
 from codeassist_env import metrics
 from codeassist_env.env import MAX_HUMAN_CHARS
@@ -19,7 +19,7 @@ from codeassist_env.sandbox.result import TestStatus
 from codeassist_env.study.assist import Assistant
 from codeassist_env.study.log import LOG_FILE, LogWriter, check_config, now_iso, read_log
 from codeassist_env.study.runs import SLOW_RUN_S, FairRuns
-from codeassist_env.study.schedule import blinded_schedule, solo_schedule
+from codeassist_env.study.schedule import Slot, blinded_schedule, solo_schedule
 from codeassist_env.study.statement import statement_html
 from codeassist_env.study.state import Answer, Participant, StudyState, seconds_between
 
@@ -123,7 +123,7 @@ class Study:
         stage = person.stage(not self.config.solo)
         if stage != "solve":
             raise StudyError(409, f"participant {person.code!r} is at stage {stage!r}, not solving a problem")
-        slot = person.slot
+        slot = cast(Slot, person.slot)  # the "solve" stage is the one with a slot
         if problem_id != slot.problem_id:
             raise StudyError(
                 409,
@@ -195,7 +195,7 @@ class Study:
                 view["pair"] = person.pending_preference(blinded)
             if stage != "solve":
                 return view
-            slot, progress = person.slot, person.progress
+            slot, progress = cast(Slot, person.slot), person.progress  # the "solve" stage is the one with a slot
             problem = self.problems[slot.problem_id]
             if progress.started_at is None:
                 self._record({"type": "start", **self._base(person, slot)})

@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterator
+from typing import IO, Iterator, cast
 
 READY_PREFIX = "study serving at "
 
@@ -62,10 +62,11 @@ def start_server(
         stderr=subprocess.STDOUT,
         text=True,
     )
+    output = cast(IO[str], process.stdout)  # a pipe: stdout=subprocess.PIPE above
     deadline = time.monotonic() + timeout
     seen: list[str] = []
     while time.monotonic() < deadline:
-        line = process.stdout.readline()
+        line = output.readline()
         if not line:
             break  # the process ended before it served
         seen.append(line)

@@ -45,13 +45,29 @@ def read_log(path: Path) -> LoadedLines:
     return read_lines(path, StudyLogError, _check)
 
 
-class LogWriter(LineWriter):
-    """Appends records to ``study.jsonl``, each stamped with the time; safe to share between threads."""
+class LogWriter:
+    """Appends records to ``study.jsonl``, each stamped with the time; safe to share between threads.
+
+    It holds a ``LineWriter`` rather than being one: its ``append`` takes no name and returns the stamped
+    record, so it cannot stand where a ``LineWriter`` is expected."""
+
+    def __init__(self, path: Path, loaded: LoadedLines):
+        self.path = path
+        self._lines = LineWriter(path, loaded)
 
     def append(self, record: dict[str, Any]) -> dict[str, Any]:
         record = {"type": record["type"], "at": now_iso(), **record}
-        super().append(record, name=f"{record['type']} record of participant {record.get('participant')!r}")
+        self._lines.append(record, name=f"{record['type']} record of participant {record.get('participant')!r}")
         return record
+
+    def close(self) -> None:
+        self._lines.close()
+
+    def __enter__(self) -> LogWriter:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
 
 
 def check_config(directory: Path, config: dict[str, Any]) -> None:

@@ -74,7 +74,7 @@ class FairRuns:
         started, result = time.monotonic(), None
         try:
             if sandbox is _TO_OPEN:
-                sandbox = self._open()
+                sandbox = self._open_one()
                 with self._changed:
                     self.sandboxes.append(sandbox)  # closed by close(), with the others
             result = work(sandbox)
@@ -99,7 +99,7 @@ class FairRuns:
                     return
                 self._opened += 1
             try:
-                sandbox = self._open()
+                sandbox = self._open_one()
             except BaseException:
                 with self._changed:
                     self._opened -= 1
@@ -119,6 +119,13 @@ class FairRuns:
             opened, self.sandboxes = self.sandboxes, []
         for sandbox in opened:
             sandbox.close()
+
+    def _open_one(self) -> Any:
+        """A new sandbox from ``open_sandbox``. Only called when the pool may grow, which it may only with
+        ``open_sandbox`` given (without it the pool's size is the sandboxes it started with)."""
+        if self._open is None:  # calling None would raise this TypeError; this one says what is missing
+            raise TypeError("FairRuns cannot open a sandbox: no open_sandbox was given")
+        return self._open()
 
     def _grant(self) -> None:
         """Give free sandboxes to the waiting tickets, participants in turn (the caller holds the lock)."""

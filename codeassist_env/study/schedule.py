@@ -53,9 +53,9 @@ def condition_of(seed: int, participant_index: int) -> int:
 
 
 def blinded_schedule(
-    seed: int, participant_index: int, agents: tuple[str, str], problem_ids: list[str], pairs: int
+    seed: int, participant_index: int, agents: tuple[str, ...], problem_ids: list[str], pairs: int
 ) -> Schedule:
-    """The schedule of one participant of a two-assistant study."""
+    """The schedule of one participant of a two-assistant study (``agents``: the two, checked here)."""
     if len(agents) != 2 or agents[0] == agents[1]:
         raise InputError(f"a blinded study compares two different agents, got {list(agents)}")
     if pairs < 1 or 2 * pairs > len(problem_ids):

@@ -146,7 +146,7 @@ def _chunks(source: str, max_chars: int) -> Iterator[tuple[str, str]]:
     tree = ast.parse(source)
     lines = source.splitlines(keepends=True)
 
-    def segment(node: ast.AST) -> str:
+    def segment(node: ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef) -> str:
         start = min([node.lineno] + [d.lineno for d in getattr(node, "decorator_list", [])])
         return textwrap.dedent("".join(lines[start - 1 : node.end_lineno]))
 
@@ -233,7 +233,7 @@ def load_corpus(spec: str, *, limit: int | None = None) -> list[Document]:
             f"unknown corpus spec {spec!r}; use jsonl:PATH, problems:SET[:SPLIT], "
             "stdlib[:MODULES], python:MODULES or hf:DATASET"
         )
-    out = []
+    out: list[Document] = []
     for doc in deduplicate(docs):
         if limit is not None and len(out) >= limit:
             break

@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence, cast
 
 import numpy as np
 
@@ -159,7 +159,12 @@ def build_empower(
         seed=seed,
         stop=stop or tokenizer.eos_token,
         params={"eta": eta, "eta_unit": unit, "eta_nats": eta_nats},
-        extra=lambda _doc, target: {"target_nll_nats": round(target.nll_nats, 6), "eta": eta, "eta_unit": unit},
+        # empower_targets gives every target its NLL (only the SFT baselines' are None).
+        extra=lambda _doc, target: {
+            "target_nll_nats": round(cast(float, target.nll_nats), 6),
+            "eta": eta,
+            "eta_unit": unit,
+        },
     )
 
 

@@ -83,7 +83,7 @@ def eta_to_nats(eta: float, unit: str = "bits") -> float:
     return eta * math.log(2) if unit == "bits" else eta
 
 
-def longest_within(logprobs: Sequence[float], eta_nats: float) -> int:
+def longest_within(logprobs: Sequence[float] | np.ndarray, eta_nats: float) -> int:
     """The largest k such that H(i) = -sum(logprobs[:i]) <= eta for every i <= k: the length rule,
     shared by the training targets and the Empower-at-inference agent."""
     cumulative_nll = np.cumsum(-np.asarray(logprobs, dtype=np.float64))

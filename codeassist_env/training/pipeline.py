@@ -77,7 +77,7 @@ def _load(config: DataConfig) -> tuple[Any, Any]:
 def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict], DatasetStats, dict[str, Any]]:
     from codeassist_env.training.corpus import load_corpora
     from codeassist_env.training.datasets import build_empower, build_sft, build_sft_rand
-    from codeassist_env.training.empower import tokenize_documents
+    from codeassist_env.training.empower import Scorer, tokenize_documents
     from codeassist_env.training.scoring import TransformersScorer, VLLMScorer
 
     specs = list(config.corpus)
@@ -86,6 +86,7 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
         raise InputError(f"corpus {specs} has no documents")
     tokenized = tokenize_documents(documents, tokenizer, max_tokens=config.max_tokens)
     if config.method == "empower":
+        scorer: Scorer
         if config.scorer == "vllm":
             # Documents hold at most max_tokens tokens after the BOS: the engine needs no longer context.
             scorer = VLLMScorer(
@@ -104,6 +105,8 @@ def _records(config: DataConfig, model: Any, tokenizer: Any) -> tuple[list[dict]
         finally:
             getattr(scorer, "close", lambda: None)()
     elif config.method == "sft":
+        if config.n is None:  # build_sft's n < 1 would raise this TypeError; this one says what is missing
+            raise TypeError("DataConfig: method 'sft' needs n, the target length")
         records, stats = build_sft(tokenized, tokenizer, n=config.n, seed=config.seed)
     else:
         records, stats = build_sft_rand(tokenized, tokenizer, lo=config.lo, hi=config.hi, seed=config.seed)
