@@ -197,11 +197,19 @@ class _Module:
     code_names: frozenset[str]
 
 
+def parsed(code: str) -> ast.Module | None:
+    """The program's syntax tree; None when it cannot be parsed (it then fails the same way in any process,
+    so it carries nothing)."""
+    try:
+        return ast.parse(code)
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        return None
+
+
 @functools.lru_cache(maxsize=256)
 def may_carry_state(code: str) -> bool:
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = parsed(code)
+    if tree is None:
         return False
     module = _module_of(tree)
     if any(_is_iterator(node.value) for node in tree.body if isinstance(node, (ast.Assign, ast.AnnAssign))):

@@ -26,7 +26,7 @@ from __future__ import annotations
 import ast
 import functools
 
-from codeassist_env.sandbox.carried_state import READING_METHODS
+from codeassist_env.sandbox.carried_state import READING_METHODS, parsed
 
 PURE_MODULES = frozenset(
     {
@@ -89,9 +89,8 @@ ALLOWED_DUNDERS = frozenset({"__name__", "__init__"})
 
 @functools.lru_cache(maxsize=256)
 def may_carry_state_between_runs(code: str) -> bool:
-    try:
-        tree = ast.parse(code)
-    except (SyntaxError, ValueError, MemoryError, RecursionError):
+    tree = parsed(code)
+    if tree is None:
         return False
     imports = _imports(tree)
     if imports is None:
