@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import ast
 import functools
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 # Methods that read their object and never change it (on str, bytes, tuple, list, dict, set, frozenset).
@@ -304,7 +305,7 @@ def _bound_names(function: _Function) -> set[str]:
     return bound - declared
 
 
-def _own_nodes(function: _Function):
+def _own_nodes(function: _Function) -> Iterator[ast.AST]:
     """The nodes of a function's body, not descending into the functions and classes defined in it (each
     is judged on its own), but through their decorators and defaults, which run here."""
     body = function.body if isinstance(function.body, list) else [function.body]
@@ -362,7 +363,13 @@ def _function_may_carry_state(function: _Function, module: _Module) -> bool:
     return False
 
 
-def _call_may_carry_state(call: ast.Call, module: _Module, bound: set[str], outside, outside_data) -> bool:
+def _call_may_carry_state(
+    call: ast.Call,
+    module: _Module,
+    bound: set[str],
+    outside: Callable[[ast.AST], bool],
+    outside_data: Callable[[ast.AST], bool],
+) -> bool:
     func = call.func
     arguments = [a.value if isinstance(a, ast.Starred) else a for a in call.args]
     arguments += [keyword.value for keyword in call.keywords]
