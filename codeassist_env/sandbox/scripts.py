@@ -101,19 +101,22 @@ class ProgramInputs:
         return grade(self.problem, test, self.sandbox.execute(self.problem, self.code, test.input, wall_s))
 
     def status_of(self, index: int, answer: Sequence[Any]) -> TestStatus | None:
-        """What a process of its own reports, read as ``grade`` reads it; None for a process that stopped
-        answering (its input runs alone)."""
+        """What a process of its own reports, graded by ``grade`` from the reply that process would have
+        sent; None for a process that stopped answering (its input runs alone)."""
         kind, text = answer[0], answer[1]
         if kind == "R":
-            ok = compare.output_matches(self.problem.test_kind, text, self.tests[index].output)
-            return TestStatus.PASSED if ok else TestStatus.WRONG_ANSWER
-        if kind == "E":
+            reply = {"status": RunStatus.OK, "stdout": text, "result": text}
+        elif kind == "E":
             name = failure_pair(text)[0]
-            if name in WRONG_ANSWER_ERRORS:
-                return TestStatus.WRONG_ANSWER
-            return TestStatus.MEMORY_LIMIT if name == "MemoryError" else TestStatus.RUNTIME_ERROR
-        if kind == "F":  # the program could not be compiled
-            return failed_run_status(failure_pair(text)[0])
-        if kind == "T":
-            return TestStatus.TIME_LIMIT
-        return None
+            reply = (
+                {"status": RunStatus.MEMORY}
+                if name == "MemoryError"
+                else {"status": RunStatus.ERROR, "error_type": name}
+            )
+        elif kind == "F":  # the program could not be compiled
+            reply = {"status": failure_pair(text)[0]}
+        elif kind == "T":
+            reply = {"status": RunStatus.TIMEOUT}
+        else:
+            return None
+        return grade(self.problem, self.tests[index], reply).status

@@ -40,7 +40,7 @@ def fork_candidate(worker, req, fds):
     _drain(worker.wake_r)
     start = time.monotonic()
     if req.get("script"):  # a stdin or functional program run once per input (child.py)
-        body = lambda: serve_script(req, call_r, resp_w)
+        body = lambda: serve_script(worker, req, call_r, resp_w)
     else:
         body = lambda: serve_candidate(req["code"], req["entry_point"], call_r, resp_w)
     program = worker.fork(req, (input_fd, out_fd, err_fd), ours, True, body)

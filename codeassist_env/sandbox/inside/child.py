@@ -164,7 +164,7 @@ def _child_entry(req, stdio, close_fds, workdir, dumpable, body):
         os._exit(code)
 
 
-def serve_script(req, call_r, resp_w):
+def serve_script(worker, req, call_r, resp_w):
     """The program's process for many stdin or functional inputs (relay.py): compile the program once, then,
     for each input, run the whole program as a process of its own would (``run_program``, in a fresh
     module, with fresh standard input and output, and the interpreter settings the programs may change
@@ -193,7 +193,7 @@ def serve_script(req, call_r, resp_w):
             return
         _forget(last_module)
         settings.reset()
-        out_fd = _fresh_stdio(data if kind == "stdin" else b"", stderr)
+        out_fd = _fresh_stdio(worker, data if kind == "stdin" else b"", stderr)
         report = run_program(program, kind, req["entry_point"], data.decode("utf-8", "replace"))
         if os.getpid() != origin:  # a copy the program forked ran to the end: only the original answers
             os._exit(0)
@@ -240,12 +240,12 @@ class _Settings:
             sys.set_int_max_str_digits(self.digits)
 
 
-def _fresh_stdio(data, stderr):
+def _fresh_stdio(worker, data, stderr):
     """Descriptors 0 and 1 made anew (the input, and an empty output file), and ``sys.stdin``, ``sys.stdout``
     and ``sys.stderr`` on them as ``_child_entry`` sets them; returns a descriptor of the output file that
     the program does not know of, to read it back even if the program closes 1."""
     sys.stdin = sys.stdout = sys.stderr = None  # the last run's objects go first: one may close 0 or 1
-    input_fd, out_fd = _memory_file(data), _memory_file(b"")
+    input_fd, out_fd = worker.unlinked_file(data), worker.unlinked_file()  # as a process of its own gets them
     os.dup2(input_fd, 0)
     os.dup2(out_fd, 1)
     os.close(input_fd)
@@ -253,15 +253,3 @@ def _fresh_stdio(data, stderr):
     sys.stdout = open(1, "w", closefd=False)
     sys.stderr = stderr
     return out_fd
-
-
-def _memory_file(data):
-    if hasattr(os, "memfd_create"):
-        fd = os.memfd_create("io")
-    else:  # a file in the program's directory, unlinked at once
-        path = ".io-%s" % os.urandom(6).hex()
-        fd = os.open(path, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o600)
-        os.unlink(path)
-    _write_all(fd, data)
-    os.lseek(fd, 0, os.SEEK_SET)
-    return fd
