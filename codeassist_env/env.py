@@ -13,7 +13,7 @@ import gymnasium as gym
 from gymnasium import spaces
 
 from codeassist_env import metrics
-from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, Round, StepInfo
+from codeassist_env.episode import EnvRound, EpisodeResult, ResetInfo, Round, StepInfo, episode_result
 from codeassist_env.errors import InputError
 from codeassist_env.humans import DEFAULT_HUMAN, Decision, SimulatorFailure, make_human
 from codeassist_env.humans.base import Choice
@@ -125,7 +125,8 @@ class CodeAssistEnv(gym.Env[dict, str]):
     agent's ``reset(info)`` derives its sampling seed from it).
     Every step: ``problem_id``, ``round``, ``decision``, ``human_text``, ``round_tokens_read``,
     ``round_tokens_written``, ``simulator_failure``.
-    The last step adds the ``EpisodeResult``: ``verdict`` (dict), ``passed``, ``pass_fraction``,
+    The last step adds the ``EpisodeResult``: ``verdict`` (a ``sandbox.Verdict``: a status per test;
+    ``to_dict()`` for JSON), ``passed``, ``pass_fraction``,
     ``pass_at_1``, ``dpr``, ``accepted``, ``rejected``, ``suggestions_shown`` (non-empty),
     ``suggestion_chars``, ``accept_ratio`` (None if nothing was shown), ``tokens_read`` and
     ``tokens_written`` (episode totals), ``rounds``, ``finished`` (FINISH rather than truncation),
@@ -386,34 +387,21 @@ class CodeAssistEnv(gym.Env[dict, str]):
     def _final_result(self, finished: bool, agent_failure: str | None = None) -> EpisodeResult:
         # An assistant's failure scores 0 whatever the program: its hidden tests are not run.
         verdict = Verdict(self._episode_problem.id, backend="none") if agent_failure else self._evaluate()
-        shown = [r for r in self._transcript if r["suggestion"]]
-        accepted = sum(r["decision"] == Choice.ACCEPT for r in shown)
-        tokens_read = sum(r["tokens_read"] for r in self._transcript)
-        tokens_written = sum(r["tokens_written"] for r in self._transcript)
-        failures = [r["simulator_failure"] for r in self._transcript if r["simulator_failure"]]
-        return EpisodeResult(
-            problem_id=self._episode_problem.id,
-            verdict=verdict.to_dict(),
-            passed=verdict.passed,
-            pass_fraction=verdict.pass_fraction,
-            pass_at_1=1.0 if verdict.passed else 0.0,
-            dpr=metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
-            accepted=accepted,
-            rejected=sum(r["decision"] == Choice.REJECT for r in shown),
-            suggestions_shown=len(shown),
-            suggestion_chars=sum(len(r["suggestion"]) for r in shown),
-            accept_ratio=metrics.accept_ratio(accepted, len(shown)),
-            tokens_read=tokens_read,
-            tokens_written=tokens_written,
+        usage = getattr(self.human, "usage", None)
+        return episode_result(
+            self._episode_problem.id,
+            verdict,
+            [(r["suggestion"], r["decision"]) for r in self._transcript if r["suggestion"]],
+            tokens_read=sum(r["tokens_read"] for r in self._transcript),
+            tokens_written=sum(r["tokens_written"] for r in self._transcript),
             rounds=self._round,
             finished=finished,
-            simulator_failed=bool(failures),
-            infra_error=verdict.infra_error and not agent_failure,
-            agent_failure=agent_failure,
             code=self._code,
             tokenizer=self.tokenizer.name,
             transcript=[Round(**r) for r in self._transcript],
-            human_usage=dict(usage()) if callable(usage := getattr(self.human, "usage", None)) else None,
+            simulator_failed=any(r["simulator_failure"] for r in self._transcript),
+            agent_failure=agent_failure,
+            human_usage=dict(usage()) if callable(usage) else None,
         )
 
 

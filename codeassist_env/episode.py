@@ -3,7 +3,8 @@ writes and its report reads.
 
 - ``ResetInfo``: the ``info`` of ``env.reset``; ``StepInfo``: the ``info`` of every step.
 - ``EpisodeResult``: what the last step adds to its ``info`` (the environment makes one and spreads its
-  fields into ``info``), with one ``Round`` per round in ``transcript``.
+  fields into ``info``), with one ``Round`` per round in ``transcript``. ``episode_result`` is its one
+  builder: the environment's last step and the user study's submitted problem both score through it.
 - ``EpisodeRecord``: one line of a run's ``episodes.jsonl``: the bench's own fields (agent, seed, status,
   ...) and, unless the episode raised, its ``EpisodeResult``, stored flat, as the line always was.
 """
@@ -14,8 +15,13 @@ import dataclasses
 import hashlib
 import json
 from dataclasses import dataclass
+from collections.abc import Sequence
 from enum import StrEnum
 from typing import Any, TypedDict
+
+from codeassist_env import metrics
+from codeassist_env.protocol import Choice
+from codeassist_env.sandbox.result import Verdict
 
 
 class EpisodeStatus(StrEnum):
@@ -95,7 +101,7 @@ class Round(EnvRound, total=False):
 @dataclass
 class EpisodeResult:
     problem_id: str
-    verdict: dict[str, Any]  # sandbox.Verdict.to_dict()
+    verdict: Verdict  # a dict (Verdict.to_dict(), as an episode line has it) is turned into one
     passed: bool
     pass_fraction: float
     pass_at_1: float
@@ -119,18 +125,74 @@ class EpisodeResult:
     # Why the assistant failed the episode (deadline, raised, invalid action): it scores 0 (§2.6); None if it did not.
     agent_failure: str | None = None
 
+    def __post_init__(self) -> None:
+        if isinstance(self.verdict, dict):
+            self.verdict = Verdict.from_dict(self.verdict)
+
     def to_info(self) -> dict[str, Any]:
+        """The fields as the last step's ``info`` has them (``verdict`` a ``Verdict``)."""
         info = {f.name: getattr(self, f.name) for f in dataclasses.fields(self)}
         for optional in ("human_usage", "agent_failure"):
             if info[optional] is None:
                 del info[optional]
         return info
 
+    def to_json(self) -> dict[str, Any]:
+        """The fields as an episode line stores them (``verdict`` a dict)."""
+        return {**self.to_info(), "verdict": self.verdict.to_dict()}
+
     @classmethod
     def from_info(cls, info: dict[str, Any]) -> "EpisodeResult":
         """The result in a last step's ``info`` (or an episode line of this format); extra keys are ignored."""
         names = {f.name for f in dataclasses.fields(cls)}
         return cls(**{k: v for k, v in info.items() if k in names})
+
+
+def episode_result(
+    problem_id: str,
+    verdict: Verdict,
+    shown: Sequence[tuple[str, str | None]],
+    *,
+    tokens_read: int,
+    tokens_written: int,
+    rounds: int,
+    finished: bool,
+    code: str,
+    tokenizer: str,
+    transcript: Sequence[Round] = (),
+    simulator_failed: bool = False,
+    agent_failure: str | None = None,
+    human_usage: dict[str, float] | None = None,
+) -> EpisodeResult:
+    """An episode's result, scored (docs/protocol.md §4): Pass@1, pass fraction and DPR from the verdict and the
+    tokens read and written, the accept ratio from ``shown``, the non-empty suggestions shown as
+    ``(text, decision)``, the decision ``None`` while unanswered. The environment's last step and the user
+    study's submitted problem both build their result here."""
+    accepted = sum(decision == Choice.ACCEPT for _, decision in shown)
+    return EpisodeResult(
+        problem_id=problem_id,
+        verdict=verdict,
+        passed=verdict.passed,
+        pass_fraction=verdict.pass_fraction,
+        pass_at_1=1.0 if verdict.passed else 0.0,
+        dpr=metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
+        accepted=accepted,
+        rejected=sum(decision == Choice.REJECT for _, decision in shown),
+        suggestions_shown=len(shown),
+        suggestion_chars=sum(len(text) for text, _ in shown),
+        accept_ratio=metrics.accept_ratio(accepted, len(shown)),
+        tokens_read=tokens_read,
+        tokens_written=tokens_written,
+        rounds=rounds,
+        finished=finished,
+        simulator_failed=simulator_failed,
+        code=code,
+        tokenizer=tokenizer,
+        transcript=list(transcript),
+        infra_error=verdict.infra_error,
+        human_usage=human_usage,
+        agent_failure=agent_failure,
+    )
 
 
 _RECORD_FIELDS = (
@@ -179,7 +241,7 @@ class EpisodeRecord:
             if line[name] is None:
                 del line[name]
         if self.result is not None:
-            line.update(self.result.to_info())
+            line.update(self.result.to_json())
             line["fingerprint"] = episode_fingerprint(self.result.transcript, self.result.code)
         return line
 

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterable
-
-from codeassist_env.episode import EpisodeResult
+from typing import Protocol
 
 DPR_GAMMA = 0.999
 DPR_ALPHA = 0.1  # weight of tokens the human read (suggestions shown)
@@ -35,22 +34,30 @@ def accept_ratio(accepted: int, shown: int) -> float | None:
 
 
 # ---- rewards: what CodeAssist-v0 gives on an episode's last step, a function of the episode's result ----
-def pass_reward(result: EpisodeResult) -> float:
+class EpisodeScores(Protocol):
+    """What a reward reads of an ``episode.EpisodeResult`` (which is built from the formulas above)."""
+
+    pass_at_1: float
+    dpr: float
+    pass_fraction: float
+
+
+def pass_reward(result: EpisodeScores) -> float:
     """1.0 if every hidden test passed, else 0.0 (Pass@1)."""
     return result.pass_at_1
 
 
-def dpr_reward(result: EpisodeResult) -> float:
+def dpr_reward(result: EpisodeScores) -> float:
     """The discounted pass rate (``discounted_pass_rate``)."""
     return result.dpr
 
 
-def pass_fraction_reward(result: EpisodeResult) -> float:
+def pass_fraction_reward(result: EpisodeScores) -> float:
     """The fraction of hidden tests passed."""
     return result.pass_fraction
 
 
-Reward = Callable[[EpisodeResult], float]
+Reward = Callable[[EpisodeScores], float]
 REWARDS: dict[str, Reward] = {"pass": pass_reward, "dpr": dpr_reward, "pass_fraction": pass_fraction_reward}
 
 

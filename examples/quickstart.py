@@ -67,9 +67,10 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"           human wrote {info['human_text']!r}")
         print("--- final program ---")
         print(info["code"])
+        verdict = info["verdict"]
         print(
-            f"--- {'finished' if terminated else 'truncated'}; verdict {info['verdict']['status']} "
-            f"({info['verdict']['n_passed']}/{info['verdict']['n_total']} tests, {info['verdict']['backend']}) ---"
+            f"--- {'finished' if terminated else 'truncated'}; verdict {verdict.status} "
+            f"({verdict.n_passed}/{verdict.n_total} tests, {verdict.backend}) ---"
         )
         print(json.dumps({key: info[key] for key in METRICS} | {"reward": reward}, indent=2))
     finally:

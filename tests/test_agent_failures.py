@@ -19,6 +19,7 @@ from codeassist_env.env import CodeAssistEnv, InvalidAction
 from codeassist_env.jsonl_log import LineWriter, LoadedLines, UnstorableRecord
 from codeassist_env.problems import Problem
 from codeassist_env.problems import TestCase as HiddenTest
+from codeassist_env.sandbox.result import Verdict
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tests"))
@@ -44,8 +45,8 @@ def test_a_failing_assistant_fails_its_episode_not_the_caller(fault, kind):
     assert info["agent_failure"].startswith(f"{kind}: ")
     assert (info["passed"], info["pass_at_1"], info["dpr"], info["rounds"]) == (False, 0.0, 0.0, 1)
     assert env.evaluations == 0  # the hidden tests are not run for a failed assistant
-    assert "\ud800" not in json.dumps(info, ensure_ascii=False)
-    json.dumps(info, ensure_ascii=False).encode("utf-8")  # storable
+    assert "\ud800" not in json.dumps(info, ensure_ascii=False, default=Verdict.to_dict)
+    json.dumps(info, ensure_ascii=False, default=Verdict.to_dict).encode("utf-8")  # storable
     env.reset(seed=0)  # the environment goes on
     assert env.step("")[0]["round"] == 1
 

@@ -17,6 +17,7 @@ from codeassist_env.bench.report import write_report
 from codeassist_env.bench.store import config_hash, write_run
 from codeassist_env.episode import EpisodeRecord, EpisodeResult
 from codeassist_env.tokenizer import CODE_TOKENIZER_NAME
+from codeassist_env.sandbox.result import Verdict
 
 
 # ---- statistics -----------------------------------------------------------------------------------
@@ -93,7 +94,7 @@ def episode(
         status,
         result=EpisodeResult(
             problem_id=problem,
-            verdict={},
+            verdict=Verdict(problem, "none"),
             passed=passed,
             pass_fraction=float(passed),
             pass_at_1=float(passed),

@@ -178,7 +178,7 @@ def test_hand_computed_episode_dpr_finish_and_reject_semantics():
         assert terminated and not truncated and obs["last_decision"] == "finish"
         assert obs["code"] == REFERENCE == info["code"]
         assert info["passed"] and info["pass_at_1"] == 1.0 and info["pass_fraction"] == 1.0
-        assert info["verdict"]["n_total"] == 1 and info["verdict"]["status"] == "passed"
+        assert info["verdict"].n_total == 1 and info["verdict"].status == "passed"
         assert (info["tokens_read"], info["tokens_written"]) == (9, 5)
         assert (info["suggestions_shown"], info["accepted"], info["rejected"]) == (3, 1, 1)
         assert info["accept_ratio"] == pytest.approx(1 / 3) and info["suggestion_chars"] == 12 + 4 + 4
@@ -203,8 +203,8 @@ def test_truncation_at_max_rounds_runs_the_tests_once():
         observations, reward, terminated, truncated, info = play(env, make_agent("none"), seed=0)
         assert truncated and not terminated and info["rounds"] == 2 and not info["finished"]
         assert observations[-1]["code"] == STARTER + "    return"
-        assert env.evaluations == 1 and info["verdict"]["n_total"] == 1
-        assert not info["passed"] and info["verdict"]["status"] != "passed"
+        assert env.evaluations == 1 and info["verdict"].n_total == 1
+        assert not info["passed"] and info["verdict"].status != "passed"
         assert reward == info["pass_fraction"] == 0.0 and info["dpr"] == 0.0
         assert info["accept_ratio"] is None and info["suggestions_shown"] == 0
         with pytest.raises(RuntimeError, match="call reset"):

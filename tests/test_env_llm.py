@@ -36,7 +36,7 @@ def test_llm_human_episode(local_llm_server):
         while not (terminated or truncated):
             obs, reward, terminated, truncated, info = env.step(agent.act(obs))
             codes.append(obs["code"])
-        assert env.evaluations == 1 and info["verdict"]["n_total"] == 1
+        assert env.evaluations == 1 and info["verdict"].n_total == 1
         assert 1 <= info["rounds"] <= 2 and len(info["transcript"]) == info["rounds"]
         for record in info["transcript"]:
             assert record["decision"] in ("accept", "reject", "finish")

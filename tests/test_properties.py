@@ -17,6 +17,7 @@ from codeassist_env.problems import TestCase as HiddenTest
 from codeassist_env.problems.schema import parse_problem_record
 from codeassist_env.realism.logs import DecisionLogError, load_decisions
 from codeassist_env.realism.timing import reading_vs_writing
+from codeassist_env.sandbox.result import Verdict
 
 FEW = settings(
     max_examples=25, deadline=5000, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
@@ -60,7 +61,7 @@ def test_any_action_is_played_or_refused_as_an_invalid_action(env, action):
         assert env.step("")[0]["round"] == 1  # the refused action played no round
         return
     assert isinstance(action, str) and len(action) <= MAX_SUGGESTION_CHARS and _encodable(action)
-    json.dumps(info, ensure_ascii=False).encode("utf-8")  # whatever was played can be stored
+    json.dumps(info, ensure_ascii=False, default=Verdict.to_dict).encode("utf-8")  # whatever was played can be stored
 
 
 def _encodable(text: str) -> bool:

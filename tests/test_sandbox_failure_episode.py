@@ -13,6 +13,7 @@ from codeassist_env.env import CodeAssistEnv
 from codeassist_env.problems import load_problems
 from codeassist_env.sandbox import open_sandbox
 from codeassist_env.sandbox.docker_backend import client, default_image
+from codeassist_env.sandbox.result import Verdict
 
 DOOMED = "codeassist-sandbox:doomed-by-test"
 
@@ -47,7 +48,7 @@ def test_a_sandbox_that_dies_for_good_is_an_infrastructure_failure_not_the_agent
         if any(DOOMED in image.tags for image in client().images.list()):
             client().images.remove(DOOMED)
     assert info["infra_error"] is True and info["passed"] is False
-    assert {t["status"] for t in info["verdict"]["tests"]} == {"infra_error"}
+    assert {t.status for t in info["verdict"].tests} == {"infra_error"}
 
 
 def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
@@ -59,7 +60,7 @@ def test_the_report_keeps_sandbox_failures_out_of_the_means_and_counts_them():
             status,
             result=EpisodeResult(
                 problem_id,
-                verdict={},
+                verdict=Verdict(problem_id, "none"),
                 passed=passed,
                 pass_fraction=float(passed),
                 pass_at_1=float(passed),

@@ -12,6 +12,9 @@ from urllib.parse import urlsplit
 import pytest
 from starlette.testclient import TestClient
 
+from codeassist_env import metrics
+from codeassist_env.episode import EpisodeResult
+from codeassist_env.sandbox.result import Verdict
 from codeassist_env.study.app import create_app
 from codeassist_env.study.core import StudyConfig
 from codeassist_env.study.log import LOG_FILE, StudyLogError, read_log
@@ -221,6 +224,25 @@ def test_an_assistant_that_fails_or_hangs_shows_no_suggestion_and_the_session_go
     (problem,) = [r for r in client.records() if r["type"] == "problem"]
     typed_each_time = get_tokenizer(None).count("import sys\n")
     assert (problem["suggestions_shown"], problem["rounds"], problem["tokens_written"]) == (0, 3, 3 * typed_each_time)
+
+
+def test_a_submitted_problem_is_scored_by_the_environments_builder(client):
+    """A problem line reads back as an ``EpisodeResult`` (verdict typed) whose scores are those the environment
+    computes from the log's own suggestions, decisions and tokens."""
+    play(client, "P1")
+    records = client.records()
+    problems = [r for r in records if r["type"] == "problem"]
+    assert len(problems) == 2
+    for line in problems:
+        result = EpisodeResult.from_info({**line, "transcript": []})
+        assert isinstance(result.verdict, Verdict) and result.verdict.n_total == line["verdict"]["n_total"] > 0
+        shown = [r for r in records if r["type"] == "suggestion" and r["slot"] == line["slot"] and r["text"]]
+        decided = [r for r in records if r["type"] == "decision" and r["slot"] == line["slot"]]
+        assert result.suggestions_shown == len(shown) and result.tokens_read == sum(r["tokens"] for r in shown)
+        assert result.accepted == sum(r["decision"] == "accept" for r in decided)
+        assert result.accept_ratio == metrics.accept_ratio(result.accepted, len(shown))
+        assert result.dpr == metrics.discounted_pass_rate(result.passed, result.tokens_read, result.tokens_written)
+        assert result.pass_at_1 == float(result.verdict.passed) and not result.simulator_failed
 
 
 def test_report_numbers_and_the_papers_columns(tmp_path, capsys):

@@ -398,9 +398,7 @@ class BenchRunner:
             record.status = EpisodeStatus.INFRA_ERROR
             record.error = (
                 "the sandbox failed while running the hidden tests: "
-                + "; ".join(
-                    t["stderr"][-200:] for t in result.verdict["tests"] if t["status"] == TestStatus.INFRA_ERROR
-                )[:600]
+                + "; ".join(t.stderr[-200:] for t in result.verdict.tests if t.status == TestStatus.INFRA_ERROR)[:600]
             )
         else:
             record.status = EpisodeStatus.OK

@@ -18,17 +18,12 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
+from codeassist_env.protocol import Choice
+
 if TYPE_CHECKING:
     from codeassist_env.problem import Problem
 
-
-class Choice(StrEnum):
-    """The programmer's decision on a suggestion (docs/protocol.md §2.2)."""
-
-    ACCEPT = "accept"
-    REJECT = "reject"
-    FINISH = "finish"
-
+__all__ = ["CHOICES", "Choice", "Decision", "FailureReason", "Human", "SimulatorFailure"]
 
 CHOICES: tuple[Choice, ...] = tuple(Choice)
 

@@ -107,3 +107,8 @@ class Verdict:
         d = asdict(self)
         d.update(passed=self.passed, n_passed=self.n_passed, n_total=self.n_total, status=self.status)
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> Verdict:
+        """The verdict ``to_dict`` wrote (its derived fields, computed again, are ignored)."""
+        return cls(d["problem_id"], d["backend"], [TestResult(**t) for t in d.get("tests", ())], d.get("time_s", 0.0))

@@ -10,9 +10,8 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any, Callable, cast
 
-from codeassist_env import metrics
 from codeassist_env.env import MAX_HUMAN_CHARS
-from codeassist_env.episode import EpisodeStatus
+from codeassist_env.episode import EpisodeStatus, episode_result
 from codeassist_env.errors import InputError
 from codeassist_env.problem import Problem
 from codeassist_env.sandbox.result import TestStatus
@@ -317,10 +316,20 @@ class Study:
             progress, problem = person.progress, self.problems[slot.problem_id]
             verdict = self._run_tests(person, problem, program, hidden=True)
             shown = list(progress.suggestions.values())
-            accepted = sum(s["decision"] == Answer.ACCEPT for s in shown)
-            tokens_read = sum(s["tokens"] for s in shown)
-            tokens_written = progress.tokens_written + typed_tokens
+            result = episode_result(
+                problem.id,
+                verdict,
+                [(s["text"], s["decision"]) for s in shown],
+                tokens_read=sum(s["tokens"] for s in shown),
+                tokens_written=progress.tokens_written + typed_tokens,
+                rounds=progress.requests,
+                finished=True,
+                code=program,
+                tokenizer=self.tokenizer.name,
+            )
             finished_at = now_iso()
+            scored = result.to_json()
+            del scored["transcript"]  # the log's suggestion and decision records are the rounds
             self._record(
                 {
                     "type": "problem",
@@ -330,25 +339,9 @@ class Study:
                     "started_at": progress.started_at,
                     "finished_at": finished_at,
                     "elapsed_s": seconds_between(progress.started_at or finished_at, finished_at),
-                    "verdict": verdict.to_dict(),
-                    "passed": verdict.passed,
-                    "pass_fraction": verdict.pass_fraction,
-                    "pass_at_1": 1.0 if verdict.passed else 0.0,
-                    "dpr": metrics.discounted_pass_rate(verdict.passed, tokens_read, tokens_written),
-                    "accepted": accepted,
-                    "rejected": sum(s["decision"] == Answer.REJECT for s in shown),
-                    "suggestions_shown": len(shown),
-                    "suggestion_chars": sum(len(s["text"]) for s in shown),
-                    "accept_ratio": metrics.accept_ratio(accepted, len(shown)),
-                    "tokens_read": tokens_read,
-                    "tokens_written": tokens_written,
+                    **scored,
                     "typed_tokens": typed_tokens,
-                    "rounds": progress.requests,
                     "public_runs": progress.public_runs,
-                    "finished": True,
-                    "infra_error": verdict.infra_error,
-                    "tokenizer": self.tokenizer.name,
-                    "code": program,
                 }
             )
             return {"passed": verdict.n_passed, "total": verdict.n_total, "status": verdict.status}
