@@ -3,8 +3,8 @@ prompt, in fp32 and bf16, for 1, 4 and 16 sequences at once, on this machine's C
 
 The main job spends nearly all of an episode in the assistant's forward passes. If a step's time grows
 little with the batch, the cost is per step (many small operations), not per sequence, and decoding the
-episodes in flight together is what would make the local engine faster; if bf16 halves a step, the cost
-is moving weights.
+episodes in flight together (agents/batched_decoding.py) makes the local engine faster; if bf16 halves a
+step, the cost is moving weights.
 
     python benchmarks/bench_decode.py [--threads 1] [--prompt-tokens 300] [--steps 20]
 """

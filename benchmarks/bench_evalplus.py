@@ -90,7 +90,7 @@ def time_grading(set_name: str, every: int) -> list[str]:
 
 
 def _hang_rows(sandbox, problem, hang: str, wall: float) -> list[str]:
-    """A program that hangs on 25 inputs: each run alone with its full limits (as before the hang budget),
+    """A program that hangs on 25 inputs: each run alone with its full limits (as without the hang budget),
     then graded in one run under the budget."""
     tests = (problem.hidden_tests * 25)[:25]  # not the problem's own tuple: each input gets the problem's limit
     start = time.perf_counter()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 class InputError(ValueError):
     """Bad input: the message names what is wrong (file and line, field, value) and, where there is one,
-    the fix. A ``ValueError``, as the package's input errors always were."""
+    the fix. A ``ValueError``, so that callers catching ``ValueError`` for bad input catch it too."""
 
 
 class MissingFile(InputError, FileNotFoundError):

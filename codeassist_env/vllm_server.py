@@ -208,7 +208,7 @@ def start_vllm_server(
     python = vllm_python()
     adapters = shipped_adapters() if adapters is None else adapters
     if port and not port_is_free(port):
-        raise InputError(f"port {port} on 127.0.0.1 is in use; choose another with --port (0 = any free port)")
+        raise InputError(f"port {port} on 127.0.0.1 is in use; choose another port (0 = any free port)")
     model = Path(model_path) if model_path else converted_smollm2()
     if not (model / "config.json").is_file():
         raise MissingFile(f"{model} is not a Hugging Face model directory (no config.json)")

@@ -15,7 +15,7 @@ from codeassist_env.cli import main
     [
         (
             ["data", "empower", "--scorer", "vllm", "--base", "smollm2", "--out", "x"],
-            "--scorer vllm needs --base to be a Hugging Face model directory, got 'smollm2'",
+            "scorer vllm needs base to be a Hugging Face model directory, got 'smollm2'",
         ),
         (["data", "empower", "--scorer", "vllm", "--base", "m.gguf", "--out", "x"], "got 'm.gguf' (a GGUF model)"),
         (["data", "empower", "--scorer", "vllm", "--base", ".", "--out", "x"], "is not a Hugging Face model directory"),

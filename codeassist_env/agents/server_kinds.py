@@ -1,7 +1,7 @@
 """What differs between OpenAI-compatible servers, for :class:`~codeassist_env.agents.lm.OpenAICompletionsBackend`.
 
 A server's kind is the ``owned_by`` of its models in ``/v1/models``: ``"vllm"`` for vLLM, ``"me"`` for
-llama-cpp-python's server. Four things depend on it:
+llama-cpp-python's server. Five things depend on it:
 
 - Sampling defaults. Both servers filter the distribution unless told not to: vLLM takes top-p, top-k,
   min-p and repetition penalty from the model's ``generation_config.json`` (top_p 0.9 for Llama-3.1),

@@ -95,6 +95,6 @@ def check_endpoint(base_url: str, api_key: str, timeout_s: float = 60.0) -> None
         finally:
             client.close()
     raise InputError(
-        f"--base-url {base_url}: no OpenAI-compatible server answers there (start one with "
-        "`codeassist serve --local`, or name a recorded --cache-path with --cache replay)"
+        f"base_url {base_url}: no OpenAI-compatible server answers there (start one with "
+        "`codeassist serve --local`, or replay a recorded response cache: cache_mode 'replay' and its cache_path)"
     )

@@ -150,7 +150,7 @@ def for_run(run: dict, named: str | os.PathLike | None = None) -> list[str]:
         found = find_validations(named)
         if not found:
             raise InputError(
-                f"--programmer-validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
+                f"programmer_validation {named}: no {' or '.join(VALIDATION_FILES.values())} there "
                 "(write one with codeassist realism replay or judge)"
             )
         return [

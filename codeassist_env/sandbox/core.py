@@ -17,11 +17,8 @@ from codeassist_env.sandbox.scripts import run_program_tests, wall_limit_s
 
 
 NPROC_LIMIT = 64  # processes per sandboxed uid: enough for real programs, stops fork bombs
-ANSWER_GRACE_S = 10.0
-WRONG_ANSWER_ERRORS = (
-    "AssertionError",
-    "BadResult",
-)  # a failed check, a result that is no JSON value  # beyond the wall limit, before a silent worker is declared dead
+ANSWER_GRACE_S = 10.0  # beyond the wall limit, before a silent worker is declared dead
+WRONG_ANSWER_ERRORS = ("AssertionError", "BadResult")  # a failed check, a result that is no JSON value
 
 
 class SandboxUnavailable(InputError, RuntimeError):

@@ -1,7 +1,7 @@
 """Whether a stdin or functional program could carry state from one run of it to the next in one process.
 
-Grading runs such a program on many inputs in one process (sandbox/script_batches.py) by running the whole
-program again for each input, in a fresh module, with fresh standard input and output: what the program
+Grading runs such a program on many inputs in one process (sandbox/scripts.py, sandbox/batches.py) by running
+the whole program again for each input, in a fresh module, with fresh standard input and output: what the program
 defines (its globals, functions, classes, caches, iterators) starts anew each time. What outlives a run is
 the rest of the process: the modules it imports, the builtins, the interpreter's settings, files and
 descriptors, threads, signals, the environment. The sandbox resets what the programs of these sets use

@@ -135,8 +135,8 @@ def check_vllm_model(model: str) -> None:
     path = Path(str(model)).expanduser()
     if str(model) == SMOLLM2_ALIAS or str(model).endswith(".gguf"):
         raise InputError(
-            f"--scorer vllm needs --base to be a Hugging Face model directory, got {model!r} "
-            "(a GGUF model); use --scorer transformers for GGUF models"
+            f"scorer vllm needs base to be a Hugging Face model directory, got {model!r} "
+            "(a GGUF model); use scorer transformers for GGUF models"
         )
     if path.exists() and not (path / "config.json").is_file():
-        raise InputError(f"--scorer vllm: {path} is not a Hugging Face model directory (no config.json)")
+        raise InputError(f"scorer vllm: {path} is not a Hugging Face model directory (no config.json)")
