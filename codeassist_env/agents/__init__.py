@@ -134,7 +134,7 @@ def play_episode(
     ``agent.reset`` or ``act`` that raises or, with ``agent_timeout`` seconds given, takes longer, and an
     action ``env.step`` refuses (``InvalidAction``). The episode then scores 0 and ``info["agent_failure"]``
     says why; after a missed deadline do not use ``agent`` again (its call may still be running)."""
-    from codeassist_env.agents.deadline import AgentCalls, AgentFailed
+    from codeassist_env.agents.deadline import AgentCalls, AgentFailed, AgentFailure
     from codeassist_env.env import InvalidAction
 
     obs, info = env.reset(seed=seed, options=None if problem_id is None else {"problem_id": problem_id})
@@ -148,7 +148,7 @@ def play_episode(
             try:
                 obs, _, terminated, truncated, info = env.step(action)
             except InvalidAction as error:
-                raise AgentFailed("invalid_action", str(error)) from error
+                raise AgentFailed(AgentFailure.INVALID_ACTION, str(error)) from error
     except AgentFailed as failure:
         return env.unwrapped.fail_agent(str(failure))[-1]
     finally:

@@ -14,7 +14,9 @@ import queue
 import threading
 import traceback
 from collections.abc import Callable
+from enum import StrEnum
 from typing import Any
+
 from codeassist_env.errors import InputError
 
 # Seconds one call of the assistant may take in the bench (``--agent-timeout``). Generous: a local 135M
@@ -23,10 +25,18 @@ from codeassist_env.errors import InputError
 DEFAULT_AGENT_TIMEOUT_S = 300.0
 
 
-class AgentFailed(Exception):
-    """The assistant failed the episode: ``kind`` is ``timeout``, ``raised`` or ``invalid_action``."""
+class AgentFailure(StrEnum):
+    """How the assistant failed an episode: the first word of its ``agent_failure`` (docs/protocol.md §2.6)."""
 
-    def __init__(self, kind: str, detail: str):
+    TIMEOUT = "timeout"  # a call passed its deadline
+    RAISED = "raised"  # a call raised
+    INVALID_ACTION = "invalid_action"  # it returned what is no suggestion
+
+
+class AgentFailed(Exception):
+    """The assistant failed the episode, in one of the ways of ``AgentFailure``."""
+
+    def __init__(self, kind: AgentFailure, detail: str):
         # The agent's own error text may hold what cannot be stored (a lone surrogate): escaped here.
         super().__init__(f"{kind}: {detail}".encode("utf-8", "backslashreplace").decode("utf-8"))
         self.kind = kind
@@ -43,7 +53,7 @@ def _where(error: BaseException) -> str:
 
 class AgentCalls:
     """Runs one agent's calls, one at a time, each under ``timeout`` seconds (None: no deadline, and the
-    calls run in the caller's thread). Any exception a call raises becomes ``AgentFailed("raised")``."""
+    calls run in the caller's thread). Any exception a call raises becomes ``AgentFailed(AgentFailure.RAISED)``."""
 
     def __init__(self, timeout: float | None, name: str = "agent"):
         if timeout is not None and not timeout > 0:
@@ -59,7 +69,9 @@ class AgentCalls:
             except AgentFailed:
                 raise
             except Exception as error:
-                raise AgentFailed("raised", f"{what} raised {type(error).__name__}: {error}{_where(error)}") from error
+                raise AgentFailed(
+                    AgentFailure.RAISED, f"{what} raised {type(error).__name__}: {error}{_where(error)}"
+                ) from error
         if self._requests is None:
             self._requests = queue.SimpleQueue()
             threading.Thread(target=_serve, args=(self._requests,), name=f"{self.name}-calls", daemon=True).start()
@@ -68,12 +80,14 @@ class AgentCalls:
         self._requests.put((function, args, box, done))
         if not done.wait(min(self.timeout, threading.TIMEOUT_MAX)):
             self._requests = None  # that thread is left to its call; a later call would get a new one
-            raise AgentFailed("timeout", f"{what} took longer than the deadline of {self.timeout:g} s")
+            raise AgentFailed(AgentFailure.TIMEOUT, f"{what} took longer than the deadline of {self.timeout:g} s")
         if "error" in box:
             raised = box["error"]
             if isinstance(raised, AgentFailed):  # the caller's wrapper refused what the agent gave
                 raise raised
-            raise AgentFailed("raised", f"{what} raised {type(raised).__name__}: {raised}{_where(raised)}") from raised
+            raise AgentFailed(
+                AgentFailure.RAISED, f"{what} raised {type(raised).__name__}: {raised}{_where(raised)}"
+            ) from raised
         return box["value"]
 
     def close(self) -> None:

@@ -8,7 +8,7 @@ import sys
 
 from codeassist_env.cli.errors import registered
 from codeassist_env.problems import ProblemError, get_problem, list_sets
-from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, evaluate
+from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, TestStatus, evaluate
 
 EXIT_PASSED, EXIT_NOT_PASSED = 0, 1  # 2, bad input: cli.errors
 
@@ -61,7 +61,7 @@ def run_check(args: argparse.Namespace) -> int:
         )
         for i, test in enumerate(verdict.tests, 1):
             print(f"  test {i}: {test.status} ({test.time_s * 1000:.0f} ms)")
-            if test.status != "passed":
+            if test.status != TestStatus.PASSED:
                 for line in test.stderr_tail():
                     print(f"    | {line}")
         if verdict.infra_error:

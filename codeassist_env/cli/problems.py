@@ -16,7 +16,7 @@ from codeassist_env.cli.errors import registered
 from codeassist_env.files import json_lines
 from codeassist_env.problem import TestKind
 from codeassist_env.problems import Problem, ProblemError, default_set, list_sets, load_problems
-from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, Verdict, open_sandbox
+from codeassist_env.sandbox import AUTO, DEFAULT_BACKEND, SANDBOX_BACKENDS, TestStatus, Verdict, open_sandbox
 
 EXIT_OK, EXIT_FAILED = 0, 1  # 2, bad input: cli.errors
 
@@ -201,7 +201,7 @@ def run_validate(args: argparse.Namespace) -> int:
 
 
 def describe_failure(verdict: Verdict) -> str:
-    first = next((i for i, t in enumerate(verdict.tests) if t.status != "passed"), None)
+    first = next((i for i, t in enumerate(verdict.tests) if t.status != TestStatus.PASSED), None)
     line = f"FAIL {verdict.problem_id}: {verdict.status}, {verdict.n_passed}/{verdict.n_total} tests passed"
     if first is None:
         return line + " (no tests ran)"

@@ -22,6 +22,9 @@ from tqdm import tqdm
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.evalplus import MEMORY_LIMIT_MB, build_problem, call_texts, dataset_of, release_records
 from codeassist_env.problem import Problem
+from codeassist_env.sandbox import open_sandbox
+from codeassist_env.sandbox.calls import EvalPlusRules, with_answer_adapter
+from codeassist_env.sandbox.result import RunStatus
 
 CACHE_ENV, SANDBOX_ENV = "CODEASSIST_EVALPLUS_CACHE", "CODEASSIST_EVALPLUS_SANDBOX"
 CACHE_FORMAT = 3  # bump when what is cached, or how it is computed, changes
@@ -76,9 +79,6 @@ def ground_truth(path: Path, records: list[dict[str, Any]], calls: dict[str, lis
 def compute_ground_truth(
     path: Path, records: list[dict[str, Any]], calls: dict[str, list[str]]
 ) -> dict[str, dict[str, list]]:
-    from codeassist_env.sandbox import open_sandbox  # the sandbox imports this package's problem model
-    from codeassist_env.sandbox.calls import EvalPlusRules, with_answer_adapter
-
     truth = {}
     with open_sandbox(os.environ.get(SANDBOX_ENV, "auto"), trusted_code=True) as sandbox:
         for record in tqdm(
@@ -100,7 +100,7 @@ def _run_reference(sandbox: Any, code: str, entry_point: str, calls: list[bytes]
         reply = sandbox.call(
             code, entry_point, rest, [REFERENCE_CALL_LIMIT_S] * len(rest), REFERENCE_RUN_LIMIT_S, MEMORY_LIMIT_MB
         )
-        if reply.get("status") != "ok":
+        if reply.get("status") != RunStatus.OK:
             raise ProblemError(
                 f"{task}: the canonical solution could not be run in the sandbox "
                 f"({reply.get('status')}): {str(reply.get('stderr', ''))[-300:]}"

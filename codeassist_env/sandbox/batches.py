@@ -32,6 +32,7 @@ from codeassist_env.sandbox.hang_budget import HangBudget, unrun
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
 from codeassist_env.sandbox.result import TestResult, TestStatus
+from codeassist_env.sandbox.result import RunStatus
 
 ACCEPT_FRACTION = 0.8
 # Exceptions whose raising depends on what the process holds (memory, stack): their input runs alone.
@@ -84,7 +85,7 @@ def grade_every_input(
         taken: list[TestResult] = []
         if in_one_process:
             reply = inputs.run(start, budget.cap(run_wall_s(start)))
-            if reply.get("status") != "ok":
+            if reply.get("status") != RunStatus.OK:
                 in_one_process = False  # the run as a whole failed: its inputs one process each from here
                 continue
             taken = _accepted(inputs, start, reply, budget.active)

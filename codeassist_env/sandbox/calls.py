@@ -289,8 +289,8 @@ def grade_calls(
     results = []
     for i, (kind, text, seconds, *_) in enumerate(reply["calls"]):
         status = _call_status(kind, text, rules, args[i], expected[i], tolerances[i])
-        results.append(TestResult(status, float(seconds), stderr if status != "passed" else ""))
-        if status != "passed":
+        results.append(TestResult(status, float(seconds), stderr if status != TestStatus.PASSED else ""))
+        if status != TestStatus.PASSED:
             return results
     if len(results) < len(expected):  # the run's wall limit passed before every input was answered
         results.append(TestResult(TestStatus.TIME_LIMIT, float(reply.get("time_s", 0.0)), stderr))

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 import re
+from codeassist_env.problem import TestKind
 from typing import Any
 
 FLOAT_TOLERANCE = 1e-6  # absolute or relative
@@ -62,6 +63,6 @@ def json_output_match(actual_json: str | None, expected_text: str) -> bool:
 
 def output_matches(kind: str, output: str | None, expected: str) -> bool:
     """A stdin test's standard output, or a functional test's result as JSON, against the expected one."""
-    if kind == "stdin":
+    if kind == TestKind.STDIN:
         return tokens_match(output or "", expected)
     return json_output_match(output, expected)

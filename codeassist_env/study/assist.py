@@ -15,15 +15,25 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
+from enum import StrEnum
 from typing import Any
 
 from codeassist_env.env import MAX_SUGGESTION_CHARS
 
 
+class SuggestionStatus(StrEnum):
+    """How a request for a suggestion ended (a suggestion record's ``status`` in the study log)."""
+
+    OK = "ok"  # the assistant answered; its text may still be ""
+    ERROR = "error"  # it raised, or returned something that is no suggestion
+    TIMEOUT = "timeout"  # no answer within the deadline
+    BUSY = "busy"  # an earlier call is still running past its deadline
+
+
 @dataclass
-class Answer:
+class AssistantReply:
     text: str  # "" = no suggestion
-    status: str  # "ok" (text may still be ""), "error", "timeout", "busy"
+    status: SuggestionStatus
     error: str | None
     act_s: float
 
@@ -54,23 +64,29 @@ class Assistant:
             raise ValueError(f"agent {self.name!r} suggested {len(text)} characters (more than {MAX_SUGGESTION_CHARS})")
         return text
 
-    def suggest(self, participant: str, info: dict[str, Any], observation: dict[str, Any]) -> Answer:
+    def suggest(self, participant: str, info: dict[str, Any], observation: dict[str, Any]) -> AssistantReply:
         started = time.perf_counter()
         if not self._busy.acquire(blocking=False):
-            return Answer("", "busy", "the assistant is still working on an earlier request", 0.0)
+            return AssistantReply(
+                "", SuggestionStatus.BUSY, "the assistant is still working on an earlier request", 0.0
+            )
         episode = (participant, info["problem_id"])
         try:
             future = self._executor.submit(self._call, episode, info, observation)
         except RuntimeError as error:  # executor shut down
             self._busy.release()
-            return Answer("", "error", str(error), 0.0)
+            return AssistantReply("", SuggestionStatus.ERROR, str(error), 0.0)
         try:
             text = future.result(timeout=self.timeout_s)
         except FutureTimeout:
-            return Answer("", "timeout", f"no answer within {self.timeout_s:g} s", time.perf_counter() - started)
+            return AssistantReply(
+                "", SuggestionStatus.TIMEOUT, f"no answer within {self.timeout_s:g} s", time.perf_counter() - started
+            )
         except Exception as error:  # any agent failure is "no suggestion", logged with its reason
-            return Answer("", "error", f"{type(error).__name__}: {error}"[:500], time.perf_counter() - started)
-        return Answer(text, "ok", None, time.perf_counter() - started)
+            return AssistantReply(
+                "", SuggestionStatus.ERROR, f"{type(error).__name__}: {error}"[:500], time.perf_counter() - started
+            )
+        return AssistantReply(text, SuggestionStatus.OK, None, time.perf_counter() - started)
 
     def close(self) -> None:
         self._executor.shutdown(wait=False, cancel_futures=True)

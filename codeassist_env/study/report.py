@@ -20,6 +20,8 @@ from pathlib import Path
 from typing import Any
 
 from codeassist_env.bench.paper import CITATION, paper_column
+from codeassist_env.episode import EpisodeStatus
+from codeassist_env.study.assist import SuggestionStatus
 from codeassist_env.study.log import LOG_FILE, read_config, read_log
 
 # The paper's user study (18 people, Llama-3.1-8B assistants): Empower (eta = 4) against Base-20.
@@ -127,7 +129,7 @@ def summarize(directory: Path) -> tuple[dict[str, Any], list[Row], list[str]]:
             row.accepted += r["accepted"]
             row.chars += r["suggestion_chars"]
             row.seconds += r["elapsed_s"]
-            if r["status"] == "ok":
+            if r["status"] == EpisodeStatus.OK:
                 row.graded += 1
                 row.passed += bool(r["passed"])
         elif r["type"] == "preference":
@@ -144,7 +146,7 @@ def summarize(directory: Path) -> tuple[dict[str, Any], list[Row], list[str]]:
         f"{len(people)} participant(s), {sum(r['type'] == 'problem' for r in records)} problem(s) finished, "
         f"{sum(r['type'] == 'preference' for r in records)} preference(s) answered"
     ] + loaded.notes
-    errors = sum(r["type"] == "suggestion" and r["status"] != "ok" for r in records)
+    errors = sum(r["type"] == "suggestion" and r["status"] != SuggestionStatus.OK for r in records)
     if errors:
         notes.append(f"{errors} suggestion request(s) ended without a suggestion (assistant error, timeout or busy)")
     return config, list(rows.values()), notes
