@@ -54,7 +54,7 @@ def load_plugin(spec: str) -> ModuleType:
         if error.name and spec.startswith(error.name):
             raise PluginError(
                 f"plugin module {spec!r} not found on sys.path; give its file's path "
-                "(--plugin path/to/module.py) or add its directory to PYTHONPATH"
+                "(path/to/module.py) or add its directory to PYTHONPATH"
             ) from None
         raise PluginError(f"plugin {spec} failed on import: {error}") from error
     except Exception as error:

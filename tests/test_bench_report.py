@@ -227,7 +227,7 @@ def test_baseline_choice(tmp_path):
     assert (out / "paired.png").exists()
     write_report([out])  # no baseline again: the forest plot of the earlier report goes too
     assert not (out / "paired.png").exists()
-    with pytest.raises(ValueError, match="--baseline 'nobody' is not an agent of this run"):
+    with pytest.raises(ValueError, match="baseline 'nobody' is not an agent of this run"):
         write_report([out], baseline="nobody")
     assert comparison.choose_baseline(None, ["none"]) == (None, "no paired comparison: `none` is the only agent")
 
@@ -392,7 +392,7 @@ def test_baseline_option_of_report_and_bench(tmp_path, capfd):
 
     out = make_run(tmp_path / "run", [episode("oracle", "p1"), episode("b", "p1")], ["oracle", "b"], ["p1"])
     assert main(["report", str(out), "--baseline", "nobody"]) == 2
-    assert "--baseline 'nobody' is not an agent of this run (agents: oracle, b)" in capfd.readouterr().err
+    assert "baseline 'nobody' is not an agent of this run (agents: oracle, b)" in capfd.readouterr().err
     assert not (out / "report.md").exists()
     assert main(["report", str(out), "--baseline", "b"]) == 0
     assert "## Paired differences to `b`" in (out / "report.md").read_text(encoding="utf-8")
@@ -414,7 +414,7 @@ def test_baseline_option_of_report_and_bench(tmp_path, capfd):
         )
         == 2
     )
-    assert "--baseline 'base' is not an agent of this run" in capfd.readouterr().err
+    assert "baseline 'base' is not an agent of this run" in capfd.readouterr().err
     assert not (tmp_path / "b").exists()
 
 

@@ -157,7 +157,7 @@ def test_changed_config_refuses_to_resume_and_mixed_configs_refuse_to_merge(tmp_
     assert (out / "episodes.jsonl").read_bytes() == lines_before
 
     assert bench("--limit", "2", "--max-rounds", "5", "--out", str(out)) == 2  # no --resume: refuse to mix
-    assert "pass --resume" in capfd.readouterr().err
+    assert "already holds a run; set resume to continue it" in capfd.readouterr().err
 
     assert bench("--limit", "2", "--max-rounds", "5", "--out", str(out), "--resume") == 0  # same config: fine
     assert "4 already done" in capfd.readouterr().err
@@ -201,7 +201,7 @@ def test_bad_input_is_named(tmp_path, capfd):
         "codeassist bench: argument --limit: must be an integer >= 1, got '0' (see codeassist bench --help)\n"
     )  # one line, the prefix once
     assert bench("--shard", "3/2", "--out", str(tmp_path / "b")) == 2
-    assert "--shard '3/2'" in capfd.readouterr().err
+    assert "argument --shard: expected i/n with 1 <= i <= n, e.g. 1/4, got '3/2'" in capfd.readouterr().err
     assert main(["bench", "--agents", "nobody", "--limit", "1", "--out", str(tmp_path / "c"), "--no-progress"]) == 2
     assert "unknown agent 'nobody'" in capfd.readouterr().err
     assert main(["report", str(tmp_path / "missing")]) == 2

@@ -45,10 +45,13 @@ REPO = Path(__file__).resolve().parents[1]
             ["bench", "--agents", "none", "--problems", "humanevl"],
             "unknown problem set 'humanevl': did you mean 'humaneval'?",
         ),
-        (["bench", "--agents", "none", "--human", "reference", "--cache", "record"], "leave --cache off"),
+        (
+            ["bench", "--agents", "none", "--human", "reference", "--cache", "record"],
+            "cache_mode 'record' applies to humans behind an endpoint (llm) only",
+        ),
         (
             ["bench", "--agents", "base-10", "--engine", "vllm", "--agent-base-url", "http://127.0.0.1:9/v1"],
-            "--agent-base-url points them at one already running: give one of the two",
+            "the backend's base_url points them at one already running: give one of the two",
         ),
         (
             ["check", "--problems", "humaneval", "--id", "HumanEval/999", "--code", "-"],

@@ -26,11 +26,11 @@ from codeassist_env.agents.pooled import PooledBackend
 from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.package_data import data_path
 from codeassist_env.server_pool import shared_pool, split_urls
+from codeassist_env.training.empower import DEFAULT_ETA_BITS
 from codeassist_env.training.finetune import read_manifest
 
 ADAPTERS_DIR = data_path("adapters")
 DEFAULT_LOCAL_MODEL = "smollm2"
-DEFAULT_ETA_BITS = 0.32
 EMPOWER_ADAPTER = "empower-smollm2"  # the shipped adapter of agent "empower"
 
 

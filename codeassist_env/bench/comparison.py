@@ -136,14 +136,14 @@ def choose_baseline(requested: str | None, agents: Sequence[str]) -> tuple[str |
     name that did not run is bad input."""
     if requested is not None:
         if requested not in agents:
-            raise InputError(f"--baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
+            raise InputError(f"baseline {requested!r} is not an agent of this run (agents: {', '.join(agents)})")
         baseline = requested
     elif DEFAULT_BASELINE in agents:
         baseline = DEFAULT_BASELINE
     else:
         return None, (
             f"no paired comparison: the default baseline `{DEFAULT_BASELINE}` did not run "
-            f"(agents: {', '.join(agents)}); name one with --baseline AGENT"
+            f"(agents: {', '.join(agents)}); name one as the baseline"
         )
     if len(agents) == 1:
         return None, f"no paired comparison: `{baseline}` is the only agent"

@@ -18,7 +18,7 @@ def _problems(run: dict[str, Any]) -> str:
     config = run["config"]
     ids = run.get("problem_ids", [])
     split = f" split `{config['split']}`" if config.get("split") else " (all splits)"
-    limit = f" (the first {config['limit']} of the split: --limit)" if config.get("limit") else ""
+    limit = f" (the first {config['limit']} of the split: limit)" if config.get("limit") else ""
     count = f"{len(ids)} problem{'' if len(ids) == 1 else 's'}"
     return f"- problems: `{config['problems']}`{split}, {count}{limit}, {config['seeds']} seed(s) each"
 

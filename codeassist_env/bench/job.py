@@ -1,9 +1,10 @@
-"""One benchmark run from a plain request: what ``codeassist bench`` asks for, in the library's terms.
+"""One benchmark run from the library's own config objects: what ``codeassist bench`` asks for.
 
-The request names agents, problems, programmer and engine; ``run_job`` fills in the main job's presets,
-checks every input that can be checked before the first episode, starts the agents' engine when the run
-owns one, builds the runner and writes the report. The CLI parses its arguments into a ``JobRequest``, calls
-``run_job`` and prints what comes back.
+A ``JobRequest`` holds the run's ``BenchConfig`` (what decides an episode) and ``RunOptions`` (how the run
+executes), both built by the caller, plus what only a job does: start the agents' engine and write the
+report. ``run_job`` checks every input that can be checked before the first episode, fills in the fields the
+run itself decides (the served programmer's model, the agents' recorded backend, the torch threads), builds
+the runner and writes the report. ``main_job_agents`` and ``default_out`` are the command's presets.
 """
 
 from __future__ import annotations
@@ -16,52 +17,39 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
 from codeassist_env.agents.factories import BackendOptions
 from codeassist_env.bench import main_job
 from codeassist_env.bench.outcome import RunInterrupted, RunSummary
-from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES
+from codeassist_env.bench.runner import BenchConfig, RunOptions
 from codeassist_env.bench.store import run_lock
 from codeassist_env.engines import Engine
 from codeassist_env.errors import InputError
-from codeassist_env.humans import BENCH_HUMAN
-from codeassist_env.protocol import HUMAN_TOKENS, MAX_ROUNDS
-from codeassist_env.sandbox import BENCH_BACKEND
 
 
 @dataclass(frozen=True)
 class JobRequest:
-    agents: tuple[str, ...] | None = None  # None: the main job (its agents on the default problems)
-    out: Path | None = None  # None: runs/bench-<UTC time>
-    problems: str | None = None  # None: the bundled set
-    split: str = "auto"  # auto: test if the set has one
-    limit: int | None = None  # only the first N problems; None: every problem
-    seeds: int = 1
-    human: str = BENCH_HUMAN
-    human_base_url: tuple[str, ...] = ()
-    human_model: str | None = None
-    cache: str = "off"  # the llm human's response cache: off, record or replay
-    cache_path: str | None = None  # None: OUT/human-cache.sqlite
-    max_rounds: int = MAX_ROUNDS
-    human_tokens: int = HUMAN_TOKENS
-    tokenizer: str | None = None
-    sandbox: str = BENCH_BACKEND
+    config: BenchConfig  # human_model: the model asked for (None: the server's); the job records the one served
+    options: RunOptions
     engine: str = "auto"  # what computes the LM agents: main_job.ENGINES
     backend: BackendOptions = dataclasses.field(default_factory=BackendOptions)
-    concurrency: int | None = None  # None: main_job.default_concurrency
-    threads: int = 1  # torch threads of local LM agents; 0 = torch's choice
-    executor: str = "threads"
-    ray_address: str | None = None
-    shard: str = "1/1"
-    resume: bool = False
-    progress: bool = True
-    max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES
-    agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S
     report: bool = True
     paper: bool = False
     baseline: str | None = None
     real: tuple[Path, ...] | None = None
     programmer_validation: Path | None = None  # a folder with the programmer's replay/judge result to quote
+
+
+def main_job_agents(log: Callable[[str], None]) -> tuple[str, ...]:
+    """The main job's agents (``main_job.main_job``), each replacement or omission logged."""
+    job = main_job.main_job()
+    for note in job.notes:
+        log(note)
+    return job.agents
+
+
+def default_out() -> Path:
+    """Where a run goes when no directory is named: runs/bench-<UTC time>."""
+    return Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
 
 
 @dataclass
@@ -93,40 +81,38 @@ def _kept(out: Path) -> int:
 
 
 def run_job(request: JobRequest, log: Callable[[str], None]) -> JobResult:
-    """Run ``request``; ``log`` gets one line per step (notes, engine, agents ready, episodes done). Bad
-    input raises ValueError (or FileNotFoundError) before any episode runs; the runner's EndpointUnreachable
-    and RunAborted leave what finished on disk."""
+    """Run ``request``; ``log`` gets one line per step (engine, agents ready, episodes done). Bad input raises
+    ``InputError`` (or FileNotFoundError) before any episode runs; the runner's EndpointUnreachable and
+    RunAborted leave what finished on disk."""
     from codeassist_env.bench.comparison import choose_baseline
     from codeassist_env.bench.realism import load_real_logs
     from codeassist_env.humans import HUMANS
-    from codeassist_env.problems import default_set, default_split
     from codeassist_env.realism.validation import for_run as validation_lines
     from codeassist_env.sandbox import resolve_backend
 
+    config, options = request.config, request.options
     engine = main_job.choose_engine(request.engine, served_elsewhere=bool(request.backend.base_url))
-    if request.agents is None:
-        job = main_job.main_job()
-        for note in job.notes:
-            log(note)
-        agents = job.agents
-    else:
-        agents = request.agents
-    choose_baseline(request.baseline, agents)  # a baseline that will not run is bad input before the run
+    choose_baseline(request.baseline, config.agents)  # a baseline that will not run is bad input before the run
     if request.report:
         load_real_logs(request.real)  # so is a bad real log: read now, not after the run
         if request.programmer_validation is not None:  # and a folder with no validation result
             validation_lines({}, request.programmer_validation)
-    problems = request.problems or default_set()
-    split = request.split if request.split != "auto" else default_split(problems)
-    out = request.out or Path("runs") / time.strftime("bench-%Y%m%d-%H%M%S", time.gmtime())
-    resolve_backend(request.sandbox)  # a missing sandbox is bad input now, not an error per episode
-    if request.executor == "ray":
+    resolve_backend(config.sandbox)  # a missing sandbox is bad input now, not an error per episode
+    if options.executor == "ray":
         import ray  # noqa: F401  (the ray extra: missing, it is bad input now, before anything is written)
-    if request.cache != "off" and HUMANS.parse(request.human)[0].served_model is None:
-        raise InputError(f"--cache {request.cache} applies to humans behind an endpoint (llm) only; leave --cache off")
+    if HUMANS.parse(config.human)[0].served_model is None:
+        if options.cache_mode != "off":
+            raise InputError(
+                f"cache_mode {options.cache_mode!r} applies to humans behind an endpoint (llm) only; leave it 'off'"
+            )
+        if config.human_model is not None:
+            raise InputError(
+                f"human_model {config.human_model!r} applies to humans behind an endpoint (llm) only, "
+                f"not to {config.human!r}"
+            )
     recorded = recorded_backend(request.backend, engine)
-    with _agents_engine(engine, request.backend, agents, log) as backend:
-        return _run(request, list(agents), str(problems), split, Path(out), backend, recorded, log)
+    with _agents_engine(engine, request.backend, config.agents, log) as backend:
+        return _run(request, dataclasses.replace(config, agent_backend=recorded), backend, log)
 
 
 @contextlib.contextmanager
@@ -149,87 +135,53 @@ def _agents_engine(
         yield dataclasses.replace(options, base_url=server.base_url)
 
 
-def _run(
-    request: JobRequest,
-    agents: list[str],
-    problems: str,
-    split: str | None,
-    out: Path,
-    backend: BackendOptions,
-    recorded_backend: dict[str, Any],
-    log: Callable[[str], None],
-) -> JobResult:
+def _run(request: JobRequest, config: BenchConfig, backend: BackendOptions, log: Callable[[str], None]) -> JobResult:
     from codeassist_env.agents import AGENTS, make_agent
     from codeassist_env.bench.agent_facts import agent_facts
     from codeassist_env.bench.report import write_report
-    from codeassist_env.bench.runner import BenchConfig, BenchRunner, RunOptions, parse_shard
+    from codeassist_env.bench.runner import BenchRunner
     from codeassist_env.humans import HUMANS, make_human
-    from codeassist_env.server_pool import join_urls
 
-    human_kind, human_arg = HUMANS.parse(request.human)
-    human_urls = join_urls(request.human_base_url)
-    human_model = None
-    if human_kind.served_model is not None:  # a human behind an endpoint: the human_* fields are its options
+    options = request.options
+    human_kind, human_arg = HUMANS.parse(config.human)
+    if human_kind.served_model is not None:  # a human behind an endpoint: the run records the model it serves
         # The cache path is absolute: a Ray worker runs in a directory of its own.
-        cache_path = str(Path(request.cache_path or out / "human-cache.sqlite").resolve())
+        cache_path = str(Path(options.cache_path or options.out / "human-cache.sqlite").resolve())
         human_options = dict(
-            base_url=human_urls, model=request.human_model, cache_mode=request.cache, cache_path=cache_path
+            base_url=options.human_base_url,
+            model=config.human_model,
+            cache_mode=options.cache_mode,
+            cache_path=cache_path,
         )
-        human_model = human_kind.served_model(human_arg, **human_options)
+        config = dataclasses.replace(config, human_model=human_kind.served_model(human_arg, **human_options))
 
         def build_human() -> Any:
-            return make_human(request.human, **human_options)
+            return make_human(config.human, **human_options)
     else:
 
         def build_human() -> Any:
-            return request.human  # built inside each environment, with its tokenizer and sandbox
-
-    config = BenchConfig(
-        agents=tuple(agents),
-        problems=problems,
-        split=split,
-        limit=request.limit,
-        seeds=request.seeds,
-        human=request.human,
-        human_model=human_model,
-        max_rounds=request.max_rounds,
-        human_tokens=request.human_tokens,
-        tokenizer=request.tokenizer,
-        sandbox=request.sandbox,
-        agent_backend=recorded_backend,
-    )
+            return config.human  # built inside each environment, with its tokenizer and sandbox
 
     def build_agent(name: str, problem_list: list) -> Any:
-        return make_agent(name, problems=problem_list, tokenizer=request.tokenizer, backend_options=backend)
+        return make_agent(name, problems=problem_list, tokenizer=config.tokenizer, backend_options=backend)
 
-    local_models = not backend.base_url and any(AGENTS.parse(name)[0].lm for name in agents)
-    if local_models and request.threads:
+    local_models = not backend.base_url and any(AGENTS.parse(name)[0].lm for name in config.agents)
+    if local_models and options.torch_threads:
         import torch
 
-        torch.set_num_threads(request.threads)
-    concurrency = request.concurrency or main_job.default_concurrency(served=bool(backend.base_url))
-    options = RunOptions(
-        out=out,
-        concurrency=concurrency,
-        shard=parse_shard(request.shard),
-        resume=request.resume,
-        human_base_url=human_urls,
-        cache_mode=request.cache,
-        progress=request.progress,
-        max_connection_failures=request.max_connection_failures,
-        executor=request.executor,
-        ray_address=request.ray_address,
-        torch_threads=request.threads if local_models else 0,
-        agent_timeout=request.agent_timeout,
-    )
+        torch.set_num_threads(options.torch_threads)
+    if not local_models:  # a Ray worker sets no torch threads when no model of the run is local
+        options = dataclasses.replace(options, torch_threads=0)
     runner = BenchRunner(config, options, build_human, build_agent)
-    log(f"{len(runner.problems)} problems x {len(agents)} agents x {request.seeds} seed(s) -> {out}")
+    out = options.out
+    log(f"{len(runner.problems)} problems x {len(config.agents)} agents x {config.seeds} seed(s) -> {out}")
     # A directory that holds a run is locked before the models load, so that a second run on it is refused
     # at once (a new one is locked by the runner: nothing is created before the run starts).
     try:
         with run_lock(out) if out.is_dir() else contextlib.nullcontext():
             loading = time.perf_counter()
-            facts = {name: agent_facts(build_agent(name, runner.problems)) for name in agents}  # loads models once
+            # Each agent built once here loads its model, which the episodes' agents then share.
+            facts = {name: agent_facts(build_agent(name, runner.problems)) for name in config.agents}
             log(f"agents ready in {time.perf_counter() - loading:.1f} s")
             summary = runner.run(facts)
     except KeyboardInterrupt:

@@ -17,12 +17,6 @@ AGENTS = ("none", "base-10", "sft-10", "empower", "empower-infer:1")
 FALLBACKS = {"empower": "empower-infer:1"}  # when the shipped adapter is not there
 
 ENGINES = ("auto", Engine.VLLM, Engine.TRANSFORMERS)
-# Episodes in flight: a served engine batches them, and 16 was vLLM's best on 2 cores
-# (benchmarks/bench_engines.py, docs/vllm.md); the local backend batches the calls of one model
-# (agents.batched_decoding): the main job with 16 in flight took 8 min 7 s, against 15 min 35 s with 2
-# unbatched (docs/bench.md).
-SERVED_CONCURRENCY = 16
-LOCAL_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -68,11 +62,11 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
     took as long per problem as on the local backend (docs/vllm.md), and the local backend needs nothing more
     installed."""
     if asked not in ENGINES:
-        raise InputError(f"--engine {asked!r}: expected one of {', '.join(ENGINES)}")
+        raise InputError(f"engine {asked!r}: expected one of {', '.join(ENGINES)}")
     if served_elsewhere:
         if asked == Engine.VLLM:
             raise InputError(
-                "--engine vllm starts a vLLM server for the agents; --agent-base-url points them "
+                "engine 'vllm' starts a vLLM server for the agents; the backend's base_url points them "
                 "at one already running: give one of the two"
             )
         return None
@@ -82,7 +76,3 @@ def choose_engine(asked: str, *, served_elsewhere: bool) -> str | None:
         vllm_python()  # not installed: bad input now, before anything starts
         return Engine.VLLM
     return Engine.TRANSFORMERS
-
-
-def default_concurrency(served: bool) -> int:
-    return SERVED_CONCURRENCY if served else LOCAL_CONCURRENCY

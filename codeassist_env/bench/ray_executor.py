@@ -92,7 +92,7 @@ def worker_count(concurrency: int, needs: dict[str, float], cluster: dict[str, f
         if needs.get(key):
             fits = min(fits, int(cluster.get(ray_key, 0) // needs[key]))
     if fits < 1:
-        raise InputError(f"--executor ray: a worker needs {needs} but the Ray cluster has {cluster}")
+        raise InputError(f"executor 'ray': a worker needs {needs} but the Ray cluster has {cluster}")
     return fits
 
 

@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S, AgentFailed
+from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S, AgentFailed, AgentFailure
 from codeassist_env.bench.agent_facts import BEHAVIOUR_FACTS
 from codeassist_env.bench.engine import local_numerics, numerics_warning, refuse_mixed_engines, run_engine
 from codeassist_env.bench.executors import AgentStats, Collector, Executor, run_threads
@@ -62,6 +62,11 @@ from codeassist_env.tokenizer import get_tokenizer
 # the human's own retries, before the run stops: the endpoint is down, and going on would only record
 # rounds of failures.
 DEFAULT_MAX_CONNECTION_FAILURES = 3
+# Episodes in flight. A served engine batches them, and 16 was vLLM's best on 2 cores
+# (benchmarks/bench_engines.py, docs/vllm.md); the local backend batches the calls of one model
+# (agents.batched_decoding): the main job with 16 in flight took 8 min 7 s, against 15 min 35 s with 2
+# unbatched (docs/bench.md).
+DEFAULT_CONCURRENCY = 16
 
 
 @dataclass(frozen=True)
@@ -75,7 +80,7 @@ class BenchConfig:
     limit: int | None = None
     seeds: int = 1
     human: str = BENCH_HUMAN  # a registered name (humans.HUMANS)
-    human_model: str | None = None  # llm only
+    human_model: str | None = None  # llm only: the model served (run_job records it; None asks for the server's)
     max_rounds: int = MAX_ROUNDS
     human_tokens: int = HUMAN_TOKENS
     tokenizer: str | None = None
@@ -88,13 +93,13 @@ class BenchConfig:
         if len(set(self.agents)) != len(self.agents):
             raise InputError(f"agent names repeat in {list(self.agents)}")
         if self.seeds < 1:
-            raise InputError(f"--seeds must be >= 1, got {self.seeds}")
+            raise InputError(f"seeds must be >= 1, got {self.seeds}")
         if self.limit is not None and self.limit < 1:
-            raise InputError(f"--limit must be >= 1, got {self.limit}")
+            raise InputError(f"limit must be >= 1 or None, got {self.limit}")
         if self.max_rounds < 1:
-            raise InputError(f"--max-rounds must be >= 1, got {self.max_rounds}")
+            raise InputError(f"max_rounds must be >= 1, got {self.max_rounds}")
         if self.human_tokens < 0:
-            raise InputError(f"--human-tokens must be >= 0, got {self.human_tokens}")
+            raise InputError(f"human_tokens must be >= 0, got {self.human_tokens}")
 
     def to_dict(self) -> dict[str, Any]:
         data = asdict(self)
@@ -110,39 +115,43 @@ class RunOptions:
     """How a run executes; not part of the config hash (changing them cannot change an episode)."""
 
     out: Path
-    concurrency: int = 2
+    concurrency: int = DEFAULT_CONCURRENCY
     shard: tuple[int, int] = (1, 1)
     resume: bool = False
-    human_base_url: str | None = None
-    cache_mode: str = "off"
+    human_base_url: str | None = None  # llm human: its endpoint(s), comma-joined (server_pool.join_urls)
+    cache_mode: str = "off"  # llm human's response cache: off, record or replay
+    cache_path: str | None = None  # None: OUT/human-cache.sqlite
     progress: bool = True
     max_connection_failures: int = DEFAULT_MAX_CONNECTION_FAILURES
     executor: str = "threads"  # or "ray"
     ray_address: str | None = None  # None: a Ray cluster of this machine alone (or the one already initialised)
-    torch_threads: int = 0  # torch CPU threads a Ray worker sets (0: torch's choice); the CLI sets its own
+    # Torch CPU threads of local LM agents, in each process that runs episodes (0: torch's choice). One, since
+    # episodes, sandboxes and other programs share the cores, and an oversubscribed CPU generates several
+    # times slower.
+    torch_threads: int = 1
     # Seconds each call of an assistant may take; past it the episode is the assistant's failure (§2.6).
     agent_timeout: float = DEFAULT_AGENT_TIMEOUT_S
 
     def __post_init__(self) -> None:
         if not self.agent_timeout > 0:
-            raise InputError(f"--agent-timeout must be a number of seconds > 0, got {self.agent_timeout!r}")
+            raise InputError(f"agent_timeout must be a number of seconds > 0, got {self.agent_timeout!r}")
         if self.executor not in EXECUTORS:
-            raise InputError(f"--executor {self.executor!r}: expected one of {', '.join(EXECUTORS)}")
+            raise InputError(f"executor {self.executor!r}: expected one of {', '.join(EXECUTORS)}")
         if self.concurrency < 1:
-            raise InputError(f"--concurrency must be >= 1, got {self.concurrency}")
+            raise InputError(f"concurrency must be >= 1, got {self.concurrency}")
         if self.max_connection_failures < 1:
-            raise InputError(f"--max-connection-failures must be >= 1, got {self.max_connection_failures}")
+            raise InputError(f"max_connection_failures must be >= 1, got {self.max_connection_failures}")
         if self.out.exists() and not self.out.is_dir():
-            raise RunStoreError(f"--out {self.out} is a file, not a directory: name a directory for the run")
+            raise RunStoreError(f"out {self.out} is a file, not a directory: name a directory for the run")
         index, count = self.shard
         if not 1 <= index <= count:
-            raise InputError(f"--shard {index}/{count}: need 1 <= i <= n")
+            raise InputError(f"shard {index}/{count}: need 1 <= i <= n")
 
 
 def parse_shard(text: str) -> tuple[int, int]:
     index, slash, count = text.partition("/")
     if not slash or not index.isdigit() or not count.isdigit() or not 1 <= int(index) <= int(count):
-        raise InputError(f"--shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
+        raise InputError(f"shard {text!r}: expected i/n with 1 <= i <= n, e.g. 1/4")
     return int(index), int(count)
 
 
@@ -175,7 +184,7 @@ def _refuse_changed_agents(out: Path, before: dict[str, Any], now: dict[str, Any
         details = "; ".join(f"{name}: {_behaviour(before[name])} -> {_behaviour(now[name])}" for name in changed)
         raise RunStoreError(
             f"cannot resume {out}: agent(s) {', '.join(changed)} now behave differently "
-            f"({details}); write to another --out"
+            f"({details}); write to another out directory"
         )
 
 
@@ -185,7 +194,9 @@ def _refuse_unstorable(agent_info: dict[str, Any] | None) -> None:
     try:
         json.dumps(agent_info, ensure_ascii=False).encode("utf-8")
     except (TypeError, ValueError) as error:
-        raise AgentFailed("invalid_action", f"its last_info cannot be stored ({type(error).__name__}: {error})")
+        raise AgentFailed(
+            AgentFailure.INVALID_ACTION, f"its last_info cannot be stored ({type(error).__name__}: {error})"
+        )
 
 
 PROBLEMS_PER_BLOCK = 10
@@ -235,7 +246,7 @@ class BenchRunner:
         if (out / "run.json").is_file():
             previous = read_run(out)
         if not self.options.resume and (previous is not None or episodes.is_file()):
-            raise RunStoreError(f"{out} already holds a run; pass --resume to continue it or choose another --out")
+            raise RunStoreError(f"{out} already holds a run; set resume to continue it, or choose another out")
         engine = run_engine(agent_facts)
         if previous is not None:  # before the config: a changed --agent-base-url is named by its engine
             refuse_mixed_engines(out, previous, engine)

@@ -34,38 +34,51 @@ EXIT_INTERRUPTED = 130  # 128 + SIGINT, as shells report a Ctrl-C
 
 
 def run_bench(args: argparse.Namespace) -> int:
-    from codeassist_env.cli.backend_options import backend_options
-    from codeassist_env.bench.job import JobRequest, run_job
+    from codeassist_env.bench.job import JobRequest, default_out, main_job_agents, run_job
     from codeassist_env.bench.outcome import EndpointUnreachable, RunAborted, RunInterrupted
     from codeassist_env.bench.report import markdown_table
+    from codeassist_env.bench.runner import BenchConfig, RunOptions
+    from codeassist_env.cli.backend_options import backend_options
+    from codeassist_env.problems import default_set, default_split
+    from codeassist_env.server_pool import join_urls
 
-    request = JobRequest(
-        agents=tuple(args.agents) if args.agents else None,
-        out=args.out,
-        problems=args.problems,
-        split=args.split,
+    def log(line: str) -> None:
+        print(f"codeassist bench: {line}", file=sys.stderr)
+
+    problems = args.problems or default_set()
+    config = BenchConfig(
+        agents=tuple(args.agents) if args.agents else main_job_agents(log),
+        problems=str(problems),
+        split=default_split(problems) if args.split == "auto" else args.split,
         limit=args.limit,
         seeds=args.seeds,
         human=args.human,
-        human_base_url=tuple(args.human_base_url or ()),
         human_model=args.human_model,
-        cache=args.cache,
-        cache_path=args.cache_path,
         max_rounds=args.max_rounds,
         human_tokens=args.human_tokens,
         tokenizer=args.tokenizer,
         sandbox=args.sandbox,
-        engine=args.engine,
-        backend=backend_options(args),
+    )
+    options = RunOptions(
+        out=args.out or default_out(),
         concurrency=args.concurrency,
-        threads=args.threads,
-        executor=args.executor,
-        ray_address=args.ray_address,
         shard=args.shard,
         resume=args.resume,
+        human_base_url=join_urls(args.human_base_url or ()),
+        cache_mode=args.cache,
+        cache_path=args.cache_path,
         progress=not args.no_progress,
         max_connection_failures=args.max_connection_failures,
+        executor=args.executor,
+        ray_address=args.ray_address,
+        torch_threads=args.threads,
         agent_timeout=args.agent_timeout,
+    )
+    request = JobRequest(
+        config,
+        options,
+        engine=args.engine,
+        backend=backend_options(args),
         report=not args.no_report,
         paper=args.paper,
         baseline=args.baseline,
@@ -73,7 +86,7 @@ def run_bench(args: argparse.Namespace) -> int:
         programmer_validation=args.programmer_validation,
     )
     try:
-        done = run_job(request, log=lambda line: print(f"codeassist bench: {line}", file=sys.stderr))
+        done = run_job(request, log=log)
     except EndpointUnreachable as error:
         again = " ".join(sys.argv[1:]) + ("" if args.resume else " --resume")
         print(
@@ -154,10 +167,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     from codeassist_env.agents import AGENTS
     from codeassist_env.cli.backend_options import add_backend_arguments
     from codeassist_env.bench import main_job
-    from codeassist_env.bench.runner import DEFAULT_MAX_CONNECTION_FAILURES, EXECUTORS
-    from codeassist_env.agents.deadline import DEFAULT_AGENT_TIMEOUT_S
-    from codeassist_env.cli.errors import at_least, directory, positive_float, registered
+    from codeassist_env.bench.runner import EXECUTORS, BenchConfig, RunOptions
+    from codeassist_env.cli.errors import at_least, directory, positive_float, registered, shard
     from codeassist_env.humans import BENCH_HUMAN, HUMANS
+    from codeassist_env.humans.cache import CACHE_MODES
     from codeassist_env.sandbox import AUTO, BENCH_BACKEND, SANDBOX_BACKENDS
 
     bench = subparsers.add_parser(
@@ -184,7 +197,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     )
     bench.add_argument(
         "--human",
-        default=BENCH_HUMAN,
+        default=BenchConfig.human,
         type=registered(HUMANS),
         help="simulated human: a registered name, with its argument after '-' "
         f"({', '.join(HUMANS.names())}; e.g. expert, expert-0.2, reference-whitespace, llm; "
@@ -203,49 +216,57 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--max-connection-failures",
         type=at_least(1),
-        default=DEFAULT_MAX_CONNECTION_FAILURES,
+        default=RunOptions.max_connection_failures,
         metavar="N",
         help="llm human: stop the run after N rounds in a row could not connect to the endpoint "
-        f"(each after the client's retries; default {DEFAULT_MAX_CONNECTION_FAILURES})",
+        f"(each after the client's retries; default {RunOptions.max_connection_failures})",
     )
     bench.add_argument(
         "--agent-timeout",
         type=positive_float,
-        default=DEFAULT_AGENT_TIMEOUT_S,
+        default=RunOptions.agent_timeout,
         metavar="SECONDS",
         help="seconds each call of an assistant may take; one that takes longer, raises or returns an "
         "invalid action fails its episode, which is scored 0 (docs/protocol.md §2.6; default "
-        f"{DEFAULT_AGENT_TIMEOUT_S:g})",
+        f"{RunOptions.agent_timeout:g})",
     )
     bench.add_argument(
-        "--cache", choices=("off", "record", "replay"), default="off", help="llm human response cache (default: off)"
+        "--cache",
+        choices=CACHE_MODES,
+        default=RunOptions.cache_mode,
+        help=f"llm human response cache (default: {RunOptions.cache_mode})",
     )
     bench.add_argument("--cache-path", help="cache file (default: DIR/human-cache.sqlite)")
     bench.add_argument("--problems", metavar="SRC", help="set name or path (default: the bundled set)")
     bench.add_argument("--split", default="auto", help="split to run (default: test if the set has one)")
     bench.add_argument("--limit", type=at_least(1), help="only the first N problems (default: all)")
-    bench.add_argument("--seeds", type=at_least(1), default=1, help="episodes per (agent, problem): seeds 0..S-1")
     bench.add_argument(
-        "--max-rounds", type=at_least(1), default=MAX_ROUNDS, help=f"rounds per episode (default: {MAX_ROUNDS})"
+        "--seeds", type=at_least(1), default=BenchConfig.seeds, help="episodes per (agent, problem): seeds 0..S-1"
+    )
+    bench.add_argument(
+        "--max-rounds",
+        type=at_least(1),
+        default=BenchConfig.max_rounds,
+        help=f"rounds per episode (default: {BenchConfig.max_rounds})",
     )
     bench.add_argument(
         "--human-tokens",
         type=at_least(0),
-        default=HUMAN_TOKENS,
+        default=BenchConfig.human_tokens,
         help=f"K_H, tokens the human writes per round (default: {HUMAN_TOKENS})",
     )
     bench.add_argument("--tokenizer", help="token counting: default the offline code tokenizer; or a HF name")
     bench.add_argument(
         "--sandbox",
         type=registered(SANDBOX_BACKENDS, extra=(AUTO,)),
-        default=BENCH_BACKEND,
+        default=BenchConfig.sandbox,
         help=f"sandbox backend: {AUTO}, {SANDBOX_BACKENDS.help_text()} (default: {BENCH_BACKEND})",
     )
     bench.add_argument(
         "--concurrency",
         type=at_least(1),
-        help=f"episodes at once (default: {main_job.SERVED_CONCURRENCY} when the agents are served, "
-        f"so the engine batches them; else {main_job.LOCAL_CONCURRENCY})",
+        default=RunOptions.concurrency,
+        help=f"episodes at once (default: {RunOptions.concurrency}; the engine batches them, served or local)",
     )
     bench.add_argument(
         "--engine",
@@ -258,7 +279,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--executor",
         choices=EXECUTORS,
-        default="threads",
+        default=RunOptions.executor,
         help="what runs the episodes: threads of this process (default), or Ray workers that keep "
         "their environment and models warm, on this machine or a cluster (pip install -e '.[ray]'; "
         "docs/scale.md); this process alone writes the results either way",
@@ -273,14 +294,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     bench.add_argument(
         "--threads",
         type=at_least(0),
-        default=1,
-        help="torch CPU threads of local LM agents (default 1: episodes, sandboxes and other "
-        "programs share the cores, and an oversubscribed CPU generates several times slower; "
+        default=RunOptions.torch_threads,
+        help=f"torch CPU threads of local LM agents (default {RunOptions.torch_threads}: episodes, sandboxes "
+        "and other programs share the cores, and an oversubscribed CPU generates several times slower; "
         "0 = torch's choice)",
     )
     bench.add_argument("--out", type=directory, help="results directory (default: runs/bench-<UTC time>)")
     bench.add_argument("--resume", action="store_true", help="continue DIR: run only missing or errored episodes")
-    bench.add_argument("--shard", default="1/1", help="run only slice i of n of the sorted episodes, e.g. 2/4")
+    bench.add_argument(
+        "--shard", type=shard, default=RunOptions.shard, help="run only slice i of n of the sorted episodes, e.g. 2/4"
+    )
     bench.add_argument("--paper", action="store_true", help="put the paper's numbers beside ours in the report")
     bench.add_argument("--baseline", metavar="AGENT", help=BASELINE_HELP)
     bench.add_argument("--real", nargs="+", type=Path, metavar="PATH", help=REAL_HELP)

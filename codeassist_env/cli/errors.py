@@ -109,6 +109,16 @@ def port(text: str) -> int:
     return value
 
 
+def shard(text: str) -> tuple[int, int]:
+    """``--shard i/n``, parsed by the runner's own rule (its message, less the option's name argparse gives)."""
+    from codeassist_env.bench.runner import parse_shard
+
+    try:
+        return parse_shard(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix(f"shard {text!r}: ") + f", got {text!r}") from None
+
+
 def positive_float(text: str) -> float:
     """argparse type: a number > 0."""
     try:

@@ -49,7 +49,7 @@ class StudyConfig:
         if self.solo and len(self.agents) != 1:
             raise InputError(f"solo mode takes one agent, got {list(self.agents)}")
         if not self.solo and (len(self.agents) != 2 or self.agents[0] == self.agents[1]):
-            raise InputError(f"a blinded study compares two different agents (--agents X Y), got {list(self.agents)}")
+            raise InputError(f"a blinded study compares two different agents, got {list(self.agents)}")
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -85,7 +85,7 @@ def check_config(directory: Path, config: dict[str, Any]) -> None:
             raise StudyLogError(
                 f"{path}: this study was started with other settings ({', '.join(changed)}: "
                 f"{', '.join(f'{old.get(k)!r} -> {config.get(k)!r}' for k in changed)}); "
-                "use a new --out directory"
+                "use a new study directory"
             )
         return
     write_whole(path, json.dumps(config, indent=2, sort_keys=True) + "\n")

@@ -34,12 +34,21 @@ class TokenizedDocument:
     truncated: bool = False
 
 
+# Empower's likelihood threshold η in bits: the shipped adapter was trained with it, and ``empower-infer``
+# cuts at it unless told another.
+DEFAULT_ETA_BITS = 0.32
+# Tokens of a document a training example is drawn from: the prefix a model sees must fit its context.
+MAX_TOKENS = 384
+
+
 def encode_document(tokenizer: Any, text: str) -> list[int]:
     """The document's own tokens (no special tokens)."""
     return list(tokenizer(text, add_special_tokens=False).input_ids)
 
 
-def tokenize_documents(documents: Iterable[Document], tokenizer: Any, max_tokens: int = 384) -> list[TokenizedDocument]:
+def tokenize_documents(
+    documents: Iterable[Document], tokenizer: Any, max_tokens: int = MAX_TOKENS
+) -> list[TokenizedDocument]:
     """Model tokens of each document, truncated to the first ``max_tokens`` tokens (the prefix a model
     sees must fit its context; the cut is drawn inside the kept part)."""
     out = []

@@ -30,6 +30,7 @@ from typing import Any, Callable, Sequence
 
 from codeassist_env.errors import InputError, MissingFile
 from codeassist_env.machine import cpu_model
+from codeassist_env.training.empower import MAX_TOKENS
 
 PROMPT_FORMAT = "raw: tokenizer(prefix) + tokenizer(target, no special tokens) + stop"
 MANIFEST_NAME = "manifest.json"
@@ -47,7 +48,7 @@ class FinetuneConfig:
     lora_alpha: int = 16
     lora_dropout: float = 0.05
     target_modules: tuple[str, ...] = ("q_proj", "k_proj", "v_proj", "o_proj")
-    max_tokens: int = 384
+    max_tokens: int = MAX_TOKENS
     max_steps: int | None = None  # stop early (CI); None = the whole epoch(s)
     seed: int = 0
     device: str = "cpu"

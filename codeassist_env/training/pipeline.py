@@ -14,6 +14,7 @@ from typing import Any, Callable
 
 from codeassist_env.errors import InputError
 from codeassist_env.training.datasets import DatasetStats
+from codeassist_env.training.empower import DEFAULT_ETA_BITS, MAX_TOKENS
 from codeassist_env.training.finetune import FinetuneConfig, FinetuneResult
 
 METHODS = ("empower", "sft", "sft-rand")
@@ -29,12 +30,12 @@ class DataConfig:
     corpus: tuple[str, ...] = ("stdlib",)
     limit: int | None = None  # documents per corpus spec
     base: str = "smollm2"
-    max_tokens: int = 384
+    max_tokens: int = MAX_TOKENS
     seed: int = 0
     batch_size: int = 8
     device: str = "cpu"
     dtype: str | None = None
-    eta: float = 0.32  # empower
+    eta: float = DEFAULT_ETA_BITS  # empower
     unit: str = "bits"
     scorer: str = "transformers"
     gpu_memory_utilization: float = 0.85  # --scorer vllm
