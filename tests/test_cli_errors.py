@@ -46,6 +46,10 @@ REPO = Path(__file__).resolve().parents[1]
             "unknown problem set 'humanevl': did you mean 'humaneval'?",
         ),
         (
+            ["bench", "--agents", "none", "--human", "expert", "--human-model", "qwen"],
+            "human_model 'qwen' applies to humans behind an endpoint (llm) only, not to 'expert'",
+        ),
+        (
             ["bench", "--agents", "none", "--human", "reference", "--cache", "record"],
             "cache_mode 'record' applies to humans behind an endpoint (llm) only",
         ),
