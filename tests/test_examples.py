@@ -83,3 +83,20 @@ def test_custom_agent_plays_an_episode_as_a_script():
     for _, suggestion, _ in rounds:  # the wrapper shows at most one line with code on it
         assert sum(1 for line in ast.literal_eval(suggestion).splitlines() if line.strip()) <= 1, suggestion
     assert re.search(r"^passed: (True|False)  accept ratio: \S+  DPR: \d\.\d{3}$", out, re.MULTILINE), out
+
+
+@pytest.mark.bwrap
+def test_run_bench_builds_the_config_objects_and_resumes(tmp_path):
+    out = run_example("run_bench.py", "--out", str(tmp_path / "run"), timeout=300)
+    rows = {
+        line.split(" | ")[0].strip("| "): line.split(" | ")[1] for line in out.splitlines() if line.startswith("| ")
+    }
+    assert rows["none"] == "3" and rows["oracle-10"] == "3", out
+    again = subprocess.run(
+        [sys.executable, str(EXAMPLES / "run_bench.py"), "--out", str(tmp_path / "run")],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        cwd=REPO,
+    )
+    assert again.returncode == 0 and "0 episodes finished, 0 errored, 6 already done" in again.stderr, again.stderr
