@@ -260,8 +260,8 @@ class Study:
             shown = person.progress.suggestions.get(suggestion_id) if isinstance(suggestion_id, int) else None
             if shown is None:
                 raise StudyError(422, f"suggestion_id {suggestion_id!r} is not a suggestion shown on this problem")
-            if shown["decision"] is not None:
-                raise StudyError(409, f"suggestion {suggestion_id} was already answered ({shown['decision']})")
+            if shown.decision is not None:
+                raise StudyError(409, f"suggestion {suggestion_id} was already answered ({shown.decision})")
             program = self._program(program)
             typed, typed_tokens = self._typed(typed)
             self._record(
@@ -319,8 +319,8 @@ class Study:
             result = episode_result(
                 problem.id,
                 verdict,
-                [(s["text"], s["decision"]) for s in shown],
-                tokens_read=sum(s["tokens"] for s in shown),
+                [(s.text, s.decision) for s in shown],
+                tokens_read=sum(s.tokens for s in shown),
                 tokens_written=progress.tokens_written + typed_tokens,
                 rounds=progress.requests,
                 finished=True,

@@ -27,13 +27,22 @@ class Answer(StrEnum):
 
 
 @dataclass
+class ShownSuggestion:
+    """A non-empty suggestion the page displayed, and the person's answer (None while unanswered)."""
+
+    text: str
+    tokens: int
+    decision: Answer | None = None
+
+
+@dataclass
 class SlotProgress:
     """What happened so far on the participant's current problem."""
 
     started_at: str | None = None
     requests: int = 0  # suggestion requests (the bench's rounds)
     last_decision: str = ""
-    suggestions: dict[int, dict[str, Any]] = field(default_factory=dict)  # id -> shown suggestion
+    suggestions: dict[int, ShownSuggestion] = field(default_factory=dict)  # by suggestion id
     tokens_written: int = 0  # tokens the person typed
     public_runs: int = 0
     code: str | None = None  # the latest program the browser sent (the draft a resume restores)
@@ -104,16 +113,12 @@ class StudyState:
         elif kind == "suggestion":
             progress.requests += 1
             if record["text"]:
-                progress.suggestions[record["suggestion_id"]] = {
-                    "text": record["text"],
-                    "tokens": record["tokens"],
-                    "decision": None,
-                }
+                progress.suggestions[record["suggestion_id"]] = ShownSuggestion(record["text"], record["tokens"])
         elif kind == "decision":
             if record["decision"] == Answer.EXPIRED:  # arrived after the person typed on: never displayed
                 del progress.suggestions[record["suggestion_id"]]
                 return
-            progress.suggestions[record["suggestion_id"]]["decision"] = record["decision"]
+            progress.suggestions[record["suggestion_id"]].decision = Answer(record["decision"])
             progress.last_decision = record["decision"]
         elif kind == "run":
             progress.public_runs += 1
