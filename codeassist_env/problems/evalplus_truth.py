@@ -13,12 +13,12 @@ import hashlib
 import json
 import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from tqdm import tqdm
 
+from codeassist_env.files import replaced_whole
 from codeassist_env.problems.errors import ProblemError
 from codeassist_env.problems.evalplus import MEMORY_LIMIT_MB, build_problem, call_texts, dataset_of, release_records
 from codeassist_env.problem import Problem
@@ -67,12 +67,11 @@ def ground_truth(path: Path, records: list[dict[str, Any]], calls: dict[str, lis
             pass  # a damaged cache is computed again
     truth = compute_ground_truth(path, records, calls)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.NamedTemporaryFile(dir=cached.parent, suffix=".tmp", delete=False) as tmp:
+    with replaced_whole(cached) as temporary:  # whole or not at all, if two processes compute it at once
         # Level 1: the answers are mostly numbers, which gzip's default level 9 compresses little better
         # and far slower.
-        with gzip.open(tmp, "wt", encoding="utf-8", compresslevel=1) as f:
+        with gzip.open(temporary, "wt", encoding="utf-8", compresslevel=1) as f:
             f.write(json.dumps(truth))
-    os.replace(tmp.name, cached)  # whole or not at all, if two processes compute it at once
     return truth
 
 
