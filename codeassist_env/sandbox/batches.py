@@ -31,8 +31,7 @@ from typing import Any, Callable, Protocol, Sequence
 from codeassist_env.sandbox.hang_budget import HangBudget, unrun
 from codeassist_env.sandbox.inside import plain
 from codeassist_env.sandbox.limits import STDERR_KEEP
-from codeassist_env.sandbox.result import TestResult, TestStatus
-from codeassist_env.sandbox.result import RunStatus
+from codeassist_env.sandbox.result import RunStatus, TestResult, TestStatus
 
 ACCEPT_FRACTION = 0.8
 # Exceptions whose raising depends on what the process holds (memory, stack): their input runs alone.

@@ -5,8 +5,9 @@ from __future__ import annotations
 import json
 import math
 import re
-from codeassist_env.problem import TestKind
 from typing import Any
+
+from codeassist_env.problem import TestKind
 
 FLOAT_TOLERANCE = 1e-6  # absolute or relative
 # Only plain decimal numbers count as floats: Python's float() also accepts "1_000", "nan", "infinity".
